@@ -1,0 +1,1 @@
+"""Fanout reference microblog: the system under test (service layer, storage, HTTP API)."""

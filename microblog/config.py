@@ -1,0 +1,37 @@
+"""Platform configuration: the knobs of the reference microblog itself (not of a scenario)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class FanoutStrategy(StrEnum):
+    """How a post reaches followers' home timelines."""
+
+    PUSH = "push"
+    """Fan-out on write into each follower's bounded home timeline."""
+    PULL = "pull"
+    """Merge followees' recent posts on every read."""
+    HYBRID = "hybrid"
+    """Push for authors below `hybrid_threshold` followers, pull for those above."""
+
+
+class PlatformConfig(BaseModel):
+    """Rules of the platform that change work done, never what a user is allowed to see."""
+
+    fanout: FanoutStrategy = FanoutStrategy.PUSH
+    hybrid_threshold: int = Field(
+        10_000, ge=1, description="Follower count at which hybrid stops pushing an author's posts."
+    )
+    timeline_capacity: int = Field(
+        800, ge=1, description="Entries kept per home timeline (Twitter keeps 800)."
+    )
+    max_post_chars: int = Field(2000, ge=1, description="Longest post text, in characters.")
+    max_page_size: int = Field(100, ge=1, description="Largest page any list endpoint returns.")
+    fanout_chunk: int = Field(
+        1000, ge=1, description="Followers delivered per fan-out batch (one store transaction)."
+    )
+    password_time_cost: int = Field(2, ge=1, description="Argon2 passes per password hash.")
+    password_memory_kib: int = Field(19_456, ge=8, description="Argon2 memory per hash, KiB.")

@@ -1,0 +1,44 @@
+"""Domain errors. The service layer raises these; the HTTP layer maps each to a status code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the platform refuses, with a message a person can act on."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """Duplicates, overdrafts, exhausted stock, replayed keys with another body."""
+
+    status = 409
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    """A value the domain rejects even though its type was right (names the field)."""
+
+    status = 422
+    code = "invalid"

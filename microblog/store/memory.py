@@ -1,0 +1,386 @@
+"""In-memory backend: dicts and sorted lists under one lock, for large simulations.
+
+A `write()` block holds the lock for its whole duration, so blocks are serialisable. There
+is no rollback: services validate everything before their first change (the SQL backend
+rolls back as a safety net, the memory one relies on that discipline).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from microblog.errors import Conflict
+from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.paging import page_sorted, page_unsorted
+from microblog.work import record
+
+
+@dataclass
+class MemoryData:
+    """Every table of the memory backend; ids come from per-table counters."""
+
+    ids: dict[str, itertools.count[int]] = field(
+        default_factory=lambda: defaultdict(lambda: itertools.count(1))
+    )
+    accounts: dict[int, Account] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
+    passwords: dict[int, str] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    pull_authors: set[int] = field(default_factory=set)
+    followers: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    followees: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    posts: dict[int, Post] = field(default_factory=dict)
+    author_posts: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    author_pushed: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    author_unpushed: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    group_posts: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    likes: set[tuple[int, int]] = field(default_factory=set)
+    comments: defaultdict[int, list[Comment]] = field(default_factory=lambda: defaultdict(list))
+    mentions: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    home: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    groups: dict[int, Group] = field(default_factory=dict)
+    members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    def next_id(self, table: str) -> int:
+        return next(self.ids[table])
+
+
+class MemoryAccounts:
+    def __init__(self, data: MemoryData) -> None:
+        self.d = data
+
+    def create(
+        self,
+        name: str,
+        role: Role,
+        profile: Profile,
+        created_at: float,
+        *,
+        tier: Tier | None = None,
+        verified: bool = False,
+        password_hash: str | None = None,
+    ) -> Account:
+        if name in self.d.names:
+            raise Conflict(f"the name {name!r} is taken", field="name")
+        account = Account(
+            self.d.next_id("accounts"), name, role, replace(profile), tier, verified, created_at
+        )
+        self.d.accounts[account.id] = account
+        self.d.names[name] = account.id
+        if password_hash is not None:
+            self.d.passwords[account.id] = password_hash
+        record(db_writes=1)
+        return replace(account)
+
+    def get(self, account_id: int) -> Account | None:
+        account = self.d.accounts.get(account_id)
+        record(db_reads=1 if account else 0)
+        return replace(account, profile=replace(account.profile)) if account else None
+
+    def get_many(self, account_ids: list[int]) -> dict[int, Account]:
+        found = {i: replace(a) for i in account_ids if (a := self.d.accounts.get(i))}
+        record(db_reads=len(found))
+        return found
+
+    def get_by_name(self, name: str) -> Account | None:
+        account_id = self.d.names.get(name)
+        return self.get(account_id) if account_id is not None else None
+
+    def password_hash(self, account_id: int) -> str | None:
+        record(db_reads=1)
+        return self.d.passwords.get(account_id)
+
+    def update_profile(self, account_id: int, profile: Profile) -> None:
+        self.d.accounts[account_id].profile = replace(profile)
+        record(db_writes=1)
+
+    def add_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
+        self.d.accounts[follower_id].followee_count += delta
+        self.d.accounts[followee_id].follower_count += delta
+        record(db_writes=2)
+
+    def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
+        self.d.tokens[token_hash] = account_id
+        record(db_writes=1)
+
+    def account_for_token(self, token_hash: str) -> int | None:
+        record(db_reads=1)
+        return self.d.tokens.get(token_hash)
+
+    def mark_pull_author(self, account_id: int) -> None:
+        if account_id not in self.d.pull_authors:
+            self.d.pull_authors.add(account_id)
+            record(db_writes=1)
+
+    def count(self) -> int:
+        return len(self.d.accounts)
+
+
+class MemoryGraph:
+    def __init__(self, data: MemoryData) -> None:
+        self.d = data
+
+    def add(self, follower_id: int, followee_id: int, created_at: float) -> bool:
+        if followee_id in self.d.followees[follower_id]:
+            return False
+        self.d.followees[follower_id].add(followee_id)
+        self.d.followers[followee_id].add(follower_id)
+        record(db_writes=1)
+        return True
+
+    def remove(self, follower_id: int, followee_id: int) -> bool:
+        if followee_id not in self.d.followees[follower_id]:
+            return False
+        self.d.followees[follower_id].discard(followee_id)
+        self.d.followers[followee_id].discard(follower_id)
+        record(db_writes=1)
+        return True
+
+    def exists(self, follower_id: int, followee_id: int) -> bool:
+        record(db_reads=1)
+        return followee_id in self.d.followees.get(follower_id, ())
+
+    def followers(self, account_id: int, before: int | None, limit: int) -> list[int]:
+        ids = page_unsorted(self.d.followers.get(account_id, ()), before, limit)
+        record(db_reads=len(ids))
+        return ids
+
+    def followees(self, account_id: int, before: int | None, limit: int) -> list[int]:
+        ids = page_unsorted(self.d.followees.get(account_id, ()), before, limit)
+        record(db_reads=len(ids))
+        return ids
+
+    def all_followees(self, account_id: int) -> list[int]:
+        ids = sorted(self.d.followees.get(account_id, ()))
+        record(db_reads=len(ids))
+        return ids
+
+    def pull_followees(self, account_id: int) -> list[int]:
+        followees = self.d.followees.get(account_id, set())
+        pulled = self.d.pull_authors
+        small, large = (pulled, followees) if len(pulled) < len(followees) else (followees, pulled)
+        ids = sorted(i for i in small if i in large)
+        record(db_reads=len(ids))
+        return ids
+
+    def follower_chunks(self, account_id: int, size: int) -> Iterator[list[int]]:
+        followers = sorted(self.d.followers.get(account_id, ()))
+        for start in range(0, len(followers), size):
+            chunk = followers[start : start + size]
+            record(db_reads=len(chunk))
+            yield chunk
+
+
+class MemoryPosts:
+    def __init__(self, data: MemoryData) -> None:
+        self.d = data
+
+    def create(
+        self,
+        author_id: int,
+        text: str,
+        created_at: float,
+        *,
+        group_id: int | None,
+        repost_of: int | None,
+        pushed: bool,
+    ) -> Post:
+        post = Post(self.d.next_id("posts"), author_id, text, created_at, group_id, repost_of, pushed)
+        self.d.posts[post.id] = post
+        if group_id is not None:
+            self.d.group_posts[group_id].append(post.id)
+        else:
+            self.d.author_posts[author_id].append(post.id)
+            split = self.d.author_pushed if pushed else self.d.author_unpushed
+            split[author_id].append(post.id)
+        record(db_writes=1)
+        return replace(post)
+
+    def get(self, post_id: int) -> Post | None:
+        post = self.d.posts.get(post_id)
+        record(db_reads=1 if post else 0)
+        return replace(post) if post else None
+
+    def get_many(self, post_ids: list[int]) -> dict[int, Post]:
+        found = {i: replace(p) for i in post_ids if (p := self.d.posts.get(i))}
+        record(db_reads=len(found))
+        return found
+
+    def set_text(self, post_id: int, text: str, edited_at: float) -> None:
+        post = self.d.posts[post_id]
+        post.text, post.edited_at = text, edited_at
+        record(db_writes=1)
+
+    def mark_deleted(self, post_id: int) -> None:
+        self.d.posts[post_id].deleted = True
+        record(db_writes=1)
+
+    def add_counts(
+        self, post_id: int, *, likes: int = 0, comments: int = 0, reposts: int = 0
+    ) -> None:
+        post = self.d.posts[post_id]
+        post.like_count += likes
+        post.comment_count += comments
+        post.repost_count += reposts
+        record(db_writes=1)
+
+    def by_author(
+        self, author_id: int, before: int | None, limit: int, *, pushed: bool | None = None
+    ) -> list[int]:
+        source = {None: self.d.author_posts, True: self.d.author_pushed}.get(
+            pushed, self.d.author_unpushed
+        )
+        ids = page_sorted(source.get(author_id, []), before, limit)
+        record(db_reads=len(ids))
+        return ids
+
+    def by_group(self, group_id: int, before: int | None, limit: int) -> list[int]:
+        ids = page_sorted(self.d.group_posts.get(group_id, []), before, limit)
+        record(db_reads=len(ids))
+        return ids
+
+    def add_like(self, post_id: int, account_id: int) -> bool:
+        if (post_id, account_id) in self.d.likes:
+            return False
+        self.d.likes.add((post_id, account_id))
+        record(db_writes=1)
+        return True
+
+    def remove_like(self, post_id: int, account_id: int) -> bool:
+        if (post_id, account_id) not in self.d.likes:
+            return False
+        self.d.likes.discard((post_id, account_id))
+        record(db_writes=1)
+        return True
+
+    def add_comment(self, post_id: int, author_id: int, text: str, created_at: float) -> Comment:
+        comment = Comment(self.d.next_id("comments"), post_id, author_id, text, created_at)
+        self.d.comments[post_id].append(comment)
+        record(db_writes=1)
+        return replace(comment)
+
+    def comments(self, post_id: int, before: int | None, limit: int) -> list[Comment]:
+        listed = self.d.comments.get(post_id, [])
+        by_id = {c.id: c for c in listed}
+        ids = page_sorted([c.id for c in listed], before, limit)
+        record(db_reads=len(ids))
+        return [replace(by_id[i]) for i in ids]
+
+    def add_mentions(self, post_id: int, account_ids: list[int]) -> None:
+        for account_id in account_ids:
+            insort(self.d.mentions[account_id], post_id)
+        record(db_writes=len(account_ids))
+
+    def mentions(self, account_id: int, before: int | None, limit: int) -> list[int]:
+        ids = page_sorted(self.d.mentions.get(account_id, []), before, limit)
+        record(db_reads=len(ids))
+        return ids
+
+
+class MemoryTimelines:
+    def __init__(self, data: MemoryData) -> None:
+        self.d = data
+
+    def deliver(self, owner_ids: list[int], post_id: int, capacity: int) -> None:
+        home = self.d.home
+        for owner in owner_ids:
+            timeline = home[owner]
+            if not timeline or timeline[-1] < post_id:
+                timeline.append(post_id)
+            else:
+                insort(timeline, post_id)
+            if len(timeline) > capacity + capacity // 4:
+                del timeline[: len(timeline) - capacity]
+        record(fanout_deliveries=len(owner_ids))
+
+    def page(self, owner_id: int, before: int | None, limit: int) -> list[int]:
+        ids = page_sorted(self.d.home.get(owner_id, []), before, limit)
+        record(cache_reads=len(ids))
+        return ids
+
+    def replace(self, owner_id: int, post_ids: list[int]) -> None:
+        self.d.home[owner_id] = sorted(post_ids)
+        record(cache_writes=len(post_ids))
+
+
+class MemoryGroups:
+    def __init__(self, data: MemoryData) -> None:
+        self.d = data
+
+    def create(self, name: str, owner_id: int, created_at: float) -> Group:
+        group = Group(self.d.next_id("groups"), name, owner_id, created_at)
+        self.d.groups[group.id] = group
+        record(db_writes=1)
+        return replace(group)
+
+    def get(self, group_id: int) -> Group | None:
+        group = self.d.groups.get(group_id)
+        record(db_reads=1 if group else 0)
+        return replace(group) if group else None
+
+    def add_member(self, group_id: int, account_id: int) -> bool:
+        if account_id in self.d.members[group_id]:
+            return False
+        self.d.members[group_id].add(account_id)
+        self.d.memberships[account_id].add(group_id)
+        self.d.groups[group_id].member_count += 1
+        record(db_writes=2)
+        return True
+
+    def remove_member(self, group_id: int, account_id: int) -> bool:
+        if account_id not in self.d.members[group_id]:
+            return False
+        self.d.members[group_id].discard(account_id)
+        self.d.memberships[account_id].discard(group_id)
+        self.d.groups[group_id].member_count -= 1
+        record(db_writes=2)
+        return True
+
+    def is_member(self, group_id: int, account_id: int) -> bool:
+        record(db_reads=1)
+        return account_id in self.d.members.get(group_id, ())
+
+    def groups_of(self, account_id: int) -> list[int]:
+        ids = sorted(self.d.memberships.get(account_id, ()))
+        record(db_reads=len(ids))
+        return ids
+
+    def members(self, group_id: int, before: int | None, limit: int) -> list[int]:
+        ids = page_unsorted(self.d.members.get(group_id, ()), before, limit)
+        record(db_reads=len(ids))
+        return ids
+
+
+class MemoryTx:
+    def __init__(self, data: MemoryData) -> None:
+        self.accounts = MemoryAccounts(data)
+        self.graph = MemoryGraph(data)
+        self.posts = MemoryPosts(data)
+        self.timelines = MemoryTimelines(data)
+        self.groups = MemoryGroups(data)
+
+
+class MemoryStore:
+    """All state in this process; one re-entrant lock serialises every block."""
+
+    def __init__(self) -> None:
+        self.data = MemoryData()
+        self._lock = threading.RLock()
+        self._tx = MemoryTx(self.data)
+
+    @contextmanager
+    def read(self) -> Iterator[MemoryTx]:
+        with self._lock:
+            yield self._tx
+
+    write = read
+
+    def close(self) -> None:
+        """Nothing to release."""

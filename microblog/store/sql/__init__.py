@@ -1,0 +1,84 @@
+"""SQL backend: SQLite (the server's embedded default, WAL mode) through SQLAlchemy Core.
+
+Written against SQLAlchemy Core only, so PostgreSQL can follow by URL; the SQLite-specific
+parts are the connection pragmas and `BEGIN IMMEDIATE` for write blocks, which takes the
+write lock up front so two writers never deadlock upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from microblog.store.sql.schema import metadata
+from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
+
+_WRITE = "fanout_write"
+
+
+class SqlTx:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.accounts = SqlAccounts(conn)
+        self.graph = SqlGraph(conn)
+        self.posts = SqlPosts(conn)
+        self.timelines = SqlTimelines(conn)
+        self.groups = SqlGroups(conn)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        poolclass=StaticPool if in_memory else None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_conn.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class SqlStore:
+    """A relational backend; tables are created on first open."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = create_engine(url, pool_size=20, max_overflow=20)
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[SqlTx]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: write})
+            with conn.begin():
+                yield SqlTx(conn)
+
+    def read(self) -> Any:
+        return self._transaction(write=False)
+
+    def write(self) -> Any:
+        return self._transaction(write=True)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,444 @@
+"""SQL repositories of the social core (SQLAlchemy Core, any dialect SQLAlchemy speaks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from microblog.errors import Conflict
+from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
+from microblog.store.sql import schema as t
+from microblog.work import record
+
+
+def _newest(query: Select[Any], id_column: Any, before: int | None, limit: int) -> Select[Any]:
+    if before is not None:
+        query = query.where(id_column < before)
+    return query.order_by(id_column.desc()).limit(limit)
+
+
+def _ids(conn: Connection, query: Select[Any], unit: str = "db_reads") -> list[int]:
+    ids = list(conn.scalars(query))
+    record(**{unit: len(ids)})
+    return ids
+
+
+def _account(row: Any) -> Account:
+    profile = Profile(list(row.interests), row.region, Gender(row.gender), AgeBand(row.age_band))
+    return Account(
+        row.id,
+        row.name,
+        Role(row.role),
+        profile,
+        Tier(row.tier) if row.tier else None,
+        row.verified,
+        row.created_at,
+        row.follower_count,
+        row.followee_count,
+    )
+
+
+class SqlAccounts:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def create(
+        self,
+        name: str,
+        role: Role,
+        profile: Profile,
+        created_at: float,
+        *,
+        tier: Tier | None = None,
+        verified: bool = False,
+        password_hash: str | None = None,
+    ) -> Account:
+        values = dict(
+            name=name,
+            role=role.value,
+            tier=tier.value if tier else None,
+            verified=verified,
+            interests=list(profile.interests),
+            region=profile.region,
+            gender=profile.gender.value,
+            age_band=profile.age_band.value,
+            created_at=created_at,
+            follower_count=0,
+            followee_count=0,
+            password_hash=password_hash,
+            pull_author=False,
+        )
+        try:
+            with self.conn.begin_nested():
+                new_id = self.conn.execute(insert(t.accounts).values(values)).inserted_primary_key
+        except IntegrityError:
+            raise Conflict(f"the name {name!r} is taken", field="name") from None
+        record(db_writes=1)
+        return Account(new_id[0], name, role, profile, tier, verified, created_at)
+
+    def get(self, account_id: int) -> Account | None:
+        row = self.conn.execute(select(t.accounts).where(t.accounts.c.id == account_id)).first()
+        record(db_reads=1 if row else 0)
+        return _account(row) if row else None
+
+    def get_many(self, account_ids: list[int]) -> dict[int, Account]:
+        rows = self.conn.execute(select(t.accounts).where(t.accounts.c.id.in_(account_ids)))
+        found = {row.id: _account(row) for row in rows}
+        record(db_reads=len(found))
+        return found
+
+    def get_by_name(self, name: str) -> Account | None:
+        row = self.conn.execute(select(t.accounts).where(t.accounts.c.name == name)).first()
+        record(db_reads=1 if row else 0)
+        return _account(row) if row else None
+
+    def password_hash(self, account_id: int) -> str | None:
+        record(db_reads=1)
+        query = select(t.accounts.c.password_hash).where(t.accounts.c.id == account_id)
+        return self.conn.scalar(query)
+
+    def update_profile(self, account_id: int, profile: Profile) -> None:
+        self.conn.execute(
+            update(t.accounts)
+            .where(t.accounts.c.id == account_id)
+            .values(
+                interests=list(profile.interests),
+                region=profile.region,
+                gender=profile.gender.value,
+                age_band=profile.age_band.value,
+            )
+        )
+        record(db_writes=1)
+
+    def add_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
+        c = t.accounts.c
+        self.conn.execute(
+            update(t.accounts).where(c.id == follower_id).values(followee_count=c.followee_count + delta)
+        )
+        self.conn.execute(
+            update(t.accounts).where(c.id == followee_id).values(follower_count=c.follower_count + delta)
+        )
+        record(db_writes=2)
+
+    def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
+        self.conn.execute(
+            insert(t.tokens).values(token_hash=token_hash, account_id=account_id, created_at=created_at)
+        )
+        record(db_writes=1)
+
+    def account_for_token(self, token_hash: str) -> int | None:
+        record(db_reads=1)
+        return self.conn.scalar(select(t.tokens.c.account_id).where(t.tokens.c.token_hash == token_hash))
+
+    def mark_pull_author(self, account_id: int) -> None:
+        c = t.accounts.c
+        changed = self.conn.execute(
+            update(t.accounts).where(c.id == account_id, c.pull_author.is_(False)).values(pull_author=True)
+        ).rowcount
+        record(db_writes=changed)
+
+    def count(self) -> int:
+        return self.conn.scalar(select(func.count()).select_from(t.accounts)) or 0
+
+
+class SqlGraph:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _edge(self, follower_id: int, followee_id: int) -> Any:
+        c = t.follows.c
+        return and_(c.follower_id == follower_id, c.followee_id == followee_id)
+
+    def add(self, follower_id: int, followee_id: int, created_at: float) -> bool:
+        if self.conn.execute(select(1).where(self._edge(follower_id, followee_id))).first():
+            return False
+        self.conn.execute(
+            insert(t.follows).values(
+                follower_id=follower_id, followee_id=followee_id, created_at=created_at
+            )
+        )
+        record(db_writes=1)
+        return True
+
+    def remove(self, follower_id: int, followee_id: int) -> bool:
+        removed = self.conn.execute(delete(t.follows).where(self._edge(follower_id, followee_id))).rowcount
+        record(db_writes=removed)
+        return removed > 0
+
+    def exists(self, follower_id: int, followee_id: int) -> bool:
+        record(db_reads=1)
+        return self.conn.execute(select(1).where(self._edge(follower_id, followee_id))).first() is not None
+
+    def followers(self, account_id: int, before: int | None, limit: int) -> list[int]:
+        c = t.follows.c
+        query = select(c.follower_id).where(c.followee_id == account_id)
+        return _ids(self.conn, _newest(query, c.follower_id, before, limit))
+
+    def followees(self, account_id: int, before: int | None, limit: int) -> list[int]:
+        c = t.follows.c
+        query = select(c.followee_id).where(c.follower_id == account_id)
+        return _ids(self.conn, _newest(query, c.followee_id, before, limit))
+
+    def all_followees(self, account_id: int) -> list[int]:
+        c = t.follows.c
+        query = select(c.followee_id).where(c.follower_id == account_id).order_by(c.followee_id)
+        return _ids(self.conn, query)
+
+    def pull_followees(self, account_id: int) -> list[int]:
+        c, a = t.follows.c, t.accounts.c
+        query = (
+            select(c.followee_id)
+            .join(t.accounts, a.id == c.followee_id)
+            .where(c.follower_id == account_id, a.pull_author.is_(True))
+            .order_by(c.followee_id)
+        )
+        return _ids(self.conn, query)
+
+    def follower_chunks(self, account_id: int, size: int) -> Iterator[list[int]]:
+        c = t.follows.c
+        after = 0
+        while True:
+            query = (
+                select(c.follower_id)
+                .where(c.followee_id == account_id, c.follower_id > after)
+                .order_by(c.follower_id)
+                .limit(size)
+            )
+            chunk = _ids(self.conn, query)
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1]
+
+
+def _post(row: Any) -> Post:
+    return Post(
+        row.id,
+        row.author_id,
+        row.text,
+        row.created_at,
+        row.group_id,
+        row.repost_of,
+        row.pushed,
+        row.deleted,
+        row.edited_at,
+        row.like_count,
+        row.comment_count,
+        row.repost_count,
+    )
+
+
+class SqlPosts:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def create(
+        self,
+        author_id: int,
+        text: str,
+        created_at: float,
+        *,
+        group_id: int | None,
+        repost_of: int | None,
+        pushed: bool,
+    ) -> Post:
+        new_id = self.conn.execute(
+            insert(t.posts).values(
+                author_id=author_id,
+                text=text,
+                created_at=created_at,
+                group_id=group_id,
+                repost_of=repost_of,
+                pushed=pushed,
+                deleted=False,
+                like_count=0,
+                comment_count=0,
+                repost_count=0,
+            )
+        ).inserted_primary_key[0]
+        record(db_writes=1)
+        return Post(new_id, author_id, text, created_at, group_id, repost_of, pushed)
+
+    def get(self, post_id: int) -> Post | None:
+        row = self.conn.execute(select(t.posts).where(t.posts.c.id == post_id)).first()
+        record(db_reads=1 if row else 0)
+        return _post(row) if row else None
+
+    def get_many(self, post_ids: list[int]) -> dict[int, Post]:
+        rows = self.conn.execute(select(t.posts).where(t.posts.c.id.in_(post_ids)))
+        found = {row.id: _post(row) for row in rows}
+        record(db_reads=len(found))
+        return found
+
+    def set_text(self, post_id: int, text: str, edited_at: float) -> None:
+        self.conn.execute(
+            update(t.posts).where(t.posts.c.id == post_id).values(text=text, edited_at=edited_at)
+        )
+        record(db_writes=1)
+
+    def mark_deleted(self, post_id: int) -> None:
+        self.conn.execute(update(t.posts).where(t.posts.c.id == post_id).values(deleted=True))
+        record(db_writes=1)
+
+    def add_counts(
+        self, post_id: int, *, likes: int = 0, comments: int = 0, reposts: int = 0
+    ) -> None:
+        c = t.posts.c
+        self.conn.execute(
+            update(t.posts)
+            .where(c.id == post_id)
+            .values(
+                like_count=c.like_count + likes,
+                comment_count=c.comment_count + comments,
+                repost_count=c.repost_count + reposts,
+            )
+        )
+        record(db_writes=1)
+
+    def by_author(
+        self, author_id: int, before: int | None, limit: int, *, pushed: bool | None = None
+    ) -> list[int]:
+        c = t.posts.c
+        query = select(c.id).where(c.author_id == author_id, c.group_id.is_(None))
+        if pushed is not None:
+            query = query.where(c.pushed.is_(pushed))
+        return _ids(self.conn, _newest(query, c.id, before, limit))
+
+    def by_group(self, group_id: int, before: int | None, limit: int) -> list[int]:
+        c = t.posts.c
+        return _ids(self.conn, _newest(select(c.id).where(c.group_id == group_id), c.id, before, limit))
+
+    def add_like(self, post_id: int, account_id: int) -> bool:
+        c = t.likes.c
+        if self.conn.execute(select(1).where(c.post_id == post_id, c.account_id == account_id)).first():
+            return False
+        self.conn.execute(insert(t.likes).values(post_id=post_id, account_id=account_id))
+        record(db_writes=1)
+        return True
+
+    def remove_like(self, post_id: int, account_id: int) -> bool:
+        c = t.likes.c
+        removed = self.conn.execute(
+            delete(t.likes).where(c.post_id == post_id, c.account_id == account_id)
+        ).rowcount
+        record(db_writes=removed)
+        return removed > 0
+
+    def add_comment(self, post_id: int, author_id: int, text: str, created_at: float) -> Comment:
+        new_id = self.conn.execute(
+            insert(t.comments).values(
+                post_id=post_id, author_id=author_id, text=text, created_at=created_at
+            )
+        ).inserted_primary_key[0]
+        record(db_writes=1)
+        return Comment(new_id, post_id, author_id, text, created_at)
+
+    def comments(self, post_id: int, before: int | None, limit: int) -> list[Comment]:
+        c = t.comments.c
+        query = _newest(select(t.comments).where(c.post_id == post_id), c.id, before, limit)
+        found = [Comment(r.id, r.post_id, r.author_id, r.text, r.created_at) for r in self.conn.execute(query)]
+        record(db_reads=len(found))
+        return found
+
+    def add_mentions(self, post_id: int, account_ids: list[int]) -> None:
+        if account_ids:
+            self.conn.execute(
+                insert(t.mentions), [{"account_id": a, "post_id": post_id} for a in account_ids]
+            )
+        record(db_writes=len(account_ids))
+
+    def mentions(self, account_id: int, before: int | None, limit: int) -> list[int]:
+        c = t.mentions.c
+        query = select(c.post_id).where(c.account_id == account_id)
+        return _ids(self.conn, _newest(query, c.post_id, before, limit))
+
+
+class SqlTimelines:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def deliver(self, owner_ids: list[int], post_id: int, capacity: int) -> None:
+        # Entries beyond `capacity` are cut on read by rank, so trimming is only a storage
+        # bound; `replace` rebuilds it whenever a timeline is rewritten.
+        if owner_ids:
+            self.conn.execute(
+                insert(t.home_entries), [{"owner_id": o, "post_id": post_id} for o in owner_ids]
+            )
+        record(fanout_deliveries=len(owner_ids))
+
+    def page(self, owner_id: int, before: int | None, limit: int) -> list[int]:
+        c = t.home_entries.c
+        query = select(c.post_id).where(c.owner_id == owner_id)
+        return _ids(self.conn, _newest(query, c.post_id, before, limit), "cache_reads")
+
+    def replace(self, owner_id: int, post_ids: list[int]) -> None:
+        self.conn.execute(delete(t.home_entries).where(t.home_entries.c.owner_id == owner_id))
+        if post_ids:
+            self.conn.execute(
+                insert(t.home_entries), [{"owner_id": owner_id, "post_id": p} for p in post_ids]
+            )
+        record(cache_writes=len(post_ids))
+
+
+def _group(row: Any) -> Group:
+    return Group(row.id, row.name, row.owner_id, row.created_at, row.member_count)
+
+
+class SqlGroups:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def create(self, name: str, owner_id: int, created_at: float) -> Group:
+        new_id = self.conn.execute(
+            insert(t.groups).values(name=name, owner_id=owner_id, created_at=created_at, member_count=0)
+        ).inserted_primary_key[0]
+        record(db_writes=1)
+        return Group(new_id, name, owner_id, created_at)
+
+    def get(self, group_id: int) -> Group | None:
+        row = self.conn.execute(select(t.groups).where(t.groups.c.id == group_id)).first()
+        record(db_reads=1 if row else 0)
+        return _group(row) if row else None
+
+    def _set_membership(self, group_id: int, account_id: int, join: bool) -> bool:
+        if self.is_member(group_id, account_id) == join:
+            return False
+        m = t.group_members.c
+        if join:
+            self.conn.execute(insert(t.group_members).values(group_id=group_id, account_id=account_id))
+        else:
+            self.conn.execute(
+                delete(t.group_members).where(m.group_id == group_id, m.account_id == account_id)
+            )
+        g = t.groups.c
+        delta = 1 if join else -1
+        self.conn.execute(
+            update(t.groups).where(g.id == group_id).values(member_count=g.member_count + delta)
+        )
+        record(db_writes=2)
+        return True
+
+    def add_member(self, group_id: int, account_id: int) -> bool:
+        return self._set_membership(group_id, account_id, True)
+
+    def remove_member(self, group_id: int, account_id: int) -> bool:
+        return self._set_membership(group_id, account_id, False)
+
+    def is_member(self, group_id: int, account_id: int) -> bool:
+        m = t.group_members.c
+        record(db_reads=1)
+        query = select(1).where(m.group_id == group_id, m.account_id == account_id)
+        return self.conn.execute(query).first() is not None
+
+    def groups_of(self, account_id: int) -> list[int]:
+        m = t.group_members.c
+        query = select(m.group_id).where(m.account_id == account_id).order_by(m.group_id)
+        return _ids(self.conn, query)
+
+    def members(self, group_id: int, before: int | None, limit: int) -> list[int]:
+        m = t.group_members.c
+        query = select(m.account_id).where(m.group_id == group_id)
+        return _ids(self.conn, _newest(query, m.account_id, before, limit))
