@@ -1,0 +1,1 @@
+"""Scenario files: one YAML file describes a whole experiment (see scenarios/README.md)."""
