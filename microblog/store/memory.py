@@ -192,7 +192,9 @@ class MemoryPosts:
         repost_of: int | None,
         pushed: bool,
     ) -> Post:
-        post = Post(self.d.next_id("posts"), author_id, text, created_at, group_id, repost_of, pushed)
+        post = Post(
+            self.d.next_id("posts"), author_id, text, created_at, group_id, repost_of, pushed
+        )
         self.d.posts[post.id] = post
         if group_id is not None:
             self.d.group_posts[group_id].append(post.id)

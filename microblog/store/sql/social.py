@@ -116,27 +116,37 @@ class SqlAccounts:
     def add_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
         c = t.accounts.c
         self.conn.execute(
-            update(t.accounts).where(c.id == follower_id).values(followee_count=c.followee_count + delta)
+            update(t.accounts)
+            .where(c.id == follower_id)
+            .values(followee_count=c.followee_count + delta)
         )
         self.conn.execute(
-            update(t.accounts).where(c.id == followee_id).values(follower_count=c.follower_count + delta)
+            update(t.accounts)
+            .where(c.id == followee_id)
+            .values(follower_count=c.follower_count + delta)
         )
         record(db_writes=2)
 
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.conn.execute(
-            insert(t.tokens).values(token_hash=token_hash, account_id=account_id, created_at=created_at)
+            insert(t.tokens).values(
+                token_hash=token_hash, account_id=account_id, created_at=created_at
+            )
         )
         record(db_writes=1)
 
     def account_for_token(self, token_hash: str) -> int | None:
         record(db_reads=1)
-        return self.conn.scalar(select(t.tokens.c.account_id).where(t.tokens.c.token_hash == token_hash))
+        return self.conn.scalar(
+            select(t.tokens.c.account_id).where(t.tokens.c.token_hash == token_hash)
+        )
 
     def mark_pull_author(self, account_id: int) -> None:
         c = t.accounts.c
         changed = self.conn.execute(
-            update(t.accounts).where(c.id == account_id, c.pull_author.is_(False)).values(pull_author=True)
+            update(t.accounts)
+            .where(c.id == account_id, c.pull_author.is_(False))
+            .values(pull_author=True)
         ).rowcount
         record(db_writes=changed)
 
@@ -164,13 +174,18 @@ class SqlGraph:
         return True
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
-        removed = self.conn.execute(delete(t.follows).where(self._edge(follower_id, followee_id))).rowcount
+        removed = self.conn.execute(
+            delete(t.follows).where(self._edge(follower_id, followee_id))
+        ).rowcount
         record(db_writes=removed)
         return removed > 0
 
     def exists(self, follower_id: int, followee_id: int) -> bool:
         record(db_reads=1)
-        return self.conn.execute(select(1).where(self._edge(follower_id, followee_id))).first() is not None
+        return (
+            self.conn.execute(select(1).where(self._edge(follower_id, followee_id))).first()
+            is not None
+        )
 
     def followers(self, account_id: int, before: int | None, limit: int) -> list[int]:
         c = t.follows.c
@@ -309,11 +324,15 @@ class SqlPosts:
 
     def by_group(self, group_id: int, before: int | None, limit: int) -> list[int]:
         c = t.posts.c
-        return _ids(self.conn, _newest(select(c.id).where(c.group_id == group_id), c.id, before, limit))
+        return _ids(
+            self.conn, _newest(select(c.id).where(c.group_id == group_id), c.id, before, limit)
+        )
 
     def add_like(self, post_id: int, account_id: int) -> bool:
         c = t.likes.c
-        if self.conn.execute(select(1).where(c.post_id == post_id, c.account_id == account_id)).first():
+        if self.conn.execute(
+            select(1).where(c.post_id == post_id, c.account_id == account_id)
+        ).first():
             return False
         self.conn.execute(insert(t.likes).values(post_id=post_id, account_id=account_id))
         record(db_writes=1)
@@ -339,7 +358,10 @@ class SqlPosts:
     def comments(self, post_id: int, before: int | None, limit: int) -> list[Comment]:
         c = t.comments.c
         query = _newest(select(t.comments).where(c.post_id == post_id), c.id, before, limit)
-        found = [Comment(r.id, r.post_id, r.author_id, r.text, r.created_at) for r in self.conn.execute(query)]
+        found = [
+            Comment(r.id, r.post_id, r.author_id, r.text, r.created_at)
+            for r in self.conn.execute(query)
+        ]
         record(db_reads=len(found))
         return found
 
@@ -393,7 +415,9 @@ class SqlGroups:
 
     def create(self, name: str, owner_id: int, created_at: float) -> Group:
         new_id = self.conn.execute(
-            insert(t.groups).values(name=name, owner_id=owner_id, created_at=created_at, member_count=0)
+            insert(t.groups).values(
+                name=name, owner_id=owner_id, created_at=created_at, member_count=0
+            )
         ).inserted_primary_key[0]
         record(db_writes=1)
         return Group(new_id, name, owner_id, created_at)
@@ -408,7 +432,9 @@ class SqlGroups:
             return False
         m = t.group_members.c
         if join:
-            self.conn.execute(insert(t.group_members).values(group_id=group_id, account_id=account_id))
+            self.conn.execute(
+                insert(t.group_members).values(group_id=group_id, account_id=account_id)
+            )
         else:
             self.conn.execute(
                 delete(t.group_members).where(m.group_id == group_id, m.account_id == account_id)

@@ -1,0 +1,152 @@
+"""Accounts: registration, passwords, bearer tokens and profiles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+from microblog.errors import Invalid, NotFound, Unauthorized
+from microblog.models import Account, Profile, Role, Tier
+from microblog.services.context import Context
+from microblog.store.base import Tx
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,32}$")
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """One account of a bulk seeding request (the simulator and load-test seeding)."""
+
+    name: str
+    role: Role = Role.USER
+    tier: Tier | None = None
+    profile: Profile | None = None
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored hashed, so a leaked database holds no usable credentials."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_role(role: Role, tier: Tier | None) -> None:
+    if (role is Role.INFLUENCER) != (tier is not None):
+        raise Invalid(
+            f"tier is required for influencers and only for them (role {role.value}, tier {tier})",
+            field="tier",
+        )
+
+
+def check_name(name: str) -> None:
+    if not NAME_PATTERN.match(name):
+        raise Invalid(f"name must be 3-32 letters, digits or '_', got {name!r}", field="name")
+
+
+class Accounts:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.hasher = PasswordHasher(
+            time_cost=ctx.config.password_time_cost,
+            memory_cost=ctx.config.password_memory_kib,
+            parallelism=1,
+        )
+
+    def register(
+        self,
+        name: str,
+        password: str,
+        role: Role = Role.USER,
+        tier: Tier | None = None,
+        profile: Profile | None = None,
+    ) -> Account:
+        """Create an account; influencers are verified at their tier, merchants certified."""
+        check_name(name)
+        check_role(role, tier)
+        password_hash = self.hasher.hash(password)
+        with self.ctx.store.write() as tx:
+            return tx.accounts.create(
+                name,
+                role,
+                profile or Profile(),
+                self.ctx.clock(),
+                tier=tier,
+                verified=role in (Role.INFLUENCER, Role.MERCHANT),
+                password_hash=password_hash,
+            )
+
+    def register_many(self, accounts: list[NewAccount]) -> list[tuple[Account, str]]:
+        """Bulk seeding path: accounts without passwords, each with a fresh token."""
+        for new in accounts:
+            check_name(new.name)
+            check_role(new.role, new.tier)
+        created = []
+        with self.ctx.store.write() as tx:
+            for new in accounts:
+                account = tx.accounts.create(
+                    new.name,
+                    new.role,
+                    new.profile or Profile(),
+                    self.ctx.clock(),
+                    tier=new.tier,
+                    verified=new.role in (Role.INFLUENCER, Role.MERCHANT),
+                )
+                created.append((account, self._new_token(tx, account.id)))
+        return created
+
+    def login(self, name: str, password: str) -> str:
+        """Exchange a name and password for a new bearer token."""
+        with self.ctx.store.read() as tx:
+            account = tx.accounts.get_by_name(name)
+            stored = tx.accounts.password_hash(account.id) if account else None
+        if account is None or stored is None or not self._verify(stored, password):
+            raise Unauthorized("wrong name or password")
+        with self.ctx.store.write() as tx:
+            return self._new_token(tx, account.id)
+
+    def authenticate(self, token: str) -> Account:
+        with self.ctx.store.read() as tx:
+            account_id = tx.accounts.account_for_token(hash_token(token))
+            account = tx.accounts.get(account_id) if account_id is not None else None
+        if account is None:
+            raise Unauthorized("invalid or expired token")
+        return account
+
+    def get(self, account_id: int) -> Account:
+        with self.ctx.store.read() as tx:
+            account = tx.accounts.get(account_id)
+        if account is None:
+            raise NotFound(f"no account {account_id}")
+        return account
+
+    def get_by_name(self, name: str) -> Account:
+        with self.ctx.store.read() as tx:
+            account = tx.accounts.get_by_name(name)
+        if account is None:
+            raise NotFound(f"no account named {name!r}")
+        return account
+
+    def get_many(self, account_ids: list[int]) -> dict[int, Account]:
+        with self.ctx.store.read() as tx:
+            return tx.accounts.get_many(sorted(set(account_ids)))
+
+    def update_profile(self, actor_id: int, profile: Profile) -> Account:
+        with self.ctx.store.write() as tx:
+            tx.accounts.update_profile(actor_id, profile)
+            account = tx.accounts.get(actor_id)
+        assert account is not None
+        return account
+
+    def _verify(self, stored: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored, password)
+        except VerificationError:
+            return False
+
+    def _new_token(self, tx: Tx, account_id: int) -> str:
+        token = secrets.token_urlsafe(32)
+        tx.accounts.add_token(hash_token(token), account_id, self.ctx.clock())
+        return token

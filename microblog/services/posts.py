@@ -1,0 +1,168 @@
+"""Posts: write, edit, delete, repost, comment, like, mentions and the author's own timeline."""
+
+from __future__ import annotations
+
+import re
+
+from microblog.errors import Forbidden, Invalid, NotFound
+from microblog.models import Comment, Page, Post
+from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.timelines import Timelines
+from microblog.store.base import Tx
+
+MENTION = re.compile(r"@([A-Za-z0-9_]{3,32})")
+
+
+class Posts:
+    def __init__(self, ctx: Context, timelines: Timelines) -> None:
+        self.ctx = ctx
+        self.timelines = timelines
+
+    def create(
+        self,
+        author_id: int,
+        text: str,
+        *,
+        group_id: int | None = None,
+        repost_of: int | None = None,
+    ) -> Post:
+        """Publish a post (to followers, or to a group's members only) and fan it out."""
+        self._check_text(text)
+        with self.ctx.store.write() as tx:
+            if group_id is not None:
+                self._require_member(tx, group_id, author_id)
+            if repost_of is not None:
+                self.visible(tx, repost_of, author_id)
+                tx.posts.add_counts(repost_of, reposts=1)
+            author = tx.accounts.get(author_id)
+            assert author is not None, "authenticated authors exist"
+            pushed = group_id is None and self.timelines.pushes(author)
+            post = tx.posts.create(
+                author_id,
+                text,
+                self.ctx.clock(),
+                group_id=group_id,
+                repost_of=repost_of,
+                pushed=pushed,
+            )
+            if group_id is None and not pushed:
+                tx.accounts.mark_pull_author(author_id)
+            tx.posts.add_mentions(post.id, self._mentioned(tx, text, group_id))
+        self.timelines.fan_out(post)
+        return post
+
+    def get(self, viewer_id: int, post_id: int) -> Post:
+        with self.ctx.store.read() as tx:
+            return self.visible(tx, post_id, viewer_id)
+
+    def edit(self, actor_id: int, post_id: int, text: str) -> Post:
+        self._check_text(text)
+        with self.ctx.store.write() as tx:
+            self._require_author(tx, post_id, actor_id)
+            tx.posts.set_text(post_id, text, self.ctx.clock())
+            post = tx.posts.get(post_id)
+        assert post is not None
+        return post
+
+    def delete(self, actor_id: int, post_id: int) -> None:
+        """Delete a post; it disappears from every timeline (reads skip tombstones)."""
+        with self.ctx.store.write() as tx:
+            self._require_author(tx, post_id, actor_id)
+            tx.posts.mark_deleted(post_id)
+
+    def like(self, actor_id: int, post_id: int) -> bool:
+        """Like a post; False when already liked (likes are idempotent)."""
+        with self.ctx.store.write() as tx:
+            self.visible(tx, post_id, actor_id)
+            added = tx.posts.add_like(post_id, actor_id)
+            if added:
+                tx.posts.add_counts(post_id, likes=1)
+            return added
+
+    def unlike(self, actor_id: int, post_id: int) -> bool:
+        with self.ctx.store.write() as tx:
+            self.visible(tx, post_id, actor_id)
+            removed = tx.posts.remove_like(post_id, actor_id)
+            if removed:
+                tx.posts.add_counts(post_id, likes=-1)
+            return removed
+
+    def comment(self, actor_id: int, post_id: int, text: str) -> Comment:
+        self._check_text(text)
+        with self.ctx.store.write() as tx:
+            self.visible(tx, post_id, actor_id)
+            tx.posts.add_counts(post_id, comments=1)
+            return tx.posts.add_comment(post_id, actor_id, text, self.ctx.clock())
+
+    def comments(
+        self, viewer_id: int, post_id: int, cursor: str | None = None, limit: int = 20
+    ) -> Page[Comment]:
+        limit = self.ctx.page_limit(limit)
+        with self.ctx.store.read() as tx:
+            self.visible(tx, post_id, viewer_id)
+            found = tx.posts.comments(post_id, parse_id_cursor(cursor), limit)
+        return Page(found, next_id_cursor([c.id for c in found], limit))
+
+    def by_author(self, author_id: int, cursor: str | None = None, limit: int = 20) -> Page[Post]:
+        """An author's public posts, newest first (group posts stay in their groups)."""
+        limit = self.ctx.page_limit(limit)
+        with self.ctx.store.read() as tx:
+            if tx.accounts.get(author_id) is None:
+                raise NotFound(f"no account {author_id}")
+            ids = tx.posts.by_author(author_id, parse_id_cursor(cursor), limit)
+            return self._hydrate(tx, ids, limit)
+
+    def mentions(self, account_id: int, cursor: str | None = None, limit: int = 20) -> Page[Post]:
+        limit = self.ctx.page_limit(limit)
+        with self.ctx.store.read() as tx:
+            ids = tx.posts.mentions(account_id, parse_id_cursor(cursor), limit)
+            return self._hydrate(tx, ids, limit)
+
+    def visible(self, tx: Tx, post_id: int, viewer_id: int) -> Post:
+        """The post, if it exists and the viewer may see it (group posts: members only)."""
+        post = tx.posts.get(post_id)
+        if post is None or post.deleted:
+            raise NotFound(f"no post {post_id}")
+        if post.group_id is not None and not tx.groups.is_member(post.group_id, viewer_id):
+            raise Forbidden(f"post {post_id} is visible to members of group {post.group_id} only")
+        return post
+
+    @staticmethod
+    def _hydrate(tx: Tx, ids: list[int], limit: int) -> Page[Post]:
+        found = tx.posts.get_many(ids)
+        posts = [found[i] for i in ids if not found[i].deleted]
+        return Page(posts, next_id_cursor(ids, limit))
+
+    def _check_text(self, text: str) -> None:
+        longest = self.ctx.config.max_post_chars
+        if not text.strip():
+            raise Invalid("text must not be empty", field="text")
+        if len(text) > longest:
+            raise Invalid(
+                f"text must be at most {longest} characters, got {len(text)}", field="text"
+            )
+
+    @staticmethod
+    def _require_member(tx: Tx, group_id: int, account_id: int) -> None:
+        if tx.groups.get(group_id) is None:
+            raise NotFound(f"no group {group_id}")
+        if not tx.groups.is_member(group_id, account_id):
+            raise Forbidden(f"only members of group {group_id} may post in it")
+
+    @staticmethod
+    def _require_author(tx: Tx, post_id: int, actor_id: int) -> None:
+        post = tx.posts.get(post_id)
+        if post is None or post.deleted:
+            raise NotFound(f"no post {post_id}")
+        if post.author_id != actor_id:
+            raise Forbidden(f"post {post_id} belongs to another account")
+
+    @staticmethod
+    def _mentioned(tx: Tx, text: str, group_id: int | None) -> list[int]:
+        """Accounts named with @name; in a group only members are notified."""
+        ids = []
+        for name in dict.fromkeys(MENTION.findall(text)):
+            account = tx.accounts.get_by_name(name)
+            if account and (group_id is None or tx.groups.is_member(group_id, account.id)):
+                ids.append(account.id)
+        return ids

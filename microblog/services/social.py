@@ -1,0 +1,86 @@
+"""The follow graph: follow, unfollow, followers, followees and friends (mutual follows)."""
+
+from __future__ import annotations
+
+from microblog.errors import Conflict, Invalid, NotFound
+from microblog.models import Account, Page
+from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.timelines import Timelines
+from microblog.store.base import Tx
+
+
+class SocialGraph:
+    def __init__(self, ctx: Context, timelines: Timelines) -> None:
+        self.ctx = ctx
+        self.timelines = timelines
+
+    def follow(self, actor_id: int, target_id: int) -> None:
+        """Follow an account; its recent posts join the actor's home timeline."""
+        if actor_id == target_id:
+            raise Invalid("an account cannot follow itself", field="account_id")
+        with self.ctx.store.write() as tx:
+            self._require(tx, target_id)
+            if not tx.graph.add(actor_id, target_id, self.ctx.clock()):
+                raise Conflict(f"already following account {target_id}")
+            tx.accounts.add_follow_counts(actor_id, target_id, +1)
+            self.timelines.backfill(tx, actor_id, target_id)
+
+    def unfollow(self, actor_id: int, target_id: int) -> None:
+        """Stop following; the target's posts leave the actor's home timeline."""
+        with self.ctx.store.write() as tx:
+            if not tx.graph.remove(actor_id, target_id):
+                raise NotFound(f"not following account {target_id}")
+            tx.accounts.add_follow_counts(actor_id, target_id, -1)
+            self.timelines.rebuild(tx, actor_id)
+
+    def follow_many(self, edges: list[tuple[int, int]]) -> int:
+        """Bulk seeding path: add edges (skipping duplicates) without rebuilding timelines."""
+        added = 0
+        with self.ctx.store.write() as tx:
+            for follower, followee in edges:
+                if follower != followee and tx.graph.add(follower, followee, self.ctx.clock()):
+                    tx.accounts.add_follow_counts(follower, followee, +1)
+                    added += 1
+        return added
+
+    def followers(
+        self, account_id: int, cursor: str | None = None, limit: int = 20
+    ) -> Page[Account]:
+        return self._page(account_id, cursor, limit, followers=True)
+
+    def followees(
+        self, account_id: int, cursor: str | None = None, limit: int = 20
+    ) -> Page[Account]:
+        return self._page(account_id, cursor, limit, followers=False)
+
+    def is_following(self, follower_id: int, followee_id: int) -> bool:
+        with self.ctx.store.read() as tx:
+            return tx.graph.exists(follower_id, followee_id)
+
+    def are_friends(self, a: int, b: int) -> bool:
+        """Friends follow each other."""
+        with self.ctx.store.read() as tx:
+            return tx.graph.exists(a, b) and tx.graph.exists(b, a)
+
+    def friends(self, account_id: int) -> list[int]:
+        with self.ctx.store.read() as tx:
+            return [f for f in tx.graph.all_followees(account_id) if tx.graph.exists(f, account_id)]
+
+    def _page(
+        self, account_id: int, cursor: str | None, limit: int, *, followers: bool
+    ) -> Page[Account]:
+        limit = self.ctx.page_limit(limit)
+        before = parse_id_cursor(cursor)
+        with self.ctx.store.read() as tx:
+            self._require(tx, account_id)
+            listing = tx.graph.followers if followers else tx.graph.followees
+            ids = listing(account_id, before, limit)
+            found = tx.accounts.get_many(ids)
+        return Page([found[i] for i in ids], next_id_cursor(ids, limit))
+
+    @staticmethod
+    def _require(tx: Tx, account_id: int) -> Account:
+        account = tx.accounts.get(account_id)
+        if account is None:
+            raise NotFound(f"no account {account_id}")
+        return account

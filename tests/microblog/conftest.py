@@ -1,0 +1,59 @@
+"""Fixtures: the same service-layer tests run against every storage backend."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from microblog.config import PlatformConfig
+from microblog.models import Account
+from microblog.platform import Microblog
+from microblog.services.accounts import NewAccount
+from microblog.store import open_store
+
+CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
+MakeBlog = Callable[..., Microblog]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_blog(backend: str, tmp_path: Path) -> Iterator[MakeBlog]:
+    """Build platforms over fresh stores of the backend under test, with a ticking clock."""
+    made: list[Microblog] = []
+    serial = itertools.count()
+
+    def make(**config: object) -> Microblog:
+        url = (
+            "memory"
+            if backend == "memory"
+            else f"sqlite:///{tmp_path / f'db{next(serial)}.sqlite'}"
+        )
+        ticks = itertools.count(1)
+        blog = Microblog(
+            open_store(url),
+            PlatformConfig.model_validate({**CHEAP_HASHING, **config}),
+            clock=lambda: float(next(ticks)),
+        )
+        made.append(blog)
+        return blog
+
+    yield make
+    for blog in made:
+        blog.close()
+
+
+@pytest.fixture
+def blog(make_blog: MakeBlog) -> Microblog:
+    return make_blog()
+
+
+def people(blog: Microblog, *names: str) -> list[Account]:
+    """Seed plain users by name."""
+    return [a for a, _ in blog.accounts.register_many([NewAccount(n) for n in names])]

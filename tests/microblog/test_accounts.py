@@ -1,0 +1,48 @@
+"""Accounts: registration rules, password login and bearer tokens."""
+
+import pytest
+
+from microblog.errors import Conflict, Invalid, Unauthorized
+from microblog.models import Profile, Role, Tier
+from microblog.platform import Microblog
+
+
+def test_register_then_login_yields_a_token_that_authenticates(blog: Microblog) -> None:
+    account = blog.accounts.register("alice", "s3cret-pass")
+    token = blog.accounts.login("alice", "s3cret-pass")
+    assert blog.accounts.authenticate(token).id == account.id
+
+
+def test_wrong_password_and_unknown_token_are_unauthorized(blog: Microblog) -> None:
+    blog.accounts.register("alice", "s3cret-pass")
+    with pytest.raises(Unauthorized):
+        blog.accounts.login("alice", "wrong")
+    with pytest.raises(Unauthorized):
+        blog.accounts.authenticate("not-a-token")
+
+
+def test_duplicate_name_conflicts(blog: Microblog) -> None:
+    blog.accounts.register("alice", "pw")
+    with pytest.raises(Conflict):
+        blog.accounts.register("alice", "pw")
+
+
+def test_influencers_need_a_tier_and_are_verified(blog: Microblog) -> None:
+    with pytest.raises(Invalid) as raised:
+        blog.accounts.register("star", "pw", Role.INFLUENCER)
+    assert raised.value.field == "tier"
+    star = blog.accounts.register("star", "pw", Role.INFLUENCER, Tier.BIG_V)
+    assert star.verified and star.tier is Tier.BIG_V
+
+
+def test_bad_names_are_refused_naming_the_field(blog: Microblog) -> None:
+    with pytest.raises(Invalid) as raised:
+        blog.accounts.register("a b", "pw")
+    assert raised.value.field == "name"
+
+
+def test_profile_update_is_stored(blog: Microblog) -> None:
+    account = blog.accounts.register("alice", "pw")
+    blog.accounts.update_profile(account.id, Profile(["games", "food"], "beijing"))
+    assert blog.accounts.get(account.id).profile.interests == ["games", "food"]
+    assert blog.accounts.get(account.id).profile.region == "beijing"

@@ -1,0 +1,51 @@
+"""The follow graph keeps exact counts and defines friends as mutual follows."""
+
+import pytest
+
+from microblog.errors import Conflict, Invalid, NotFound
+from microblog.platform import Microblog
+from tests.microblog.conftest import people
+
+
+def test_follow_and_unfollow_keep_counts_exact(blog: Microblog) -> None:
+    a, b, c = people(blog, "ann", "bob", "cat")
+    blog.graph.follow(a.id, c.id)
+    blog.graph.follow(b.id, c.id)
+    blog.graph.unfollow(a.id, c.id)
+    assert blog.accounts.get(c.id).follower_count == 1
+    assert blog.accounts.get(a.id).followee_count == 0
+    assert blog.accounts.get(b.id).followee_count == 1
+
+
+def test_duplicate_self_and_missing_follows_are_refused(blog: Microblog) -> None:
+    a, b = people(blog, "ann", "bob")
+    blog.graph.follow(a.id, b.id)
+    with pytest.raises(Conflict):
+        blog.graph.follow(a.id, b.id)
+    with pytest.raises(Invalid):
+        blog.graph.follow(a.id, a.id)
+    with pytest.raises(NotFound):
+        blog.graph.unfollow(b.id, a.id)
+    with pytest.raises(NotFound):
+        blog.graph.follow(a.id, 999)
+
+
+def test_friends_are_mutual_follows(blog: Microblog) -> None:
+    a, b, c = people(blog, "ann", "bob", "cat")
+    blog.graph.follow(a.id, b.id)
+    blog.graph.follow(b.id, a.id)
+    blog.graph.follow(a.id, c.id)
+    assert blog.graph.are_friends(a.id, b.id)
+    assert not blog.graph.are_friends(a.id, c.id)
+    assert blog.graph.friends(a.id) == [b.id]
+
+
+def test_followers_page_newest_id_first_with_cursor(blog: Microblog) -> None:
+    star, *fans = people(blog, "star", *(f"fan{i}" for i in range(5)))
+    for fan in fans:
+        blog.graph.follow(fan.id, star.id)
+    first = blog.graph.followers(star.id, limit=3)
+    second = blog.graph.followers(star.id, first.next_cursor, limit=3)
+    seen = [a.id for a in first.items + second.items]
+    assert seen == sorted((f.id for f in fans), reverse=True)
+    assert second.next_cursor is None
