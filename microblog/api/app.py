@@ -1,0 +1,60 @@
+"""The application factory: one platform per app, built from `ServerSettings`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from microblog.api.errors import install_error_handlers
+from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
+from microblog.api.routers import accounts, admin, groups, posts
+from microblog.api.settings import ServerSettings
+from microblog.platform import Microblog
+from microblog.services.timelines import BackgroundFanout, run_inline
+from microblog.store import open_store
+
+ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
+
+
+def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanout | None]:
+    workers = settings.background_fanout_workers
+    background = BackgroundFanout(workers) if workers else None
+    blog = Microblog(
+        open_store(settings.store), settings.platform, run_fanout=background or run_inline
+    )
+    return blog, background
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    """Build the app; the store opens at start-up and closes at shutdown."""
+    settings = settings or ServerSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        blog, background = build_platform(settings)
+        app.state.blog = blog
+        yield
+        if background:
+            background.drain()
+        blog.close()
+
+    app = FastAPI(
+        title="Fanout reference microblog",
+        version="1",
+        description="A Weibo-like microblog: the system under test of Fanout.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(WorkHeaderMiddleware)
+    return app

@@ -1,0 +1,44 @@
+"""Shared dependencies as `Annotated` aliases: the platform, the caller, the operator."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from microblog.errors import Forbidden, Unauthorized
+from microblog.models import Account
+from microblog.platform import Microblog
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /auth/token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_blog(request: Request) -> Microblog:
+    blog: Microblog = request.app.state.blog
+    return blog
+
+
+Blog = Annotated[Microblog, Depends(get_blog)]
+
+
+def current_account(blog: Blog, credentials: Credentials) -> Account:
+    if credentials is None:
+        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+    return blog.accounts.authenticate(credentials.credentials)
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
+
+
+def require_operator(request: Request, credentials: Credentials) -> None:
+    expected = request.app.state.settings.operator_token
+    if expected is None:
+        raise Forbidden("operator endpoints are disabled: start the server with an operator token")
+    if credentials is None or not hmac.compare_digest(credentials.credentials, expected):
+        raise Unauthorized("operator token required")
+
+
+Operator = Depends(require_operator)

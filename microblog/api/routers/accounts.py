@@ -1,0 +1,77 @@
+"""Accounts, tokens, profiles and the follow graph."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.schemas import (
+    AccountCreate,
+    AccountPublic,
+    AccountsPage,
+    Login,
+    ProfileBody,
+    TokenPublic,
+)
+
+router = APIRouter(tags=["accounts"])
+Limit = Query(20, ge=1, le=100)
+
+
+@router.post("/accounts", status_code=status.HTTP_201_CREATED)
+def register(body: AccountCreate, blog: Blog) -> AccountPublic:
+    account = blog.accounts.register(
+        body.name, body.password, body.role, body.tier, body.profile.to_profile()
+    )
+    return AccountPublic.of(account)
+
+
+@router.post("/auth/token")
+def login(body: Login, blog: Blog) -> TokenPublic:
+    token = blog.accounts.login(body.name, body.password)
+    return TokenPublic(access_token=token, account_id=blog.accounts.get_by_name(body.name).id)
+
+
+@router.get("/me")
+def me(account: CurrentAccount) -> AccountPublic:
+    return AccountPublic.of(account)
+
+
+@router.put("/me/profile")
+def update_profile(body: ProfileBody, account: CurrentAccount, blog: Blog) -> AccountPublic:
+    return AccountPublic.of(blog.accounts.update_profile(account.id, body.to_profile()))
+
+
+@router.get("/accounts/{account_id}")
+def get_account(account_id: int, _: CurrentAccount, blog: Blog) -> AccountPublic:
+    return AccountPublic.of(blog.accounts.get(account_id))
+
+
+@router.put("/accounts/{account_id}/follow", status_code=status.HTTP_204_NO_CONTENT)
+def follow(account_id: int, account: CurrentAccount, blog: Blog) -> None:
+    blog.graph.follow(account.id, account_id)
+
+
+@router.delete("/accounts/{account_id}/follow", status_code=status.HTTP_204_NO_CONTENT)
+def unfollow(account_id: int, account: CurrentAccount, blog: Blog) -> None:
+    blog.graph.unfollow(account.id, account_id)
+
+
+@router.get("/accounts/{account_id}/followers")
+def followers(
+    account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> AccountsPage:
+    page = blog.graph.followers(account_id, cursor, limit)
+    return AccountsPage(
+        items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/accounts/{account_id}/followees")
+def followees(
+    account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> AccountsPage:
+    page = blog.graph.followees(account_id, cursor, limit)
+    return AccountsPage(
+        items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor
+    )

@@ -1,0 +1,79 @@
+"""Operator endpoints: bulk seeding for load tests and platform statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from microblog.api.deps import Blog, Operator
+from microblog.api.schemas import Body, ProfileBody
+from microblog.models import Role, Tier
+from microblog.services.accounts import NewAccount
+
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Operator])
+
+
+class SeedAccount(Body):
+    name: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
+    role: Role = Role.USER
+    tier: Tier | None = None
+    profile: ProfileBody = Field(default_factory=ProfileBody)
+
+
+class SeedAccounts(Body):
+    accounts: list[SeedAccount] = Field(max_length=5000)
+
+
+class SeededAccount(BaseModel):
+    id: int
+    name: str
+    token: str
+
+
+class SeedFollows(Body):
+    edges: list[tuple[int, int]] = Field(
+        max_length=50_000, description="[follower_id, followee_id] pairs."
+    )
+
+
+class SeedResult(BaseModel):
+    added: int
+
+
+class FanoutStatsPublic(BaseModel):
+    deliveries: int
+    posts: int
+    lag_p50_s: float | None
+    lag_p99_s: float | None
+    lag_max_s: float | None
+
+
+@router.post("/seed/accounts", status_code=status.HTTP_201_CREATED)
+def seed_accounts(body: SeedAccounts, blog: Blog) -> list[SeededAccount]:
+    """Create many accounts at once, each with a ready bearer token (no password)."""
+    created = blog.accounts.register_many(
+        [NewAccount(a.name, a.role, a.tier, a.profile.to_profile()) for a in body.accounts]
+    )
+    return [SeededAccount(id=a.id, name=a.name, token=t) for a, t in created]
+
+
+@router.post("/seed/follows")
+def seed_follows(body: SeedFollows, blog: Blog) -> SeedResult:
+    """Add follow edges in one transaction, skipping duplicates and self-follows."""
+    return SeedResult(added=blog.graph.follow_many(body.edges))
+
+
+@router.get("/stats/fanout")
+def fanout_stats(blog: Blog) -> FanoutStatsPublic:
+    """Fan-out deliveries so far and the lag (post -> last delivery) of recent posts."""
+    stats = blog.timelines.stats
+    lags = np.array(stats.lags_s)
+    quantile = (lambda q: float(np.quantile(lags, q))) if lags.size else (lambda q: None)
+    return FanoutStatsPublic(
+        deliveries=stats.deliveries,
+        posts=int(lags.size),
+        lag_p50_s=quantile(0.5),
+        lag_p99_s=quantile(0.99),
+        lag_max_s=float(lags.max()) if lags.size else None,
+    )

@@ -1,0 +1,57 @@
+"""Groups: create, join, leave, members and the members-only feed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.routers.posts import posts_page
+from microblog.api.schemas import AccountPublic, AccountsPage, GroupCreate, GroupPublic, PostsPage
+
+router = APIRouter(tags=["groups"])
+Limit = Query(20, ge=1, le=100)
+
+
+@router.post("/groups", status_code=status.HTTP_201_CREATED)
+def create_group(body: GroupCreate, account: CurrentAccount, blog: Blog) -> GroupPublic:
+    return GroupPublic.of(blog.groups.create(account.id, body.name))
+
+
+@router.get("/groups/{group_id}")
+def get_group(group_id: int, _: CurrentAccount, blog: Blog) -> GroupPublic:
+    return GroupPublic.of(blog.groups.get(group_id))
+
+
+@router.put("/groups/{group_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)
+def join(group_id: int, account: CurrentAccount, blog: Blog) -> None:
+    blog.groups.join(account.id, group_id)
+
+
+@router.delete("/groups/{group_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)
+def leave(group_id: int, account: CurrentAccount, blog: Blog) -> None:
+    blog.groups.leave(account.id, group_id)
+
+
+@router.get("/groups/{group_id}/members")
+def members(
+    group_id: int,
+    account: CurrentAccount,
+    blog: Blog,
+    cursor: str | None = None,
+    limit: int = Limit,
+) -> AccountsPage:
+    page = blog.groups.members(account.id, group_id, cursor, limit)
+    return AccountsPage(
+        items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/groups/{group_id}/posts")
+def feed(
+    group_id: int,
+    account: CurrentAccount,
+    blog: Blog,
+    cursor: str | None = None,
+    limit: int = Limit,
+) -> PostsPage:
+    return posts_page(blog.groups.feed(account.id, group_id, cursor, limit))

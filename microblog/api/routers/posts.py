@@ -1,0 +1,97 @@
+"""Posts, likes, comments, mentions, user and home timelines."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.schemas import (
+    Changed,
+    CommentCreate,
+    CommentPublic,
+    CommentsPage,
+    PostCreate,
+    PostEdit,
+    PostPublic,
+    PostsPage,
+)
+from microblog.models import Page, Post
+
+router = APIRouter(tags=["posts"])
+Limit = Query(20, ge=1, le=100)
+
+
+def posts_page(page: Page[Post]) -> PostsPage:
+    return PostsPage(items=[PostPublic.of(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("/posts", status_code=status.HTTP_201_CREATED)
+def create_post(body: PostCreate, account: CurrentAccount, blog: Blog) -> PostPublic:
+    post = blog.posts.create(
+        account.id, body.text, group_id=body.group_id, repost_of=body.repost_of
+    )
+    return PostPublic.of(post)
+
+
+@router.get("/posts/{post_id}")
+def get_post(post_id: int, account: CurrentAccount, blog: Blog) -> PostPublic:
+    return PostPublic.of(blog.posts.get(account.id, post_id))
+
+
+@router.patch("/posts/{post_id}")
+def edit_post(post_id: int, body: PostEdit, account: CurrentAccount, blog: Blog) -> PostPublic:
+    return PostPublic.of(blog.posts.edit(account.id, post_id, body.text))
+
+
+@router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_post(post_id: int, account: CurrentAccount, blog: Blog) -> None:
+    blog.posts.delete(account.id, post_id)
+
+
+@router.put("/posts/{post_id}/like")
+def like(post_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+    return Changed(changed=blog.posts.like(account.id, post_id))
+
+
+@router.delete("/posts/{post_id}/like")
+def unlike(post_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+    return Changed(changed=blog.posts.unlike(account.id, post_id))
+
+
+@router.post("/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED)
+def comment(
+    post_id: int, body: CommentCreate, account: CurrentAccount, blog: Blog
+) -> CommentPublic:
+    return CommentPublic.of(blog.posts.comment(account.id, post_id, body.text))
+
+
+@router.get("/posts/{post_id}/comments")
+def comments(
+    post_id: int, account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> CommentsPage:
+    page = blog.posts.comments(account.id, post_id, cursor, limit)
+    return CommentsPage(
+        items=[CommentPublic.of(c) for c in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/accounts/{account_id}/posts")
+def user_timeline(
+    account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> PostsPage:
+    return posts_page(blog.posts.by_author(account_id, cursor, limit))
+
+
+@router.get("/me/mentions")
+def mentions(
+    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> PostsPage:
+    return posts_page(blog.posts.mentions(account.id, cursor, limit))
+
+
+@router.get("/timeline/home")
+def home_timeline(
+    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> PostsPage:
+    """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
+    return posts_page(blog.timelines.home(account.id, cursor, limit))

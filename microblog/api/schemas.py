@@ -1,0 +1,159 @@
+"""Request and response bodies: a schema family per entity (Create / Public / Page)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileBody(Body):
+    interests: list[str] = Field(default_factory=list, max_length=50)
+    region: str = Field("unknown", max_length=64)
+    gender: Gender = Gender.UNDISCLOSED
+    age_band: AgeBand = AgeBand.UNDISCLOSED
+
+    def to_profile(self) -> Profile:
+        return Profile(list(self.interests), self.region, self.gender, self.age_band)
+
+
+class AccountCreate(Body):
+    name: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
+    password: str = Field(min_length=8, max_length=128)
+    role: Role = Role.USER
+    tier: Tier | None = None
+    profile: ProfileBody = Field(default_factory=ProfileBody)
+
+
+class Login(Body):
+    name: str
+    password: str
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    account_id: int
+
+
+class AccountPublic(BaseModel):
+    id: int
+    name: str
+    role: Role
+    tier: Tier | None
+    verified: bool
+    follower_count: int
+    followee_count: int
+    profile: ProfileBody
+
+    @classmethod
+    def of(cls, a: Account) -> AccountPublic:
+        p = a.profile
+        return cls(
+            id=a.id,
+            name=a.name,
+            role=a.role,
+            tier=a.tier,
+            verified=a.verified,
+            follower_count=a.follower_count,
+            followee_count=a.followee_count,
+            profile=ProfileBody(
+                interests=p.interests, region=p.region, gender=p.gender, age_band=p.age_band
+            ),
+        )
+
+
+class AccountsPage(BaseModel):
+    items: list[AccountPublic]
+    next_cursor: str | None
+
+
+class PostCreate(Body):
+    text: str = Field(description="1-2000 characters; @name mentions notify those accounts.")
+    group_id: int | None = Field(None, description="Post to a group's members only.")
+    repost_of: int | None = Field(None, description="Repost this post (the original is kept).")
+
+
+class PostEdit(Body):
+    text: str
+
+
+class PostPublic(BaseModel):
+    id: int
+    author_id: int
+    text: str
+    created_at: float
+    group_id: int | None
+    repost_of: int | None
+    edited_at: float | None
+    like_count: int
+    comment_count: int
+    repost_count: int
+
+    @classmethod
+    def of(cls, p: Post) -> PostPublic:
+        return cls(
+            id=p.id,
+            author_id=p.author_id,
+            text=p.text,
+            created_at=p.created_at,
+            group_id=p.group_id,
+            repost_of=p.repost_of,
+            edited_at=p.edited_at,
+            like_count=p.like_count,
+            comment_count=p.comment_count,
+            repost_count=p.repost_count,
+        )
+
+
+class PostsPage(BaseModel):
+    items: list[PostPublic]
+    next_cursor: str | None
+
+
+class CommentCreate(Body):
+    text: str
+
+
+class CommentPublic(BaseModel):
+    id: int
+    post_id: int
+    author_id: int
+    text: str
+    created_at: float
+
+    @classmethod
+    def of(cls, c: Comment) -> CommentPublic:
+        return cls(
+            id=c.id, post_id=c.post_id, author_id=c.author_id, text=c.text, created_at=c.created_at
+        )
+
+
+class CommentsPage(BaseModel):
+    items: list[CommentPublic]
+    next_cursor: str | None
+
+
+class GroupCreate(Body):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class GroupPublic(BaseModel):
+    id: int
+    name: str
+    owner_id: int
+    member_count: int
+
+    @classmethod
+    def of(cls, g: Group) -> GroupPublic:
+        return cls(id=g.id, name=g.name, owner_id=g.owner_id, member_count=g.member_count)
+
+
+class Changed(BaseModel):
+    """Result of an idempotent toggle (like, unlike)."""
+
+    changed: bool

@@ -1,0 +1,22 @@
+"""Server settings, from `fanout serve` options or FANOUT_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from microblog.config import PlatformConfig
+
+
+class ServerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FANOUT_", env_nested_delimiter="__")
+
+    store: str = Field("sqlite:///fanout.sqlite", description="'memory' or an SQLAlchemy URL.")
+    platform: PlatformConfig = Field(default_factory=PlatformConfig)
+    background_fanout_workers: int = Field(
+        2, ge=0, description="Threads delivering fan-out after the post returns; 0 = inline."
+    )
+    operator_token: str | None = Field(
+        None, description="Bearer token for /admin (bulk seeding, ledger audit); unset = disabled."
+    )
+    max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")

@@ -1,0 +1,45 @@
+"""An HTTP client over the app on each backend, and helpers to make authenticated users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from microblog.api.app import create_app
+from microblog.api.settings import ServerSettings
+from microblog.config import PlatformConfig
+from tests.microblog.conftest import CHEAP_HASHING
+
+OPERATOR = "operator-secret"
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def client(backend: str, tmp_path: Path) -> Iterator[TestClient]:
+    store = "memory" if backend == "memory" else f"sqlite:///{tmp_path / 'api.sqlite'}"
+    settings = ServerSettings(
+        store=store,
+        platform=PlatformConfig(**CHEAP_HASHING),
+        background_fanout_workers=0,
+        operator_token=OPERATOR,
+    )
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def signup(client: TestClient) -> Callable[[str], Headers]:
+    """Register and log in a user; returns its auth headers."""
+
+    def make(name: str) -> Headers:
+        assert (
+            client.post("/accounts", json={"name": name, "password": "password1"}).status_code
+            == 201
+        )
+        token = client.post("/auth/token", json={"name": name, "password": "password1"})
+        return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+    return make
