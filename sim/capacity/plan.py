@@ -86,8 +86,11 @@ def _grow(at: _Solver, slos: Sequence[Slo], counts: dict[str, int]) -> dict[str,
         if meets(solution, slos):
             return counts
         counts = {name: floors[name] + 2 * (count - floors[name]) for name, count in counts.items()}
-    failing = [str(slo) for slo in slos if not slo.holds(solution.metrics()[slo.metric])]
-    raise ValueError(f"no capacity meets SLO(s) {failing}: they fail even with {counts} servers")
+    metrics = solution.metrics()
+    failing = [
+        f"'{slo}' ({metrics[slo.metric]:.4g})" for slo in slos if not slo.holds(metrics[slo.metric])
+    ]
+    raise ValueError(f"no capacity meets SLO {', '.join(failing)}, even without queueing")
 
 
 def _smallest(

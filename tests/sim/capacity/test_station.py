@@ -64,8 +64,8 @@ def poisson_run(
         sojourns[index] = env.now - arrived
 
     def source() -> Generator[simpy.Event, Any, None]:
-        customers = zip(interarrivals.tolist(), services.tolist(), strict=True)
-        for index, (gap, service) in enumerate(customers):
+        arrivals = zip(interarrivals.tolist(), services.tolist(), strict=True)
+        for index, (gap, service) in enumerate(arrivals):
             yield env.timeout(gap)
             env.process(customer(index, service))
 
