@@ -58,6 +58,11 @@ class Demand(NamedTuple):
     cache_ms: float
     fanout_deliveries: float
 
+    @property
+    def request_ms(self) -> tuple[float, float, float]:
+        """Demand on each of `REQUEST_STATIONS`, in that order."""
+        return self.app_ms, self.db_ms, self.cache_ms
+
 
 def demand(config: CapacityConfig, work: WorkCounts) -> Demand:
     """Price one call's work (or a path's mean work) on each station."""

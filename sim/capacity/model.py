@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import simpy
@@ -81,6 +81,15 @@ class Snapshot:
     fanout_lag_s: Percentiles
 
 
+class _Mark(NamedTuple):
+    """Where an interval starts: station counters and how many samples were already kept."""
+
+    time: float
+    stations: dict[str, StationMark]
+    requests: dict[str, int]
+    lags: int
+
+
 class CapacityModel:
     """Stations `app`, `db`, `cache` and `fanout` sized and priced by a `CapacityConfig`."""
 
@@ -101,7 +110,7 @@ class CapacityModel:
         """One request of kind `path` doing `work` (a `microblog.work.Work`); a SimPy process."""
         arrived = self.env.now
         need = demand(self.config, work)
-        for station, demand_ms in zip(self._request_stations, need, strict=False):
+        for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True):
             if demand_ms > 0.0:
                 yield from station.serve(self._sample(demand_ms) / MS_PER_S)
         elapsed_ms = (self.env.now - arrived) * MS_PER_S
@@ -143,15 +152,14 @@ class CapacityModel:
     def snapshot(self) -> Snapshot:
         """Statistics since the previous snapshot (or the start); begins the next interval."""
         previous, self._interval = self._interval, self._mark()
-        marks, lengths, lag_count = previous
-        stations = {name: st.stats(marks[name]) for name, st in self.stations.items()}
+        stations = {name: st.stats(previous.stations[name]) for name, st in self.stations.items()}
         latency = {
-            path: np.array(samples[lengths.get(path, 0) :], dtype=float)
+            path: np.array(samples[previous.requests.get(path, 0) :], dtype=float)
             for path, samples in self._latencies.items()
         }
-        lags = np.array(self._lags[lag_count:], dtype=float)
+        lags = np.array(self._lags[previous.lags :], dtype=float)
         return Snapshot(
-            start_s=next(iter(marks.values())).time,
+            start_s=previous.time,
             end_s=self.env.now,
             stations=stations,
             requests={path: samples.size for path, samples in latency.items()},
@@ -160,7 +168,10 @@ class CapacityModel:
             fanout_lag_s=summarise(lags),
         )
 
-    def _mark(self) -> tuple[dict[str, StationMark], Mapping[str, int], int]:
-        marks = {name: station.mark() for name, station in self.stations.items()}
-        lengths = {path: len(samples) for path, samples in self._latencies.items()}
-        return marks, lengths, len(self._lags)
+    def _mark(self) -> _Mark:
+        return _Mark(
+            self.env.now,
+            {name: station.mark() for name, station in self.stations.items()},
+            {path: len(samples) for path, samples in self._latencies.items()},
+            len(self._lags),
+        )
