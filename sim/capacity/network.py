@@ -26,7 +26,7 @@ Allen–Cunneen for mixed service, fan-out bursts treated as Poisson jobs) are e
 path that visits one station serving a single kind of exponential job (M/M/c). Against
 the discrete-event `CapacityModel` on a four-path workload at ρ up to 0.7
 (`tests/sim/capacity/test_network.py`) utilisations agree within ~2 %, mean latencies
-within ~4 % (exponential service) and ~6 % (fixed service), p99 within ~15 % (the gamma
+within ~4 % (exponential service) and ~6 % (fixed service), p99 within ~16 % (the gamma
 overestimates for fixed service, whose smoothed departures the decomposition ignores).
 """
 
