@@ -1,0 +1,9 @@
+"""The capacity model: turning each call's `Work` into queueing delay on modelled servers.
+
+- `demand`: prices a call's work as service demand per station (shared by both models);
+- `station`: one SimPy multi-server FIFO station with exact statistics;
+- `model`: `CapacityModel`, the discrete-event platform the simulator drives;
+- `analytic`: closed-form single-station queueing (Erlang C, M/M/c, percentiles);
+- `network`: closed-form solution of the whole platform for given arrival rates;
+- `plan`: the fewest servers per station meeting a list of SLOs.
+"""

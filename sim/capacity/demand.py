@@ -1,0 +1,88 @@
+"""Pricing work: a call's `Work` counters become service demand on each modelled station.
+
+One function prices work for both the discrete-event model (one call's exact counters) and
+the analytic solver (a path's mean counters): the demand is linear in the counters, so the
+mean demand of a path is the demand of its mean work. The stations are
+
+- `app`: every request holds an application worker for its fixed cost, per-item handling
+  and real-time pushes;
+- `db`: row reads and writes;
+- `cache`: timeline/presence entries read and written, and posts merged on read (pull);
+- `fanout`: background workers that write fan-out-on-write deliveries in jobs of
+  `fanout_batch` deliveries, after the request has returned.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple, Protocol
+
+from outcomes.scenario.capacity import CapacityConfig
+
+REQUEST_STATIONS: tuple[str, ...] = ("app", "db", "cache")
+"""Stations a request visits in the foreground, in order."""
+STATIONS: tuple[str, ...] = (*REQUEST_STATIONS, "fanout")
+SERVER_FIELDS: dict[str, str] = {
+    "app": "app_servers",
+    "db": "db_servers",
+    "cache": "cache_servers",
+    "fanout": "fanout_workers",
+}
+"""The `CapacityConfig` field holding each station's number of servers."""
+
+
+class WorkCounts(Protocol):
+    """The counters of `microblog.work.Work`, read-only and possibly fractional (means)."""
+
+    @property
+    def db_reads(self) -> float: ...
+    @property
+    def db_writes(self) -> float: ...
+    @property
+    def cache_reads(self) -> float: ...
+    @property
+    def cache_writes(self) -> float: ...
+    @property
+    def merged_items(self) -> float: ...
+    @property
+    def pushes(self) -> float: ...
+    @property
+    def fanout_deliveries(self) -> float: ...
+
+
+class Demand(NamedTuple):
+    """Mean service demand of one call on each request station (ms), plus its deliveries."""
+
+    app_ms: float
+    db_ms: float
+    cache_ms: float
+    fanout_deliveries: float
+
+    @property
+    def request_ms(self) -> tuple[float, float, float]:
+        """Demand on each of `REQUEST_STATIONS`, in that order."""
+        return self.app_ms, self.db_ms, self.cache_ms
+
+
+def demand(config: CapacityConfig, work: WorkCounts) -> Demand:
+    """Price one call's work (or a path's mean work) on each station."""
+    items = work.db_reads + work.db_writes + work.cache_reads + work.cache_writes
+    items += work.merged_items
+    return Demand(
+        app_ms=config.app_request_ms + config.app_unit_ms * items + config.push_ms * work.pushes,
+        db_ms=config.db_read_ms * work.db_reads + config.db_write_ms * work.db_writes,
+        cache_ms=config.cache_read_ms * work.cache_reads
+        + config.cache_write_ms * work.cache_writes
+        + config.merge_ms * work.merged_items,
+        fanout_deliveries=work.fanout_deliveries,
+    )
+
+
+def fanout_jobs(config: CapacityConfig, deliveries: float) -> int:
+    """Number of fan-out jobs a post with this many deliveries is split into."""
+    return math.ceil(deliveries / config.fanout_batch) if deliveries > 0 else 0
+
+
+def servers(config: CapacityConfig) -> dict[str, int]:
+    """Servers per station, keyed by station name."""
+    return {station: getattr(config, field) for station, field in SERVER_FIELDS.items()}

@@ -1,0 +1,177 @@
+"""The platform's capacity as a SimPy queueing network: `Work` in, latency and fan-out lag out.
+
+Usage (simulated time is in seconds; latencies come out in milliseconds)::
+
+    model = CapacityModel(env, scenario.capacity, rng)
+    env.process(model.serve("timeline_read", work))   # once per agent action
+    ...
+    model.latency_ms("timeline_read")   # np.ndarray, one sample per completed request
+    model.fanout_lags_s()               # np.ndarray, one sample per fanned-out post
+    model.utilisation()                 # {"app": 0.41, "db": ..., "cache": ..., "fanout": ...}
+    model.snapshot()                    # stats of the interval since the previous snapshot
+
+A request visits `app`, then `db`, then `cache` (each a `Station`), skipping a station it
+puts no demand on; its latency is `network_ms` (a fixed round trip, not queued) plus its
+waits and services. A post's fan-out deliveries are background work: once the request
+completes, they are split into jobs of `fanout_batch` deliveries queued on the `fanout`
+station, and the post's fan-out lag runs from that moment until its last job finishes.
+
+Service times are sampled around the priced demand (`demand.demand`): exponential with
+that mean, or exactly the mean, per `service_distribution`. Exponential draws come from the
+run's generator in blocks, and samples are kept in typed arrays, so a million requests cost
+SimPy's events and little else.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import simpy
+
+from outcomes.scenario.capacity import CapacityConfig
+from sim.capacity.analytic import PERCENTILES, Percentiles
+from sim.capacity.demand import REQUEST_STATIONS, WorkCounts, demand, fanout_jobs, servers
+from sim.capacity.station import Station, StationMark, StationStats
+
+MS_PER_S = 1000.0
+_DRAW_BLOCK = 4096
+
+
+class ServiceSampler:
+    """Service time around a mean: exponential (drawn in blocks from the run's rng) or fixed."""
+
+    def __init__(self, rng: np.random.Generator, distribution: str) -> None:
+        self._rng = rng
+        self._exponential = distribution == "exponential"
+        self._draws: Iterator[float] = iter(())
+
+    def __call__(self, mean: float) -> float:
+        if not self._exponential:
+            return mean
+        try:
+            return mean * next(self._draws)
+        except StopIteration:
+            self._draws = iter(self._rng.standard_exponential(_DRAW_BLOCK).tolist())
+            return mean * next(self._draws)
+
+
+def summarise(samples: np.ndarray) -> Percentiles:
+    """Mean and percentiles of a sample (NaN when it is empty)."""
+    if samples.size == 0:
+        return Percentiles(*([float("nan")] * (1 + len(PERCENTILES))))
+    return Percentiles(float(samples.mean()), *np.percentile(samples, PERCENTILES).tolist())
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One interval of a run: station statistics and latency/lag summaries."""
+
+    start_s: float
+    end_s: float
+    stations: dict[str, StationStats]
+    requests: dict[str, int]
+    """Requests completed per path in the interval."""
+    latency_ms: dict[str, Percentiles]
+    posts_fanned_out: int
+    fanout_lag_s: Percentiles
+
+
+class _Mark(NamedTuple):
+    """Where an interval starts: station counters and how many samples were already kept."""
+
+    time: float
+    stations: dict[str, StationMark]
+    requests: dict[str, int]
+    lags: int
+
+
+class CapacityModel:
+    """Stations `app`, `db`, `cache` and `fanout` sized and priced by a `CapacityConfig`."""
+
+    def __init__(
+        self, env: simpy.Environment, config: CapacityConfig, rng: np.random.Generator
+    ) -> None:
+        self.env = env
+        self.config = config
+        self.stations = {name: Station(env, count) for name, count in servers(config).items()}
+        self._request_stations = [self.stations[name] for name in REQUEST_STATIONS]
+        self._fanout = self.stations["fanout"]
+        self._sample = ServiceSampler(rng, config.service_distribution)
+        self._latencies: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
+        self._lags = array("d")
+        self._interval = self._mark()
+
+    def serve(self, path: str, work: WorkCounts) -> Generator[simpy.Event, Any, None]:
+        """One request of kind `path` doing `work` (a `microblog.work.Work`); a SimPy process."""
+        arrived = self.env.now
+        need = demand(self.config, work)
+        for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True):
+            if demand_ms > 0.0:
+                yield from station.serve(self._sample(demand_ms) / MS_PER_S)
+        elapsed_ms = (self.env.now - arrived) * MS_PER_S
+        self._latencies[path].append(self.config.network_ms + elapsed_ms)
+        if need.fanout_deliveries > 0:
+            self.env.process(self._fan_out(int(need.fanout_deliveries)))
+
+    def _fan_out(self, deliveries: int) -> Generator[simpy.Event, Any, None]:
+        """Queue a post's deliveries as batch jobs and record when the last one lands."""
+        posted = self.env.now
+        jobs = fanout_jobs(self.config, deliveries)
+        last_batch = deliveries - self.config.fanout_batch * (jobs - 1)
+        batches = [self.config.fanout_batch] * (jobs - 1) + [last_batch]
+        ms = self.config.fanout_delivery_ms
+        yield self.env.all_of(
+            [self.env.process(self._fanout.serve(self._sample(n * ms) / MS_PER_S)) for n in batches]
+        )
+        self._lags.append(self.env.now - posted)
+
+    def latency_ms(self, path: str) -> np.ndarray:
+        """Latency of every completed request of `path`, in completion order (a copy)."""
+        return np.array(self._latencies.get(path, ()), dtype=float)
+
+    def paths(self) -> list[str]:
+        """Request kinds served so far."""
+        return sorted(self._latencies)
+
+    def fanout_lags_s(self) -> np.ndarray:
+        """Fan-out lag of every post whose deliveries have all landed (a copy)."""
+        return np.array(self._lags, dtype=float)
+
+    def station_stats(self) -> dict[str, StationStats]:
+        """Whole-run statistics per station (utilisation, mean queue length, throughput...)."""
+        return {name: station.stats() for name, station in self.stations.items()}
+
+    def utilisation(self) -> dict[str, float]:
+        return {name: stats.utilisation for name, stats in self.station_stats().items()}
+
+    def snapshot(self) -> Snapshot:
+        """Statistics since the previous snapshot (or the start); begins the next interval."""
+        previous, self._interval = self._interval, self._mark()
+        stations = {name: st.stats(previous.stations[name]) for name, st in self.stations.items()}
+        latency = {
+            path: np.array(samples[previous.requests.get(path, 0) :], dtype=float)
+            for path, samples in self._latencies.items()
+        }
+        lags = np.array(self._lags[previous.lags :], dtype=float)
+        return Snapshot(
+            start_s=previous.time,
+            end_s=self.env.now,
+            stations=stations,
+            requests={path: samples.size for path, samples in latency.items()},
+            latency_ms={path: summarise(samples) for path, samples in latency.items()},
+            posts_fanned_out=lags.size,
+            fanout_lag_s=summarise(lags),
+        )
+
+    def _mark(self) -> _Mark:
+        return _Mark(
+            self.env.now,
+            {name: station.mark() for name, station in self.stations.items()},
+            {path: len(samples) for path, samples in self._latencies.items()},
+            len(self._lags),
+        )

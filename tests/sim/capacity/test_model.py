@@ -1,0 +1,107 @@
+"""The platform model: request latency, background fan-out, statistics and intervals."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import pytest
+import simpy
+
+from microblog.work import Work
+from outcomes.scenario.capacity import CapacityConfig
+from sim.capacity.demand import demand
+from sim.capacity.model import CapacityModel
+
+READ = Work(db_reads=2, cache_reads=20, merged_items=5)
+POST = Work(db_writes=2, cache_writes=1, fanout_deliveries=2500)
+FIXED = CapacityConfig(service_distribution="deterministic", fanout_workers=2, fanout_batch=1000)
+
+
+def model_with(config: CapacityConfig, seed: int = 1) -> CapacityModel:
+    return CapacityModel(simpy.Environment(), config, np.random.default_rng(seed))
+
+
+def test_lone_request_latency_is_network_plus_its_services() -> None:
+    """No queueing: latency = network_ms + app + db + cache demand."""
+    model = model_with(FIXED)
+    model.env.process(model.serve("timeline_read", READ))
+    model.env.run()
+    need = demand(FIXED, READ)
+    expected = FIXED.network_ms + need.app_ms + need.db_ms + need.cache_ms
+    assert model.latency_ms("timeline_read").tolist() == pytest.approx([expected])
+
+
+def test_request_skips_stations_it_puts_no_demand_on() -> None:
+    """A chat message touching only the database and app never queues at the cache."""
+    model = model_with(FIXED)
+    model.env.process(model.serve("chat_send", Work(db_writes=1, pushes=3)))
+    model.env.run()
+    stats = model.station_stats()
+    assert (stats["app"].arrivals, stats["db"].arrivals, stats["cache"].arrivals) == (1, 1, 0)
+
+
+def test_fanout_runs_after_the_request_in_batches_over_the_workers() -> None:
+    """2500 deliveries = jobs of 1000, 1000, 500 on 2 idle workers: lag = 1500 deliveries' time."""
+    model = model_with(FIXED)
+    model.env.process(model.serve("post", POST))
+    model.env.run()
+    need = demand(FIXED, POST)
+    assert model.latency_ms("post").tolist() == pytest.approx(
+        [FIXED.network_ms + need.app_ms + need.db_ms + need.cache_ms]
+    )
+    lag_s = (1000 + 500) * FIXED.fanout_delivery_ms / 1000.0
+    assert model.fanout_lags_s().tolist() == pytest.approx([lag_s])
+    assert model.station_stats()["fanout"].completions == 3
+
+
+def test_utilisation_is_busy_time_over_capacity() -> None:
+    """One 2 ms app job in a 1 s run on 8 app servers: utilisation 0.002 / 8."""
+    config = CapacityConfig(service_distribution="deterministic", app_unit_ms=0.0)
+    model = model_with(config)
+    model.env.process(model.serve("ping", Work()))
+    model.env.run(until=1.0)
+    assert model.utilisation()["app"] == pytest.approx(config.app_request_ms / 1000.0 / 8)
+    assert model.utilisation()["db"] == 0.0
+
+
+def drive(model: CapacityModel, requests: int, rate: float) -> Generator[simpy.Event, Any, None]:
+    rng = np.random.default_rng(99)
+    for gap in rng.exponential(1.0 / rate, requests).tolist():
+        yield model.env.timeout(gap)
+        model.env.process(model.serve("timeline_read", READ))
+        model.env.process(model.serve("post", POST))
+
+
+def test_same_seed_same_run_other_seed_other_run() -> None:
+    """Exponential service draws come only from the generator passed in."""
+    runs = []
+    for seed in (5, 5, 6):
+        model = model_with(CapacityConfig(), seed)
+        model.env.process(drive(model, 300, rate=200.0))
+        model.env.run()
+        runs.append(np.concatenate([model.latency_ms("post"), model.fanout_lags_s()]))
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_snapshots_partition_the_run() -> None:
+    """Each snapshot covers only its interval; together they add up to the whole run."""
+    model = model_with(CapacityConfig())
+    model.env.process(drive(model, 400, rate=200.0))
+    snapshots = []
+    for end in (0.5, 1.0, 3.0):
+        model.env.run(until=end)
+        snapshots.append(model.snapshot())
+    assert [(s.start_s, s.end_s) for s in snapshots] == [(0, 0.5), (0.5, 1.0), (1.0, 3.0)]
+    assert sum(s.requests["timeline_read"] for s in snapshots) == 400
+    assert sum(s.posts_fanned_out for s in snapshots) == model.fanout_lags_s().size
+    busy = sum(s.stations["app"].utilisation * (s.end_s - s.start_s) for s in snapshots)
+    assert busy / 3.0 == pytest.approx(model.utilisation()["app"])
+    first = model.latency_ms("timeline_read")[: snapshots[0].requests["timeline_read"]]
+    assert snapshots[0].latency_ms["timeline_read"].p99 == pytest.approx(np.percentile(first, 99))
+
+
+def test_unknown_path_has_no_samples() -> None:
+    assert model_with(CapacityConfig()).latency_ms("payment").size == 0

@@ -1,0 +1,112 @@
+"""The closed-form platform solution against the discrete-event model and single-queue theory.
+
+Tolerances for the comparison with `CapacityModel`: utilisation within 10 % (it is
+λ·E[S] in both, so only sampling error separates them; ~2 % seen), mean latency within
+10 % (the solver treats each station as fed by Poisson arrivals and independent of the
+others, and prices mixed service with Allen–Cunneen; ~4 % seen for exponential, ~6 % for
+fixed service, whose smoothed departures the decomposition ignores) and percentiles within
+20 % (p99 of a sum of stations is a moment-matched gamma; up to ~15 % seen, conservative
+for fixed service).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import pytest
+import simpy
+
+from microblog.work import Work
+from outcomes.scenario.capacity import CapacityConfig
+from sim.capacity.analytic import mmc
+from sim.capacity.demand import STATIONS
+from sim.capacity.model import CapacityModel
+from sim.capacity.network import solve
+
+WORKS = {
+    "timeline_read": Work(db_reads=2, cache_reads=40),
+    "post": Work(db_writes=3, cache_writes=2, fanout_deliveries=3000),
+    "chat_send": Work(db_writes=1, pushes=4),
+    "payment": Work(db_reads=3, db_writes=4),
+}
+RATES = {"timeline_read": 800.0, "post": 60.0, "chat_send": 300.0, "payment": 40.0}
+PLATFORM = CapacityConfig(app_servers=4, db_servers=2, cache_servers=1, fanout_workers=16)
+"""Loaded to ρ ≈ 0.70 app, 0.33 db, 0.65 cache, 0.56 fan-out."""
+
+
+def simulate(config: CapacityConfig, requests: int, seed: int) -> CapacityModel:
+    """Poisson requests, kinds drawn in proportion to `RATES`, through the SimPy model."""
+    rng = np.random.default_rng(seed)
+    model = CapacityModel(simpy.Environment(), config, rng)
+    paths, rates = list(RATES), np.array(list(RATES.values()))
+    gaps = rng.exponential(1.0 / rates.sum(), requests)
+    kinds = rng.choice(len(paths), requests, p=rates / rates.sum())
+
+    def arrivals() -> Generator[simpy.Event, Any, None]:
+        for gap, kind in zip(gaps.tolist(), kinds.tolist(), strict=True):
+            yield model.env.timeout(gap)
+            model.env.process(model.serve(paths[kind], WORKS[paths[kind]]))
+
+    model.env.process(arrivals())
+    model.env.run(until=float(gaps.sum()))
+    return model
+
+
+@pytest.mark.parametrize("distribution", ["exponential", "deterministic"])
+def test_solver_agrees_with_the_discrete_event_model(distribution: str) -> None:
+    """Utilisation, mean and percentile latency per path, and fan-out lag agree."""
+    config = PLATFORM.model_copy(update={"service_distribution": distribution})
+    model, solution = simulate(config, 30_000, seed=4), solve(config, RATES, WORKS)
+    for station in STATIONS:
+        expected = solution.stations[station].utilisation
+        assert model.utilisation()[station] == pytest.approx(expected, rel=0.10)
+    for path, latency in solution.latency_ms.items():
+        measured = model.latency_ms(path)
+        assert measured.mean() == pytest.approx(latency.mean, rel=0.10), path
+        percentiles = np.percentile(measured, [50, 95, 99])
+        np.testing.assert_allclose(percentiles, latency[1:], rtol=0.20, err_msg=path)
+    assert model.fanout_lags_s().mean() == pytest.approx(solution.fanout_lag_s.mean, rel=0.15)
+
+
+def test_path_on_one_station_gets_exact_mmc_latency() -> None:
+    """A path that only needs an app server is an M/M/c queue plus the network time."""
+    config = CapacityConfig(app_servers=3, app_unit_ms=0.0)
+    solution = solve(config, {"ping": 1200.0}, {"ping": Work()})
+    queue = mmc(1200.0, 1000.0 / config.app_request_ms, 3)
+    latency = solution.latency_ms["ping"]
+    assert latency.mean == pytest.approx(config.network_ms + 1000.0 * queue.mean_response())
+    assert latency.p99 == pytest.approx(config.network_ms + 1000.0 * queue.response_quantile(0.99))
+
+
+def test_largest_account_lag_is_its_batches_drained_over_the_workers() -> None:
+    """10^6 followers, batches of 1000, 100 fixed-time workers, no other load: 10 job times."""
+    config = CapacityConfig(
+        fanout_workers=100, fanout_batch=1000, service_distribution="deterministic"
+    )
+    solution = solve(config, {}, {}, largest_fanout=1_000_000)
+    job_s = 1000 * config.fanout_delivery_ms / 1000.0
+    assert solution.fanout_lag_s.p99 == pytest.approx(10 * job_s)
+
+
+def test_metrics_use_the_result_metric_names() -> None:
+    """Metric names match the Result schema, so SLOs and gates read them directly."""
+    metrics = solve(PLATFORM, RATES, WORKS).metrics()
+    expected = {"utilization.app", "latency.timeline_read.p99_ms", "fanout.lag.p99_s"}
+    assert expected <= metrics.keys()
+    assert metrics["throughput.requests_per_s"] == pytest.approx(sum(RATES.values()))
+
+
+def test_saturated_station_makes_its_paths_latency_infinite() -> None:
+    """More timeline reads than the cache can serve: reads never finish, chat is unaffected."""
+    config = PLATFORM.model_copy(update={"cache_read_ms": 0.1})
+    solution = solve(config, RATES, WORKS)
+    assert solution.stations["cache"].utilisation > 1.0
+    assert np.isinf(solution.latency_ms["timeline_read"].p99)
+    assert np.isfinite(solution.latency_ms["chat_send"].p99)
+
+
+def test_rates_for_a_path_without_work_are_rejected() -> None:
+    with pytest.raises(ValueError, match="'video_upload'"):
+        solve(PLATFORM, {**RATES, "video_upload": 1.0}, WORKS)
