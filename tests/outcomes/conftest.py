@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +83,9 @@ class ResultFactory:
 @pytest.fixture
 def factory() -> ResultFactory:
     return ResultFactory(np.random.default_rng(SEED))
+
+
+@pytest.fixture
+def seeded_factory() -> Callable[[int], ResultFactory]:
+    """Factories for several seeds, for properties that must hold whatever the draw."""
+    return lambda seed: ResultFactory(np.random.default_rng(seed))
