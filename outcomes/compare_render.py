@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.markup import escape
@@ -94,6 +96,10 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
     }
 
 
+def comparison_json(comparison: Comparison) -> str:
+    return json.dumps(comparison_data(comparison), indent=2) + "\n"
+
+
 def comparison_csv(comparison: Comparison) -> str:
     """One row per metric; per run its value and interval, per later run its change and test."""
     first, *others = comparison.labels
@@ -122,3 +128,11 @@ def _styled(text: str, verdict: Verdict | None) -> str:
 def _html_cell(text: str, verdict: Verdict | None) -> str:
     css = f' class="{verdict}"' if verdict else ""
     return f"<td{css}>{html.escape(text)}</td>"
+
+
+TEXT_FORMATS: dict[str, Callable[[Comparison], str]] = {
+    "markdown": comparison_markdown,
+    "json": comparison_json,
+    "csv": comparison_csv,
+}
+"""Renderers of the non-terminal output formats, by `--format` name."""

@@ -64,11 +64,16 @@ def gate_data(report: GateReport) -> dict[str, Any]:
     }
 
 
-def append_text(path: Path, text: str) -> None:
-    """Append to a file, creating it (and its directory) when missing."""
+def write_junit(report: GateReport, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(gate_junit(report), encoding="utf-8")
+
+
+def append_summary(report: GateReport, path: Path) -> None:
+    """Append the markdown summary, creating the file (and its directory) when missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as out:
-        out.write(text)
+        out.write(gate_markdown(report))
 
 
 def _headline(report: GateReport) -> str:

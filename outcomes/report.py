@@ -24,7 +24,7 @@ from outcomes.plots import (
     write_timeseries_plots,
 )
 from outcomes.result import Run, load_run
-from outcomes.timeseries import Timeseries, read_timeseries
+from outcomes.timeseries import Timeseries, labelled_timeseries
 
 REPORT_FILE = "report.html"
 STYLE = """
@@ -55,9 +55,7 @@ def write_run_report(run_dir: Path | str) -> Path:
     The simulator and load tests call this after writing summary.json and timeseries.csv.
     """
     run = load_run(run_dir)
-    series = read_timeseries(run.run_dir)
-    if series is not None:
-        write_timeseries_plots([(run.label, series)], run.run_dir)
+    write_timeseries_plots(labelled_timeseries([run]), run.run_dir)
     return write_report([run], run.run_dir / REPORT_FILE)
 
 
@@ -70,9 +68,7 @@ def render_report(runs: Sequence[Run]) -> str:
 
 
 def _run_body(run: Run) -> str:
-    series = read_timeseries(run.run_dir)
-    figures = _timeseries_pngs([(run.label, series)] if series else [])
-    figures += _other_pngs(run.run_dir)
+    figures = _timeseries_pngs(labelled_timeseries([run])) + _other_pngs(run.run_dir)
     return "".join(
         [
             "<h2>Run</h2>",
@@ -89,8 +85,7 @@ def _run_body(run: Run) -> str:
 
 
 def _comparison_body(runs: Sequence[Run]) -> str:
-    with_series = [(run.label, read_timeseries(run.run_dir)) for run in runs]
-    figures = _timeseries_pngs([(label, s) for label, s in with_series if s is not None])
+    figures = _timeseries_pngs(labelled_timeseries(runs))
     return "".join(
         [
             "<h2>Runs</h2>",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from outcomes.result import ResultError
+from outcomes.result import ResultError, Run
 
 TIMESERIES_FILE = "timeseries.csv"
 TIME_COLUMN = "t_hours"
@@ -86,3 +86,9 @@ def shared_columns(series: Sequence[Timeseries]) -> list[str]:
     if not series:
         return []
     return [c for c in series[0].columns if all(c in ts.columns for ts in series[1:])]
+
+
+def labelled_timeseries(runs: Sequence[Run]) -> list[tuple[str, Timeseries]]:
+    """(label, timeseries) of each run that wrote one, for overlay plots."""
+    found = [(run.label, read_timeseries(run.run_dir)) for run in runs]
+    return [(label, series) for label, series in found if series is not None]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from outcomes.gate import GateReport, run_gate
-from outcomes.gate_render import append_text, gate_data, gate_junit, gate_markdown
+from outcomes.gate_render import append_summary, gate_data, gate_junit
 
 if TYPE_CHECKING:
     from conftest import ResultFactory
@@ -36,7 +36,7 @@ def test_the_markdown_summary_is_appended_to_an_existing_file(
 ) -> None:
     summary = tmp_path / "step_summary.md"
     summary.write_text("# earlier step\n", encoding="utf-8")
-    append_text(summary, gate_markdown(_report(factory)))
+    append_summary(_report(factory), summary)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n")
     assert "## fanout gate FAILED: 1/3 checks passed" in text
