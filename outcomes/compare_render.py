@@ -51,7 +51,12 @@ def change_text(change: Change) -> str:
 
 
 def comparison_table(comparison: Comparison) -> Table:
-    table = Table(*header(comparison), title="fanout compare")
+    metric, *others = header(comparison)
+    table = Table(title="fanout compare")
+    # Metric names are what a reader scans for: wrap the numbers, never the names.
+    table.add_column(metric, no_wrap=True, min_width=max(len(r.metric) for r in comparison.rows))
+    for name in others:
+        table.add_column(name)
     for row in comparison.rows:
         table.add_row(*(_styled(text, verdict) for text, verdict in row_cells(row)))
     return table

@@ -34,7 +34,10 @@ class ResultError(Exception):
 
 
 class Metric(BaseModel):
-    """One number a run produced, with its unit and, over replications, its 95 % interval."""
+    """One number a run produced, with its unit and, over replications, its 95 % interval.
+
+    Values must be finite (JSON has no NaN): leave out a metric that has no value in a run.
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -42,7 +45,8 @@ class Metric(BaseModel):
     unit: str
     ci95: tuple[float, float] | None = None
     replicates: list[float] | None = Field(
-        None, description="Per-replication values, kept so runs can be compared by Welch's test."
+        default=None,
+        description="Per-replication values, kept so runs can be compared by Welch's test.",
     )
 
     @field_validator("ci95")
@@ -75,11 +79,11 @@ class Result(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     kind: Literal["simulation", "loadtest"]
     scenario: ScenarioRef
     seed: int | None = None
-    replications: int = Field(1, ge=1)
+    replications: int = Field(default=1, ge=1)
     started_at: str = Field(description="ISO-8601 time the run started.")
     duration_s: float = Field(ge=0, description="Wall-clock seconds the run took.")
     environment: dict[str, Any] = Field(default_factory=dict)
