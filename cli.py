@@ -5,9 +5,23 @@ Exit codes: 0 success, 1 a gate or SLO failed, 2 bad input.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import click
+from rich.console import Console
+
+from outcomes.compare import compare_runs
+from outcomes.compare_render import TEXT_FORMATS, comparison_table
+from outcomes.gate import run_gate
+from outcomes.gate_render import append_summary, gate_data, gate_table, write_junit
+from outcomes.plots import write_timeseries_plots
+from outcomes.report import REPORT_FILE, write_report
+from outcomes.result import ResultError, load_result, load_runs
+from outcomes.timeseries import labelled_timeseries
 
 
 def _version() -> str:
@@ -93,6 +107,167 @@ def serve(
         operator_token=operator_token,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def _bad_input_exits_2() -> Iterator[None]:
+    """Unreadable results and malformed flags are bad input: say why on stderr, exit 2."""
+    try:
+        yield
+    except (ResultError, ValueError) as exc:
+        click.echo(f"fanout: {exc}", err=True)
+        raise SystemExit(2) from exc
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2))
+
+
+RunPaths = click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+@fanout.command()
+@RunPaths
+@click.option(
+    "-m",
+    "--metric",
+    "patterns",
+    multiple=True,
+    metavar="GLOB",
+    help="Only metrics matching this glob (repeatable), e.g. 'latency.*'.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *TEXT_FORMATS]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--plot",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Also save one PNG per shared timeseries column, runs overlaid.",
+)
+def compare(
+    results: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, as_json: bool, plot: Path | None
+) -> None:
+    """Compare runs metric by metric: each run's change against the first, and its significance.
+
+    RESULTS are run directories or summary.json files.
+
+    \b
+    Example:
+      fanout compare results/main results/pr -m 'latency.*' --format markdown
+    """
+    with _bad_input_exits_2():
+        runs = load_runs(results)
+        comparison = compare_runs(runs, patterns)
+        series = labelled_timeseries(runs) if plot is not None else []
+    fmt = "json" if as_json else fmt
+    if fmt == "table":
+        Console().print(comparison_table(comparison))
+    else:
+        click.echo(TEXT_FORMATS[fmt](comparison), nl=False)
+    if plot is not None:
+        click.echo(f"wrote {len(write_timeseries_plots(series, plot))} plots to {plot}", err=True)
+
+
+@fanout.command()
+@click.argument("result", type=click.Path(path_type=Path))
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    metavar="RESULT",
+    help="Run to check regressions against (directory or summary.json).",
+)
+@click.option(
+    "--slo",
+    "slos",
+    multiple=True,
+    metavar="EXPR",
+    help="Extra SLO, e.g. 'latency.timeline_read.p95_ms <= 200' (repeatable).",
+)
+@click.option(
+    "--max-regression",
+    "limits",
+    multiple=True,
+    metavar="GLOB=PCT%",
+    help="Largest allowed worsening vs the baseline, e.g. 'latency.*.p95_ms=10%'.",
+)
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write JUnit XML: one test case per check.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help='Append a markdown summary, e.g. "$GITHUB_STEP_SUMMARY".',
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def gate(
+    result: Path,
+    baseline: Path | None,
+    slos: tuple[str, ...],
+    limits: tuple[str, ...],
+    junit: Path | None,
+    summary: Path | None,
+    as_json: bool,
+) -> None:
+    """Check a run's SLOs (flags and its scenario's) and regressions against a baseline.
+
+    Exit code 0 when every check passes, 1 when any fails, 2 on bad input.
+
+    \b
+    Example:
+      fanout gate results/pr --baseline results/main \\
+        --max-regression 'latency.*.p95_ms=10%' --junit junit.xml
+    """
+    with _bad_input_exits_2():
+        current = load_result(result)
+        base = load_result(baseline) if baseline is not None else None
+        report = run_gate(current, slos, base, limits)
+    if junit is not None:
+        write_junit(report, junit)
+    if summary is not None:
+        append_summary(report, summary)
+    if as_json:
+        _print_json(gate_data(report))
+    else:
+        Console().print(gate_table(report))
+    raise SystemExit(0 if report.passed else 1)
+
+
+@fanout.command()
+@RunPaths
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help=f"HTML file to write [default: RUN/{REPORT_FILE} for one run, "
+    "comparison.html for several].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the written path as JSON.")
+def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
+    """Write a self-contained HTML report of one run, or a side-by-side comparison of several.
+
+    \b
+    Example:
+      fanout report results/main results/pr --out comparison.html
+    """
+    with _bad_input_exits_2():
+        runs = load_runs(results)
+        default = runs[0].run_dir / REPORT_FILE if len(runs) == 1 else Path("comparison.html")
+        written = write_report(runs, out or default)
+    if as_json:
+        _print_json({"report": str(written)})
+    else:
+        click.echo(f"wrote {written}")
 
 
 def main() -> None:

@@ -1,0 +1,119 @@
+"""Compare runs metric by metric: how far each moved from the first run, and whether it is real.
+
+A change is significant when Welch's t-test on the runs' replicates gives p < 0.05 (both runs
+kept at least two replicates), otherwise when their 95 % intervals do not overlap. With
+neither replicates nor intervals, significance is unknown rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Literal
+
+from outcomes.metrics import Direction, better_direction
+from outcomes.result import Metric, Run
+from outcomes.stats import SIGNIFICANCE, intervals_overlap, relative_change, welch_p_value
+
+Verdict = Literal["better", "worse", "same", "unknown"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one run's value of a metric differs from the first run's."""
+
+    absolute: float
+    relative: float | None
+    p_value: float | None
+    significant: bool | None
+    verdict: Verdict
+    """'better'/'worse' only for significant changes; 'same' otherwise; 'unknown' when the
+    metric has no known direction or the significance cannot be judged."""
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    metric: str
+    unit: str
+    values: list[Metric]
+    """One per run, in run order."""
+    changes: list[Change]
+    """One per run after the first, each against the first."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    labels: list[str]
+    rows: list[ComparisonRow]
+
+
+def compare_runs(runs: Sequence[Run], patterns: Sequence[str] = ()) -> Comparison:
+    """Rows for every metric all runs share (only those matching a glob in `patterns`, if any).
+
+    Raises ValueError when fewer than two runs are given or nothing is left to compare.
+    """
+    if len(runs) < 2:
+        raise ValueError("compare needs at least two results")
+    names = shared_metrics([run.result.metrics for run in runs], patterns)
+    if not names:
+        wanted = f" matching {', '.join(patterns)}" if patterns else ""
+        raise ValueError(f"the results share no metric{wanted}")
+    rows = [_row(name, [run.result.metrics[name] for run in runs]) for name in names]
+    return Comparison(labels=[run.label for run in runs], rows=rows)
+
+
+def shared_metrics(metric_maps: Sequence[dict[str, Metric]], patterns: Sequence[str]) -> list[str]:
+    """Names present in every map and matching any pattern (all when none), sorted."""
+    shared = set.intersection(*(set(m) for m in metric_maps))
+    return sorted(n for n in shared if not patterns or any(fnmatchcase(n, p) for p in patterns))
+
+
+def change_between(base: Metric, other: Metric, direction: Direction | None) -> Change:
+    """Absolute and relative change from `base` to `other`, its significance and verdict."""
+    p_value = _welch(base, other)
+    significant = _significant(base, other, p_value)
+    return Change(
+        absolute=other.value - base.value,
+        relative=relative_change(base.value, other.value),
+        p_value=p_value,
+        significant=significant,
+        verdict=_verdict(other.value - base.value, significant, direction),
+    )
+
+
+def _row(name: str, values: list[Metric]) -> ComparisonRow:
+    direction = _direction_or_none(name)
+    changes = [change_between(values[0], other, direction) for other in values[1:]]
+    return ComparisonRow(metric=name, unit=values[0].unit, values=values, changes=changes)
+
+
+def _direction_or_none(name: str) -> Direction | None:
+    try:
+        return better_direction(name)
+    except ValueError:
+        return None
+
+
+def _welch(a: Metric, b: Metric) -> float | None:
+    if a.replicates is None or b.replicates is None:
+        return None
+    if len(a.replicates) < 2 or len(b.replicates) < 2:
+        return None
+    return welch_p_value(a.replicates, b.replicates)
+
+
+def _significant(a: Metric, b: Metric, p_value: float | None) -> bool | None:
+    if p_value is not None:
+        return p_value < SIGNIFICANCE
+    if a.ci95 is not None and b.ci95 is not None:
+        return not intervals_overlap(a.ci95, b.ci95)
+    return None
+
+
+def _verdict(delta: float, significant: bool | None, direction: Direction | None) -> Verdict:
+    if significant is False or delta == 0:
+        return "same"
+    if significant is None or direction is None:
+        return "unknown"
+    return "better" if (delta < 0) == (direction == "lower") else "worse"

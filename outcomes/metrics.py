@@ -1,0 +1,151 @@
+"""The catalogue of stable metric names: unit, meaning, and which direction is better.
+
+CI gates are written against these names, so a name never changes meaning once published.
+Which way is better follows from the name's family (`latency.*` lower, `revenue.*` higher),
+so a new metric in a known family is gated correctly without touching this file.
+`docs/metrics.md` is rendered from this catalogue: `python -m outcomes.metrics > docs/metrics.md`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Literal
+
+Direction = Literal["lower", "higher"]
+
+DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
+    ("latency.*", "lower"),
+    ("errors.*", "lower"),
+    ("fanout.lag.*", "lower"),
+    ("fanout.deliveries", "lower"),
+    ("utilization.*", "lower"),
+    ("revenue.*", "higher"),
+    ("commerce.*", "higher"),
+    ("users.*", "higher"),
+    ("throughput.*", "higher"),
+    ("ads.*", "higher"),
+)
+"""Glob over metric names → better direction; the first matching rule wins."""
+
+LATENCY_PATHS: dict[str, str] = {
+    "timeline_read": "read a page of the home timeline",
+    "post": "publish a post (fan-out on write runs after it returns)",
+    "repost": "repost another user's post",
+    "comment": "comment on a post",
+    "like": "like a post",
+    "follow": "follow an account",
+    "chat_send": "send a private chat message",
+    "topup": "top up the wallet with coins",
+    "payment": "pay coins to another account (tips, gifts, games)",
+    "purchase": "buy goods from a shop",
+    "ad_serve": "choose the ads shown in a timeline page",
+}
+"""Request paths whose latency is reported, one family of statistics each."""
+
+LATENCY_STATS: dict[str, str] = {
+    "p50_ms": "median",
+    "p90_ms": "90th percentile",
+    "p95_ms": "95th percentile",
+    "p99_ms": "99th percentile",
+    "p999_ms": "99.9th percentile",
+    "mean_ms": "mean",
+}
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a catalogued metric means and how it is judged."""
+
+    name: str
+    unit: str
+    description: str
+
+    @property
+    def better(self) -> Direction:
+        return better_direction(self.name)
+
+
+def better_direction(name: str) -> Direction:
+    """Whether lower or higher values of a metric are better, from its name's family.
+
+    Raises ValueError for a name in no known family: guessing would let a gate pass a
+    regression, so such a metric needs a rule in DIRECTION_RULES first.
+    """
+    for pattern, direction in DIRECTION_RULES:
+        if fnmatchcase(name, pattern):
+            return direction
+    raise ValueError(
+        f"no known better direction for metric {name!r}; its family must be one of "
+        f"{', '.join(p for p, _ in DIRECTION_RULES)} (see outcomes/metrics.py)"
+    )
+
+
+def _latency_metrics() -> list[MetricInfo]:
+    return [
+        MetricInfo(f"latency.{path}.{stat}", "ms", f"{label.capitalize()} latency to {action}.")
+        for path, action in LATENCY_PATHS.items()
+        for stat, label in LATENCY_STATS.items()
+    ]
+
+
+_OTHER_METRICS = (
+    MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
+    MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
+    MetricInfo("errors.rate", "ratio", "Share of requests that failed (0-1)."),
+    MetricInfo("errors.count", "count", "Requests that failed."),
+    MetricInfo("fanout.deliveries", "count", "Home-timeline entries written by fan-out on write."),
+    MetricInfo("fanout.lag.p50_s", "s", "Median time from a post to its last delivery."),
+    MetricInfo("fanout.lag.p95_s", "s", "95th percentile time from a post to its last delivery."),
+    MetricInfo("fanout.lag.p99_s", "s", "99th percentile time from a post to its last delivery."),
+    MetricInfo("fanout.lag.mean_s", "s", "Mean time from a post to its last delivery."),
+    MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
+    MetricInfo("users.retention_d1", "ratio", "Share of new users active again on day 1."),
+    MetricInfo("users.retention_d7", "ratio", "Share of new users active again on day 7."),
+    MetricInfo("users.retention_d30", "ratio", "Share of new users active again on day 30."),
+    MetricInfo("revenue.ads", "coins", "Advertiser spend charged for impressions and clicks."),
+    MetricInfo("revenue.games", "coins", "Coins spent in games."),
+    MetricInfo("revenue.commerce", "coins", "Platform commission on goods sold."),
+    MetricInfo("revenue.total", "coins", "Ads, games and commerce revenue together."),
+    MetricInfo("commerce.gmv", "coins", "Gross merchandise value: the price of all goods sold."),
+    MetricInfo("commerce.orders", "count", "Orders placed."),
+    MetricInfo("ads.impressions", "count", "Ads shown in timelines."),
+    MetricInfo("ads.clicks", "count", "Ads clicked."),
+    MetricInfo("ads.ctr", "ratio", "Click-through rate: clicks per impression."),
+    MetricInfo("utilization.app", "ratio", "Busy share of application server capacity (0-1)."),
+    MetricInfo("utilization.db", "ratio", "Busy share of database capacity (0-1)."),
+    MetricInfo("utilization.cache", "ratio", "Busy share of cache tier capacity (0-1)."),
+    MetricInfo("utilization.fanout", "ratio", "Busy share of fan-out worker capacity (0-1)."),
+)
+
+CATALOGUE: dict[str, MetricInfo] = {m.name: m for m in (*_latency_metrics(), *_OTHER_METRICS)}
+
+
+def render_markdown() -> str:
+    """The `docs/metrics.md` page: one table per family, in catalogue order."""
+    lines = [
+        "# Metric names",
+        "",
+        "<!-- Generated by `python -m outcomes.metrics > docs/metrics.md`; do not edit. -->",
+        "",
+        "Stable names in every Result's `metrics` map. Gates and comparisons judge a change",
+        "as better or worse by the direction below, which follows from the name's family.",
+    ]
+    for family in dict.fromkeys(name.split(".")[0] for name in CATALOGUE):
+        lines += [
+            "",
+            f"## {family}",
+            "",
+            "| metric | unit | better | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{m.name}` | {m.unit} | {m.better} | {m.description} |"
+            for m in CATALOGUE.values()
+            if m.name.split(".")[0] == family
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

@@ -1,0 +1,59 @@
+"""The small statistics results need: a t-based 95 % interval and Welch's test between runs.
+
+Replications of a simulation (or repeated load tests) are few, so intervals use Student's t
+rather than the normal approximation, and two runs are compared with Welch's t-test, which
+does not assume both runs have the same spread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+CONFIDENCE = 0.95
+"""Confidence level of every interval in a Result (the schema's field is named `ci95`)."""
+SIGNIFICANCE = 0.05
+"""Welch p-value below which a change between two runs is reported as significant."""
+
+Interval = tuple[float, float]
+
+
+def mean_ci95(values: Sequence[float]) -> tuple[float, Interval | None]:
+    """Mean of the replicate values and its t-based 95 % interval (None for one value)."""
+    if not values:
+        raise ValueError("no replicate values to summarise")
+    sample = np.asarray(values, dtype=float)
+    mean = float(sample.mean())
+    if len(sample) < 2:
+        return mean, None
+    from scipy import stats  # imported on use: ~1 s, and every CLI command loads this module
+
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, len(sample) - 1) * stats.sem(sample))
+    return mean, (mean - half, mean + half)
+
+
+def welch_p_value(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided p-value of Welch's t-test that samples `a` and `b` share a mean.
+
+    Needs two values per sample. Identical constant samples have no spread for scipy to use,
+    so they are decided directly: same value p = 1, different values p = 0.
+    """
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("Welch's t-test needs at least two replicates per run")
+    if np.ptp(a) == 0 and np.ptp(b) == 0:
+        return 1.0 if a[0] == b[0] else 0.0
+    from scipy import stats  # see mean_ci95
+
+    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def intervals_overlap(a: Interval, b: Interval) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def relative_change(base: float, value: float) -> float | None:
+    """(value - base) / |base|; None when the base is zero, where no ratio exists."""
+    if base == 0:
+        return None
+    return (value - base) / abs(base)

@@ -1,0 +1,39 @@
+"""Statistics for replications: Welch's test edge cases, interval overlap, relative change."""
+
+from __future__ import annotations
+
+import pytest
+
+from outcomes.stats import intervals_overlap, mean_ci95, relative_change, welch_p_value
+
+
+def test_welch_decides_constant_samples_without_scipy_warnings() -> None:
+    assert welch_p_value([5.0, 5.0], [5.0, 5.0]) == 1.0
+    assert welch_p_value([5.0, 5.0], [6.0, 6.0]) == 0.0
+
+
+def test_welch_needs_two_replicates_per_sample() -> None:
+    with pytest.raises(ValueError, match="at least two replicates"):
+        welch_p_value([1.0], [1.0, 2.0])
+
+
+def test_welch_p_value_is_small_for_separated_samples_and_large_for_interleaved() -> None:
+    assert welch_p_value([1.0, 1.1, 0.9, 1.05], [2.0, 2.1, 1.9, 2.05]) < 0.001
+    assert welch_p_value([1.0, 2.0, 3.0, 4.0], [1.5, 2.5, 3.5, 2.0]) > 0.5
+
+
+def test_intervals_overlap_when_they_share_any_point() -> None:
+    assert intervals_overlap((0.0, 1.0), (1.0, 2.0))
+    assert intervals_overlap((0.0, 3.0), (1.0, 2.0))
+    assert not intervals_overlap((0.0, 1.0), (1.5, 2.0))
+
+
+def test_relative_change_is_against_the_magnitude_of_the_base() -> None:
+    assert relative_change(100.0, 110.0) == pytest.approx(0.1)
+    assert relative_change(-100.0, -90.0) == pytest.approx(0.1)
+    assert relative_change(0.0, 5.0) is None
+
+
+def test_an_empty_sample_cannot_be_summarised() -> None:
+    with pytest.raises(ValueError, match="no replicate values"):
+        mean_ci95([])
