@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
 ASSUMED = "assumption"
@@ -60,7 +61,7 @@ def spec(
 
     `bounds` are pydantic constraints (ge, le, gt, lt, min_length, ...).
     """
-    extra = {key: value for key, value in (("unit", unit), ("source", source)) if value}
+    extra: JsonDict = {key: value for key, value in (("unit", unit), ("source", source)) if value}
     return Field(
         default,
         description=text + unit_and_source(unit, source),
@@ -77,7 +78,8 @@ def section(model: type[BaseModel], text: str) -> Any:
 def field_extra(field: FieldInfo, key: str) -> str | None:
     """The unit or source recorded by `spec()`, if any."""
     extra = field.json_schema_extra
-    return extra.get(key) if isinstance(extra, dict) else None  # type: ignore[return-value]
+    value = extra.get(key) if isinstance(extra, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def check_shares(shares: dict[Any, float]) -> dict[Any, float]:
