@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +11,14 @@ from pydantic import ValidationError
 from outcomes.scenario.errors import Problem, ScenarioError
 from outcomes.scenario.explain import explain
 from outcomes.scenario.model import Scenario
-from outcomes.scenario.overrides import apply_overrides
+from outcomes.scenario.overrides import Overrides, apply_overrides
 from outcomes.scenario.yaml_source import Lines, parse_yaml
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
-    """The scenario in `path` with `overrides` (`dotted.path=value`) applied.
+def load_scenario(path: str | Path, overrides: Overrides = ()) -> Scenario:
+    """The scenario in `path` with `overrides` (`dotted.path=value`, or a mapping) applied.
 
     Raises ScenarioError naming the file and listing every problem: missing file, bad YAML
     (with its line), unknown override paths, and every invalid field.

@@ -4,11 +4,12 @@ Overrides are applied to the raw YAML mapping before validation, so an overridde
 checked exactly like a written one. The path must name a real field (a typo is an error,
 not a silently ignored key); the value is read as YAML, so `0.15`, `pull`, `[a, b]` and
 `{app_servers: 16}` all mean what they would in the file. Lists are replaced whole.
+Programs (a sweep) may pass a mapping of paths to values instead of strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
 import yaml
@@ -18,26 +19,40 @@ from outcomes.scenario.errors import Problem
 from outcomes.scenario.explain import unknown_field
 from outcomes.scenario.paths import Node, child
 
+Overrides = Sequence[str] | Mapping[str, Any]
+"""`["economy.ads.load=0.15"]` as typed after `--set`, or `{"economy.ads.load": 0.15}` with
+values already parsed (as a sweep holds them)."""
+
 
 def apply_overrides(
-    data: dict[str, Any], overrides: Sequence[str], root: type[BaseModel]
+    data: dict[str, Any], overrides: Overrides, root: type[BaseModel]
 ) -> tuple[set[str], list[Problem]]:
     """Set each override into `data`; returns the paths set and the overrides that failed."""
+    entries = overrides.items() if isinstance(overrides, Mapping) else overrides
     applied: set[str] = set()
     problems: list[Problem] = []
-    for text in overrides:
-        name, separator, raw = text.partition("=")
-        name = name.strip()
-        if not separator or not name:
-            problems.append(Problem("", f"--set {text!r}: expected dotted.path=value"))
-            continue
+    for entry in entries:
+        name = entry[0] if isinstance(entry, tuple) else entry.partition("=")[0].strip()
         try:
-            _set(data, _keys(root, name.split(".")), _parse(raw))
+            value = entry[1] if isinstance(entry, tuple) else _value(entry)
+            _set(data, _keys(root, name.split(".")), value)
         except ValueError as exc:
             problems.append(Problem(name, f"--set: {exc}"))
             continue
         applied.add(name)
     return applied, problems
+
+
+def _value(text: str) -> Any:
+    """The value of `path=value`, read as YAML."""
+    name, separator, raw = text.partition("=")
+    if not separator or not name.strip():
+        raise ValueError(f"{text!r} is not dotted.path=value")
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        reason = getattr(exc, "problem", None) or exc
+        raise ValueError(f"value {raw!r} is not YAML: {reason}") from None
 
 
 def _keys(root: type[BaseModel], segments: list[str]) -> list[Any]:
@@ -64,13 +79,6 @@ def _dict_key(parent: Node, segment: str) -> Any:
         except ValueError:
             raise ValueError(f"key {segment!r} must be a whole number") from None
     return segment
-
-
-def _parse(raw: str) -> Any:
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"value {raw!r} is not YAML: {exc}") from None
 
 
 def _set(data: dict[Any, Any], keys: list[Any], value: Any) -> None:

@@ -59,7 +59,7 @@ def test_a_path_into_a_list_is_an_error_asking_for_the_whole_list() -> None:
 
 
 def test_an_override_without_equals_sign_is_an_error() -> None:
-    with pytest.raises(ScenarioError, match="expected dotted.path=value"):
+    with pytest.raises(ScenarioError, match="is not dotted.path=value"):
         load_scenario(BASELINE, ["economy.ads.load"])
 
 
@@ -78,3 +78,13 @@ def test_override_problems_and_file_problems_are_reported_together(
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path, ["economy.ads.lod=0.1"])
     assert [problem.path for problem in caught.value.problems] == ["economy.ads.lod", "seed"]
+
+
+def test_a_program_may_pass_overrides_as_a_mapping_of_parsed_values() -> None:
+    scenario = load_scenario(BASELINE, {"economy.ads.load": 0.05, "platform.fanout": "push"})
+    assert (scenario.economy.ads.load, scenario.platform.fanout) == (0.05, "push")
+
+
+def test_an_override_value_that_is_not_yaml_is_an_error_naming_the_path() -> None:
+    with pytest.raises(ScenarioError, match=r"slos: --set: value '\[a' is not YAML"):
+        load_scenario(BASELINE, ["slos=[a"])
