@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from outcomes.compare import compare_runs
 from outcomes.compare_render import TEXT_FORMATS, comparison_table
@@ -21,7 +23,10 @@ from outcomes.gate_render import append_summary, gate_data, gate_table, write_ju
 from outcomes.plots import write_timeseries_plots
 from outcomes.report import REPORT_FILE, write_report
 from outcomes.result import ResultError, load_result, load_runs
+from outcomes.scenario import ScenarioError, load_scenario, scenario_json_schema
 from outcomes.timeseries import labelled_timeseries
+
+BAD_INPUT = 2
 
 
 def _version() -> str:
@@ -268,6 +273,70 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
         _print_json({"report": str(written)})
     else:
         click.echo(f"wrote {written}")
+
+
+def _check(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """One file's outcome, as data for --json and as a line (or lines) for people."""
+    try:
+        scenario = load_scenario(path, list(overrides))
+    except ScenarioError as exc:
+        return {"ok": False, **exc.as_dict()}, f"[red]FAIL[/] {escape(str(exc))}"
+    outcome = {"ok": True, "file": path, "name": scenario.name, "problems": []}
+    return outcome, f"[green]OK[/]   {escape(path)} ({escape(scenario.name)})"
+
+
+@fanout.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a field before validating, e.g. economy.ads.load=0.15.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+def validate(files: tuple[str, ...], overrides: tuple[str, ...], as_json: bool) -> None:
+    """Check scenario files and list every problem; exits 2 if any file has one.
+
+    \b
+    Example:
+      fanout validate scenarios/*.yaml
+      fanout validate scenarios/baseline.yaml --set economy.ads.load=0.15
+    """
+    checks = [_check(path, overrides) for path in files]
+    if as_json:
+        click.echo(json.dumps([outcome for outcome, _ in checks], indent=2))
+    else:
+        console = Console(soft_wrap=True, highlight=False)
+        for _, line in checks:
+            console.print(line)
+    if not all(outcome["ok"] for outcome, _ in checks):
+        raise SystemExit(BAD_INPUT)
+
+
+@fanout.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of scenario files (for editors; see scenarios/README.md).
+
+    \b
+    Example:
+      fanout schema --out scenarios/scenario.schema.json
+    """
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"{out}: cannot write: {exc.strerror}", err=True)
+            raise SystemExit(BAD_INPUT) from None
+        click.echo(f"wrote {out}")
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""The `behaviour` section: when users come, what they do in a session, and how much they spend.
+
+Drives the simulator's agents (arrivals follow `diurnal`, a non-homogeneous Poisson process,
+and each session draws its actions from `per_session`). The diurnal curve also shapes the
+load test's `diurnal` shape.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from outcomes.scenario.fields import (
+    ASSUMED,
+    Section,
+    Share,
+    check_shares,
+    check_weights,
+    section,
+    spec,
+)
+
+PEW_2019 = "Wojcik & Hughes, 'Sizing Up Twitter Users', Pew Research Center, 2019"
+
+# Relative activity per hour of day: night trough at 4-5h, evening peak at 21-22h,
+# peak about twice the trough.
+DEFAULT_DIURNAL = [
+    0.85, 0.72, 0.64, 0.60, 0.58, 0.60, 0.68, 0.82, 0.95, 1.00, 1.02, 1.05,
+    1.10, 1.05, 1.00, 1.00, 1.02, 1.05, 1.08, 1.12, 1.18, 1.22, 1.20, 1.05,
+]  # fmt: skip
+
+PresenceState = Literal["online", "busy", "away", "invisible"]
+TopUpChannel = Literal["online_banking", "third_party_wallet"]
+
+
+class SessionActions(Section):
+    """Probability that one session includes each action (each drawn independently)."""
+
+    post: Share = spec(0.08, "Writes an original post (spread over users by `posting`).")
+    repost: Share = spec(0.1, "Reposts a post from the timeline.")
+    comment: Share = spec(0.15, "Comments on a post from the timeline.")
+    like: Share = spec(0.4, "Likes a post from the timeline.")
+    chat: Share = spec(0.25, "Opens a private chat (see `chat`).")
+    top_up: Share = spec(0.004, "Tops up the wallet (see `topup`).")
+    game_purchase: Share = spec(
+        0.05, "Buys game items; only the `games.paying_user_share` of users ever buy."
+    )
+    shop_browse: Share = spec(0.08, "Browses a shop's products; may buy (economy.commerce).")
+
+
+class PostingConfig(Section):
+    """Who writes the posts: ordinary users are heavily skewed, roles post on a schedule."""
+
+    top_user_share: Share = spec(
+        0.1, "Share of ordinary users who are the most active posters.", source=PEW_2019
+    )
+    top_post_share: Share = spec(
+        0.8, "Share of ordinary users' posts that those most active posters write.",
+        source=PEW_2019,
+    )  # fmt: skip
+    big_v_posts_per_day: float = spec(5.0, "Posts per big V per day.", unit="posts/day", ge=0)
+    medium_v_posts_per_day: float = spec(3.0, "Posts per medium V per day.", unit="posts/day", ge=0)
+    merchant_posts_per_day: float = spec(2.0, "Posts per merchant per day.", unit="posts/day", ge=0)
+
+    @model_validator(mode="after")
+    def _top_writes_more(self) -> PostingConfig:
+        if self.top_post_share < self.top_user_share:
+            raise ValueError("top_post_share must be at least top_user_share")
+        return self
+
+
+class ChatConfig(Section):
+    """Private chat sessions and the presence states shown to contacts."""
+
+    messages_per_session: float = spec(
+        6.0, "Mean messages sent per chat session.", unit="messages", gt=0
+    )
+    presence: Annotated[dict[PresenceState, Share], AfterValidator(check_shares)] = spec(
+        {"online": 0.6, "busy": 0.1, "away": 0.2, "invisible": 0.1},
+        "Share of signed-in users in each presence state.",
+        source=ASSUMED,
+        min_length=1,
+    )
+
+
+class TopUpConfig(Section):
+    """How much users put into their wallet, and through which payment channel."""
+
+    amounts: Annotated[dict[int, Share], AfterValidator(check_shares)] = spec(
+        {6: 0.35, 30: 0.3, 68: 0.15, 128: 0.1, 328: 0.07, 648: 0.03},
+        "Share of top-ups per amount, keyed by amount in yuan (the common app price tiers).",
+        unit="yuan",
+        min_length=1,
+    )
+    channels: Annotated[dict[TopUpChannel, Share], AfterValidator(check_shares)] = spec(
+        {"online_banking": 0.3, "third_party_wallet": 0.7},
+        "Share of top-ups per payment channel.",
+        source="assumption: wallets such as Alipay dominate",
+        min_length=1,
+    )
+
+
+class GameSpendConfig(Section):
+    """Who spends in the platform's games; prices are in economy.games."""
+
+    paying_user_share: Share = spec(
+        0.05, "Share of users who ever buy game items.",
+        source="assumption: free-to-play paying rates are a few per cent",
+    )  # fmt: skip
+    items_per_purchase: float = spec(1.5, "Mean items per game purchase.", unit="items", ge=1)
+
+
+Diurnal = Annotated[
+    list[Annotated[float, Field(ge=0)]],
+    Field(min_length=24, max_length=24),
+    AfterValidator(check_weights),
+]
+
+
+class BehaviourConfig(Section):
+    """Arrivals and sessions of ordinary users (influencers and merchants add `posting`)."""
+
+    daily_active_share: Share = spec(
+        0.43, "Share of users active on a given day (DAU/MAU).",
+        source="Weibo prospectus supplement, 2021: average DAUs/MAUs 43 % for 2018-2021",
+    )  # fmt: skip
+    sessions_per_day: float = spec(
+        6.0, "Sessions per active user per day.", unit="sessions/day", source=ASSUMED, gt=0
+    )
+    diurnal: Diurnal = spec(
+        DEFAULT_DIURNAL, "24 relative weights of activity per hour of day, 0h first; "
+        "normalised by the simulator.",
+        source="assumption: evening peak at 21-22 h, night trough at 4-5 h about half of it",
+    )  # fmt: skip
+    timeline_pages_per_session: float = spec(
+        2.0, "Mean home-timeline pages read per session (at least 1).", unit="pages", ge=1
+    )
+    page_size: int = spec(20, "Posts per timeline page.", unit="posts", ge=1, le=100)
+    per_session: SessionActions = section(SessionActions, "What a session does.")
+    posting: PostingConfig = section(PostingConfig, "Who writes the posts.")
+    chat: ChatConfig = section(ChatConfig, "Private chat.")
+    topup: TopUpConfig = section(TopUpConfig, "Wallet top-ups.")
+    games: GameSpendConfig = section(GameSpendConfig, "Game spending.")

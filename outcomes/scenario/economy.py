@@ -1,0 +1,90 @@
+"""The `economy` section: the platform's ways of making money and what they cost users.
+
+Drives the simulator's economy (ad auctions, shops and orders, game items, wallet top-ups
+through an external gateway). Money is in yuan; the ledger's coins are worth one yuan each.
+"""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from outcomes.scenario.ads import AdsConfig
+from outcomes.scenario.fields import ASSUMED, Section, Share, section, spec
+
+BAKSHY = (
+    "Bakshy, Eckles, Yan & Rosenn, 'Social Influence in Social Advertising', EC 2012 "
+    "(friend cues raise response; the size here is an assumption)"
+)
+
+
+class CommerceConfig(Section):
+    """Merchants' shops, product posts, orders, and who takes a cut of each sale."""
+
+    merchant_product_post_share: Share = spec(0.5, "Share of merchant posts that sell a product.")
+    influencer_product_post_share: Share = spec(
+        0.1, "Share of influencer posts that promote a merchant's product for commission."
+    )
+    products_per_merchant: float = spec(
+        20.0, "Mean products listed per merchant.", unit="products", gt=0
+    )
+    price_median: float = spec(
+        79.0, "Median product price; prices are log-normal.", unit="yuan", source=ASSUMED, gt=0
+    )
+    price_sigma: float = spec(0.9, "Log-normal sigma of product prices.", ge=0)
+    conversion_probability: Share = spec(
+        0.002, "Probability that one product impression (post or shop view) becomes an order.",
+        source=ASSUMED,
+    )  # fmt: skip
+    friend_endorsement_lift: float = spec(
+        3.0, "Conversion multiplier when a friend liked, reposted or bought the product.",
+        unit="x", source=BAKSHY, ge=1,
+    )  # fmt: skip
+    influencer_promotion_lift: float = spec(
+        1.5, "Conversion multiplier when an influencer promotes the product.",
+        source=ASSUMED,
+        unit="x", ge=1,
+    )  # fmt: skip
+    platform_commission: Share = spec(
+        0.05, "Platform's take rate on each order's value.", unit="share of GMV", source=ASSUMED
+    )
+    influencer_commission: Share = spec(
+        0.2, "Promoting influencer's share of an order's value.",
+        source=ASSUMED,
+        unit="share of GMV",
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _cuts_fit(self) -> CommerceConfig:
+        if self.platform_commission + self.influencer_commission > 1:
+            raise ValueError("platform_commission + influencer_commission exceed the sale")
+        return self
+
+
+class GamesConfig(Section):
+    """The platform's casual games and their in-game items."""
+
+    catalogue_size: int = spec(47, "Games offered.", unit="games", ge=1)
+    item_price_median: float = spec(
+        6.0, "Median game item price; prices are log-normal.", unit="yuan", gt=0
+    )
+    item_price_sigma: float = spec(1.0, "Log-normal sigma of game item prices.", ge=0)
+    platform_share: Share = spec(
+        0.3, "Platform's share of game item revenue; the developer keeps the rest.",
+        source="assumption: app-store-style split",
+    )  # fmt: skip
+
+
+class TopUpGatewayConfig(Section):
+    """The external payment gateway that wallet top-ups go through."""
+
+    failure_rate: Share = spec(0.01, "Share of gateway calls that fail and must be retried.")
+    latency_ms: float = spec(300.0, "Mean gateway latency per call.", unit="ms", ge=0)
+
+
+class EconomyConfig(Section):
+    """Ads, commerce, games and top-ups."""
+
+    ads: AdsConfig = section(AdsConfig, "Feed ads.")
+    commerce: CommerceConfig = section(CommerceConfig, "Shops and orders.")
+    games: GamesConfig = section(GamesConfig, "Games and items.")
+    topup: TopUpGatewayConfig = section(TopUpGatewayConfig, "Top-up payment gateway.")

@@ -1,0 +1,94 @@
+"""The `loadtest` section: how Locust drives the real microblog server over HTTP.
+
+Drives `fanout loadtest`: the users and their load shape, the mix of tasks a user runs,
+and how the server is seeded before the test. The simulator does not read it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from outcomes.scenario.fields import Range, Section, Share, section, spec
+
+
+class LoadStep(Section):
+    """One step of the `steps` shape: hold this many users for this long."""
+
+    users: int = spec(10, "Concurrent users during the step.", unit="users", ge=1)
+    duration_s: float = spec(20.0, "How long the step lasts.", unit="s", gt=0)
+
+
+class SpikeShape(Section):
+    """The `spike` shape: steady at `users`, then `multiplier` times as many for a while."""
+
+    at_s: float = spec(20.0, "When the spike starts.", unit="s", ge=0)
+    duration_s: float = spec(10.0, "How long the spike lasts.", unit="s", gt=0)
+    multiplier: float = spec(5.0, "Users during the spike, as a multiple of `users`.", ge=1)
+
+
+class DiurnalShape(Section):
+    """The `diurnal` shape: behaviour.diurnal's day, compressed, peaking at `users`."""
+
+    day_minutes: float = spec(
+        10.0, "Real minutes one simulated day is compressed into.", unit="min", gt=0
+    )
+
+
+class TaskWeights(Section):
+    """Relative weights of the mixed user's tasks (Locust `@task` weights)."""
+
+    timeline: int = spec(10, "Read the home timeline.", ge=0)
+    post: int = spec(2, "Write a post.", ge=0)
+    chat: int = spec(3, "Send a private message.", ge=0)
+    payment: int = spec(1, "Top up the wallet or buy a game item.", ge=0)
+
+    @model_validator(mode="after")
+    def _some_task(self) -> TaskWeights:
+        if not any((self.timeline, self.post, self.chat, self.payment)):
+            raise ValueError("at least one task weight must be above 0")
+        return self
+
+
+DEFAULT_STEPS = [LoadStep(users=10), LoadStep(users=25), LoadStep(users=50)]
+
+
+class LoadtestConfig(Section):
+    """Locust users, load shape, task mix and server seeding."""
+
+    users: int = spec(50, "Concurrent users (the peak, for shaped loads).", unit="users", ge=1)
+    spawn_rate: float = spec(10.0, "Users started per second.", unit="users/s", gt=0)
+    run_time_s: float = spec(60.0, "Length of the test.", unit="s", gt=0)
+    shape: Literal["constant", "steps", "spike", "diurnal"] = spec(
+        "constant", "How the number of users changes over the test."
+    )
+    steps: list[LoadStep] = spec(DEFAULT_STEPS, "Steps of the `steps` shape, in order.")
+    spike: SpikeShape = section(SpikeShape, "Parameters of the `spike` shape.")
+    diurnal: DiurnalShape = section(DiurnalShape, "Parameters of the `diurnal` shape.")
+    rate_rps: float | None = spec(
+        None, "Target arrival rate for an open model; null lets users run closed-loop.",
+        unit="requests/s", gt=0,
+    )  # fmt: skip
+    wait_s: Range = spec((0.5, 2.0), "Think time between a user's tasks.", unit="s")
+    processes: int = spec(1, "Locust worker processes.", unit="processes", ge=1)
+    tasks: TaskWeights = section(TaskWeights, "Task mix of the mixed user.")
+    seed_users: int = spec(
+        1000, "Accounts created on the server before the test.", unit="accounts", ge=2
+    )
+    big_v_followers: int = spec(
+        500, "Followers given to one seeded big V account.", unit="accounts", ge=0
+    )
+    retry_share: Share = spec(
+        0.1, "Share of payment calls deliberately sent twice with the same idempotency key."
+    )
+
+    @model_validator(mode="after")
+    def _shape_fits(self) -> LoadtestConfig:
+        if self.shape == "steps" and not self.steps:
+            raise ValueError("shape 'steps' needs at least one entry in `steps`")
+        if self.shape == "spike" and self.spike.at_s >= self.run_time_s:
+            raise ValueError("spike.at_s must be before run_time_s")
+        if self.big_v_followers >= self.seed_users:
+            raise ValueError("big_v_followers must be below seed_users")
+        return self

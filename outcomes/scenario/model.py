@@ -1,0 +1,78 @@
+"""The root of a scenario file: the experiment's identity, its clock, and every section."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, model_validator
+
+from outcomes.scenario.behaviour import BehaviourConfig
+from outcomes.scenario.churn import ChurnConfig
+from outcomes.scenario.economy import EconomyConfig
+from outcomes.scenario.events import ScriptedEvent
+from outcomes.scenario.fields import Section, section, spec
+from outcomes.scenario.loadtest import LoadtestConfig
+from outcomes.scenario.platform import PlatformSection
+from outcomes.scenario.population import PopulationConfig
+from outcomes.slo import parse_slo
+
+
+def _slo_text(text: str) -> str:
+    """Keep the SLO as written (the Result quotes it); parse it only to reject bad ones."""
+    parse_slo(text)
+    return text
+
+
+Slo = Annotated[str, AfterValidator(_slo_text)]
+
+
+class Scenario(Section):
+    """One experiment, read by `fanout run` (simulation) and `fanout loadtest` (Locust).
+
+    A file only needs the fields that differ from these defaults.
+    """
+
+    name: str = spec(
+        "scenario", "Short name used in results and reports; defaults to the file's stem.",
+        min_length=1,
+    )  # fmt: skip
+    description: str = spec("", "What the experiment asks, in a sentence or two.")
+    seed: int = spec(42, "Seed of the run's random generator; replication i uses seed + i.", ge=0)
+    replications: int = spec(
+        1, "Independent runs whose means and 95 % intervals are reported.", unit="runs", ge=1
+    )
+    duration_days: float = spec(1.0, "Simulated time to run.", unit="simulated days", gt=0)
+    warmup_days: float = spec(
+        0.0, "Simulated time at the start left out of the metrics.", unit="simulated days", ge=0
+    )
+    start_hour: float = spec(
+        0.0, "Hour of day the simulated clock starts at.", unit="hour of day", ge=0, lt=24
+    )
+    timeseries_interval_hours: float = spec(
+        1.0, "Interval between rows of timeseries.csv.", unit="simulated hours", gt=0
+    )
+    population: PopulationConfig = section(PopulationConfig, "Accounts, roles and the graph.")
+    behaviour: BehaviourConfig = section(BehaviourConfig, "Sessions and actions.")
+    economy: EconomyConfig = section(EconomyConfig, "Ads, commerce, games and top-ups.")
+    churn: ChurnConfig = section(ChurnConfig, "Why users leave.")
+    platform: PlatformSection = section(PlatformSection, "Timeline strategy and capacity.")
+    events: list[ScriptedEvent] = spec([], "Scripted events, such as a big V's post at the peak.")
+    slos: list[Slo] = spec(
+        [], "Service-level objectives checked on the Result, as `metric <op> number`, e.g. "
+        "`latency.timeline_read.p95_ms <= 200`.",
+    )  # fmt: skip
+    loadtest: LoadtestConfig = section(LoadtestConfig, "The Locust load test.")
+
+    @model_validator(mode="after")
+    def _clock_fits(self) -> Scenario:
+        if self.warmup_days >= self.duration_days:
+            raise ValueError("warmup_days must be shorter than duration_days")
+        late = [event.at_hours for event in self.events if event.at_hours >= self.hours]
+        if late:
+            raise ValueError(f"events at {late} h start after the run ends at {self.hours:g} h")
+        return self
+
+    @property
+    def hours(self) -> float:
+        """Simulated hours in the run."""
+        return self.duration_days * 24

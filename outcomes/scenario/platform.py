@@ -1,0 +1,32 @@
+"""The `platform` section: how the modelled deployment delivers timelines, and its capacity.
+
+Drives the microblog's timeline strategy in both the simulator and the load-test server,
+and the simulator's capacity model (`capacity`, see outcomes.scenario.capacity).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from outcomes.scenario.capacity import CapacityConfig
+from outcomes.scenario.fields import Section, section, spec
+
+
+class PlatformSection(Section):
+    """Timeline delivery and capacity of the platform under test."""
+
+    fanout: Literal["push", "pull", "hybrid"] = spec(
+        "hybrid", "Timeline strategy: push (fan-out on write), pull (merge on read) or hybrid "
+        "(push below `hybrid_threshold` followers, pull above, as Twitter and Weibo do).",
+    )  # fmt: skip
+    hybrid_threshold: int = spec(
+        10_000, "Follower count from which hybrid stops pushing an author's posts.",
+        unit="followers", ge=1,
+    )  # fmt: skip
+    timeline_capacity: int = spec(
+        800, "Entries kept per home timeline.", unit="posts",
+        source="Krikorian, 'Timelines at Scale', QCon 2012 (Twitter keeps 800)", ge=1,
+    )  # fmt: skip
+    capacity: CapacityConfig = section(
+        CapacityConfig, "Modelled servers and cost per unit of work."
+    )
