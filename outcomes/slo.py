@@ -1,4 +1,4 @@
-"""Service-level objectives: `metric <op> threshold` expressions, e.g. `latency.timeline_read.p95_ms <= 200`.
+"""Service-level objectives: `metric <op> threshold`, e.g. `latency.timeline_read.p95_ms <= 200`.
 
 Shared by scenario validation (a scenario's `slos:` list) and `fanout gate`.
 """
@@ -17,7 +17,9 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     "==": operator.eq,
 }
-_PATTERN = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|==|<|>)\s*(-?[0-9][0-9_]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*$")
+_PATTERN = re.compile(
+    r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|==|<|>)\s*(-?[0-9][0-9_]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)

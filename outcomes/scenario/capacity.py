@@ -12,31 +12,75 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from outcomes.scenario.fields import ASSUMED, spec
+
+MS = "ms"
 
 
 class CapacityConfig(BaseModel):
-    """Servers per station and service time per unit of work, in milliseconds."""
+    """Servers per station and service time per unit of work."""
 
     model_config = ConfigDict(extra="forbid")
 
-    app_servers: int = Field(8, ge=1, description="Application server workers (concurrent requests).")
-    db_servers: int = Field(4, ge=1, description="Database connections/cores serving queries in parallel.")
-    cache_servers: int = Field(4, ge=1, description="Cache shards or cores (timelines, presence).")
-    fanout_workers: int = Field(4, ge=1, description="Background workers delivering fan-out on write.")
+    app_servers: int = spec(8, "Application server workers (concurrent requests).", ge=1)
+    db_servers: int = spec(4, "Database connections/cores serving queries in parallel.", ge=1)
+    cache_servers: int = spec(4, "Cache shards or cores (timelines, presence).", ge=1)
+    fanout_workers: int = spec(4, "Background workers delivering fan-out on write.", ge=1)
 
-    app_request_ms: float = Field(2.0, ge=0, description="Fixed app-server CPU per request (ms): routing, auth, serialisation.")
-    app_unit_ms: float = Field(0.01, ge=0, description="App-server CPU per item read, written or merged (ms).")
-    push_ms: float = Field(0.05, ge=0, description="App-server time per real-time push to a live connection (ms).")
-    db_read_ms: float = Field(0.2, ge=0, description="Database time per row read (ms); an indexed point read.")
-    db_write_ms: float = Field(0.5, ge=0, description="Database time per row written (ms), including the commit share.")
-    cache_read_ms: float = Field(0.02, ge=0, description="Cache time per timeline entry or key read (ms).")
-    cache_write_ms: float = Field(0.05, ge=0, description="Cache time per entry written in the foreground (ms).")
-    merge_ms: float = Field(0.01, ge=0, description="Cache time per post merged on read by pull (ms).")
-    fanout_delivery_ms: float = Field(0.05, ge=0, description="Fan-out worker time per home-timeline delivery (ms).")
-    fanout_batch: int = Field(1000, ge=1, description="Deliveries per fan-out job; a big V's post is split into many jobs.")
-    network_ms: float = Field(1.0, ge=0, description="Fixed round-trip network time added to every request (ms), not queued.")
-    service_distribution: Literal["exponential", "deterministic"] = Field(
-        "exponential",
-        description="Spread of each service time around its mean: exponential (M/M/c-like) or fixed.",
+    app_request_ms: float = spec(
+        2.0,
+        "Fixed app-server CPU per request: routing, auth, serialisation.",
+        unit=MS,
+        source=ASSUMED,
+        ge=0,
+    )
+    app_unit_ms: float = spec(
+        0.01, "App-server CPU per item read, written or merged.", unit=MS, source=ASSUMED, ge=0
+    )
+    push_ms: float = spec(
+        0.05,
+        "App-server time per real-time push to a live connection.",
+        unit=MS,
+        source=ASSUMED,
+        ge=0,
+    )
+    db_read_ms: float = spec(
+        0.2, "Database time per row read (an indexed point read).", unit=MS, source=ASSUMED, ge=0
+    )
+    db_write_ms: float = spec(
+        0.5,
+        "Database time per row written, including the commit share.",
+        unit=MS,
+        source=ASSUMED,
+        ge=0,
+    )
+    cache_read_ms: float = spec(
+        0.02, "Cache time per timeline entry or key read.", unit=MS, source=ASSUMED, ge=0
+    )
+    cache_write_ms: float = spec(
+        0.05, "Cache time per entry written in the foreground.", unit=MS, source=ASSUMED, ge=0
+    )
+    merge_ms: float = spec(
+        0.01, "Cache time per post merged on read by pull.", unit=MS, source=ASSUMED, ge=0
+    )
+    fanout_delivery_ms: float = spec(
+        0.05, "Fan-out worker time per home-timeline delivery.", unit=MS, source=ASSUMED, ge=0
+    )
+    fanout_batch: int = spec(
+        1000,
+        "Deliveries per fan-out job; a big V's post is split into many jobs.",
+        unit="deliveries",
+        ge=1,
+    )
+    network_ms: float = spec(
+        1.0,
+        "Fixed round-trip network time added to every request, not queued.",
+        unit=MS,
+        source=ASSUMED,
+        ge=0,
+    )
+    service_distribution: Literal["exponential", "deterministic"] = spec(
+        "exponential", "Spread of each service time around its mean: exponential or fixed."
     )
