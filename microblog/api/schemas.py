@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
+from microblog.models import (
+    Account,
+    AgeBand,
+    Comment,
+    Gender,
+    Group,
+    Page,
+    Post,
+    Profile,
+    Role,
+    Tier,
+)
 
 
 class Body(BaseModel):
@@ -71,6 +82,10 @@ class AccountsPage(BaseModel):
     items: list[AccountPublic]
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, page: Page[Account]) -> AccountsPage:
+        return cls(items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor)
+
 
 class PostCreate(Body):
     text: str = Field(description="1-2000 characters; @name mentions notify those accounts.")
@@ -114,6 +129,10 @@ class PostsPage(BaseModel):
     items: list[PostPublic]
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, page: Page[Post]) -> PostsPage:
+        return cls(items=[PostPublic.of(p) for p in page.items], next_cursor=page.next_cursor)
+
 
 class CommentCreate(Body):
     text: str
@@ -136,6 +155,10 @@ class CommentPublic(BaseModel):
 class CommentsPage(BaseModel):
     items: list[CommentPublic]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Comment]) -> CommentsPage:
+        return cls(items=[CommentPublic.of(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 class GroupCreate(Body):

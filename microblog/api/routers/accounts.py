@@ -62,9 +62,7 @@ def followers(
     account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
 ) -> AccountsPage:
     page = blog.graph.followers(account_id, cursor, limit)
-    return AccountsPage(
-        items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor
-    )
+    return AccountsPage.of(page)
 
 
 @router.get("/accounts/{account_id}/followees")
@@ -72,6 +70,4 @@ def followees(
     account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
 ) -> AccountsPage:
     page = blog.graph.followees(account_id, cursor, limit)
-    return AccountsPage(
-        items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor
-    )
+    return AccountsPage.of(page)

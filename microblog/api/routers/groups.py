@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, status
 
 from microblog.api.deps import Blog, CurrentAccount
-from microblog.api.routers.posts import posts_page
-from microblog.api.schemas import AccountPublic, AccountsPage, GroupCreate, GroupPublic, PostsPage
+from microblog.api.schemas import AccountsPage, GroupCreate, GroupPublic, PostsPage
 
 router = APIRouter(tags=["groups"])
 Limit = Query(20, ge=1, le=100)
@@ -41,9 +40,7 @@ def members(
     limit: int = Limit,
 ) -> AccountsPage:
     page = blog.groups.members(account.id, group_id, cursor, limit)
-    return AccountsPage(
-        items=[AccountPublic.of(a) for a in page.items], next_cursor=page.next_cursor
-    )
+    return AccountsPage.of(page)
 
 
 @router.get("/groups/{group_id}/posts")
@@ -54,4 +51,4 @@ def feed(
     cursor: str | None = None,
     limit: int = Limit,
 ) -> PostsPage:
-    return posts_page(blog.groups.feed(account.id, group_id, cursor, limit))
+    return PostsPage.of(blog.groups.feed(account.id, group_id, cursor, limit))

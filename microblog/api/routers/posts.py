@@ -15,14 +15,9 @@ from microblog.api.schemas import (
     PostPublic,
     PostsPage,
 )
-from microblog.models import Page, Post
 
 router = APIRouter(tags=["posts"])
 Limit = Query(20, ge=1, le=100)
-
-
-def posts_page(page: Page[Post]) -> PostsPage:
-    return PostsPage(items=[PostPublic.of(p) for p in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED)
@@ -70,23 +65,21 @@ def comments(
     post_id: int, account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
 ) -> CommentsPage:
     page = blog.posts.comments(account.id, post_id, cursor, limit)
-    return CommentsPage(
-        items=[CommentPublic.of(c) for c in page.items], next_cursor=page.next_cursor
-    )
+    return CommentsPage.of(page)
 
 
 @router.get("/accounts/{account_id}/posts")
 def user_timeline(
     account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
 ) -> PostsPage:
-    return posts_page(blog.posts.by_author(account_id, cursor, limit))
+    return PostsPage.of(blog.posts.by_author(account_id, cursor, limit))
 
 
 @router.get("/me/mentions")
 def mentions(
     account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
 ) -> PostsPage:
-    return posts_page(blog.posts.mentions(account.id, cursor, limit))
+    return PostsPage.of(blog.posts.mentions(account.id, cursor, limit))
 
 
 @router.get("/timeline/home")
@@ -94,4 +87,4 @@ def home_timeline(
     account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
 ) -> PostsPage:
     """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
-    return posts_page(blog.timelines.home(account.id, cursor, limit))
+    return PostsPage.of(blog.timelines.home(account.id, cursor, limit))
