@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,13 @@ from microblog.models import Account
 from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.store import open_store
+from tests.backends import BACKENDS, store_url
 
 CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
 MakeBlog = Callable[..., Microblog]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -27,26 +29,22 @@ def backend(request: pytest.FixtureRequest) -> str:
 def make_blog(backend: str, tmp_path: Path) -> Iterator[MakeBlog]:
     """Build platforms over fresh stores of the backend under test, with a ticking clock."""
     made: list[Microblog] = []
-    serial = itertools.count()
+    with ExitStack() as stores:
 
-    def make(**config: object) -> Microblog:
-        url = (
-            "memory"
-            if backend == "memory"
-            else f"sqlite:///{tmp_path / f'db{next(serial)}.sqlite'}"
-        )
-        ticks = itertools.count(1)
-        blog = Microblog(
-            open_store(url),
-            PlatformConfig.model_validate({**CHEAP_HASHING, **config}),
-            clock=lambda: float(next(ticks)),
-        )
-        made.append(blog)
-        return blog
+        def make(**config: object) -> Microblog:
+            url = stores.enter_context(store_url(backend, tmp_path))
+            ticks = itertools.count(1)
+            blog = Microblog(
+                open_store(url),
+                PlatformConfig.model_validate({**CHEAP_HASHING, **config}),
+                clock=lambda: float(next(ticks)),
+            )
+            made.append(blog)
+            return blog
 
-    yield make
-    for blog in made:
-        blog.close()
+        yield make
+        for blog in made:
+            blog.close()
 
 
 @pytest.fixture

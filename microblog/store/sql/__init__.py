@@ -1,8 +1,10 @@
 """SQL backend: SQLite (the server's embedded default, WAL mode) through SQLAlchemy Core.
 
-Written against SQLAlchemy Core only, so PostgreSQL can follow by URL; the SQLite-specific
-parts are the connection pragmas and `BEGIN IMMEDIATE` for write blocks, which takes the
-write lock up front so two writers never deadlock upgrading a read lock.
+Written against SQLAlchemy Core only, so PostgreSQL runs the same code by URL. Write blocks
+are serialised on every dialect, which keeps check-then-act service code correct: SQLite
+takes its write lock up front with `BEGIN IMMEDIATE` (so two writers never deadlock
+upgrading a read lock); PostgreSQL takes one transaction-scoped advisory lock. Reads run
+concurrently everywhere. Finer-grained PostgreSQL locking (row locks) is a later step.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
 
 _WRITE = "fanout_write"
+_WRITER_LOCK = 0x46414E4F  # "FANO": the advisory lock that serialises PostgreSQL writers
 
 
 class SqlTx:
@@ -72,6 +75,8 @@ class SqlStore:
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: write})
             with conn.begin():
+                if write and self.engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
                 yield SqlTx(conn)
 
     def read(self) -> Any:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from microblog.config import PlatformConfig
+from tests.backends import store_url
 from tests.microblog.conftest import CHEAP_HASHING
 
 OPERATOR = "operator-secret"
@@ -19,15 +20,17 @@ Headers = dict[str, str]
 
 @pytest.fixture
 def client(backend: str, tmp_path: Path) -> Iterator[TestClient]:
-    store = "memory" if backend == "memory" else f"sqlite:///{tmp_path / 'api.sqlite'}"
-    settings = ServerSettings(
+    with store_url(backend, tmp_path) as store, TestClient(create_app(_settings(store))) as c:
+        yield c
+
+
+def _settings(store: str) -> ServerSettings:
+    return ServerSettings(
         store=store,
         platform=PlatformConfig(**CHEAP_HASHING),
         background_fanout_workers=0,
         operator_token=OPERATOR,
     )
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""Storage backends for tests: memory and SQLite always, PostgreSQL when it is reachable.
+
+PostgreSQL tests run in a fresh schema each (dropped afterwards) on the local server at
+127.0.0.1:5432, database `test`; set FANOUT_TEST_POSTGRES to another URL to move them,
+or to `off` to skip them. When the server cannot be reached they are skipped, and the
+skip reason says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+POSTGRES_URL = os.environ.get(
+    "FANOUT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["memory", "sqlite", "postgres"]
+
+
+@functools.cache
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None when they can."""
+    if POSTGRES_URL == "off":
+        return "PostgreSQL tests switched off by FANOUT_TEST_POSTGRES=off"
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except (OperationalError, ImportError) as error:
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {str(error).splitlines()[0]}"
+    return None
+
+
+@contextmanager
+def store_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A URL to a fresh, empty store of the backend; PostgreSQL schemas are dropped after."""
+    if backend == "memory":
+        yield "memory"
+    elif backend == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.sqlite'}"
+    else:
+        if reason := postgres_unavailable():
+            pytest.skip(reason)
+        schema = f"fanout_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
