@@ -135,13 +135,19 @@ class GroupRepo(Protocol):
 
 
 class Tx(Protocol):
-    """The repositories, bound to one transaction."""
+    """The repositories, bound to one transaction (read-only members, so any backend's
+    repository classes satisfy them structurally)."""
 
-    accounts: AccountRepo
-    graph: GraphRepo
-    posts: PostRepo
-    timelines: TimelineRepo
-    groups: GroupRepo
+    @property
+    def accounts(self) -> AccountRepo: ...
+    @property
+    def graph(self) -> GraphRepo: ...
+    @property
+    def posts(self) -> PostRepo: ...
+    @property
+    def timelines(self) -> TimelineRepo: ...
+    @property
+    def groups(self) -> GroupRepo: ...
 
 
 class Store(Protocol):

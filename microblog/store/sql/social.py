@@ -20,6 +20,13 @@ def _newest(query: Select[Any], id_column: Any, before: int | None, limit: int) 
     return query.order_by(id_column.desc()).limit(limit)
 
 
+def _insert_id(conn: Connection, statement: Any) -> int:
+    """Run an INSERT and return the new row's id."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None, "INSERT into a table with an autoincrement primary key"
+    return int(key[0])
+
+
 def _ids(conn: Connection, query: Select[Any], unit: str = "db_reads") -> list[int]:
     ids = list(conn.scalars(query))
     record(**{unit: len(ids)})
@@ -73,11 +80,11 @@ class SqlAccounts:
         )
         try:
             with self.conn.begin_nested():
-                new_id = self.conn.execute(insert(t.accounts).values(values)).inserted_primary_key
+                new_id = _insert_id(self.conn, insert(t.accounts).values(values))
         except IntegrityError:
             raise Conflict(f"the name {name!r} is taken", field="name") from None
         record(db_writes=1)
-        return Account(new_id[0], name, role, profile, tier, verified, created_at)
+        return Account(new_id, name, role, profile, tier, verified, created_at)
 
     def get(self, account_id: int) -> Account | None:
         row = self.conn.execute(select(t.accounts).where(t.accounts.c.id == account_id)).first()
@@ -260,7 +267,8 @@ class SqlPosts:
         repost_of: int | None,
         pushed: bool,
     ) -> Post:
-        new_id = self.conn.execute(
+        new_id = _insert_id(
+            self.conn,
             insert(t.posts).values(
                 author_id=author_id,
                 text=text,
@@ -272,8 +280,8 @@ class SqlPosts:
                 like_count=0,
                 comment_count=0,
                 repost_count=0,
-            )
-        ).inserted_primary_key[0]
+            ),
+        )
         record(db_writes=1)
         return Post(new_id, author_id, text, created_at, group_id, repost_of, pushed)
 
@@ -347,11 +355,12 @@ class SqlPosts:
         return removed > 0
 
     def add_comment(self, post_id: int, author_id: int, text: str, created_at: float) -> Comment:
-        new_id = self.conn.execute(
+        new_id = _insert_id(
+            self.conn,
             insert(t.comments).values(
                 post_id=post_id, author_id=author_id, text=text, created_at=created_at
-            )
-        ).inserted_primary_key[0]
+            ),
+        )
         record(db_writes=1)
         return Comment(new_id, post_id, author_id, text, created_at)
 
@@ -414,11 +423,12 @@ class SqlGroups:
         self.conn = conn
 
     def create(self, name: str, owner_id: int, created_at: float) -> Group:
-        new_id = self.conn.execute(
+        new_id = _insert_id(
+            self.conn,
             insert(t.groups).values(
                 name=name, owner_id=owner_id, created_at=created_at, member_count=0
-            )
-        ).inserted_primary_key[0]
+            ),
+        )
         record(db_writes=1)
         return Group(new_id, name, owner_id, created_at)
 
