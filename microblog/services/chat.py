@@ -70,8 +70,10 @@ class Chat:
                 message = self._replayed(stored, text, to, group_id)
                 recipients = self._recipients(tx, message)
             else:
-                draft = self._draft(tx, sender_id, text, to, group_id, client_msg_id)
-                recipients = self._recipients(tx, draft)
+                talk, recipients = self._route(tx, sender_id, to, group_id)
+                draft = ChatMessage(
+                    0, talk.key, sender_id, text, self.ctx.clock(), to, group_id, client_msg_id
+                )
                 message = tx.chat.add_message(draft, recipients)
         self._deliver(self.hub.online(recipients))
         return message
@@ -142,45 +144,38 @@ class Chat:
             )
         return stored
 
-    def _draft(
-        self,
-        tx: Tx,
-        sender_id: int,
-        text: str,
-        to: int | None,
-        group_id: int | None,
-        client_msg_id: str | None,
-    ) -> ChatMessage:
-        """A new message, not yet stored (id 0), once the sender may send it."""
-        talk = self._route(tx, sender_id, to, group_id)
-        return ChatMessage(
-            0, talk.key, sender_id, text, self.ctx.clock(), to, group_id, client_msg_id
-        )
+    def _route(
+        self, tx: Tx, sender_id: int, to: int | None, group_id: int | None
+    ) -> tuple[Conversation, list[int]]:
+        """The conversation and recipients of a new message, once the sender may send it.
 
-    def _route(self, tx: Tx, sender_id: int, to: int | None, group_id: int | None) -> Conversation:
+        The common case costs one query; telling "no such account or group" from "not
+        allowed" only matters, and is only looked up, when sending is refused.
+        """
         if group_id is not None:
             talk = Conversation.group(group_id)
-            self._require_participant(tx, sender_id, talk)
-            return talk
+            members = tx.chat.group_members(group_id)
+            if sender_id not in members:
+                self._require_participant(tx, sender_id, talk)
+            return talk, [m for m in members if m != sender_id]
         assert to is not None
         if to == sender_id:
             raise Invalid("an account cannot message itself", field="to")
-        if tx.accounts.get(to) is None:
-            raise NotFound(f"no account {to}")
-        if not (tx.graph.exists(sender_id, to) and tx.graph.exists(to, sender_id)):
+        if not tx.chat.is_friend(sender_id, to):
+            if tx.accounts.get(to) is None:
+                raise NotFound(f"no account {to}")
             raise Forbidden(
                 f"account {to} is not your friend: direct messages need a mutual follow"
             )
-        return Conversation.direct(sender_id, to)
+        return Conversation.direct(sender_id, to), [to]
 
     @staticmethod
     def _recipients(tx: Tx, message: ChatMessage) -> list[int]:
+        """Who a stored message is for (a resend delivers to them again if they missed it)."""
         if message.group_id is None:
             assert message.recipient_id is not None
             return [message.recipient_id]
-        group = tx.groups.get(message.group_id)
-        members = tx.groups.members(message.group_id, None, group.member_count) if group else []
-        return sorted(m for m in members if m != message.sender_id)
+        return [m for m in tx.chat.group_members(message.group_id) if m != message.sender_id]
 
     @staticmethod
     def _require_participant(tx: Tx, account_id: int, talk: Conversation) -> None:

@@ -175,6 +175,14 @@ class ChatRepo(Protocol):
         """Chosen statuses; accounts that never chose one are absent."""
         ...
 
+    def is_friend(self, a: int, b: int) -> bool:
+        """Whether the two follow each other (one query on the send path)."""
+        ...
+
+    def group_members(self, group_id: int) -> list[int]:
+        """Every member of the group, in id order (the recipients of a group message)."""
+        ...
+
     def friends(
         self, account_id: int, name_prefix: str, after_name: str | None, limit: int | None
     ) -> list[tuple[int, str]]:

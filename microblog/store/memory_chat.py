@@ -109,6 +109,16 @@ class MemoryChat:
         record(cache_reads=len(found))
         return found
 
+    def is_friend(self, a: int, b: int) -> bool:
+        edges = (b in self.social.followees.get(a, ())) + (a in self.social.followees.get(b, ()))
+        record(db_reads=edges)
+        return edges == 2
+
+    def group_members(self, group_id: int) -> list[int]:
+        members = sorted(self.social.members.get(group_id, ()))
+        record(db_reads=len(members))
+        return members
+
     def friends(
         self, account_id: int, name_prefix: str, after_name: str | None, limit: int | None
     ) -> list[tuple[int, str]]:

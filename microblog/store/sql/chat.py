@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    or_,
     select,
     tuple_,
     update,
@@ -81,6 +82,18 @@ _PENDING = (
     .where(_inbox.delivered.is_(False))
     .order_by(_inbox.message_id, _inbox.account_id)
     .limit(bindparam("limit"))
+)
+_follow = t.follows.c
+_MUTUAL_EDGES = select(func.count()).where(
+    or_(
+        and_(_follow.follower_id == bindparam("a"), _follow.followee_id == bindparam("b")),
+        and_(_follow.follower_id == bindparam("b"), _follow.followee_id == bindparam("a")),
+    )
+)
+_GROUP_MEMBERS = (
+    select(t.group_members.c.account_id)
+    .where(t.group_members.c.group_id == bindparam("group_id"))
+    .order_by(t.group_members.c.account_id)
 )
 _MARK_DELIVERED = (
     update(chat_inbox)
@@ -201,6 +214,16 @@ class SqlChat:
         found = {account_id: Status(status) for account_id, status in self.conn.execute(query)}
         record(cache_reads=len(found))
         return found
+
+    def is_friend(self, a: int, b: int) -> bool:
+        edges = self.conn.scalar(_MUTUAL_EDGES, {"a": a, "b": b}) or 0
+        record(db_reads=edges)
+        return edges == 2
+
+    def group_members(self, group_id: int) -> list[int]:
+        members = list(self.conn.scalars(_GROUP_MEMBERS, {"group_id": group_id}))
+        record(db_reads=len(members))
+        return members
 
     def friends(
         self, account_id: int, name_prefix: str, after_name: str | None, limit: int | None
