@@ -71,8 +71,9 @@ class PresencePush(BaseModel):
 
 
 class Reply(BaseModel):
+    type: str
     ref: str | None = None
-    work: str = ""
+    work: str = Field("", description="The call's work counters, as in the x-fanout-work header.")
 
 
 class SentReply(Reply):

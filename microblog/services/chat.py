@@ -3,11 +3,11 @@
 Every message is stored with one inbox entry per recipient (undelivered, unread) before
 anything is pushed. Delivery to an account is one step under that account's hub lock: take
 its undelivered messages oldest first, mark them delivered, push them to its live
-connections. The send path runs that step for each recipient that is connected; connecting
-runs it for the new connection's account. Whoever runs it last finds nothing left, so each
-message reaches each recipient exactly once and in id order, even when sends and connects
-race. A push handed to a connection that dies is not retried: history and unread counts,
-which come from the store, stay complete.
+connections. A send runs that step for its connected recipients (one transaction for all
+of them); connecting runs it for the new connection's account. Whoever runs it last finds
+nothing left, so each message reaches each recipient exactly once and in id order, even
+when sends and connects race. A push handed to a connection that dies is not retried:
+history and unread counts, which come from the store, stay complete.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ class Chat:
 
     @staticmethod
     def _recipients(tx: Tx, message: ChatMessage) -> list[int]:
-        """Who a stored message is for (a resend delivers to them again if they missed it)."""
+        """Who a stored message is for; a resend pushes it to any who have not had it yet."""
         if message.group_id is None:
             assert message.recipient_id is not None
             return [message.recipient_id]

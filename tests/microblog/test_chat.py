@@ -200,12 +200,12 @@ def test_messages_read_before_connecting_are_not_pushed_again(
 @pytest.mark.parametrize(
     ("text", "target", "field"),
     [
-        ("", {"to": "bob"}, "text"),
-        ("   ", {"to": "bob"}, "text"),
-        ("x" * 2001, {"to": "bob"}, "text"),
-        ("hi", {}, "to"),
-        ("hi", {"to": "bob", "group_id": "club"}, "to"),
-        ("hi", {"to": "alice"}, "to"),
+        pytest.param("", {"to": "bob"}, "text", id="empty"),
+        pytest.param("   ", {"to": "bob"}, "text", id="blank"),
+        pytest.param("x" * 2001, {"to": "bob"}, "text", id="too-long"),
+        pytest.param("hi", {}, "to", id="no-target"),
+        pytest.param("hi", {"to": "bob", "group_id": "club"}, "to", id="two-targets"),
+        pytest.param("hi", {"to": "alice"}, "to", id="to-self"),
     ],
 )
 def test_bad_messages_are_refused_naming_the_field(

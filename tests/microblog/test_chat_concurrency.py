@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from microblog.chat_models import ChatMessage
 from microblog.models import Account
 from microblog.platform import Microblog
@@ -56,6 +58,7 @@ def addressed_to(account: Account, sent: list[list[ChatMessage]]) -> list[int]:
     )
 
 
+@pytest.mark.slow
 def test_concurrent_senders_lose_duplicate_and_reorder_nothing(blog: Microblog) -> None:
     accounts = people(blog, *(f"user{i}" for i in range(SENDERS)))
     befriend(blog, *accounts)

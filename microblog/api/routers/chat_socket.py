@@ -42,6 +42,7 @@ from microblog.api.chat_frames import (
 from microblog.api.chat_schemas import MessagePublic
 from microblog.chat_models import ChatEvent
 from microblog.errors import DomainError, Unauthorized
+from microblog.models import Account
 from microblog.platform import Microblog
 from microblog.work import recording
 
@@ -158,27 +159,36 @@ def _token(websocket: WebSocket) -> str | None:
 @router.websocket("/ws")
 async def chat_socket(websocket: WebSocket) -> None:
     blog: Microblog = websocket.app.state.blog
-    token = _token(websocket)
-    try:
-        if token is None:
-            raise Unauthorized("missing token: use /ws?token=<token> or a bearer header")
-        account = await run_in_threadpool(blog.accounts.authenticate, token)
-    except Unauthorized as error:
-        await websocket.close(code=POLICY_VIOLATION, reason=error.message)
+    account = await _authenticated(websocket, blog)
+    if account is None:
         return
     await websocket.accept()
     connection = SocketConnection(asyncio.get_running_loop())
     status = await run_in_threadpool(blog.chat.presence.chosen_status, account.id)
     connection.send(HelloPush(account_id=account.id, status=status))
-    await run_in_threadpool(blog.chat.connect, account.id, connection)
-    writer = asyncio.create_task(connection.pump(websocket))  # `hello` now means connected
+    writer: asyncio.Task[None] | None = None
     try:
+        await run_in_threadpool(blog.chat.connect, account.id, connection)
+        writer = asyncio.create_task(connection.pump(websocket))  # `hello` now means connected
         await _serve(websocket, blog, account.id, connection)
     finally:
         await run_in_threadpool(blog.chat.disconnect, account.id, connection)
-        writer.cancel()
-        with suppress(asyncio.CancelledError):
-            await writer
+        if writer is not None:
+            writer.cancel()
+            with suppress(asyncio.CancelledError):
+                await writer
+
+
+async def _authenticated(websocket: WebSocket, blog: Microblog) -> Account | None:
+    """The caller's account, or None after refusing the handshake."""
+    token = _token(websocket)
+    try:
+        if token is None:
+            raise Unauthorized("missing token: use /ws?token=<token> or a bearer header")
+        return await run_in_threadpool(blog.accounts.authenticate, token)
+    except Unauthorized as error:
+        await websocket.close(code=POLICY_VIOLATION, reason=error.message)
+        return None
 
 
 async def _serve(

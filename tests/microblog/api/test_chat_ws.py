@@ -148,6 +148,7 @@ SENDS_EACH = 60
 """Per socket, alternating the group and the next friend: 240 messages, 600 deliveries."""
 
 
+@pytest.mark.slow
 def test_concurrent_sockets_lose_duplicate_and_reorder_nothing(client: TestClient) -> None:
     users = make_chatters(client, *(f"user{i}" for i in range(SOCKETS)))
     group = client.post("/groups", json={"name": "all"}, headers=users[0].headers).json()
