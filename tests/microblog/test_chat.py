@@ -218,7 +218,12 @@ def test_bad_messages_are_refused_naming_the_field(
     alice, bob = pair
     ids = {"alice": alice.id, "bob": bob.id, "club": blog.groups.create(alice.id, "club").id}
     with pytest.raises(Invalid) as error:
-        blog.chat.send(alice.id, text, **{k: ids[v] for k, v in target.items()})
+        blog.chat.send(
+            alice.id,
+            text,
+            to=ids.get(target.get("to", "")),
+            group_id=ids.get(target.get("group_id", "")),
+        )
     assert error.value.field == field
 
 

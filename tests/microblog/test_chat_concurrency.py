@@ -36,8 +36,8 @@ def storm(
         for n in range(MESSAGES_EACH):
             if index == 0 and n == MESSAGES_EACH // 2:
                 halfway.set()
-            target = {"to": friend.id} if n % 2 else {"group_id": group_id}
-            sent[index].append(blog.chat.send(me.id, f"{me.name}:{n}", **target))
+            to, group = (friend.id, None) if n % 2 else (None, group_id)
+            sent[index].append(blog.chat.send(me.id, f"{me.name}:{n}", to=to, group_id=group))
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(accounts))]
     for thread in threads:
