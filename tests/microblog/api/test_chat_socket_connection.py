@@ -22,10 +22,14 @@ def test_pushes_from_worker_threads_reach_the_loop_in_the_order_each_thread_made
             for n in range(200):
                 connection.push(change(offset + n))
 
-        threads = [threading.Thread(target=worker, args=(k * 1000,)) for k in range(3)]
-        for thread in threads:
-            thread.start()
-        await asyncio.to_thread(lambda: [t.join() for t in threads])
+        def run_workers() -> None:
+            threads = [threading.Thread(target=worker, args=(k * 1000,)) for k in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        await asyncio.to_thread(run_workers)
         frames = [connection.outbox.get_nowait() for _ in range(connection.outbox.qsize())]
         return [divmod(f.account_id, 1000) for f in frames if isinstance(f, PresencePush)]
 
