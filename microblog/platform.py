@@ -10,6 +10,7 @@ import time
 
 from microblog.config import PlatformConfig
 from microblog.services.accounts import Accounts
+from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
 from microblog.services.groups import Groups
 from microblog.services.posts import Posts
@@ -34,6 +35,7 @@ class Microblog:
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
         self.groups = Groups(self.ctx)
+        self.chat = Chat(self.ctx)
 
     def close(self) -> None:
         self.store.close()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.work import record
 
@@ -47,6 +48,7 @@ class MemoryData:
     groups: dict[int, Group] = field(default_factory=dict)
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    chat: ChatData = field(default_factory=ChatData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -367,6 +369,7 @@ class MemoryTx:
         self.posts = MemoryPosts(data)
         self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
+        self.chat = MemoryChat(data)
 
 
 class MemoryStore:
