@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from outcomes.scenario.fields import Range, Section, Share, section, spec
+from outcomes.scenario.fields import Range, Section, Share, ShareRange, section, spec
+from outcomes.scenario.population import KWAK
 
 
 class LoadStep(Section):
@@ -79,6 +80,21 @@ class LoadtestConfig(Section):
     big_v_followers: int = spec(
         500, "Followers given to one seeded big V account.", unit="accounts", ge=0
     )
+    influencers: int = spec(
+        10, "Seeded influencer (medium V) accounts besides the big V; the influencer user "
+        "posts as them and the big V in turn.", unit="accounts", ge=0,
+    )  # fmt: skip
+    influencer_follower_share: ShareRange = spec(
+        (0.02, 0.1), "Each seeded influencer is followed by this share of the seeded accounts, "
+        "drawn uniformly in [low, high].", unit="share of accounts",
+    )  # fmt: skip
+    mean_followees: float = spec(
+        20.0, "Mean further accounts each seeded account follows (Poisson), picked by "
+        "heavy-tailed popularity.", unit="accounts", gt=0,
+    )  # fmt: skip
+    follower_exponent: float = spec(
+        2.276, "Power-law exponent of seeded accounts' follower counts.", source=KWAK, gt=1
+    )
     retry_share: Share = spec(
         0.1, "Share of payment calls deliberately sent twice with the same idempotency key."
     )
@@ -91,4 +107,6 @@ class LoadtestConfig(Section):
             raise ValueError("spike.at_s must be before run_time_s")
         if self.big_v_followers >= self.seed_users:
             raise ValueError("big_v_followers must be below seed_users")
+        if 1 + self.influencers >= self.seed_users:
+            raise ValueError("the big V and influencers must leave ordinary seed_users")
         return self
