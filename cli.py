@@ -387,7 +387,9 @@ def loadtest(
         if outcome.gate is not None:
             Console().print(gate_table(outcome.gate))
         click.echo(f"wrote {outcome.run_dir}")
-    raise SystemExit(0 if outcome.gate is None or outcome.gate.passed else 1)
+    for message, count in outcome.exceptions.items():
+        click.echo(f"fanout: load-test users raised {count} x {message}", err=True)
+    raise SystemExit(0 if outcome.passed else 1)
 
 
 def _check(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, Any], str]:

@@ -43,7 +43,7 @@ class PathHistograms:
         self._by_name: dict[str, HdrHistogram] = {}
 
     def record_ms(self, name: str, duration_ms: float) -> None:
-        micros = min(max(round(duration_ms * US_PER_MS), LOWEST_US), HIGHEST_US)
+        micros = min(max(round(duration_ms * US_PER_MS), 0), HIGHEST_US)
         self._histogram(name).record_value(micros)
 
     def names(self) -> list[str]:

@@ -63,7 +63,16 @@ class Recorder:
             counts=counts,
             latency=self.latency.encode(),
             loadgen_lag=self.loadgen.encode(),
+            exceptions=_exceptions(environment),
         )
+
+
+def _exceptions(environment: Environment) -> dict[str, int]:
+    """Locust's record of exceptions in user code: message -> times raised."""
+    counted: dict[str, int] = {}
+    for error in environment.runner.exceptions.values() if environment.runner else []:
+        counted[error["msg"]] = counted.get(error["msg"], 0) + error["count"]
+    return counted
 
 
 RECORDER = Recorder()

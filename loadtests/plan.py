@@ -78,6 +78,8 @@ class Measurements(BaseModel):
     """Encoded HDR histogram of response times per request name (loadtests.histograms)."""
     loadgen_lag: dict[str, str]
     """Encoded HDR histogram of send lateness under `lag` (open model and replay only)."""
+    exceptions: dict[str, int]
+    """How often each exception was raised by the users' own code (the test went wrong)."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

@@ -53,7 +53,8 @@ def loadtest_data(outcome: LoadtestOutcome) -> dict[str, Any]:
     """The run directory, every metric's value, and the SLO checks (null when none were set)."""
     return {
         "run_dir": str(outcome.run_dir),
-        "passed": outcome.gate is None or outcome.gate.passed,
+        "passed": outcome.passed,
         "metrics": {name: metric.value for name, metric in outcome.result.metrics.items()},
         "gate": gate_data(outcome.gate) if outcome.gate is not None else None,
+        "exceptions": outcome.exceptions,
     }

@@ -73,7 +73,10 @@ def throughput_metrics(measured: Measurements) -> dict[str, Metric]:
 def error_metrics(measured: Measurements) -> dict[str, Metric]:
     requests = sum(count.requests for count in measured.counts.values())
     failures = sum(count.failures for count in measured.counts.values())
-    metrics = {"errors.count": Metric(value=failures, unit="count")}
+    metrics = {
+        "errors.count": Metric(value=failures, unit="count"),
+        "errors.exceptions": Metric(value=sum(measured.exceptions.values()), unit="count"),
+    }
     if requests:
         metrics["errors.rate"] = Metric(value=failures / requests, unit="ratio")
     return metrics

@@ -13,6 +13,7 @@ own files under locust/. The scenario's SLOs are then checked as `fanout gate` w
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,6 +85,13 @@ class LoadtestOutcome:
     result: Result
     gate: GateReport | None
     """The SLO checks of the scenario, None when it lists no SLOs."""
+    exceptions: dict[str, int]
+    """Exceptions raised in the users' code (message -> count): the test itself went wrong."""
+
+    @property
+    def passed(self) -> bool:
+        """Every SLO holds and the test ran as written."""
+        return not self.exceptions and (self.gate is None or self.gate.passed)
 
 
 def duration_s(text: str) -> float:
@@ -162,8 +170,8 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     """Run the load test and write its results (see module docstring)."""
     started_at, started = datetime.now(UTC), time.monotonic()
     locust_dir = prepared.run_dir / "locust"
-    locust_dir.mkdir(parents=True, exist_ok=True)
-    (locust_dir / MEASUREMENTS_FILE).unlink(missing_ok=True)
+    shutil.rmtree(locust_dir, ignore_errors=True)  # a reused --out starts afresh
+    locust_dir.mkdir(parents=True)
     with _target(prepared) as (base_url, client, max_body_bytes):
         config = prepared.scenario.loadtest
         progress(f"seeding {config.seed_users} accounts on {base_url}")
@@ -171,21 +179,22 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
         population = seed_population(client, graph, max_body_bytes)
         before = _fanout_stats(client, progress)
         plan_file = write_plan(locust_dir, _locust_plan(prepared, base_url, population))
-        run_locust(_locust_run(prepared, base_url, plan_file, locust_dir), progress)
+        completed = run_locust(_locust_run(prepared, base_url, plan_file, locust_dir), progress)
         after = _fanout_stats(client, progress)
     measurements = locust_dir / MEASUREMENTS_FILE
     if not measurements.is_file():
         raise LocustError(f"Locust wrote no measurements; its log ends:\n{log_tail(locust_dir)}")
-    metrics = loadtest_metrics(read_measurements(measurements), before, after)
+    measured = read_measurements(measurements)
+    metrics = loadtest_metrics(measured, before, after)
     target = {"host": base_url, "server": "external" if prepared.host else "local",
               "processes": config.processes, "seeded_accounts": len(population.ids),
-              "seeded_follows": population.follows}  # fmt: skip
+              "seeded_follows": population.follows, "interrupted": not completed}  # fmt: skip
     result = loadtest_result(
         prepared.scenario, started_at, time.monotonic() - started, metrics, target
     )
     _write_run(prepared.run_dir, result, locust_dir)
     gate = run_gate(result) if prepared.scenario.slos else None
-    return LoadtestOutcome(prepared.run_dir, result, gate)
+    return LoadtestOutcome(prepared.run_dir, result, gate, measured.exceptions)
 
 
 @contextmanager

@@ -3,13 +3,15 @@
 Locust runs under gevent, which monkey-patches the interpreter it is imported into, so it
 always gets a process (group) of its own: `python -m locust` on loadtests/locustfile.py.
 Its CSV files, HTML report and log go to `results/<run>/locust/`. While it runs, a progress
-line is reported every few seconds from its statistics history. It is stopped (SIGTERM,
+line is reported every few seconds from its statistics history. It is stopped (SIGINT,
 then SIGKILL for the whole group, forked workers included) when the run overstays its
-planned time by a grace period, or when this process is interrupted.
+planned time by a grace period, or when this process is interrupted; what it measured
+until then is kept.
 """
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -39,7 +41,10 @@ GRACE_S = 60.0
 UI_LINGER_S = 60.0
 """With --ui, how long the web UI stays up after the test ends (Locust's --autoquit)."""
 STOP_TIMEOUT_S = 15.0
-"""Time Locust gets after SIGTERM to write its reports before its group is killed."""
+"""Time Locust gets after SIGINT to write its reports before its group is killed."""
+STOP_SIGNAL = signal.SIGINT
+"""Locust stops gracefully on SIGINT in every mode; a headless run with a load shape (as all
+of ours are) installs its SIGTERM handler only after the shape has finished."""
 
 Progress = Callable[[str], None]
 
@@ -84,8 +89,12 @@ def locust_command(run: LocustRun, web_port: int, master_port: int) -> list[str]
     return [*command, *run.user_classes]
 
 
-def run_locust(run: LocustRun, progress: Progress) -> None:
-    """Run Locust to the end of its plan, reporting progress; stop it if it overstays."""
+def run_locust(run: LocustRun, progress: Progress) -> bool:
+    """Run Locust to the end of its plan, reporting progress; stop it if it overstays.
+
+    Returns False when Ctrl-C cut the run short: Locust is stopped, and what it measured
+    until then is kept.
+    """
     web_port = free_port()
     command = locust_command(run, web_port, free_port())
     if run.ui:
@@ -102,8 +111,12 @@ def run_locust(run: LocustRun, progress: Progress) -> None:
         )
     try:
         _follow(process, run, progress)
+        return True
+    except KeyboardInterrupt:
+        progress("interrupted: stopping Locust, keeping what it measured (Ctrl-C again to abort)")
+        return False
     finally:
-        stop_process_group(process, STOP_TIMEOUT_S)
+        stop_process_group(process, STOP_TIMEOUT_S, STOP_SIGNAL)
 
 
 def _follow(process: subprocess.Popen[bytes], run: LocustRun, progress: Progress) -> None:

@@ -123,16 +123,18 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
     raise ServerError(f"server did not answer /healthz in {STARTUP_TIMEOUT_S:g} s:\n{_tail(log)}")
 
 
-def stop_process_group(process: subprocess.Popen[bytes], timeout_s: float) -> None:
-    """SIGTERM the process's group; SIGKILL what is left of it once the leader has exited or
-    the timeout has passed (forked workers included).
+def stop_process_group(
+    process: subprocess.Popen[bytes], timeout_s: float, graceful: signal.Signals = signal.SIGTERM
+) -> None:
+    """Signal the process's group to stop (`graceful`); SIGKILL what is left of it once the
+    leader has exited or the timeout has passed (forked workers included).
 
     The leader is reaped only after the group is signalled: until then its id cannot be
     reused, so the signals cannot reach a process this run did not start.
     """
     if process.returncode is not None:
         return  # already reaped: its group id may belong to someone else by now
-    _signal_group(process.pid, signal.SIGTERM)
+    _signal_group(process.pid, graceful)
     deadline = time.monotonic() + timeout_s
     while not has_exited(process.pid) and time.monotonic() < deadline:
         time.sleep(POLL_INTERVAL_S)

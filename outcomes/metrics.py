@@ -106,6 +106,7 @@ _OTHER_METRICS = (
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
     MetricInfo("errors.rate", "ratio", "Share of requests that failed (0-1)."),
     MetricInfo("errors.count", "count", "Requests that failed."),
+    MetricInfo("errors.exceptions", "count", "Load tests: exceptions in the test's own user code."),
     MetricInfo("fanout.deliveries", "count", "Home-timeline entries written by fan-out on write."),
     MetricInfo("fanout.lag.p50_s", "s", "Median time from a post to its last delivery."),
     MetricInfo("fanout.lag.p95_s", "s", "95th percentile time from a post to its last delivery."),

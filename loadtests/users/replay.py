@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from functools import cache
+from pathlib import Path
 from typing import NoReturn
 
 import gevent
@@ -32,7 +33,8 @@ class Script:
         replay = current_plan().replay
         if replay is None:
             raise RuntimeError("ReplayUser runs only with a replay plan (fanout loadtest --replay)")
-        self.schedule = Schedule(read_trace(replay.trace), replay.speedup, time.monotonic)
+        actions = read_trace(Path(replay.trace))
+        self.schedule = Schedule(actions, replay.speedup, time.monotonic)
         self.cast = Cast(len(current_plan().population.ids))
         self.finished = 0
 
