@@ -43,6 +43,8 @@ RESULTS_DIR = Path("results")
 MEASUREMENTS_FILE = "measurements.json"
 REPLAY_TAIL_S = 10.0
 """How long a replay may run past its last action's due time (for the last replies)."""
+OPERATOR_TIMEOUT_S = 120.0
+"""Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
 SCENARIO_USERS = ("MixedUser", "InfluencerUser")
 REPLAY_USERS = ("ReplayUser",)
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
@@ -214,8 +216,8 @@ def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
 
 
 def _operator_client(base_url: str, token: str) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    return httpx.Client(base_url=base_url, headers=headers)
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.Client(base_url=base_url, headers=headers, timeout=OPERATOR_TIMEOUT_S)
 
 
 def _fanout_stats(client: httpx.Client, progress: Progress) -> FanoutStats | None:

@@ -4,10 +4,10 @@ The population is `loadtest.seed_users` accounts: account 0 is the big V (follow
 `big_v_followers` accounts), the next `influencers` accounts are medium Vs (each followed by
 a share of everyone drawn from `influencer_follower_share`), and the rest are ordinary users.
 On top of those followings every account follows a Poisson(`mean_followees`) number of
-accounts picked by heavy-tailed popularity (Pareto with tail index `follower_exponent - 1`,
-so follower counts follow a power law with exponent `follower_exponent`, as Kwak et al.
-measured on Twitter). Repeated picks collapse into one edge, so the realised mean is a
-little below `mean_followees` in small populations.
+ordinary accounts picked by heavy-tailed popularity (Pareto with tail index
+`follower_exponent - 1`, so follower counts follow a power law with exponent
+`follower_exponent`, as Kwak et al. measured on Twitter). Repeated picks collapse into one
+edge, so the realised mean is a little below `mean_followees` in small populations.
 
 `follow_graph` is pure (one seeded numpy Generator); `seed_population` sends the accounts
 and edges in batches that fit both the endpoints' item limits and the server's body limit.
@@ -33,8 +33,6 @@ EDGES_PER_CALL = 50_000
 """Most edges `POST /admin/seed/follows` takes in one call."""
 ENVELOPE_BYTES = 64
 """Room left in a request body for the JSON object around the batch."""
-SEED_TIMEOUT_S = 120.0
-"""Longest one seeding call may take (a 50 000-edge batch in one SQLite transaction)."""
 
 T = TypeVar("T")
 
@@ -75,7 +73,9 @@ def follow_graph(config: LoadtestConfig, rng: np.random.Generator) -> SeedGraph:
     for account in influencers:
         count = min(round(rng.uniform(low, high) * n), n - 1)
         parts.append(_followers_of(account, count, n, rng))
-    parts.append(_popularity_follows(n, config.mean_followees, config.follower_exponent, rng))
+    first_ordinary = 1 + config.influencers
+    exponent = config.follower_exponent
+    parts.append(_popularity_follows(n, first_ordinary, config.mean_followees, exponent, rng))
     edges = np.concatenate(parts)
     edges = edges[edges[:, 0] != edges[:, 1]]
     return SeedGraph(n, influencers, np.unique(edges, axis=0))
@@ -89,12 +89,13 @@ def _followers_of(account: int, count: int, n: int, rng: np.random.Generator) ->
 
 
 def _popularity_follows(
-    n: int, mean_followees: float, exponent: float, rng: np.random.Generator
+    n: int, first: int, mean_followees: float, exponent: float, rng: np.random.Generator
 ) -> np.ndarray:
-    counts = np.minimum(rng.poisson(mean_followees, n), n - 1)
-    popularity = rng.pareto(exponent - 1, n) + 1
-    followees = rng.choice(n, size=int(counts.sum()), p=popularity / popularity.sum())
-    return np.column_stack([np.repeat(np.arange(n), counts), followees])
+    """Everyone follows Poisson(mean) accounts among `first..n-1`, picked by popularity."""
+    counts = np.minimum(rng.poisson(mean_followees, n), n - first)
+    popularity = rng.pareto(exponent - 1, n - first) + 1
+    picks = rng.choice(n - first, size=int(counts.sum()), p=popularity / popularity.sum())
+    return np.column_stack([np.repeat(np.arange(n), counts), first + picks])
 
 
 def seed_population(
@@ -127,7 +128,8 @@ def _account_body(name: str, index: int, graph: SeedGraph) -> dict[str, Any]:
 
 
 def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
-    response = client.post(path, content=orjson.dumps(body), timeout=SEED_TIMEOUT_S)
+    headers = {"Content-Type": "application/json"}
+    response = client.post(path, content=orjson.dumps(body), headers=headers)
     if response.status_code >= 400:
         raise RuntimeError(f"seeding failed: POST {path} -> {response.status_code} {response.text}")
     return response.json()
