@@ -300,7 +300,9 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     help="Open model: target actions per second; the generator's lateness is reported.",
 )
 @click.option(
-    "--processes", type=click.IntRange(min=1), help="Locust processes (a master + N workers)."
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Locust worker processes on this machine (above 1, with a master).",
 )
 @click.option("--ui", is_flag=True, help="Run with Locust's web UI on 127.0.0.1 (autostarted).")
 @click.option(
@@ -361,7 +363,8 @@ def loadtest(
       fanout loadtest scenarios/baseline.yaml --replay trace.jsonl --speedup 60
     """
     from loadtests.render import loadtest_data, loadtest_table
-    from loadtests.run import LoadtestRequest, execute, flag_overrides, prepare
+    from loadtests.request import LoadtestRequest, flag_overrides, prepare
+    from loadtests.run import execute
     from loadtests.runner import LocustError
     from loadtests.server import ServerError
 

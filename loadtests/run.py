@@ -1,10 +1,8 @@
-"""`fanout loadtest` end to end: check the input, start and seed the server, run Locust, report.
+"""`fanout loadtest` end to end: start and seed the server, run Locust, write and gate results.
 
-    prepared = prepare(LoadtestRequest("scenarios/ci-smoke.yaml"))   # bad input raises here
-    outcome = execute(prepared, progress=print)                      # the run itself
+    prepared = prepare(LoadtestRequest("scenarios/ci-smoke.yaml"))  # loadtests.request
+    outcome = execute(prepared, progress=print)
 
-`prepare` raises a ValueError (ScenarioError, HostRefused, TraceError, LoadtestInputError)
-for anything wrong with the request, before any process starts or any request is sent.
 `execute` starts the reference server unless a (loopback) host was given, seeds it, runs
 Locust, and writes `results/<run>/`: summary.json, timeseries.csv, report.html and Locust's
 own files under locust/. The scenario's SLOs are then checked as `fanout gate` would.
@@ -12,7 +10,6 @@ own files under locust/. The scenario's SLOs are then checked as `fanout gate` w
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -20,14 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
 
 from loadtests.history import aggregated_rows, history_timeseries
-from loadtests.hosts import require_loopback
-from loadtests.plan import LocustPlan, ReplayPlan, read_measurements, write_plan
-from loadtests.replay import read_trace, replay_span_s
+from loadtests.plan import LocustPlan, Measurements, read_measurements, write_plan
+from loadtests.request import PreparedRun
 from loadtests.results import FanoutStats, loadtest_metrics, loadtest_result
 from loadtests.runner import HISTORY_CSV, LocustError, LocustRun, Progress, log_tail, run_locust
 from loadtests.seed import SeededPopulation, follow_graph, seed_population
@@ -36,49 +33,14 @@ from microblog.api.settings import ServerSettings
 from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
 from outcomes.result import Result, write_result
-from outcomes.scenario import Scenario, load_scenario, resolved_dict
+from outcomes.scenario import resolved_dict
 from outcomes.timeseries import write_timeseries
 
-RESULTS_DIR = Path("results")
 MEASUREMENTS_FILE = "measurements.json"
-REPLAY_TAIL_S = 10.0
-"""How long a replay may run past its last action's due time (for the last replies)."""
 OPERATOR_TIMEOUT_S = 120.0
 """Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
 SCENARIO_USERS = ("MixedUser", "InfluencerUser")
 REPLAY_USERS = ("ReplayUser",)
-_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
-
-
-class LoadtestInputError(ValueError):
-    """The request cannot be run as given (bad input: exit 2)."""
-
-
-@dataclass(frozen=True)
-class LoadtestRequest:
-    scenario: str
-    overrides: tuple[str, ...] = ()
-    host: str | None = None
-    operator_token: str | None = None
-    out: Path | None = None
-    ui: bool = False
-    replay: Path | None = None
-    speedup: float = 60.0
-
-
-@dataclass(frozen=True)
-class PreparedRun:
-    request: LoadtestRequest
-    scenario: Scenario
-    host: str | None
-    run_dir: Path
-    replay: ReplayPlan | None
-    notes: list[str]
-    """Things the user should know before the run, e.g. task weights nothing uses yet."""
-
-    @property
-    def run_time_s(self) -> float:
-        return self.replay.run_time_s if self.replay else self.scenario.loadtest.run_time_s
 
 
 @dataclass(frozen=True)
@@ -96,107 +58,66 @@ class LoadtestOutcome:
         return not self.exceptions and (self.gate is None or self.gate.passed)
 
 
-def duration_s(text: str) -> float:
-    """Seconds in `90`, `90s`, `2m`, `1h30m`; raises LoadtestInputError otherwise."""
-    match = _DURATION.match(text.strip())
-    if not text.strip() or not match or not any(match.groups()):
-        raise LoadtestInputError(f"--run-time {text!r}: expected e.g. 60s, 2m or 1h30m")
-    hours, minutes, seconds = (float(group or 0) for group in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
-
-
-FLAG_FIELDS = {
-    "users": "loadtest.users",
-    "spawn_rate": "loadtest.spawn_rate",
-    "run_time": "loadtest.run_time_s",
-    "rate": "loadtest.rate_rps",
-    "processes": "loadtest.processes",
-}
-"""`fanout loadtest` shorthand flags and the scenario fields they override."""
-
-
-def flag_overrides(flags: dict[str, float | int | str | None]) -> list[str]:
-    """Scenario overrides for the shorthand flags given (`--run-time` as a duration)."""
-    overrides = []
-    for flag, value in flags.items():
-        if value is not None:
-            number = duration_s(value) if flag == "run_time" and isinstance(value, str) else value
-            overrides.append(f"{FLAG_FIELDS[flag]}={number}")
-    return overrides
-
-
-def prepare(request: LoadtestRequest) -> PreparedRun:
-    """Validate everything about the request; raises a ValueError subclass on bad input."""
-    scenario = load_scenario(request.scenario, list(request.overrides))
-    host = require_loopback(request.host) if request.host is not None else None
-    if host is not None and not request.operator_token:
-        raise LoadtestInputError(
-            "--host needs --operator-token (or FANOUT_OPERATOR_TOKEN): seeding uses /admin"
-        )
-    replay = _replay_plan(request.replay, request.speedup) if request.replay else None
-    _check_runnable(scenario, replay)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    run_dir = request.out or RESULTS_DIR / f"{scenario.name}-loadtest-{stamp}"
-    return PreparedRun(request, scenario, host, run_dir, replay, _notes(scenario, replay))
-
-
-def _replay_plan(trace: Path, speedup: float) -> ReplayPlan:
-    if speedup <= 0:
-        raise LoadtestInputError(f"--speedup {speedup:g}: must be above 0")
-    run_time_s = replay_span_s(read_trace(trace), speedup) + REPLAY_TAIL_S
-    return ReplayPlan(trace=str(trace.resolve()), speedup=speedup, run_time_s=run_time_s)
-
-
-def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
-    config = scenario.loadtest
-    if replay is not None and config.processes > 1:
-        raise LoadtestInputError("--replay runs in one process: drop --processes")
-    if replay is None and not (config.tasks.timeline or config.tasks.post):
-        raise LoadtestInputError(
-            "loadtest.tasks: timeline and post are both 0, and chat and payment users "
-            "do not exist yet, so no user would send anything"
-        )
-
-
-def _notes(scenario: Scenario, replay: ReplayPlan | None) -> list[str]:
-    tasks = scenario.loadtest.tasks
-    if replay is None and (tasks.chat or tasks.payment):
-        return [
-            f"loadtest.tasks.chat ({tasks.chat}) and .payment ({tasks.payment}) are ignored: "
-            "the chat and payment users are not written yet"
-        ]
-    return []
-
-
 def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     """Run the load test and write its results (see module docstring)."""
     started_at, started = datetime.now(UTC), time.monotonic()
     locust_dir = prepared.run_dir / "locust"
     shutil.rmtree(locust_dir, ignore_errors=True)  # a reused --out starts afresh
     locust_dir.mkdir(parents=True)
+    driven = _drive(prepared, locust_dir, progress)
+    measured = _read_measurements(locust_dir)
+    metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
+    duration_s = time.monotonic() - started
+    result = loadtest_result(
+        prepared.scenario, started_at, duration_s, metrics, driven.describe(prepared)
+    )
+    _write_run(prepared.run_dir, result, locust_dir)
+    gate = run_gate(result) if prepared.scenario.slos else None
+    return LoadtestOutcome(prepared.run_dir, result, gate, measured.exceptions)
+
+
+@dataclass(frozen=True)
+class _Driven:
+    """What happened on the server side of a run."""
+
+    base_url: str
+    population: SeededPopulation
+    fanout_before: FanoutStats | None
+    fanout_after: FanoutStats | None
+    completed: bool
+
+    def describe(self, prepared: PreparedRun) -> dict[str, Any]:
+        """The Result's `environment.loadtest`: what was tested, and how."""
+        return {
+            "host": self.base_url,
+            "server": "external" if prepared.host else "local",
+            "processes": prepared.scenario.loadtest.processes,
+            "seeded_accounts": len(self.population.ids),
+            "seeded_follows": self.population.follows,
+            "interrupted": not self.completed,
+        }
+
+
+def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driven:
+    """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
     with _target(prepared) as (base_url, client, max_body_bytes):
         config = prepared.scenario.loadtest
         progress(f"seeding {config.seed_users} accounts on {base_url}")
         graph = follow_graph(config, np.random.default_rng(prepared.scenario.seed))
         population = seed_population(client, graph, max_body_bytes)
         before = _fanout_stats(client, progress)
-        plan_file = write_plan(locust_dir, _locust_plan(prepared, base_url, population))
-        completed = run_locust(_locust_run(prepared, base_url, plan_file, locust_dir), progress)
+        plan = _locust_plan(prepared, base_url, population, locust_dir)
+        run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
+        completed = run_locust(run, progress)
         after = _fanout_stats(client, progress)
-    measurements = locust_dir / MEASUREMENTS_FILE
-    if not measurements.is_file():
+    return _Driven(base_url, population, before, after, completed)
+
+
+def _read_measurements(locust_dir: Path) -> Measurements:
+    file = locust_dir / MEASUREMENTS_FILE
+    if not file.is_file():
         raise LocustError(f"Locust wrote no measurements; its log ends:\n{log_tail(locust_dir)}")
-    measured = read_measurements(measurements)
-    metrics = loadtest_metrics(measured, before, after)
-    target = {"host": base_url, "server": "external" if prepared.host else "local",
-              "processes": config.processes, "seeded_accounts": len(population.ids),
-              "seeded_follows": population.follows, "interrupted": not completed}  # fmt: skip
-    result = loadtest_result(
-        prepared.scenario, started_at, time.monotonic() - started, metrics, target
-    )
-    _write_run(prepared.run_dir, result, locust_dir)
-    gate = run_gate(result) if prepared.scenario.slos else None
-    return LoadtestOutcome(prepared.run_dir, result, gate, measured.exceptions)
+    return read_measurements(file)
 
 
 @contextmanager
@@ -228,12 +149,14 @@ def _fanout_stats(client: httpx.Client, progress: Progress) -> FanoutStats | Non
     return FanoutStats.model_validate(response.json())
 
 
-def _locust_plan(prepared: PreparedRun, base_url: str, population: SeededPopulation) -> LocustPlan:
+def _locust_plan(
+    prepared: PreparedRun, base_url: str, population: SeededPopulation, locust_dir: Path
+) -> LocustPlan:
     return LocustPlan(
         base_url=base_url,
         scenario=resolved_dict(prepared.scenario),
         population=population,
-        measurements_file=str((prepared.run_dir / "locust" / MEASUREMENTS_FILE).resolve()),
+        measurements_file=str((locust_dir / MEASUREMENTS_FILE).resolve()),
         replay=prepared.replay,
     )
 

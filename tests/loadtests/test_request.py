@@ -9,7 +9,13 @@ import pytest
 
 from loadtests.hosts import HostRefused
 from loadtests.replay import TraceError
-from loadtests.run import LoadtestInputError, LoadtestRequest, duration_s, flag_overrides, prepare
+from loadtests.request import (
+    LoadtestInputError,
+    LoadtestRequest,
+    duration_s,
+    flag_overrides,
+    prepare,
+)
 from outcomes.scenario import ScenarioError
 
 SMOKE = "scenarios/ci-smoke.yaml"
