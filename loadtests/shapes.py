@@ -14,7 +14,6 @@ from typing import Protocol
 
 from outcomes.scenario import Scenario
 
-SECONDS_PER_HOUR = 3600.0
 HOURS_PER_DAY = 24
 
 UserTarget = tuple[int, float]

@@ -68,8 +68,9 @@ class LoadtestConfig(Section):
     spike: SpikeShape = section(SpikeShape, "Parameters of the `spike` shape.")
     diurnal: DiurnalShape = section(DiurnalShape, "Parameters of the `diurnal` shape.")
     rate_rps: float | None = spec(
-        None, "Target arrival rate for an open model; null lets users run closed-loop.",
-        unit="requests/s", gt=0,
+        None, "Target arrival rate of user actions for an open model (split over `users`; "
+        "lateness is reported as loadgen.lag.*); null lets users run closed-loop.",
+        unit="actions/s", gt=0,
     )  # fmt: skip
     wait_s: Range = spec((0.5, 2.0), "Think time between a user's tasks.", unit="s")
     processes: int = spec(1, "Locust worker processes.", unit="processes", ge=1)
