@@ -108,6 +108,10 @@ class MemoryAccounts:
         self.d.accounts[followee_id].follower_count += delta
         record(db_writes=2)
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        for follower_id, followee_id in edges:
+            self.add_follow_counts(follower_id, followee_id, +1)
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.d.tokens[token_hash] = account_id
         record(db_writes=1)
@@ -136,6 +140,9 @@ class MemoryGraph:
         self.d.followers[followee_id].add(follower_id)
         record(db_writes=1)
         return True
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        return [edge for edge in edges if self.add(*edge, created_at)]
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
         if followee_id not in self.d.followees[follower_id]:
