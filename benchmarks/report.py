@@ -75,7 +75,7 @@ def render(report: dict[str, Any], console: Console) -> None:
     title = (
         f"Fanout benchmarks{' (quick)' if report['quick'] else ''} — {m['host']}, "
         f"{m['cpu_count']} CPUs, Python {m['python']}, {report['date']}, "
-        f"commit {(report['git_commit'] or 'unknown')[:12]}"
+        f"commit {report['git_commit'] or 'unknown'}"
     )
     table = Table(title=title)
     for column in ("benchmark", "number", "median", "min – max", "IQR", "unit"):
