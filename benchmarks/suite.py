@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from benchmarks import fanout, http_stack
+from benchmarks import fanout, http_stack, loadgen
 from benchmarks.runner import Benchmark
 
-SUITE: tuple[Benchmark, ...] = (fanout.BENCHMARK, http_stack.BENCHMARK)
+SUITE: tuple[Benchmark, ...] = (fanout.BENCHMARK, http_stack.BENCHMARK, loadgen.BENCHMARK)
 
 
 def select(only: str | None) -> list[Benchmark]:
