@@ -55,4 +55,4 @@ class TimelineUser(SeededUser):
 class ChatUser(SeededUser):
     @task
     def chat_send(self) -> None:
-        self.client.post("/messages", json={"to": self.friend, "text": "benchmark message"})
+        self.client.post("/chat/messages", json={"to": self.friend, "text": "benchmark message"})
