@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from microblog.money_config import MoneyConfig
+
 
 class FanoutStrategy(StrEnum):
     """How a post reaches followers' home timelines."""
@@ -35,3 +37,7 @@ class PlatformConfig(BaseModel):
     )
     password_time_cost: int = Field(2, ge=1, description="Argon2 passes per password hash.")
     password_memory_kib: int = Field(19_456, ge=8, description="Argon2 memory per hash, KiB.")
+    money: MoneyConfig = Field(
+        default_factory=MoneyConfig,
+        description="Take rates, limits, games catalogue and top-up gateway (coins, in fen).",
+    )

@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
 
 class AccountRepo(Protocol):
@@ -142,6 +143,11 @@ class Tx(Protocol):
     posts: PostRepo
     timelines: TimelineRepo
     groups: GroupRepo
+    ledger: LedgerRepo
+    idempotency: IdempotencyRepo
+    topups: TopUpRepo
+    games: GameRepo
+    shops: ShopRepo
 
 
 class Store(Protocol):

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.work import record
 
@@ -47,6 +49,7 @@ class MemoryData:
     groups: dict[int, Group] = field(default_factory=dict)
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    money: MoneyData = field(default_factory=MoneyData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -367,6 +370,11 @@ class MemoryTx:
         self.posts = MemoryPosts(data)
         self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
+        self.ledger = MemoryLedger(data.money)
+        self.idempotency = MemoryIdempotency(data.money)
+        self.topups = MemoryTopUps(data.money)
+        self.games = MemoryGames(data.money)
+        self.shops = MemoryShops(data.money)
 
 
 class MemoryStore:
