@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
@@ -22,9 +22,19 @@ from microblog.money_models import (
 from microblog.store.sql import money_schema as m
 from microblog.work import record
 
+P = m.products
+# The order path's statements are built once (see microblog.store.sql.money).
+_PRODUCT = select(P).where(P.c.id == bindparam("product"))
+_TAKE_STOCK = (
+    update(P)
+    .where(P.c.id == bindparam("product"), P.c.stock >= bindparam("quantity"))
+    .values(stock=P.c.stock - bindparam("quantity"))
+)
+_LINK = select(m.product_posts).where(m.product_posts.c.post_id == bindparam("post"))
+
 
 def _insert(conn: Connection, table: Table, values: dict[str, Any]) -> int:
-    new_id: int = conn.execute(insert(table).values(values)).inserted_primary_key[0]
+    new_id: int = conn.execute(insert(table), values).inserted_primary_key[0]
     record(db_writes=1)
     return new_id
 
@@ -126,8 +136,8 @@ class SqlShops:
         return Product(new_id, shop.id, shop.owner_id, name, price_fen, stock, created_at)
 
     def product(self, product_id: int, *, lock: bool = False) -> Product | None:
-        query = select(m.products).where(m.products.c.id == product_id)
-        row = self.conn.execute(query.with_for_update() if lock else query).first()
+        query = _PRODUCT.with_for_update() if lock else _PRODUCT
+        row = self.conn.execute(query, {"product": product_id}).first()
         record(db_reads=1 if row else 0)
         return _product(row) if row else None
 
@@ -149,11 +159,8 @@ class SqlShops:
         record(db_writes=1)
 
     def take_stock(self, product_id: int, quantity: int) -> bool:
-        c = m.products.c
         taken = self.conn.execute(
-            update(m.products)
-            .where(c.id == product_id, c.stock >= quantity)
-            .values(stock=c.stock - quantity)
+            _TAKE_STOCK, {"product": product_id, "quantity": quantity}
         ).rowcount
         record(db_writes=taken)
         return taken == 1
@@ -162,8 +169,7 @@ class SqlShops:
         _insert(self.conn, m.product_posts, asdict(link))
 
     def post_link(self, post_id: int) -> ProductPost | None:
-        query = select(m.product_posts).where(m.product_posts.c.post_id == post_id)
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(_LINK, {"post": post_id}).first()
         record(db_reads=1 if row else 0)
         return ProductPost(row.post_id, row.product_id, row.influencer_id) if row else None
 

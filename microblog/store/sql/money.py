@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
@@ -28,6 +28,31 @@ from microblog.store.sql import money_schema as m
 from microblog.work import record
 
 L, J = m.ledger_accounts, m.ledger_transfers
+
+# The hot path's statements are built once: building SQLAlchemy expressions per call costs
+# more than SQLite takes to run them.
+_FIND = select(L).where(L.c.kind == bindparam("kind"), L.c.owner_id == bindparam("owner"))
+_LOCK = (
+    select(L).where(L.c.id.in_(bindparam("ids", expanding=True))).order_by(L.c.id).with_for_update()
+)
+_DEBIT = (
+    update(L)
+    .where(
+        L.c.id == bindparam("account"),
+        or_(L.c.may_run_negative.is_(True), L.c.balance_fen >= bindparam("amount")),
+    )
+    .values(balance_fen=L.c.balance_fen - bindparam("amount"))
+)
+_CREDIT = (
+    update(L)
+    .where(L.c.id == bindparam("account"))
+    .values(balance_fen=L.c.balance_fen + bindparam("amount"))
+)
+_JOURNAL = insert(J)
+_KEY = select(m.idempotency_keys).where(
+    m.idempotency_keys.c.account_id == bindparam("account"),
+    m.idempotency_keys.c.idem_key == bindparam("key"),
+)
 
 
 def _ledger_account(row: Any) -> LedgerAccount:
@@ -51,8 +76,7 @@ class SqlLedger:
         self.conn = conn
 
     def find(self, kind: LedgerKind, owner_id: int) -> LedgerAccount | None:
-        query = select(L).where(L.c.kind == kind.value, L.c.owner_id == owner_id)
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(_FIND, {"kind": kind.value, "owner": owner_id}).first()
         record(db_reads=1 if row else 0)
         return _ledger_account(row) if row else None
 
@@ -77,8 +101,8 @@ class SqlLedger:
         return LedgerAccount(new_id, kind, owner_id)
 
     def lock(self, ids: list[int]) -> dict[int, LedgerAccount]:
-        query = select(L).where(L.c.id.in_(sorted(set(ids)))).order_by(L.c.id).with_for_update()
-        found = {row.id: _ledger_account(row) for row in self.conn.execute(query)}
+        rows = self.conn.execute(_LOCK, {"ids": sorted(set(ids))})
+        found = {row.id: _ledger_account(row) for row in rows}
         record(db_reads=len(found))
         return found
 
@@ -91,17 +115,9 @@ class SqlLedger:
         ref_id: int | None,
         created_at: float,
     ) -> Transfer | None:
-        c = L.c
-        covered = or_(c.may_run_negative.is_(True), c.balance_fen >= amount_fen)
-        debit = (
-            update(L)
-            .where(c.id == debit_id, covered)
-            .values(balance_fen=c.balance_fen - amount_fen)
-        )
-        if self.conn.execute(debit).rowcount != 1:
+        if self.conn.execute(_DEBIT, {"account": debit_id, "amount": amount_fen}).rowcount != 1:
             return None
-        credit = update(L).where(c.id == credit_id).values(balance_fen=c.balance_fen + amount_fen)
-        self.conn.execute(credit)
+        self.conn.execute(_CREDIT, {"account": credit_id, "amount": amount_fen})
         values = dict(
             debit_id=debit_id,
             credit_id=credit_id,
@@ -110,7 +126,7 @@ class SqlLedger:
             ref_id=ref_id,
             created_at=created_at,
         )
-        new_id = self.conn.execute(insert(J).values(values)).inserted_primary_key[0]
+        new_id = self.conn.execute(_JOURNAL, values).inserted_primary_key[0]
         record(db_writes=3)
         return Transfer(new_id, debit_id, credit_id, amount_fen, kind, ref_id, created_at)
 
@@ -154,9 +170,7 @@ class SqlIdempotency:
         self.conn = conn
 
     def get(self, account_id: int, key: str) -> IdempotencyRecord | None:
-        k = m.idempotency_keys.c
-        query = select(m.idempotency_keys).where(k.account_id == account_id, k.idem_key == key)
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(_KEY, {"account": account_id, "key": key}).first()
         record(db_reads=1 if row else 0)
         if row is None:
             return None
@@ -172,9 +186,8 @@ class SqlIdempotency:
             response=entry.response,
             created_at=entry.created_at,
         )
-        try:
-            with self.conn.begin_nested():
-                self.conn.execute(insert(m.idempotency_keys).values(values))
+        try:  # a duplicate fails the whole transaction, which is what we want
+            self.conn.execute(insert(m.idempotency_keys), values)
         except IntegrityError:
             raise Conflict(
                 f"another request with Idempotency-Key {entry.key!r} is in flight"
