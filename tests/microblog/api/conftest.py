@@ -18,11 +18,19 @@ Headers = dict[str, str]
 
 
 @pytest.fixture
-def client(backend: str, tmp_path: Path) -> Iterator[TestClient]:
+def platform_config() -> dict[str, object]:
+    """Platform config of the app under test; a module overrides this fixture to change it."""
+    return {}
+
+
+@pytest.fixture
+def client(
+    backend: str, tmp_path: Path, platform_config: dict[str, object]
+) -> Iterator[TestClient]:
     store = "memory" if backend == "memory" else f"sqlite:///{tmp_path / 'api.sqlite'}"
     settings = ServerSettings(
         store=store,
-        platform=PlatformConfig(**CHEAP_HASHING),
+        platform=PlatformConfig.model_validate({**CHEAP_HASHING, **platform_config}),
         background_fanout_workers=0,
         operator_token=OPERATOR,
     )
