@@ -19,46 +19,60 @@ class GatewayConfig(BaseModel):
     """The simulated external payment gateway that wallet top-ups go through."""
 
     latency_ms: float = Field(
-        300.0, ge=0, description="Mean gateway latency per charge (exponential), ms."
+        default=300.0, ge=0, description="Mean gateway latency per charge (exponential), ms."
     )
-    failure_rate: Share = Field(0.01, description="Share of charges the gateway declines.")
+    failure_rate: Share = Field(default=0.01, description="Share of charges the gateway declines.")
     timeout_ms: float = Field(
-        2000.0,
+        default=2000.0,
         gt=0,
         description="The platform stops waiting after this long; the top-up stays pending "
         "until the gateway's late callback settles it.",
     )
-    seed: int = Field(0, description="Seed of the gateway's latency and failure draws.")
+    seed: int = Field(default=0, description="Seed of the gateway's latency and failure draws.")
 
 
 class GamesCatalogueConfig(BaseModel):
     """The third-party games the platform sells value-added items for."""
 
-    catalogue_size: int = Field(47, ge=0, description="Games in the catalogue.")
-    items_per_game: int = Field(5, ge=1, description="Value-added items each game sells.")
+    catalogue_size: int = Field(default=47, ge=0, description="Games in the catalogue.")
+    items_per_game: int = Field(default=5, ge=1, description="Value-added items each game sells.")
     item_price_median_coins: float = Field(
-        6.0, gt=0, description="Median item price (log-normal, rounded to whole coins)."
+        default=6.0, gt=0, description="Median item price (log-normal, rounded to whole coins)."
     )
-    item_price_sigma: float = Field(1.0, ge=0, description="Log-normal sigma of item prices.")
+    item_price_sigma: float = Field(
+        default=1.0, ge=0, description="Log-normal sigma of item prices."
+    )
     platform_share: Share = Field(
-        0.3, description="Platform's share of each item sale; the game's developer keeps the rest."
+        default=0.3,
+        description="Platform's share of each item sale; the game's developer keeps the rest.",
     )
-    seed: int = Field(0, description="Seed of the catalogue's names and prices.")
+    seed: int = Field(default=0, description="Seed of the catalogue's names and prices.")
 
 
 class MoneyConfig(BaseModel):
     """Take rates, limits, games and the gateway of the micro-coin economy."""
 
-    commerce_commission: Share = Field(0.05, description="Platform's take of each order's value.")
+    commerce_commission: Share = Field(
+        default=0.05, description="Platform's take of each order's value."
+    )
     influencer_commission: Share = Field(
-        0.2, description="Referring influencer's share of an order placed through their post."
+        default=0.2,
+        description="Referring influencer's share of an order placed through their post.",
     )
     max_amount_fen: int = Field(
-        5_000_000, ge=1, description="Largest single top-up, gift, withdrawal or price, in fen."
+        default=5_000_000,
+        ge=1,
+        description="Largest single top-up, gift, withdrawal or price, in fen.",
     )
-    max_order_quantity: int = Field(100, ge=1, description="Most units of one item per order.")
-    max_stock: int = Field(1_000_000, ge=1, description="Most units a merchant adds at once.")
-    max_idempotency_key_chars: int = Field(255, ge=1, description="Longest Idempotency-Key.")
+    max_order_quantity: int = Field(
+        default=100, ge=1, description="Most units of one item per order."
+    )
+    max_stock: int = Field(
+        default=1_000_000, ge=1, description="Most units a merchant adds at once."
+    )
+    max_idempotency_key_chars: int = Field(
+        default=255, ge=1, description="Longest Idempotency-Key."
+    )
     games: GamesCatalogueConfig = Field(default_factory=GamesCatalogueConfig)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -27,9 +26,14 @@ R = TypeVar("R")
 KEY_FIELD = "Idempotency-Key"
 
 
-@cache
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
 def _adapter(result_type: type[Any]) -> TypeAdapter[Any]:
-    return TypeAdapter(result_type)
+    """Pydantic (de)serialises the result dataclasses; building an adapter is slow, reuse it."""
+    if result_type not in _ADAPTERS:
+        _ADAPTERS[result_type] = TypeAdapter(result_type)
+    return _ADAPTERS[result_type]
 
 
 def fingerprint(request: dict[str, object]) -> str:

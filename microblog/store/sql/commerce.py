@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -20,6 +21,7 @@ from microblog.money_models import (
     Shop,
 )
 from microblog.store.sql import money_schema as m
+from microblog.store.sql.money import new_id
 from microblog.work import record
 
 P = m.products
@@ -34,9 +36,9 @@ _LINK = select(m.product_posts).where(m.product_posts.c.post_id == bindparam("po
 
 
 def _insert(conn: Connection, table: Table, values: dict[str, Any]) -> int:
-    new_id: int = conn.execute(insert(table), values).inserted_primary_key[0]
+    inserted = new_id(conn.execute(insert(table), values))
     record(db_writes=1)
-    return new_id
+    return inserted
 
 
 class SqlGames:
@@ -64,7 +66,7 @@ class SqlGames:
         found = self._with_items(rows)
         return found[0] if found else None
 
-    def _with_items(self, rows: list[Any]) -> list[Game]:
+    def _with_items(self, rows: Sequence[Any]) -> list[Game]:
         games = {row.id: Game(row.id, row.name, row.genre) for row in rows}
         i = m.game_items.c
         query = select(m.game_items).where(i.game_id.in_(list(games))).order_by(i.id)

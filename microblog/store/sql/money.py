@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
@@ -55,6 +55,13 @@ _KEY = select(m.idempotency_keys).where(
 )
 
 
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT just assigned."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _ledger_account(row: Any) -> LedgerAccount:
     return LedgerAccount(row.id, LedgerKind(row.kind), row.owner_id, row.balance_fen)
 
@@ -92,13 +99,13 @@ class SqlLedger:
         )
         try:
             with self.conn.begin_nested():
-                new_id = self.conn.execute(insert(L).values(values)).inserted_primary_key[0]
+                ledger_id = new_id(self.conn.execute(insert(L).values(values)))
         except IntegrityError:  # a concurrent writer opened it first (PostgreSQL)
             opened = self.find(kind, owner_id)
             assert opened is not None
             return opened
         record(db_writes=1)
-        return LedgerAccount(new_id, kind, owner_id)
+        return LedgerAccount(ledger_id, kind, owner_id)
 
     def lock(self, ids: list[int]) -> dict[int, LedgerAccount]:
         rows = self.conn.execute(_LOCK, {"ids": sorted(set(ids))})
@@ -126,9 +133,9 @@ class SqlLedger:
             ref_id=ref_id,
             created_at=created_at,
         )
-        new_id = self.conn.execute(_JOURNAL, values).inserted_primary_key[0]
+        transfer_id = new_id(self.conn.execute(_JOURNAL, values))
         record(db_writes=3)
-        return Transfer(new_id, debit_id, credit_id, amount_fen, kind, ref_id, created_at)
+        return Transfer(transfer_id, debit_id, credit_id, amount_fen, kind, ref_id, created_at)
 
     def statement(self, ledger_id: int, before: int | None, limit: int) -> list[Transfer]:
         query = select(J).where(or_(J.c.debit_id == ledger_id, J.c.credit_id == ledger_id))
@@ -221,9 +228,9 @@ class SqlTopUps:
             status=TopUpStatus.PENDING.value,
             created_at=created_at,
         )
-        new_id = self.conn.execute(insert(m.topups).values(values)).inserted_primary_key[0]
+        topup_id = new_id(self.conn.execute(insert(m.topups), values))
         record(db_writes=1)
-        return TopUp(new_id, account_id, amount_fen, channel, TopUpStatus.PENDING, created_at)
+        return TopUp(topup_id, account_id, amount_fen, channel, TopUpStatus.PENDING, created_at)
 
     def get(self, topup_id: int, *, lock: bool = False) -> TopUp | None:
         query = select(m.topups).where(m.topups.c.id == topup_id)

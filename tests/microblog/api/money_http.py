@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
@@ -10,7 +11,7 @@ from tests.microblog.api.conftest import OPERATOR, Headers
 from tests.microblog.money_helpers import key
 
 OPERATOR_HEADERS = {"Authorization": f"Bearer {OPERATOR}"}
-RELIABLE = {"money": {"gateway": {"latency_ms": 0.0, "failure_rate": 0.0}}}
+RELIABLE: dict[str, object] = {"money": {"gateway": {"latency_ms": 0.0, "failure_rate": 0.0}}}
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Caller:
         return {**self.headers, "Idempotency-Key": idempotency_key or key()}
 
 
-def seed(client: TestClient, *accounts: dict[str, object]) -> list[Caller]:
+def seed(client: TestClient, *accounts: Mapping[str, object]) -> list[Caller]:
     """Accounts from seeding specs ({"name": ..., "role": ..., "tier": ...}) with tokens."""
     response = client.post(
         "/admin/seed/accounts", json={"accounts": list(accounts)}, headers=OPERATOR_HEADERS

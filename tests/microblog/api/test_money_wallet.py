@@ -3,6 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from microblog.work import WORK_HEADER, Work
 from tests.microblog.api.money_http import (
     OPERATOR_HEADERS,
     RELIABLE,
@@ -25,6 +26,7 @@ def test_a_confirmed_top_up_gets_201_and_credits_the_wallet(client: TestClient) 
     response = client.post(f"/wallets/{ann.id}/topups", json=TOPUP, headers=ann.keyed())
     assert response.status_code == 201
     assert response.json()["status"] == "confirmed"
+    assert Work.from_header(response.headers[WORK_HEADER]).db_writes >= 5
     assert balance(client, ann) == 600
 
 
