@@ -115,9 +115,16 @@ class Games:
         self.ledger.check(tx, legs)
         purchase = tx.games.record_purchase(
             Purchase(
-                0, account_id, item.game_id, item_id, quantity, amount, amount - fee, fee,
-                self.ctx.clock(),
+                id=0,
+                account_id=account_id,
+                game_id=item.game_id,
+                item_id=item_id,
+                quantity=quantity,
+                amount_fen=amount,
+                developer_fen=amount - fee,
+                platform_fen=fee,
+                created_at=self.ctx.clock(),
             )
-        )  # fmt: skip
+        )
         self.ledger.apply(tx, legs, purchase.id)
         return purchase

@@ -134,10 +134,21 @@ class Orders:
             amount, self.ctx.config.money, influencer_id is not None
         )
         return Order(
-            0, buyer_id, product.merchant_id, product.shop_id, product.id, post_id,
-            influencer_id, quantity, amount, merchant, platform, influencer,
-            OrderStatus.PAID, self.ctx.clock(),
-        )  # fmt: skip
+            id=0,
+            buyer_id=buyer_id,
+            merchant_id=product.merchant_id,
+            shop_id=product.shop_id,
+            product_id=product.id,
+            post_id=post_id,
+            influencer_id=influencer_id,
+            quantity=quantity,
+            amount_fen=amount,
+            merchant_fen=merchant,
+            platform_fen=platform,
+            influencer_fen=influencer,
+            status=OrderStatus.PAID,
+            created_at=self.ctx.clock(),
+        )
 
     def _refund(self, tx: Tx, actor_id: int, order_id: int) -> Order:
         order = self._order(tx, order_id, lock=True)
@@ -155,12 +166,12 @@ class Orders:
 
     def _legs(self, tx: Tx, order: Order) -> list[Leg]:
         buyer = self.ledger.wallet(tx, order.buyer_id)
+        merchant = self.ledger.wallet(tx, order.merchant_id)
         platform = self.ledger.system(tx, LedgerKind.PLATFORM)
         legs = [
-            Leg(buyer, self.ledger.wallet(tx, order.merchant_id), order.merchant_fen,
-                TransferKind.SALE),
+            Leg(buyer, merchant, order.merchant_fen, TransferKind.SALE),
             Leg(buyer, platform, order.platform_fen, TransferKind.SALE_COMMISSION),
-        ]  # fmt: skip
+        ]
         if order.influencer_id is not None:
             influencer = self.ledger.wallet(tx, order.influencer_id)
             legs.append(Leg(buyer, influencer, order.influencer_fen, TransferKind.SALE_REFERRAL))

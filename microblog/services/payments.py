@@ -47,16 +47,14 @@ class Payments:
         limit = self.ctx.page_limit(limit)
         with self.ctx.store.read() as tx:
             wallet = tx.ledger.find(LedgerKind.WALLET, account_id)
-            moves = (
-                []
-                if wallet is None
-                else tx.ledger.statement(wallet.id, parse_id_cursor(cursor), limit)
-            )
+            if wallet is None:
+                return Page([], None)
+            moves = tx.ledger.statement(wallet.id, parse_id_cursor(cursor), limit)
         lines = [
             StatementLine(
                 t.id,
                 t.kind,
-                t.amount_fen if wallet and t.credit_id == wallet.id else -t.amount_fen,
+                t.amount_fen if t.credit_id == wallet.id else -t.amount_fen,
                 t.ref_id,
                 t.created_at,
             )

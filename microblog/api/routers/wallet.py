@@ -56,12 +56,13 @@ def statement(
     return blog.payments.statement(owner.id, cursor, limit)
 
 
-@router.post(
-    "/topups",
-    status_code=status.HTTP_201_CREATED,
-    responses={202: {"description": "Pending: the gateway has not answered yet."},
-               402: {"description": "The gateway declined; nothing was credited."}},
-)  # fmt: skip
+TOPUP_RESPONSES: dict[int | str, dict[str, object]] = {
+    202: {"description": "Pending: the gateway has not answered yet; poll the top-up."},
+    402: {"description": "The gateway declined; nothing was credited."},
+}
+
+
+@router.post("/topups", status_code=status.HTTP_201_CREATED, responses=TOPUP_RESPONSES)
 def top_up(
     body: TopUpCreate, owner: Owner, key: IdempotencyKey, blog: Blog, response: Response
 ) -> TopUp:

@@ -27,6 +27,7 @@ from microblog.work import record
 P = m.products
 # The order path's statements are built once (see microblog.store.sql.money).
 _PRODUCT = select(P).where(P.c.id == bindparam("product"))
+_PRODUCT_LOCKED = _PRODUCT.with_for_update()
 _TAKE_STOCK = (
     update(P)
     .where(P.c.id == bindparam("product"), P.c.stock >= bindparam("quantity"))
@@ -138,7 +139,7 @@ class SqlShops:
         return Product(new_id, shop.id, shop.owner_id, name, price_fen, stock, created_at)
 
     def product(self, product_id: int, *, lock: bool = False) -> Product | None:
-        query = _PRODUCT.with_for_update() if lock else _PRODUCT
+        query = _PRODUCT_LOCKED if lock else _PRODUCT
         row = self.conn.execute(query, {"product": product_id}).first()
         record(db_reads=1 if row else 0)
         return _product(row) if row else None
