@@ -21,10 +21,10 @@ from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.services.shops import NewProduct, NewShop
 
-INSTANT_GATEWAY = {"money": {"gateway": {"latency_ms": 0.0}}}
-"""Config of a gateway that answers at once (and declines at the default 1 %)."""
-
-RELIABLE_GATEWAY = {"money": {"gateway": {"latency_ms": 0.0, "failure_rate": 0.0}}}
+RELIABLE_GATEWAY: dict[str, object] = {
+    "money": {"gateway": {"latency_ms": 0.0, "failure_rate": 0.0}}
+}
+"""Platform config of a gateway that confirms every charge at once."""
 
 _keys = itertools.count()
 

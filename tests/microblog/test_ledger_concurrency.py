@@ -19,7 +19,7 @@ from tests.microblog.conftest import MakeBlog
 from tests.microblog.money_helpers import ExpectedBooks, influencer
 
 THREADS = 8
-OPS_PER_THREAD = 250
+OPS_PER_THREAD = 200
 RETRY_SHARE = 0.3
 SEED = 20_240_611
 

@@ -8,9 +8,7 @@ from microblog.platform import Microblog
 from microblog.store import open_store
 from microblog.work import Work, recording
 from tests.microblog.conftest import CHEAP_HASHING, people
-from tests.microblog.money_helpers import influencer, key, merchant_product
-
-RELIABLE = {"money": {"gateway": {"latency_ms": 0.0, "failure_rate": 0.0}}}
+from tests.microblog.money_helpers import RELIABLE_GATEWAY, influencer, key, merchant_product
 
 
 def money_journey(blog: Microblog) -> list[Work]:
@@ -42,7 +40,7 @@ def money_journey(blog: Microblog) -> list[Work]:
 
 
 def test_payment_calls_count_the_same_work_on_every_backend(tmp_path: Path) -> None:
-    config = PlatformConfig.model_validate({**CHEAP_HASHING, **RELIABLE})
+    config = PlatformConfig.model_validate({**CHEAP_HASHING, **RELIABLE_GATEWAY})
     journeys = []
     for url in ("memory", f"sqlite:///{tmp_path / 'work.sqlite'}"):
         blog = Microblog(open_store(url), config, clock=lambda: 1.0)

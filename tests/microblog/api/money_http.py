@@ -11,7 +11,6 @@ from tests.microblog.api.conftest import OPERATOR, Headers
 from tests.microblog.money_helpers import key
 
 OPERATOR_HEADERS = {"Authorization": f"Bearer {OPERATOR}"}
-RELIABLE: dict[str, object] = {"money": {"gateway": {"latency_ms": 0.0, "failure_rate": 0.0}}}
 
 
 @dataclass(frozen=True)

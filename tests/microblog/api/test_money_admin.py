@@ -13,21 +13,20 @@ from pydantic import TypeAdapter
 from microblog.money_models import Gift, Order, Purchase
 from tests.microblog.api.money_http import (
     OPERATOR_HEADERS,
-    RELIABLE,
     Caller,
     balance,
     seed,
     users,
 )
-from tests.microblog.money_helpers import ExpectedBooks
+from tests.microblog.money_helpers import RELIABLE_GATEWAY, ExpectedBooks
 
 THREADS = 4
-REQUESTS_PER_THREAD = 40
+REQUESTS_PER_THREAD = 30
 
 
 @pytest.fixture
 def platform_config() -> dict[str, object]:
-    return RELIABLE
+    return RELIABLE_GATEWAY
 
 
 def test_the_audit_needs_the_operator_token(client: TestClient) -> None:
@@ -134,6 +133,7 @@ class HttpMarket:
         return {c.id: balance(self.client, c) for c in self.buyers + self.merchants}
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_concurrent_http_payments_leave_the_audit_balanced(client: TestClient) -> None:
     """Threads pay, order, refund and retry over HTTP; the audit endpoint balances after."""
     market = HttpMarket(client)

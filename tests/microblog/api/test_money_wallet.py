@@ -6,16 +6,16 @@ from fastapi.testclient import TestClient
 from microblog.work import WORK_HEADER, Work
 from tests.microblog.api.money_http import (
     OPERATOR_HEADERS,
-    RELIABLE,
     balance,
     fund,
     users,
 )
+from tests.microblog.money_helpers import RELIABLE_GATEWAY
 
 
 @pytest.fixture
 def platform_config() -> dict[str, object]:
-    return RELIABLE
+    return RELIABLE_GATEWAY
 
 
 TOPUP = {"amount_fen": 600, "channel": "third_party_wallet"}
