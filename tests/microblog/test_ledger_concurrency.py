@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 
 from microblog.errors import Conflict
 from microblog.models import Account, Role
@@ -157,6 +158,7 @@ def run_market(blog: Microblog) -> tuple[ExpectedBooks, Outcomes]:
     return books, out
 
 
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])  # the acceptance run; ~15 s on PG
 def test_thousands_of_concurrent_payments_keep_the_books(make_blog: MakeBlog) -> None:
     blog = make_blog()
     books, out = run_market(blog)
