@@ -18,6 +18,7 @@ from typing import Protocol
 
 from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
 
 class AccountRepo(Protocol):
@@ -215,6 +216,16 @@ class Tx(Protocol):
     def groups(self) -> GroupRepo: ...
     @property
     def chat(self) -> ChatRepo: ...
+    @property
+    def ledger(self) -> LedgerRepo: ...
+    @property
+    def idempotency(self) -> IdempotencyRepo: ...
+    @property
+    def topups(self) -> TopUpRepo: ...
+    @property
+    def games(self) -> GameRepo: ...
+    @property
+    def shops(self) -> ShopRepo: ...
 
 
 class Store(Protocol):

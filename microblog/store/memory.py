@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.memory_chat import ChatData, MemoryChat
+from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.work import record
 
@@ -49,6 +51,7 @@ class MemoryData:
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     chat: ChatData = field(default_factory=ChatData)
+    money: MoneyData = field(default_factory=MoneyData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -377,6 +380,11 @@ class MemoryTx:
         self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
         self.chat = MemoryChat(data)
+        self.ledger = MemoryLedger(data.money)
+        self.idempotency = MemoryIdempotency(data.money)
+        self.topups = MemoryTopUps(data.money)
+        self.games = MemoryGames(data.money)
+        self.shops = MemoryShops(data.money)
 
 
 class MemoryStore:
