@@ -13,11 +13,12 @@ from bisect import insort
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.paging import page_sorted, page_unsorted
+from microblog.store.records import replace
 from microblog.work import record
 
 

@@ -1,14 +1,15 @@
 """A queueing station: `c` identical servers, one FIFO queue, exact statistics.
 
-The station prices nothing and draws no randomness: a caller hands `serve` a service time
-(already sampled) and the station delays it by the queue wait plus that time. FIFO on
-identical servers needs no queue of waiting processes: a customer arriving at `t` starts
-when the earliest of the servers' free times allows (Kiefer–Wolfowitz), so the station
-keeps a heap of those free times and each customer costs one SimPy timeout. That is a
-third of what `simpy.Resource` costs (request, grant, release), which matters because the
-simulator serves millions of requests; customers still arrive in simulated-time order, so
-the schedule is exactly FIFO's. What the station records, so that queueing theory can be
-checked against it:
+The station prices nothing and draws no randomness: a caller hands it a service time
+(already sampled) and it delays the job by the queue wait plus that time. FIFO on identical
+servers needs no queue of waiting processes: a job arriving at `t` starts when the
+earliest of the servers' free times allows (Kiefer–Wolfowitz), so the station keeps a heap
+of those free times and `admit` knows a job's start and end the moment it arrives. A job
+then costs one SimPy timeout, until its end (`serve` in a process, or the caller's own
+timeout before `release`), a third of what `simpy.Resource` costs (request, grant,
+release); the simulator serves millions of requests. Jobs still arrive in simulated-time
+order, so the schedule is exactly FIFO's. What the station records, so that queueing theory
+can be checked against it:
 
 - per-job waits and response (sojourn) times, in completion order;
 - the time integrals of the number of busy servers and of the number queued, exact rather
@@ -89,16 +90,22 @@ class Station:
 
     def serve(self, service_time: float) -> Generator[simpy.Event, Any, None]:
         """Wait for the earliest free server, hold it for `service_time` (use `yield from`)."""
-        now = self.env.now
-        start = max(now, self._free[0])
+        arrived = self.env.now
+        start, end = self.admit(service_time)
+        yield self.env.timeout(end - arrived)
+        self.release(arrived, start, end)
+
+    def admit(self, service_time: float, arrived: float | None = None) -> tuple[float, float]:
+        """Assign a job arriving now to the earliest free server; its (start, end) times.
+
+        `arrived` may be given for a job whose arrival is being processed late, provided
+        jobs are still admitted in arrival order. The caller must `release` the job at its
+        `end` (as `serve` does), or it never completes in the statistics.
+        """
+        arrived = self.env.now if arrived is None else arrived
+        start = max(arrived, self._free[0])
         end = start + service_time
         heapq.heapreplace(self._free, end)
-        self._commit(now, start, end)
-        yield self.env.timeout(end - now)
-        self._record(start - now, end - now)
-
-    def _commit(self, arrived: float, start: float, end: float) -> None:
-        """Count a new job's whole wait and service now; `mark` takes back any future part."""
         self._arrivals += 1
         self._busy_committed += end - start
         self._queue_committed += start - arrived
@@ -106,6 +113,15 @@ class Station:
         while in_system and in_system[0][0] <= arrived:
             heapq.heappop(in_system)
         heapq.heappush(in_system, (end, start, arrived))
+        return start, end
+
+    def release(self, arrived: float, start: float, end: float) -> None:
+        """Record a job admitted at `arrived` as complete (at its `end`, which is now)."""
+        wait, response = start - arrived, end - arrived
+        self._waits.append(wait)
+        self._responses.append(response)
+        self._total_wait += wait
+        self._total_response += response
 
     def _areas(self, now: float) -> tuple[float, float]:
         """Busy-server and queue-length time integrals from the station's creation to `now`."""
@@ -115,12 +131,6 @@ class Station:
                 busy_ahead += end - max(start, now)
                 queued_ahead += max(0.0, start - max(arrived, now))
         return self._busy_committed - busy_ahead, self._queue_committed - queued_ahead
-
-    def _record(self, wait: float, response: float) -> None:
-        self._waits.append(wait)
-        self._responses.append(response)
-        self._total_wait += wait
-        self._total_response += response
 
     def waits(self) -> np.ndarray:
         """Queueing delay of every completed job, in completion order (a copy)."""

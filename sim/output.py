@@ -1,0 +1,30 @@
+"""A simulation's run directory: summary.json, timeseries.csv, plots and report.html."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from outcomes.report import write_run_report
+from outcomes.result import write_result
+from outcomes.timeseries import write_timeseries
+from sim.plots import write_run_plots
+from sim.runner import SimulationRun
+
+RESULTS_DIR = Path("results")
+
+
+def default_run_dir(scenario_name: str, now: datetime | None = None) -> Path:
+    """`results/<scenario>-<UTC time>`, e.g. results/baseline-20240101T120000Z."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario_name)
+    return RESULTS_DIR / f"{safe}-{stamp}"
+
+
+def write_run(run: SimulationRun, run_dir: Path) -> Path:
+    """Write everything a run leaves behind; returns the report's path."""
+    write_result(run_dir, run.result)
+    write_timeseries(run_dir, run.timeseries)
+    write_run_plots(run.timeseries, run_dir)
+    return write_run_report(run_dir)
