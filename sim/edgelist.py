@@ -23,20 +23,20 @@ class EdgeListError(ValueError):
 
 def read_edge_list(path: str | Path, undirected: bool = False) -> Csr:
     """Followees per account; with `undirected`, every line is a follow both ways."""
-    follower, followee = _pairs(Path(path))
-    ids = np.concatenate([follower, followee])
-    unique, first_seen, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    pairs = _pairs(Path(path))
+    unique, first_seen, inverse = np.unique(pairs.ravel(), return_index=True, return_inverse=True)
     rank = np.empty(unique.size, dtype=np.int64)
     rank[np.argsort(first_seen, kind="stable")] = np.arange(unique.size)
-    dense = rank[inverse]
-    rows, cols = dense[: follower.size], dense[follower.size :]
+    dense = rank[inverse].reshape(-1, 2)
+    rows, cols = dense[:, 0], dense[:, 1]
     if undirected:
         rows, cols = np.concatenate([rows, cols]), np.concatenate([cols, rows])
     keep = rows != cols
     return Csr.from_pairs(rows[keep], cols[keep], unique.size)
 
 
-def _pairs(path: Path) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(path: Path) -> np.ndarray:
+    """The (follower, followee) ids of every data line, in file order."""
     lines = _data_lines(path)
     if not lines:
         raise EdgeListError(f"{path}: no edges (every line is empty or a comment)")
@@ -50,7 +50,7 @@ def _pairs(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise EdgeListError(
             f"{path}, line {number}: expected 'follower followee' integer ids, got {line!r}"
         ) from None
-    return pairs[:, 0], pairs[:, 1]
+    return pairs
 
 
 def _data_lines(path: Path) -> list[tuple[int, str]]:

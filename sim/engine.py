@@ -33,7 +33,15 @@ import simpy
 from microblog.errors import DomainError
 from microblog.work import recording
 from outcomes.scenario import Scenario
-from sim.activities.base import Arrival, Call, Refused, Schedule, SessionActivity, Steps
+from sim.activities.base import (
+    Arrival,
+    Call,
+    Measured,
+    Refused,
+    Schedule,
+    SessionActivity,
+    Steps,
+)
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
 from sim.arrivals import (
@@ -113,6 +121,8 @@ class Simulation:
             ScheduledPosts(self.world, social),
             ScriptedEvents(self.world, social),
         ]
+        parts: list[object] = [*self.activities, *self.schedules]
+        self.measured = [part for part in parts if isinstance(part, Measured)]
         diurnal = diurnal_profile(scenario.behaviour.diurnal)
         self.sessions = PoissonArrivals(population.session_rate, diurnal, rng)
         self.churn = Churn(scenario, self.users, population.kind == Kind.USER, rng)
@@ -137,6 +147,8 @@ class Simulation:
         assert self.window is not None
         metrics = capacity_metrics(self.model, self.window, self.counters)
         metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
+        for part in self.measured:
+            metrics.update(part.metrics())
         return Outcome(
             metrics, self.timeline, self.seeding_s, time.perf_counter() - began,
             self.counters.requests,
@@ -232,6 +244,8 @@ class Simulation:
         row = interval_row(
             snapshot, self.counters.since(counters), self.users.in_interval.count, churned
         )
+        for part in self.measured:
+            row.update(part.interval_row())
         self.timeline.add(started / SECONDS_PER_HOUR, row)
         self.users.in_interval.reset()
         self._interval_start = (self.env.now, self.counters.copy())

@@ -22,9 +22,15 @@ def default_run_dir(scenario_name: str, now: datetime | None = None) -> Path:
     return RESULTS_DIR / f"{safe}-{stamp}"
 
 
-def write_run(run: SimulationRun, run_dir: Path) -> Path:
-    """Write everything a run leaves behind; returns the report's path."""
-    write_result(run_dir, run.result)
+def write_run(run: SimulationRun, run_dir: Path, report: bool = True) -> Path:
+    """Write the run's summary.json and timeseries.csv, and unless `report` is False (sweep
+    points, where the sweep's own plots are what a person reads) its plots and report.html.
+
+    Returns the report's path, or the summary's when there is no report.
+    """
+    summary = write_result(run_dir, run.result)
     write_timeseries(run_dir, run.timeseries)
+    if not report:
+        return summary
     write_run_plots(run.timeseries, run_dir)
     return write_run_report(run_dir)

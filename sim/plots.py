@@ -6,6 +6,7 @@ latency percentiles, fan-out lag, and how busy each station is.
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 
 from outcomes.plots import new_figure, save_png
@@ -32,15 +33,16 @@ FIGURES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "busy share",
         ("utilization.app", "utilization.db", "utilization.cache", "utilization.fanout"),
     ),
+    "revenue.png": ("Revenue by stream", "coins per interval", ("revenue.*",)),
 }
-"""File name → (title, y-axis label, columns drawn)."""
+"""File name → (title, y-axis label, columns drawn: names or globs)."""
 
 
 def write_run_plots(series: Timeseries, run_dir: Path) -> list[Path]:
     """Save each figure whose columns the timeseries has; returns the files written."""
     written = []
     for name, (title, unit, columns) in FIGURES.items():
-        present = [column for column in columns if column in series.columns]
+        present = [c for pattern in columns for c in fnmatch.filter(series.columns, pattern)]
         if not present:
             continue
         figure, axes = new_figure(title)

@@ -28,10 +28,11 @@ def run_point(
     overrides: Mapping[str, Any],
     run_dir: Path,
 ) -> Result:
-    """Simulate the scenario with the fixed and the point's overrides; write its run dir."""
+    """Simulate the scenario with the fixed and the point's overrides; write its run dir
+    (summary.json and timeseries.csv: `fanout report DIR` renders a point's report)."""
     scenario = load_scenario(scenario_file, [*fixed, *overrides.items()])  # type: ignore[list-item]
     run = simulate(scenario)
-    write_run(run, run_dir)
+    write_run(run, run_dir, report=False)
     return run.result
 
 

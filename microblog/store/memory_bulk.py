@@ -109,7 +109,7 @@ def bulk_load(store: MemoryStore, accounts: BulkAccounts, follows: Csr, created_
         raise ValueError(f"{follows.n_rows} follow rows for {len(accounts)} accounts")
     with store.write():
         data = store.data
-        if data.followers or data.followees:
+        if isinstance(data.followees, CsrSets) or data.followers or data.followees:
             raise ValueError("bulk_load needs a store without follow edges")
         first = _create_accounts(data, accounts, follows, created_at)
         data.followees = CsrSets(follows, first)

@@ -10,7 +10,7 @@ what the user saw. Between calls of a session the user pauses (`think_time_s`).
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -74,4 +74,22 @@ class Schedule(Protocol):
 
     def arrivals(self, segment: Segment) -> list[Arrival]:
         """What starts within the segment of simulated time."""
+        ...
+
+
+@runtime_checkable
+class Measured(Protocol):
+    """An activity or schedule that measures something of its own (revenue, orders...).
+
+    The engine asks it for a timeseries row at the end of every interval and for its
+    metrics at the end of the replication (over the measured window), using catalogued
+    metric names. Money metrics come only from activities that really move coins.
+    """
+
+    def interval_row(self) -> dict[str, float]:
+        """Columns of the interval just ended, e.g. {"revenue.games": 120.0}."""
+        ...
+
+    def metrics(self) -> dict[str, tuple[float, str]]:
+        """(value, unit) per metric name over the measured window."""
         ...
