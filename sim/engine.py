@@ -20,6 +20,7 @@ Behaviour and capacity draw from separate generators spawned from the replicatio
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ from sim.measure import (
     interval_row,
 )
 from sim.population import Kind, Population
-from sim.seeding import seed_blog
+from sim.seeding import collector_paused, seed_blog
 from sim.trace import Trace
 from sim.users import UserState
 from sim.world import World
@@ -105,7 +106,9 @@ class Simulation:
         self.env = simpy.Environment()
         start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
         began = time.perf_counter()
-        seeded = seed_blog(scenario.platform, population, lambda: start + self.env.now)
+        with collector_paused():
+            seeded = seed_blog(scenario.platform, population, lambda: start + self.env.now)
+        gc.freeze()  # the seeded platform lives as long as the run: spare it the collector's scans
         self.seeding_s = time.perf_counter() - began
         self.users = UserState(population.size)
         self.world = World(
@@ -143,6 +146,7 @@ class Simulation:
         self.env.process(self._arrive())
         self.env.process(self._clock())
         self.env.run(until=self.end_s)
+        gc.unfreeze()
         self._at(self.end_s)
         assert self.window is not None
         metrics = capacity_metrics(self.model, self.window, self.counters)

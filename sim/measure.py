@@ -111,6 +111,7 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
         samples = model.latency_ms(path)[start.latency_counts.get(path, 0) :]
         completed += samples.size
         metrics.update(_latency(path, samples))
+        metrics[f"throughput.{path}.requests_per_s"] = (samples.size / elapsed, "1/s")
     metrics["throughput.requests_per_s"] = (completed / elapsed, "1/s")
     metrics["throughput.posts_per_s"] = (done.posts / elapsed, "1/s")
     metrics["errors.count"] = (float(done.errors), "count")

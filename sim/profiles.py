@@ -34,15 +34,32 @@ class Profiles:
     age_band_names: tuple[str, ...]
     age_band: np.ndarray
 
-    def profile(self, row: int) -> Profile:
-        """The store's `Profile` of one account."""
-        names = self.interest_names
-        return Profile(
-            interests=[names[i] for i in np.flatnonzero(self.interests[row]).tolist()],
-            region=self.region_names[self.region[row]],
-            gender=Gender(self.gender_names[self.gender[row]]),
-            age_band=AgeBand(self.age_band_names[self.age_band[row]]),
+    def store_profiles(self) -> list[Profile]:
+        """The store's `Profile` of every account, in row order.
+
+        Accounts share a few hundred interest combinations, so each distinct one is named
+        once (rows packed to bytes and grouped) rather than once per account.
+        """
+        packed = np.packbits(self.interests, axis=1)
+        rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        combos, which = np.unique(rows, return_index=True, return_inverse=True)[1:]
+        names = [
+            [self.interest_names[i] for i in np.flatnonzero(self.interests[row]).tolist()]
+            for row in combos.tolist()
+        ]
+        genders = [Gender(name) for name in self.gender_names]
+        bands = [AgeBand(name) for name in self.age_band_names]
+        columns = zip(
+            which.ravel().tolist(),
+            self.region.tolist(),
+            self.gender.tolist(),
+            self.age_band.tolist(),
+            strict=True,
         )
+        return [
+            Profile(list(names[c]), self.region_names[r], genders[g], bands[a])
+            for c, r, g, a in columns
+        ]
 
 
 def draw_profiles(config: ProfileConfig, users: int, rng: np.random.Generator) -> Profiles:

@@ -7,7 +7,9 @@ millions of follows load in seconds rather than through millions of service call
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from microblog.config import FanoutStrategy, PlatformConfig
@@ -51,6 +53,23 @@ def platform_config(platform: PlatformSection) -> PlatformConfig:
     )
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of records are created.
+
+    Each collection of the oldest generation scans every live object, and creating a
+    million accounts triggers many of them: seeding a million users took twice as long
+    with the collector on. The records hold no garbage cycles worth chasing meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def seed_blog(platform: PlatformSection, population: Population, clock: Clock) -> Seeded:
     """A microblog over a new memory store holding the population, its follows and groups."""
     blog = Microblog(MemoryStore(), platform_config(platform), clock, fan_out_in_background)
@@ -64,13 +83,14 @@ def seed_blog(platform: PlatformSection, population: Population, clock: Clock) -
 
 
 def bulk_accounts(population: Population) -> BulkAccounts:
-    kinds = [Kind(code) for code in range(len(Kind))]
+    kinds = list(Kind)
     codes = population.kind.tolist()
     roles = [kinds[code].role for code in codes]
+    tiers = [kind.tier for kind in kinds]
     return BulkAccounts(
         names=[f"user{row}" for row in range(population.size)],
         roles=roles,
-        tiers=[kinds[code].tier for code in codes],
+        tiers=[tiers[code] for code in codes],
         verified=[is_verified(role) for role in roles],
-        profiles=[population.profiles.profile(row) for row in range(population.size)],
+        profiles=population.profiles.store_profiles(),
     )

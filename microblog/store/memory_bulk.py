@@ -50,12 +50,17 @@ class Csr:
         return self.indices[self.indptr[i] : self.indptr[i + 1]]
 
     def transpose(self, n_cols: int) -> Csr:
-        """The same pairs with rows and columns swapped (followees ↔ followers)."""
+        """The same pairs with rows and columns swapped (followees ↔ followers).
+
+        Sorting (column, row) keys packed into one integer is several times faster than a
+        stable argsort of the columns, and leaves each new row sorted too.
+        """
         rows = np.repeat(np.arange(self.n_rows, dtype=np.int64), self.degrees())
-        order = np.argsort(self.indices, kind="stable")
+        keys = (self.indices.astype(np.int64) << 32) | rows
+        keys.sort()
         indptr = np.zeros(n_cols + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.indices, minlength=n_cols), out=indptr[1:])
-        return Csr(indptr, rows[order].astype(np.int32))
+        return Csr(indptr, (keys & 0xFFFFFFFF).astype(np.int32))
 
 
 class CsrSets(defaultdict[int, set[int]]):
@@ -120,9 +125,11 @@ def bulk_load(store: MemoryStore, accounts: BulkAccounts, follows: Csr, created_
 def _create_accounts(
     data: MemoryData, accounts: BulkAccounts, follows: Csr, created_at: float
 ) -> int:
-    followees = follows.degrees().tolist()
-    followers = np.bincount(follows.indices, minlength=len(accounts)).tolist()
+    taken = data.names.keys() & set(accounts.names)
+    if taken:
+        raise ValueError(f"names already taken: {', '.join(sorted(taken)[:5])}")
     ids = [data.next_id("accounts") for _ in range(len(accounts))]
+    followers = np.bincount(follows.indices, minlength=len(accounts)).tolist()
     columns = zip(
         ids,
         accounts.names,
@@ -130,18 +137,15 @@ def _create_accounts(
         accounts.profiles,
         accounts.tiers,
         accounts.verified,
+        followers,
+        follows.degrees().tolist(),
         strict=True,
     )
-    for account_id, name, role, profile, tier, verified in columns:
-        if name in data.names:
-            raise ValueError(f"the name {name!r} is taken")
-        data.accounts[account_id] = Account(
-            account_id, name, role, profile, tier, verified, created_at
-        )
-        data.names[name] = account_id
-    for account_id, n_followers, n_followees in zip(ids, followers, followees, strict=True):
-        account = data.accounts[account_id]
-        account.follower_count, account.followee_count = n_followers, n_followees
+    data.accounts.update(
+        (account_id, Account(account_id, name, role, profile, tier, verified, created_at, *counts))
+        for account_id, name, role, profile, tier, verified, *counts in columns
+    )
+    data.names.update(zip(accounts.names, ids, strict=True))
     return ids[0]
 
 

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from outcomes.scenario import Scenario, scenario_from_dict
+from outcomes.scenario.population import ProfileConfig
 from sim.graph import influencer_counts, synthetic_graph
 from sim.population import Kind, build_population
+from sim.profiles import draw_profiles
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +82,17 @@ def test_groups_have_members(tiny: Callable[..., Scenario]) -> None:
     population = build_population(scenario, synthetic_graph(scenario.population, rng), rng)
     assert population.groups.n_rows == scenario.population.groups.count
     assert np.all(population.groups.degrees() >= 1)
+
+
+def test_store_profiles_carry_each_accounts_drawn_attributes() -> None:
+    profiles = draw_profiles(ProfileConfig(), 500, np.random.default_rng(6))
+    stored = profiles.store_profiles()
+    for row in (0, 1, 250, 499):
+        names = [profiles.interest_names[i] for i in np.flatnonzero(profiles.interests[row])]
+        assert stored[row].interests == names
+        assert stored[row].region == profiles.region_names[profiles.region[row]]
+        assert stored[row].gender.value == profiles.gender_names[profiles.gender[row]]
+        assert stored[row].age_band.value == profiles.age_band_names[profiles.age_band[row]]
+    assert stored[0].interests is not stored[1].interests
+    counts = profiles.interests.sum(axis=1)
+    assert counts.min() >= 1 and counts.mean() == pytest.approx(3.0, abs=0.2)
