@@ -108,7 +108,6 @@ class Simulation:
         began = time.perf_counter()
         with collector_paused():
             seeded = seed_blog(scenario.platform, population, lambda: start + self.env.now)
-        gc.freeze()  # the seeded platform lives as long as the run: spare it the collector's scans
         self.seeding_s = time.perf_counter() - began
         self.users = UserState(population.size)
         self.world = World(
@@ -145,8 +144,11 @@ class Simulation:
             self._open_window()
         self.env.process(self._arrive())
         self.env.process(self._clock())
-        self.env.run(until=self.end_s)
-        gc.unfreeze()
+        gc.freeze()  # the seeded platform lives as long as the run: spare it the collector's scans
+        try:
+            self.env.run(until=self.end_s)
+        finally:
+            gc.unfreeze()
         self._at(self.end_s)
         assert self.window is not None
         metrics = capacity_metrics(self.model, self.window, self.counters)
