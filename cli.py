@@ -434,7 +434,7 @@ def run(
     try:
         with progress_bar(console, console.is_terminal and not quiet) as progress:
             finished = simulate(scenario, trace, progress)
-    except EdgeListError as exc:
+    except (EdgeListError, ScenarioError) as exc:
         click.echo(f"fanout: {exc}", err=True)
         raise SystemExit(BAD_INPUT) from None
     run_dir = out or default_run_dir(scenario.name)

@@ -27,6 +27,7 @@ from microblog.store.memory_bulk import Csr
 from outcomes.result import Result, ScenarioRef, current_environment, metric_from_replicates
 from outcomes.scenario import Scenario, resolved_dict
 from outcomes.timeseries import Timeseries
+from sim.activities.schedule import event_authors
 from sim.arrivals import SECONDS_PER_DAY
 from sim.edgelist import read_edge_list
 from sim.engine import Outcome, Simulation
@@ -66,7 +67,11 @@ def with_population_size(scenario: Scenario, users: int) -> Scenario:
 def simulate(
     scenario: Scenario, trace: Path | None = None, progress: Progress | None = None
 ) -> SimulationRun:
-    """Run every replication of the scenario and aggregate them."""
+    """Run every replication of the scenario and aggregate them.
+
+    Raises EdgeListError for an unreadable graph file and ScenarioError for a scenario its
+    population cannot play (an event naming a big V it does not have), before any run.
+    """
     started_at = datetime.now(UTC)
     began = time.perf_counter()
     population_seed, *replication_seeds = np.random.SeedSequence(scenario.seed).spawn(
@@ -76,6 +81,7 @@ def simulate(
     follows = load_graph(scenario, rng)
     scenario = with_population_size(scenario, follows.n_rows)
     population = build_population(scenario, follows, rng)
+    event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
     population_s = time.perf_counter() - began
     outcomes = [
         _replicate(scenario, population, seed, index, trace, progress)

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from outcomes.scenario import Problem, ScenarioError
+from outcomes.scenario import Problem, Scenario, ScenarioError
 from sim.activities.base import Arrival, Steps
 from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_HOUR, PoissonArrivals, Segment, diurnal_profile
-from sim.population import Kind
+from sim.population import Kind, Population
 from sim.world import World
 
 
@@ -52,26 +52,36 @@ class ScheduledPosts:
         yield self.social.post(self.world.account(row))
 
 
+def event_authors(scenario: Scenario, population: Population) -> list[int]:
+    """The row of the big V each scripted event names, by follower rank.
+
+    Raises ScenarioError when the population has fewer big Vs than an event's rank.
+    """
+    ranked = population.by_followers(Kind.BIG_V)
+    problems = [
+        Problem(
+            f"events.{index}.account_rank",
+            f"asks for big V number {event.account_rank}, but the population has "
+            f"{ranked.size} big V accounts",
+        )
+        for index, event in enumerate(scenario.events)
+        if event.account_rank > ranked.size
+    ]
+    if problems:
+        raise ScenarioError(scenario.name, problems)
+    return [int(ranked[event.account_rank - 1]) for event in scenario.events]
+
+
 class ScriptedEvents:
     """The scenario's `events`: a big V's burst of posts at a given hour."""
 
-    def __init__(self, world: World, social: Social, source: str = "<scenario>") -> None:
-        ranked = world.population.by_followers(Kind.BIG_V)
-        self._events: list[tuple[float, int, int]] = []
-        for index, event in enumerate(world.scenario.events):
-            if event.account_rank > ranked.size:
-                raise ScenarioError(
-                    source,
-                    [
-                        Problem(
-                            f"events.{index}.account_rank",
-                            f"asks for big V number {event.account_rank}, but the population "
-                            f"has {ranked.size} big V accounts",
-                        )
-                    ],
-                )
-            row = int(ranked[event.account_rank - 1])
-            self._events.append((event.at_hours * SECONDS_PER_HOUR, row, event.count))
+    def __init__(self, world: World, social: Social) -> None:
+        events = world.scenario.events
+        rows = event_authors(world.scenario, world.population)
+        self._events = [
+            (event.at_hours * SECONDS_PER_HOUR, row, event.count)
+            for event, row in zip(events, rows, strict=True)
+        ]
         self.world = world
         self.social = social
 

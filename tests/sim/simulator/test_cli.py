@@ -93,3 +93,14 @@ def test_sweep_rejects_a_bad_value_before_running_anything(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "platform.fanout" in result.output
     assert not out.exists()
+
+
+def test_an_event_naming_a_big_v_the_population_lacks_exits_2(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    events = [{"kind": "big_v_post", "at_hours": 1, "account_rank": 5}]
+    result = CliRunner().invoke(
+        fanout, ["run", str(scenario_file(tmp_path, events=events)), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "events.0.account_rank" in result.output and "2 big V accounts" in result.output
+    assert not out.exists()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from microblog.work import recording
 from outcomes.scenario import Scenario
+from sim.engine import EPOCH
+from sim.population import Kind
 from sim.runner import simulate
 
 from .conftest import run_once
@@ -62,3 +64,19 @@ def test_posts_and_interactions_happen_and_no_request_fails(
     assert {"timeline_read", "post", "like", "comment", "repost", "follow"} <= paths
     assert {"group_post", "group_join"} <= paths
     assert run.counters.errors == 0
+
+
+def test_a_scripted_big_v_post_reaches_followers_at_its_hour(
+    tiny: Callable[..., Scenario],
+) -> None:
+    """The most-followed big V posts three times at 19:00 (an hour into an 18:00 start)."""
+    events = [{"kind": "big_v_post", "at_hours": 1, "account_rank": 1, "count": 3}]
+    run, _ = run_once(tiny(events=events, platform={"fanout": "push"}))
+    population, world = run.world.population, run.world
+    big_v = int(population.by_followers(Kind.BIG_V)[0])
+    posts = world.blog.posts.by_author(world.account(big_v), limit=100).items
+    burst = [p for p in posts if abs(p.created_at - (EPOCH + 19 * 3600)) < 1e-6]
+    assert len(burst) == 3
+    follower = world.row(world.blog.graph.followers(world.account(big_v), limit=1).items[0].id)
+    home = world.blog.timelines.home(world.account(follower), limit=100).items
+    assert {p.id for p in burst} <= {p.id for p in home}
