@@ -23,7 +23,7 @@ from outcomes.gate_render import append_summary, gate_data, gate_table, write_ju
 from outcomes.plots import write_timeseries_plots
 from outcomes.report import REPORT_FILE, write_report
 from outcomes.result import ResultError, load_result, load_runs
-from outcomes.scenario import ScenarioError, load_scenario, scenario_json_schema
+from outcomes.scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
 from outcomes.timeseries import labelled_timeseries
 
 BAD_INPUT = 2
@@ -457,6 +457,181 @@ def schema(out: Path | None) -> None:
             click.echo(f"{out}: cannot write: {exc.strerror}", err=True)
             raise SystemExit(BAD_INPUT) from None
         click.echo(f"wrote {out}")
+
+
+def _scenario_for_run(
+    path: str, overrides: tuple[str, ...], extra: list[tuple[str, Any]]
+) -> Scenario:
+    """The scenario with --set and the run's own flags applied; bad input exits 2."""
+    try:
+        return load_scenario(path, [*overrides, *extra])  # type: ignore[list-item]
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(BAD_INPUT) from None
+
+
+def _run_flags(
+    seed: int | None, replications: int | None, graph: Path | None, undirected: bool
+) -> list[tuple[str, Any]]:
+    """--seed, --replications, --graph and --undirected as scenario overrides."""
+    extra: list[tuple[str, Any]] = []
+    if seed is not None:
+        extra.append(("seed", seed))
+    if replications is not None:
+        extra.append(("replications", replications))
+    if graph is not None:
+        extra += [("population.graph.kind", "edgelist"), ("population.graph.path", str(graph))]
+    if undirected:
+        extra.append(("population.graph.undirected", True))
+    return extra
+
+
+SetOption = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario field, e.g. platform.fanout=pull (repeatable).",
+)
+
+
+@fanout.command()
+@click.argument("scenario_file", metavar="SCENARIO", type=click.Path(dir_okay=False))
+@SetOption
+@click.option("--seed", type=click.IntRange(min=0), help="Seed instead of the scenario's.")
+@click.option("--replications", type=click.IntRange(min=1), help="Independent runs to average.")
+@click.option(
+    "--graph",
+    type=click.Path(exists=True, dir_okay=False, resolve_path=True, path_type=Path),
+    metavar="FILE",
+    help="Follower graph edge list ('follower followee' per line; # and % comment lines).",
+)
+@click.option("--undirected", is_flag=True, help="Read each edge-list line as a mutual follow.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Run directory [default: results/<scenario>-<UTC time>].",
+)
+@click.option(
+    "--trace",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write every action as a JSON line (t, actor, action, params) for replay.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of a table.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(
+    scenario_file: str,
+    overrides: tuple[str, ...],
+    seed: int | None,
+    replications: int | None,
+    graph: Path | None,
+    undirected: bool,
+    out: Path | None,
+    trace: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Simulate a scenario: traffic, latency, fan-out, users, retention; write a run dir.
+
+    The run directory gets summary.json, timeseries.csv, PNG plots and report.html.
+
+    \b
+    Example:
+      fanout run scenarios/baseline.yaml
+      fanout run scenarios/celebrity-storm.yaml --set platform.fanout=push --out results/push
+    """
+    from sim.edgelist import EdgeListError
+    from sim.output import default_run_dir, write_run
+    from sim.runner import simulate
+    from sim.terminal import progress_bar, summary_table
+
+    scenario = _scenario_for_run(
+        scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
+    )
+    console = Console(stderr=True)
+    try:
+        with progress_bar(console, console.is_terminal and not quiet) as progress:
+            finished = simulate(scenario, trace, progress)
+    except (EdgeListError, ScenarioError) as exc:
+        click.echo(f"fanout: {exc}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    run_dir = out or default_run_dir(scenario.name)
+    report_path = write_run(finished, run_dir)
+    if as_json:
+        click.echo(finished.result.model_dump_json(indent=2))
+        return
+    Console().print(summary_table(finished.result))
+    click.echo(f"wrote {run_dir} (report: {report_path})")
+
+
+@fanout.command()
+@click.argument("scenario_file", metavar="SCENARIO", type=click.Path(dir_okay=False))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="PATH=V1,V2,...",
+    help="A scenario field and its values, e.g. platform.capacity.app_servers=4,8,16.",
+)
+@SetOption
+@click.option("--replications", type=click.IntRange(min=1), help="Runs per point.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--metrics",
+    default="",
+    metavar="A,B",
+    help="Metrics to plot against each parameter; two also get a trade-off plot.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Sweep directory [default: results/<scenario>-sweep-<UTC time>].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the written files as JSON.")
+def sweep(
+    scenario_file: str,
+    varies: tuple[str, ...],
+    overrides: tuple[str, ...],
+    replications: int | None,
+    jobs: int,
+    metrics: str,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Simulate every combination of the varied fields; write sweep.csv and plots.
+
+    \b
+    Example:
+      fanout sweep scenarios/baseline.yaml --vary platform.fanout=push,pull,hybrid \\
+        --metrics latency.timeline_read.p99_ms,fanout.deliveries --jobs 2
+    """
+    from outcomes.sweep import expand_grid, parse_vary, run_sweep
+    from sim.output import default_run_dir
+    from sim.sweep import point_runner
+
+    flags = _run_flags(None, replications, None, False)
+    scenario = _scenario_for_run(scenario_file, overrides, flags)
+    with _bad_input_exits_2():
+        specs = [parse_vary(text) for text in varies]
+        grid = expand_grid(specs)
+    for point in grid:  # every point must be a valid scenario before any of them runs
+        _scenario_for_run(scenario_file, overrides, [*flags, *point.items()])
+    chosen = [name.strip() for name in metrics.split(",") if name.strip()]
+    out_dir = out or default_run_dir(f"{scenario.name}-sweep")
+    with _bad_input_exits_2():
+        done = run_sweep(
+            specs, point_runner(scenario_file, [*overrides, *flags]), out_dir, chosen, jobs
+        )
+    if as_json:
+        points = [{"overrides": p.overrides, "run_dir": str(p.run_dir)} for p in done.points]
+        plots = [str(plot) for plot in done.plots]
+        _print_json({"csv": str(done.csv_path), "plots": plots, "points": points})
+        return
+    click.echo(f"wrote {done.csv_path} and {len(done.plots)} plots for {len(done.points)} points")
 
 
 def main() -> None:

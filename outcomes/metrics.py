@@ -20,6 +20,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("fanout.lag.*", "lower"),
     ("loadgen.*", "lower"),
     ("fanout.deliveries", "lower"),
+    ("users.churned", "lower"),
     ("utilization.*", "lower"),
     ("revenue.*", "higher"),
     ("commerce.*", "higher"),
@@ -36,6 +37,8 @@ LATENCY_PATHS: dict[str, str] = {
     "comment": "comment on a post",
     "like": "like a post",
     "follow": "follow an account",
+    "group_post": "publish a post to a group's members",
+    "group_join": "join a group",
     "chat_send": "send a private chat message",
     "topup": "top up the wallet with coins",
     "payment": "pay coins to another account (tips, gifts, games)",
@@ -117,9 +120,19 @@ _OTHER_METRICS = (
     MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
     MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test send went behind its schedule."),
     MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
-    MetricInfo("users.retention_d1", "ratio", "Share of new users active again on day 1."),
-    MetricInfo("users.retention_d7", "ratio", "Share of new users active again on day 7."),
-    MetricInfo("users.retention_d30", "ratio", "Share of new users active again on day 30."),
+    MetricInfo(
+        "users.active", "count", "Distinct accounts with any action in the measured window."
+    ),
+    MetricInfo("users.churned", "count", "Accounts that left the platform for good in the run."),
+    MetricInfo(
+        "users.retention_d1", "ratio", "Share of a day's active users active again 1 day later."
+    ),
+    MetricInfo(
+        "users.retention_d7", "ratio", "Share of a day's active users active again 7 days later."
+    ),
+    MetricInfo(
+        "users.retention_d30", "ratio", "Share of a day's active users active again 30 days later."
+    ),
     MetricInfo("revenue.ads", "coins", "Advertiser spend charged for impressions and clicks."),
     MetricInfo("revenue.games", "coins", "Coins spent in games."),
     MetricInfo("revenue.commerce", "coins", "Platform commission on goods sold."),

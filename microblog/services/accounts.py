@@ -41,6 +41,11 @@ def check_role(role: Role, tier: Tier | None) -> None:
         )
 
 
+def is_verified(role: Role) -> bool:
+    """Influencers are verified at their tier and merchants certified when they register."""
+    return role in (Role.INFLUENCER, Role.MERCHANT)
+
+
 def check_name(name: str) -> None:
     if not NAME_PATTERN.match(name):
         raise Invalid(f"name must be 3-32 letters, digits or '_', got {name!r}", field="name")
@@ -74,7 +79,7 @@ class Accounts:
                 profile or Profile(),
                 self.ctx.clock(),
                 tier=tier,
-                verified=role in (Role.INFLUENCER, Role.MERCHANT),
+                verified=is_verified(role),
                 password_hash=password_hash,
             )
 
@@ -92,7 +97,7 @@ class Accounts:
                     new.profile or Profile(),
                     self.ctx.clock(),
                     tier=new.tier,
-                    verified=new.role in (Role.INFLUENCER, Role.MERCHANT),
+                    verified=is_verified(new.role),
                 )
                 created.append((account, self._new_token(tx, account.id)))
         return created

@@ -7,6 +7,7 @@ load test's `diurnal` shape.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -41,6 +42,18 @@ class SessionActions(Section):
     repost: Share = spec(0.1, "Reposts a post from the timeline.")
     comment: Share = spec(0.15, "Comments on a post from the timeline.")
     like: Share = spec(0.4, "Likes a post from the timeline.")
+    follow: Share = spec(
+        0.03, "Follows a new account: the original author of a repost seen on the timeline, "
+        "else an account picked in proportion to its followers.",
+        source=ASSUMED,
+    )  # fmt: skip
+    group_post: Share = spec(
+        0.03, "Posts in one of the user's groups (members only); no-op outside any group.",
+        source=ASSUMED,
+    )  # fmt: skip
+    group_join: Share = spec(
+        0.005, "Joins a group picked in proportion to its members.", source=ASSUMED
+    )
     chat: Share = spec(0.25, "Opens a private chat (see `chat`).")
     top_up: Share = spec(0.004, "Tops up the wallet (see `topup`).")
     game_purchase: Share = spec(
@@ -137,8 +150,24 @@ class BehaviourConfig(Section):
         2.0, "Mean home-timeline pages read per session (at least 1).", unit="pages", ge=1
     )
     page_size: int = spec(20, "Posts per timeline page.", unit="posts", ge=1, le=100)
+    think_time_s: float = spec(
+        10.0, "Mean pause between two actions of a session (exponential).",
+        unit="s", source=ASSUMED, ge=0,
+    )  # fmt: skip
     per_session: SessionActions = section(SessionActions, "What a session does.")
     posting: PostingConfig = section(PostingConfig, "Who writes the posts.")
     chat: ChatConfig = section(ChatConfig, "Private chat.")
     topup: TopUpConfig = section(TopUpConfig, "Wallet top-ups.")
     games: GameSpendConfig = section(GameSpendConfig, "Game spending.")
+
+    @model_validator(mode="after")
+    def _active_share_reachable(self) -> BehaviourConfig:
+        """With Poisson sessions, a day's active share stays below 1 − exp(−share × sessions)."""
+        reachable = 1.0 - math.exp(-self.daily_active_share * self.sessions_per_day)
+        if self.daily_active_share >= reachable:
+            raise ValueError(
+                f"daily_active_share {self.daily_active_share:g} is out of reach with "
+                f"sessions_per_day {self.sessions_per_day:g} (at most {reachable:.3f} of "
+                "users can be active on a day); raise sessions_per_day or lower the share"
+            )
+        return self

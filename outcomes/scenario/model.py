@@ -37,7 +37,10 @@ class Scenario(Section):
         min_length=1,
     )  # fmt: skip
     description: str = spec("", "What the experiment asks, in a sentence or two.")
-    seed: int = spec(42, "Seed of the run's random generator; replication i uses seed + i.", ge=0)
+    seed: int = spec(
+        42, "Seed of the run: the population and each replication draw from independent "
+        "streams spawned from it (numpy SeedSequence).", ge=0,
+    )  # fmt: skip
     replications: int = spec(
         1, "Independent runs whose means and 95 % intervals are reported.", unit="runs", ge=1
     )

@@ -3,7 +3,8 @@
 Usage (simulated time is in seconds; latencies come out in milliseconds)::
 
     model = CapacityModel(env, scenario.capacity, rng)
-    env.process(model.serve("timeline_read", work))   # once per agent action
+    env.process(model.serve("timeline_read", work))   # a process that waits for the reply
+    model.submit("timeline_read", work)               # or: fire and forget (open loop)
     ...
     model.latency_ms("timeline_read")   # np.ndarray, one sample per completed request
     model.fanout_lags_s()               # np.ndarray, one sample per fanned-out post
@@ -24,11 +25,13 @@ SimPy's events and little else.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import simpy
@@ -104,6 +107,8 @@ class CapacityModel:
         self._sample = ServiceSampler(rng, config.service_distribution)
         self._latencies: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
         self._lags = array("d")
+        self._departures: list[tuple[float, int, _Departing]] = []
+        self._order = itertools.count()
         self._interval = self._mark()
 
     def serve(self, path: str, work: WorkCounts) -> Generator[simpy.Event, Any, None]:
@@ -112,38 +117,83 @@ class CapacityModel:
         need = demand(self.config, work)
         for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True):
             if demand_ms > 0.0:
+                self._catch_up()
                 yield from station.serve(self._sample(demand_ms) / MS_PER_S)
-        elapsed_ms = (self.env.now - arrived) * MS_PER_S
-        self._latencies[path].append(self.config.network_ms + elapsed_ms)
+        self._record_latency(path, arrived, self.env.now)
         if need.fanout_deliveries > 0:
             self.env.process(self._fan_out(int(need.fanout_deliveries)))
 
+    def submit(self, path: str, work: WorkCounts) -> None:
+        """Serve a request that nobody waits for (open loop), at no SimPy event's cost.
+
+        The simulator's agents submit: their next action never depends on this one's
+        latency, so the request's path through the stations can be computed lazily, in
+        time order, whenever the model is next touched (see `_catch_up`).
+        """
+        self._catch_up()
+        need = demand(self.config, work)
+        visits = [
+            (station, self._sample(demand_ms) / MS_PER_S)
+            for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True)
+            if demand_ms > 0.0
+        ]
+        now = self.env.now
+        _Request(path, now, need.fanout_deliveries, visits).arrive(self, now)
+
+    def _schedule(self, end: float, job: _Departing) -> None:
+        heapq.heappush(self._departures, (end, next(self._order), job))
+
+    def _catch_up(self) -> None:
+        """Process every lazy departure due by now, in time order.
+
+        Submitted requests and their fan-out do not wait on SimPy events: each holds a
+        place in this heap at the end of its current station visit. Arrivals at a station
+        happen only at `submit` (now) or at a departure from the station before, so taking
+        the due departures in time order before any station is touched admits every job
+        in arrival order, which is all FIFO needs.
+        """
+        departures, now = self._departures, self.env.now
+        while departures and departures[0][0] <= now:
+            end, _, job = heapq.heappop(departures)
+            job.depart(self, end)
+
+    def _record_latency(self, path: str, arrived: float, now: float) -> None:
+        """A request arrived at `arrived` left its last station at `now`."""
+        self._latencies[path].append(self.config.network_ms + (now - arrived) * MS_PER_S)
+
     def _fan_out(self, deliveries: int) -> Generator[simpy.Event, Any, None]:
-        """Queue a post's deliveries as batch jobs and record when the last one lands."""
+        """A served post's deliveries as batch jobs; record when the last one lands."""
         posted = self.env.now
+        self._catch_up()
+        jobs = [self.env.process(self._fanout.serve(t)) for t in self._batches(deliveries)]
+        yield self.env.all_of(jobs)
+        self._lags.append(self.env.now - posted)
+
+    def _batches(self, deliveries: int) -> list[float]:
+        """Service times of the fan-out jobs a post's deliveries are split into."""
         jobs = fanout_jobs(self.config, deliveries)
         last_batch = deliveries - self.config.fanout_batch * (jobs - 1)
-        batches = [self.config.fanout_batch] * (jobs - 1) + [last_batch]
-        ms = self.config.fanout_delivery_ms
-        yield self.env.all_of(
-            [self.env.process(self._fanout.serve(self._sample(n * ms) / MS_PER_S)) for n in batches]
-        )
-        self._lags.append(self.env.now - posted)
+        sizes = [self.config.fanout_batch] * (jobs - 1) + [last_batch]
+        return [self._sample(n * self.config.fanout_delivery_ms) / MS_PER_S for n in sizes]
 
     def latency_ms(self, path: str) -> np.ndarray:
         """Latency of every completed request of `path`, in completion order (a copy)."""
+        self._catch_up()
         return np.array(self._latencies.get(path, ()), dtype=float)
 
     def paths(self) -> list[str]:
         """Request kinds served so far."""
+        self._catch_up()
         return sorted(self._latencies)
 
     def fanout_lags_s(self) -> np.ndarray:
         """Fan-out lag of every post whose deliveries have all landed (a copy)."""
+        self._catch_up()
         return np.array(self._lags, dtype=float)
 
     def station_stats(self) -> dict[str, StationStats]:
         """Whole-run statistics per station (utilisation, mean queue length, throughput...)."""
+        self._catch_up()
         return {name: station.stats() for name, station in self.stations.items()}
 
     def utilisation(self) -> dict[str, float]:
@@ -169,9 +219,80 @@ class CapacityModel:
         )
 
     def _mark(self) -> _Mark:
+        self._catch_up()
         return _Mark(
             self.env.now,
             {name: station.mark() for name, station in self.stations.items()},
             {path: len(samples) for path, samples in self._latencies.items()},
             len(self._lags),
         )
+
+
+class _Departing(Protocol):
+    def depart(self, model: CapacityModel, now: float) -> None: ...
+
+
+class _Request:
+    """A submitted request walking its stations lazily (see `CapacityModel._catch_up`)."""
+
+    __slots__ = ("path", "arrived", "deliveries", "visits", "_at", "_job")
+
+    def __init__(
+        self, path: str, arrived: float, deliveries: float, visits: list[tuple[Station, float]]
+    ) -> None:
+        self.path = path
+        self.arrived = arrived
+        self.deliveries = deliveries
+        self.visits = visits
+        self._at = 0
+        self._job = (0.0, 0.0, 0.0)
+
+    def arrive(self, model: CapacityModel, now: float) -> None:
+        """Queue at the next station at `now`, or complete when there is none left."""
+        if self._at == len(self.visits):
+            model._record_latency(self.path, self.arrived, now)
+            if self.deliveries > 0:
+                _Fanout(now).start(model, now, model._batches(int(self.deliveries)))
+            return
+        station, service_time = self.visits[self._at]
+        start, end = station.admit(service_time, now)
+        self._job = (now, start, end)
+        model._schedule(end, self)
+
+    def depart(self, model: CapacityModel, now: float) -> None:
+        self.visits[self._at][0].release(*self._job)
+        self._at += 1
+        self.arrive(model, now)
+
+
+class _Fanout:
+    """A post's fan-out jobs on the workers; its lag ends when the last one departs."""
+
+    __slots__ = ("posted", "remaining")
+
+    def __init__(self, posted: float) -> None:
+        self.posted = posted
+        self.remaining = 0
+
+    def start(self, model: CapacityModel, now: float, batches: list[float]) -> None:
+        self.remaining = len(batches)
+        for service_time in batches:
+            start, end = model._fanout.admit(service_time, now)
+            model._schedule(end, _FanoutJob(self, (now, start, end)))
+
+    def job_done(self, model: CapacityModel, now: float) -> None:
+        self.remaining -= 1
+        if self.remaining == 0:
+            model._lags.append(now - self.posted)
+
+
+class _FanoutJob:
+    __slots__ = ("fanout", "job")
+
+    def __init__(self, fanout: _Fanout, job: tuple[float, float, float]) -> None:
+        self.fanout = fanout
+        self.job = job
+
+    def depart(self, model: CapacityModel, now: float) -> None:
+        model._fanout.release(*self.job)
+        self.fanout.job_done(model, now)

@@ -1,14 +1,22 @@
 """A queueing station: `c` identical servers, one FIFO queue, exact statistics.
 
-The station prices nothing and draws no randomness: a caller hands `serve` a service time
-(already sampled) and the station delays it by the queue wait plus that time. What it adds
-to a bare `simpy.Resource` is bookkeeping that queueing theory can be checked against:
+The station prices nothing and draws no randomness: a caller hands it a service time
+(already sampled) and it delays the job by the queue wait plus that time. FIFO on identical
+servers needs no queue of waiting processes: a job arriving at `t` starts when the
+earliest of the servers' free times allows (Kiefer–Wolfowitz), so the station keeps a heap
+of those free times and `admit` knows a job's start and end the moment it arrives. A job
+then costs one SimPy timeout, until its end (`serve` in a process, or the caller's own
+timeout before `release`), a third of what `simpy.Resource` costs (request, grant,
+release); the simulator serves millions of requests. Jobs still arrive in simulated-time
+order, so the schedule is exactly FIFO's. What the station records, so that queueing theory
+can be checked against it:
 
 - per-job waits and response (sojourn) times, in completion order;
-- the time integrals of the number of busy servers and of the number queued, updated at
-  every change of state (arrival, start of service, departure), so time averages are exact
-  rather than sampled: utilisation = busy integral / (c × elapsed), and the time-average
-  number in system L can be set against λ·W (Little's law) from two independent records.
+- the time integrals of the number of busy servers and of the number queued, exact rather
+  than sampled: each arrival commits its whole service and wait, and a reading at time T
+  takes back the parts of jobs still in the system that lie after T. So utilisation =
+  busy integral / (c × elapsed), and the time-average number in system L can be set
+  against λ·W (Little's law) from two independent records.
 
 `mark()` takes a cumulative reading and `stats(since)` reports the interval between a mark
 and now, which is how the simulator cuts per-hour timeseries. Times are in the units of the
@@ -17,6 +25,7 @@ environment's clock.
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -66,44 +75,62 @@ class Station:
     def __init__(self, env: simpy.Environment, servers: int) -> None:
         self.env = env
         self.servers = servers
-        self.resource = simpy.Resource(env, capacity=servers)
+        self._free = [env.now] * servers
+        """Heap of the times each server finishes the work already assigned to it."""
+        self._in_system: list[tuple[float, float, float]] = []
+        """Heap of (end, start, arrival) of jobs that may not have left yet."""
         self._waits = array("d")
         self._responses = array("d")
-        self._last_change = env.now
-        self._busy_area = 0.0
-        self._queue_area = 0.0
+        self._busy_committed = 0.0
+        self._queue_committed = 0.0
         self._arrivals = 0
         self._total_wait = 0.0
         self._total_response = 0.0
         self._start = self.mark()
 
     def serve(self, service_time: float) -> Generator[simpy.Event, Any, None]:
-        """Queue for a server, hold it for `service_time`, release it (use with `yield from`)."""
-        env = self.env
-        arrived = env.now
-        self._integrate()
+        """Wait for the earliest free server, hold it for `service_time` (use `yield from`)."""
+        arrived = self.env.now
+        start, end = self.admit(service_time)
+        yield self.env.timeout(end - arrived)
+        self.release(arrived, start, end)
+
+    def admit(self, service_time: float, arrived: float | None = None) -> tuple[float, float]:
+        """Assign a job arriving now to the earliest free server; its (start, end) times.
+
+        `arrived` may be given for a job whose arrival is being processed late, provided
+        jobs are still admitted in arrival order. The caller must `release` the job at its
+        `end` (as `serve` does), or it never completes in the statistics.
+        """
+        arrived = self.env.now if arrived is None else arrived
+        start = max(arrived, self._free[0])
+        end = start + service_time
+        heapq.heapreplace(self._free, end)
         self._arrivals += 1
-        with self.resource.request() as granted:
-            yield granted
-            started = env.now
-            yield env.timeout(service_time)
-            self._integrate()
-        self._record(started - arrived, env.now - arrived)
+        self._busy_committed += end - start
+        self._queue_committed += start - arrived
+        in_system = self._in_system
+        while in_system and in_system[0][0] <= arrived:
+            heapq.heappop(in_system)
+        heapq.heappush(in_system, (end, start, arrived))
+        return start, end
 
-    def _integrate(self) -> None:
-        """Accumulate occupancy since the last change; called just before each change."""
-        now = self.env.now
-        elapsed = now - self._last_change
-        if elapsed:
-            self._busy_area += self.resource.count * elapsed
-            self._queue_area += len(self.resource.queue) * elapsed
-            self._last_change = now
-
-    def _record(self, wait: float, response: float) -> None:
+    def release(self, arrived: float, start: float, end: float) -> None:
+        """Record a job admitted at `arrived` as complete (at its `end`, which is now)."""
+        wait, response = start - arrived, end - arrived
         self._waits.append(wait)
         self._responses.append(response)
         self._total_wait += wait
         self._total_response += response
+
+    def _areas(self, now: float) -> tuple[float, float]:
+        """Busy-server and queue-length time integrals from the station's creation to `now`."""
+        busy_ahead = queued_ahead = 0.0
+        for end, start, arrived in self._in_system:
+            if end > now:
+                busy_ahead += end - max(start, now)
+                queued_ahead += max(0.0, start - max(arrived, now))
+        return self._busy_committed - busy_ahead, self._queue_committed - queued_ahead
 
     def waits(self) -> np.ndarray:
         """Queueing delay of every completed job, in completion order (a copy)."""
@@ -115,11 +142,12 @@ class Station:
 
     def mark(self) -> StationMark:
         """Cumulative counters now, to pass to `stats` later."""
-        self._integrate()
+        now = self.env.now
+        busy_area, queue_area = self._areas(now)
         return StationMark(
-            self.env.now,
-            self._busy_area,
-            self._queue_area,
+            now,
+            busy_area,
+            queue_area,
             self._arrivals,
             len(self._responses),
             self._total_wait,

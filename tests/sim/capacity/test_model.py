@@ -105,3 +105,37 @@ def test_snapshots_partition_the_run() -> None:
 
 def test_unknown_path_has_no_samples() -> None:
     assert model_with(CapacityConfig()).latency_ms("payment").size == 0
+
+
+def test_submitted_requests_get_exactly_the_latencies_of_served_ones() -> None:
+    """Open-loop `submit` (lazy, no processes) and `serve` processes: same queueing, to the
+    last request, including fan-out lags and the station statistics, read mid-run and after.
+
+    Services are fixed, because the two draw exponential services in a different order.
+    """
+    config = FIXED.model_copy(update={"app_servers": 2, "db_servers": 1})
+    served, submitted = model_with(config), model_with(config)
+
+    def submit_all(model: CapacityModel) -> Generator[simpy.Event, Any, None]:
+        rng = np.random.default_rng(99)
+        for gap in rng.exponential(1.0 / 400.0, 500).tolist():
+            yield model.env.timeout(gap)
+            model.submit("timeline_read", READ)
+            model.submit("post", POST)
+
+    served.env.process(drive(served, 500, rate=400.0))
+    submitted.env.process(submit_all(submitted))
+    for model in (served, submitted):
+        model.env.run(until=0.5)
+    middle = [model.snapshot() for model in (served, submitted)]
+    assert middle[0].requests == middle[1].requests
+    assert middle[0].stations["db"].mean_in_queue > 0.1, "requests queue"
+    assert middle[0].stations["db"].utilisation == pytest.approx(
+        middle[1].stations["db"].utilisation
+    )
+    for model in (served, submitted):
+        model.env.run(until=30.0)
+    for path in ("timeline_read", "post"):
+        np.testing.assert_allclose(served.latency_ms(path), submitted.latency_ms(path))
+    np.testing.assert_allclose(served.fanout_lags_s(), submitted.fanout_lags_s())
+    assert served.utilisation() == pytest.approx(submitted.utilisation())

@@ -1,0 +1,176 @@
+"""Bulk seeding of the memory backend: a million accounts and tens of millions of follows.
+
+Seeding one service call per account and per edge costs microseconds each, minutes for a
+million-user graph; the simulator (like the server's `/admin/seed/*`) hands the store whole
+columns instead. Follow sets start as compressed sparse rows (two numpy arrays per
+direction) and become the Python sets the graph repository works on only when a row is
+first touched, so a simulated day materialises the rows its readers and writers reach,
+not all of them: a set costs ~60 bytes per member, a compressed row 4.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from microblog.models import Account, Group, Profile, Role, Tier
+from microblog.store.memory import MemoryData, MemoryStore
+
+
+@dataclass(frozen=True)
+class Csr:
+    """Compressed sparse rows: row i holds `indices[indptr[i]:indptr[i + 1]]`, ascending."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> Csr:
+        """Rows from (row, col) pairs, duplicates dropped and each row sorted."""
+        width = max(n_rows, int(cols.max(initial=0)) + 1)
+        keys = rows.astype(np.int64) * width + cols
+        keys.sort()
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        rows, cols = np.divmod(keys, width)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        return cls(indptr, cols.astype(np.int32))
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def degrees(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+    def row(self, i: int) -> np.ndarray:
+        return self.indices[self.indptr[i] : self.indptr[i + 1]]
+
+    def transpose(self, n_cols: int) -> Csr:
+        """The same pairs with rows and columns swapped (followees ↔ followers).
+
+        Sorting (column, row) keys packed into one integer is several times faster than a
+        stable argsort of the columns, and leaves each new row sorted too.
+        """
+        rows = np.repeat(np.arange(self.n_rows, dtype=np.int64), self.degrees())
+        keys = (self.indices.astype(np.int64) << 32) | rows
+        keys.sort()
+        indptr = np.zeros(n_cols + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.indices, minlength=n_cols), out=indptr[1:])
+        return Csr(indptr, (keys & 0xFFFFFFFF).astype(np.int32))
+
+
+class CsrSets(defaultdict[int, set[int]]):
+    """Account id → set of account ids, read from compressed rows the first time it is asked.
+
+    Ids outside the rows (accounts created later) start empty, as in a plain defaultdict.
+    """
+
+    def __init__(self, rows: Csr, first_id: int) -> None:
+        super().__init__(set)
+        self._rows = rows
+        self._first = first_id
+
+    def __missing__(self, key: int) -> set[int]:
+        position = key - self._first
+        if 0 <= position < self._rows.n_rows:
+            members = set((self._rows.row(position) + self._first).tolist())
+        else:
+            members = set()
+        self[key] = members
+        return members
+
+    def get(self, key: int, default: object = None) -> set[int] | object:  # type: ignore[override]
+        if key in self or 0 <= key - self._first < self._rows.n_rows:
+            return self[key]
+        return default
+
+
+@dataclass(frozen=True)
+class BulkAccounts:
+    """Columns of the accounts to create; row i becomes the i-th new account."""
+
+    names: Sequence[str]
+    roles: Sequence[Role]
+    tiers: Sequence[Tier | None]
+    verified: Sequence[bool]
+    profiles: Sequence[Profile]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def bulk_load(store: MemoryStore, accounts: BulkAccounts, follows: Csr, created_at: float) -> int:
+    """Create the accounts and the follow edges between them; returns the first new id.
+
+    Row i of `follows` lists the rows of the accounts that account i follows; account i
+    gets id `first + i`. The store keeps the given profiles. It must not hold any follow
+    edge yet: its follow sets are replaced by compressed ones.
+    """
+    if follows.n_rows != len(accounts) or not len(accounts):
+        raise ValueError(f"{follows.n_rows} follow rows for {len(accounts)} accounts")
+    with store.write():
+        data = store.data
+        if isinstance(data.followees, CsrSets) or data.followers or data.followees:
+            raise ValueError("bulk_load needs a store without follow edges")
+        first = _create_accounts(data, accounts, follows, created_at)
+        data.followees = CsrSets(follows, first)
+        data.followers = CsrSets(follows.transpose(len(accounts)), first)
+    return first
+
+
+def _create_accounts(
+    data: MemoryData, accounts: BulkAccounts, follows: Csr, created_at: float
+) -> int:
+    taken = data.names.keys() & set(accounts.names)
+    if taken:
+        raise ValueError(f"names already taken: {', '.join(sorted(taken)[:5])}")
+    ids = [data.next_id("accounts") for _ in range(len(accounts))]
+    followers = np.bincount(follows.indices, minlength=len(accounts)).tolist()
+    columns = zip(
+        ids,
+        accounts.names,
+        accounts.roles,
+        accounts.profiles,
+        accounts.tiers,
+        accounts.verified,
+        followers,
+        follows.degrees().tolist(),
+        strict=True,
+    )
+    data.accounts.update(
+        (account_id, Account(account_id, name, role, profile, tier, verified, created_at, *counts))
+        for account_id, name, role, profile, tier, verified, *counts in columns
+    )
+    data.names.update(zip(accounts.names, ids, strict=True))
+    return ids[0]
+
+
+def bulk_groups(
+    store: MemoryStore, names: Sequence[str], members: Csr, first_account: int, created_at: float
+) -> list[int]:
+    """Create groups whose row in `members` lists account rows (offset by `first_account`).
+
+    Each group's first member owns it. Returns the new groups' ids, in row order.
+    """
+    if len(names) != members.n_rows:
+        raise ValueError(f"{members.n_rows} member rows for {len(names)} groups")
+    with store.write():
+        return [
+            _create_group(store.data, name, (members.row(row) + first_account).tolist(), created_at)
+            for row, name in enumerate(names)
+        ]
+
+
+def _create_group(data: MemoryData, name: str, account_ids: list[int], created_at: float) -> int:
+    if not account_ids:
+        raise ValueError(f"group {name!r} has no members to own it")
+    group = Group(data.next_id("groups"), name, account_ids[0], created_at, len(account_ids))
+    data.groups[group.id] = group
+    data.members[group.id] = set(account_ids)
+    for account_id in account_ids:
+        data.memberships[account_id].add(group.id)
+    return group.id

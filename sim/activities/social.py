@@ -1,0 +1,164 @@
+"""The social core of a session: read the home timeline, post, react, follow, use groups.
+
+A session reads `1 + Poisson(timeline_pages_per_session − 1)` pages of its home timeline,
+writes `Poisson(post rate)` posts (see `sim.propensity`), and then, each with its
+`per_session` probability, reposts, comments on and likes posts it saw from others,
+follows someone new, posts in one of its groups and joins a group. Reacting to a friend's
+post (mutual follow) marks a friend interaction, which lowers the friend's churn hazard.
+Whatever a session cannot do (nothing from others on its timeline, no group to post in,
+already following the account it picked) it skips without a request.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Generator
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from microblog.errors import DomainError
+from microblog.models import Post
+from sim.activities.base import Call, Steps, succeeded
+from sim.world import World
+
+SocialPlan = tuple[int, int, bool, bool, bool, bool, bool, bool]
+"""Pages to read, posts to write, then whether to repost, comment, like, follow, post in a
+group and join a group."""
+
+
+class Social:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.blog = world.blog
+        behaviour = world.scenario.behaviour
+        per_session = behaviour.per_session
+        self.page_size = behaviour.page_size
+        self.extra_pages = behaviour.timeline_pages_per_session - 1.0
+        self.chances = np.array(
+            [
+                per_session.repost,
+                per_session.comment,
+                per_session.like,
+                per_session.follow,
+                per_session.group_post,
+                per_session.group_join,
+            ]
+        )
+        self.max_followees = world.scenario.population.graph.max_followees
+        self._serial = itertools.count(1)
+
+    def plan(self, rows: np.ndarray) -> list[SocialPlan]:
+        rng = self.world.rng
+        pages = 1 + rng.poisson(self.extra_pages, rows.size)
+        posts = rng.poisson(self.world.population.post_rate[rows])
+        chosen = rng.random((rows.size, self.chances.size)) < self.chances
+        return list(zip(pages.tolist(), posts.tolist(), *chosen.T.tolist(), strict=True))
+
+    def steps(self, row: int, plan: SocialPlan) -> Steps:
+        pages, posts, repost, comment, like, follow, group_post, group_join = plan
+        actor = self.world.account(row)
+        seen = yield from self.read(actor, pages)
+        for _ in range(posts):
+            yield self.post(actor)
+        others = [post for post in seen if post.author_id != actor]
+        draws = self.world.draws
+        if repost and others:
+            yield from self.react(actor, draws.pick(others), "repost")
+        if comment and others:
+            yield from self.react(actor, draws.pick(others), "comment")
+        if like and others:
+            yield from self.react(actor, draws.pick(others), "like")
+        if follow:
+            yield from self.follow(actor, seen)
+        if group_post:
+            yield from self.group_post(row, actor)
+        if group_join:
+            yield from self.group_join(row, actor)
+
+    def read(self, actor: int, pages: int) -> Generator[Call, Any, list[Post]]:
+        """Page through the home timeline; returns every post seen."""
+        seen: list[Post] = []
+        cursor = None
+        home = self.blog.timelines.home
+        for _ in range(pages):
+            params = {"cursor": cursor, "limit": self.page_size}
+            page = yield Call("timeline_read", partial(home, actor, cursor, self.page_size), params)
+            if not succeeded(page):
+                break
+            seen += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return seen
+
+    def post(self, actor: int) -> Call:
+        text = self._text("post")
+        return Call("post", partial(self.blog.posts.create, actor, text), {"text": text})
+
+    def react(self, actor: int, post: Post, kind: str) -> Steps:
+        """Repost, comment on or like a post; a friend's post counts as an interaction."""
+        posts = self.blog.posts
+        action: Callable[[], object]
+        if kind == "repost":
+            text = self._text("repost")
+            action = partial(posts.create, actor, text, repost_of=post.id)
+            params: dict[str, Any] = {"post_id": post.id, "text": text}
+        elif kind == "comment":
+            text = self._text("comment")
+            action = partial(posts.comment, actor, post.id, text)
+            params = {"post_id": post.id, "text": text}
+        else:
+            action = partial(posts.like, actor, post.id)
+            params = {"post_id": post.id}
+        done = yield Call(kind, action, params)
+        if succeeded(done) and self.blog.graph.are_friends(actor, post.author_id):
+            self.world.users.friend_interacted(self.world.row(post.author_id), self.world.day)
+
+    def follow(self, actor: int, seen: list[Post]) -> Steps:
+        target = self._follow_target(actor, seen)
+        if target is None or target == actor or self.blog.graph.is_following(actor, target):
+            return
+        if self.blog.accounts.get(actor).followee_count >= self.max_followees:
+            return
+        yield Call("follow", partial(self.blog.graph.follow, actor, target), {"account_id": target})
+
+    def _follow_target(self, actor: int, seen: list[Post]) -> int | None:
+        """The original author of a repost seen, else an account picked by its followers."""
+        draws = self.world.draws
+        reposts = [post.repost_of for post in seen if post.repost_of is not None]
+        if reposts:
+            try:
+                return self.blog.posts.get(actor, draws.pick(reposts)).author_id
+            except DomainError:
+                pass
+        follows = self.world.population.follows.indices
+        return self.world.account(int(follows[draws.index(follows.size)])) if follows.size else None
+
+    def group_post(self, row: int, actor: int) -> Steps:
+        groups = self.world.memberships.groups_of(row)
+        if not groups:
+            return
+        group_id = self.world.group_ids[self.world.draws.pick(groups)]
+        text = self._text("group post")
+        action = partial(self.blog.posts.create, actor, text, group_id=group_id)
+        yield Call("group_post", action, {"group_id": group_id, "text": text})
+
+    def group_join(self, row: int, actor: int) -> Steps:
+        memberships = self.world.memberships
+        candidates = memberships.group_of_member
+        if candidates.size == 0:
+            return
+        group = int(candidates[self.world.draws.index(candidates.size)])
+        if group in memberships.groups_of(row):
+            return
+        group_id = self.world.group_ids[group]
+        joined = yield Call(
+            "group_join", partial(self.blog.groups.join, actor, group_id), {"group_id": group_id}
+        )
+        if succeeded(joined):
+            memberships.join(row, group)
+
+    def _text(self, kind: str) -> str:
+        return f"{kind} {next(self._serial)}"

@@ -1,0 +1,292 @@
+"""One replication: a seeded microblog, its population's sessions, and the capacity model.
+
+Time is simulated seconds from the start of the run; the microblog's clock reads the same
+time as epoch seconds (from `EPOCH` at `start_hour`), so timelines order posts by it.
+
+- Arrivals (`sim.arrivals`): per clock hour, one Poisson draw of sessions for everyone,
+  thinned of churned accounts, plus the schedules' own arrivals (influencer posts, events).
+- A session asks each session activity for its steps and runs every call against the
+  service layer inside `microblog.work.recording()`, then hands the recorded `Work` to
+  `CapacityModel.submit(path, work)`: open loop, so what people do never depends on how
+  fast the platform answers, and changing the platform changes only its work and latency.
+  Between calls the user thinks (`think_time_s`, exponential). A session is a chain of
+  timeout callbacks rather than a SimPy process, which saves a process's start and end
+  events and its generator hand-offs on every one of millions of sessions.
+- A clock process samples the timeseries every interval, applies churn at the end of every
+  day, opens the measured window at the end of warm-up and reports progress.
+
+Behaviour and capacity draw from separate generators spawned from the replication's seed.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+import simpy
+
+from microblog.errors import DomainError
+from microblog.work import recording
+from outcomes.scenario import Scenario
+from sim.activities.base import (
+    Arrival,
+    Call,
+    Measured,
+    Refused,
+    Schedule,
+    SessionActivity,
+    Steps,
+)
+from sim.activities.schedule import ScheduledPosts, ScriptedEvents
+from sim.activities.social import Social
+from sim.arrivals import (
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    PoissonArrivals,
+    Segment,
+    clock_segments,
+    diurnal_profile,
+)
+from sim.capacity.model import CapacityModel
+from sim.churn import Churn, user_metrics
+from sim.draws import Draws
+from sim.measure import (
+    POST_PATHS,
+    Counters,
+    Metrics,
+    Timeline,
+    WindowStart,
+    capacity_metrics,
+    interval_row,
+)
+from sim.population import Kind, Population
+from sim.seeding import collector_paused, seed_blog
+from sim.trace import Trace
+from sim.users import UserState
+from sim.world import World
+
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
+"""Midnight of the first simulated day, as the microblog's clock reads it."""
+PROGRESS_STEP_S = 600.0
+"""Simulated seconds between progress reports."""
+
+Progress = Callable[[float], None]
+"""Called with the simulated seconds done so far."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a replication produced (wall-clock figures are kept out of `metrics`)."""
+
+    metrics: Metrics
+    timeline: Timeline
+    seeding_s: float
+    running_s: float
+    actions: int
+
+
+class Simulation:
+    def __init__(
+        self,
+        scenario: Scenario,
+        population: Population,
+        seed: np.random.SeedSequence,
+        trace: Trace | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        behaviour_seed, capacity_seed = seed.spawn(2)
+        rng = np.random.default_rng(behaviour_seed)
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
+        began = time.perf_counter()
+        with collector_paused():
+            seeded = seed_blog(scenario.platform, population, lambda: start + self.env.now)
+        self.seeding_s = time.perf_counter() - began
+        self.users = UserState(population.size)
+        self.world = World(
+            scenario, self.env, seeded.blog, population, self.users, Draws(rng), rng,
+            seeded.first_account, seeded.group_ids,
+        )  # fmt: skip
+        self.model = CapacityModel(
+            self.env, scenario.platform.capacity, np.random.default_rng(capacity_seed)
+        )
+        social = Social(self.world)
+        self.activities: list[SessionActivity] = [social]
+        self.schedules: list[Schedule] = [
+            ScheduledPosts(self.world, social),
+            ScriptedEvents(self.world, social),
+        ]
+        parts: list[object] = [*self.activities, *self.schedules]
+        self.measured = [part for part in parts if isinstance(part, Measured)]
+        diurnal = diurnal_profile(scenario.behaviour.diurnal)
+        self.sessions = PoissonArrivals(population.session_rate, diurnal, rng)
+        self.churn = Churn(scenario, self.users, population.kind == Kind.USER, rng)
+        self.end_s = scenario.duration_days * SECONDS_PER_DAY
+        self.warmup_s = scenario.warmup_days * SECONDS_PER_DAY
+        self.think_s = scenario.behaviour.think_time_s
+        self.counters = Counters()
+        self.timeline = Timeline()
+        self.trace = trace
+        self.progress = progress
+        self.window: WindowStart | None = None
+        self._interval_start = (0.0, Counters())
+
+    def run(self) -> Outcome:
+        began = time.perf_counter()
+        if self.warmup_s == 0:
+            self._open_window()
+        self.env.process(self._arrive())
+        self.env.process(self._clock())
+        gc.freeze()  # the seeded platform lives as long as the run: spare it the collector's scans
+        try:
+            self.env.run(until=self.end_s)
+        finally:
+            gc.unfreeze()
+        self._at(self.end_s)
+        assert self.window is not None
+        metrics = capacity_metrics(self.model, self.window, self.counters)
+        metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
+        for part in self.measured:
+            metrics.update(part.metrics())
+        return Outcome(
+            metrics, self.timeline, self.seeding_s, time.perf_counter() - began,
+            self.counters.requests,
+        )  # fmt: skip
+
+    # Arrivals and sessions
+
+    def _arrive(self) -> Generator[simpy.Event, Any, None]:
+        day = 0.0
+        while day < self.end_s:
+            end = min(day + SECONDS_PER_DAY, self.end_s)
+            for segment in clock_segments(self.scenario.start_hour, day, end):
+                for arrival in self._arrivals(segment):
+                    delay = arrival.time_s - self.env.now
+                    if delay > 0:
+                        yield self.env.timeout(delay)
+                    self._start(arrival)
+            day = end
+
+    def _arrivals(self, segment: Segment) -> list[Arrival]:
+        times, rows = self.sessions.draw(segment, ~self.users.churned)
+        plans = zip(*(activity.plan(rows) for activity in self.activities), strict=True)
+        found = [
+            Arrival(time_s, row, self._session, plan, True)
+            for time_s, row, plan in zip(times.tolist(), rows.tolist(), plans, strict=True)
+        ]
+        for schedule in self.schedules:
+            found += schedule.arrivals(segment)
+        found.sort(key=attrgetter("time_s"))
+        return found
+
+    def _session(self, row: int, plans: tuple[Any, ...]) -> Steps:
+        self.counters.sessions += 1
+        self.users.session_started(row, self.world.day, self.world.hour)
+        for activity, plan in zip(self.activities, plans, strict=True):
+            if plan is not None:
+                yield from activity.steps(row, plan)
+
+    def _start(self, arrival: Arrival) -> None:
+        account = self.world.account(arrival.row)
+        steps = arrival.steps(arrival.row, arrival.plan)
+        _Visit(self, steps, account, arrival.pauses).advance()
+
+    def _perform(self, account: int, call: Call) -> Any:
+        counters = self.counters
+        with recording() as work:
+            try:
+                result = call.action()
+            except DomainError as error:
+                result = Refused(error)
+                counters.errors += 1
+        self.model.submit(call.path, work)
+        counters.requests += 1
+        counters.deliveries += work.fanout_deliveries
+        if call.path in POST_PATHS:
+            counters.posts += 1
+        if self.trace is not None:
+            self.trace.write(self.env.now, account, call.path, call.params)
+        return result
+
+    # The clock: intervals, days, warm-up, progress
+
+    def _clock(self) -> Generator[simpy.Event, Any, None]:
+        for t in self._boundaries():
+            if t >= self.end_s:
+                return
+            yield self.env.timeout(t - self.env.now)
+            self._at(t)
+
+    def _boundaries(self) -> list[float]:
+        interval = self.scenario.timeseries_interval_hours * SECONDS_PER_HOUR
+        marks = {self.warmup_s}
+        for step in (interval, SECONDS_PER_DAY, PROGRESS_STEP_S):
+            marks.update(np.arange(step, self.end_s + step / 2, step).tolist())
+        return sorted(t for t in marks if 0 < t <= self.end_s)
+
+    def _at(self, t: float) -> None:
+        """Whatever falls due at boundary `t`: day's churn, then the sample, then the window."""
+        interval = self.scenario.timeseries_interval_hours * SECONDS_PER_HOUR
+        if _multiple(t, SECONDS_PER_DAY):
+            self.churn.end_of_day(round(t / SECONDS_PER_DAY) - 1)
+        if _multiple(t, interval) or t == self.end_s:
+            self._sample()
+        if t == self.warmup_s and self.window is None:
+            self._open_window()
+        if self.progress is not None:
+            self.progress(t)
+
+    def _sample(self) -> None:
+        started, counters = self._interval_start
+        snapshot = self.model.snapshot()
+        churned = int(self.users.churned.sum())
+        row = interval_row(
+            snapshot, self.counters.since(counters), self.users.in_interval.count, churned
+        )
+        for part in self.measured:
+            row.update(part.interval_row())
+        self.timeline.add(started / SECONDS_PER_HOUR, row)
+        self.users.in_interval.reset()
+        self._interval_start = (self.env.now, self.counters.copy())
+
+    def _open_window(self) -> None:
+        self.window = WindowStart.now(self.model, self.counters)
+        self.users.in_window.reset()
+
+
+def _multiple(t: float, step: float) -> bool:
+    return abs(t / step - round(t / step)) < 1e-9
+
+
+class _Visit:
+    """One arrival's calls, made one after another with thinking in between."""
+
+    __slots__ = ("simulation", "steps", "account", "pauses", "result")
+
+    def __init__(self, simulation: Simulation, steps: Steps, account: int, pauses: bool) -> None:
+        self.simulation = simulation
+        self.steps = steps
+        self.account = account
+        self.pauses = pauses
+        self.result: Any = None
+
+    def advance(self, _event: simpy.Event | None = None) -> None:
+        """Make the next call now; then think and come back, or go straight on."""
+        simulation = self.simulation
+        while True:
+            try:
+                call = self.steps.send(self.result)
+            except StopIteration:
+                return
+            self.result = simulation._perform(self.account, call)
+            if self.pauses:
+                think = simulation.world.draws.exponential(simulation.think_s)
+                simulation.env.timeout(think).callbacks.append(self.advance)
+                return

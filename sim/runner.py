@@ -1,0 +1,173 @@
+"""`fanout run`: replications of a scenario, aggregated into a Result and written to a run dir.
+
+The population (graph, roles, rates, profiles) is built once from the first stream spawned
+from the scenario's seed; each replication seeds a fresh microblog with it and runs on a
+stream of its own, so replication i is the same whatever the number of replications.
+Metrics are means over replications with 95 % intervals; the timeseries is the mean row
+by row. Wall-clock figures (how long seeding and running took, actions per second, peak
+memory) go to the Result's `environment`, never into `metrics`, so the same scenario and
+seed give byte-identical metrics.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from microblog.store.memory_bulk import Csr
+from outcomes.result import Result, ScenarioRef, current_environment, metric_from_replicates
+from outcomes.scenario import Scenario, resolved_dict
+from outcomes.timeseries import Timeseries
+from sim.activities.schedule import event_authors
+from sim.arrivals import SECONDS_PER_DAY
+from sim.edgelist import read_edge_list
+from sim.engine import Outcome, Simulation
+from sim.graph import synthetic_graph
+from sim.measure import Metrics, Timeline
+from sim.population import Population, build_population
+from sim.trace import Trace
+
+Progress = Callable[[float, float], None]
+"""Called with (simulated seconds done over all replications, total to do)."""
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    """A finished simulation: its Result, mean timeseries and how fast it ran."""
+
+    result: Result
+    timeseries: Timeseries
+    performance: dict[str, Any]
+
+
+def load_graph(scenario: Scenario, rng: np.random.Generator) -> Csr:
+    """The follower graph the scenario asks for: an edge list file, or a synthetic one."""
+    graph = scenario.population.graph
+    if graph.kind == "edgelist":
+        assert graph.path is not None, "the scenario schema requires a path for edge lists"
+        return read_edge_list(graph.path, graph.undirected)
+    return synthetic_graph(scenario.population, rng)
+
+
+def with_population_size(scenario: Scenario, users: int) -> Scenario:
+    """The scenario as run: a loaded graph decides how many accounts there are."""
+    population = scenario.population.model_copy(update={"users": users})
+    return scenario.model_copy(update={"population": population})
+
+
+def simulate(
+    scenario: Scenario, trace: Path | None = None, progress: Progress | None = None
+) -> SimulationRun:
+    """Run every replication of the scenario and aggregate them.
+
+    Raises EdgeListError for an unreadable graph file and ScenarioError for a scenario its
+    population cannot play (an event naming a big V it does not have), before any run.
+    """
+    started_at = datetime.now(UTC)
+    began = time.perf_counter()
+    population_seed, *replication_seeds = np.random.SeedSequence(scenario.seed).spawn(
+        1 + scenario.replications
+    )
+    rng = np.random.default_rng(population_seed)
+    follows = load_graph(scenario, rng)
+    scenario = with_population_size(scenario, follows.n_rows)
+    population = build_population(scenario, follows, rng)
+    event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
+    population_s = time.perf_counter() - began
+    outcomes = [
+        _replicate(scenario, population, seed, index, trace, progress)
+        for index, seed in enumerate(replication_seeds)
+    ]
+    result = Result(
+        kind="simulation",
+        scenario=ScenarioRef(name=scenario.name, resolved=resolved_dict(scenario)),
+        seed=scenario.seed,
+        replications=scenario.replications,
+        started_at=started_at.isoformat(),
+        duration_s=time.perf_counter() - began,
+        environment={**current_environment(), "simulator": {}},
+        metrics=aggregate_metrics([outcome.metrics for outcome in outcomes]),
+    )
+    performance = _performance(population, population_s, outcomes)
+    result.environment["simulator"] = performance
+    return SimulationRun(result, mean_timeseries([o.timeline for o in outcomes]), performance)
+
+
+def _replicate(
+    scenario: Scenario,
+    population: Population,
+    seed: np.random.SeedSequence,
+    index: int,
+    trace_path: Path | None,
+    progress: Progress | None,
+) -> Outcome:
+    """One replication; only the first is traced, so a trace replays one coherent run."""
+    run_s = scenario.duration_days * SECONDS_PER_DAY
+    total_s = run_s * scenario.replications
+    report = None if progress is None else (lambda t: progress(index * run_s + t, total_s))
+    trace = Trace(trace_path) if trace_path is not None and index == 0 else None
+    try:
+        return Simulation(scenario, population, seed, trace, report).run()
+    finally:
+        if trace is not None:
+            trace.close()
+
+
+def aggregate_metrics(replicates: Sequence[Metrics]) -> dict[str, Any]:
+    """Mean and 95 % interval of every metric all replications have, sorted by name."""
+    names = sorted(set.intersection(*(set(metrics) for metrics in replicates)))
+    return {
+        name: metric_from_replicates(
+            [metrics[name][0] for metrics in replicates], replicates[0][name][1]
+        )
+        for name in names
+    }
+
+
+def mean_timeseries(timelines: Sequence[Timeline]) -> Timeseries:
+    """Row-by-row mean over replications, skipping gaps (NaN) rather than spreading them."""
+    first = timelines[0]
+    columns = {
+        name: [
+            _mean_present(row) for row in zip(*(t.columns[name] for t in timelines), strict=True)
+        ]
+        for name in first.columns
+    }
+    return Timeseries(t_hours=list(first.t_hours), columns=columns)
+
+
+def _mean_present(values: Sequence[float]) -> float:
+    present = [value for value in values if not math.isnan(value)]
+    return sum(present) / len(present) if present else math.nan
+
+
+def _performance(
+    population: Population, population_s: float, outcomes: Sequence[Outcome]
+) -> dict[str, Any]:
+    running_s = sum(outcome.running_s for outcome in outcomes)
+    actions = sum(outcome.actions for outcome in outcomes)
+    return {
+        "accounts": population.size,
+        "follows": int(population.follows.indices.size),
+        "population_s": round(population_s, 3),
+        "seeding_s": [round(outcome.seeding_s, 3) for outcome in outcomes],
+        "running_s": [round(outcome.running_s, 3) for outcome in outcomes],
+        "actions": [outcome.actions for outcome in outcomes],
+        "actions_per_s": round(actions / running_s, 1) if running_s > 0 else None,
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+    }
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024

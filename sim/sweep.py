@@ -1,0 +1,40 @@
+"""The simulator as a sweep runner: one grid point is one `fanout run` into its own directory.
+
+`outcomes.sweep.run_sweep` runs points in worker processes, so the runner must pickle:
+`point_runner` binds the scenario file and the fixed overrides to the module-level
+`run_point` with `functools.partial`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from outcomes.result import Result
+from outcomes.scenario import load_scenario
+from outcomes.sweep import Runner
+from sim.output import write_run
+from sim.runner import simulate
+
+FixedOverride = str | tuple[str, Any]
+"""`path=value` as typed after --set, or (path, value) already parsed."""
+
+
+def run_point(
+    scenario_file: str,
+    fixed: Sequence[FixedOverride],
+    overrides: Mapping[str, Any],
+    run_dir: Path,
+) -> Result:
+    """Simulate the scenario with the fixed and the point's overrides; write its run dir
+    (summary.json and timeseries.csv: `fanout report DIR` renders a point's report)."""
+    scenario = load_scenario(scenario_file, [*fixed, *overrides.items()])  # type: ignore[list-item]
+    run = simulate(scenario)
+    write_run(run, run_dir, report=False)
+    return run.result
+
+
+def point_runner(scenario_file: str, fixed: Sequence[FixedOverride] = ()) -> Runner:
+    return partial(run_point, scenario_file, tuple(fixed))

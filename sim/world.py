@@ -1,0 +1,72 @@
+"""What every activity of one replication shares: the clock, the platform, the population.
+
+Activities address accounts by population row (numpy columns are indexed by row) and call
+the microblog with account ids; `account` and `row` translate. Days and hours count from
+the start of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from microblog.platform import Microblog
+from outcomes.scenario import Scenario
+from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.draws import Draws
+from sim.population import Population
+from sim.users import UserState
+
+
+class Memberships:
+    """Groups of each account: the seeded ones (rows) plus those joined during the run."""
+
+    def __init__(self, population: Population) -> None:
+        self._seeded = population.groups.transpose(population.size)
+        self._joined: dict[int, list[int]] = {}
+        self.group_of_member = np.repeat(
+            np.arange(population.groups.n_rows), population.groups.degrees()
+        )
+        """The group of every seeded membership: a uniform pick is a pick by group size."""
+
+    def groups_of(self, row: int) -> list[int]:
+        """Group rows the account belongs to."""
+        return self._seeded.row(row).tolist() + self._joined.get(row, [])
+
+    def join(self, row: int, group: int) -> None:
+        self._joined.setdefault(row, []).append(group)
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    env: simpy.Environment
+    blog: Microblog
+    population: Population
+    users: UserState
+    draws: Draws
+    rng: np.random.Generator
+    """The behaviour generator (the capacity model has its own, so changing the platform
+    never changes what people do)."""
+    first_account: int
+    group_ids: list[int]
+    memberships: Memberships = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.memberships = Memberships(self.population)
+
+    def account(self, row: int) -> int:
+        return self.first_account + row
+
+    def row(self, account_id: int) -> int:
+        return account_id - self.first_account
+
+    @property
+    def day(self) -> int:
+        return int(self.env.now // SECONDS_PER_DAY)
+
+    @property
+    def hour(self) -> int:
+        return int(self.env.now // SECONDS_PER_HOUR)
