@@ -37,6 +37,8 @@ BODY_LIMIT_BYTES = 8 * 1024 * 1024
 """Request-body limit of the test server: large enough for full bulk-seeding batches."""
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOG_TAIL_CHARS = 2000
+MICROBLOG_APP = "microblog.api.app:create_app"
+"""The app factory served; benchmarks serve a bare app of the same stack instead."""
 
 
 class ServerError(RuntimeError):
@@ -77,13 +79,13 @@ def server_settings(platform: PlatformSection, store: str, token: str) -> dict[s
 
 
 @contextmanager
-def local_server(platform: PlatformSection) -> Iterator[LocalServer]:
+def local_server(platform: PlatformSection, app: str = MICROBLOG_APP) -> Iterator[LocalServer]:
     """A running server for the duration of the block (see module docstring)."""
     with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
         port, token = free_port(), secrets.token_urlsafe(32)
         store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
         log = Path(tmp) / "server.log"
-        process = _spawn(port, server_settings(platform, store, token), Path(tmp), log)
+        process = _spawn(port, server_settings(platform, store, token), Path(tmp), log, app)
         try:
             base_url = f"http://{LOOPBACK}:{port}"
             _wait_until_healthy(process, base_url, log)
@@ -92,9 +94,11 @@ def local_server(platform: PlatformSection) -> Iterator[LocalServer]:
             stop_process_group(process, STOP_TIMEOUT_S)
 
 
-def _spawn(port: int, settings: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
+def _spawn(
+    port: int, settings: dict[str, str], cwd: Path, log: Path, app: str
+) -> subprocess.Popen[bytes]:
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "microblog.api.app:create_app",
+        sys.executable, "-m", "uvicorn", "--factory", app,
         "--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     with log.open("wb") as out:

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from microblog.money_config import MoneyConfig
+
 
 class FanoutStrategy(StrEnum):
     """How a post reaches followers' home timelines."""
@@ -38,4 +40,8 @@ class PlatformConfig(BaseModel):
     max_message_chars: int = Field(2000, ge=1, description="Longest chat message, in characters.")
     chat_delivery_batch: int = Field(
         500, ge=1, description="Undelivered chat messages pushed per store round trip."
+    )
+    money: MoneyConfig = Field(
+        default_factory=MoneyConfig,
+        description="Take rates, limits, games catalogue and top-up gateway (coins, in fen).",
     )

@@ -12,8 +12,14 @@ from microblog.config import PlatformConfig
 from microblog.services.accounts import Accounts
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
+from microblog.services.games import Games
+from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
+from microblog.services.ledger import Ledger
+from microblog.services.orders import Orders
+from microblog.services.payments import Payments
 from microblog.services.posts import Posts
+from microblog.services.shops import Shops
 from microblog.services.social import SocialGraph
 from microblog.services.timelines import FanoutRunner, Timelines, run_inline
 from microblog.store.base import Store
@@ -26,6 +32,7 @@ class Microblog:
         config: PlatformConfig | None = None,
         clock: Clock = time.time,
         run_fanout: FanoutRunner = run_inline,
+        gateway: Gateway | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock)
         self.store = store
@@ -36,6 +43,13 @@ class Microblog:
         self.posts = Posts(self.ctx, self.timelines)
         self.groups = Groups(self.ctx)
         self.chat = Chat(self.ctx)
+        self.ledger = Ledger(self.ctx)
+        self.payments = Payments(
+            self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
+        )
+        self.games = Games(self.ctx, self.ledger)
+        self.shops = Shops(self.ctx, self.posts)
+        self.orders = Orders(self.ctx, self.ledger)
 
     def close(self) -> None:
         self.store.close()

@@ -9,7 +9,17 @@ from fastapi import FastAPI
 
 from microblog.api.errors import install_error_handlers
 from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
-from microblog.api.routers import accounts, admin, groups, posts
+from microblog.api.routers import (
+    accounts,
+    admin,
+    games,
+    groups,
+    money_admin,
+    orders,
+    posts,
+    shop,
+    wallet,
+)
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
 from microblog.api.settings import ServerSettings
@@ -19,6 +29,7 @@ from microblog.store import open_store
 
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
+ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 
 
 def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanout | None]:

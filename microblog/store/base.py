@@ -18,6 +18,7 @@ from typing import Protocol
 
 from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
 
 class AccountRepo(Protocol):
@@ -44,6 +45,10 @@ class AccountRepo(Protocol):
         """Keep follower/followee counters exact in the same transaction as the edge."""
         ...
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        """Bulk twin of `add_follow_counts` (+1 per edge), one statement per account."""
+        ...
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None: ...
     def account_for_token(self, token_hash: str) -> int | None: ...
     def mark_pull_author(self, account_id: int) -> None:
@@ -56,6 +61,10 @@ class AccountRepo(Protocol):
 class GraphRepo(Protocol):
     def add(self, follower_id: int, followee_id: int, created_at: float) -> bool:
         """Add the edge; False when it already existed."""
+        ...
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        """Add distinct edges in bulk; returns those that did not exist yet."""
         ...
 
     def remove(self, follower_id: int, followee_id: int) -> bool: ...
@@ -207,6 +216,16 @@ class Tx(Protocol):
     def groups(self) -> GroupRepo: ...
     @property
     def chat(self) -> ChatRepo: ...
+    @property
+    def ledger(self) -> LedgerRepo: ...
+    @property
+    def idempotency(self) -> IdempotencyRepo: ...
+    @property
+    def topups(self) -> TopUpRepo: ...
+    @property
+    def games(self) -> GameRepo: ...
+    @property
+    def shops(self) -> ShopRepo: ...
 
 
 class Store(Protocol):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.memory_chat import ChatData, MemoryChat
+from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.work import record
 
@@ -49,6 +51,7 @@ class MemoryData:
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     chat: ChatData = field(default_factory=ChatData)
+    money: MoneyData = field(default_factory=MoneyData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -108,6 +111,10 @@ class MemoryAccounts:
         self.d.accounts[followee_id].follower_count += delta
         record(db_writes=2)
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        for follower_id, followee_id in edges:
+            self.add_follow_counts(follower_id, followee_id, +1)
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.d.tokens[token_hash] = account_id
         record(db_writes=1)
@@ -136,6 +143,9 @@ class MemoryGraph:
         self.d.followers[followee_id].add(follower_id)
         record(db_writes=1)
         return True
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        return [edge for edge in edges if self.add(*edge, created_at)]
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
         if followee_id not in self.d.followees[follower_id]:
@@ -370,6 +380,11 @@ class MemoryTx:
         self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
         self.chat = MemoryChat(data)
+        self.ledger = MemoryLedger(data.money)
+        self.idempotency = MemoryIdempotency(data.money)
+        self.topups = MemoryTopUps(data.money)
+        self.games = MemoryGames(data.money)
+        self.shops = MemoryShops(data.money)
 
 
 class MemoryStore:

@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
 from microblog.store.sql.chat import SqlChat
+from microblog.store.sql.commerce import SqlGames, SqlShops
+from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
 
@@ -33,6 +35,11 @@ class SqlTx:
         self.timelines = SqlTimelines(conn)
         self.groups = SqlGroups(conn)
         self.chat = SqlChat(conn)
+        self.ledger = SqlLedger(conn)
+        self.idempotency = SqlIdempotency(conn)
+        self.topups = SqlTopUps(conn)
+        self.games = SqlGames(conn)
+        self.shops = SqlShops(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

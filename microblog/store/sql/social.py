@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
@@ -134,6 +135,20 @@ class SqlAccounts:
         )
         record(db_writes=2)
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        c = t.accounts.c
+        for counted, column in ((0, c.followee_count), (1, c.follower_count)):
+            deltas = Counter(edge[counted] for edge in edges)
+            if deltas:
+                statement = (
+                    update(t.accounts)
+                    .where(c.id == bindparam("account"))
+                    .values({column.key: column + bindparam("delta")})
+                )
+                rows = [{"account": a, "delta": n} for a, n in deltas.items()]
+                self.conn.execute(statement, rows)
+                record(db_writes=len(rows))
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.conn.execute(
             insert(t.tokens).values(
@@ -179,6 +194,24 @@ class SqlGraph:
         )
         record(db_writes=1)
         return True
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        c = t.follows.c
+        followers = sorted({follower for follower, _ in edges})
+        existing: set[tuple[int, int]] = set()
+        for start in range(0, len(followers), 500):
+            query = select(c.follower_id, c.followee_id).where(
+                c.follower_id.in_(followers[start : start + 500])
+            )
+            existing.update((row[0], row[1]) for row in self.conn.execute(query))
+        added = [edge for edge in dict.fromkeys(edges) if edge not in existing]
+        if added:
+            rows = [
+                {"follower_id": a, "followee_id": b, "created_at": created_at} for a, b in added
+            ]
+            self.conn.execute(insert(t.follows), rows)
+        record(db_reads=len(existing), db_writes=len(added))
+        return added
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
         removed = self.conn.execute(
