@@ -392,6 +392,8 @@ def loadtest(
         click.echo(f"wrote {outcome.run_dir}")
     for message, count in outcome.exceptions.items():
         click.echo(f"fanout: load-test users raised {count} x {message}", err=True)
+    for problem in outcome.problems:
+        click.echo(f"fanout: load test failed its own check: {problem}", err=True)
     raise SystemExit(0 if outcome.passed else 1)
 
 

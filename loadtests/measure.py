@@ -1,11 +1,13 @@
 """Inside the Locust process: record every response time exactly, merge workers, write it out.
 
 Runs only in Locust processes (it imports Locust). Every completed request, through Locust's
-`request` event, goes into an HDR histogram under its request name. In distributed mode each
-worker attaches its histograms (HDR-encoded) to the statistics report Locust already sends
-the master every few seconds and to its final report, then starts afresh; the master adds
-them up. The master, or the only process, writes the Measurements file when Locust quits,
-after the workers' final reports have arrived.
+`request` event, goes into an HDR histogram under its request name; chat users add each
+message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
+DeliveryLog). In distributed mode each worker attaches what it recorded (histograms
+HDR-encoded) to the statistics report Locust already sends the master every few seconds
+and to its final report, then starts afresh; the master adds it up. The master, or the
+only process, writes the Measurements file when Locust quits, after the workers' final
+reports have arrived.
 """
 
 from __future__ import annotations
@@ -16,29 +18,40 @@ from typing import Any
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from loadtests.deliveries import DeliveryLog
 from loadtests.histograms import PathHistograms
 from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
 
 REPORT_KEY = "fanout_hdr"
 """Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
 LAG = "lag"
+CHAT_DELIVER = "chat_deliver"
 
 
 class Recorder:
-    """This process's response-time and send-lag histograms."""
+    """This process's response-time and send-lag histograms, and its chat deliveries."""
 
     def __init__(self) -> None:
         self.latency = PathHistograms()
         self.loadgen = PathHistograms()
+        self.deliveries = DeliveryLog()
 
     def record_lag(self, lag_s: float) -> None:
         self.loadgen.record_ms(LAG, lag_s * 1000)
+
+    def record_delivery(self, latency_s: float) -> None:
+        """A chat message's receive time minus its server `sent_at`."""
+        self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
 
     def on_request(self, name: str, response_time: float, **_: Any) -> None:
         self.latency.record_ms(name, response_time)
 
     def on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
-        data[REPORT_KEY] = {"latency": self.latency.encode(), "loadgen": self.loadgen.encode()}
+        data[REPORT_KEY] = {
+            "latency": self.latency.encode(),
+            "loadgen": self.loadgen.encode(),
+            "deliveries": self.deliveries.take().model_dump(mode="json"),
+        }
         self.latency.clear()
         self.loadgen.clear()
 
@@ -46,6 +59,7 @@ class Recorder:
         report = data.get(REPORT_KEY, {})
         self.latency.merge_encoded(report.get("latency", {}))
         self.loadgen.merge_encoded(report.get("loadgen", {}))
+        self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
 
     def measurements(self, environment: Environment) -> Measurements:
         stats = environment.stats
@@ -64,6 +78,7 @@ class Recorder:
             latency=self.latency.encode(),
             loadgen_lag=self.loadgen.encode(),
             exceptions=_exceptions(environment),
+            deliveries=self.deliveries,
         )
 
 

@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from loadtests.deliveries import DeliveryLog
 from loadtests.seed import SeededPopulation
 from outcomes.scenario import Scenario, scenario_from_dict
 
@@ -80,6 +81,8 @@ class Measurements(BaseModel):
     """Encoded HDR histogram of send lateness under `lag` (open model and replay only)."""
     exceptions: dict[str, int]
     """How often each exception was raised by the users' own code (the test went wrong)."""
+    deliveries: DeliveryLog = Field(default_factory=DeliveryLog)
+    """Chat messages confirmed sent and received, before backlogs are collected."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

@@ -24,6 +24,9 @@ HEADLINE = (
     "fanout.deliveries",
     "fanout.lag.p99_s",
     "loadgen.lag.p99_ms",
+    "chat.sent",
+    "chat.lost",
+    "chat.duplicated",
 )
 
 
@@ -57,4 +60,5 @@ def loadtest_data(outcome: LoadtestOutcome) -> dict[str, Any]:
         "metrics": {name: metric.value for name, metric in outcome.result.metrics.items()},
         "gate": gate_data(outcome.gate) if outcome.gate is not None else None,
         "exceptions": outcome.exceptions,
+        "problems": outcome.problems,
     }

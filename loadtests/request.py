@@ -109,18 +109,18 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
     config = scenario.loadtest
     if replay is not None and config.processes > 1:
         raise LoadtestInputError("--replay runs in one process: drop --processes")
-    if replay is None and not (config.tasks.timeline or config.tasks.post):
+    if replay is None and not (config.tasks.timeline or config.tasks.post or config.tasks.chat):
         raise LoadtestInputError(
-            "loadtest.tasks: timeline and post are both 0, and chat and payment users "
-            "do not exist yet, so no user would send anything"
+            "loadtest.tasks: timeline, post and chat are all 0, and the payment user "
+            "does not exist yet, so no user would send anything"
         )
 
 
 def _notes(scenario: Scenario, replay: ReplayPlan | None) -> list[str]:
     tasks = scenario.loadtest.tasks
-    if replay is None and (tasks.chat or tasks.payment):
+    if replay is None and tasks.payment:
         return [
-            f"loadtest.tasks.chat ({tasks.chat}) and .payment ({tasks.payment}) are ignored: "
-            "the chat and payment users are not written yet"
+            f"loadtest.tasks.payment ({tasks.payment}) is ignored: "
+            "the payment user is not written yet"
         ]
     return []

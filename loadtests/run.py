@@ -4,8 +4,10 @@
     outcome = execute(prepared, progress=print)
 
 `execute` starts the reference server unless a (loopback) host was given, seeds it, runs
-Locust, and writes `results/<run>/`: summary.json, timeseries.csv, report.html and Locust's
-own files under locust/. The scenario's SLOs are then checked as `fanout gate` would.
+Locust, checks that no chat message was lost or delivered twice (collecting what still
+waits for offline recipients first), and writes `results/<run>/`: summary.json,
+timeseries.csv, report.html and Locust's own files under locust/. The scenario's SLOs are
+then checked as `fanout gate` would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 import httpx
 import numpy as np
 
+from loadtests.backlog import drain_backlogs
+from loadtests.deliveries import DeliveryVerdict, verdict
 from loadtests.history import aggregated_rows, history_timeseries
 from loadtests.plan import LocustPlan, Measurements, read_measurements, write_plan
 from loadtests.request import PreparedRun
@@ -51,11 +55,14 @@ class LoadtestOutcome:
     """The SLO checks of the scenario, None when it lists no SLOs."""
     exceptions: dict[str, int]
     """Exceptions raised in the users' code (message -> count): the test itself went wrong."""
+    problems: list[str]
+    """Integrity failures whatever the SLOs say, e.g. chat messages lost."""
 
     @property
     def passed(self) -> bool:
-        """Every SLO holds and the test ran as written."""
-        return not self.exceptions and (self.gate is None or self.gate.passed)
+        """Every SLO holds, nothing was lost, and the test ran as written."""
+        ok = not self.exceptions and not self.problems
+        return ok and (self.gate is None or self.gate.passed)
 
 
 def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
@@ -65,15 +72,19 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     shutil.rmtree(locust_dir, ignore_errors=True)  # a reused --out starts afresh
     locust_dir.mkdir(parents=True)
     driven = _drive(prepared, locust_dir, progress)
-    measured = _read_measurements(locust_dir)
+    measured = driven.measured
     metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
+    problems: list[str] = []
+    if driven.chat is not None:
+        metrics |= driven.chat.metrics()
+        problems += driven.chat.problems()
     duration_s = time.monotonic() - started
     result = loadtest_result(
         prepared.scenario, started_at, duration_s, metrics, driven.describe(prepared)
     )
     _write_run(prepared.run_dir, result, locust_dir)
     gate = run_gate(result) if prepared.scenario.slos else None
-    return LoadtestOutcome(prepared.run_dir, result, gate, measured.exceptions)
+    return LoadtestOutcome(prepared.run_dir, result, gate, measured.exceptions, problems)
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,9 @@ class _Driven:
     fanout_before: FanoutStats | None
     fanout_after: FanoutStats | None
     completed: bool
+    measured: Measurements
+    chat: DeliveryVerdict | None
+    """The chat delivery check, None when the users did not chat."""
 
     def describe(self, prepared: PreparedRun) -> dict[str, Any]:
         """The Result's `environment.loadtest`: what was tested, and how."""
@@ -110,7 +124,26 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
         after = _fanout_stats(client, progress)
-    return _Driven(base_url, population, before, after, completed)
+        measured = _read_measurements(locust_dir)
+        chat = _check_chat(prepared, base_url, population, measured, progress)
+    return _Driven(base_url, population, before, after, completed, measured, chat)
+
+
+def _check_chat(
+    prepared: PreparedRun,
+    base_url: str,
+    population: SeededPopulation,
+    measured: Measurements,
+    progress: Progress,
+) -> DeliveryVerdict | None:
+    """Collect offline recipients' backlogs, then judge every confirmed chat message."""
+    if prepared.replay is not None or not prepared.scenario.loadtest.tasks.chat:
+        return None
+    waiting = measured.deliveries.unreceived()
+    if waiting:
+        progress(f"collecting {len(waiting)} chat messages sent to recipients who went offline")
+    tokens = dict(zip(population.ids, population.tokens, strict=True))
+    return verdict(measured.deliveries, drain_backlogs(base_url, tokens, waiting.values()))
 
 
 def _read_measurements(locust_dir: Path) -> Measurements:

@@ -8,6 +8,9 @@ ordinary accounts picked by heavy-tailed popularity (Pareto with tail index
 `follower_exponent - 1`, so follower counts follow a power law with exponent
 `follower_exponent`, as Kwak et al. measured on Twitter). Repeated picks collapse into one
 edge, so the realised mean is a little below `mean_followees` in small populations.
+Finally each ordinary account and the next `friend_neighbours` ordinary accounts, round a
+ring, follow each other: friends, who may chat (the users running at once act as
+consecutive ordinary accounts, so their friends are online).
 
 `follow_graph` is pure (one seeded numpy Generator); `seed_population` sends the accounts
 and edges in batches that fit both the endpoints' item limits and the server's body limit.
@@ -76,6 +79,7 @@ def follow_graph(config: LoadtestConfig, rng: np.random.Generator) -> SeedGraph:
     first_ordinary = 1 + config.influencers
     exponent = config.follower_exponent
     parts.append(_popularity_follows(n, first_ordinary, config.mean_followees, exponent, rng))
+    parts.append(_friend_ring(first_ordinary, n, config.friend_neighbours))
     edges = np.concatenate(parts)
     edges = edges[edges[:, 0] != edges[:, 1]]
     return SeedGraph(n, influencers, np.unique(edges, axis=0))
@@ -96,6 +100,17 @@ def _popularity_follows(
     popularity = rng.pareto(exponent - 1, n - first) + 1
     picks = rng.choice(n - first, size=int(counts.sum()), p=popularity / popularity.sum())
     return np.column_stack([np.repeat(np.arange(n), counts), first + picks])
+
+
+def _friend_ring(first: int, n: int, neighbours: int) -> np.ndarray:
+    """Mutual follows between each of accounts `first..n-1` and its next `neighbours`."""
+    ring = np.arange(n - first)
+    one_way = [
+        np.column_stack([first + ring, first + (ring + step) % len(ring)])
+        for step in range(1, neighbours + 1)
+    ]
+    edges = np.concatenate(one_way) if one_way else np.empty((0, 2), dtype=np.int64)
+    return np.concatenate([edges, edges[:, ::-1]])
 
 
 def seed_population(

@@ -27,6 +27,8 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("users.*", "higher"),
     ("throughput.*", "higher"),
     ("ads.*", "higher"),
+    ("chat.sent", "higher"),
+    ("chat.*", "lower"),
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
@@ -40,6 +42,11 @@ LATENCY_PATHS: dict[str, str] = {
     "group_post": "publish a post to a group's members",
     "group_join": "join a group",
     "chat_send": "send a private chat message",
+    "chat_deliver": "deliver a chat message: receive time minus the server's sent_at",
+    "chat_connect": "open the chat WebSocket (upgrade to hello)",
+    "chat_presence": "choose a chat presence status",
+    "chat_friends": "list chat friends with their presence",
+    "chat_history": "read a page of a chat conversation",
     "topup": "top up the wallet with coins",
     "payment": "pay coins to another account (tips, gifts, games)",
     "purchase": "buy goods from a shop",
@@ -104,6 +111,17 @@ _LAG_P99 = (
     "99th percentile lateness of a load-test send behind its schedule (open model and replay); "
     "large values mean the target rate was not really offered."
 )
+_CHAT_BACKLOG = (
+    "Load tests: confirmed chat messages found waiting for an offline recipient after the run "
+    "(late, not lost)."
+)
+_CHAT_LOST = (
+    "Load tests: confirmed chat messages their recipient never received, live or from its "
+    "backlog (the run fails when above 0)."
+)
+_CHAT_DUPLICATED = (
+    "Load tests: chat messages a connection received more than once (the run fails when above 0)."
+)
 _OTHER_METRICS = (
     MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
@@ -142,6 +160,10 @@ _OTHER_METRICS = (
     MetricInfo("ads.impressions", "count", "Ads shown in timelines."),
     MetricInfo("ads.clicks", "count", "Ads clicked."),
     MetricInfo("ads.ctr", "ratio", "Click-through rate: clicks per impression."),
+    MetricInfo("chat.sent", "count", "Load tests: chat messages the server confirmed."),
+    MetricInfo("chat.backlog", "count", _CHAT_BACKLOG),
+    MetricInfo("chat.lost", "count", _CHAT_LOST),
+    MetricInfo("chat.duplicated", "count", _CHAT_DUPLICATED),
     MetricInfo("utilization.app", "ratio", "Busy share of application server capacity (0-1)."),
     MetricInfo("utilization.db", "ratio", "Busy share of database capacity (0-1)."),
     MetricInfo("utilization.cache", "ratio", "Busy share of cache tier capacity (0-1)."),

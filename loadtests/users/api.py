@@ -1,8 +1,9 @@
 """The microblog's HTTP endpoints as Locust requests, each named after its metric path.
 
 Request names are the `latency.<path>.*` paths of outcomes/metrics.py (`timeline_read`,
-`post`, `like`, `comment`, `follow`), so statistics come out per path however the URL
-varies (post ids, cursors). Failed requests are counted by Locust; these functions then
+`post`, `like`, `comment`, `follow`, `chat_send`, `chat_history`, `chat_presence`,
+`chat_friends`), so statistics come out per path however the URL varies (post ids,
+cursors, conversations). Failed requests are counted by Locust; these functions then
 return None rather than raise, so one failure does not end the user's task.
 """
 
@@ -57,6 +58,38 @@ def comment(client: FastHttpSession, headers: dict[str, str], post_id: int, text
 
 def follow(client: FastHttpSession, headers: dict[str, str], account_id: int) -> None:
     client.put(f"/accounts/{account_id}/follow", headers=headers, name="follow")
+
+
+def send_message(
+    client: FastHttpSession, headers: dict[str, str], to: int, text: str, client_msg_id: str
+) -> dict[str, Any] | None:
+    """A direct message over HTTP (the recipient's live sockets get it pushed); the message."""
+    body = {"to": to, "text": text, "client_msg_id": client_msg_id}
+    message: dict[str, Any] | None = _json(
+        client.post("/chat/messages", json=body, headers=headers, name="chat_send")
+    )
+    return message
+
+
+def read_conversation(
+    client: FastHttpSession, headers: dict[str, str], conversation: str, limit: int
+) -> None:
+    """The newest page of a conversation's history."""
+    url = f"/chat/conversations/{conversation}/messages?{urlencode({'limit': limit})}"
+    client.get(url, headers=headers, name="chat_history")
+
+
+def choose_status(client: FastHttpSession, headers: dict[str, str], status: str) -> None:
+    client.put("/chat/presence", json={"status": status}, headers=headers, name="chat_presence")
+
+
+def friends_statuses(
+    client: FastHttpSession, headers: dict[str, str], limit: int
+) -> dict[int, str]:
+    """The first page of friends, with the status each shows (`offline` when not connected)."""
+    url = f"/chat/friends?{urlencode({'limit': limit})}"
+    page = _json(client.get(url, headers=headers, name="chat_friends"))
+    return {} if page is None else {item["account_id"]: item["status"] for item in page["items"]}
 
 
 def _json(response: FastResponse) -> Any:

@@ -20,6 +20,7 @@ from locust import FastHttpUser
 from loadtests.measure import RECORDER
 from loadtests.pacing import Pacer, per_user_interval_s
 from loadtests.plan import current_plan, current_scenario
+from loadtests.seats import seated_account
 from loadtests.seed import SeededPopulation
 from loadtests.users.api import bearer
 from outcomes.scenario import Scenario
@@ -35,6 +36,8 @@ class FanoutUser(FastHttpUser):
         number = next(FanoutUser._numbers)
         worker = self.environment.runner.worker_index if self.environment.runner else 0
         self.rng = np.random.default_rng([self.scenario.seed, worker, number])
+        self.worker = worker
+        self.tag = f"{worker}.{number}"  # unique among the test's users, in every process
         self.pacer = self.make_pacer()
         if self.pacer is not None:
             gevent.sleep(self.pacer.first_wait_s())
@@ -55,6 +58,11 @@ class FanoutUser(FastHttpUser):
         wait_s, lag_s = self.pacer.next_send()
         RECORDER.record_lag(lag_s)
         return wait_s
+
+    def account_at(self, seat: int) -> int:
+        """The ordinary account a user in this seat of its process acts as."""
+        processes = self.scenario.loadtest.processes
+        return seated_account(self.population.ordinary, seat, self.worker, processes)
 
     def headers_of(self, account: int) -> dict[str, str]:
         """Authorization headers acting as the seeded account with this index."""

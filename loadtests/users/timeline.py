@@ -1,11 +1,13 @@
 """Timeline traffic: ordinary users reading and posting, and influencers posting to many.
 
-`MixedUser` acts as a random ordinary seeded account. Each task is one action drawn by the
-scenario's `loadtest.tasks` weights: a home-timeline read (a geometric number of pages
-with mean `behaviour.timeline_pages_per_session`, `behaviour.page_size` posts each, then a
-like and a comment on a post it saw with probabilities `behaviour.per_session.like` and
-`.comment`), or a post of its own. The `chat` and `payment` weights wait for the chat and
-payment user modules (loadtests/users/chat.py and payments.py, not written yet).
+`MixedUser` acts as an ordinary seeded account: the users running at once act as
+consecutive ones (loadtests.seats), who are friends by seeding. Each task is
+one action drawn by the scenario's `loadtest.tasks` weights: a home-timeline read (a
+geometric number of pages with mean `behaviour.timeline_pages_per_session`,
+`behaviour.page_size` posts each, then a like and a comment on a post it saw with
+probabilities `behaviour.per_session.like` and `.comment`), a post of its own, or a chat
+session (loadtests/users/chat.py; with a chat weight the user stays connected to the chat
+socket throughout). The `payment` weight waits for loadtests/users/payments.py.
 
 `InfluencerUser` (one per test) posts as the big V and the influencers in turn, so every
 few posts one of them reaches `big_v_followers` home timelines and fan-out is exercised.
@@ -18,29 +20,47 @@ from collections.abc import Callable
 
 from locust import task
 
+from loadtests.seats import Seats
 from loadtests.users.api import comment, like, publish, read_home_timeline
 from loadtests.users.base import FanoutUser
+from loadtests.users.chat import Chatter
 
 POST_TEXT = "load test post {n}: what is everyone reading tonight?"
 COMMENT_TEXT = "load test comment {n}"
+SEATS = Seats()
 
 
 class MixedUser(FanoutUser):
     """An ordinary account following the scenario's task mix (see module docstring)."""
 
+    seat: int | None = None
+    chat: Chatter | None = None
+
     def on_start(self) -> None:
         super().on_start()
-        self.account = int(self.rng.choice(self.population.ordinary))
+        self.seat = SEATS.take()
+        self.account = self.account_at(self.seat)
         self.headers = self.headers_of(self.account)
         self.written = itertools.count()
         weights = self.scenario.loadtest.tasks
+        self.chat = Chatter(self, self.account) if weights.chat else None
         mix: list[tuple[Callable[[], None], int]] = [
             (self.read_timeline, weights.timeline),
             (self.write_post, weights.post),
         ]
+        if self.chat is not None:
+            mix.append((self.chat.session, weights.chat))
+            self.chat.join()
         self.actions = [action for action, weight in mix if weight]
         total = sum(weight for _, weight in mix)
         self.shares = [weight / total for _, weight in mix if weight]
+
+    def on_stop(self) -> None:
+        """Leave the chat cleanly and free the seat (also when stopped while starting)."""
+        if self.chat is not None:
+            self.chat.leave()
+        if self.seat is not None:
+            SEATS.give_back(self.seat)
 
     @task
     def act(self) -> None:

@@ -96,6 +96,16 @@ class LoadtestConfig(Section):
     follower_exponent: float = spec(
         2.276, "Power-law exponent of seeded accounts' follower counts.", source=KWAK, gt=1
     )
+    friend_neighbours: int = spec(
+        2, "Each seeded ordinary account is made a friend (mutual follow) of the next this many "
+        "ordinary accounts, round a ring, so it has twice as many friends; users running at "
+        "once act as consecutive accounts, so they have friends online to chat with.",
+        unit="accounts", ge=0,
+    )  # fmt: skip
+    chat_http_share: Share = spec(
+        0.5, "Share of chat messages sent with HTTP `POST /chat/messages`; the rest go over "
+        "the WebSocket.",
+    )  # fmt: skip
     retry_share: Share = spec(
         0.1, "Share of payment calls deliberately sent twice with the same idempotency key."
     )

@@ -56,6 +56,17 @@ def test_a_smoke_run_measures_exact_timeline_percentiles_and_no_errors(smoke_run
 
 
 @pytest.mark.slow
+def test_a_smoke_run_chats_without_losing_or_duplicating_a_message(smoke_run: Run) -> None:
+    _, _, out = smoke_run
+    metrics = load_result(out).metrics
+    for path in ("chat_send", "chat_deliver"):
+        latency = [metrics[f"latency.{path}.{stat}"].value for stat in PERCENTILES]
+        assert latency[0] > 0 and latency == sorted(latency)
+    assert metrics["chat.sent"].value > 0
+    assert metrics["chat.lost"].value == metrics["chat.duplicated"].value == 0
+
+
+@pytest.mark.slow
 def test_an_impossible_slo_fails_the_gate_with_exit_code_1(smoke_run: Run) -> None:
     code, data, _ = smoke_run
     failed = [check["name"] for check in data["gate"]["checks"] if not check["passed"]]

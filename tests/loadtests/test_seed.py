@@ -14,7 +14,7 @@ from outcomes.scenario.loadtest import LoadtestConfig
 
 CONFIG = LoadtestConfig(
     seed_users=2000, big_v_followers=1500, influencers=5,
-    influencer_follower_share=(0.02, 0.1), mean_followees=20.0,
+    influencer_follower_share=(0.02, 0.1), mean_followees=20.0, friend_neighbours=0,
 )  # fmt: skip
 
 
@@ -48,6 +48,22 @@ def test_ordinary_followings_average_near_mean_followees_and_are_heavy_tailed() 
     assert 0.75 * CONFIG.mean_followees <= per_account <= 1.03 * CONFIG.mean_followees
     followers = in_degree(ordinary, graph.accounts)[first_ordinary:]
     assert followers.max() > 10 * np.median(followers)
+
+
+def test_each_ordinary_account_befriends_its_next_neighbours_round_a_ring() -> None:
+    def edges(neighbours: int) -> set[tuple[int, int]]:
+        config = CONFIG.model_copy(update={"friend_neighbours": neighbours})
+        graph = follow_graph(config, np.random.default_rng(7))
+        return {(a, b) for a, b in graph.edges.tolist()}
+
+    ring = range(1 + CONFIG.influencers, CONFIG.seed_users)
+    with_friends = edges(2)
+    for index, account in enumerate(ring):
+        for step in (1, 2):
+            friend = ring[(index + step) % len(ring)]
+            assert {(account, friend), (friend, account)} <= with_friends
+    added = with_friends - edges(0)
+    assert all(a in ring and b in ring for a, b in added)
 
 
 def test_the_same_seed_builds_the_same_graph() -> None:

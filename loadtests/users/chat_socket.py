@@ -1,0 +1,103 @@
+"""One Locust user's chat WebSocket under gevent: calls that wait for their reply, and pushes.
+
+A reader greenlet owns the socket's receiving side. Replies (frames with a `ref`) complete
+the call that sent the matching frame; pushes (`message`, `presence`) go to the user's
+handler as they arrive, between or during its calls. Sending happens on the caller's
+greenlet; gevent's monkey-patching makes both sides cooperative.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import gevent
+from gevent.event import AsyncResult
+from websocket import WebSocket, WebSocketConnectionClosedException
+
+from loadtests.chat_wire import REPLY_TIMEOUT_S, decode, encode, is_reply, open_socket
+
+Frame = dict[str, Any]
+PushHandler = Callable[[Frame], None]
+ErrorHandler = Callable[[BaseException], None]
+CLOSE_TIMEOUT_S = 3.0
+"""Longest wait for the server to answer our close frame."""
+
+
+class SocketClosed(ConnectionError):
+    """The socket closed while a call waited for its reply."""
+
+
+class ReplyError(RuntimeError):
+    """The server answered a frame with an `error` reply."""
+
+
+class ChatSocket:
+    """A live `/ws` connection (see module docstring); `hello` has been read when it exists."""
+
+    def __init__(
+        self, socket: WebSocket, hello: Frame, on_push: PushHandler, on_error: ErrorHandler
+    ) -> None:
+        self.socket = socket
+        self.hello = hello
+        self.on_push = on_push
+        self.on_error = on_error
+        self.waiting: dict[str, AsyncResult] = {}
+        self.refs = itertools.count()
+        self.reader = gevent.spawn(self._read)
+
+    @classmethod
+    def connect(
+        cls, base_url: str, token: str, on_push: PushHandler, on_error: ErrorHandler
+    ) -> ChatSocket:
+        """Connect as the token's account; `on_error` hears of failures in the reader."""
+        socket = open_socket(base_url, token)
+        hello = decode(socket.recv())
+        if hello["type"] != "hello":
+            socket.close()
+            raise ConnectionError(f"expected hello first, got {hello['type']!r}")
+        socket.settimeout(None)  # the reader waits for pushes as long as the socket lives
+        return cls(socket, hello, on_push, on_error)
+
+    def call(self, frame: Frame) -> Frame:
+        """Send a client frame and return its reply; raises ReplyError on an `error` reply."""
+        ref = str(next(self.refs))
+        result = self.waiting[ref] = AsyncResult()
+        try:
+            self.socket.send(encode({**frame, "ref": ref}))
+            reply: Frame = result.get(timeout=REPLY_TIMEOUT_S)
+        finally:
+            self.waiting.pop(ref, None)
+        if reply["type"] == "error":
+            raise ReplyError(f"{frame['type']}: {reply['error']}: {reply['message']}")
+        return reply
+
+    def close(self) -> None:
+        """Stop reading and close the socket politely (nothing more is expected on it)."""
+        self.reader.kill()
+        self.socket.close(timeout=CLOSE_TIMEOUT_S)
+
+    def _read(self) -> None:
+        try:
+            while True:
+                frame = decode(self.socket.recv())
+                if is_reply(frame):
+                    self._complete(frame)
+                else:
+                    self.on_push(frame)
+        except Exception as error:
+            self._fail_waiting(error)
+
+    def _complete(self, reply: Frame) -> None:
+        waiter = self.waiting.pop(str(reply["ref"]), None)
+        if waiter is not None:
+            waiter.set(reply)
+
+    def _fail_waiting(self, error: Exception) -> None:
+        """The socket is gone: wake every waiting call (they fail as requests); anything
+        but the connection closing is a fault in the test itself, reported as such."""
+        for waiter in self.waiting.values():
+            waiter.set_exception(SocketClosed(f"chat socket closed: {error!r}"))
+        if not isinstance(error, OSError | WebSocketConnectionClosedException):
+            self.on_error(error)
