@@ -129,8 +129,10 @@ class Chatter:
     def _connect(self) -> ChatSocket | None:
         started = time.perf_counter()
         token = self.headers["Authorization"].removeprefix("Bearer ")
+        host = self.user.host
+        assert host is not None, "Locust sets the host before users start"
         try:
-            socket = ChatSocket.connect(self.user.host, token, self._on_push, self._on_fault)
+            socket = ChatSocket.connect(host, token, self._on_push, self._on_fault)
         except SOCKET_FAULTS as error:
             self._fire("chat_connect", started, error)
             return None
