@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from microblog.ads_config import AdsConfig
+
 
 class FanoutStrategy(StrEnum):
     """How a post reaches followers' home timelines."""
@@ -35,3 +37,11 @@ class PlatformConfig(BaseModel):
     )
     password_time_cost: int = Field(2, ge=1, description="Argon2 passes per password hash.")
     password_memory_kib: int = Field(19_456, ge=8, description="Argon2 memory per hash, KiB.")
+    ad_load: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Fraction of home-feed slots that carry ads; 0 = no ads "
+        "(the slot rule is in microblog.services.feed).",
+    )
+    ads: AdsConfig = Field(default_factory=AdsConfig, description="Ad server rules.")

@@ -10,7 +10,10 @@ import time
 
 from microblog.config import PlatformConfig
 from microblog.services.accounts import Accounts
+from microblog.services.ad_billing import AdBilling, UnwiredBilling
+from microblog.services.ads import Ads
 from microblog.services.context import Clock, Context
+from microblog.services.feed import Feed
 from microblog.services.groups import Groups
 from microblog.services.posts import Posts
 from microblog.services.social import SocialGraph
@@ -25,6 +28,7 @@ class Microblog:
         config: PlatformConfig | None = None,
         clock: Clock = time.time,
         run_fanout: FanoutRunner = run_inline,
+        ad_billing: AdBilling | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock)
         self.store = store
@@ -34,6 +38,8 @@ class Microblog:
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
         self.groups = Groups(self.ctx)
+        self.ads = Ads(self.ctx, ad_billing or UnwiredBilling())
+        self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
         self.store.close()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.memory_ads import MemoryAds, MemoryAdsData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.work import record
 
@@ -47,6 +48,7 @@ class MemoryData:
     groups: dict[int, Group] = field(default_factory=dict)
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    ads: MemoryAdsData = field(default_factory=MemoryAdsData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -367,6 +369,7 @@ class MemoryTx:
         self.posts = MemoryPosts(data)
         self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
+        self.ads = MemoryAds(data.ads)
 
 
 class MemoryStore:

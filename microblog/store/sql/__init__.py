@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
+from microblog.store.sql.ads import SqlAds
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
 
@@ -31,6 +32,7 @@ class SqlTx:
         self.posts = SqlPosts(conn)
         self.timelines = SqlTimelines(conn)
         self.groups = SqlGroups(conn)
+        self.ads = SqlAds(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:
