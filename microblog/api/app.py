@@ -9,13 +9,13 @@ from fastapi import FastAPI
 
 from microblog.api.errors import install_error_handlers
 from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
-from microblog.api.routers import accounts, admin, groups, posts
+from microblog.api.routers import accounts, admin, ads, groups, posts
 from microblog.api.settings import ServerSettings
 from microblog.platform import Microblog
 from microblog.services.timelines import BackgroundFanout, run_inline
 from microblog.store import open_store
 
-ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
+ROUTERS = [accounts.router, posts.router, groups.router, admin.router, ads.router]
 
 
 def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanout | None]:
