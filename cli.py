@@ -275,6 +275,126 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
         click.echo(f"wrote {written}")
 
 
+@fanout.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--host",
+    metavar="URL",
+    help="Test this running server instead of starting one; loopback addresses only.",
+)
+@click.option(
+    "--operator-token",
+    envvar="FANOUT_OPERATOR_TOKEN",
+    default=None,
+    help="Operator token of --host, for seeding and fan-out statistics.",
+)
+@click.option("--users", type=click.IntRange(min=1), help="Concurrent users (loadtest.users).")
+@click.option(
+    "--spawn-rate", type=click.FloatRange(min=0, min_open=True), help="Users started per second."
+)
+@click.option("--run-time", metavar="DURATION", help="Length of the test, e.g. 60s, 2m, 1h30m.")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="RPS",
+    help="Open model: target actions per second; the generator's lateness is reported.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Locust worker processes on this machine (above 1, with a master).",
+)
+@click.option("--ui", is_flag=True, help="Run with Locust's web UI on 127.0.0.1 (autostarted).")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario field, e.g. loadtest.shape=spike (repeatable).",
+)
+@click.option(
+    "--replay",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="TRACE",
+    help="Replay a trace of JSON lines (the simulator's --trace) instead of the task mix.",
+)
+@click.option(
+    "--speedup",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Replay this many simulated seconds per real second.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Run directory [default: results/<scenario>-loadtest-<time>].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics and checks as JSON.")
+def loadtest(
+    scenario: str,
+    host: str | None,
+    operator_token: str | None,
+    users: int | None,
+    spawn_rate: float | None,
+    run_time: str | None,
+    rate: float | None,
+    processes: int | None,
+    ui: bool,
+    sets: tuple[str, ...],
+    replay: Path | None,
+    speedup: float,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Load-test the reference microblog over HTTP with Locust; check the scenario's SLOs.
+
+    Starts the server on 127.0.0.1 (or tests --host, loopback only), seeds the scenario's
+    load-test population, runs the load and writes summary.json, timeseries.csv,
+    report.html and Locust's own reports under locust/. Exit code 0 when every SLO holds,
+    1 when one fails, 2 on bad input.
+
+    \b
+    Examples:
+      fanout loadtest scenarios/ci-smoke.yaml
+      fanout loadtest scenarios/baseline.yaml --users 100 --run-time 2m --processes 2
+      fanout loadtest scenarios/baseline.yaml --rate 200 --out results/open-200
+      fanout loadtest scenarios/baseline.yaml --replay trace.jsonl --speedup 60
+    """
+    from loadtests.render import loadtest_data, loadtest_table
+    from loadtests.request import LoadtestRequest, flag_overrides, prepare
+    from loadtests.run import execute
+    from loadtests.runner import LocustError
+    from loadtests.server import ServerError
+
+    flags = {"users": users, "spawn_rate": spawn_rate, "run_time": run_time}
+    flags |= {"rate": rate, "processes": processes}
+    with _bad_input_exits_2():
+        request = LoadtestRequest(
+            scenario, (*sets, *flag_overrides(flags)), host, operator_token, out, ui,
+            replay, speedup,
+        )  # fmt: skip
+        prepared = prepare(request)
+    for note in prepared.notes:
+        click.echo(f"fanout: note: {note}", err=True)
+    try:
+        outcome = execute(prepared, progress=lambda line: click.echo(line, err=True))
+    except (LocustError, ServerError) as exc:
+        click.echo(f"fanout: load test failed: {exc}", err=True)
+        raise SystemExit(1) from exc
+    if as_json:
+        _print_json(loadtest_data(outcome))
+    else:
+        Console().print(loadtest_table(outcome.result))
+        if outcome.gate is not None:
+            Console().print(gate_table(outcome.gate))
+        click.echo(f"wrote {outcome.run_dir}")
+    for message, count in outcome.exceptions.items():
+        click.echo(f"fanout: load-test users raised {count} x {message}", err=True)
+    raise SystemExit(0 if outcome.passed else 1)
+
+
 def _check(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """One file's outcome, as data for --json and as a line (or lines) for people."""
     try:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from microblog.ads_config import AdsConfig
+from microblog.money_config import MoneyConfig
 
 
 class FanoutStrategy(StrEnum):
@@ -37,6 +38,14 @@ class PlatformConfig(BaseModel):
     )
     password_time_cost: int = Field(2, ge=1, description="Argon2 passes per password hash.")
     password_memory_kib: int = Field(19_456, ge=8, description="Argon2 memory per hash, KiB.")
+    max_message_chars: int = Field(2000, ge=1, description="Longest chat message, in characters.")
+    chat_delivery_batch: int = Field(
+        500, ge=1, description="Undelivered chat messages pushed per store round trip."
+    )
+    money: MoneyConfig = Field(
+        default_factory=MoneyConfig,
+        description="Take rates, limits, games catalogue and top-up gateway (coins, in fen).",
+    )
     ad_load: float = Field(
         default=0.0,
         ge=0,

@@ -10,12 +10,19 @@ import time
 
 from microblog.config import PlatformConfig
 from microblog.services.accounts import Accounts
-from microblog.services.ad_billing import AdBilling, UnwiredBilling
+from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
 from microblog.services.feed import Feed
+from microblog.services.games import Games
+from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
+from microblog.services.ledger import Ledger
+from microblog.services.orders import Orders
+from microblog.services.payments import Payments
 from microblog.services.posts import Posts
+from microblog.services.shops import Shops
 from microblog.services.social import SocialGraph
 from microblog.services.timelines import FanoutRunner, Timelines, run_inline
 from microblog.store.base import Store
@@ -28,6 +35,7 @@ class Microblog:
         config: PlatformConfig | None = None,
         clock: Clock = time.time,
         run_fanout: FanoutRunner = run_inline,
+        gateway: Gateway | None = None,
         ad_billing: AdBilling | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock)
@@ -38,7 +46,15 @@ class Microblog:
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
         self.groups = Groups(self.ctx)
-        self.ads = Ads(self.ctx, ad_billing or UnwiredBilling())
+        self.chat = Chat(self.ctx)
+        self.ledger = Ledger(self.ctx)
+        self.payments = Payments(
+            self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
+        )
+        self.games = Games(self.ctx, self.ledger)
+        self.shops = Shops(self.ctx, self.posts)
+        self.orders = Orders(self.ctx, self.ledger)
+        self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("latency.*", "lower"),
     ("errors.*", "lower"),
     ("fanout.lag.*", "lower"),
+    ("loadgen.*", "lower"),
     ("fanout.deliveries", "lower"),
     ("utilization.*", "lower"),
     ("revenue.*", "higher"),
@@ -89,16 +90,32 @@ def _latency_metrics() -> list[MetricInfo]:
     ]
 
 
+def _path_throughput_metrics() -> list[MetricInfo]:
+    return [
+        MetricInfo(f"throughput.{path}.requests_per_s", "1/s", f"Requests per second to {action}.")
+        for path, action in LATENCY_PATHS.items()
+    ]
+
+
+_LAG_P99 = (
+    "99th percentile lateness of a load-test send behind its schedule (open model and replay); "
+    "large values mean the target rate was not really offered."
+)
 _OTHER_METRICS = (
     MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
     MetricInfo("errors.rate", "ratio", "Share of requests that failed (0-1)."),
     MetricInfo("errors.count", "count", "Requests that failed."),
+    MetricInfo("errors.exceptions", "count", "Load tests: exceptions in the test's own user code."),
     MetricInfo("fanout.deliveries", "count", "Home-timeline entries written by fan-out on write."),
     MetricInfo("fanout.lag.p50_s", "s", "Median time from a post to its last delivery."),
     MetricInfo("fanout.lag.p95_s", "s", "95th percentile time from a post to its last delivery."),
     MetricInfo("fanout.lag.p99_s", "s", "99th percentile time from a post to its last delivery."),
     MetricInfo("fanout.lag.mean_s", "s", "Mean time from a post to its last delivery."),
+    MetricInfo("fanout.lag.max_s", "s", "Longest time from a post to its last delivery."),
+    MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test send behind schedule."),
+    MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
+    MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test send went behind its schedule."),
     MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
     MetricInfo("users.retention_d1", "ratio", "Share of new users active again on day 1."),
     MetricInfo("users.retention_d7", "ratio", "Share of new users active again on day 7."),
@@ -118,7 +135,9 @@ _OTHER_METRICS = (
     MetricInfo("utilization.fanout", "ratio", "Busy share of fan-out worker capacity (0-1)."),
 )
 
-CATALOGUE: dict[str, MetricInfo] = {m.name: m for m in (*_latency_metrics(), *_OTHER_METRICS)}
+CATALOGUE: dict[str, MetricInfo] = {
+    m.name: m for m in (*_latency_metrics(), *_path_throughput_metrics(), *_OTHER_METRICS)
+}
 
 
 def render_markdown() -> str:

@@ -9,13 +9,29 @@ from fastapi import FastAPI
 
 from microblog.api.errors import install_error_handlers
 from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
-from microblog.api.routers import accounts, admin, ads, groups, posts
+from microblog.api.routers import (
+    accounts,
+    admin,
+    ads,
+    games,
+    groups,
+    money_admin,
+    orders,
+    posts,
+    shop,
+    wallet,
+)
+from microblog.api.routers.chat import router as chat_router
+from microblog.api.routers.chat_socket import router as chat_socket_router
 from microblog.api.settings import ServerSettings
 from microblog.platform import Microblog
 from microblog.services.timelines import BackgroundFanout, run_inline
 from microblog.store import open_store
 
-ROUTERS = [accounts.router, posts.router, groups.router, admin.router, ads.router]
+ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
+ROUTERS += [chat_router, chat_socket_router]
+ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
+ROUTERS += [ads.router]
 
 
 def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanout | None]:

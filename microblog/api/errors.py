@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,8 +17,8 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return JSONResponse({"error": code, "message": message, "field": field}, status_code=status)
 
 
-def _describe(error: dict[str, object]) -> tuple[str, str]:
-    loc = [str(part) for part in error.get("loc", ()) if part != "body"]  # type: ignore[union-attr]
+def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
+    loc = [str(part) for part in error.get("loc", ()) if part != "body"]
     field = ".".join(loc) or "body"
     return field, f"{field}: {error.get('msg')}"
 

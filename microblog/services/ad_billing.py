@@ -13,6 +13,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from microblog.ads_models import AdImpression, BidType, Campaign, CampaignStatus
+from microblog.errors import Conflict
+from microblog.money_models import IdempotencyRecord, LedgerKind, TransferKind
+from microblog.services.idempotency import fingerprint
+from microblog.services.ledger import Ledger, Leg
 from microblog.store.base import Tx
 
 MILLI = 1000
@@ -21,13 +25,43 @@ MILLI = 1000
 class AdBilling(Protocol):
     """Moves an advertiser's money to the platform for ad events."""
 
-    def charge(self, tx: Tx, advertiser_id: int, amount: int, key: str) -> bool:
+    def charge(self, tx: Tx, advertiser_id: int, campaign_id: int, amount: int, key: str) -> bool:
         """Move `amount` fen (> 0) from the advertiser's wallet to platform ad revenue in `tx`.
 
         Idempotent per `key`: a key already charged moves nothing more and returns True.
         Returns False, moving nothing, when the wallet cannot cover the amount.
         """
         ...
+
+
+class LedgerBilling:
+    """Ad spend as ledger transfers: advertiser's wallet -> platform revenue, kind `ad_spend`.
+
+    Each charge's key is kept with the advertiser's idempotency keys, fingerprinted as an
+    ad charge: a replayed charge moves nothing, and a key a client claimed first for some
+    other request is never mistaken for a paid charge (the charge is refused instead).
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def charge(self, tx: Tx, advertiser_id: int, campaign_id: int, amount: int, key: str) -> bool:
+        request: dict[str, object] = {"op": "ad_charge", "campaign_id": campaign_id, "fen": amount}
+        stored = tx.idempotency.get(advertiser_id, key)
+        if stored is not None:
+            return stored.fingerprint == fingerprint(request)
+        wallet = Ledger.wallet(tx, advertiser_id)
+        revenue = Ledger.system(tx, LedgerKind.PLATFORM)
+        try:
+            self.ledger.post(tx, [Leg(wallet, revenue, amount, TransferKind.AD_SPEND)], campaign_id)
+        except Conflict:
+            return False
+        now = self.ledger.ctx.clock()
+        response: dict[str, object] = {"amount_fen": amount}
+        tx.idempotency.put(
+            IdempotencyRecord(advertiser_id, key, fingerprint(request), response, now)
+        )
+        return True
 
 
 class CampaignBilling:
@@ -56,7 +90,7 @@ class CampaignBilling:
         self, tx: Tx, campaign: Campaign, day: int, due: int, owed_after: int, key: str
     ) -> bool:
         fen = min(due, remaining(campaign, day))
-        if fen > 0 and not self.billing.charge(tx, campaign.owner_id, fen, key):
+        if fen > 0 and not self.billing.charge(tx, campaign.owner_id, campaign.id, fen, key):
             tx.ads.set_status(campaign.id, CampaignStatus.UNFUNDED)
             return False
         tx.ads.add_spend(campaign.id, day, fen, owed_after)
@@ -68,10 +102,3 @@ def remaining(campaign: Campaign, day: int) -> int:
     spec, delivery = campaign.spec, campaign.delivery
     left = min(spec.total_budget - delivery.spent, spec.daily_budget - delivery.spent_on(day))
     return max(0, left)
-
-
-class UnwiredBilling:
-    """Stand-in until the micro-coin ledger is merged: it refuses to pretend money moved."""
-
-    def charge(self, tx: Tx, advertiser_id: int, amount: int, key: str) -> bool:
-        raise RuntimeError("ad billing is not wired to a ledger: pass ad_billing to Microblog")

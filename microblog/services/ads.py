@@ -1,8 +1,9 @@
 """Ads: campaigns of advertisers and merchants, viewers' clicks and hides, conversions, reports.
 
-Advertisers run `ad` campaigns; merchants buy `promotion` campaigns (paid reach for one of
-their posts among non-followers) through the same machinery. Only a campaign's owner may
-read, pause, resume or report on it. Serving lives in `ad_server`, feeds in `feed`.
+Advertisers run `ad` campaigns; merchants buy `promotion` campaigns (paid reach for one
+of their product posts among non-followers) through the same machinery. Only a campaign's
+owner may read, pause, resume or report on it. Serving lives in `ad_server`, feeds in
+`feed`; charges go through `ad_billing` to the ledger.
 """
 
 from __future__ import annotations
@@ -180,6 +181,11 @@ class Ads:
             raise NotFound(f"no post {spec.post_id}", field="post_id")
         if post.author_id != owner_id or post.group_id is not None:
             raise Forbidden(f"post {spec.post_id} is not a public post of yours", field="post_id")
+        if spec.kind is CampaignKind.PROMOTION and tx.shops.post_link(spec.post_id) is None:
+            raise Invalid(
+                f"post {spec.post_id} sells no product: promotions need a product post",
+                field="post_id",
+            )
 
 
 def check_spec(spec: CampaignSpec) -> None:

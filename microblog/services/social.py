@@ -34,14 +34,13 @@ class SocialGraph:
             self.timelines.rebuild(tx, actor_id)
 
     def follow_many(self, edges: list[tuple[int, int]]) -> int:
-        """Bulk seeding path: add edges (skipping duplicates) without rebuilding timelines."""
-        added = 0
+        """Bulk seeding path: add edges (skipping duplicates and self-follows) without
+        rebuilding timelines; counts stay exact. Returns how many edges were new."""
+        distinct = [(a, b) for a, b in dict.fromkeys(edges) if a != b]
         with self.ctx.store.write() as tx:
-            for follower, followee in edges:
-                if follower != followee and tx.graph.add(follower, followee, self.ctx.clock()):
-                    tx.accounts.add_follow_counts(follower, followee, +1)
-                    added += 1
-        return added
+            added = tx.graph.add_many(distinct, self.ctx.clock())
+            tx.accounts.add_follow_counts_many(added)
+        return len(added)
 
     def followers(
         self, account_id: int, cursor: str | None = None, limit: int = 20

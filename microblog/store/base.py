@@ -17,7 +17,9 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
+from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
 
 class AccountRepo(Protocol):
@@ -44,6 +46,10 @@ class AccountRepo(Protocol):
         """Keep follower/followee counters exact in the same transaction as the edge."""
         ...
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        """Bulk twin of `add_follow_counts` (+1 per edge), one statement per account."""
+        ...
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None: ...
     def account_for_token(self, token_hash: str) -> int | None: ...
     def mark_pull_author(self, account_id: int) -> None:
@@ -56,6 +62,10 @@ class AccountRepo(Protocol):
 class GraphRepo(Protocol):
     def add(self, follower_id: int, followee_id: int, created_at: float) -> bool:
         """Add the edge; False when it already existed."""
+        ...
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        """Add distinct edges in bulk; returns those that did not exist yet."""
         ...
 
     def remove(self, follower_id: int, followee_id: int) -> bool: ...
@@ -180,15 +190,90 @@ class AdsRepo(Protocol):
         ...
 
 
-class Tx(Protocol):
-    """The repositories, bound to one transaction."""
+class ChatRepo(Protocol):
+    """Messages, each recipient's inbox (delivered? read?) and chosen presence statuses.
 
-    accounts: AccountRepo
-    graph: GraphRepo
-    posts: PostRepo
-    timelines: TimelineRepo
-    groups: GroupRepo
-    ads: AdsRepo
+    Presence statuses live in the cache tier (Redis in a deployment), so they count as
+    cache units; messages and inbox entries are rows.
+    """
+
+    def add_message(self, message: ChatMessage, recipient_ids: list[int]) -> ChatMessage:
+        """Store a draft message under a new id (the draft's `id` is a placeholder) and an
+        unread, undelivered inbox entry for each recipient."""
+        ...
+
+    def by_client_id(self, sender_id: int, client_msg_id: str) -> ChatMessage | None: ...
+    def history(self, conversation: str, before: int | None, limit: int) -> list[ChatMessage]:
+        """The conversation's messages below `before`, newest first."""
+        ...
+
+    def pending(self, account_ids: list[int], limit: int) -> list[tuple[int, ChatMessage]]:
+        """Up to `limit` undelivered (recipient id, message) entries of these accounts,
+        oldest message first."""
+        ...
+
+    def mark_delivered(self, entries: list[tuple[int, int]]) -> None:
+        """Mark (recipient id, message id) inbox entries delivered."""
+        ...
+
+    def unread_counts(self, account_id: int) -> dict[str, int]:
+        """Unread messages per conversation key, for conversations with any."""
+        ...
+
+    def mark_read(self, account_id: int, conversation: str, up_to: int | None) -> int:
+        """Mark the conversation's messages up to `up_to` (all when None) read and delivered;
+        returns how many were unread."""
+        ...
+
+    def set_status(self, account_id: int, status: Status) -> None: ...
+    def statuses(self, account_ids: list[int]) -> dict[int, Status]:
+        """Chosen statuses; accounts that never chose one are absent."""
+        ...
+
+    def is_friend(self, a: int, b: int) -> bool:
+        """Whether the two follow each other (one query on the send path)."""
+        ...
+
+    def group_members(self, group_id: int) -> list[int]:
+        """Every member of the group, in id order (the recipients of a group message)."""
+        ...
+
+    def friends(
+        self, account_id: int, name_prefix: str, after_name: str | None, limit: int | None
+    ) -> list[tuple[int, str]]:
+        """(id, name) of mutual follows whose name starts with `name_prefix` (ignoring
+        case), ordered by name, after `after_name`; all of them when `limit` is None."""
+        ...
+
+
+class Tx(Protocol):
+    """The repositories, bound to one transaction (read-only members, so any backend's
+    repository classes satisfy them structurally)."""
+
+    @property
+    def accounts(self) -> AccountRepo: ...
+    @property
+    def graph(self) -> GraphRepo: ...
+    @property
+    def posts(self) -> PostRepo: ...
+    @property
+    def timelines(self) -> TimelineRepo: ...
+    @property
+    def groups(self) -> GroupRepo: ...
+    @property
+    def chat(self) -> ChatRepo: ...
+    @property
+    def ledger(self) -> LedgerRepo: ...
+    @property
+    def idempotency(self) -> IdempotencyRepo: ...
+    @property
+    def topups(self) -> TopUpRepo: ...
+    @property
+    def games(self) -> GameRepo: ...
+    @property
+    def shops(self) -> ShopRepo: ...
+    @property
+    def ads(self) -> AdsRepo: ...
 
 
 class Store(Protocol):

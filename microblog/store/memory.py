@@ -18,6 +18,9 @@ from dataclasses import dataclass, field, replace
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
+from microblog.store.memory_chat import ChatData, MemoryChat
+from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.work import record
 
@@ -48,6 +51,8 @@ class MemoryData:
     groups: dict[int, Group] = field(default_factory=dict)
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    chat: ChatData = field(default_factory=ChatData)
+    money: MoneyData = field(default_factory=MoneyData)
     ads: MemoryAdsData = field(default_factory=MemoryAdsData)
 
     def next_id(self, table: str) -> int:
@@ -108,6 +113,10 @@ class MemoryAccounts:
         self.d.accounts[followee_id].follower_count += delta
         record(db_writes=2)
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        for follower_id, followee_id in edges:
+            self.add_follow_counts(follower_id, followee_id, +1)
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.d.tokens[token_hash] = account_id
         record(db_writes=1)
@@ -136,6 +145,9 @@ class MemoryGraph:
         self.d.followers[followee_id].add(follower_id)
         record(db_writes=1)
         return True
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        return [edge for edge in edges if self.add(*edge, created_at)]
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
         if followee_id not in self.d.followees[follower_id]:
@@ -369,6 +381,12 @@ class MemoryTx:
         self.posts = MemoryPosts(data)
         self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
+        self.chat = MemoryChat(data)
+        self.ledger = MemoryLedger(data.money)
+        self.idempotency = MemoryIdempotency(data.money)
+        self.topups = MemoryTopUps(data.money)
+        self.games = MemoryGames(data.money)
+        self.shops = MemoryShops(data.money)
         self.ads = MemoryAds(data.ads)
 
 

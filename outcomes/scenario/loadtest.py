@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from outcomes.scenario.fields import Range, Section, Share, section, spec
+from outcomes.scenario.fields import Range, Section, Share, ShareRange, section, spec
+from outcomes.scenario.population import KWAK
 
 
 class LoadStep(Section):
@@ -67,8 +68,9 @@ class LoadtestConfig(Section):
     spike: SpikeShape = section(SpikeShape, "Parameters of the `spike` shape.")
     diurnal: DiurnalShape = section(DiurnalShape, "Parameters of the `diurnal` shape.")
     rate_rps: float | None = spec(
-        None, "Target arrival rate for an open model; null lets users run closed-loop.",
-        unit="requests/s", gt=0,
+        None, "Target arrival rate of user actions for an open model (split over `users`; "
+        "lateness is reported as loadgen.lag.*); null lets users run closed-loop.",
+        unit="actions/s", gt=0,
     )  # fmt: skip
     wait_s: Range = spec((0.5, 2.0), "Think time between a user's tasks.", unit="s")
     processes: int = spec(1, "Locust worker processes.", unit="processes", ge=1)
@@ -78,6 +80,21 @@ class LoadtestConfig(Section):
     )
     big_v_followers: int = spec(
         500, "Followers given to one seeded big V account.", unit="accounts", ge=0
+    )
+    influencers: int = spec(
+        10, "Seeded influencer (medium V) accounts besides the big V; the influencer user "
+        "posts as them and the big V in turn.", unit="accounts", ge=0,
+    )  # fmt: skip
+    influencer_follower_share: ShareRange = spec(
+        (0.02, 0.1), "Each seeded influencer is followed by this share of the seeded accounts, "
+        "drawn uniformly in [low, high].", unit="share of accounts",
+    )  # fmt: skip
+    mean_followees: float = spec(
+        20.0, "Mean further accounts each seeded account follows (Poisson), picked by "
+        "heavy-tailed popularity.", unit="accounts", gt=0,
+    )  # fmt: skip
+    follower_exponent: float = spec(
+        2.276, "Power-law exponent of seeded accounts' follower counts.", source=KWAK, gt=1
     )
     retry_share: Share = spec(
         0.1, "Share of payment calls deliberately sent twice with the same idempotency key."
@@ -91,4 +108,6 @@ class LoadtestConfig(Section):
             raise ValueError("spike.at_s must be before run_time_s")
         if self.big_v_followers >= self.seed_users:
             raise ValueError("big_v_followers must be below seed_users")
+        if 1 + self.influencers >= self.seed_users:
+            raise ValueError("the big V and influencers must leave ordinary seed_users")
         return self

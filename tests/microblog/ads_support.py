@@ -1,4 +1,5 @@
-"""Shared set-up of the ads tests: a platform with a hand-set clock, campaigns in one call."""
+"""Shared set-up of the ads tests: a platform with a hand-set clock, funded advertisers and
+campaigns in one call, and the ledger's view of what they spent."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ import pytest
 
 from microblog.ads_models import BidType, Campaign, CampaignKind, CampaignSpec, FeedItem, Targeting
 from microblog.config import PlatformConfig
-from microblog.models import Account, Profile, Role
+from microblog.models import Account, Post, Profile, Role
+from microblog.money_models import LedgerKind
 from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
+from microblog.services.shops import NewProduct, NewShop
 from microblog.store import open_store
-from microblog.store.base import Tx
 from tests.backends import store_url
 
 NOON = 43_200.0
 DAY = 86_400.0
+FUNDS = 5_000_000
+"""Fen every new advertiser and merchant is funded with (the largest seed credit)."""
 
 
 class ManualClock:
@@ -34,38 +38,17 @@ class ManualClock:
 
 
 @dataclass
-class RecordingBilling:
-    """Stand-in payer: wallets start rich unless a test sets them; charges kept by key."""
-
-    wallets: dict[int, int] = field(default_factory=dict)
-    charges: dict[str, tuple[int, int]] = field(default_factory=dict)
-    rich: int = 10**12
-
-    def charge(self, tx: Tx, advertiser_id: int, amount: int, key: str) -> bool:
-        assert amount > 0, "zero charges are never sent"
-        if key in self.charges:
-            return True
-        balance = self.wallets.get(advertiser_id, self.rich)
-        if balance < amount:
-            return False
-        self.wallets[advertiser_id] = balance - amount
-        self.charges[key] = (advertiser_id, amount)
-        return True
-
-    def charged(self, advertiser_id: int) -> int:
-        return sum(amount for who, amount in self.charges.values() if who == advertiser_id)
-
-
-@dataclass
 class World:
     blog: Microblog
     clock: ManualClock
-    billing: RecordingBilling
     names: Iterator[int] = field(default_factory=lambda: iter(range(1, 10**6)))
 
-    def account(self, role: Role = Role.USER, **profile: Any) -> Account:
+    def account(self, role: Role = Role.USER, funds: int = FUNDS, **profile: Any) -> Account:
+        """A new account; advertisers and merchants get `funds` fen in their wallet."""
         new = NewAccount(f"acct{next(self.names)}", role, profile=Profile(**profile))
         ((account, _),) = self.blog.accounts.register_many([new])
+        if role in (Role.ADVERTISER, Role.MERCHANT) and funds:
+            self.blog.payments.seed_credits([(account.id, funds)])
         return account
 
     def reader(self, posts: int = 20, **profile: Any) -> Account:
@@ -75,12 +58,21 @@ class World:
             self.blog.posts.create(account.id, f"post {i}")
         return account
 
+    def creative(self, owner: Account, kind: CampaignKind) -> Post:
+        """A post to advertise: a plain post, or a product post for a promotion."""
+        if kind is CampaignKind.AD:
+            return self.blog.posts.create(owner.id, "buy now")
+        ((_, (product,)),) = self.blog.shops.seed(
+            [NewShop(owner.id, f"shop of {owner.name}", [NewProduct("tea", 1000, 10)])]
+        )
+        post, _ = self.blog.shops.post_product(owner.id, product.id, "buy now")
+        return post
+
     def campaign(self, owner: Account | None = None, **spec: Any) -> Campaign:
         """A campaign with roomy defaults (CPM 1000 fen per mille: 1 fen per impression)."""
         kind = spec.get("kind", CampaignKind.AD)
-        role = Role.ADVERTISER if kind is CampaignKind.AD else Role.MERCHANT
-        owner = owner or self.account(role)
-        post = self.blog.posts.create(owner.id, "buy now")
+        owner = owner or self.account(Role.ADVERTISER if kind is CampaignKind.AD else Role.MERCHANT)
+        post = self.creative(owner, kind)
         return self.blog.ads.create_campaign(owner.id, replace(default_spec(post.id), **spec))
 
     def feed(self, viewer: Account, limit: int = 20) -> list[FeedItem]:
@@ -96,6 +88,22 @@ class World:
     def ads_seen(self, viewer: Account, limit: int = 20) -> list[int]:
         """Campaign ids of the ads on one full read of the viewer's feed."""
         return [item.ad.campaign_id for item in self.feed(viewer, limit) if item.ad]
+
+    def paid(self, owner_id: int, funds: int = FUNDS) -> int:
+        """Fen that left the owner's wallet."""
+        return funds - self.blog.payments.balance(owner_id)
+
+    def revenue(self) -> int:
+        """Fen in the platform's revenue account."""
+        with self.blog.store.read() as tx:
+            account = tx.ledger.find(LedgerKind.PLATFORM, 0)
+        return 0 if account is None else account.balance_fen
+
+    def assert_books_balance(self) -> None:
+        """The ledger audit passes and platform revenue is exactly the ads' spend."""
+        audit = self.blog.ledger.audit()
+        assert audit.balanced, audit.problems
+        assert self.revenue() == self.blog.ads.totals().spent
 
 
 def default_spec(post_id: int) -> CampaignSpec:
@@ -128,9 +136,9 @@ def make_world(backend: str, tmp_path: Path) -> Iterator[MakeWorld]:
             config = PlatformConfig.model_validate(
                 {"ad_load": ad_load, "ads": {"pacing": False, **ads}}
             )
-            clock, billing = ManualClock(NOON), RecordingBilling()
-            blog = Microblog(open_store(url), config, clock=clock, ad_billing=billing)
+            clock = ManualClock(NOON)
+            blog = Microblog(open_store(url), config, clock=clock)
             stack.callback(blog.close)
-            return World(blog, clock, billing)
+            return World(blog, clock)
 
         yield make

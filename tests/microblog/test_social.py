@@ -49,3 +49,16 @@ def test_followers_page_newest_id_first_with_cursor(blog: Microblog) -> None:
     seen = [a.id for a in first.items + second.items]
     assert seen == sorted((f.id for f in fans), reverse=True)
     assert second.next_cursor is None
+
+
+def test_bulk_follows_skip_duplicates_and_self_and_keep_counts_exact(blog: Microblog) -> None:
+    a, b, c = people(blog, "ann", "bob", "cat")
+    blog.graph.follow(a.id, b.id)
+    added = blog.graph.follow_many(
+        [(a.id, b.id), (a.id, c.id), (a.id, c.id), (b.id, b.id), (c.id, b.id)]
+    )
+    assert added == 2
+    assert blog.accounts.get(b.id).follower_count == 2
+    assert blog.accounts.get(c.id).follower_count == 1
+    assert blog.accounts.get(a.id).followee_count == 2
+    assert [x.id for x in blog.graph.followers(b.id).items] == [c.id, a.id]

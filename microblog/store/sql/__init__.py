@@ -17,6 +17,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
 from microblog.store.sql.ads import SqlAds
+from microblog.store.sql.chat import SqlChat
+from microblog.store.sql.commerce import SqlGames, SqlShops
+from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
 
@@ -32,6 +35,12 @@ class SqlTx:
         self.posts = SqlPosts(conn)
         self.timelines = SqlTimelines(conn)
         self.groups = SqlGroups(conn)
+        self.chat = SqlChat(conn)
+        self.ledger = SqlLedger(conn)
+        self.idempotency = SqlIdempotency(conn)
+        self.topups = SqlTopUps(conn)
+        self.games = SqlGames(conn)
+        self.shops = SqlShops(conn)
         self.ads = SqlAds(conn)
 
 

@@ -1,27 +1,10 @@
-"""Ads tables (on the shared `metadata`) and their SQL repository."""
+"""The ads repository in SQL (tables in `ads_schema`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Column,
-    Connection,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    case,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, case, func, insert, select, update
 
 from microblog.ads_models import (
     COUNTERS,
@@ -35,63 +18,9 @@ from microblog.ads_models import (
     Targeting,
 )
 from microblog.models import AgeBand, Gender
-from microblog.store.sql.schema import Id, metadata
+from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
+from microblog.store.sql.money import new_id
 from microblog.work import record
-
-ad_campaigns = Table(
-    "ad_campaigns",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("owner_id", ForeignKey("accounts.id"), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("post_id", ForeignKey("posts.id"), nullable=False),
-    Column("bid_type", String(8), nullable=False),
-    Column("bid", BigInteger, nullable=False),
-    Column("daily_budget", BigInteger, nullable=False),
-    Column("total_budget", BigInteger, nullable=False),
-    Column("starts_at", Float, nullable=False),
-    Column("ends_at", Float, nullable=False),
-    Column("frequency_cap", Integer, nullable=False),
-    Column("interests", JSON, nullable=False),
-    Column("regions", JSON, nullable=False),
-    Column("genders", JSON, nullable=False),
-    Column("age_bands", JSON, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("impressions", BigInteger, nullable=False, default=0),
-    Column("clicks", BigInteger, nullable=False, default=0),
-    Column("hides", BigInteger, nullable=False, default=0),
-    Column("conversions", BigInteger, nullable=False, default=0),
-    Column("conversion_value", BigInteger, nullable=False, default=0),
-    Column("spent", BigInteger, nullable=False, default=0),
-    Column("day", Integer, nullable=False, default=-1),
-    Column("day_spent", BigInteger, nullable=False, default=0),
-    Column("owed_millifen", Integer, nullable=False, default=0),
-    Index("ix_ad_campaigns_owner", "owner_id", "id"),
-    Index("ix_ad_campaigns_status", "status", "ends_at"),
-)
-
-ad_impressions = Table(
-    "ad_impressions",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("campaign_id", ForeignKey("ad_campaigns.id"), nullable=False),
-    Column("account_id", ForeignKey("accounts.id"), nullable=False),
-    Column("price", BigInteger, nullable=False),
-    Column("day", Integer, nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("clicked", Boolean, nullable=False, default=False),
-    Column("converted", Boolean, nullable=False, default=False),
-    Index("ix_ad_impressions_viewer_day", "account_id", "day", "campaign_id"),
-    Index("ix_ad_impressions_campaign_viewer", "campaign_id", "account_id", "id"),
-)
-
-ad_hides = Table(
-    "ad_hides",
-    metadata,
-    Column("account_id", ForeignKey("accounts.id"), primary_key=True),
-    Column("campaign_id", ForeignKey("ad_campaigns.id"), primary_key=True),
-)
 
 
 def _campaign(row: Any) -> Campaign:
@@ -158,19 +87,14 @@ class SqlAds:
         self.conn = conn
 
     def create(self, owner_id: int, spec: CampaignSpec, created_at: float) -> Campaign:
+        status = CampaignStatus.ACTIVE
         values = _spec_values(spec) | {name: 0 for name in (*COUNTERS, "day_spent")}
-        new_id = self.conn.execute(
-            insert(ad_campaigns).values(
-                owner_id=owner_id,
-                status=CampaignStatus.ACTIVE.value,
-                created_at=created_at,
-                day=-1,
-                owed_millifen=0,
-                **values,
-            )
-        ).inserted_primary_key[0]
+        values |= dict(
+            owner_id=owner_id, status=status.value, created_at=created_at, day=-1, owed_millifen=0
+        )
+        campaign_id = new_id(self.conn.execute(insert(ad_campaigns).values(values)))
         record(db_writes=1)
-        return Campaign(new_id, owner_id, spec, CampaignStatus.ACTIVE, created_at)
+        return Campaign(campaign_id, owner_id, spec, status, created_at)
 
     def _campaigns(self, query: Any) -> list[Campaign]:
         found = [_campaign(row) for row in self.conn.execute(query)]
@@ -232,20 +156,19 @@ class SqlAds:
     def add_impression(
         self, campaign_id: int, account_id: int, price: int, day: int, created_at: float
     ) -> AdImpression:
-        new_id = self.conn.execute(
-            insert(ad_impressions).values(
-                campaign_id=campaign_id,
-                account_id=account_id,
-                price=price,
-                day=day,
-                created_at=created_at,
-                clicked=False,
-                converted=False,
-            )
-        ).inserted_primary_key[0]
+        values = dict(
+            campaign_id=campaign_id,
+            account_id=account_id,
+            price=price,
+            day=day,
+            created_at=created_at,
+            clicked=False,
+            converted=False,
+        )
+        impression_id = new_id(self.conn.execute(insert(ad_impressions).values(values)))
         self._count(campaign_id, impressions=1)
         record(db_writes=2)
-        return AdImpression(new_id, campaign_id, account_id, price, day, created_at)
+        return AdImpression(impression_id, campaign_id, account_id, price, day, created_at)
 
     def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
         c = ad_campaigns.c

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
@@ -18,6 +19,13 @@ def _newest(query: Select[Any], id_column: Any, before: int | None, limit: int) 
     if before is not None:
         query = query.where(id_column < before)
     return query.order_by(id_column.desc()).limit(limit)
+
+
+def _insert_id(conn: Connection, statement: Any) -> int:
+    """Run an INSERT and return the new row's id."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None, "INSERT into a table with an autoincrement primary key"
+    return int(key[0])
 
 
 def _ids(conn: Connection, query: Select[Any], unit: str = "db_reads") -> list[int]:
@@ -73,11 +81,11 @@ class SqlAccounts:
         )
         try:
             with self.conn.begin_nested():
-                new_id = self.conn.execute(insert(t.accounts).values(values)).inserted_primary_key
+                new_id = _insert_id(self.conn, insert(t.accounts).values(values))
         except IntegrityError:
             raise Conflict(f"the name {name!r} is taken", field="name") from None
         record(db_writes=1)
-        return Account(new_id[0], name, role, profile, tier, verified, created_at)
+        return Account(new_id, name, role, profile, tier, verified, created_at)
 
     def get(self, account_id: int) -> Account | None:
         row = self.conn.execute(select(t.accounts).where(t.accounts.c.id == account_id)).first()
@@ -127,6 +135,20 @@ class SqlAccounts:
         )
         record(db_writes=2)
 
+    def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
+        c = t.accounts.c
+        for counted, column in ((0, c.followee_count), (1, c.follower_count)):
+            deltas = Counter(edge[counted] for edge in edges)
+            if deltas:
+                statement = (
+                    update(t.accounts)
+                    .where(c.id == bindparam("account"))
+                    .values({column.key: column + bindparam("delta")})
+                )
+                rows = [{"account": a, "delta": n} for a, n in deltas.items()]
+                self.conn.execute(statement, rows)
+                record(db_writes=len(rows))
+
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.conn.execute(
             insert(t.tokens).values(
@@ -172,6 +194,24 @@ class SqlGraph:
         )
         record(db_writes=1)
         return True
+
+    def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
+        c = t.follows.c
+        followers = sorted({follower for follower, _ in edges})
+        existing: set[tuple[int, int]] = set()
+        for start in range(0, len(followers), 500):
+            query = select(c.follower_id, c.followee_id).where(
+                c.follower_id.in_(followers[start : start + 500])
+            )
+            existing.update((row[0], row[1]) for row in self.conn.execute(query))
+        added = [edge for edge in dict.fromkeys(edges) if edge not in existing]
+        if added:
+            rows = [
+                {"follower_id": a, "followee_id": b, "created_at": created_at} for a, b in added
+            ]
+            self.conn.execute(insert(t.follows), rows)
+        record(db_reads=len(existing), db_writes=len(added))
+        return added
 
     def remove(self, follower_id: int, followee_id: int) -> bool:
         removed = self.conn.execute(
@@ -260,7 +300,8 @@ class SqlPosts:
         repost_of: int | None,
         pushed: bool,
     ) -> Post:
-        new_id = self.conn.execute(
+        new_id = _insert_id(
+            self.conn,
             insert(t.posts).values(
                 author_id=author_id,
                 text=text,
@@ -272,8 +313,8 @@ class SqlPosts:
                 like_count=0,
                 comment_count=0,
                 repost_count=0,
-            )
-        ).inserted_primary_key[0]
+            ),
+        )
         record(db_writes=1)
         return Post(new_id, author_id, text, created_at, group_id, repost_of, pushed)
 
@@ -347,11 +388,12 @@ class SqlPosts:
         return removed > 0
 
     def add_comment(self, post_id: int, author_id: int, text: str, created_at: float) -> Comment:
-        new_id = self.conn.execute(
+        new_id = _insert_id(
+            self.conn,
             insert(t.comments).values(
                 post_id=post_id, author_id=author_id, text=text, created_at=created_at
-            )
-        ).inserted_primary_key[0]
+            ),
+        )
         record(db_writes=1)
         return Comment(new_id, post_id, author_id, text, created_at)
 
@@ -414,11 +456,12 @@ class SqlGroups:
         self.conn = conn
 
     def create(self, name: str, owner_id: int, created_at: float) -> Group:
-        new_id = self.conn.execute(
+        new_id = _insert_id(
+            self.conn,
             insert(t.groups).values(
                 name=name, owner_id=owner_id, created_at=created_at, member_count=0
-            )
-        ).inserted_primary_key[0]
+            ),
+        )
         record(db_writes=1)
         return Group(new_id, name, owner_id, created_at)
 

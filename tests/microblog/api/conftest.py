@@ -19,15 +19,26 @@ Headers = dict[str, str]
 
 
 @pytest.fixture
-def client(backend: str, tmp_path: Path) -> Iterator[TestClient]:
-    with store_url(backend, tmp_path) as store, TestClient(create_app(_settings(store))) as c:
-        yield c
+def platform_config() -> dict[str, object]:
+    """Platform config of the app under test; a module overrides this fixture to change it."""
+    return {}
 
 
-def _settings(store: str) -> ServerSettings:
+@pytest.fixture
+def client(
+    backend: str, tmp_path: Path, platform_config: dict[str, object]
+) -> Iterator[TestClient]:
+    with (
+        store_url(backend, tmp_path) as store,
+        TestClient(create_app(_settings(store, platform_config))) as test_client,
+    ):
+        yield test_client
+
+
+def _settings(store: str, platform_config: dict[str, object]) -> ServerSettings:
     return ServerSettings(
         store=store,
-        platform=PlatformConfig(**CHEAP_HASHING),
+        platform=PlatformConfig.model_validate({**CHEAP_HASHING, **platform_config}),
         background_fanout_workers=0,
         operator_token=OPERATOR,
     )

@@ -63,11 +63,34 @@ def campaign_body(post_id: int, **changes: Any) -> dict[str, Any]:
     }
 
 
+def product_post(client: TestClient, merchant: Headers) -> dict[str, Any]:
+    shop = client.post("/shops", json={"name": "tea house"}, headers=merchant).json()
+    product = client.post(
+        f"/shops/{shop['id']}/products",
+        json={"name": "green tea", "price_fen": 1000, "stock": 5},
+        headers=merchant,
+    ).json()
+    made = client.post(
+        f"/products/{product['id']}/posts", json={"text": "buy now"}, headers=merchant
+    )
+    return dict(made.json()["post"])
+
+
 def launch(client: TestClient, headers: Headers, **changes: Any) -> dict[str, Any]:
-    post = client.post("/posts", json={"text": "buy now"}, headers=headers).json()
+    if changes.get("kind") == "promotion":
+        post = product_post(client, headers)
+    else:
+        post = client.post("/posts", json={"text": "buy now"}, headers=headers).json()
     response = client.post("/campaigns", json=campaign_body(post["id"], **changes), headers=headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def operator(client: TestClient, method: str, path: str, **body: Any) -> Any:
+    headers = {"Authorization": f"Bearer {OPERATOR}"}
+    response = client.request(method, path, json=body or None, headers=headers)
+    assert response.status_code < 300, response.text
+    return response.json()
 
 
 def test_an_advertiser_cannot_read_or_change_anothers_campaign(
@@ -98,6 +121,10 @@ def test_only_advertisers_and_merchants_may_buy_reach(ads_client: TestClient, jo
     bad = ads_client.post("/campaigns", json=campaign_body(post["id"], bid=0), headers=user)
     assert bad.status_code == 422 and bad.json()["field"] == "bid"
     _, merchant = join("shop", "merchant")
+    plain = ads_client.post("/posts", json={"text": "no product"}, headers=merchant).json()
+    body = campaign_body(plain["id"], kind="promotion")
+    refused = ads_client.post("/campaigns", json=body, headers=merchant)
+    assert refused.status_code == 422 and refused.json()["field"] == "post_id"
     assert launch(ads_client, merchant, kind="promotion")["kind"] == "promotion"
 
 
@@ -125,12 +152,27 @@ def test_the_feed_carries_targeted_ads_that_viewers_can_hide(
     assert snoop.status_code == 403
 
 
-def test_operators_see_platform_ad_totals(ads_client: TestClient, join: Join) -> None:
-    _, brand = join("brand", "advertiser")
-    launch(ads_client, brand)
+def test_a_click_pays_the_platform_from_the_advertisers_wallet(
+    ads_client: TestClient, join: Join
+) -> None:
+    """CPC at 50 fen, alone: it pays the 200 per mille reserve at 1 % CTR, 20 fen a click."""
+    brand_id, brand = join("brand", "advertiser")
+    operator(
+        ads_client,
+        "post",
+        "/admin/seed/wallets",
+        credits=[{"account_id": brand_id, "amount_fen": 500}],
+    )
+    campaign = launch(ads_client, brand)
     _, fan = join("fan")
     ads_client.post("/posts", json={"text": "my post"}, headers=fan)
-    ads_client.get("/timeline/home/feed", headers=fan)
-    totals = ads_client.get("/admin/stats/ads", headers={"Authorization": f"Bearer {OPERATOR}"})
-    assert totals.json()["impressions"] == 1
+    ad = ads_client.get("/timeline/home/feed", headers=fan).json()["items"][1]["ad"]
+    click = ads_client.post(f"/ads/impressions/{ad['impression_id']}/click", headers=fan)
+    assert click.json() == {"changed": True}
+    report = ads_client.get(f"/campaigns/{campaign['id']}/report", headers=brand).json()
+    assert (report["impressions"], report["clicks"], report["spent"]) == (1, 1, 20)
+    assert ads_client.get(f"/wallets/{brand_id}", headers=brand).json()["balance_fen"] == 480
+    audit = operator(ads_client, "get", "/admin/ledger/audit")
+    assert audit["balanced"] and audit["platform_revenue_fen"] == 20
+    assert operator(ads_client, "get", "/admin/stats/ads")["spent"] == 20
     assert ads_client.get("/admin/stats/ads", headers=fan).status_code == 401

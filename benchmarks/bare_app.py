@@ -1,0 +1,22 @@
+"""The reference of the HTTP benchmarks: the same web stack (FastAPI under uvicorn) doing
+nothing but return a constant, so the ratio to it isolates the microblog's own cost."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+BARE_PATH = "/bare"
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(BARE_PATH)
+    def bare() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app

@@ -1,0 +1,22 @@
+"""The benchmarks of the suite, in the order they run."""
+
+from __future__ import annotations
+
+from benchmarks import fanout, http_stack, loadgen
+from benchmarks.runner import Benchmark
+
+SUITE: tuple[Benchmark, ...] = (fanout.BENCHMARK, http_stack.BENCHMARK, loadgen.BENCHMARK)
+
+
+def select(only: str | None) -> list[Benchmark]:
+    """The benchmarks named in a comma-separated `only` (all when None), in suite order."""
+    if only is None:
+        return list(SUITE)
+    wanted = {name.strip() for name in only.split(",") if name.strip()}
+    unknown = wanted - {b.name for b in SUITE}
+    if unknown:
+        known = ", ".join(b.name for b in SUITE)
+        raise ValueError(
+            f"--only: unknown benchmark(s) {', '.join(sorted(unknown))}; known: {known}"
+        )
+    return [b for b in SUITE if b.name in wanted]

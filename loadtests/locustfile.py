@@ -1,0 +1,45 @@
+"""The locustfile of `fanout loadtest`: the users, the load shape and the recorder.
+
+Run by `fanout loadtest` in a Locust process of its own, with FANOUT_LOADTEST_PLAN naming
+the plan file (see loadtests.plan). The user classes to run are passed on Locust's command
+line: `MixedUser InfluencerUser` for the scenario's load, `ReplayUser` for a trace replay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from locust import LoadTestShape, events
+from locust.env import Environment
+
+from loadtests.measure import install
+from loadtests.plan import LocustPlan, current_plan, current_scenario
+from loadtests.shapes import ConstantLoad, LoadPlan, UserTarget, plan_for
+from loadtests.users.replay import ReplayUser
+from loadtests.users.timeline import InfluencerUser, MixedUser
+
+__all__ = ["InfluencerUser", "MixedUser", "ReplayUser", "ScenarioShape"]
+
+
+def load_plan(plan: LocustPlan) -> LoadPlan:
+    """The scenario's shape, or for a replay its user pool held until the trace is done."""
+    if plan.replay is None:
+        return plan_for(current_scenario())
+    config = current_scenario().loadtest
+    return ConstantLoad(config.users, config.spawn_rate, plan.replay.run_time_s)
+
+
+class ScenarioShape(LoadTestShape):
+    """Locust's clock driving the scenario's load plan (see loadtests.shapes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan = load_plan(current_plan())
+
+    def tick(self) -> UserTarget | None:
+        return self.plan.tick(self.get_run_time())
+
+
+@events.init.add_listener
+def _record(environment: Environment, **_: Any) -> None:
+    install(environment)

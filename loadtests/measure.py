@@ -1,0 +1,96 @@
+"""Inside the Locust process: record every response time exactly, merge workers, write it out.
+
+Runs only in Locust processes (it imports Locust). Every completed request, through Locust's
+`request` event, goes into an HDR histogram under its request name. In distributed mode each
+worker attaches its histograms (HDR-encoded) to the statistics report Locust already sends
+the master every few seconds and to its final report, then starts afresh; the master adds
+them up. The master, or the only process, writes the Measurements file when Locust quits,
+after the workers' final reports have arrived.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
+
+from loadtests.histograms import PathHistograms
+from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
+
+REPORT_KEY = "fanout_hdr"
+"""Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
+LAG = "lag"
+
+
+class Recorder:
+    """This process's response-time and send-lag histograms."""
+
+    def __init__(self) -> None:
+        self.latency = PathHistograms()
+        self.loadgen = PathHistograms()
+
+    def record_lag(self, lag_s: float) -> None:
+        self.loadgen.record_ms(LAG, lag_s * 1000)
+
+    def on_request(self, name: str, response_time: float, **_: Any) -> None:
+        self.latency.record_ms(name, response_time)
+
+    def on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
+        data[REPORT_KEY] = {"latency": self.latency.encode(), "loadgen": self.loadgen.encode()}
+        self.latency.clear()
+        self.loadgen.clear()
+
+    def on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
+        report = data.get(REPORT_KEY, {})
+        self.latency.merge_encoded(report.get("latency", {}))
+        self.loadgen.merge_encoded(report.get("loadgen", {}))
+
+    def measurements(self, environment: Environment) -> Measurements:
+        stats = environment.stats
+        counts: dict[str, RequestCount] = {}
+        for entry in stats.entries.values():
+            seen = counts.get(entry.name, RequestCount(requests=0, failures=0))
+            counts[entry.name] = RequestCount(
+                requests=seen.requests + entry.num_requests,
+                failures=seen.failures + entry.num_failures,
+            )
+        last = stats.total.last_request_timestamp
+        duration_s = max(0.0, last - stats.total.start_time) if last else 0.0
+        return Measurements(
+            duration_s=duration_s,
+            counts=counts,
+            latency=self.latency.encode(),
+            loadgen_lag=self.loadgen.encode(),
+            exceptions=_exceptions(environment),
+        )
+
+
+def _exceptions(environment: Environment) -> dict[str, int]:
+    """Locust's record of exceptions in user code: message -> times raised."""
+    counted: dict[str, int] = {}
+    for error in environment.runner.exceptions.values() if environment.runner else []:
+        counted[error["msg"]] = counted.get(error["msg"], 0) + error["count"]
+    return counted
+
+
+RECORDER = Recorder()
+"""The recorder of this Locust process (users record send lag into it)."""
+
+
+def install(environment: Environment) -> None:
+    """Hook the recorder into Locust's events for this process's role."""
+    events = environment.events
+    events.request.add_listener(RECORDER.on_request)
+    if isinstance(environment.runner, WorkerRunner):
+        events.report_to_master.add_listener(RECORDER.on_report_to_master)
+        return
+    if isinstance(environment.runner, MasterRunner):
+        events.worker_report.add_listener(RECORDER.on_worker_report)
+
+    def write_on_quit(environment: Environment, **_: Any) -> None:
+        path = Path(current_plan().measurements_file)
+        write_measurements(path, RECORDER.measurements(environment))
+
+    events.quitting.add_listener(write_on_quit)

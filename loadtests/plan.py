@@ -1,0 +1,90 @@
+"""The contract between `fanout loadtest` and its Locust process: a plan in, measurements out.
+
+Locust runs in its own process (gevent monkey-patches everything it is imported into), so
+the parent writes everything the users need to one JSON file named by an environment
+variable: the resolved scenario, the seeded accounts and their tokens, the replay trace,
+and where to write the measurements. Locust workers on other machines read the same file
+(copy it and set FANOUT_LOADTEST_PLAN). At the end the Locust master (or the only process)
+writes the Measurements file back: request counts and exact HDR histograms.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from loadtests.seed import SeededPopulation
+from outcomes.scenario import Scenario, scenario_from_dict
+
+PLAN_ENV = "FANOUT_LOADTEST_PLAN"
+PLAN_FILE = "plan.json"
+
+
+class ReplayPlan(BaseModel):
+    trace: str
+    speedup: float
+    run_time_s: float
+    """Upper bound on the replay: its span at this speedup plus a tail for the last replies."""
+
+
+class LocustPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    scenario: dict[str, Any]
+    population: SeededPopulation
+    measurements_file: str
+    replay: ReplayPlan | None = None
+
+
+def write_plan(directory: Path, plan: LocustPlan) -> Path:
+    file = directory / PLAN_FILE
+    file.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
+    return file
+
+
+@cache
+def current_plan() -> LocustPlan:
+    """The plan of this Locust process (read once; every user and hook shares it)."""
+    path = os.environ.get(PLAN_ENV)
+    if not path:
+        raise RuntimeError(f"{PLAN_ENV} is not set: run load tests with `fanout loadtest`")
+    return LocustPlan.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+
+@cache
+def current_scenario() -> Scenario:
+    """The resolved scenario of this Locust process's plan."""
+    return scenario_from_dict(current_plan().scenario, source=f"{PLAN_ENV} scenario")
+
+
+class RequestCount(BaseModel):
+    requests: int
+    failures: int
+
+
+class Measurements(BaseModel):
+    """What the Locust process measured, for loadtests.results to turn into metrics."""
+
+    duration_s: float
+    """Seconds from the test's start to its last completed request."""
+    counts: dict[str, RequestCount]
+    """Requests and failures per request name (`timeline_read`, `post`...)."""
+    latency: dict[str, str]
+    """Encoded HDR histogram of response times per request name (loadtests.histograms)."""
+    loadgen_lag: dict[str, str]
+    """Encoded HDR histogram of send lateness under `lag` (open model and replay only)."""
+    exceptions: dict[str, int]
+    """How often each exception was raised by the users' own code (the test went wrong)."""
+
+
+def write_measurements(path: Path, measurements: Measurements) -> None:
+    path.write_text(measurements.model_dump_json(), encoding="utf-8")
+
+
+def read_measurements(path: Path) -> Measurements:
+    return Measurements.model_validate_json(path.read_text(encoding="utf-8"))

@@ -1,0 +1,135 @@
+"""Replay a simulator trace against the server: who did what, when, sped up.
+
+A trace is JSON lines, one action each, in the format of the simulator's `--trace`:
+
+    {"t": 3600.5, "actor": 17, "action": "post", "params": {"post": 912}}
+
+`t` is simulated seconds, `actor` the simulated account, `params` optional. Replayed
+actions and what their params mean:
+
+| action          | request                          | params                                  |
+| --------------- | -------------------------------- | --------------------------------------- |
+| `timeline_read` | GET /timeline/home               | `pages` (default 1)                     |
+| `post`          | POST /posts                      | `post`: the simulator's id of the post  |
+| `like`          | PUT /posts/{id}/like             | `post`: the simulator's id of the post  |
+| `comment`       | POST /posts/{id}/comments        | `post`: as for `like`                   |
+| `follow`        | PUT /accounts/{id}/follow        | `followee`: the followed actor          |
+
+Actors map to seeded accounts in order of first appearance (wrapping round when the trace
+has more actors than `loadtest.seed_users`). A liked or commented post that the replay
+created is mapped to its server id; any other goes to the newest replayed post, and the
+action is skipped while there is none yet. Each action is sent at `t / speedup` seconds
+after the first one; lateness is reported as load-generator lag (see loadtests.pacing).
+Other actions (chat, payments...) are rejected until their user modules exist.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loadtests.pacing import Clock
+
+ACTIONS = ("timeline_read", "post", "like", "comment", "follow")
+
+
+class TraceError(ValueError):
+    """A trace file is missing or malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class TraceAction:
+    t: float
+    actor: int
+    action: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def read_trace(path: Path) -> list[TraceAction]:
+    """Every action of the trace in time order; raises TraceError on the first bad line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise TraceError(f"{path}: cannot read trace: {exc.strerror or exc}") from None
+    actions = [
+        _parse(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()
+    ]
+    if not actions:
+        raise TraceError(f"{path}: the trace has no actions")
+    return sorted(actions, key=lambda action: action.t)
+
+
+def _parse(path: Path, number: int, line: str) -> TraceAction:
+    where = f"{path}, line {number}"
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise TraceError(f"{where}: not JSON: {exc.msg}") from None
+    if not isinstance(raw, dict):
+        raise TraceError(f"{where}: expected an object with t, actor, action")
+    t, actor, action, params = (raw.get(key) for key in ("t", "actor", "action", "params"))
+    if not isinstance(t, int | float) or isinstance(t, bool) or t < 0:
+        raise TraceError(f"{where}: field 't' must be seconds >= 0, got {t!r}")
+    if not isinstance(actor, int) or isinstance(actor, bool):
+        raise TraceError(f"{where}: field 'actor' must be an integer id, got {actor!r}")
+    if action not in ACTIONS:
+        raise TraceError(f"{where}: field 'action' {action!r} is not one of {', '.join(ACTIONS)}")
+    if params is not None and not isinstance(params, dict):
+        raise TraceError(f"{where}: field 'params' must be an object, got {params!r}")
+    if action == "follow" and not isinstance((params or {}).get("followee"), int):
+        raise TraceError(f"{where}: a follow needs params.followee, the followed actor's id")
+    return TraceAction(float(t), actor, action, params or {})
+
+
+def replay_span_s(actions: list[TraceAction], speedup: float) -> float:
+    """Real seconds from the first action's send to the last one's."""
+    return (actions[-1].t - actions[0].t) / speedup
+
+
+class Schedule:
+    """Hands a trace's actions out in time order, each with the clock time it is due at.
+
+    The first action is due when it is first taken; the rest follow at `t / speedup`.
+    """
+
+    def __init__(self, actions: list[TraceAction], speedup: float, clock: Clock) -> None:
+        self._pending = iter(actions)
+        self._first_t = actions[0].t
+        self._speedup = speedup
+        self._clock = clock
+        self._start: float | None = None
+
+    def take(self) -> tuple[TraceAction, float] | None:
+        """The next action and when it is due, or None when the trace is done."""
+        action = next(self._pending, None)
+        if action is None:
+            return None
+        if self._start is None:
+            self._start = self._clock()
+        return action, self._start + (action.t - self._first_t) / self._speedup
+
+
+class Cast:
+    """Maps a trace's actors to seeded accounts and its posts to the server's post ids."""
+
+    def __init__(self, accounts: int) -> None:
+        self._accounts = accounts
+        self._actors: dict[int, int] = {}
+        self._posts: dict[int | str, int] = {}
+        self._newest: int | None = None
+
+    def account(self, actor: int) -> int:
+        """The seeded account index acting for `actor`."""
+        return self._actors.setdefault(actor, len(self._actors) % self._accounts)
+
+    def posted(self, trace_post: Any, server_post: int) -> None:
+        if isinstance(trace_post, int | str):
+            self._posts[trace_post] = server_post
+        self._newest = server_post
+
+    def post(self, trace_post: Any) -> int | None:
+        """The server post a like or comment should target, or None when none exists yet."""
+        known = self._posts.get(trace_post) if isinstance(trace_post, int | str) else None
+        return known if known is not None else self._newest

@@ -1,0 +1,123 @@
+"""Turn what a load test measured into the Result every Fanout tool reads.
+
+Metric names follow outcomes/metrics.py: `latency.<path>.<stat>_ms` from the exact HDR
+histograms (every response, failed ones included, as Locust counts them), throughput over
+the time from the test's start to its last response, the error rate, the server's fan-out
+statistics (deliveries during the test; lag percentiles over the server's recent posts),
+and `loadgen.lag.*`, how late the generator sent (open model and replay only).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from loadtests.histograms import PathHistograms, merged
+from loadtests.plan import Measurements
+from outcomes.result import Metric, Result, ScenarioRef, current_environment
+from outcomes.scenario import Scenario, resolved_dict
+
+POST_PATHS = ("post", "repost")
+
+
+class FanoutStats(BaseModel):
+    """The body of the server's `GET /admin/stats/fanout`."""
+
+    deliveries: int
+    posts: int
+    lag_p50_s: float | None
+    lag_p99_s: float | None
+    lag_max_s: float | None
+
+
+def loadtest_metrics(
+    measured: Measurements, before: FanoutStats | None, after: FanoutStats | None
+) -> dict[str, Metric]:
+    """Every metric of the run; fan-out ones only when the server's statistics were read."""
+    metrics = {
+        **latency_metrics(merged([measured.latency])),
+        **throughput_metrics(measured),
+        **error_metrics(measured),
+        **loadgen_metrics(merged([measured.loadgen_lag])),
+    }
+    if before is not None and after is not None:
+        metrics |= fanout_metrics(before, after)
+    return metrics
+
+
+def latency_metrics(histograms: PathHistograms) -> dict[str, Metric]:
+    return {
+        f"latency.{name}.{stat}_ms": Metric(value=value, unit="ms")
+        for name in histograms.names()
+        for stat, value in histograms.summary_ms(name).items()
+        if stat != "max"
+    }
+
+
+def throughput_metrics(measured: Measurements) -> dict[str, Metric]:
+    if measured.duration_s <= 0:
+        return {}
+    per_s = {name: count.requests / measured.duration_s for name, count in measured.counts.items()}
+    metrics = {
+        f"throughput.{name}.requests_per_s": Metric(value=rate, unit="1/s")
+        for name, rate in per_s.items()
+    }
+    metrics["throughput.requests_per_s"] = Metric(value=sum(per_s.values()), unit="1/s")
+    posts = sum(per_s.get(path, 0.0) for path in POST_PATHS)
+    metrics["throughput.posts_per_s"] = Metric(value=posts, unit="1/s")
+    return metrics
+
+
+def error_metrics(measured: Measurements) -> dict[str, Metric]:
+    requests = sum(count.requests for count in measured.counts.values())
+    failures = sum(count.failures for count in measured.counts.values())
+    metrics = {
+        "errors.count": Metric(value=failures, unit="count"),
+        "errors.exceptions": Metric(value=sum(measured.exceptions.values()), unit="count"),
+    }
+    if requests:
+        metrics["errors.rate"] = Metric(value=failures / requests, unit="ratio")
+    return metrics
+
+
+def loadgen_metrics(histograms: PathHistograms) -> dict[str, Metric]:
+    stats = histograms.summary_ms("lag")
+    wanted = {"p50": "p50_ms", "p99": "p99_ms", "max": "max_ms"}
+    return {
+        f"loadgen.lag.{suffix}": Metric(value=stats[stat], unit="ms")
+        for stat, suffix in wanted.items()
+        if stat in stats
+    }
+
+
+def fanout_metrics(before: FanoutStats, after: FanoutStats) -> dict[str, Metric]:
+    delivered = after.deliveries - before.deliveries
+    metrics = {"fanout.deliveries": Metric(value=delivered, unit="count")}
+    lags = {"p50_s": after.lag_p50_s, "p99_s": after.lag_p99_s, "max_s": after.lag_max_s}
+    metrics |= {
+        f"fanout.lag.{stat}": Metric(value=value, unit="s")
+        for stat, value in lags.items()
+        if value is not None
+    }
+    return metrics
+
+
+def loadtest_result(
+    scenario: Scenario,
+    started_at: datetime,
+    duration_s: float,
+    metrics: dict[str, Metric],
+    target: dict[str, Any],
+) -> Result:
+    """The run's Result; `target` (host, processes, seeded accounts) joins the environment."""
+    return Result(
+        kind="loadtest",
+        scenario=ScenarioRef(name=scenario.name, resolved=resolved_dict(scenario)),
+        seed=scenario.seed,
+        started_at=started_at.isoformat(timespec="seconds"),
+        duration_s=duration_s,
+        environment={**current_environment(), "loadtest": target},
+        metrics=metrics,
+    )

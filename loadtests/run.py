@@ -1,0 +1,183 @@
+"""`fanout loadtest` end to end: start and seed the server, run Locust, write and gate results.
+
+    prepared = prepare(LoadtestRequest("scenarios/ci-smoke.yaml"))  # loadtests.request
+    outcome = execute(prepared, progress=print)
+
+`execute` starts the reference server unless a (loopback) host was given, seeds it, runs
+Locust, and writes `results/<run>/`: summary.json, timeseries.csv, report.html and Locust's
+own files under locust/. The scenario's SLOs are then checked as `fanout gate` would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from loadtests.history import aggregated_rows, history_timeseries
+from loadtests.plan import LocustPlan, Measurements, read_measurements, write_plan
+from loadtests.request import PreparedRun
+from loadtests.results import FanoutStats, loadtest_metrics, loadtest_result
+from loadtests.runner import HISTORY_CSV, LocustError, LocustRun, Progress, log_tail, run_locust
+from loadtests.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.server import local_server
+from microblog.api.settings import ServerSettings
+from outcomes.gate import GateReport, run_gate
+from outcomes.report import write_run_report
+from outcomes.result import Result, write_result
+from outcomes.scenario import resolved_dict
+from outcomes.timeseries import write_timeseries
+
+MEASUREMENTS_FILE = "measurements.json"
+OPERATOR_TIMEOUT_S = 120.0
+"""Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
+SCENARIO_USERS = ("MixedUser", "InfluencerUser")
+REPLAY_USERS = ("ReplayUser",)
+
+
+@dataclass(frozen=True)
+class LoadtestOutcome:
+    run_dir: Path
+    result: Result
+    gate: GateReport | None
+    """The SLO checks of the scenario, None when it lists no SLOs."""
+    exceptions: dict[str, int]
+    """Exceptions raised in the users' code (message -> count): the test itself went wrong."""
+
+    @property
+    def passed(self) -> bool:
+        """Every SLO holds and the test ran as written."""
+        return not self.exceptions and (self.gate is None or self.gate.passed)
+
+
+def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
+    """Run the load test and write its results (see module docstring)."""
+    started_at, started = datetime.now(UTC), time.monotonic()
+    locust_dir = prepared.run_dir / "locust"
+    shutil.rmtree(locust_dir, ignore_errors=True)  # a reused --out starts afresh
+    locust_dir.mkdir(parents=True)
+    driven = _drive(prepared, locust_dir, progress)
+    measured = _read_measurements(locust_dir)
+    metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
+    duration_s = time.monotonic() - started
+    result = loadtest_result(
+        prepared.scenario, started_at, duration_s, metrics, driven.describe(prepared)
+    )
+    _write_run(prepared.run_dir, result, locust_dir)
+    gate = run_gate(result) if prepared.scenario.slos else None
+    return LoadtestOutcome(prepared.run_dir, result, gate, measured.exceptions)
+
+
+@dataclass(frozen=True)
+class _Driven:
+    """What happened on the server side of a run."""
+
+    base_url: str
+    population: SeededPopulation
+    fanout_before: FanoutStats | None
+    fanout_after: FanoutStats | None
+    completed: bool
+
+    def describe(self, prepared: PreparedRun) -> dict[str, Any]:
+        """The Result's `environment.loadtest`: what was tested, and how."""
+        return {
+            "host": self.base_url,
+            "server": "external" if prepared.host else "local",
+            "processes": prepared.scenario.loadtest.processes,
+            "seeded_accounts": len(self.population.ids),
+            "seeded_follows": self.population.follows,
+            "interrupted": not self.completed,
+        }
+
+
+def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driven:
+    """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
+    with _target(prepared) as (base_url, client, max_body_bytes):
+        config = prepared.scenario.loadtest
+        progress(f"seeding {config.seed_users} accounts on {base_url}")
+        graph = follow_graph(config, np.random.default_rng(prepared.scenario.seed))
+        population = seed_population(client, graph, max_body_bytes)
+        before = _fanout_stats(client, progress)
+        plan = _locust_plan(prepared, base_url, population, locust_dir)
+        run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
+        completed = run_locust(run, progress)
+        after = _fanout_stats(client, progress)
+    return _Driven(base_url, population, before, after, completed)
+
+
+def _read_measurements(locust_dir: Path) -> Measurements:
+    file = locust_dir / MEASUREMENTS_FILE
+    if not file.is_file():
+        raise LocustError(f"Locust wrote no measurements; its log ends:\n{log_tail(locust_dir)}")
+    return read_measurements(file)
+
+
+@contextmanager
+def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
+    """The base URL, an operator client and the body limit of the server under test."""
+    if prepared.host is None:
+        with (
+            local_server(prepared.scenario.platform) as server,
+            _operator_client(server.base_url, server.operator_token) as client,
+        ):
+            yield server.base_url, client, server.max_body_bytes
+        return
+    default_limit = ServerSettings.model_fields["max_body_bytes"].default
+    token = prepared.request.operator_token or ""
+    with _operator_client(prepared.host, token) as client:
+        yield prepared.host, client, default_limit
+
+
+def _operator_client(base_url: str, token: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.Client(base_url=base_url, headers=headers, timeout=OPERATOR_TIMEOUT_S)
+
+
+def _fanout_stats(client: httpx.Client, progress: Progress) -> FanoutStats | None:
+    response = client.get("/admin/stats/fanout")
+    if response.status_code != 200:
+        progress(f"no fan-out statistics: GET /admin/stats/fanout -> {response.status_code}")
+        return None
+    return FanoutStats.model_validate(response.json())
+
+
+def _locust_plan(
+    prepared: PreparedRun, base_url: str, population: SeededPopulation, locust_dir: Path
+) -> LocustPlan:
+    return LocustPlan(
+        base_url=base_url,
+        scenario=resolved_dict(prepared.scenario),
+        population=population,
+        measurements_file=str((locust_dir / MEASUREMENTS_FILE).resolve()),
+        replay=prepared.replay,
+    )
+
+
+def _locust_run(
+    prepared: PreparedRun, base_url: str, plan_file: Path, locust_dir: Path
+) -> LocustRun:
+    return LocustRun(
+        base_url=base_url,
+        plan_file=plan_file.resolve(),
+        locust_dir=locust_dir.resolve(),
+        user_classes=REPLAY_USERS if prepared.replay else SCENARIO_USERS,
+        processes=prepared.scenario.loadtest.processes,
+        run_time_s=prepared.run_time_s,
+        ui=prepared.request.ui,
+    )
+
+
+def _write_run(run_dir: Path, result: Result, locust_dir: Path) -> None:
+    write_result(run_dir, result)
+    series = history_timeseries(aggregated_rows(locust_dir / HISTORY_CSV))
+    if series is not None:
+        write_timeseries(run_dir, series)
+    write_run_report(run_dir)

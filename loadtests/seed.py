@@ -1,0 +1,151 @@
+"""Seed the server under test with the load test's population, through the operator endpoints.
+
+The population is `loadtest.seed_users` accounts: account 0 is the big V (followed by
+`big_v_followers` accounts), the next `influencers` accounts are medium Vs (each followed by
+a share of everyone drawn from `influencer_follower_share`), and the rest are ordinary users.
+On top of those followings every account follows a Poisson(`mean_followees`) number of
+ordinary accounts picked by heavy-tailed popularity (Pareto with tail index
+`follower_exponent - 1`, so follower counts follow a power law with exponent
+`follower_exponent`, as Kwak et al. measured on Twitter). Repeated picks collapse into one
+edge, so the realised mean is a little below `mean_followees` in small populations.
+
+`follow_graph` is pure (one seeded numpy Generator); `seed_population` sends the accounts
+and edges in batches that fit both the endpoints' item limits and the server's body limit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import numpy as np
+import orjson
+from pydantic import BaseModel
+
+from outcomes.scenario.loadtest import LoadtestConfig
+
+ACCOUNTS_PER_CALL = 5000
+"""Most accounts `POST /admin/seed/accounts` takes in one call."""
+EDGES_PER_CALL = 50_000
+"""Most edges `POST /admin/seed/follows` takes in one call."""
+ENVELOPE_BYTES = 64
+"""Room left in a request body for the JSON object around the batch."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SeedGraph:
+    """Who follows whom, by account index (0 is the big V, then the influencers)."""
+
+    accounts: int
+    influencers: list[int]
+    edges: np.ndarray
+    """(n, 2) int array of [follower, followee] indices, without self-follows or repeats."""
+
+    big_v: int = 0
+
+
+class SeededPopulation(BaseModel):
+    """Seeded accounts by index: 0 is the big V, then the influencers, then ordinary users."""
+
+    ids: list[int]
+    tokens: list[str]
+    big_v: int
+    influencers: list[int]
+    follows: int
+
+    @property
+    def ordinary(self) -> range:
+        """Indices of the ordinary accounts, which the mixed users act as."""
+        return range(1 + len(self.influencers), len(self.ids))
+
+
+def follow_graph(config: LoadtestConfig, rng: np.random.Generator) -> SeedGraph:
+    """The heavy-tailed follower graph of the load test's population (see module docstring)."""
+    n = config.seed_users
+    influencers = list(range(1, 1 + config.influencers))
+    parts = [_followers_of(0, config.big_v_followers, n, rng)]
+    low, high = config.influencer_follower_share
+    for account in influencers:
+        count = min(round(rng.uniform(low, high) * n), n - 1)
+        parts.append(_followers_of(account, count, n, rng))
+    first_ordinary = 1 + config.influencers
+    exponent = config.follower_exponent
+    parts.append(_popularity_follows(n, first_ordinary, config.mean_followees, exponent, rng))
+    edges = np.concatenate(parts)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    return SeedGraph(n, influencers, np.unique(edges, axis=0))
+
+
+def _followers_of(account: int, count: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """`count` distinct followers of `account`, drawn uniformly from everyone else."""
+    followers = rng.choice(n - 1, size=count, replace=False)
+    followers[followers >= account] += 1
+    return np.column_stack([followers, np.full(count, account)])
+
+
+def _popularity_follows(
+    n: int, first: int, mean_followees: float, exponent: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Everyone follows Poisson(mean) accounts among `first..n-1`, picked by popularity."""
+    counts = np.minimum(rng.poisson(mean_followees, n), n - first)
+    popularity = rng.pareto(exponent - 1, n - first) + 1
+    picks = rng.choice(n - first, size=int(counts.sum()), p=popularity / popularity.sum())
+    return np.column_stack([np.repeat(np.arange(n), counts), first + picks])
+
+
+def seed_population(
+    client: httpx.Client, graph: SeedGraph, max_body_bytes: int
+) -> SeededPopulation:
+    """Create the graph's accounts and follows on the server behind `client` (operator auth)."""
+    prefix = f"lt{secrets.token_hex(4)}_"
+    accounts = [_account_body(f"{prefix}{i}", i, graph) for i in range(graph.accounts)]
+    created: list[dict[str, Any]] = []
+    for batch in batches(accounts, ACCOUNTS_PER_CALL, max_body_bytes):
+        created += _post(client, "/admin/seed/accounts", {"accounts": batch})
+    ids = [account["id"] for account in created]
+    edges = [[ids[a], ids[b]] for a, b in graph.edges.tolist()]
+    follows = sum(
+        _post(client, "/admin/seed/follows", {"edges": batch})["added"]
+        for batch in batches(edges, EDGES_PER_CALL, max_body_bytes)
+    )
+    tokens = [account["token"] for account in created]
+    return SeededPopulation(
+        ids=ids, tokens=tokens, big_v=graph.big_v, influencers=graph.influencers, follows=follows
+    )
+
+
+def _account_body(name: str, index: int, graph: SeedGraph) -> dict[str, Any]:
+    if index == graph.big_v:
+        return {"name": name, "role": "influencer", "tier": "big_v"}
+    if index in graph.influencers:
+        return {"name": name, "role": "influencer", "tier": "medium_v"}
+    return {"name": name}
+
+
+def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
+    headers = {"Content-Type": "application/json"}
+    response = client.post(path, content=orjson.dumps(body), headers=headers)
+    if response.status_code >= 400:
+        raise RuntimeError(f"seeding failed: POST {path} -> {response.status_code} {response.text}")
+    return response.json()
+
+
+def batches(items: Sequence[T], max_items: int, max_body_bytes: int) -> Iterator[list[T]]:
+    """Consecutive runs of at most `max_items` items whose JSON fits in `max_body_bytes`."""
+    budget = max_body_bytes - ENVELOPE_BYTES
+    batch: list[T] = []
+    size = 0
+    for item in items:
+        item_bytes = len(orjson.dumps(item)) + 1
+        if batch and (len(batch) == max_items or size + item_bytes > budget):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += item_bytes
+    if batch:
+        yield batch

@@ -1,0 +1,160 @@
+"""Start the reference microblog for one load test, and always stop it again.
+
+`local_server` runs `python -m uvicorn` (the interpreter running Fanout) in its own process
+group on a free port of 127.0.0.1, with an embedded SQLite database in a temporary directory
+and an operator token made for this run, configured from the scenario's `platform` section
+through the server's FANOUT_* settings. It waits (bounded) for `/healthz`, and on leaving the
+block, whether the test finished, failed or was interrupted, terminates the whole process
+group, killing it if it does not stop in time, and removes the database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from outcomes.scenario.platform import PlatformSection
+
+LOOPBACK = "127.0.0.1"
+STARTUP_TIMEOUT_S = 30.0
+"""Longest wait for the server to answer /healthz before the run is abandoned."""
+STOP_TIMEOUT_S = 10.0
+"""Grace given to the server to drain fan-out and close the database before it is killed."""
+POLL_INTERVAL_S = 0.1
+BODY_LIMIT_BYTES = 8 * 1024 * 1024
+"""Request-body limit of the test server: large enough for full bulk-seeding batches."""
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LOG_TAIL_CHARS = 2000
+MICROBLOG_APP = "microblog.api.app:create_app"
+"""The app factory served; benchmarks serve a bare app of the same stack instead."""
+
+
+class ServerError(RuntimeError):
+    """The server under test did not start; the message quotes the end of its log."""
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    base_url: str
+    operator_token: str
+    pid: int
+    max_body_bytes: int = BODY_LIMIT_BYTES
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def python_env(**settings: str) -> dict[str, str]:
+    """This environment plus `settings`, with the project importable from any directory."""
+    path = os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **settings}
+
+
+def server_settings(platform: PlatformSection, store: str, token: str) -> dict[str, str]:
+    """The FANOUT_* environment that microblog.api.settings.ServerSettings reads."""
+    return {
+        "FANOUT_STORE": store,
+        "FANOUT_OPERATOR_TOKEN": token,
+        "FANOUT_MAX_BODY_BYTES": str(BODY_LIMIT_BYTES),
+        "FANOUT_PLATFORM__FANOUT": platform.fanout,
+        "FANOUT_PLATFORM__HYBRID_THRESHOLD": str(platform.hybrid_threshold),
+        "FANOUT_PLATFORM__TIMELINE_CAPACITY": str(platform.timeline_capacity),
+    }
+
+
+@contextmanager
+def local_server(platform: PlatformSection, app: str = MICROBLOG_APP) -> Iterator[LocalServer]:
+    """A running server for the duration of the block (see module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
+        port, token = free_port(), secrets.token_urlsafe(32)
+        store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
+        log = Path(tmp) / "server.log"
+        process = _spawn(port, server_settings(platform, store, token), Path(tmp), log, app)
+        try:
+            base_url = f"http://{LOOPBACK}:{port}"
+            _wait_until_healthy(process, base_url, log)
+            yield LocalServer(base_url, token, process.pid)
+        finally:
+            stop_process_group(process, STOP_TIMEOUT_S)
+
+
+def _spawn(
+    port: int, settings: dict[str, str], cwd: Path, log: Path, app: str
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", app,
+        "--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=python_env(**settings),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if has_exited(process.pid):
+            raise ServerError(f"server exited early:\n{_tail(log)}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(POLL_INTERVAL_S)
+    raise ServerError(f"server did not answer /healthz in {STARTUP_TIMEOUT_S:g} s:\n{_tail(log)}")
+
+
+def stop_process_group(
+    process: subprocess.Popen[bytes], timeout_s: float, graceful: signal.Signals = signal.SIGTERM
+) -> None:
+    """Signal the process's group to stop (`graceful`); SIGKILL what is left of it once the
+    leader has exited or the timeout has passed (forked workers included).
+
+    The leader is reaped only after the group is signalled: until then its id cannot be
+    reused, so the signals cannot reach a process this run did not start.
+    """
+    if process.returncode is not None:
+        return  # already reaped: its group id may belong to someone else by now
+    _signal_group(process.pid, graceful)
+    deadline = time.monotonic() + timeout_s
+    while not has_exited(process.pid) and time.monotonic() < deadline:
+        time.sleep(POLL_INTERVAL_S)
+    _signal_group(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def has_exited(pid: int) -> bool:
+    """Whether the child has exited, without reaping it."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(pgid, sig)
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:]

@@ -1,0 +1,203 @@
+"""The chat WebSocket `/ws`: real-time delivery, plus send, status and read on one socket.
+
+Authenticate the upgrade with the bearer token from `POST /auth/token`, either as
+`/ws?token=<token>` or as an `Authorization: Bearer <token>` header; without a valid token
+the handshake is refused with close code 1008. The server then sends `hello` (by then the
+socket is registered, so anything sent afterwards reaches it), pushes every undelivered
+message oldest first, and from then on pushes messages and friends' presence changes as
+they happen (frames: `microblog.api.chat_frames`).
+
+Service calls block on the store, so each runs in the threadpool. Pushes may come from any
+thread (another socket's send, an HTTP send); the connection hands them to this socket's
+event loop, and one writer task sends everything, so frames never interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from microblog.api.chat_frames import (
+    CLIENT_FRAME,
+    ErrorReply,
+    HelloPush,
+    PongReply,
+    ReadFrame,
+    ReadReply,
+    Reply,
+    SendFrame,
+    SentReply,
+    ServerFrame,
+    StatusFrame,
+    StatusReply,
+    push_frame,
+)
+from microblog.api.chat_schemas import MessagePublic
+from microblog.chat_models import ChatEvent
+from microblog.errors import DomainError, Unauthorized
+from microblog.models import Account
+from microblog.platform import Microblog
+from microblog.work import recording
+
+router = APIRouter(tags=["chat"])
+POLICY_VIOLATION = 1008
+
+
+class SocketConnection:
+    """The hub's view of one WebSocket: a thread-safe hand-over onto its event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.outbox: asyncio.Queue[ServerFrame] = asyncio.Queue()
+
+    def push(self, event: ChatEvent) -> None:
+        frame = push_frame(event)
+        with suppress(RuntimeError):  # the loop has closed: the socket is gone, the store kept it
+            self.loop.call_soon_threadsafe(self.outbox.put_nowait, frame)
+
+    def send(self, frame: ServerFrame) -> None:
+        """Queue a frame from the event loop's own thread."""
+        self.outbox.put_nowait(frame)
+
+    async def pump(self, websocket: WebSocket) -> None:
+        """Send queued frames in order until the socket closes."""
+        try:
+            while True:
+                frame = await self.outbox.get()
+                await websocket.send_text(frame.model_dump_json())
+        except Exception:
+            # Any failed send means the client is gone: the reader sees the disconnect and
+            # cleans up, and the store still holds every message for history.
+            return
+
+
+def on_send(blog: Microblog, account_id: int, frame: SendFrame) -> Reply:
+    message = blog.chat.send(
+        account_id,
+        frame.text,
+        to=frame.to,
+        group_id=frame.group_id,
+        client_msg_id=frame.client_msg_id,
+    )
+    return SentReply(ref=frame.ref, message=MessagePublic.of(message))
+
+
+def on_status(blog: Microblog, account_id: int, frame: StatusFrame) -> Reply:
+    return StatusReply(
+        ref=frame.ref, status=blog.chat.presence.set_status(account_id, frame.status)
+    )
+
+
+def on_read(blog: Microblog, account_id: int, frame: ReadFrame) -> Reply:
+    marked = blog.chat.mark_read(account_id, frame.conversation, frame.up_to)
+    return ReadReply(ref=frame.ref, conversation=frame.conversation, marked=marked)
+
+
+def on_ping(blog: Microblog, account_id: int, frame: Any) -> Reply:
+    return PongReply(ref=frame.ref)
+
+
+HANDLERS: dict[str, Callable[[Microblog, int, Any], Reply]] = {
+    "send": on_send,
+    "status": on_status,
+    "read": on_read,
+    "ping": on_ping,
+}
+
+
+def answer(blog: Microblog, account_id: int, text: str) -> Reply:
+    """The one reply to a client frame, with the work the call did."""
+    with recording() as work:
+        reply = _handle(blog, account_id, text)
+    reply.work = work.to_header()
+    return reply
+
+
+def _handle(blog: Microblog, account_id: int, text: str) -> Reply:
+    try:
+        frame = CLIENT_FRAME.validate_json(text)
+    except ValidationError as error:
+        return _invalid(text, error)
+    try:
+        return HANDLERS[frame.type](blog, account_id, frame)
+    except DomainError as error:
+        return ErrorReply(ref=frame.ref, error=error.code, message=error.message, field=error.field)
+
+
+def _invalid(text: str, error: ValidationError) -> ErrorReply:
+    """Name the first bad field (without the frame type pydantic puts first) and echo `ref`."""
+    first = error.errors()[0]
+    loc = [str(part) for part in first["loc"]]
+    field = ".".join(loc[1:] if len(loc) > 1 else loc) or None
+    message = f"{field}: {first['msg']}" if field else str(first["msg"])
+    return ErrorReply(ref=_ref_of(text), error="invalid", message=message, field=field)
+
+
+def _ref_of(text: str) -> str | None:
+    """The `ref` of a frame that failed validation, when it has a readable one."""
+    try:
+        ref = json.loads(text).get("ref")
+    except (ValueError, AttributeError):
+        return None
+    return ref if isinstance(ref, str) else None
+
+
+def _token(websocket: WebSocket) -> str | None:
+    if token := websocket.query_params.get("token"):
+        return token
+    scheme, _, credentials = websocket.headers.get("authorization", "").partition(" ")
+    return credentials if scheme.lower() == "bearer" and credentials else None
+
+
+@router.websocket("/ws")
+async def chat_socket(websocket: WebSocket) -> None:
+    blog: Microblog = websocket.app.state.blog
+    account = await _authenticated(websocket, blog)
+    if account is None:
+        return
+    await websocket.accept()
+    connection = SocketConnection(asyncio.get_running_loop())
+    status = await run_in_threadpool(blog.chat.presence.chosen_status, account.id)
+    connection.send(HelloPush(account_id=account.id, status=status))
+    writer: asyncio.Task[None] | None = None
+    try:
+        await run_in_threadpool(blog.chat.connect, account.id, connection)
+        writer = asyncio.create_task(connection.pump(websocket))  # `hello` now means connected
+        await _serve(websocket, blog, account.id, connection)
+    finally:
+        await run_in_threadpool(blog.chat.disconnect, account.id, connection)
+        if writer is not None:
+            writer.cancel()
+            with suppress(asyncio.CancelledError):
+                await writer
+
+
+async def _authenticated(websocket: WebSocket, blog: Microblog) -> Account | None:
+    """The caller's account, or None after refusing the handshake."""
+    token = _token(websocket)
+    try:
+        if token is None:
+            raise Unauthorized("missing token: use /ws?token=<token> or a bearer header")
+        return await run_in_threadpool(blog.accounts.authenticate, token)
+    except Unauthorized as error:
+        await websocket.close(code=POLICY_VIOLATION, reason=error.message)
+        return None
+
+
+async def _serve(
+    websocket: WebSocket, blog: Microblog, account_id: int, connection: SocketConnection
+) -> None:
+    """Answer client frames, one at a time, until the client goes away."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text") or (message.get("bytes") or b"").decode(errors="replace")
+        connection.send(await run_in_threadpool(answer, blog, account_id, text))

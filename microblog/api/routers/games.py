@@ -1,0 +1,30 @@
+"""The games platform: the catalogue and buying value-added items with coins."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.money_schemas import IdempotencyKey, PurchaseCreate
+from microblog.money_models import Game, Purchase
+
+router = APIRouter(tags=["games"])
+
+
+@router.get("/games")
+def catalogue(_: CurrentAccount, blog: Blog) -> list[Game]:
+    """Every game with its items and prices (the catalogue is small and fixed)."""
+    return blog.games.catalogue()
+
+
+@router.get("/games/{game_id}")
+def get_game(game_id: int, _: CurrentAccount, blog: Blog) -> Game:
+    return blog.games.get(game_id)
+
+
+@router.post("/games/items/{item_id}/purchases", status_code=status.HTTP_201_CREATED)
+def buy(
+    item_id: int, body: PurchaseCreate, account: CurrentAccount, key: IdempotencyKey, blog: Blog
+) -> Purchase:
+    """Pay for items from the caller's wallet (409 naming the shortfall if it is short)."""
+    return blog.games.buy(account.id, item_id, body.quantity, idempotency_key=key)

@@ -1,0 +1,46 @@
+"""Orders: buyers pay in coins, merchants see and refund their shop's orders."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.money_schemas import IdempotencyKey, OrderCreate
+from microblog.models import Page
+from microblog.money_models import Order
+
+router = APIRouter(tags=["orders"])
+Limit = Query(20, ge=1, le=100)
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED)
+def place(body: OrderCreate, account: CurrentAccount, key: IdempotencyKey, blog: Blog) -> Order:
+    """Buy from the caller's wallet; 409 when stock or coins are short."""
+    return blog.orders.place(
+        account.id, body.product_id, body.quantity, post_id=body.post_id, idempotency_key=key
+    )
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: int, account: CurrentAccount, blog: Blog) -> Order:
+    return blog.orders.get(account.id, order_id)
+
+
+@router.post("/orders/{order_id}/refund")
+def refund(order_id: int, account: CurrentAccount, key: IdempotencyKey, blog: Blog) -> Order:
+    """The shop's merchant refunds the order in full (every money flow reversed)."""
+    return blog.orders.refund(account.id, order_id, idempotency_key=key)
+
+
+@router.get("/me/orders")
+def my_orders(
+    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> Page[Order]:
+    return blog.orders.of_buyer(account.id, cursor, limit)
+
+
+@router.get("/shops/{shop_id}/orders")
+def shop_orders(
+    shop_id: int, account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> Page[Order]:
+    return blog.orders.of_shop(account.id, shop_id, cursor, limit)

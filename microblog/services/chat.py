@@ -1,0 +1,188 @@
+"""Chat: direct messages between friends and group chat, stored and pushed in real time.
+
+Every message is stored with one inbox entry per recipient (undelivered, unread) before
+anything is pushed. Delivery to an account is one step under that account's hub lock: take
+its undelivered messages oldest first, mark them delivered, push them to its live
+connections. A send runs that step for its connected recipients (one transaction for all
+of them); connecting runs it for the new connection's account. Whoever runs it last finds
+nothing left, so each message reaches each recipient exactly once and in id order, even
+when sends and connects race. A push handed to a connection that dies is not retried:
+history and unread counts, which come from the store, stay complete.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from microblog.chat_models import ChatMessage, Conversation
+from microblog.errors import Conflict, Forbidden, Invalid, NotFound
+from microblog.models import Page
+from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.hub import Connection, Hub
+from microblog.services.presence import Presence
+from microblog.store.base import Tx
+
+MAX_CLIENT_MSG_ID = 64
+"""Longest client message id, in characters (the width of its column)."""
+
+
+def by_recipient(entries: list[tuple[int, ChatMessage]]) -> dict[int, list[ChatMessage]]:
+    grouped: dict[int, list[ChatMessage]] = defaultdict(list)
+    for account_id, message in entries:
+        grouped[account_id].append(message)
+    return grouped
+
+
+class Chat:
+    def __init__(self, ctx: Context, hub: Hub | None = None) -> None:
+        self.ctx = ctx
+        self.hub = hub or Hub()
+        self.presence = Presence(ctx, self.hub)
+
+    def connect(self, account_id: int, connection: Connection) -> None:
+        """Open a live connection: friends see the account's presence, and every message
+        it has not yet received is pushed, oldest first."""
+        with self.hub.lock(account_id):
+            self.presence.connect(account_id, connection)
+            self._deliver([account_id])
+
+    def disconnect(self, account_id: int, connection: Connection) -> None:
+        self.presence.disconnect(account_id, connection)
+
+    def send(
+        self,
+        sender_id: int,
+        text: str,
+        *,
+        to: int | None = None,
+        group_id: int | None = None,
+        client_msg_id: str | None = None,
+    ) -> ChatMessage:
+        """Send to a friend (`to`) or to a group's members (`group_id`).
+
+        A resend with the same `client_msg_id` returns the stored message instead of a new
+        one; reusing the id for a different message is a conflict.
+        """
+        self._check(text, to, group_id, client_msg_id)
+        with self.ctx.store.write() as tx:
+            stored = tx.chat.by_client_id(sender_id, client_msg_id) if client_msg_id else None
+            if stored is not None:
+                message = self._replayed(stored, text, to, group_id)
+                recipients = self._recipients(tx, message)
+            else:
+                talk, recipients = self._route(tx, sender_id, to, group_id)
+                draft = ChatMessage(
+                    0, talk.key, sender_id, text, self.ctx.clock(), to, group_id, client_msg_id
+                )
+                message = tx.chat.add_message(draft, recipients)
+        self._deliver(self.hub.online(recipients))
+        return message
+
+    def history(
+        self, viewer_id: int, conversation: str, cursor: str | None = None, limit: int = 20
+    ) -> Page[ChatMessage]:
+        """A conversation's messages, newest first, for its participants only."""
+        limit = self.ctx.page_limit(limit)
+        talk = Conversation.parse(conversation)
+        with self.ctx.store.read() as tx:
+            self._require_participant(tx, viewer_id, talk)
+            found = tx.chat.history(talk.key, parse_id_cursor(cursor), limit)
+        return Page(found, next_id_cursor([m.id for m in found], limit))
+
+    def unread(self, account_id: int) -> dict[str, int]:
+        """Unread messages per conversation key (conversations with none are left out)."""
+        with self.ctx.store.read() as tx:
+            return tx.chat.unread_counts(account_id)
+
+    def mark_read(self, account_id: int, conversation: str, up_to: int | None = None) -> int:
+        """Mark a conversation read up to a message id (all of it when None); read messages
+        count as delivered too. Returns how many were unread."""
+        talk = Conversation.parse(conversation)
+        with self.ctx.store.write() as tx:
+            self._require_participant(tx, account_id, talk)
+            return tx.chat.mark_read(account_id, talk.key, up_to)
+
+    def _deliver(self, account_ids: list[int]) -> None:
+        """Push the accounts' undelivered messages to their live connections, oldest first,
+        one store transaction per batch for all of them."""
+        batch_size = self.ctx.config.chat_delivery_batch
+        with self.hub.locks(account_ids):
+            waiting = self.hub.online(account_ids)
+            while waiting:
+                with self.ctx.store.write() as tx:
+                    entries = tx.chat.pending(waiting, batch_size)
+                    tx.chat.mark_delivered([(a, m.id) for a, m in entries])
+                for account_id, messages in by_recipient(entries).items():
+                    self.hub.push(account_id, messages)
+                waiting = self.hub.online(waiting) if len(entries) == batch_size else []
+
+    def _check(
+        self, text: str, to: int | None, group_id: int | None, client_msg_id: str | None
+    ) -> None:
+        if (to is None) == (group_id is None):
+            raise Invalid("send to exactly one of a friend (to) or a group (group_id)", field="to")
+        if not text.strip() or len(text) > self.ctx.config.max_message_chars:
+            raise Invalid(
+                f"text must be 1-{self.ctx.config.max_message_chars} characters and not blank, "
+                f"got {len(text)}",
+                field="text",
+            )
+        if client_msg_id is not None and not 1 <= len(client_msg_id) <= MAX_CLIENT_MSG_ID:
+            raise Invalid(
+                f"client_msg_id must be 1-{MAX_CLIENT_MSG_ID} characters, got {len(client_msg_id)}",
+                field="client_msg_id",
+            )
+
+    @staticmethod
+    def _replayed(
+        stored: ChatMessage, text: str, to: int | None, group_id: int | None
+    ) -> ChatMessage:
+        if (stored.text, stored.recipient_id, stored.group_id) != (text, to, group_id):
+            raise Conflict(
+                f"client_msg_id {stored.client_msg_id!r} was already used for another message",
+                field="client_msg_id",
+            )
+        return stored
+
+    def _route(
+        self, tx: Tx, sender_id: int, to: int | None, group_id: int | None
+    ) -> tuple[Conversation, list[int]]:
+        """The conversation and recipients of a new message, once the sender may send it.
+
+        The common case costs one query; telling "no such account or group" from "not
+        allowed" only matters, and is only looked up, when sending is refused.
+        """
+        if group_id is not None:
+            talk = Conversation.group(group_id)
+            members = tx.chat.group_members(group_id)
+            if sender_id not in members:
+                self._require_participant(tx, sender_id, talk)
+            return talk, [m for m in members if m != sender_id]
+        assert to is not None
+        if to == sender_id:
+            raise Invalid("an account cannot message itself", field="to")
+        if not tx.chat.is_friend(sender_id, to):
+            if tx.accounts.get(to) is None:
+                raise NotFound(f"no account {to}")
+            raise Forbidden(
+                f"account {to} is not your friend: direct messages need a mutual follow"
+            )
+        return Conversation.direct(sender_id, to), [to]
+
+    @staticmethod
+    def _recipients(tx: Tx, message: ChatMessage) -> list[int]:
+        """Who a stored message is for; a resend pushes it to any who have not had it yet."""
+        if message.group_id is None:
+            assert message.recipient_id is not None
+            return [message.recipient_id]
+        return [m for m in tx.chat.group_members(message.group_id) if m != message.sender_id]
+
+    @staticmethod
+    def _require_participant(tx: Tx, account_id: int, talk: Conversation) -> None:
+        if talk.group_id is not None:
+            if tx.groups.get(talk.group_id) is None:
+                raise NotFound(f"no group {talk.group_id}")
+            if not tx.groups.is_member(talk.group_id, account_id):
+                raise Forbidden(f"group {talk.group_id}'s chat is open to its members only")
+        elif account_id not in (talk.pair or ()):
+            raise Forbidden(f"conversation {talk.key} is readable by its two participants only")

@@ -1,0 +1,135 @@
+"""The double-entry ledger: every coin movement is a transfer between two ledger accounts.
+
+A business operation (an order, a game purchase) posts several legs inside the caller's
+write transaction. `check` refuses before anything changes when a payer cannot cover its
+legs (the memory backend has no rollback); `apply` then moves the coins with conditional
+debits, so even a missed check can only fail the transaction, never overdraw an account.
+
+Invariant (checked to the fen by `microblog.services.audit`): the balances of all ledger
+accounts sum to zero. The issuance account is the only one that runs negative: it holds
+minus the coins in circulation, so wallets, revenue and developer accounts together hold
+exactly the coins issued by top-ups minus the coins redeemed by withdrawals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from microblog.errors import Conflict, Invalid
+from microblog.money_models import (
+    MAY_RUN_NEGATIVE,
+    Audit,
+    LedgerAccount,
+    LedgerKind,
+    Transfer,
+    TransferKind,
+)
+from microblog.services.audit import audit_books
+from microblog.services.context import Context
+from microblog.store.base import Tx
+
+BASIS_POINTS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One transfer of a posting, between ledger account ids."""
+
+    payer: int
+    payee: int
+    amount_fen: int
+    kind: TransferKind
+
+    def reversed(self) -> Leg:
+        """The leg that undoes this one (refunds)."""
+        return Leg(self.payee, self.payer, self.amount_fen, TransferKind.REFUND)
+
+
+def coins(fen: int) -> str:
+    """Fen as coins for messages: 1234 -> '12.34 coins'."""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d} coins"
+
+
+def cut(amount_fen: int, share: float) -> int:
+    """A share of an amount, in whole basis points, rounded down to the fen."""
+    return amount_fen * round(share * BASIS_POINTS) // BASIS_POINTS
+
+
+def check_count(value: int, limit: int, field: str, unit: str = "fen", lowest: int = 1) -> None:
+    """Amounts, quantities and stock are whole numbers in range (never bool or float)."""
+    if type(value) is not int or not lowest <= value <= limit:
+        raise Invalid(
+            f"{field} must be a whole number of {unit} from {lowest} to {limit:,}, got {value!r}",
+            field=field,
+        )
+
+
+def describe(account: LedgerAccount) -> str:
+    """Who owns a ledger account, for messages."""
+    return {
+        LedgerKind.WALLET: f"the wallet of account {account.owner_id}",
+        LedgerKind.ISSUANCE: "the issuance account",
+        LedgerKind.PLATFORM: "the platform's revenue account",
+        LedgerKind.DEVELOPER: f"the developer account of game {account.owner_id}",
+    }[account.kind]
+
+
+class Ledger:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @staticmethod
+    def wallet(tx: Tx, account_id: int) -> int:
+        """The ledger id of an account's wallet (every account has one, opened on first use)."""
+        return tx.ledger.open(LedgerKind.WALLET, account_id).id
+
+    @staticmethod
+    def system(tx: Tx, kind: LedgerKind, owner_id: int = 0) -> int:
+        return tx.ledger.open(kind, owner_id).id
+
+    @staticmethod
+    def check(tx: Tx, legs: list[Leg]) -> None:
+        """Refuse (409, naming the shortfall) when a payer cannot cover all it pays here."""
+        owed: defaultdict[int, int] = defaultdict(int)
+        for leg in legs:
+            owed[leg.payer] += leg.amount_fen
+        accounts = tx.ledger.lock([i for leg in legs for i in (leg.payer, leg.payee)])
+        for payer, amount in owed.items():
+            account = accounts[payer]
+            if account.kind not in MAY_RUN_NEGATIVE and account.balance_fen < amount:
+                raise Conflict(
+                    f"{describe(account)} holds {coins(account.balance_fen)} but "
+                    f"{coins(amount)} are needed: short by {coins(amount - account.balance_fen)}",
+                    field="amount_fen",
+                )
+
+    def apply(self, tx: Tx, legs: list[Leg], ref_id: int | None) -> list[Transfer]:
+        """Move the coins of checked legs; zero legs (a cut rounded to nothing) are skipped."""
+        now = self.ctx.clock()
+        transfers = []
+        for leg in legs:
+            if leg.amount_fen == 0:
+                continue
+            moved = tx.ledger.transfer(leg.payer, leg.payee, leg.amount_fen, leg.kind, ref_id, now)
+            if moved is None:
+                raise Conflict(f"ledger account {leg.payer} cannot cover {coins(leg.amount_fen)}")
+            transfers.append(moved)
+        return transfers
+
+    def post(self, tx: Tx, legs: list[Leg], ref_id: int | None) -> list[Transfer]:
+        """Check, then apply: the whole posting or nothing."""
+        self.check(tx, legs)
+        return self.apply(tx, legs, ref_id)
+
+    def balance(self, account_id: int) -> int:
+        """Fen in an account's wallet (0 before its first movement)."""
+        with self.ctx.store.read() as tx:
+            wallet = tx.ledger.find(LedgerKind.WALLET, account_id)
+        return 0 if wallet is None else wallet.balance_fen
+
+    def audit(self) -> Audit:
+        """Check the books to the fen in one consistent read."""
+        with self.ctx.store.read() as tx:
+            return audit_books(tx)

@@ -1,0 +1,246 @@
+"""Chat tables and repository of the SQL backend.
+
+The tables join the shared `metadata`, so importing this module (the SQL store does) is
+what makes `create_all` build them. Message ids come from the table's primary key; write
+blocks are serialised, so ids increase in commit order and therefore within a conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+
+from microblog.chat_models import ChatMessage, Status
+from microblog.store.sql import schema as t
+from microblog.work import record
+
+chat_messages = Table(
+    "chat_messages",
+    t.metadata,
+    Column("id", t.Id, primary_key=True, autoincrement=True),
+    Column("conversation", String(48), nullable=False),
+    Column("sender_id", ForeignKey("accounts.id"), nullable=False),
+    Column("recipient_id", ForeignKey("accounts.id")),
+    Column("group_id", ForeignKey("groups.id")),
+    Column("text", Text, nullable=False),
+    Column("sent_at", Float, nullable=False),
+    Column("client_msg_id", String(64)),
+    Index("ix_chat_messages_conversation", "conversation", "id"),
+    UniqueConstraint("sender_id", "client_msg_id", name="uq_chat_messages_client_id"),
+)
+
+chat_inbox = Table(
+    "chat_inbox",
+    t.metadata,
+    Column("account_id", ForeignKey("accounts.id"), primary_key=True),
+    Column("message_id", ForeignKey("chat_messages.id"), primary_key=True),
+    Column("conversation", String(48), nullable=False),
+    Column("delivered", Boolean, nullable=False),
+    Column("read", Boolean, nullable=False),
+    Index("ix_chat_inbox_pending", "account_id", "delivered", "message_id"),
+    Index("ix_chat_inbox_unread", "account_id", "read", "conversation"),
+)
+
+chat_presence = Table(
+    "chat_presence",
+    t.metadata,
+    Column("account_id", ForeignKey("accounts.id"), primary_key=True),
+    Column("status", String(16), nullable=False),
+)
+
+
+# The statements of the send and delivery paths, built once: building a statement costs
+# more than running it on SQLite, and these run for every message and every recipient.
+_inbox = chat_inbox.c
+_INSERT_MESSAGE = insert(chat_messages)
+_INSERT_INBOX = insert(chat_inbox)
+_PENDING = (
+    select(_inbox.account_id, chat_messages)
+    .join(chat_inbox, _inbox.message_id == chat_messages.c.id)
+    .where(_inbox.account_id.in_(bindparam("accounts", expanding=True)))
+    .where(_inbox.delivered.is_(False))
+    .order_by(_inbox.message_id, _inbox.account_id)
+    .limit(bindparam("limit"))
+)
+_follow = t.follows.c
+_MUTUAL_EDGES = select(func.count()).where(
+    or_(
+        and_(_follow.follower_id == bindparam("a"), _follow.followee_id == bindparam("b")),
+        and_(_follow.follower_id == bindparam("b"), _follow.followee_id == bindparam("a")),
+    )
+)
+_GROUP_MEMBERS = (
+    select(t.group_members.c.account_id)
+    .where(t.group_members.c.group_id == bindparam("group_id"))
+    .order_by(t.group_members.c.account_id)
+)
+_MARK_DELIVERED = (
+    update(chat_inbox)
+    .where(tuple_(_inbox.account_id, _inbox.message_id).in_(bindparam("entries", expanding=True)))
+    .where(_inbox.delivered.is_(False))
+    .values(delivered=True)
+)
+
+
+def _message(row: Any) -> ChatMessage:
+    return ChatMessage(
+        row.id,
+        row.conversation,
+        row.sender_id,
+        row.text,
+        row.sent_at,
+        row.recipient_id,
+        row.group_id,
+        row.client_msg_id,
+    )
+
+
+def _messages(conn: Connection, query: Any) -> list[ChatMessage]:
+    found = [_message(row) for row in conn.execute(query)]
+    record(db_reads=len(found))
+    return found
+
+
+class SqlChat:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_message(self, message: ChatMessage, recipient_ids: list[int]) -> ChatMessage:
+        values = {
+            "conversation": message.conversation,
+            "sender_id": message.sender_id,
+            "recipient_id": message.recipient_id,
+            "group_id": message.group_id,
+            "text": message.text,
+            "sent_at": message.sent_at,
+            "client_msg_id": message.client_msg_id,
+        }
+        key = self.conn.execute(_INSERT_MESSAGE, values).inserted_primary_key
+        assert key is not None
+        new_id = key[0]
+        if recipient_ids:
+            entry = {"message_id": new_id, "conversation": message.conversation}
+            rows = [
+                {**entry, "account_id": a, "delivered": False, "read": False} for a in recipient_ids
+            ]
+            self.conn.execute(_INSERT_INBOX, rows)
+        record(db_writes=1 + len(recipient_ids))
+        return replace(message, id=new_id)
+
+    def by_client_id(self, sender_id: int, client_msg_id: str) -> ChatMessage | None:
+        c = chat_messages.c
+        query = select(chat_messages).where(
+            c.sender_id == sender_id, c.client_msg_id == client_msg_id
+        )
+        found = _messages(self.conn, query)
+        return found[0] if found else None
+
+    def history(self, conversation: str, before: int | None, limit: int) -> list[ChatMessage]:
+        c = chat_messages.c
+        query = select(chat_messages).where(c.conversation == conversation)
+        if before is not None:
+            query = query.where(c.id < before)
+        return _messages(self.conn, query.order_by(c.id.desc()).limit(limit))
+
+    def pending(self, account_ids: list[int], limit: int) -> list[tuple[int, ChatMessage]]:
+        rows = self.conn.execute(_PENDING, {"accounts": account_ids, "limit": limit})
+        found = [(row.account_id, _message(row)) for row in rows]
+        record(db_reads=len(found))
+        return found
+
+    def mark_delivered(self, entries: list[tuple[int, int]]) -> None:
+        changed = 0
+        if entries:
+            changed = self.conn.execute(_MARK_DELIVERED, {"entries": entries}).rowcount
+        record(db_writes=changed)
+
+    def unread_counts(self, account_id: int) -> dict[str, int]:
+        i = chat_inbox.c
+        query = (
+            select(i.conversation, func.count())
+            .where(i.account_id == account_id, i.read.is_(False))
+            .group_by(i.conversation)
+        )
+        counts = {conversation: count for conversation, count in self.conn.execute(query)}
+        record(db_reads=len(counts))
+        return counts
+
+    def mark_read(self, account_id: int, conversation: str, up_to: int | None) -> int:
+        i = chat_inbox.c
+        where = and_(i.account_id == account_id, i.conversation == conversation, i.read.is_(False))
+        if up_to is not None:
+            where = and_(where, i.message_id <= up_to)
+        changed: int = self.conn.execute(
+            update(chat_inbox).where(where).values(read=True, delivered=True)
+        ).rowcount
+        record(db_writes=changed)
+        return changed
+
+    def set_status(self, account_id: int, status: Status) -> None:
+        p = chat_presence.c
+        changed = self.conn.execute(
+            update(chat_presence).where(p.account_id == account_id).values(status=status.value)
+        ).rowcount
+        if not changed:
+            self.conn.execute(
+                insert(chat_presence).values(account_id=account_id, status=status.value)
+            )
+        record(cache_writes=1)
+
+    def statuses(self, account_ids: list[int]) -> dict[int, Status]:
+        p = chat_presence.c
+        query = select(p.account_id, p.status).where(p.account_id.in_(account_ids))
+        found = {account_id: Status(status) for account_id, status in self.conn.execute(query)}
+        record(cache_reads=len(found))
+        return found
+
+    def is_friend(self, a: int, b: int) -> bool:
+        edges = self.conn.scalar(_MUTUAL_EDGES, {"a": a, "b": b}) or 0
+        record(db_reads=edges)
+        return edges == 2
+
+    def group_members(self, group_id: int) -> list[int]:
+        members = list(self.conn.scalars(_GROUP_MEMBERS, {"group_id": group_id}))
+        record(db_reads=len(members))
+        return members
+
+    def friends(
+        self, account_id: int, name_prefix: str, after_name: str | None, limit: int | None
+    ) -> list[tuple[int, str]]:
+        out, back, a = t.follows.alias("out"), t.follows.alias("back"), t.accounts.c
+        mutual = and_(
+            back.c.follower_id == out.c.followee_id, back.c.followee_id == out.c.follower_id
+        )
+        query = (
+            select(a.id, a.name)
+            .select_from(out.join(back, mutual).join(t.accounts, a.id == out.c.followee_id))
+            .where(out.c.follower_id == account_id)
+        )
+        if name_prefix:
+            query = query.where(func.lower(a.name).startswith(name_prefix.lower(), autoescape=True))
+        if after_name is not None:
+            query = query.where(a.name > after_name)
+        found = [(i, name) for i, name in self.conn.execute(query.order_by(a.name).limit(limit))]
+        record(db_reads=len(found))
+        return found

@@ -1,0 +1,97 @@
+"""`fanout loadtest` end to end: a real server and Locust on 127.0.0.1, for a few seconds.
+
+One short run of the CI smoke scenario serves several tests. Its SLOs are replaced by an
+impossible latency objective and an error-rate objective, so the same run shows both the
+measurements and a failing gate; its seeded population is shrunk to keep seeding quick.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from cli import fanout
+from outcomes.result import load_result
+
+SMOKE = "scenarios/ci-smoke.yaml"
+IMPOSSIBLE = "latency.timeline_read.p50_ms <= 0.001"
+PERCENTILES = ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms")
+SMALL_POPULATION = [
+    "loadtest.seed_users=100", "loadtest.big_v_followers=60", "loadtest.influencers=3",
+    "loadtest.mean_followees=5",
+]  # fmt: skip
+
+Run = tuple[int, dict[str, Any], Path]
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    out = tmp_path_factory.mktemp("loadtest") / "smoke"
+    slos = json.dumps([IMPOSSIBLE, "errors.rate <= 0.01"])
+    args = ["loadtest", SMOKE, "--run-time", "6s", "--users", "5", "--set", f"slos={slos}"]
+    sets = [arg for field in SMALL_POPULATION for arg in ("--set", field)]
+    outcome = CliRunner().invoke(fanout, [*args, *sets, "--out", str(out), "--json"])
+    return outcome.exit_code, json.loads(outcome.stdout), out
+
+
+@pytest.mark.slow
+def test_a_smoke_run_measures_exact_timeline_percentiles_and_no_errors(smoke_run: Run) -> None:
+    _, _, out = smoke_run
+    result = load_result(out)
+    latency = [result.metrics[f"latency.timeline_read.{stat}"].value for stat in PERCENTILES]
+    assert result.kind == "loadtest"
+    assert latency[0] > 0 and latency == sorted(latency)
+    assert result.metrics["throughput.timeline_read.requests_per_s"].value > 0
+    assert result.metrics["errors.rate"].value == 0
+    assert result.metrics["errors.exceptions"].value == 0
+    assert result.metrics["fanout.deliveries"].value > 0
+    written = ["report.html", "timeseries.csv", "locust/locust_stats.csv", "locust/report.html"]
+    assert all((out / name).is_file() for name in written)
+
+
+@pytest.mark.slow
+def test_an_impossible_slo_fails_the_gate_with_exit_code_1(smoke_run: Run) -> None:
+    code, data, _ = smoke_run
+    failed = [check["name"] for check in data["gate"]["checks"] if not check["passed"]]
+    assert code == 1 and data["passed"] is False
+    assert failed == [IMPOSSIBLE]
+
+
+@pytest.mark.slow
+def test_the_server_is_gone_after_the_run(smoke_run: Run) -> None:
+    _, _, out = smoke_run
+    host = load_result(out).environment["loadtest"]["host"]
+    port = urlsplit(host).port
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{host}/healthz")
+    assert not [cmd for cmd in _command_lines() if "create_app" in cmd and f"--port {port}" in cmd]
+
+
+def _command_lines() -> list[str]:
+    lines = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            lines.append(cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # the process ended while we looked
+            continue
+    return lines
+
+
+def test_a_host_off_this_machine_is_refused_with_exit_code_2(tmp_path: Path) -> None:
+    args = ["loadtest", SMOKE, "--host", "http://10.0.0.1:8000", "--operator-token", "x"]
+    outcome = CliRunner().invoke(fanout, [*args, "--out", str(tmp_path / "run")])
+    assert outcome.exit_code == 2
+    assert "not a loopback address" in outcome.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_bad_scenario_field_is_refused_with_exit_code_2() -> None:
+    outcome = CliRunner().invoke(fanout, ["loadtest", SMOKE, "--set", "loadtest.shape=wavy"])
+    assert outcome.exit_code == 2
+    assert "loadtest.shape" in outcome.stderr

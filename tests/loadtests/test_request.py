@@ -1,0 +1,83 @@
+"""What `fanout loadtest` accepts before it starts anything, and how its flags map to fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loadtests.hosts import HostRefused
+from loadtests.replay import TraceError
+from loadtests.request import (
+    LoadtestInputError,
+    LoadtestRequest,
+    duration_s,
+    flag_overrides,
+    prepare,
+)
+from outcomes.scenario import ScenarioError
+
+SMOKE = "scenarios/ci-smoke.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90", 90.0), ("8s", 8.0), ("2m", 120.0), ("1h30m", 5400.0)]
+)
+def test_run_times_read_as_seconds(text: str, seconds: float) -> None:
+    assert duration_s(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "5 minutes", "m"])
+def test_unreadable_run_times_are_bad_input(text: str) -> None:
+    with pytest.raises(LoadtestInputError, match="--run-time"):
+        duration_s(text)
+
+
+def test_shorthand_flags_become_scenario_overrides() -> None:
+    flags = {"users": 5, "spawn_rate": None, "run_time": "2m", "rate": 40.0, "processes": None}
+    assert flag_overrides(flags) == [
+        "loadtest.users=5", "loadtest.run_time_s=120.0", "loadtest.rate_rps=40.0",
+    ]  # fmt: skip
+
+
+def test_a_prepared_run_has_the_overridden_scenario_and_notes_unbuilt_users(
+    tmp_path: Path,
+) -> None:
+    prepared = prepare(LoadtestRequest(SMOKE, ("loadtest.users=3",), out=tmp_path / "run"))
+    assert prepared.scenario.loadtest.users == 3
+    assert prepared.run_time_s == prepared.scenario.loadtest.run_time_s
+    assert prepared.run_dir == tmp_path / "run"
+    assert any("chat" in note and "payment" in note for note in prepared.notes)
+
+
+def test_a_replay_runs_for_its_trace_span_plus_a_tail(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    actions = [{"t": t, "actor": 1, "action": "timeline_read"} for t in (0, 600)]
+    trace.write_text("\n".join(json.dumps(a) for a in actions))
+    prepared = prepare(LoadtestRequest(SMOKE, replay=trace, speedup=60.0))
+    assert prepared.replay is not None
+    assert prepared.run_time_s > 10.0
+    assert prepared.notes == []
+
+
+@pytest.mark.parametrize(
+    ("request_", "error", "message"),
+    [
+        (LoadtestRequest(SMOKE, host="http://10.1.2.3:8000", operator_token="t"), HostRefused,
+         "not a loopback"),
+        (LoadtestRequest(SMOKE, host="http://127.0.0.1:8000"), LoadtestInputError,
+         "operator-token"),
+        (LoadtestRequest("scenarios/absent.yaml"), ScenarioError, "no such file"),
+        (LoadtestRequest(SMOKE, ("loadtest.users=0",)), ScenarioError, "loadtest.users"),
+        (LoadtestRequest(SMOKE, ("loadtest.tasks.timeline=0", "loadtest.tasks.post=0")),
+         LoadtestInputError, "no user would send"),
+        (LoadtestRequest(SMOKE, replay=Path("absent.jsonl")), TraceError, "cannot read"),
+    ],
+)  # fmt: skip
+def test_bad_requests_are_refused_before_anything_starts(
+    request_: LoadtestRequest, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        prepare(request_)
+    assert issubclass(error, ValueError)  # the CLI turns every one into exit code 2

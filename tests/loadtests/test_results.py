@@ -1,0 +1,83 @@
+"""From what Locust measured to the Result's catalogued metrics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from loadtests.histograms import PathHistograms
+from loadtests.plan import Measurements, RequestCount
+from loadtests.results import FanoutStats, loadtest_metrics, loadtest_result
+from outcomes.metrics import CATALOGUE
+from outcomes.scenario import load_scenario
+
+
+def measurements(lags_ms: list[float]) -> Measurements:
+    latency = PathHistograms()
+    for ms in (5.0, 10.0, 20.0, 40.0):
+        latency.record_ms("timeline_read", ms)
+    latency.record_ms("post", 30.0)
+    loadgen = PathHistograms()
+    for ms in lags_ms:
+        loadgen.record_ms("lag", ms)
+    return Measurements(
+        duration_s=10.0,
+        counts={
+            "timeline_read": RequestCount(requests=4, failures=1),
+            "post": RequestCount(requests=1, failures=0),
+        },
+        latency=latency.encode(),
+        loadgen_lag=loadgen.encode(),
+        exceptions={"KeyError: 'items'": 2},
+    )
+
+
+STATS_BEFORE = FanoutStats(deliveries=100, posts=1, lag_p50_s=0.1, lag_p99_s=0.2, lag_max_s=0.2)
+STATS_AFTER = FanoutStats(deliveries=350, posts=3, lag_p50_s=0.01, lag_p99_s=0.3, lag_max_s=0.5)
+
+
+def test_every_metric_is_catalogued_with_its_unit() -> None:
+    metrics = loadtest_metrics(measurements([0.0, 3.0]), STATS_BEFORE, STATS_AFTER)
+    for name, metric in metrics.items():
+        assert name in CATALOGUE, name
+        assert metric.unit == CATALOGUE[name].unit, name
+
+
+def test_latency_throughput_and_errors_per_path_and_overall() -> None:
+    metrics = loadtest_metrics(measurements([]), None, None)
+    value = {name: metric.value for name, metric in metrics.items()}
+    assert value["latency.timeline_read.p50_ms"] == pytest.approx(10.0, rel=1e-3)
+    assert value["latency.timeline_read.p999_ms"] == pytest.approx(40.0, rel=1e-3)
+    assert value["latency.timeline_read.mean_ms"] == pytest.approx(18.75, rel=1e-3)
+    assert value["throughput.timeline_read.requests_per_s"] == pytest.approx(0.4)
+    assert value["throughput.requests_per_s"] == pytest.approx(0.5)
+    assert value["throughput.posts_per_s"] == pytest.approx(0.1)
+    assert value["errors.rate"] == pytest.approx(0.2)
+    assert (value["errors.count"], value["errors.exceptions"]) == (1, 2)
+
+
+def test_generator_lag_appears_only_when_sends_were_scheduled() -> None:
+    assert not any(name.startswith("loadgen.") for name in loadtest_metrics(
+        measurements([]), None, None))  # fmt: skip
+    metrics = loadtest_metrics(measurements([0.0, 0.0, 250.0]), None, None)
+    assert metrics["loadgen.lag.p50_ms"].value == 0.0
+    assert metrics["loadgen.lag.max_ms"].value == pytest.approx(250.0, rel=1e-3)
+
+
+def test_fan_out_counts_deliveries_during_the_test_and_the_servers_recent_lag() -> None:
+    metrics = loadtest_metrics(measurements([]), STATS_BEFORE, STATS_AFTER)
+    assert metrics["fanout.deliveries"].value == 250
+    assert metrics["fanout.lag.p99_s"].value == pytest.approx(0.3)
+    assert "fanout.deliveries" not in loadtest_metrics(measurements([]), None, STATS_AFTER)
+
+
+def test_the_result_is_a_loadtest_of_the_resolved_scenario() -> None:
+    scenario = load_scenario("scenarios/ci-smoke.yaml", ["loadtest.users=3"])
+    result = loadtest_result(
+        scenario, datetime(2025, 1, 2, tzinfo=UTC), 12.5, {}, {"host": "http://127.0.0.1:1"}
+    )
+    assert (result.kind, result.seed, result.scenario.name) == ("loadtest", 42, "ci-smoke")
+    assert result.scenario.resolved["loadtest"]["users"] == 3
+    assert result.environment["loadtest"] == {"host": "http://127.0.0.1:1"}
+    assert result.started_at == "2025-01-02T00:00:00+00:00"

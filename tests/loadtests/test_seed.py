@@ -1,0 +1,87 @@
+"""Seeding: the heavy-tailed follow graph, and sending it through the operator endpoints."""
+
+from __future__ import annotations
+
+import numpy as np
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+
+from loadtests.seed import batches, follow_graph, seed_population
+from microblog.api.app import create_app
+from microblog.api.settings import ServerSettings
+from outcomes.scenario.loadtest import LoadtestConfig
+
+CONFIG = LoadtestConfig(
+    seed_users=2000, big_v_followers=1500, influencers=5,
+    influencer_follower_share=(0.02, 0.1), mean_followees=20.0,
+)  # fmt: skip
+
+
+def in_degree(edges: np.ndarray, accounts: int) -> np.ndarray:
+    return np.bincount(edges[:, 1], minlength=accounts)
+
+
+def test_the_big_v_and_influencers_get_exactly_their_configured_followings() -> None:
+    graph = follow_graph(CONFIG, np.random.default_rng(1))
+    followers = in_degree(graph.edges, graph.accounts)
+    assert graph.big_v == 0 and graph.influencers == [1, 2, 3, 4, 5]
+    assert followers[0] == CONFIG.big_v_followers
+    low, high = CONFIG.influencer_follower_share
+    for influencer in graph.influencers:
+        assert low * CONFIG.seed_users - 1 <= followers[influencer] <= high * CONFIG.seed_users + 1
+
+
+def test_edges_are_distinct_in_range_and_never_self_follows() -> None:
+    edges = follow_graph(CONFIG, np.random.default_rng(2)).edges
+    assert edges.min() >= 0 and edges.max() < CONFIG.seed_users
+    assert not (edges[:, 0] == edges[:, 1]).any()
+    assert len(np.unique(edges, axis=0)) == len(edges)
+
+
+def test_ordinary_followings_average_near_mean_followees_and_are_heavy_tailed() -> None:
+    """Repeated popularity picks collapse, so the mean is at most `mean_followees`."""
+    graph = follow_graph(CONFIG, np.random.default_rng(3))
+    first_ordinary = 1 + CONFIG.influencers
+    ordinary = graph.edges[graph.edges[:, 1] >= first_ordinary]
+    per_account = len(ordinary) / CONFIG.seed_users
+    assert 0.75 * CONFIG.mean_followees <= per_account <= 1.03 * CONFIG.mean_followees
+    followers = in_degree(ordinary, graph.accounts)[first_ordinary:]
+    assert followers.max() > 10 * np.median(followers)
+
+
+def test_the_same_seed_builds_the_same_graph() -> None:
+    first = follow_graph(CONFIG, np.random.default_rng(4)).edges
+    again = follow_graph(CONFIG, np.random.default_rng(4)).edges
+    other = follow_graph(CONFIG, np.random.default_rng(5)).edges
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize(("max_items", "max_bytes"), [(3, 10_000), (1000, 200)])
+def test_batches_keep_order_and_respect_item_and_body_limits(
+    max_items: int, max_bytes: int
+) -> None:
+    items = [[i, i * 7919] for i in range(100)]
+    sent = list(batches(items, max_items, max_bytes))
+    assert [item for batch in sent for item in batch] == items
+    assert all(len(batch) <= max_items for batch in sent)
+    assert all(len(orjson.dumps(batch)) <= max_bytes - 50 for batch in sent)
+
+
+def test_seeding_creates_the_accounts_roles_and_follows_on_the_server() -> None:
+    config = LoadtestConfig(seed_users=60, big_v_followers=40, influencers=2, mean_followees=5)
+    graph = follow_graph(config, np.random.default_rng(6))
+    settings = ServerSettings(store="memory", operator_token="operator-secret")
+    with TestClient(create_app(settings)) as client:
+        client.headers["Authorization"] = "Bearer operator-secret"
+        population = seed_population(client, graph, max_body_bytes=settings.max_body_bytes)
+        client.headers["Authorization"] = f"Bearer {population.tokens[7]}"
+        big_v = client.get(f"/accounts/{population.ids[0]}").json()
+        influencer = client.get(f"/accounts/{population.ids[1]}").json()
+        me = client.get("/me").json()
+    assert population.follows == len(graph.edges)
+    assert (big_v["tier"], big_v["follower_count"]) == ("big_v", 40)
+    assert influencer["tier"] == "medium_v"
+    assert me["id"] == population.ids[7]
+    assert list(population.ordinary) == list(range(3, 60))
