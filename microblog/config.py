@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from microblog.ads_config import AdsConfig
 from microblog.money_config import MoneyConfig
 
 
@@ -45,3 +46,11 @@ class PlatformConfig(BaseModel):
         default_factory=MoneyConfig,
         description="Take rates, limits, games catalogue and top-up gateway (coins, in fen).",
     )
+    ad_load: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Fraction of home-feed slots that carry ads; 0 = no ads "
+        "(the slot rule is in microblog.services.feed).",
+    )
+    ads: AdsConfig = Field(default_factory=AdsConfig, description="Ad server rules.")

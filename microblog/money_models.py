@@ -40,6 +40,8 @@ class TransferKind(StrEnum):
     SALE_COMMISSION = "sale_commission"
     SALE_REFERRAL = "sale_referral"
     REFUND = "refund"
+    AD_SPEND = "ad_spend"
+    """An advertiser's or merchant's campaign charge (wallet -> platform revenue)."""
 
 
 ISSUING = frozenset({TransferKind.TOPUP, TransferKind.SEED})

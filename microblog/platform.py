@@ -10,8 +10,11 @@ import time
 
 from microblog.config import PlatformConfig
 from microblog.services.accounts import Accounts
+from microblog.services.ad_billing import AdBilling, LedgerBilling
+from microblog.services.ads import Ads
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
+from microblog.services.feed import Feed
 from microblog.services.games import Games
 from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
@@ -33,6 +36,7 @@ class Microblog:
         clock: Clock = time.time,
         run_fanout: FanoutRunner = run_inline,
         gateway: Gateway | None = None,
+        ad_billing: AdBilling | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock)
         self.store = store
@@ -50,6 +54,8 @@ class Microblog:
         self.games = Games(self.ctx, self.ledger)
         self.shops = Shops(self.ctx, self.posts)
         self.orders = Orders(self.ctx, self.ledger)
+        self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
+        self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
         self.store.close()

@@ -12,6 +12,7 @@ from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
 from microblog.api.routers import (
     accounts,
     admin,
+    ads,
     games,
     groups,
     money_admin,
@@ -30,6 +31,7 @@ from microblog.store import open_store
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
+ROUTERS += [ads.router]
 
 
 def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanout | None]:

@@ -69,6 +69,11 @@ def _decode_cursor(cursor: str | None) -> tuple[int, int | None]:
     return int(rank), int(before)
 
 
+def cursor_rank(cursor: str | None) -> int:
+    """Entries of the timeline before the page `cursor` starts (feeds place ads by it)."""
+    return _decode_cursor(cursor)[0]
+
+
 def _newest_union(streams: list[list[int]], limit: int) -> list[int]:
     return sorted({i for stream in streams for i in stream}, reverse=True)[:limit]
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
@@ -144,6 +145,51 @@ class GroupRepo(Protocol):
     def members(self, group_id: int, before: int | None, limit: int) -> list[int]: ...
 
 
+class AdsRepo(Protocol):
+    """Campaigns, their impressions and viewers' hides. Campaign specs never change."""
+
+    def create(self, owner_id: int, spec: CampaignSpec, created_at: float) -> Campaign: ...
+    def get(self, campaign_id: int) -> Campaign | None: ...
+    def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]: ...
+    def set_status(self, campaign_id: int, status: CampaignStatus) -> None: ...
+    def live(self, now: float) -> list[Campaign]:
+        """Active campaigns whose dates include `now` and whose total budget is not spent."""
+        ...
+
+    def hidden(self, account_id: int) -> set[int]:
+        """Campaigns the account said it is not interested in."""
+        ...
+
+    def seen(self, account_id: int, day: int) -> dict[int, int]:
+        """Impressions per campaign shown to the account on `day` (frequency caps)."""
+        ...
+
+    def add_impression(
+        self, campaign_id: int, account_id: int, price: int, day: int, created_at: float
+    ) -> AdImpression:
+        """Record an impression and count it on its campaign."""
+        ...
+
+    def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
+        """Add charged fen to the campaign's total and `day` spend; set the CPM carry."""
+        ...
+
+    def impression(self, impression_id: int) -> AdImpression | None: ...
+    def latest_impression(self, campaign_id: int, account_id: int) -> AdImpression | None: ...
+    def mark_clicked(self, impression_id: int, campaign_id: int) -> bool:
+        """Count the first click on an impression; False when it was already clicked."""
+        ...
+
+    def mark_converted(self, impression_id: int, campaign_id: int, amount: int) -> bool:
+        """Attribute an order to an impression once; False when it already converted."""
+        ...
+
+    def hide(self, account_id: int, campaign_id: int) -> bool: ...
+    def totals(self) -> Delivery:
+        """Delivery summed over every campaign (platform ad revenue is `spent`)."""
+        ...
+
+
 class ChatRepo(Protocol):
     """Messages, each recipient's inbox (delivered? read?) and chosen presence statuses.
 
@@ -226,6 +272,8 @@ class Tx(Protocol):
     def games(self) -> GameRepo: ...
     @property
     def shops(self) -> ShopRepo: ...
+    @property
+    def ads(self) -> AdsRepo: ...
 
 
 class Store(Protocol):

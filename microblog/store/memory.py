@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.memory_ads import MemoryAds, MemoryAdsData
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
@@ -53,6 +54,7 @@ class MemoryData:
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     chat: ChatData = field(default_factory=ChatData)
     money: MoneyData = field(default_factory=MoneyData)
+    ads: MemoryAdsData = field(default_factory=MemoryAdsData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -386,6 +388,7 @@ class MemoryTx:
         self.topups = MemoryTopUps(data.money)
         self.games = MemoryGames(data.money)
         self.shops = MemoryShops(data.money)
+        self.ads = MemoryAds(data.ads)
 
 
 class MemoryStore:

@@ -15,6 +15,7 @@ from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.store import open_store
 from tests.backends import BACKENDS, store_url
+from tests.microblog.ads_support import make_world  # noqa: F401  (the ads tests' fixture)
 
 CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
 MakeBlog = Callable[..., Microblog]

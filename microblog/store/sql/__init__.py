@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
+from microblog.store.sql.ads import SqlAds
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
@@ -40,6 +41,7 @@ class SqlTx:
         self.topups = SqlTopUps(conn)
         self.games = SqlGames(conn)
         self.shops = SqlShops(conn)
+        self.ads = SqlAds(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

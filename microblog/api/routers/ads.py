@@ -1,0 +1,81 @@
+"""Campaigns (advertisers and merchants), the home feed with ads, and viewers' ad actions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from microblog.api.ads_schemas import (
+    CampaignCreate,
+    CampaignPublic,
+    CampaignReportPublic,
+    CampaignsPage,
+    FeedPage,
+)
+from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.schemas import Changed
+
+router = APIRouter(tags=["ads"])
+Limit = Query(20, ge=1, le=100)
+
+
+@router.post("/campaigns", status_code=status.HTTP_201_CREATED)
+def create_campaign(body: CampaignCreate, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+    """Start a campaign: advertisers run `ad`s, merchants `promotion`s of their own posts."""
+    return CampaignPublic.of(blog.ads.create_campaign(account.id, body.to_spec()))
+
+
+@router.get("/campaigns")
+def my_campaigns(
+    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> CampaignsPage:
+    return CampaignsPage.of(blog.ads.campaigns(account.id, cursor, limit))
+
+
+@router.get("/campaigns/{campaign_id}")
+def get_campaign(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+    return CampaignPublic.of(blog.ads.campaign(account.id, campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/pause")
+def pause(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+    return CampaignPublic.of(blog.ads.pause(account.id, campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/resume")
+def resume(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+    """Serve again after a pause, or after topping up when a charge failed ('unfunded')."""
+    return CampaignPublic.of(blog.ads.resume(account.id, campaign_id))
+
+
+@router.get("/campaigns/{campaign_id}/report")
+def report(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignReportPublic:
+    return CampaignReportPublic.of(blog.ads.report(account.id, campaign_id))
+
+
+@router.get("/timeline/home/feed")
+def home_feed(
+    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+) -> FeedPage:
+    """The home timeline with ads in the configured share of slots; `limit` counts posts.
+
+    Takes the same cursor as /timeline/home; items are posts or ads (`kind`).
+    """
+    return FeedPage.of(blog.feed.home(account.id, cursor, limit))
+
+
+@router.post("/ads/impressions/{impression_id}/click")
+def click(impression_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+    """Click an ad you were shown; cost-per-click campaigns pay for the first click."""
+    return Changed(changed=blog.ads.click(account.id, impression_id))
+
+
+@router.post("/ads/impressions/{impression_id}/hide")
+def hide(impression_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+    """'Not interested': you are never shown that campaign again."""
+    return Changed(changed=blog.ads.hide(account.id, impression_id))
+
+
+@router.get("/admin/stats/ads", tags=["admin"], dependencies=[Operator])
+def ad_totals(blog: Blog) -> CampaignReportPublic:
+    """Every campaign together (operator token): the platform's ad revenue is `spent`."""
+    return CampaignReportPublic.of(blog.ads.totals())

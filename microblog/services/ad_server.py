@@ -1,0 +1,134 @@
+"""Serving ads into feed slots: eligible campaigns, one auction per slot, paid impressions.
+
+A page's ad slots are served in one write transaction, so budgets, frequency caps and
+charges see every impression before them even when many readers load feeds at once.
+A campaign is eligible for a viewer when it is live (active, inside its dates, total
+budget left), on its pacing schedule, under the viewer's daily frequency cap, not hidden
+by the viewer, not the viewer's own, not already on the page, matches the viewer's profile
+and, for a merchant's promotion, the viewer does not already follow the merchant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from microblog.ads_config import AdsConfig
+from microblog.ads_models import AdPlacement, Campaign, CampaignKind, Delivery, FeedItem
+from microblog.errors import NotFound
+from microblog.models import Account, Post
+from microblog.services.ad_billing import CampaignBilling
+from microblog.services.auction import Bid, run_auction
+from microblog.services.context import Context
+from microblog.services.pacing import day_of, on_schedule
+from microblog.services.targeting import matches, quality
+from microblog.store.base import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What eligibility needs to know about the reader of one page."""
+
+    account: Account
+    hidden: set[int]
+    seen: dict[int, int]
+    """Impressions per campaign today."""
+    on_page: set[int]
+    """Organic posts already on the page."""
+    now: float
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    campaign: Campaign
+    post: Post
+    bid: Bid
+
+
+def predicted_ctr(delivery: Delivery, config: AdsConfig) -> float:
+    """Observed CTR shrunk towards the prior, so new campaigns are neither starved nor
+    favoured until they have a history."""
+    weight = config.ctr_prior_impressions
+    return (delivery.clicks + config.ctr_prior * weight) / (delivery.impressions + weight)
+
+
+class AdServer:
+    def __init__(self, ctx: Context, billing: CampaignBilling) -> None:
+        self.ctx = ctx
+        self.billing = billing
+
+    def serve(self, viewer_id: int, slots: int, on_page: Collection[int] = ()) -> list[FeedItem]:
+        """Fill up to `slots` ad slots in order, one auction each.
+
+        Stops at the first slot no campaign wins: that slot and the rest carry no ad.
+        """
+        if slots <= 0:
+            return []
+        with self.ctx.store.write() as tx:
+            viewer = self._viewer(tx, viewer_id, on_page)
+            pool = self._candidates(tx, viewer)
+            served: list[FeedItem] = []
+            while len(served) < slots and (item := self._fill(tx, viewer, pool)):
+                served.append(item)
+        return served
+
+    def _viewer(self, tx: Tx, viewer_id: int, on_page: Collection[int]) -> Viewer:
+        account = tx.accounts.get(viewer_id)
+        if account is None:
+            raise NotFound(f"no account {viewer_id}")
+        now = self.ctx.clock()
+        day = day_of(now, self.ctx.config.ads)
+        hidden, seen = tx.ads.hidden(viewer_id), tx.ads.seen(viewer_id, day)
+        return Viewer(account, hidden, seen, set(on_page), now, day)
+
+    def _candidates(self, tx: Tx, viewer: Viewer) -> dict[int, Candidate]:
+        live = [c for c in tx.ads.live(viewer.now) if self._eligible(c, viewer)]
+        live = [c for c in live if self._reaches(tx, c, viewer)]
+        posts = tx.posts.get_many(sorted({c.spec.post_id for c in live}))
+        return {
+            c.id: Candidate(c, post, self._bid(c, viewer.account))
+            for c in live
+            if (post := posts.get(c.spec.post_id)) is not None and not post.deleted
+        }
+
+    def _eligible(self, campaign: Campaign, viewer: Viewer) -> bool:
+        spec, config = campaign.spec, self.ctx.config.ads
+        day_spent = campaign.delivery.spent_on(viewer.day)
+        return (
+            campaign.owner_id != viewer.account.id
+            and campaign.id not in viewer.hidden
+            and viewer.seen.get(campaign.id, 0) < spec.frequency_cap
+            and spec.post_id not in viewer.on_page
+            and on_schedule(day_spent, spec.daily_budget, viewer.now, config)
+            and matches(spec.targeting, viewer.account.profile)
+        )
+
+    @staticmethod
+    def _reaches(tx: Tx, campaign: Campaign, viewer: Viewer) -> bool:
+        """Promotions buy reach beyond the merchant's followers, so skip those."""
+        if campaign.spec.kind is not CampaignKind.PROMOTION:
+            return True
+        return not tx.graph.exists(viewer.account.id, campaign.owner_id)
+
+    def _bid(self, campaign: Campaign, viewer: Account) -> Bid:
+        config, spec = self.ctx.config.ads, campaign.spec
+        ctr = predicted_ctr(campaign.delivery, config)
+        weight = quality(spec.targeting, viewer.profile, config)
+        return Bid(campaign.id, spec.bid_type, spec.bid, ctr, weight)
+
+    def _fill(self, tx: Tx, viewer: Viewer, pool: dict[int, Candidate]) -> FeedItem | None:
+        """Auction one slot; a winner that cannot pay leaves the pool and the slot is re-run."""
+        reserve = self.ctx.config.ads.reserve_cpm
+        while (award := run_auction([c.bid for c in pool.values()], reserve)) is not None:
+            won = pool.pop(award.campaign_id)
+            if self.billing.impression(tx, won.campaign, award.price, viewer.day):
+                return FeedItem(won.post, self._place(tx, won.campaign, award.price, viewer))
+        return None
+
+    @staticmethod
+    def _place(tx: Tx, campaign: Campaign, price: int, viewer: Viewer) -> AdPlacement:
+        impression = tx.ads.add_impression(
+            campaign.id, viewer.account.id, price, viewer.day, viewer.now
+        )
+        return AdPlacement(impression.id, campaign.id, campaign.spec.kind, price)

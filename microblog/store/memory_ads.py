@@ -1,0 +1,154 @@
+"""Ads tables of the memory backend (attached to `MemoryData` as `ads`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from microblog.ads_models import (
+    COUNTERS,
+    AdImpression,
+    Campaign,
+    CampaignSpec,
+    CampaignStatus,
+    Delivery,
+)
+from microblog.store.paging import page_sorted
+from microblog.work import record
+
+
+@dataclass
+class MemoryAdsData:
+    campaign_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    impression_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    campaigns: dict[int, Campaign] = field(default_factory=dict)
+    owned: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    impressions: dict[int, AdImpression] = field(default_factory=dict)
+    seen: defaultdict[tuple[int, int], Counter[int]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    """(account, day) -> impressions per campaign."""
+    latest: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(campaign, account) -> newest impression id."""
+    hides: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _copy(campaign: Campaign) -> Campaign:
+    """Specs never change after creation; only the delivery counters need copying."""
+    return replace(campaign, delivery=replace(campaign.delivery))
+
+
+class MemoryAds:
+    def __init__(self, data: MemoryAdsData) -> None:
+        self.d = data
+
+    def create(self, owner_id: int, spec: CampaignSpec, created_at: float) -> Campaign:
+        campaign = Campaign(
+            next(self.d.campaign_ids), owner_id, spec, CampaignStatus.ACTIVE, created_at
+        )
+        self.d.campaigns[campaign.id] = campaign
+        self.d.owned[owner_id].append(campaign.id)
+        record(db_writes=1)
+        return _copy(campaign)
+
+    def get(self, campaign_id: int) -> Campaign | None:
+        campaign = self.d.campaigns.get(campaign_id)
+        record(db_reads=1 if campaign else 0)
+        return _copy(campaign) if campaign else None
+
+    def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]:
+        ids = page_sorted(self.d.owned.get(owner_id, []), before, limit)
+        record(db_reads=len(ids))
+        return [_copy(self.d.campaigns[i]) for i in ids]
+
+    def set_status(self, campaign_id: int, status: CampaignStatus) -> None:
+        self.d.campaigns[campaign_id].status = status
+        record(db_writes=1)
+
+    def live(self, now: float) -> list[Campaign]:
+        found = [
+            _copy(c)
+            for c in self.d.campaigns.values()
+            if c.status is CampaignStatus.ACTIVE
+            and c.spec.start <= now < c.spec.end
+            and c.delivery.spent < c.spec.total_budget
+        ]
+        record(db_reads=len(found))
+        return found
+
+    def hidden(self, account_id: int) -> set[int]:
+        found = set(self.d.hides.get(account_id, ()))
+        record(db_reads=len(found))
+        return found
+
+    def seen(self, account_id: int, day: int) -> dict[int, int]:
+        found = dict(self.d.seen.get((account_id, day), {}))
+        record(db_reads=len(found))
+        return found
+
+    def add_impression(
+        self, campaign_id: int, account_id: int, price: int, day: int, created_at: float
+    ) -> AdImpression:
+        impression = AdImpression(
+            next(self.d.impression_ids), campaign_id, account_id, price, day, created_at
+        )
+        self.d.impressions[impression.id] = impression
+        self.d.seen[(account_id, day)][campaign_id] += 1
+        self.d.latest[(campaign_id, account_id)] = impression.id
+        self.d.campaigns[campaign_id].delivery.impressions += 1
+        record(db_writes=2)
+        return replace(impression)
+
+    def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
+        delivery = self.d.campaigns[campaign_id].delivery
+        delivery.day_spent = delivery.spent_on(day) + fen
+        delivery.day = day
+        delivery.spent += fen
+        delivery.owed_millifen = owed_millifen
+        record(db_writes=1)
+
+    def impression(self, impression_id: int) -> AdImpression | None:
+        impression = self.d.impressions.get(impression_id)
+        record(db_reads=1 if impression else 0)
+        return replace(impression) if impression else None
+
+    def latest_impression(self, campaign_id: int, account_id: int) -> AdImpression | None:
+        impression_id = self.d.latest.get((campaign_id, account_id))
+        return self.impression(impression_id) if impression_id is not None else None
+
+    def mark_clicked(self, impression_id: int, campaign_id: int) -> bool:
+        impression = self.d.impressions[impression_id]
+        if impression.clicked:
+            return False
+        impression.clicked = True
+        self.d.campaigns[campaign_id].delivery.clicks += 1
+        record(db_writes=2)
+        return True
+
+    def mark_converted(self, impression_id: int, campaign_id: int, amount: int) -> bool:
+        impression = self.d.impressions[impression_id]
+        if impression.converted:
+            return False
+        impression.converted = True
+        delivery = self.d.campaigns[campaign_id].delivery
+        delivery.conversions += 1
+        delivery.conversion_value += amount
+        record(db_writes=2)
+        return True
+
+    def hide(self, account_id: int, campaign_id: int) -> bool:
+        if campaign_id in self.d.hides[account_id]:
+            return False
+        self.d.hides[account_id].add(campaign_id)
+        self.d.campaigns[campaign_id].delivery.hides += 1
+        record(db_writes=2)
+        return True
+
+    def totals(self) -> Delivery:
+        total = Delivery()
+        for campaign in self.d.campaigns.values():
+            for name in COUNTERS:
+                setattr(total, name, getattr(total, name) + getattr(campaign.delivery, name))
+        record(db_reads=len(self.d.campaigns))
+        return total

@@ -1,0 +1,243 @@
+"""The ads repository in SQL (tables in `ads_schema`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, case, func, insert, select, update
+
+from microblog.ads_models import (
+    COUNTERS,
+    AdImpression,
+    BidType,
+    Campaign,
+    CampaignKind,
+    CampaignSpec,
+    CampaignStatus,
+    Delivery,
+    Targeting,
+)
+from microblog.models import AgeBand, Gender
+from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
+from microblog.store.sql.money import new_id
+from microblog.work import record
+
+
+def _campaign(row: Any) -> Campaign:
+    targeting = Targeting(
+        list(row.interests),
+        list(row.regions),
+        [Gender(g) for g in row.genders],
+        [AgeBand(a) for a in row.age_bands],
+    )
+    spec = CampaignSpec(
+        row.post_id,
+        BidType(row.bid_type),
+        row.bid,
+        row.daily_budget,
+        row.total_budget,
+        row.starts_at,
+        row.ends_at,
+        row.frequency_cap,
+        targeting,
+        CampaignKind(row.kind),
+    )
+    delivery = Delivery(
+        **{name: getattr(row, name) for name in (*COUNTERS, "day", "day_spent", "owed_millifen")}
+    )
+    return Campaign(
+        row.id, row.owner_id, spec, CampaignStatus(row.status), row.created_at, delivery
+    )
+
+
+def _impression(row: Any) -> AdImpression:
+    return AdImpression(
+        row.id,
+        row.campaign_id,
+        row.account_id,
+        row.price,
+        row.day,
+        row.created_at,
+        row.clicked,
+        row.converted,
+    )
+
+
+def _spec_values(spec: CampaignSpec) -> dict[str, Any]:
+    t = spec.targeting
+    return dict(
+        kind=spec.kind.value,
+        post_id=spec.post_id,
+        bid_type=spec.bid_type.value,
+        bid=spec.bid,
+        daily_budget=spec.daily_budget,
+        total_budget=spec.total_budget,
+        starts_at=spec.start,
+        ends_at=spec.end,
+        frequency_cap=spec.frequency_cap,
+        interests=list(t.interests),
+        regions=list(t.regions),
+        genders=[g.value for g in t.genders],
+        age_bands=[a.value for a in t.age_bands],
+    )
+
+
+class SqlAds:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def create(self, owner_id: int, spec: CampaignSpec, created_at: float) -> Campaign:
+        status = CampaignStatus.ACTIVE
+        values = _spec_values(spec) | {name: 0 for name in (*COUNTERS, "day_spent")}
+        values |= dict(
+            owner_id=owner_id, status=status.value, created_at=created_at, day=-1, owed_millifen=0
+        )
+        campaign_id = new_id(self.conn.execute(insert(ad_campaigns).values(values)))
+        record(db_writes=1)
+        return Campaign(campaign_id, owner_id, spec, status, created_at)
+
+    def _campaigns(self, query: Any) -> list[Campaign]:
+        found = [_campaign(row) for row in self.conn.execute(query)]
+        record(db_reads=len(found))
+        return found
+
+    def get(self, campaign_id: int) -> Campaign | None:
+        found = self._campaigns(select(ad_campaigns).where(ad_campaigns.c.id == campaign_id))
+        return found[0] if found else None
+
+    def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]:
+        c = ad_campaigns.c
+        query = select(ad_campaigns).where(c.owner_id == owner_id)
+        if before is not None:
+            query = query.where(c.id < before)
+        return self._campaigns(query.order_by(c.id.desc()).limit(limit))
+
+    def set_status(self, campaign_id: int, status: CampaignStatus) -> None:
+        self.conn.execute(
+            update(ad_campaigns).where(ad_campaigns.c.id == campaign_id).values(status=status.value)
+        )
+        record(db_writes=1)
+
+    def live(self, now: float) -> list[Campaign]:
+        c = ad_campaigns.c
+        query = select(ad_campaigns).where(
+            c.status == CampaignStatus.ACTIVE.value,
+            c.starts_at <= now,
+            c.ends_at > now,
+            c.spent < c.total_budget,
+        )
+        return self._campaigns(query.order_by(c.id))
+
+    def hidden(self, account_id: int) -> set[int]:
+        query = select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == account_id)
+        found = set(self.conn.scalars(query))
+        record(db_reads=len(found))
+        return found
+
+    def seen(self, account_id: int, day: int) -> dict[int, int]:
+        i = ad_impressions.c
+        query = (
+            select(i.campaign_id, func.count())
+            .where(i.account_id == account_id, i.day == day)
+            .group_by(i.campaign_id)
+        )
+        found = {campaign_id: count for campaign_id, count in self.conn.execute(query)}
+        record(db_reads=len(found))
+        return found
+
+    def _count(self, campaign_id: int, **deltas: int) -> None:
+        c = ad_campaigns.c
+        self.conn.execute(
+            update(ad_campaigns)
+            .where(c.id == campaign_id)
+            .values({name: c[name] + delta for name, delta in deltas.items()})
+        )
+
+    def add_impression(
+        self, campaign_id: int, account_id: int, price: int, day: int, created_at: float
+    ) -> AdImpression:
+        values = dict(
+            campaign_id=campaign_id,
+            account_id=account_id,
+            price=price,
+            day=day,
+            created_at=created_at,
+            clicked=False,
+            converted=False,
+        )
+        impression_id = new_id(self.conn.execute(insert(ad_impressions).values(values)))
+        self._count(campaign_id, impressions=1)
+        record(db_writes=2)
+        return AdImpression(impression_id, campaign_id, account_id, price, day, created_at)
+
+    def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
+        c = ad_campaigns.c
+        self.conn.execute(
+            update(ad_campaigns)
+            .where(c.id == campaign_id)
+            .values(
+                spent=c.spent + fen,
+                day_spent=case((c.day == day, c.day_spent + fen), else_=fen),
+                day=day,
+                owed_millifen=owed_millifen,
+            )
+        )
+        record(db_writes=1)
+
+    def _impressions(self, query: Any) -> AdImpression | None:
+        row = self.conn.execute(query).first()
+        record(db_reads=1 if row else 0)
+        return _impression(row) if row else None
+
+    def impression(self, impression_id: int) -> AdImpression | None:
+        return self._impressions(select(ad_impressions).where(ad_impressions.c.id == impression_id))
+
+    def latest_impression(self, campaign_id: int, account_id: int) -> AdImpression | None:
+        i = ad_impressions.c
+        query = (
+            select(ad_impressions)
+            .where(i.campaign_id == campaign_id, i.account_id == account_id)
+            .order_by(i.id.desc())
+            .limit(1)
+        )
+        return self._impressions(query)
+
+    def _flag_once(self, impression_id: int, flag: str) -> bool:
+        i = ad_impressions.c
+        changed = self.conn.execute(
+            update(ad_impressions)
+            .where(i.id == impression_id, i[flag].is_(False))
+            .values({flag: True})
+        ).rowcount
+        return changed > 0
+
+    def mark_clicked(self, impression_id: int, campaign_id: int) -> bool:
+        if not self._flag_once(impression_id, "clicked"):
+            return False
+        self._count(campaign_id, clicks=1)
+        record(db_writes=2)
+        return True
+
+    def mark_converted(self, impression_id: int, campaign_id: int, amount: int) -> bool:
+        if not self._flag_once(impression_id, "converted"):
+            return False
+        self._count(campaign_id, conversions=1, conversion_value=amount)
+        record(db_writes=2)
+        return True
+
+    def hide(self, account_id: int, campaign_id: int) -> bool:
+        h = ad_hides.c
+        exists = select(1).where(h.account_id == account_id, h.campaign_id == campaign_id)
+        if self.conn.execute(exists).first():
+            return False
+        self.conn.execute(insert(ad_hides).values(account_id=account_id, campaign_id=campaign_id))
+        self._count(campaign_id, hides=1)
+        record(db_writes=2)
+        return True
+
+    def totals(self) -> Delivery:
+        c = ad_campaigns.c
+        sums = [func.coalesce(func.sum(c[name]), 0) for name in COUNTERS]
+        row = self.conn.execute(select(func.count(), *sums)).one()
+        record(db_reads=row[0])
+        return Delivery(**{name: int(value) for name, value in zip(COUNTERS, row[1:], strict=True)})
