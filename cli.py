@@ -353,7 +353,8 @@ def loadtest(
     Starts the server on 127.0.0.1 (or tests --host, loopback only), seeds the scenario's
     load-test population, runs the load and writes summary.json, timeseries.csv,
     report.html and Locust's own reports under locust/. Exit code 0 when every SLO holds,
-    1 when one fails, 2 on bad input.
+    1 when one fails (or a chat message was lost, or the ledger audit or a payment retry
+    failed), 2 on bad input.
 
     \b
     Examples:

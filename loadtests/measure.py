@@ -1,13 +1,13 @@
 """Inside the Locust process: record every response time exactly, merge workers, write it out.
 
-Runs only in Locust processes (it imports Locust). Every completed request, through Locust's
-`request` event, goes into an HDR histogram under its request name; chat users add each
-message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
-DeliveryLog). In distributed mode each worker attaches what it recorded (histograms
-HDR-encoded) to the statistics report Locust already sends the master every few seconds
-and to its final report, then starts afresh; the master adds it up. The master, or the
-only process, writes the Measurements file when Locust quits, after the workers' final
-reports have arrived.
+Runs only in Locust processes (it imports Locust). Every completed request, through
+Locust's `request` event, goes into an HDR histogram under its request name; chat users add
+each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
+DeliveryLog), payment users every payment call (a PaymentLog). In distributed mode each
+worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
+already sends the master every few seconds and to its final report, then starts afresh; the
+master adds it up. The master, or the only process, writes the Measurements file when
+Locust quits, after the workers' final reports have arrived.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from locust.runners import MasterRunner, WorkerRunner
 
 from loadtests.deliveries import DeliveryLog
 from loadtests.histograms import PathHistograms
+from loadtests.payment_log import PaymentLog
 from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
 
 REPORT_KEY = "fanout_hdr"
@@ -29,12 +30,13 @@ CHAT_DELIVER = "chat_deliver"
 
 
 class Recorder:
-    """This process's response-time and send-lag histograms, and its chat deliveries."""
+    """This process's response-time and send-lag histograms, chat deliveries and payments."""
 
     def __init__(self) -> None:
         self.latency = PathHistograms()
         self.loadgen = PathHistograms()
         self.deliveries = DeliveryLog()
+        self.payments = PaymentLog()
 
     def record_lag(self, lag_s: float) -> None:
         self.loadgen.record_ms(LAG, lag_s * 1000)
@@ -51,6 +53,7 @@ class Recorder:
             "latency": self.latency.encode(),
             "loadgen": self.loadgen.encode(),
             "deliveries": self.deliveries.take().model_dump(mode="json"),
+            "payments": self.payments.take().model_dump(mode="json"),
         }
         self.latency.clear()
         self.loadgen.clear()
@@ -60,6 +63,7 @@ class Recorder:
         self.latency.merge_encoded(report.get("latency", {}))
         self.loadgen.merge_encoded(report.get("loadgen", {}))
         self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
+        self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
 
     def measurements(self, environment: Environment) -> Measurements:
         stats = environment.stats
@@ -79,6 +83,7 @@ class Recorder:
             loadgen_lag=self.loadgen.encode(),
             exceptions=_exceptions(environment),
             deliveries=self.deliveries,
+            payments=self.payments,
         )
 
 

@@ -2,10 +2,11 @@
 
 Locust runs in its own process (gevent monkey-patches everything it is imported into), so
 the parent writes everything the users need to one JSON file named by an environment
-variable: the resolved scenario, the seeded accounts and their tokens, the replay trace,
-and where to write the measurements. Locust workers on other machines read the same file
-(copy it and set FANOUT_LOADTEST_PLAN). At the end the Locust master (or the only process)
-writes the Measurements file back: request counts and exact HDR histograms.
+variable: the resolved scenario, the seeded accounts and their tokens, the seeded economy
+(shops, game items), the replay trace, and where to write the measurements. Locust workers
+on other machines read the same file (copy it and set FANOUT_LOADTEST_PLAN). At the end the
+Locust master (or the only process) writes the Measurements file back: request counts and
+exact HDR histograms.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from loadtests.deliveries import DeliveryLog
+from loadtests.payment_log import PaymentLog
 from loadtests.seed import SeededPopulation
+from loadtests.seed_money import SeededEconomy
 from outcomes.scenario import Scenario, scenario_from_dict
 
 PLAN_ENV = "FANOUT_LOADTEST_PLAN"
@@ -40,6 +43,8 @@ class LocustPlan(BaseModel):
     population: SeededPopulation
     measurements_file: str
     replay: ReplayPlan | None = None
+    economy: SeededEconomy | None = None
+    """Wallet credits, shops and game items, when the users make payments."""
 
 
 def write_plan(directory: Path, plan: LocustPlan) -> Path:
@@ -83,6 +88,8 @@ class Measurements(BaseModel):
     """How often each exception was raised by the users' own code (the test went wrong)."""
     deliveries: DeliveryLog = Field(default_factory=DeliveryLog)
     """Chat messages confirmed sent and received, before backlogs are collected."""
+    payments: PaymentLog = Field(default_factory=PaymentLog)
+    """Every payment call, its answer and its deliberate retry's."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

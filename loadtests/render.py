@@ -27,6 +27,9 @@ HEADLINE = (
     "chat.sent",
     "chat.lost",
     "chat.duplicated",
+    "payments.calls",
+    "payments.double_paid",
+    "payments.audit_balanced",
 )
 
 

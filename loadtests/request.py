@@ -109,18 +109,10 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
     config = scenario.loadtest
     if replay is not None and config.processes > 1:
         raise LoadtestInputError("--replay runs in one process: drop --processes")
-    if replay is None and not (config.tasks.timeline or config.tasks.post or config.tasks.chat):
-        raise LoadtestInputError(
-            "loadtest.tasks: timeline, post and chat are all 0, and the payment user "
-            "does not exist yet, so no user would send anything"
-        )
 
 
 def _notes(scenario: Scenario, replay: ReplayPlan | None) -> list[str]:
     tasks = scenario.loadtest.tasks
-    if replay is None and tasks.payment:
-        return [
-            f"loadtest.tasks.payment ({tasks.payment}) is ignored: "
-            "the payment user is not written yet"
-        ]
+    if replay is not None and (tasks.chat or tasks.payment):
+        return ["a replay sends the trace's actions only: no chat or payments"]
     return []

@@ -5,9 +5,10 @@
 
 `execute` starts the reference server unless a (loopback) host was given, seeds it, runs
 Locust, checks that no chat message was lost or delivered twice (collecting what still
-waits for offline recipients first), and writes `results/<run>/`: summary.json,
-timeseries.csv, report.html and Locust's own files under locust/. The scenario's SLOs are
-then checked as `fanout gate` would.
+waits for offline recipients first) and that the ledger balances with every payment made
+once (loadtests.ledger_check), and writes `results/<run>/`: summary.json, timeseries.csv,
+report.html and Locust's own files under locust/. The scenario's SLOs are then checked as
+`fanout gate` would.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import numpy as np
@@ -27,16 +28,18 @@ import numpy as np
 from loadtests.backlog import drain_backlogs
 from loadtests.deliveries import DeliveryVerdict, verdict
 from loadtests.history import aggregated_rows, history_timeseries
+from loadtests.ledger_check import PaymentVerdict, check_payments
 from loadtests.plan import LocustPlan, Measurements, read_measurements, write_plan
 from loadtests.request import PreparedRun
 from loadtests.results import FanoutStats, loadtest_metrics, loadtest_result
 from loadtests.runner import HISTORY_CSV, LocustError, LocustRun, Progress, log_tail, run_locust
 from loadtests.seed import SeededPopulation, follow_graph, seed_population
-from loadtests.server import local_server
+from loadtests.seed_money import SeededEconomy, seed_economy
+from loadtests.server import local_server, money_settings
 from microblog.api.settings import ServerSettings
 from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
-from outcomes.result import Result, write_result
+from outcomes.result import Metric, Result, write_result
 from outcomes.scenario import resolved_dict
 from outcomes.timeseries import write_timeseries
 
@@ -45,6 +48,14 @@ OPERATOR_TIMEOUT_S = 120.0
 """Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
 SCENARIO_USERS = ("MixedUser", "InfluencerUser")
 REPLAY_USERS = ("ReplayUser",)
+
+
+class IntegrityCheck(Protocol):
+    """A check after the run that fails it whatever the SLOs say (chat, payments)."""
+
+    def metrics(self) -> dict[str, Metric]: ...
+
+    def problems(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -75,9 +86,9 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     measured = driven.measured
     metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
     problems: list[str] = []
-    if driven.chat is not None:
-        metrics |= driven.chat.metrics()
-        problems += driven.chat.problems()
+    for check in driven.checks():
+        metrics |= check.metrics()
+        problems += check.problems()
     duration_s = time.monotonic() - started
     result = loadtest_result(
         prepared.scenario, started_at, duration_s, metrics, driven.describe(prepared)
@@ -99,6 +110,11 @@ class _Driven:
     measured: Measurements
     chat: DeliveryVerdict | None
     """The chat delivery check, None when the users did not chat."""
+    payments: PaymentVerdict | None
+    """The ledger check, None when the users made no payments."""
+
+    def checks(self) -> list[IntegrityCheck]:
+        return [check for check in (self.chat, self.payments) if check is not None]
 
     def describe(self, prepared: PreparedRun) -> dict[str, Any]:
         """The Result's `environment.loadtest`: what was tested, and how."""
@@ -117,16 +133,33 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
     with _target(prepared) as (base_url, client, max_body_bytes):
         config = prepared.scenario.loadtest
         progress(f"seeding {config.seed_users} accounts on {base_url}")
-        graph = follow_graph(config, np.random.default_rng(prepared.scenario.seed))
-        population = seed_population(client, graph, max_body_bytes)
+        rng = np.random.default_rng(prepared.scenario.seed)
+        population = seed_population(client, follow_graph(config, rng), max_body_bytes)
+        economy = None
+        if _pays(prepared):
+            progress(f"seeding {config.merchants} shops and {len(population.ordinary)} wallets")
+            economy = seed_economy(client, population, prepared.scenario, rng, max_body_bytes)
         before = _fanout_stats(client, progress)
-        plan = _locust_plan(prepared, base_url, population, locust_dir)
+        plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
         after = _fanout_stats(client, progress)
         measured = _read_measurements(locust_dir)
         chat = _check_chat(prepared, base_url, population, measured, progress)
-    return _Driven(base_url, population, before, after, completed, measured, chat)
+        payments = None
+        if economy is not None:
+            progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
+            tokens = _tokens(population) | economy.merchant_tokens
+            payments = check_payments(client, tokens, economy, measured.payments)
+    return _Driven(base_url, population, before, after, completed, measured, chat, payments)
+
+
+def _pays(prepared: PreparedRun) -> bool:
+    return prepared.replay is None and bool(prepared.scenario.loadtest.tasks.payment)
+
+
+def _tokens(population: SeededPopulation) -> dict[int, str]:
+    return dict(zip(population.ids, population.tokens, strict=True))
 
 
 def _check_chat(
@@ -142,8 +175,9 @@ def _check_chat(
     waiting = measured.deliveries.unreceived()
     if waiting:
         progress(f"collecting {len(waiting)} chat messages sent to recipients who went offline")
-    tokens = dict(zip(population.ids, population.tokens, strict=True))
-    return verdict(measured.deliveries, drain_backlogs(base_url, tokens, waiting.values()))
+    return verdict(
+        measured.deliveries, drain_backlogs(base_url, _tokens(population), waiting.values())
+    )
 
 
 def _read_measurements(locust_dir: Path) -> Measurements:
@@ -156,9 +190,11 @@ def _read_measurements(locust_dir: Path) -> Measurements:
 @contextmanager
 def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
     """The base URL, an operator client and the body limit of the server under test."""
+    scenario = prepared.scenario
     if prepared.host is None:
+        money = money_settings(scenario.economy, scenario.seed)
         with (
-            local_server(prepared.scenario.platform) as server,
+            local_server(scenario.platform, settings=money) as server,
             _operator_client(server.base_url, server.operator_token) as client,
         ):
             yield server.base_url, client, server.max_body_bytes
@@ -183,7 +219,11 @@ def _fanout_stats(client: httpx.Client, progress: Progress) -> FanoutStats | Non
 
 
 def _locust_plan(
-    prepared: PreparedRun, base_url: str, population: SeededPopulation, locust_dir: Path
+    prepared: PreparedRun,
+    base_url: str,
+    population: SeededPopulation,
+    economy: SeededEconomy | None,
+    locust_dir: Path,
 ) -> LocustPlan:
     return LocustPlan(
         base_url=base_url,
@@ -191,6 +231,7 @@ def _locust_plan(
         population=population,
         measurements_file=str((locust_dir / MEASUREMENTS_FILE).resolve()),
         replay=prepared.replay,
+        economy=economy,
     )
 
 

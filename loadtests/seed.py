@@ -121,11 +121,11 @@ def seed_population(
     accounts = [_account_body(f"{prefix}{i}", i, graph) for i in range(graph.accounts)]
     created: list[dict[str, Any]] = []
     for batch in batches(accounts, ACCOUNTS_PER_CALL, max_body_bytes):
-        created += _post(client, "/admin/seed/accounts", {"accounts": batch})
+        created += operator_post(client, "/admin/seed/accounts", {"accounts": batch})
     ids = [account["id"] for account in created]
     edges = [[ids[a], ids[b]] for a, b in graph.edges.tolist()]
     follows = sum(
-        _post(client, "/admin/seed/follows", {"edges": batch})["added"]
+        operator_post(client, "/admin/seed/follows", {"edges": batch})["added"]
         for batch in batches(edges, EDGES_PER_CALL, max_body_bytes)
     )
     tokens = [account["token"] for account in created]
@@ -142,7 +142,8 @@ def _account_body(name: str, index: int, graph: SeedGraph) -> dict[str, Any]:
     return {"name": name}
 
 
-def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
+def operator_post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
+    """POST a seeding body as the operator; its JSON answer (a refusal raises)."""
     headers = {"Content-Type": "application/json"}
     response = client.post(path, content=orjson.dumps(body), headers=headers)
     if response.status_code >= 400:

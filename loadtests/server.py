@@ -3,9 +3,10 @@
 `local_server` runs `python -m uvicorn` (the interpreter running Fanout) in its own process
 group on a free port of 127.0.0.1, with an embedded SQLite database in a temporary directory
 and an operator token made for this run, configured from the scenario's `platform` section
-through the server's FANOUT_* settings. It waits (bounded) for `/healthz`, and on leaving the
-block, whether the test finished, failed or was interrupted, terminates the whole process
-group, killing it if it does not stop in time, and removes the database.
+(and, through `money_settings`, its `economy`) by the server's FANOUT_* settings. It waits
+(bounded) for `/healthz`, and on leaving the block, whether the test finished, failed or was
+interrupted, terminates the whole process group, killing it if it does not stop in time, and
+removes the database.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import httpx
 
+from outcomes.scenario.economy import EconomyConfig
 from outcomes.scenario.platform import PlatformSection
 
 LOOPBACK = "127.0.0.1"
@@ -37,6 +40,7 @@ BODY_LIMIT_BYTES = 8 * 1024 * 1024
 """Request-body limit of the test server: large enough for full bulk-seeding batches."""
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOG_TAIL_CHARS = 2000
+EMPTY: Mapping[str, str] = MappingProxyType({})
 MICROBLOG_APP = "microblog.api.app:create_app"
 """The app factory served; benchmarks serve a bare app of the same stack instead."""
 
@@ -78,14 +82,37 @@ def server_settings(platform: PlatformSection, store: str, token: str) -> dict[s
     }
 
 
+def money_settings(economy: EconomyConfig, seed: int) -> dict[str, str]:
+    """The FANOUT_PLATFORM__MONEY__* environment for the scenario's economy: commissions,
+    game catalogue, and a gateway seeded from the scenario."""
+    commerce, games, gateway = economy.commerce, economy.games, economy.topup
+    money = {
+        "COMMERCE_COMMISSION": commerce.platform_commission,
+        "INFLUENCER_COMMISSION": commerce.influencer_commission,
+        "GAMES__CATALOGUE_SIZE": games.catalogue_size,
+        "GAMES__ITEM_PRICE_MEDIAN_COINS": games.item_price_median,
+        "GAMES__ITEM_PRICE_SIGMA": games.item_price_sigma,
+        "GAMES__PLATFORM_SHARE": games.platform_share,
+        "GAMES__SEED": seed,
+        "GATEWAY__LATENCY_MS": gateway.latency_ms,
+        "GATEWAY__FAILURE_RATE": gateway.failure_rate,
+        "GATEWAY__SEED": seed,
+    }
+    return {f"FANOUT_PLATFORM__MONEY__{name}": str(value) for name, value in money.items()}
+
+
 @contextmanager
-def local_server(platform: PlatformSection, app: str = MICROBLOG_APP) -> Iterator[LocalServer]:
-    """A running server for the duration of the block (see module docstring)."""
+def local_server(
+    platform: PlatformSection, app: str = MICROBLOG_APP, settings: Mapping[str, str] = EMPTY
+) -> Iterator[LocalServer]:
+    """A running server for the duration of the block (see module docstring); `settings`
+    adds FANOUT_* environment variables (e.g. money_settings)."""
     with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
         port, token = free_port(), secrets.token_urlsafe(32)
         store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
         log = Path(tmp) / "server.log"
-        process = _spawn(port, server_settings(platform, store, token), Path(tmp), log, app)
+        environment = {**server_settings(platform, store, token), **settings}
+        process = _spawn(port, environment, Path(tmp), log, app)
         try:
             base_url = f"http://{LOOPBACK}:{port}"
             _wait_until_healthy(process, base_url, log)

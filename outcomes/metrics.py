@@ -29,6 +29,10 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("ads.*", "higher"),
     ("chat.sent", "higher"),
     ("chat.*", "lower"),
+    ("payments.audit_balanced", "higher"),
+    ("payments.calls", "higher"),
+    ("payments.retries", "higher"),
+    ("payments.*", "lower"),
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
@@ -122,6 +126,18 @@ _CHAT_LOST = (
 _CHAT_DUPLICATED = (
     "Load tests: chat messages a connection received more than once (the run fails when above 0)."
 )
+_PAYMENTS_RETRIES = "Load tests: payment calls deliberately sent again with their idempotency key."
+_PAYMENTS_DOUBLE_PAID = (
+    "Load tests: retries answered with another payment than the original's (the run fails "
+    "when above 0)."
+)
+_PAYMENTS_AUDIT = (
+    "Load tests: 1 when the ledger audit after the run balanced, else 0 (the run fails)."
+)
+_PAYMENTS_MISMATCHES = (
+    "Load tests: wallets whose balance differs from their seeded credit plus the test's "
+    "accepted payments, each once (the run fails when above 0)."
+)
 _OTHER_METRICS = (
     MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
@@ -164,6 +180,11 @@ _OTHER_METRICS = (
     MetricInfo("chat.backlog", "count", _CHAT_BACKLOG),
     MetricInfo("chat.lost", "count", _CHAT_LOST),
     MetricInfo("chat.duplicated", "count", _CHAT_DUPLICATED),
+    MetricInfo("payments.calls", "count", "Load tests: payment calls made (retries not counted)."),
+    MetricInfo("payments.retries", "count", _PAYMENTS_RETRIES),
+    MetricInfo("payments.double_paid", "count", _PAYMENTS_DOUBLE_PAID),
+    MetricInfo("payments.wallet_mismatches", "count", _PAYMENTS_MISMATCHES),
+    MetricInfo("payments.audit_balanced", "bool", _PAYMENTS_AUDIT),
     MetricInfo("utilization.app", "ratio", "Busy share of application server capacity (0-1)."),
     MetricInfo("utilization.db", "ratio", "Busy share of database capacity (0-1)."),
     MetricInfo("utilization.cache", "ratio", "Busy share of cache tier capacity (0-1)."),

@@ -33,6 +33,7 @@ from websocket import WebSocketException
 from loadtests.chat_wire import pushed_message_key
 from loadtests.deliveries import Receipts, message_key
 from loadtests.measure import RECORDER
+from loadtests.plan import current_plan
 from loadtests.users.api import choose_status, friends_statuses, read_conversation, send_message
 from loadtests.users.chat_socket import ChatSocket, Frame, ReplyError, SocketClosed
 
@@ -127,12 +128,11 @@ class Chatter:
         return str(self.user.rng.choice(self.statuses, p=self.status_shares))
 
     def _connect(self) -> ChatSocket | None:
-        started = time.perf_counter()
         token = self.headers["Authorization"].removeprefix("Bearer ")
-        host = self.user.host
-        assert host is not None, "Locust sets the host before users start"
+        base_url = current_plan().base_url
+        started = time.perf_counter()
         try:
-            socket = ChatSocket.connect(host, token, self._on_push, self._on_fault)
+            socket = ChatSocket.connect(base_url, token, self._on_push, self._on_fault)
         except SOCKET_FAULTS as error:
             self._fire("chat_connect", started, error)
             return None

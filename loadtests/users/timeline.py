@@ -7,7 +7,7 @@ geometric number of pages with mean `behaviour.timeline_pages_per_session`,
 `behaviour.page_size` posts each, then a like and a comment on a post it saw with
 probabilities `behaviour.per_session.like` and `.comment`), a post of its own, or a chat
 session (loadtests/users/chat.py; with a chat weight the user stays connected to the chat
-socket throughout). The `payment` weight waits for loadtests/users/payments.py.
+socket throughout), or a payment (loadtests/users/payments.py).
 
 `InfluencerUser` (one per test) posts as the big V and the influencers in turn, so every
 few posts one of them reaches `big_v_followers` home timelines and fan-out is exercised.
@@ -24,6 +24,7 @@ from loadtests.seats import Seats
 from loadtests.users.api import comment, like, publish, read_home_timeline
 from loadtests.users.base import FanoutUser
 from loadtests.users.chat import Chatter
+from loadtests.users.payments import Payer
 
 POST_TEXT = "load test post {n}: what is everyone reading tonight?"
 COMMENT_TEXT = "load test comment {n}"
@@ -51,6 +52,8 @@ class MixedUser(FanoutUser):
         if self.chat is not None:
             mix.append((self.chat.session, weights.chat))
             self.chat.join()
+        if weights.payment:
+            mix.append((Payer(self, self.account).pay, weights.payment))
         self.actions = [action for action, weight in mix if weight]
         total = sum(weight for _, weight in mix)
         self.shares = [weight / total for _, weight in mix if weight]

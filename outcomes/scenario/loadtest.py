@@ -43,12 +43,29 @@ class TaskWeights(Section):
     timeline: int = spec(10, "Read the home timeline.", ge=0)
     post: int = spec(2, "Write a post.", ge=0)
     chat: int = spec(3, "Send a private message.", ge=0)
-    payment: int = spec(1, "Top up the wallet or buy a game item.", ge=0)
+    payment: int = spec(
+        1, "Make a payment: top up, gift, buy a game item or order goods (see `payments`).", ge=0
+    )
 
     @model_validator(mode="after")
     def _some_task(self) -> TaskWeights:
         if not any((self.timeline, self.post, self.chat, self.payment)):
             raise ValueError("at least one task weight must be above 0")
+        return self
+
+
+class PaymentWeights(Section):
+    """Relative weights of the kinds of payment a mixed user's payment task makes."""
+
+    topup: int = spec(1, "Top up the wallet through a channel (behaviour.topup).", ge=0)
+    gift: int = spec(2, "Give coins to another user.", ge=0)
+    game_item: int = spec(2, "Buy game items (behaviour.games.items_per_purchase).", ge=0)
+    order: int = spec(1, "Order one unit of a seeded shop's product.", ge=0)
+
+    @model_validator(mode="after")
+    def _some_payment(self) -> PaymentWeights:
+        if not any((self.topup, self.gift, self.game_item, self.order)):
+            raise ValueError("at least one payment weight must be above 0")
         return self
 
 
@@ -109,6 +126,16 @@ class LoadtestConfig(Section):
     retry_share: Share = spec(
         0.1, "Share of payment calls deliberately sent twice with the same idempotency key."
     )
+    payments: PaymentWeights = section(PaymentWeights, "Payment mix of the payment task.")
+    gift_coins: Range = spec((1.0, 20.0), "Gift amounts, drawn uniformly.", unit="coins")
+    wallet_credit_coins: float = spec(
+        10_000.0, "Coins credited to each seeded ordinary account's wallet before the test, "
+        "so payments do not overdraw it.", unit="coins", gt=0, le=50_000,
+    )  # fmt: skip
+    merchants: int = spec(
+        5, "Seeded merchant accounts, each with a shop of economy.commerce.products_per_merchant "
+        "products (on average) priced by economy.commerce.", unit="accounts", ge=1, le=1000,
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _shape_fits(self) -> LoadtestConfig:

@@ -1,0 +1,55 @@
+"""A seeded in-process server (memory store, instant gateway) for the seeding and ledger checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from loadtests.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.seed_money import SeededEconomy, seed_economy
+from microblog.api.app import create_app
+from microblog.api.settings import ServerSettings
+from microblog.config import PlatformConfig
+from microblog.money_config import GatewayConfig, MoneyConfig
+from outcomes.scenario import load_scenario
+
+OPERATOR = "operator-secret"
+
+
+@dataclass(frozen=True)
+class SeededServer:
+    client: TestClient
+    """Acting as the operator unless a request passes its own Authorization header."""
+    population: SeededPopulation
+    economy: SeededEconomy
+
+    @property
+    def tokens(self) -> dict[int, str]:
+        tokens = dict(zip(self.population.ids, self.population.tokens, strict=True))
+        return tokens | self.economy.merchant_tokens
+
+
+@pytest.fixture
+def seeded_server() -> Iterator[SeededServer]:
+    """40 accounts, 2 merchants with shops, credited wallets; top-ups never decline or wait."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml",
+        ["loadtest.seed_users=40", "loadtest.big_v_followers=20", "loadtest.influencers=2",
+         "loadtest.mean_followees=3", "loadtest.merchants=2",
+         "economy.commerce.products_per_merchant=3"],
+    )  # fmt: skip
+    gateway = GatewayConfig(latency_ms=0, failure_rate=0)
+    platform = PlatformConfig(money=MoneyConfig(gateway=gateway))
+    settings = ServerSettings(store="memory", operator_token=OPERATOR, platform=platform)
+    rng = np.random.default_rng(scenario.seed)
+    with TestClient(create_app(settings)) as client:
+        client.headers["Authorization"] = f"Bearer {OPERATOR}"
+        population = seed_population(
+            client, follow_graph(scenario.loadtest, rng), settings.max_body_bytes
+        )
+        economy = seed_economy(client, population, scenario, rng, settings.max_body_bytes)
+        yield SeededServer(client, population, economy)

@@ -1,0 +1,90 @@
+"""Judging payment calls: a retry must return its original payment; each payment moves once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loadtests.payment_log import Answer, PaymentCall, PaymentLog, expected_balances
+
+GIFT = {"id": 7, "sender_id": 1, "recipient_id": 2, "amount_fen": 500, "post_id": None}
+ORDER = {
+    "id": 3, "buyer_id": 1, "merchant_id": 9, "amount_fen": 1000, "merchant_fen": 950,
+    "platform_fen": 50, "influencer_id": None, "influencer_fen": 0, "status": "paid",
+}  # fmt: skip
+
+
+def topup(id_: int, status: str) -> dict[str, Any]:
+    return {"id": id_, "account_id": 1, "amount_fen": 600, "channel": "online_banking",
+            "status": status}  # fmt: skip
+
+
+def call(kind: str, answer: Answer | None, retry: Answer | None = None) -> PaymentCall:
+    return PaymentCall.model_validate(
+        {"kind": kind, "account_id": 1, "path": "/p", "body": {}, "key": "k",
+         "answer": answer, "retry": retry}
+    )  # fmt: skip
+
+
+def test_a_retry_replaying_the_original_answer_paid_once() -> None:
+    assert call(
+        "gift", Answer(status=201, body=GIFT), Answer(status=201, body=GIFT)
+    ).retried_the_same()
+
+
+def test_a_retry_answered_with_another_payment_paid_twice() -> None:
+    again = Answer(status=201, body={**GIFT, "id": 8})
+    assert not call("gift", Answer(status=201, body=GIFT), again).retried_the_same()
+
+
+@pytest.mark.parametrize(("retried", "same"), [
+    (Answer(status=201, body=topup(4, "confirmed")), True),
+    (Answer(status=202, body=topup(4, "pending")), True),
+    (Answer(status=201, body=topup(5, "confirmed")), False),
+    (Answer(status=409, body={"error": "conflict"}), False),
+])  # fmt: skip
+def test_a_pending_top_ups_retry_may_show_it_settled_but_must_be_the_same_top_up(
+    retried: Answer, same: bool
+) -> None:
+    pending = Answer(status=202, body=topup(4, "pending"))
+    assert call("topup", pending, retried).retried_the_same() is same
+
+
+def test_a_declined_top_ups_retry_must_be_declined_alike() -> None:
+    declined = Answer(status=402, body={"error": "payment_declined", "message": "top-up 4"})
+    assert call("topup", declined, declined).retried_the_same()
+    assert not call(
+        "topup", declined, Answer(status=201, body=topup(4, "confirmed"))
+    ).retried_the_same()
+
+
+def test_a_refused_call_stores_nothing_so_its_retry_may_run_afresh() -> None:
+    refused = Answer(status=409, body={"error": "conflict", "field": "amount_fen"})
+    assert call("gift", refused, Answer(status=201, body=GIFT)).retried_the_same()
+
+
+def test_each_accepted_payment_moves_money_once_between_the_right_wallets() -> None:
+    calls = [
+        call("topup", Answer(status=201, body=topup(4, "confirmed"))),
+        call("topup", Answer(status=202, body=topup(5, "pending"))),
+        call("gift", Answer(status=201, body=GIFT), Answer(status=201, body=GIFT)),
+        call("game_item", Answer(status=201, body={"account_id": 1, "amount_fen": 300})),
+        call("order", Answer(status=201, body=ORDER)),
+        call("order", Answer(status=201, body={**ORDER, "influencer_id": 4, "influencer_fen": 200,
+                                               "merchant_fen": 750})),
+        call("gift", Answer(status=409, body={"error": "conflict"})),
+        call("gift", None),
+    ]  # fmt: skip
+    balances = expected_balances({1: 10_000, 2: 0}, calls)
+    assert balances == {1: 10_000 + 600 - 500 - 300 - 2000, 2: 500, 9: 950 + 750, 4: 200}
+
+
+def test_a_workers_reports_add_up_and_unanswered_calls_are_found() -> None:
+    worker, master = PaymentLog(), PaymentLog()
+    worker.record(call("gift", Answer(status=201, body=GIFT), Answer(status=201, body=GIFT)))
+    master.merge(PaymentLog.model_validate(worker.take().model_dump(mode="json")))
+    worker.record(call("gift", None))
+    master.merge(worker.take())
+    assert worker.calls == [] and len(master.calls) == 2
+    assert len(master.retries()) == 1 and master.unanswered() == [call("gift", None)]
