@@ -24,10 +24,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import httpx
 
-from outcomes.scenario.economy import EconomyConfig
+from outcomes.scenario.economy import EconomyConfig, platform_money
 from outcomes.scenario.platform import PlatformSection
 
 LOOPBACK = "127.0.0.1"
@@ -83,22 +84,24 @@ def server_settings(platform: PlatformSection, store: str, token: str) -> dict[s
 
 
 def money_settings(economy: EconomyConfig, seed: int) -> dict[str, str]:
-    """The FANOUT_PLATFORM__MONEY__* environment for the scenario's economy: commissions,
-    game catalogue, and a gateway seeded from the scenario."""
-    commerce, games, gateway = economy.commerce, economy.games, economy.topup
-    money = {
-        "COMMERCE_COMMISSION": commerce.platform_commission,
-        "INFLUENCER_COMMISSION": commerce.influencer_commission,
-        "GAMES__CATALOGUE_SIZE": games.catalogue_size,
-        "GAMES__ITEM_PRICE_MEDIAN_COINS": games.item_price_median,
-        "GAMES__ITEM_PRICE_SIGMA": games.item_price_sigma,
-        "GAMES__PLATFORM_SHARE": games.platform_share,
-        "GAMES__SEED": seed,
-        "GATEWAY__LATENCY_MS": gateway.latency_ms,
-        "GATEWAY__FAILURE_RATE": gateway.failure_rate,
-        "GATEWAY__SEED": seed,
+    """The FANOUT_PLATFORM__MONEY__* environment for the scenario's economy
+    (`platform_money`: commissions, game catalogue, a gateway seeded from the scenario)."""
+    return {
+        f"FANOUT_PLATFORM__MONEY__{name}": value
+        for name, value in _flattened(platform_money(economy, seed)).items()
     }
-    return {f"FANOUT_PLATFORM__MONEY__{name}": str(value) for name, value in money.items()}
+
+
+def _flattened(fields: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """Nested settings as pydantic-settings' `__`-joined upper-case names."""
+    flat: dict[str, str] = {}
+    for name, value in fields.items():
+        key = f"{prefix}{name.upper()}"
+        if isinstance(value, Mapping):
+            flat.update(_flattened(value, f"{key}__"))
+        else:
+            flat[key] = str(value)
+    return flat
 
 
 @contextmanager

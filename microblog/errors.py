@@ -37,6 +37,11 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class InsufficientFunds(Conflict):
+    """A payer's wallet cannot cover a payment (an overdraft refused): an everyday outcome
+    the payer fixes by topping up, told apart from other conflicts by its type."""
+
+
 class Invalid(DomainError):
     """A value the domain rejects even though its type was right (names the field)."""
 

@@ -28,10 +28,16 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("throughput.*", "higher"),
     ("ads.*", "higher"),
     ("chat.sent", "higher"),
+    ("chat.delivered_live", "higher"),
     ("chat.*", "lower"),
     ("payments.audit_balanced", "higher"),
     ("payments.calls", "higher"),
     ("payments.retries", "higher"),
+    ("payments.topups", "higher"),
+    ("payments.topups_confirmed", "higher"),
+    ("payments.topup_volume", "higher"),
+    ("payments.game_*", "higher"),
+    ("payments.gift*", "higher"),
     ("payments.*", "lower"),
 )
 """Glob over metric names → better direction; the first matching rule wins."""
@@ -51,7 +57,9 @@ LATENCY_PATHS: dict[str, str] = {
     "chat_presence": "choose a chat presence status",
     "chat_friends": "list chat friends with their presence",
     "chat_history": "read a page of a chat conversation",
-    "topup": "top up the wallet with coins",
+    "chat_disconnect": "close the chat connection (friends see the account go offline)",
+    "topup": "top up the wallet with coins (waiting on the payment gateway included)",
+    "topup_callback": "apply the payment gateway's late answer to a pending top-up",
     "payment": "pay coins to another account (tips, gifts, games)",
     "purchase": "buy goods from a shop",
     "ad_serve": "choose the ads shown in a timeline page",
@@ -116,8 +124,8 @@ _LAG_P99 = (
     "large values mean the target rate was not really offered."
 )
 _CHAT_BACKLOG = (
-    "Load tests: confirmed chat messages found waiting for an offline recipient after the run "
-    "(late, not lost)."
+    "Chat messages still waiting for an offline recipient at the end of the run (late, not "
+    "lost; simulations count the whole run, load tests the confirmed messages)."
 )
 _CHAT_LOST = (
     "Load tests: confirmed chat messages their recipient never received, live or from its "
@@ -131,8 +139,14 @@ _PAYMENTS_DOUBLE_PAID = (
     "Load tests: retries answered with another payment than the original's (the run fails "
     "when above 0)."
 )
-_PAYMENTS_AUDIT = (
-    "Load tests: 1 when the ledger audit after the run balanced, else 0 (the run fails)."
+_PAYMENTS_AUDIT = "1 when the ledger audit after the run balanced, else 0 (a load test then fails)."
+_REFUSED = (
+    "Requests refused as an everyday business outcome the caller expected (a wallet too "
+    "short to pay); not counted in errors.rate."
+)
+_TOPUPS_LATE = (
+    "Top-ups the platform stopped waiting for at the gateway's timeout; the gateway's late "
+    "callback settled them."
 )
 _PAYMENTS_MISMATCHES = (
     "Load tests: wallets whose balance differs from their seeded credit plus the test's "
@@ -143,6 +157,7 @@ _OTHER_METRICS = (
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
     MetricInfo("errors.rate", "ratio", "Share of requests that failed (0-1)."),
     MetricInfo("errors.count", "count", "Requests that failed."),
+    MetricInfo("errors.refused", "count", _REFUSED),
     MetricInfo("errors.exceptions", "count", "Load tests: exceptions in the test's own user code."),
     MetricInfo("fanout.deliveries", "count", "Home-timeline entries written by fan-out on write."),
     MetricInfo("fanout.lag.p50_s", "s", "Median time from a post to its last delivery."),
@@ -168,7 +183,9 @@ _OTHER_METRICS = (
         "users.retention_d30", "ratio", "Share of a day's active users active again 30 days later."
     ),
     MetricInfo("revenue.ads", "coins", "Advertiser spend charged for impressions and clicks."),
-    MetricInfo("revenue.games", "coins", "Coins spent in games."),
+    MetricInfo(
+        "revenue.games", "coins", "Platform's share of game item sales, as the ledger moved it."
+    ),
     MetricInfo("revenue.commerce", "coins", "Platform commission on goods sold."),
     MetricInfo("revenue.total", "coins", "Ads, games and commerce revenue together."),
     MetricInfo("commerce.gmv", "coins", "Gross merchandise value: the price of all goods sold."),
@@ -176,11 +193,33 @@ _OTHER_METRICS = (
     MetricInfo("ads.impressions", "count", "Ads shown in timelines."),
     MetricInfo("ads.clicks", "count", "Ads clicked."),
     MetricInfo("ads.ctr", "ratio", "Click-through rate: clicks per impression."),
-    MetricInfo("chat.sent", "count", "Load tests: chat messages the server confirmed."),
+    MetricInfo("chat.sent", "count", "Chat messages the server stored (confirmed to the sender)."),
+    MetricInfo(
+        "chat.sent_to_offline", "count", "Simulations: chat messages to a friend shown offline."
+    ),
+    MetricInfo(
+        "chat.delivered_live", "count", "Simulations: chat messages pushed at once to a connection."
+    ),
+    MetricInfo(
+        "chat.delivered_on_connect",
+        "count",
+        "Simulations: waiting chat messages pushed when their recipient connected.",
+    ),
     MetricInfo("chat.backlog", "count", _CHAT_BACKLOG),
     MetricInfo("chat.lost", "count", _CHAT_LOST),
     MetricInfo("chat.duplicated", "count", _CHAT_DUPLICATED),
     MetricInfo("payments.calls", "count", "Load tests: payment calls made (retries not counted)."),
+    MetricInfo(
+        "payments.topups", "count", "Simulations: top-ups requested (gateway answers aside)."
+    ),
+    MetricInfo("payments.topups_confirmed", "count", "Simulations: top-ups the gateway confirmed."),
+    MetricInfo("payments.topups_declined", "count", "Simulations: top-ups the gateway declined."),
+    MetricInfo("payments.topups_late", "count", _TOPUPS_LATE),
+    MetricInfo("payments.topup_volume", "yuan", "Simulations: money confirmed into wallets."),
+    MetricInfo("payments.game_purchases", "count", "Simulations: game item purchases paid."),
+    MetricInfo("payments.game_spend", "coins", "Simulations: coins users paid for game items."),
+    MetricInfo("payments.gifts", "count", "Simulations: gifts paid to followed accounts."),
+    MetricInfo("payments.gift_volume", "coins", "Simulations: coins given as gifts."),
     MetricInfo("payments.retries", "count", _PAYMENTS_RETRIES),
     MetricInfo("payments.double_paid", "count", _PAYMENTS_DOUBLE_PAID),
     MetricInfo("payments.wallet_mismatches", "count", _PAYMENTS_MISMATCHES),

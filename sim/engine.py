@@ -32,6 +32,7 @@ import numpy as np
 import simpy
 
 from microblog.errors import DomainError
+from microblog.services.gateway import SimulatedGateway
 from microblog.work import recording
 from outcomes.scenario import Scenario
 from sim.activities.base import (
@@ -43,6 +44,8 @@ from sim.activities.base import (
     SessionActivity,
     Steps,
 )
+from sim.activities.chat import Chat
+from sim.activities.payments import Payments
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
 from sim.arrivals import (
@@ -66,10 +69,10 @@ from sim.measure import (
     interval_row,
 )
 from sim.population import Kind, Population
-from sim.seeding import collector_paused, seed_blog
+from sim.seeding import collector_paused, platform_config, seed_blog
 from sim.trace import Trace
 from sim.users import UserState
-from sim.world import World
+from sim.world import ExternalWaits, World
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
 """Midnight of the first simulated day, as the microblog's clock reads it."""
@@ -100,25 +103,34 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed = seed.spawn(2)
+        behaviour_seed, capacity_seed, gateway_seed = seed.spawn(3)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
         start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
         began = time.perf_counter()
+        config = platform_config(scenario)
+        waits = ExternalWaits()
+
+        def clock() -> float:
+            return start + self.env.now
+
+        gateway = SimulatedGateway(
+            config.money.gateway, np.random.default_rng(gateway_seed), sleep=waits.add, clock=clock
+        )
         with collector_paused():
-            seeded = seed_blog(scenario.platform, population, lambda: start + self.env.now)
+            seeded = seed_blog(config, population, clock, gateway)
         self.seeding_s = time.perf_counter() - began
         self.users = UserState(population.size)
         self.world = World(
             scenario, self.env, seeded.blog, population, self.users, Draws(rng), rng,
-            seeded.first_account, seeded.group_ids,
+            seeded.first_account, seeded.group_ids, waits, self._start_at,
         )  # fmt: skip
         self.model = CapacityModel(
             self.env, scenario.platform.capacity, np.random.default_rng(capacity_seed)
         )
         social = Social(self.world)
-        self.activities: list[SessionActivity] = [social]
+        self.activities: list[SessionActivity] = [social, Chat(self.world), Payments(self.world)]
         self.schedules: list[Schedule] = [
             ScheduledPosts(self.world, social),
             ScriptedEvents(self.world, social),
@@ -198,6 +210,11 @@ class Simulation:
         steps = arrival.steps(arrival.row, arrival.plan)
         _Visit(self, steps, account, arrival.pauses).advance()
 
+    def _start_at(self, arrival: Arrival) -> None:
+        """Start an arrival an activity scheduled for itself, at its time (`World.start_at`)."""
+        delay = max(0.0, arrival.time_s - self.env.now)
+        self.env.timeout(delay).callbacks.append(lambda _: self._start(arrival))
+
     def _perform(self, account: int, call: Call) -> Any:
         counters = self.counters
         with recording() as work:
@@ -205,8 +222,11 @@ class Simulation:
                 result = call.action()
             except DomainError as error:
                 result = Refused(error)
-                counters.errors += 1
-        self.model.submit(call.path, work)
+                if isinstance(error, call.expected):
+                    counters.refused += 1
+                else:
+                    counters.errors += 1
+        self.model.submit(call.path, work, self.world.waits.take())
         counters.requests += 1
         counters.deliveries += work.fanout_deliveries
         if call.path in POST_PATHS:

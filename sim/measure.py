@@ -31,6 +31,8 @@ class Counters:
 
     requests: int = 0
     errors: int = 0
+    refused: int = 0
+    """Refusals the calling activity expected (see `Call.expected`), not errors."""
     deliveries: int = 0
     posts: int = 0
     sessions: int = 0
@@ -116,6 +118,7 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
     metrics["throughput.posts_per_s"] = (done.posts / elapsed, "1/s")
     metrics["errors.count"] = (float(done.errors), "count")
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")
+    metrics["errors.refused"] = (float(done.refused), "count")
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
     lags = model.fanout_lags_s()[start.lag_count :]
     if lags.size:

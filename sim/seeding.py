@@ -13,13 +13,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from microblog.config import FanoutStrategy, PlatformConfig
+from microblog.money_config import MoneyConfig
 from microblog.platform import Microblog
 from microblog.services.accounts import is_verified
 from microblog.services.context import Clock
+from microblog.services.gateway import Gateway
 from microblog.store.memory import MemoryStore
 from microblog.store.memory_bulk import BulkAccounts, bulk_groups, bulk_load
 from microblog.work import record, recording
-from outcomes.scenario.platform import PlatformSection
+from outcomes.scenario import Scenario
+from outcomes.scenario.economy import platform_money
 from sim.population import Kind, Population
 
 
@@ -45,11 +48,15 @@ def fan_out_in_background(job: Callable[[], None]) -> None:
     record(fanout_deliveries=background.fanout_deliveries)
 
 
-def platform_config(platform: PlatformSection) -> PlatformConfig:
+def platform_config(scenario: Scenario) -> PlatformConfig:
+    """The microblog's rules from the scenario's platform and (as the server gets it in
+    load tests, `platform_money`) economy sections."""
+    platform = scenario.platform
     return PlatformConfig(
         fanout=FanoutStrategy(platform.fanout),
         hybrid_threshold=platform.hybrid_threshold,
         timeline_capacity=platform.timeline_capacity,
+        money=MoneyConfig.model_validate(platform_money(scenario.economy, scenario.seed)),
     )
 
 
@@ -70,9 +77,13 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def seed_blog(platform: PlatformSection, population: Population, clock: Clock) -> Seeded:
-    """A microblog over a new memory store holding the population, its follows and groups."""
-    blog = Microblog(MemoryStore(), platform_config(platform), clock, fan_out_in_background)
+def seed_blog(
+    config: PlatformConfig, population: Population, clock: Clock, gateway: Gateway
+) -> Seeded:
+    """A microblog over a new memory store holding the population, its follows and groups,
+    with its games catalogue ready (so no purchase is charged for creating it)."""
+    blog = Microblog(MemoryStore(), config, clock, fan_out_in_background, gateway)
+    blog.games.ensure_catalogue()
     store = blog.store
     assert isinstance(store, MemoryStore)
     now = clock()

@@ -7,6 +7,7 @@ the start of the run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +15,7 @@ import simpy
 
 from microblog.platform import Microblog
 from outcomes.scenario import Scenario
+from sim.activities.base import Arrival
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.draws import Draws
 from sim.population import Population
@@ -39,6 +41,25 @@ class Memberships:
         self._joined.setdefault(row, []).append(group)
 
 
+class ExternalWaits:
+    """Time the current call waits on services outside the platform (the payment gateway).
+
+    The simulated gateway's `sleep` adds here instead of blocking; the engine takes the
+    total into the call's latency. Such waits hold none of the modelled servers.
+    """
+
+    def __init__(self) -> None:
+        self._waited_s = 0.0
+
+    def add(self, seconds: float) -> None:
+        self._waited_s += seconds
+
+    def take(self) -> float:
+        """Seconds waited since the last take."""
+        waited, self._waited_s = self._waited_s, 0.0
+        return waited
+
+
 @dataclass
 class World:
     scenario: Scenario
@@ -52,6 +73,10 @@ class World:
     never changes what people do)."""
     first_account: int
     group_ids: list[int]
+    waits: ExternalWaits
+    start_at: Callable[[Arrival], None]
+    """Start an arrival at its (later) time: what an activity schedules for itself, such as
+    the gateway's late callback for a top-up the platform stopped waiting for."""
     memberships: Memberships = field(init=False)
 
     def __post_init__(self) -> None:

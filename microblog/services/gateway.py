@@ -81,6 +81,12 @@ class SimulatedGateway:
         self.sleep(latency_s)
         return GatewayReply.DECLINED if declined else GatewayReply.CONFIRMED
 
+    def pending_callbacks(self) -> list[LateCallback]:
+        """Late callbacks not yet due, in the order the charges timed out (the simulator
+        schedules each one's delivery at its `due_at`)."""
+        with self._lock:
+            return list(self._late)
+
     def due_callbacks(self) -> list[LateCallback]:
         now = self.clock()
         with self._lock:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from microblog.errors import Conflict, Invalid
+from microblog.errors import Conflict, InsufficientFunds, Invalid
 from microblog.money_models import (
     MAY_RUN_NEGATIVE,
     Audit,
@@ -99,7 +99,7 @@ class Ledger:
         for payer, amount in owed.items():
             account = accounts[payer]
             if account.kind not in MAY_RUN_NEGATIVE and account.balance_fen < amount:
-                raise Conflict(
+                raise InsufficientFunds(
                     f"{describe(account)} holds {coins(account.balance_fen)} but "
                     f"{coins(amount)} are needed: short by {coins(amount - account.balance_fen)}",
                     field="amount_fen",

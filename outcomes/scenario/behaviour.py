@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from outcomes.scenario.fields import (
     ASSUMED,
+    Range,
     Section,
     Share,
     check_shares,
@@ -58,6 +59,9 @@ class SessionActions(Section):
     top_up: Share = spec(0.004, "Tops up the wallet (see `topup`).")
     game_purchase: Share = spec(
         0.05, "Buys game items; only the `games.paying_user_share` of users ever buy."
+    )
+    gift: Share = spec(
+        0.01, "Gives coins to an account the user follows (see `gifts`).", source=ASSUMED
     )
     shop_browse: Share = spec(0.08, "Browses a shop's products; may buy (economy.commerce).")
 
@@ -124,6 +128,15 @@ class GameSpendConfig(Section):
     items_per_purchase: float = spec(1.5, "Mean items per game purchase.", unit="items", ge=1)
 
 
+class GiftConfig(Section):
+    """Coins users give to accounts they follow (tips)."""
+
+    coins: Range = spec(
+        (1.0, 20.0), "Gift amounts, drawn uniformly and rounded to the fen.",
+        unit="coins", source=ASSUMED,
+    )  # fmt: skip
+
+
 Diurnal = Annotated[
     list[Annotated[float, Field(ge=0)]],
     Field(min_length=24, max_length=24),
@@ -159,6 +172,7 @@ class BehaviourConfig(Section):
     chat: ChatConfig = section(ChatConfig, "Private chat.")
     topup: TopUpConfig = section(TopUpConfig, "Wallet top-ups.")
     games: GameSpendConfig = section(GameSpendConfig, "Game spending.")
+    gifts: GiftConfig = section(GiftConfig, "Gifts to followed accounts.")
 
     @model_validator(mode="after")
     def _active_share_reachable(self) -> BehaviourConfig:

@@ -4,7 +4,8 @@ An activity's part of a session is a generator of `Call`s: the engine runs each 
 `action` against the microblog inside a work-recording scope, prices the recorded work on
 the capacity model under `path`, and sends the action's return value back into the
 generator (a `Refused` when the service raised a DomainError), so the activity can act on
-what the user saw. Between calls of a session the user pauses (`think_time_s`).
+what the user saw. A refusal counts as an error unless the call names its kind among the
+refusals it `expected`. Between calls of a session the user pauses (`think_time_s`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Call(NamedTuple):
     """The service-layer call, run when the user makes the request."""
     params: dict[str, Any]
     """What the request carried, for `--trace` (e.g. the post liked, the text written)."""
+    expected: tuple[type[DomainError], ...] = ()
+    """Refusals that are an everyday business outcome of this request, not a failure (a
+    wallet too short to pay): counted in `errors.refused`, left out of `errors.rate`."""
 
 
 class Refused(NamedTuple):

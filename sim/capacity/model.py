@@ -123,12 +123,14 @@ class CapacityModel:
         if need.fanout_deliveries > 0:
             self.env.process(self._fan_out(int(need.fanout_deliveries)))
 
-    def submit(self, path: str, work: WorkCounts) -> None:
+    def submit(self, path: str, work: WorkCounts, external_s: float = 0.0) -> None:
         """Serve a request that nobody waits for (open loop), at no SimPy event's cost.
 
         The simulator's agents submit: their next action never depends on this one's
         latency, so the request's path through the stations can be computed lazily, in
-        time order, whenever the model is next touched (see `_catch_up`).
+        time order, whenever the model is next touched (see `_catch_up`). `external_s` is
+        time the request waited on a service outside the platform (the payment gateway):
+        it adds to the latency but holds no modelled server.
         """
         self._catch_up()
         need = demand(self.config, work)
@@ -138,7 +140,7 @@ class CapacityModel:
             if demand_ms > 0.0
         ]
         now = self.env.now
-        _Request(path, now, need.fanout_deliveries, visits).arrive(self, now)
+        _Request(path, now - external_s, need.fanout_deliveries, visits).arrive(self, now)
 
     def _schedule(self, end: float, job: _Departing) -> None:
         heapq.heappush(self._departures, (end, next(self._order), job))

@@ -60,8 +60,14 @@ def test_retention_and_dau_are_reported_only_for_days_the_run_covers(
 
 
 def test_heavy_churn_removes_users_from_later_days(tiny: Callable[..., Scenario]) -> None:
+    # Without chat, whose friend interactions would soften the hazard this test is about.
     simulation, outcome = run_once(
-        tiny(duration_days=3, population={"users": 300}, churn={"base_daily_hazard": 0.5})
+        tiny(
+            duration_days=3,
+            population={"users": 300},
+            churn={"base_daily_hazard": 0.5},
+            behaviour={"per_session": {"chat": 0.0}},
+        )
     )
     churned = outcome.timeline.columns["users.churned"]
     assert churned[-1] > churned[0] == 0

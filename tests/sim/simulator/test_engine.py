@@ -31,7 +31,7 @@ def test_fanout_strategy_changes_work_but_not_what_users_do_or_see(
 ) -> None:
     """Push, pull and hybrid: same actions and final home timelines, different deliveries."""
     runs = {
-        strategy: run_once(tiny(platform={"fanout": strategy, "hybrid_threshold": 15}))[0]
+        strategy: run_once(tiny(platform={"fanout": strategy, "hybrid_threshold": 30}))[0]
         for strategy in ("push", "pull", "hybrid")
     }
     actions = {

@@ -1,0 +1,137 @@
+"""Chat: a session's private messages to friends, over an in-process live connection.
+
+A session chats with probability `per_session.chat`. It draws a presence state from
+`chat.presence` and, when that differs from the account's stored choice, sets it first
+(`chat_presence`; before connecting, so friends see one change, not two). It then opens a
+live connection (`chat_connect`: friends see it come online unless it is invisible, and
+every message waiting for it is pushed, oldest first), lists the first page of its friends
+(mutual follows) with the presence each shows (`chat_friends`), and sends
+`Poisson(messages_per_session)` messages (`chat_send`) to one of them: a friend shown
+online, busy or away when there is one, else any friend on the page, whose messages wait
+for their next connection. Last it closes the connection (`chat_disconnect`). A session
+without friends sends nothing. Talking to a friend is a friend interaction, which lowers
+the friend's churn hazard.
+
+The connection is the microblog's own: `Chat.connect` registers an object with a `push`
+in its hub, as the HTTP server registers a WebSocket, so delivery follows the service's
+rules. As the service documents, an `invisible` account shows offline to its friends but,
+while connected, still receives in real time; its senders count it as offline.
+
+Measured: `chat.sent`, `chat.sent_to_offline`, `chat.delivered_live`,
+`chat.delivered_on_connect` over the measured window, and `chat.backlog`: messages of the
+whole run still waiting at its end (each message reaches its recipient once, so that is
+the run's sent minus both kinds of delivery).
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import partial
+
+import numpy as np
+
+from microblog.chat_models import ChatEvent, ChatMessage, FriendPresence, Status
+from microblog.models import Page
+from sim.activities.base import Call, Steps, succeeded
+from sim.activities.tally import Tally
+from sim.world import World
+
+ChatPlan = tuple[int, int]
+"""Presence state (index into the scenario's states), then messages to send."""
+
+COUNTS = ("chat.sent", "chat.sent_to_offline", "chat.delivered_live", "chat.delivered_on_connect")
+NEVER_CHOSEN = -1
+
+
+class SessionConnection:
+    """A live connection for one chat session: counts the messages pushed down it."""
+
+    __slots__ = ("tally", "live")
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.live = False
+        """False while connecting: what is pushed then is the waiting backlog."""
+
+    def push(self, event: ChatEvent) -> None:
+        if isinstance(event, ChatMessage):
+            self.tally.add("chat.delivered_live" if self.live else "chat.delivered_on_connect")
+
+
+class Chat:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.chat = world.blog.chat
+        config = world.scenario.behaviour.chat
+        self.share = world.scenario.behaviour.per_session.chat
+        self.mean_messages = config.messages_per_session
+        self.states = [Status(name) for name in config.presence]
+        self.state_shares = np.array(list(config.presence.values()))
+        self.chosen = np.full(world.population.size, self._index(Status.ONLINE), dtype=np.int8)
+        """Each account's stored presence choice (the service's default until it chooses)."""
+        self.tally = Tally(world, COUNTS)
+        self._serial = itertools.count(1)
+
+    def _index(self, status: Status) -> int:
+        return self.states.index(status) if status in self.states else NEVER_CHOSEN
+
+    def plan(self, rows: np.ndarray) -> list[ChatPlan | None]:
+        rng = self.world.rng
+        chatting = np.flatnonzero(rng.random(rows.size) < self.share)
+        states = rng.choice(len(self.states), chatting.size, p=self.state_shares)
+        messages = rng.poisson(self.mean_messages, chatting.size)
+        plans: list[ChatPlan | None] = [None] * rows.size
+        for at, state, count in zip(
+            chatting.tolist(), states.tolist(), messages.tolist(), strict=True
+        ):
+            plans[at] = (state, count)
+        return plans
+
+    def steps(self, row: int, plan: ChatPlan) -> Steps:
+        state, messages = plan
+        actor = self.world.account(row)
+        if self.chosen[row] != state:
+            status = self.states[state]
+            action = partial(self.chat.presence.set_status, actor, status)
+            chosen = yield Call("chat_presence", action, {"status": status.value})
+            if succeeded(chosen):
+                self.chosen[row] = state
+        connection = SessionConnection(self.tally)
+        yield Call("chat_connect", partial(self._connect, actor, connection), {})
+        friends = yield Call("chat_friends", partial(self.chat.presence.friends, actor), {})
+        if succeeded(friends) and friends.items:
+            yield from self._talk(actor, self._pick(friends), messages)
+        yield Call("chat_disconnect", partial(self.chat.disconnect, actor, connection), {})
+
+    def _connect(self, actor: int, connection: SessionConnection) -> None:
+        self.chat.connect(actor, connection)
+        connection.live = True
+
+    def _pick(self, friends: Page[FriendPresence]) -> FriendPresence:
+        shown_online = [f for f in friends.items if f.status is not Status.OFFLINE]
+        return self.world.draws.pick(shown_online or friends.items)
+
+    def _talk(self, actor: int, friend: FriendPresence, messages: int) -> Steps:
+        to = friend.account_id
+        for sent in range(messages):
+            text = f"message {next(self._serial)}"
+            message = yield Call(
+                "chat_send", partial(self.chat.send, actor, text, to=to), {"to": to, "text": text}
+            )
+            if not succeeded(message):
+                return
+            self.tally.add("chat.sent")
+            if friend.status is Status.OFFLINE:
+                self.tally.add("chat.sent_to_offline")
+            if sent == 0:
+                self.world.users.friend_interacted(self.world.row(to), self.world.day)
+
+    def interval_row(self) -> dict[str, float]:
+        return self.tally.interval_row()
+
+    def metrics(self) -> dict[str, tuple[float, str]]:
+        found = {name: (value, "count") for name, value in self.tally.window.items()}
+        run = self.tally.run
+        delivered = run["chat.delivered_live"] + run["chat.delivered_on_connect"]
+        found["chat.backlog"] = (run["chat.sent"] - delivered, "count")
+        return found
