@@ -105,6 +105,8 @@ class Chat:
     def _deliver(self, account_ids: list[int]) -> None:
         """Push the accounts' undelivered messages to their live connections, oldest first,
         one store transaction per batch for all of them."""
+        if not account_ids:  # every recipient offline: nothing to lock or push
+            return
         batch_size = self.ctx.config.chat_delivery_batch
         with self.hub.locks(account_ids):
             waiting = self.hub.online(account_ids)

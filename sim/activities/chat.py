@@ -44,17 +44,25 @@ NEVER_CHOSEN = -1
 
 
 class SessionConnection:
-    """A live connection for one chat session: counts the messages pushed down it."""
+    """A live connection for one chat session: counts the messages delivered down it.
 
-    __slots__ = ("tally", "live")
+    An account with two sessions at once (two devices) has two connections, and a message
+    is pushed to both; it counts as delivered once, at the first. Messages reach an account
+    in id order, so the highest id counted per account is all it takes to tell.
+    """
 
-    def __init__(self, tally: Tally) -> None:
+    __slots__ = ("tally", "counted_up_to", "row", "live")
+
+    def __init__(self, tally: Tally, counted_up_to: np.ndarray, row: int) -> None:
         self.tally = tally
+        self.counted_up_to = counted_up_to
+        self.row = row
         self.live = False
         """False while connecting: what is pushed then is the waiting backlog."""
 
     def push(self, event: ChatEvent) -> None:
-        if isinstance(event, ChatMessage):
+        if isinstance(event, ChatMessage) and event.id > self.counted_up_to[self.row]:
+            self.counted_up_to[self.row] = event.id
             self.tally.add("chat.delivered_live" if self.live else "chat.delivered_on_connect")
 
 
@@ -70,6 +78,8 @@ class Chat:
         self.chosen = np.full(world.population.size, self._index(Status.ONLINE), dtype=np.int8)
         """Each account's stored presence choice (the service's default until it chooses)."""
         self.tally = Tally(world, COUNTS)
+        self.delivered_up_to = np.zeros(world.population.size, dtype=np.int64)
+        """Per account, the highest message id counted as delivered to it."""
         self._serial = itertools.count(1)
 
     def _index(self, status: Status) -> int:
@@ -96,7 +106,7 @@ class Chat:
             chosen = yield Call("chat_presence", action, {"status": status.value})
             if succeeded(chosen):
                 self.chosen[row] = state
-        connection = SessionConnection(self.tally)
+        connection = SessionConnection(self.tally, self.delivered_up_to, row)
         yield Call("chat_connect", partial(self._connect, actor, connection), {})
         friends = yield Call("chat_friends", partial(self.chat.presence.friends, actor), {})
         if succeeded(friends) and friends.items:
@@ -115,16 +125,20 @@ class Chat:
         to = friend.account_id
         for sent in range(messages):
             text = f"message {next(self._serial)}"
-            message = yield Call(
-                "chat_send", partial(self.chat.send, actor, text, to=to), {"to": to, "text": text}
-            )
+            send = partial(self._send, actor, text, friend)
+            message = yield Call("chat_send", send, {"to": to, "text": text})
             if not succeeded(message):
                 return
-            self.tally.add("chat.sent")
-            if friend.status is Status.OFFLINE:
-                self.tally.add("chat.sent_to_offline")
             if sent == 0:
                 self.world.users.friend_interacted(self.world.row(to), self.world.day)
+
+    def _send(self, actor: int, text: str, friend: FriendPresence) -> ChatMessage:
+        """Send, counted when stored (a session cut off by the end of the run has sent it)."""
+        message = self.chat.send(actor, text, to=friend.account_id)
+        self.tally.add("chat.sent")
+        if friend.status is Status.OFFLINE:
+            self.tally.add("chat.sent_to_offline")
+        return message
 
     def interval_row(self) -> dict[str, float]:
         return self.tally.interval_row()

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from microblog.errors import InsufficientFunds
-from microblog.money_models import TopUp, TopUpChannel, TopUpStatus
+from microblog.money_models import Gift, Purchase, TopUp, TopUpChannel, TopUpStatus
 from microblog.services.gateway import SimulatedGateway
 from sim.activities.base import Arrival, Call, Refused, Steps, succeeded
 from sim.activities.tally import Tally
@@ -60,6 +60,7 @@ COUNTS = (
     "payments.gifts",
     "payments.gift_volume",
 )
+GAME_COUNTS = ("revenue.games", "payments.game_purchases", "payments.game_spend")
 MONEY = {"revenue.games": "coins", "payments.game_spend": "coins",
          "payments.gift_volume": "coins", "payments.topup_volume": "yuan"}  # fmt: skip
 """Counts of money, tallied in whole fen (exact) and reported in coins or yuan."""
@@ -85,7 +86,10 @@ class Payments:
         self.items = [(item.id, item.price_fen) for game in self.games.catalogue()
                       for item in game.items]  # fmt: skip
         self.payer = world.rng.random(world.population.size) < behaviour.games.paying_user_share
-        self.tally = Tally(world, COUNTS)
+        self.games_on = self.chances.game_purchase > 0 and behaviour.games.paying_user_share > 0
+        """Game sales are a revenue stream of this scenario (else their metrics are absent)."""
+        counts = COUNTS if self.games_on else [n for n in COUNTS if n not in GAME_COUNTS]
+        self.tally = Tally(world, counts)
         self._keys = itertools.count(1)
 
     def plan(self, rows: np.ndarray) -> list[PaymentsPlan | None]:
@@ -127,51 +131,60 @@ class Payments:
         self, row: int, amount_fen: int, channel: TopUpChannel
     ) -> Generator[Call, Any, TopUp | None]:
         """Top up through the gateway; a pending answer is settled by its late callback."""
-        actor, key = self.world.account(row), self._key()
-        action = partial(self.payments.top_up, actor, amount_fen, channel, idempotency_key=key)
+        key = self._key()
+        action = partial(self._top_up, row, amount_fen, channel, key)
         params = {"amount_fen": amount_fen, "channel": channel.value, "idempotency_key": key}
         topup = yield Call("topup", action, params)
-        if not succeeded(topup):
-            return None
-        self.tally.add("payments.topups")
-        if topup.status is TopUpStatus.PENDING:
-            self.tally.add("payments.topups_late")
-            self._await_callback(row, topup)
-        else:
-            self._settled(topup)
-        return topup
+        return topup if succeeded(topup) else None
 
     def buy_item(self, row: int, item: int, units: int, channel: TopUpChannel) -> Steps:
         item_id, price_fen = self.items[item]
         key = self._key()
-        action = partial(
-            self.games.buy, self.world.account(row), item_id, units, idempotency_key=key
-        )
+        action = partial(self._buy, self.world.account(row), item_id, units, key)
         params = {"item_id": item_id, "quantity": units, "idempotency_key": key}
-        purchase = yield from self._pay(
-            row, price_fen * units, channel, Call("payment", action, params, (InsufficientFunds,))
-        )
-        if purchase is not None:
-            self.tally.add("payments.game_purchases")
-            self.tally.add("payments.game_spend", purchase.amount_fen)
-            self.tally.add("revenue.games", purchase.platform_fen)
+        call = Call("payment", action, params, (InsufficientFunds,))
+        yield from self._pay(row, price_fen * units, channel, call)
 
     def give(self, row: int, to: int, amount_fen: int, channel: TopUpChannel) -> Steps:
         key = self._key()
-        action = partial(
-            self.payments.gift, self.world.account(row), to, amount_fen, idempotency_key=key
-        )
+        action = partial(self._give, self.world.account(row), to, amount_fen, key)
         params = {"recipient_id": to, "amount_fen": amount_fen, "idempotency_key": key}
-        gift = yield from self._pay(
-            row, amount_fen, channel, Call("payment", action, params, (InsufficientFunds,))
-        )
-        if gift is not None:
-            self.tally.add("payments.gifts")
-            self.tally.add("payments.gift_volume", amount_fen)
+        call = Call("payment", action, params, (InsufficientFunds,))
+        yield from self._pay(row, amount_fen, channel, call)
 
-    def _pay(
-        self, row: int, amount_fen: int, channel: TopUpChannel, call: Call
-    ) -> Generator[Call, Any, Any]:
+    # The service calls, counted as they happen (a session cut off by the end of the run
+    # has still paid what it paid).
+
+    def _top_up(self, row: int, amount_fen: int, channel: TopUpChannel, key: str) -> TopUp:
+        account = self.world.account(row)
+        topup = self.payments.top_up(account, amount_fen, channel, idempotency_key=key)
+        self.tally.add("payments.topups")
+        if topup.status is TopUpStatus.PENDING:
+            self.tally.add("payments.topups_late")
+            self._await_callback(row, topup)
+        self._settled(topup)
+        return topup
+
+    def _buy(self, account: int, item_id: int, units: int, key: str) -> Purchase:
+        purchase = self.games.buy(account, item_id, units, idempotency_key=key)
+        self.tally.add("payments.game_purchases")
+        self.tally.add("payments.game_spend", purchase.amount_fen)
+        self.tally.add("revenue.games", purchase.platform_fen)
+        return purchase
+
+    def _give(self, account: int, to: int, amount_fen: int, key: str) -> Gift:
+        gift = self.payments.gift(account, to, amount_fen, idempotency_key=key)
+        self.tally.add("payments.gifts")
+        self.tally.add("payments.gift_volume", amount_fen)
+        return gift
+
+    def _deliver_callbacks(self) -> list[TopUp]:
+        settled = self.payments.deliver_callbacks()
+        for topup in settled:
+            self._settled(topup)
+        return settled
+
+    def _pay(self, row: int, amount_fen: int, channel: TopUpChannel, call: Call) -> Steps:
         """Make a payment; when the wallet is short, top up to cover it and pay again once.
 
         The refused request was not stored under its idempotency key, so the second try
@@ -183,13 +196,11 @@ class Payments:
             shortfall = amount_fen - self.payments.balance(self.world.account(row))
             covering = np.flatnonzero(self.tiers_fen >= shortfall)
             if covering.size == 0:
-                return None
+                return
             tier = int(self.tiers_fen[covering[np.argmin(self.tiers_fen[covering])]])
             topup = yield from self.top_up(row, tier, channel)
-            if topup is None or topup.status is not TopUpStatus.CONFIRMED:
-                return None
-            paid = yield call
-        return paid if succeeded(paid) else None
+            if topup is not None and topup.status is TopUpStatus.CONFIRMED:
+                yield call
 
     def _settled(self, topup: TopUp) -> None:
         if topup.status is TopUpStatus.CONFIRMED:
@@ -205,12 +216,7 @@ class Payments:
         self.world.start_at(Arrival(at_s, row, self._callback, topup.id, False))
 
     def _callback(self, _row: int, topup_id: int) -> Steps:
-        settled = yield Call(
-            "topup_callback", self.payments.deliver_callbacks, {"topup_id": topup_id}
-        )
-        if succeeded(settled):
-            for topup in settled:
-                self._settled(topup)
+        yield Call("topup_callback", self._deliver_callbacks, {"topup_id": topup_id})
 
     def _key(self) -> str:
         return f"sim-{next(self._keys)}"
