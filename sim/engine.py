@@ -15,7 +15,10 @@ time as epoch seconds (from `EPOCH` at `start_hour`), so timelines order posts b
 - A clock process samples the timeseries every interval, applies churn at the end of every
   day, opens the measured window at the end of warm-up and reports progress.
 
-Behaviour and capacity draw from separate generators spawned from the replication's seed.
+Behaviour, capacity and the payment gateway draw from separate generators spawned from the
+replication's seed. A refusal is an error unless its call expected it (`Call.expected`,
+e.g. a wallet too short to pay: `errors.refused`); time a call waits on the gateway
+(`world.waits`) adds to its latency without holding a modelled server.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The population (`sim.population`) is fixed for a run; this state starts fresh in every
 replication. Days and hours count from the start of the run. Activity modules report here:
-sessions (`session_started`), a friend's interaction (`friend_interacted`), and, once ads
+sessions (`session_started`), a friend's interaction (`friend_interacted`: social reactions
+and chat messages), and, once ads
 and commerce exist, what each user was shown today (`exposure`). The churn model
 (`sim.churn`) reads it at the end of every day.
 """

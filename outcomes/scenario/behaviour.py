@@ -95,7 +95,8 @@ class ChatConfig(Section):
     )
     presence: Annotated[dict[PresenceState, Share], AfterValidator(check_shares)] = spec(
         {"online": 0.6, "busy": 0.1, "away": 0.2, "invisible": 0.1},
-        "Share of signed-in users in each presence state.",
+        "Share of chat sessions in each presence state; `invisible` shows as offline to "
+        "friends but still receives messages while connected.",
         source=ASSUMED,
         min_length=1,
     )

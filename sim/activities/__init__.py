@@ -2,9 +2,12 @@
 
 - `social`: read the home timeline, post, repost, comment, like, follow, group posts and
   joins (every session);
-- `schedule`: influencers' and merchants' own posting, and scripted events (`events:`).
+- `chat`: presence, a live in-process connection, messages to friends (a share of sessions);
+- `payments`: top-ups through the gateway (late callbacks included), game items, gifts;
+- `schedule`: influencers' and merchants' own posting, and scripted events (`events:`);
+- `tally`: counts an activity keeps of its own outcomes (interval, window, run).
 
-Chat, payments (top-ups, games, gifts), commerce and ads join as modules of their own.
+Commerce and ads join as modules of their own.
 
 How to add an activity
 ----------------------
@@ -16,10 +19,16 @@ How to add an activity
      or None to sit it out; `steps(row, plan)` is a generator yielding `Call(path, action,
      params)`. The engine runs `action()` against the service layer inside a work-recording
      scope, prices the work on the capacity model under `path`, and sends the result back
-     (a `Refused` when the service raised a DomainError);
+     (a `Refused` when the service raised a DomainError; it counts as an error unless the
+     `Call` lists its type in `expected`, as payments do for `InsufficientFunds`);
    - a source of arrivals outside sessions implements `Schedule`: `arrivals(segment)`
      returns the `Arrival`s that start within a stretch of simulated time
-     (`sim.arrivals.PoissonArrivals` draws diurnal Poisson arrivals over many accounts).
+     (`sim.arrivals.PoissonArrivals` draws diurnal Poisson arrivals over many accounts);
+     something an activity learns of only as it happens (a gateway's late callback) it
+     starts later with `world.start_at(arrival)`;
+   - an activity that measures something implements `Measured` (keep its counts in a
+     `tally.Tally`) and counts inside the call's action, when the service did it: a session
+     cut off by the end of the run never gets its last results back.
 
 2. Register it in `sim.engine.Simulation.__init__` (`self.activities` or
    `self.schedules`), in the order its part of a session should run.
@@ -29,5 +38,7 @@ How to add an activity
 4. Report what users saw that drives churn through `world.users.exposure[...]` (ads,
    untargeted product posts) and friend interactions through `world.users.friend_interacted`.
 5. Money: emit `revenue.*` and `commerce.*` metrics only from an activity that really
-   moves coins through the ledger; until one does, those metrics are absent, not zero.
+   moves coins through the ledger (payments: `revenue.games`); a stream the scenario
+   switches off is absent, not zero. Waits on services outside the platform (the payment
+   gateway) go to `world.waits`, which the engine adds to the call's latency.
 """

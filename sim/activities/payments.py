@@ -22,7 +22,8 @@ or pending).
 Measured: `revenue.games` (the platform's share of game sales, as the ledger moved it),
 `payments.topups` and their outcomes, `payments.topup_volume` (confirmed, yuan),
 `payments.game_purchases`, `payments.game_spend`, `payments.gifts`, `payments.gift_volume`,
-and `payments.audit_balanced` (the ledger audit at the end of the run).
+and `payments.audit_balanced` (the ledger audit at the end of the run). With game
+purchases off (no share or no paying users) the game metrics are absent, not zero.
 """
 
 from __future__ import annotations
