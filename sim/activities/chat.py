@@ -77,7 +77,7 @@ class Chat:
         self.state_shares = np.array(list(config.presence.values()))
         self.chosen = np.full(world.population.size, self._index(Status.ONLINE), dtype=np.int8)
         """Each account's stored presence choice (the service's default until it chooses)."""
-        self.tally = Tally(world, COUNTS)
+        self.tally = Tally(world, COUNTS, timeseries=("chat.sent",))
         self.delivered_up_to = np.zeros(world.population.size, dtype=np.int64)
         """Per account, the highest message id counted as delivered to it."""
         self._serial = itertools.count(1)

@@ -61,6 +61,8 @@ COUNTS = (
     "payments.gifts",
     "payments.gift_volume",
 )
+TIMESERIES = ("revenue.games", "payments.topups", "payments.topup_volume")
+"""The counts also reported per timeseries interval."""
 GAME_COUNTS = ("revenue.games", "payments.game_purchases", "payments.game_spend")
 MONEY = {"revenue.games": "coins", "payments.game_spend": "coins",
          "payments.gift_volume": "coins", "payments.topup_volume": "yuan"}  # fmt: skip
@@ -90,7 +92,7 @@ class Payments:
         self.games_on = self.chances.game_purchase > 0 and behaviour.games.paying_user_share > 0
         """Game sales are a revenue stream of this scenario (else their metrics are absent)."""
         counts = COUNTS if self.games_on else [n for n in COUNTS if n not in GAME_COUNTS]
-        self.tally = Tally(world, counts)
+        self.tally = Tally(world, counts, TIMESERIES)
         self._keys = itertools.count(1)
 
     def plan(self, rows: np.ndarray) -> list[PaymentsPlan | None]:

@@ -1,8 +1,9 @@
 """Counts an activity keeps of its own outcomes, for the timeseries and the measured window.
 
 An activity that measures something (`base.Measured`) adds to named counts as things happen;
-each count is kept for the current timeseries interval (handed over and restarted at every
-interval's end), for the measured window (from the end of warm-up on) and for the run.
+each count is kept for the measured window (from the end of warm-up on) and for the run,
+and the few worth a timeseries column (each becomes a plot in the report) for the current
+interval too (handed over and restarted at every interval's end).
 """
 
 from __future__ import annotations
@@ -14,21 +15,23 @@ from sim.world import World
 
 
 class Tally:
-    def __init__(self, world: World, names: Iterable[str]) -> None:
+    def __init__(self, world: World, names: Iterable[str], timeseries: Iterable[str]) -> None:
         self.env = world.env
         self.warmup_s = world.scenario.warmup_days * SECONDS_PER_DAY
-        self.names = tuple(names)
-        self.window = dict.fromkeys(self.names, 0.0)
-        self.run = dict.fromkeys(self.names, 0.0)
-        self._interval = dict.fromkeys(self.names, 0.0)
+        names = tuple(names)
+        self.window = dict.fromkeys(names, 0.0)
+        self.run = dict.fromkeys(names, 0.0)
+        self.columns = tuple(name for name in timeseries if name in self.run)
+        self._interval = dict.fromkeys(self.columns, 0.0)
 
     def add(self, name: str, amount: float = 1.0) -> None:
-        self._interval[name] += amount
         self.run[name] += amount
         if self.env.now >= self.warmup_s:
             self.window[name] += amount
+        if name in self._interval:
+            self._interval[name] += amount
 
     def interval_row(self) -> dict[str, float]:
-        """The counts of the interval just ended; the next one starts from zero."""
-        row, self._interval = self._interval, dict.fromkeys(self.names, 0.0)
+        """The timeseries counts of the interval just ended; the next starts from zero."""
+        row, self._interval = self._interval, dict.fromkeys(self.columns, 0.0)
         return row

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from microblog.money_models import TransferKind
 from outcomes.scenario import Scenario
 from sim.activities.payments import Payments
@@ -48,6 +50,7 @@ def test_game_revenue_is_the_platform_fee_the_ledger_moved(tiny: Callable[..., S
         fees = tx.ledger.kind_totals().get(TransferKind.GAME_FEE, 0)
     metrics = outcome.metrics
     assert metrics["revenue.games"][0] * 100 == fees > 0
+    assert sum(outcome.timeline.columns["revenue.games"]) * 100 == pytest.approx(fees)
     assert metrics["payments.game_spend"][0] > metrics["revenue.games"][0]
     assert metrics["payments.gifts"][0] > 0
     assert simulation.world.blog.ledger.audit().balanced
