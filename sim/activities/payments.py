@@ -82,6 +82,7 @@ class Payments:
         self.chances = behaviour.per_session
         self.tiers_fen = np.array(list(behaviour.topup.amounts)) * FEN_PER_COIN
         self.tier_shares = np.array(list(behaviour.topup.amounts.values()))
+        self.tiers_ascending = np.sort(self.tiers_fen)
         self.channels = [TopUpChannel(name) for name in behaviour.topup.channels]
         self.channel_shares = np.array(list(behaviour.topup.channels.values()))
         self.extra_units = behaviour.games.items_per_purchase - 1.0
@@ -107,14 +108,14 @@ class Payments:
         )
         channels = rng.choice(len(self.channels), k, p=self.channel_shares)
         items = np.where(game[paying], rng.integers(len(self.items), size=k), NOTHING)
-        units = 1 + rng.poisson(self.extra_units, k)
+        quantities = 1 + rng.poisson(self.extra_units, k)
         gift_fen = np.maximum(1, np.round(rng.uniform(*self.gift_coins, k) * FEN_PER_COIN))
         gift_fen = np.where(gift[paying], gift_fen, 0).astype(np.int64)
         plans: list[PaymentsPlan | None] = [None] * n
         drawn = zip(paying.tolist(), tiers.tolist(), channels.tolist(), items.tolist(),
-                    units.tolist(), gift_fen.tolist(), strict=True)  # fmt: skip
-        for at, *plan in drawn:
-            plans[at] = tuple(plan)  # type: ignore[assignment]
+                    quantities.tolist(), gift_fen.tolist(), strict=True)  # fmt: skip
+        for at, tier, channel, item, units, fen in drawn:
+            plans[at] = (tier, channel, item, units, fen)
         return plans
 
     def steps(self, row: int, plan: PaymentsPlan) -> Steps:
@@ -197,10 +198,10 @@ class Payments:
         if isinstance(paid, Refused) and isinstance(paid.error, InsufficientFunds):
             # The refusal named the shortfall; the app shows the balance it is computed from.
             shortfall = amount_fen - self.payments.balance(self.world.account(row))
-            covering = np.flatnonzero(self.tiers_fen >= shortfall)
-            if covering.size == 0:
+            smallest = int(np.searchsorted(self.tiers_ascending, shortfall))
+            if smallest == self.tiers_ascending.size:
                 return
-            tier = int(self.tiers_fen[covering[np.argmin(self.tiers_fen[covering])]])
+            tier = int(self.tiers_ascending[smallest])
             topup = yield from self.top_up(row, tier, channel)
             if topup is not None and topup.status is TopUpStatus.CONFIRMED:
                 yield call
