@@ -19,14 +19,12 @@ from outcomes.formatting import metric_value
 from outcomes.metrics import CATALOGUE
 from outcomes.plots import (
     TIMESERIES_PLOT_PREFIX,
-    file_stem,
     png_bytes,
-    timeseries_figure,
     timeseries_figures,
     write_timeseries_plots,
 )
 from outcomes.result import Run, load_run
-from outcomes.timeseries import Timeseries, labelled_timeseries, shared_columns
+from outcomes.timeseries import Timeseries, labelled_timeseries
 
 REPORT_FILE = "report.html"
 STYLE = """
@@ -70,7 +68,7 @@ def render_report(runs: Sequence[Run]) -> str:
 
 
 def _run_body(run: Run) -> str:
-    figures = _run_timeseries_pngs(run) + _other_pngs(run.run_dir)
+    figures = _timeseries_pngs(labelled_timeseries([run])) + _other_pngs(run.run_dir)
     return "".join(
         [
             "<h2>Run</h2>",
@@ -146,20 +144,8 @@ def _timeseries_pngs(runs: Sequence[tuple[str, Timeseries]]) -> Figures:
     return [(column, png_bytes(figure)) for column, figure in timeseries_figures(runs).items()]
 
 
-def _run_timeseries_pngs(run: Run) -> Figures:
-    """One run's timeseries plots: those saved in its directory (`write_run_report` has
-    just drawn them) are read, not drawn a second time; any missing one is drawn."""
-    series = labelled_timeseries([run])
-    figures = []
-    for column in shared_columns([s for _, s in series]):
-        saved = run.run_dir / f"{TIMESERIES_PLOT_PREFIX}{file_stem(column)}.png"
-        drawn = saved.read_bytes() if saved.is_file() else None
-        figures.append((column, drawn or png_bytes(timeseries_figure(column, series))))
-    return figures
-
-
 def _other_pngs(run_dir: Path) -> Figures:
-    """PNGs the run saved itself, other than its timeseries plots (see above)."""
+    """PNGs the run saved itself; saved timeseries plots are skipped, being drawn afresh."""
     files = sorted(run_dir.glob("*.png"))
     return [
         (f.stem, f.read_bytes()) for f in files if not f.name.startswith(TIMESERIES_PLOT_PREFIX)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,18 +43,6 @@ def test_run_report_embeds_other_pngs_the_run_saved(factory: ResultFactory, tmp_
     html = render_report(load_runs([run_dir]))
     assert html.count(EMBEDDED_PNG) == 1
     assert "<figcaption>queues</figcaption>" in html
-
-
-def test_run_report_reuses_a_timeseries_plot_the_run_saved_rather_than_drawing_it_again(
-    factory: ResultFactory, tmp_path: Path
-) -> None:
-    run_dir = factory.run(tmp_path, "main", factory.result())
-    figure, _ = new_figure("saved by the run")
-    saved = png_bytes(figure)
-    (run_dir / "timeseries_users.online.png").write_bytes(saved)
-    html = render_report(load_runs([run_dir]))
-    assert html.count(EMBEDDED_PNG) == 2
-    assert EMBEDDED_PNG + base64.b64encode(saved).decode() in html
 
 
 def test_comparison_report_shows_both_runs_the_change_table_and_overlays(
