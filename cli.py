@@ -54,7 +54,7 @@ def fanout() -> None:
     "--store",
     default="sqlite:///fanout.sqlite",
     show_default=True,
-    help="'memory' or sqlite:///PATH (created if missing).",
+    help="'memory', sqlite:///PATH (created if missing) or postgresql+psycopg://USER@HOST/DB.",
 )
 @click.option(
     "--fanout",
