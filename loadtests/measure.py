@@ -49,9 +49,7 @@ class Recorder:
         """A chat message's receive time minus its server `sent_at`."""
         self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
 
-    def on_request(
-        self, name: str, response_time: float, response: Any = None, **_: Any
-    ) -> None:
+    def on_request(self, name: str, response_time: float, response: Any = None, **_: Any) -> None:
         self.latency.record_ms(name, response_time)
         headers = getattr(response, "headers", None)  # None when the request never got one
         header = headers.get(WORK_HEADER) if headers is not None else None

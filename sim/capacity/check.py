@@ -64,9 +64,7 @@ class ModelCheck:
         }
 
 
-def check_model(
-    config: CapacityConfig, result: Result, horizon_s: float, seed: int
-) -> ModelCheck:
+def check_model(config: CapacityConfig, result: Result, horizon_s: float, seed: int) -> ModelCheck:
     """Predict every measured path at its measured rate and set it beside the measurement."""
     paths = measured_paths(result)
     predicted = simulate(config, paths, horizon_s, np.random.default_rng(seed))

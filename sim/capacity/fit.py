@@ -41,7 +41,6 @@ from outcomes.scenario.calibration import (
 )
 from outcomes.scenario.capacity import CapacityConfig
 from sim.capacity.demand import MeanWork
-from sim.capacity.analytic import Percentiles
 from sim.capacity.network import solve
 
 MIN_REQUESTS = 10
@@ -58,8 +57,6 @@ SERVER_THREADS = 40
 sync endpoints in it), https://anyio.readthedocs.io/en/stable/threads.html."""
 MIN_PATHS_PER_UNIT = 2
 """A unit of work gets a cost only when this many paths do some of it."""
-WAIT_ITERATIONS = 1
-"""Refits taking the modelled queueing off the measured spreads (it converges in a few)."""
 
 
 class CalibrationInputError(ValueError):
@@ -88,21 +85,14 @@ def calibrate(result: Result, source: str) -> Calibration:
     deployment = measured_deployment()
     rates = {path: data.requests_per_s for path, data in paths.items()}
     works = {path: data.work for path, data in paths.items()}
-    targets = {path: data.spread_ms for path, data in paths.items()}
-    for _ in range(WAIT_ITERATIONS):
-        costs, service = _fit_costs(paths, targets)
-        config = CapacityConfig(**costs, app_unit_ms=0.0, network_ms=0.0, **_servers(deployment))
-        modelled = solve(config, rates, works).latency_ms
-        spreads = {path: _spread(modelled[path]) for path in paths}
-        targets = {
-            path: max(0.0, data.spread_ms - (spreads[path] - service[path]))
-            for path, data in paths.items()
-        }
+    costs, service = _fit_costs(paths)
+    config = CapacityConfig(**costs, app_unit_ms=0.0, network_ms=0.0, **_servers(deployment))
+    modelled = solve(config, rates, works).latency_ms
     overheads = {path: max(0.0, data.mean_ms - modelled[path].mean) for path, data in paths.items()}
     network_ms = min(overheads.values())
-    residuals = {path: data.spread_ms - spreads[path] for path, data in paths.items()}
+    residuals = {path: data.spread_ms - service[path] for path, data in paths.items()}
     fit = WorkFit(
-        r_squared=_r_squared(spreads, paths),
+        r_squared=_r_squared(service, paths),
         rms_residual_ms=_weighted_rms(residuals, paths),
         paths={
             path: PathFit(
@@ -110,7 +100,7 @@ def calibrate(result: Result, source: str) -> Calibration:
                 work_requests=data.work_requests,
                 measured_mean_ms=data.mean_ms,
                 measured_spread_ms=data.spread_ms,
-                fitted_spread_ms=spreads[path],
+                fitted_spread_ms=service[path],
                 residual_ms=residuals[path],
                 overhead_ms=overheads[path],
             )
@@ -124,11 +114,6 @@ def calibrate(result: Result, source: str) -> Calibration:
         path_overhead_ms={path: ms - network_ms for path, ms in overheads.items()},
     )
     return Calibration(source=source, capacity=fitted, deployment=deployment, fit=fit)
-
-
-def _spread(latency: Percentiles) -> float:
-    """The random part of a latency distribution, as `PathData.spread_ms` measures it."""
-    return max(0.0, (latency.p95 - latency.p50) / EXPONENTIAL_SPREAD)
 
 
 def measured_deployment() -> Deployment:
@@ -202,10 +187,8 @@ def _columns(work: MeanWork) -> list[float]:
     ]  # fmt: skip
 
 
-def _fit_costs(
-    paths: Mapping[str, PathData], targets: Mapping[str, float]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Unit costs (ms) fitted to `targets` (service spread per path), and the fitted spreads.
+def _fit_costs(paths: Mapping[str, PathData]) -> tuple[dict[str, float], dict[str, float]]:
+    """Unit costs (ms) fitted to the paths' spreads, and the fitted spreads.
 
     A unit carried by fewer than `MIN_PATHS_PER_UNIT` paths is confounded with those paths'
     own quirks (one path alone would fit it exactly), so its cost stays 0.
@@ -213,7 +196,7 @@ def _fit_costs(
     names = list(paths)
     design = np.array([_columns(paths[p].work) for p in names])
     design[:, (design > 0).sum(axis=0) < MIN_PATHS_PER_UNIT] = 0.0
-    spreads = np.array([targets[p] for p in names])
+    spreads = np.array([paths[p].spread_ms for p in names])
     weights = np.sqrt([paths[p].work_requests for p in names])
     coefficients, _ = nnls(design * weights[:, None], spreads * weights)
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
@@ -221,7 +204,7 @@ def _fit_costs(
 
 
 def _r_squared(modelled: Mapping[str, float], paths: Mapping[str, PathData]) -> float:
-    """Weighted R² of the modelled spreads (service and waits) against the measured ones."""
+    """Weighted R² of the fitted spreads against the measured ones."""
     weights = np.array([paths[p].work_requests for p in modelled], dtype=float)
     measured = np.array([paths[p].spread_ms for p in modelled])
     mean = np.average(measured, weights=weights)

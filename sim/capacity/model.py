@@ -13,9 +13,10 @@ Usage (simulated time is in seconds; latencies come out in milliseconds)::
 
 A request visits `app`, then `db`, then `cache` (each a `Station`), skipping a station it
 puts no demand on; its latency is `network_ms` (a fixed round trip, not queued) and its
-path's `path_overhead_ms` plus its waits and services. A post's fan-out deliveries are background work: once the request
-completes, they are split into jobs of `fanout_batch` deliveries queued on the `fanout`
-station, and the post's fan-out lag runs from that moment until its last job finishes.
+path's `path_overhead_ms` plus its waits and services. A post's fan-out deliveries are
+background work: once the request completes, they are split into jobs of `fanout_batch`
+deliveries queued on the `fanout` station, and the post's fan-out lag runs from that
+moment until its last job finishes.
 
 Service times are sampled around the priced demand (`demand.demand`): exponential with
 that mean, or exactly the mean, per `service_distribution`. Exponential draws come from the

@@ -31,17 +31,16 @@ def calibration_table(calibration: Calibration) -> Table:
 
 
 def check_table(check: ModelCheck) -> Table:
-    """Per path and statistic: measured, predicted, error in percent."""
-    table = Table(title=f"check-model: measured vs predicted ({check.horizon_s:g} s simulated)")
-    table.add_column("path")
-    for stat in (*COMPARED, "requests_per_s"):
-        label = stat.removesuffix("_ms").replace("requests_per_s", "req/s")
-        for part in ("meas", "pred", "err %"):
-            table.add_column(f"{label} {part}", justify="right")
+    """Per path and statistic: `measured / predicted (error %)`."""
+    table = Table(title=f"check-model: measured / predicted ({check.horizon_s:g} s simulated)")
+    table.add_column("path", no_wrap=True)
+    stats = (*COMPARED, "requests_per_s")
+    for stat in stats:
+        table.add_column(stat.replace("requests_per_s", "req/s"), justify="right")
     for row in check.paths:
-        cells = [row.path]
-        for stat in (*COMPARED, "requests_per_s"):
-            error = row.error_pct(stat)
-            cells += [number(row.measured[stat]), number(row.predicted[stat]), f"{error:+.0f}"]
-        table.add_row(*cells)
+        cells = [
+            f"{number(row.measured[s])} / {number(row.predicted[s])} ({row.error_pct(s):+.0f}%)"
+            for s in stats
+        ]
+        table.add_row(row.path, *cells)
     return table
