@@ -3,7 +3,8 @@
 Runs only in Locust processes (it imports Locust). Every completed request, through
 Locust's `request` event, goes into an HDR histogram under its request name; chat users add
 each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
-DeliveryLog), payment users every payment call (a PaymentLog). In distributed mode each
+DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
+goes into a WorkTally under its request name. In distributed mode each
 worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
 already sends the master every few seconds and to its final report, then starts afresh; the
 master adds it up. The master, or the only process, writes the Measurements file when
@@ -22,6 +23,8 @@ from loadtests.deliveries import DeliveryLog
 from loadtests.histograms import PathHistograms
 from loadtests.payment_log import PaymentLog
 from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
+from loadtests.work_tally import WorkTally
+from microblog.work import WORK_HEADER
 
 REPORT_KEY = "fanout_hdr"
 """Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
@@ -37,6 +40,7 @@ class Recorder:
         self.loadgen = PathHistograms()
         self.deliveries = DeliveryLog()
         self.payments = PaymentLog()
+        self.work = WorkTally()
 
     def record_lag(self, lag_s: float) -> None:
         self.loadgen.record_ms(LAG, lag_s * 1000)
@@ -45,8 +49,12 @@ class Recorder:
         """A chat message's receive time minus its server `sent_at`."""
         self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
 
-    def on_request(self, name: str, response_time: float, **_: Any) -> None:
+    def on_request(self, name: str, response_time: float, response: Any = None, **_: Any) -> None:
         self.latency.record_ms(name, response_time)
+        headers = getattr(response, "headers", None)  # None when the request never got one
+        header = headers.get(WORK_HEADER) if headers is not None else None
+        if header is not None:
+            self.work.record(name, header)
 
     def on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         data[REPORT_KEY] = {
@@ -54,6 +62,7 @@ class Recorder:
             "loadgen": self.loadgen.encode(),
             "deliveries": self.deliveries.take().model_dump(mode="json"),
             "payments": self.payments.take().model_dump(mode="json"),
+            "work": self.work.take().model_dump(mode="json"),
         }
         self.latency.clear()
         self.loadgen.clear()
@@ -64,6 +73,7 @@ class Recorder:
         self.loadgen.merge_encoded(report.get("loadgen", {}))
         self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
+        self.work.merge(WorkTally.model_validate(report.get("work", {})))
 
     def measurements(self, environment: Environment) -> Measurements:
         stats = environment.stats
@@ -84,6 +94,7 @@ class Recorder:
             exceptions=_exceptions(environment),
             deliveries=self.deliveries,
             payments=self.payments,
+            work=self.work,
         )
 
 

@@ -125,6 +125,8 @@ class _Driven:
             "seeded_accounts": len(self.population.ids),
             "seeded_follows": self.population.follows,
             "interrupted": not self.completed,
+            "work_requests": self.measured.work.requests,
+            "work_per_request": self.measured.work.means(),
         }
 
 
