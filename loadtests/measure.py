@@ -6,9 +6,9 @@ each message's send-to-receive time (`chat_deliver`) and their sends and receipt
 DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
 goes into a WorkTally under its request name. In distributed mode each
 worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
-already sends the master every few seconds and to its final report, then starts afresh; the
+already sends the master every few seconds and to its last report, then starts afresh; the
 master adds it up. The master, or the only process, writes the Measurements file when
-Locust quits, after the workers' final reports have arrived.
+Locust quits, after the workers' last reports have arrived (loadtests.final_reports).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from loadtests.deliveries import DeliveryLog
+from loadtests.final_reports import FinalReports, answer_flushes
 from loadtests.histograms import PathHistograms
 from loadtests.payment_log import PaymentLog
 from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
@@ -75,7 +76,8 @@ class Recorder:
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
         self.work.merge(WorkTally.model_validate(report.get("work", {})))
 
-    def measurements(self, environment: Environment) -> Measurements:
+    def measurements(self, environment: Environment, unreported: list[str]) -> Measurements:
+        """What this process measured; `unreported`: workers whose last report is missing."""
         stats = environment.stats
         counts: dict[str, RequestCount] = {}
         for entry in stats.entries.values():
@@ -95,6 +97,7 @@ class Recorder:
             deliveries=self.deliveries,
             payments=self.payments,
             work=self.work,
+            unreported_workers=unreported,
         )
 
 
@@ -114,14 +117,20 @@ def install(environment: Environment) -> None:
     """Hook the recorder into Locust's events for this process's role."""
     events = environment.events
     events.request.add_listener(RECORDER.on_request)
-    if isinstance(environment.runner, WorkerRunner):
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
         events.report_to_master.add_listener(RECORDER.on_report_to_master)
+        answer_flushes(runner)
         return
-    if isinstance(environment.runner, MasterRunner):
+    final_reports = None
+    if isinstance(runner, MasterRunner):
         events.worker_report.add_listener(RECORDER.on_worker_report)
+        final_reports = FinalReports(runner)
+        events.test_stop.add_listener(final_reports.collect)
 
     def write_on_quit(environment: Environment, **_: Any) -> None:
         path = Path(current_plan().measurements_file)
-        write_measurements(path, RECORDER.measurements(environment))
+        unreported = final_reports.missing if final_reports is not None else []
+        write_measurements(path, RECORDER.measurements(environment, unreported))
 
     events.quitting.add_listener(write_on_quit)

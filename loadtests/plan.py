@@ -93,6 +93,9 @@ class Measurements(BaseModel):
     """Every payment call, its answer and its deliberate retry's."""
     work: WorkTally = Field(default_factory=WorkTally)
     """The server's work counters per request name, from the responses' work headers."""
+    unreported_workers: list[str] = Field(default_factory=list)
+    """Locust workers whose last report never reached the master: their final seconds are
+    missing from everything above (loadtests.final_reports)."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:
