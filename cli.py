@@ -739,6 +739,73 @@ def sweep(
     click.echo(f"wrote {done.csv_path} and {len(done.plots)} plots for {len(done.points)} points")
 
 
+@fanout.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--users",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Accounts on the planned platform, e.g. 500000000.",
+)
+@click.option(
+    "--slo",
+    "slos",
+    multiple=True,
+    metavar="'METRIC<=VALUE'",
+    help="SLO to size for, on top of the scenario's own (repeatable).",
+)
+@click.option(
+    "--probe-users",
+    type=click.IntRange(min=2),
+    help="Accounts in the probe simulation that measures the work per request "
+    "[default: the scenario's, at most 20000].",
+)
+@SetOption
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def plan(
+    scenario: str,
+    users: int,
+    slos: tuple[str, ...],
+    probe_users: int | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Size the platform for the scenario's peak hour at --users accounts, in closed form.
+
+    Measures each request path's work and rate in a short probe simulation of the scenario
+    (a warm-up hour and the peak hour), scales the rates and the fan-out to --users,
+    and searches the fewest app servers, database and cache servers and fan-out workers
+    meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C per
+    station. Prints each resource's servers and utilisation, each SLO's predicted value and
+    verdict, and the fan-out lag of the largest pushed post. Exit 0 with a plan, 1 when no
+    capacity meets the SLOs (e.g. a p99 below the service time), 2 on bad input (unknown
+    metric, bad SLO, bad scenario).
+
+    \b
+    Example:
+      fanout plan scenarios/baseline.yaml --users 500000000 \\
+          --slo 'latency.timeline_read.p99_ms<=200' --slo 'fanout.lag.p99_s<=5'
+    """
+    from outcomes.slo import parse_slo
+    from sim.capacity.plan import Unreachable
+    from sim.capacity.render import plan_tables
+    from sim.capacity.sizing import plan_capacity
+
+    loaded = _scenario_for_run(scenario, overrides, [])
+    try:
+        planned = plan_capacity(loaded, users, [parse_slo(s) for s in slos], probe_users)
+    except Unreachable as exc:
+        click.echo(f"fanout: {exc}", err=True)
+        raise SystemExit(1) from None
+    except ValueError as exc:
+        click.echo(f"fanout: {exc}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    if as_json:
+        _print_json(planned.as_dict())
+        return
+    Console().print(*plan_tables(planned))
+
+
 def main() -> None:
     fanout()
 

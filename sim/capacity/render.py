@@ -1,4 +1,4 @@
-"""Tables of `fanout calibrate` and `fanout check-model` for people (JSON comes from models)."""
+"""Tables of `fanout calibrate`, `check-model` and `plan` for people (JSON comes from models)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from outcomes.formatting import number
 from outcomes.scenario.calibration import Calibration
 from sim.capacity.check import COMPARED, ModelCheck
 from sim.capacity.fit import COST_FIELDS
+from sim.capacity.sizing import CapacityPlan
 
 
 def calibration_table(calibration: Calibration) -> Table:
@@ -44,3 +45,41 @@ def check_table(check: ModelCheck) -> Table:
         ]
         table.add_row(row.path, *cells)
     return table
+
+
+def plan_tables(planned: CapacityPlan) -> tuple[Table, Table]:
+    """Per resource: servers and utilisation; per SLO: predicted value and verdict."""
+    workload = planned.workload
+    resources = Table(
+        title=f"plan: {planned.scenario} at {workload.users:,} users, peak hour "
+        f"{planned.peak_hour}:00 ({number(planned.solution.requests_per_s)} req/s)",
+        caption=_largest_caption(planned),
+    )
+    for column in ("resource", "servers", "utilisation"):
+        resources.add_column(column, justify="left" if column == "resource" else "right")
+    for name, queue in planned.solution.stations.items():
+        resources.add_row(name, str(planned.servers[name]), f"{queue.utilisation:.1%}")
+    slos = Table(title="SLOs at the peak hour")
+    slos.add_column("SLO", no_wrap=True)
+    slos.add_column("predicted", justify="right")
+    slos.add_column("verdict")
+    for verdict in planned.verdicts:
+        met = "[green]met[/]" if verdict.met else "[red]missed[/]"
+        slos.add_row(str(verdict.slo), number(verdict.predicted), met)
+    for slo in planned.not_planned:
+        slos.add_row(str(slo), "-", "not predicted by the capacity model")
+    return resources, slos
+
+
+def _largest_caption(planned: CapacityPlan) -> str:
+    workload, lag = planned.workload, planned.solution.fanout_lag_s
+    followers = f"largest account: {number(workload.largest_followers)} followers"
+    if workload.largest_fanout == 0.0:
+        return f"{followers}, pulled on read: no fan-out"
+    pulled = workload.largest_fanout < workload.largest_followers
+    post = f"largest pushed post ({number(planned.solution.largest_fanout)} deliveries)"
+    return (
+        f"{followers}{' (pulled on read)' if pulled else ''}; {post} fans out over "
+        f"{planned.servers['fanout']} workers at the peak in mean {number(lag.mean)} s, "
+        f"p99 {number(lag.p99)} s"
+    )
