@@ -161,7 +161,10 @@ def compare(
 ) -> None:
     """Compare runs metric by metric: each run's change against the first, and its significance.
 
-    RESULTS are run directories or summary.json files.
+    RESULTS are run directories or summary.json files. A change is significant when Welch's
+    t-test over the runs' replications stays below 0.05 after adjusting for the number of
+    metrics compared (Benjamini-Hochberg; shown as q), else when the 95 % intervals do not
+    overlap; `n.s.` marks the rest.
 
     \b
     Example:

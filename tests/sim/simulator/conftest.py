@@ -47,7 +47,8 @@ def tiny() -> Callable[..., Scenario]:
 
 def population_of(scenario: Scenario) -> tuple[Population, np.random.SeedSequence]:
     """The scenario's population and the seed of its first replication, as `simulate` does."""
-    population_seed, replication_seed = np.random.SeedSequence(scenario.seed).spawn(2)
+    (first,) = np.random.SeedSequence(scenario.seed).spawn(1)
+    population_seed, replication_seed = first.spawn(2)
     rng = np.random.default_rng(population_seed)
     return build_population(scenario, synthetic_graph(scenario.population, rng), rng), (
         replication_seed
