@@ -61,7 +61,12 @@ def load_graph(scenario: Scenario, rng: np.random.Generator) -> Csr:
     return synthetic_graph(scenario.population, rng)
 
 
-class _Populations:
+def replication_streams(seed: int, replications: int) -> list[list[np.random.SeedSequence]]:
+    """The (population, run) seed pair of each replication, spawned from the scenario's seed."""
+    return [child.spawn(2) for child in np.random.SeedSequence(seed).spawn(replications)]
+
+
+class Populations:
     """Draws a replication's population: the graph (read once, or synthetic), then roles,
     rates and profiles; counts the time it takes."""
 
@@ -99,10 +104,8 @@ def simulate(
     """
     started_at = datetime.now(UTC)
     began = time.perf_counter()
-    streams = [
-        seed.spawn(2) for seed in np.random.SeedSequence(scenario.seed).spawn(scenario.replications)
-    ]
-    populations = _Populations(scenario)
+    streams = replication_streams(scenario.seed, scenario.replications)
+    populations = Populations(scenario)
     scenario, population = populations.draw(streams[0][0])
     event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
     sizes = {"accounts": population.size, "follows": int(population.follows.indices.size)}

@@ -45,8 +45,7 @@ from sim.arrivals import HOURS_PER_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, diurn
 from sim.capacity.demand import MeanWork, WorkCounts
 from sim.capacity.model import CapacityModel
 from sim.engine import Simulation
-from sim.population import build_population
-from sim.runner import load_graph, with_population_size
+from sim.runner import Populations, replication_streams, with_population_size
 
 PROBE_USERS = 20_000
 """Largest probe population by default: two simulated hours of it take a few seconds."""
@@ -140,11 +139,8 @@ def run_probe(scenario: Scenario, users: int | None = None) -> Probe:
     """Simulate the probe (see `probe_scenario`) and tally its peak hour's work per path."""
     size = users if users is not None else min(scenario.population.users, PROBE_USERS)
     probe = probe_scenario(scenario, size)
-    population_seed, replication_seed = np.random.SeedSequence(probe.seed).spawn(2)
-    rng = np.random.default_rng(population_seed)
-    follows = load_graph(probe, rng)
-    probe = with_population_size(probe, follows.n_rows)
-    population = build_population(probe, follows, rng)
+    ((population_seed, replication_seed),) = replication_streams(probe.seed, 1)
+    probe, population = Populations(probe).draw(population_seed)
     simulation = Simulation(probe, population, replication_seed)
     tally = _TallyingModel(simulation.env, probe.platform.capacity, np.random.default_rng(0))
     tally.since_s = probe.warmup_days * SECONDS_PER_DAY
@@ -155,7 +151,7 @@ def run_probe(scenario: Scenario, users: int | None = None) -> Probe:
         for path, count in tally.counts.items()
     }
     most = int(population.initial_followers.max(initial=0))
-    return Probe(follows.n_rows, dict(tally.counts), work, most)
+    return Probe(population.size, dict(tally.counts), work, most)
 
 
 def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
