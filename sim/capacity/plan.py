@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from outcomes.scenario.capacity import CapacityConfig
 from outcomes.slo import Slo
 from sim.capacity.demand import SERVER_FIELDS, WorkCounts
@@ -45,8 +47,11 @@ def plan(
     works: Mapping[str, WorkCounts],
     slos: Sequence[Slo],
     largest_fanout: float = 0.0,
+    covariances: Mapping[str, np.ndarray] | None = None,
 ) -> PlatformSolution:
     """Smallest servers per station (other `config` fields kept) meeting every SLO.
+
+    `largest_fanout` and `covariances` (per path, of the work counters) are `solve`'s.
 
     Raises ValueError for an SLO on a metric the capacity model does not produce or a
     lower-bound SLO, and its subclass Unreachable for SLOs no number of servers can meet.
@@ -54,7 +59,7 @@ def plan(
 
     def at(counts: Mapping[str, int]) -> PlatformSolution:
         update = {SERVER_FIELDS[name]: count for name, count in counts.items()}
-        return solve(config.model_copy(update=update), rates, works, largest_fanout)
+        return solve(config.model_copy(update=update), rates, works, largest_fanout, covariances)
 
     base = at({name: 1 for name in SERVER_FIELDS})
     _check_slos(slos, base.metrics())

@@ -86,10 +86,11 @@ def plan_capacity(
         raise ValueError(f"--users must be at least 1, got {users}")
     workload = scale(scenario, run_probe(scenario, probe_users), users)
     config = scenario.platform.capacity
-    known = solve(config, workload.rates, workload.works, workload.largest_fanout).metrics()
+    loads = (workload.rates, workload.works)
+    known = solve(config, *loads, workload.largest_fanout, workload.covariances).metrics()
     own = [parse_slo(text) for text in scenario.slos]
     planned = [*slos, *(slo for slo in own if slo.metric in known)]
-    solution = plan(config, workload.rates, workload.works, planned, workload.largest_fanout)
+    solution = plan(config, *loads, planned, workload.largest_fanout, workload.covariances)
     metrics = solution.metrics()
     return CapacityPlan(
         scenario=scenario.name,

@@ -1,7 +1,8 @@
 """A scenario's peak-hour workload at any number of users: arrival rate and mean work per path.
 
 `fanout plan` needs, for N users (500 million, say), each request path's arrival rate at
-the busiest hour and the mean `Work` of one request, without building N users. Both come
+the busiest hour and the mean `Work` of one request (with the covariance of its counters,
+for the spread of service times that queueing depends on), without building N users. Both come
 from a *probe*: the scenario itself, simulated at a size one machine handles
 (`probe_users`, by default the scenario's own population up to `PROBE_USERS`), for one
 warm-up hour and then its peak hour, with every call's recorded work tallied per path.
@@ -22,7 +23,9 @@ Scaling from the probe's n users to N:
   per user), an influencer's do (`*_follower_share` of all users). So push deliveries of
   influencer posts are moved from the probe's size to N: the expected deliveries per
   second of each influencer tier (count × posts/day × E[followers pushed]) at N, less
-  its linear scaling from n, are spread over the post path's requests;
+  its linear scaling from n, are spread over the post path's requests. Spreading them
+  evenly shifts every post's deliveries alike, so the covariance of the counters is
+  kept as measured;
 - the largest account: `big_v_follower_share`'s upper end of N users (of
   `medium_v_follower_share` when there is no big V); its post's
   deliveries are what the fan-out lag is computed for when its posts are pushed (under
@@ -35,14 +38,14 @@ Scripted `events` are one-off bursts, not the steady peak, so the probe leaves t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from outcomes.scenario import Scenario
 from sim.arrivals import HOURS_PER_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, diurnal_profile
-from sim.capacity.demand import MeanWork, WorkCounts
+from sim.capacity.demand import WORK_FIELDS, MeanWork, WorkCounts
 from sim.capacity.model import CapacityModel
 from sim.engine import Simulation
 from sim.runner import Populations, replication_streams, with_population_size
@@ -51,7 +54,6 @@ PROBE_USERS = 20_000
 """Largest probe population by default: two simulated hours of it take a few seconds."""
 POST_PATH = "post"
 """The path influencers' posts take (the only one whose fan-out grows with N)."""
-_WORK_FIELDS = tuple(f.name for f in fields(MeanWork))
 
 
 def peak_hour(scenario: Scenario) -> int:
@@ -73,6 +75,8 @@ class Probe:
     """Requests per path in the peak hour."""
     work: dict[str, MeanWork]
     """Mean work of one request per path."""
+    work_covariance: dict[str, np.ndarray]
+    """Covariance of one request's work counters (`WORK_FIELDS` order) per path."""
     most_followers: int
     """Followers of the probe's most-followed account."""
 
@@ -85,6 +89,8 @@ class Workload:
     sessions_per_s: float
     rates: dict[str, float]
     works: dict[str, MeanWork]
+    covariances: dict[str, np.ndarray]
+    """Covariance of one request's work counters per path (`demand.request_variance`)."""
     largest_followers: float
     """Followers of the largest account."""
     largest_fanout: float
@@ -105,20 +111,30 @@ class Workload:
 
 
 class _TallyingModel(CapacityModel):
-    """The simulator's capacity model, also summing each path's work from `since_s` on."""
+    """The simulator's capacity model, also summing each path's work counters and their
+    products (for the covariance) from `since_s` on."""
 
     since_s = 0.0
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
+        size = len(WORK_FIELDS)
         self.counts: defaultdict[str, int] = defaultdict(int)
-        self.totals: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(_WORK_FIELDS)))
+        self.totals: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros(size))
+        self.products: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros((size, size)))
 
     def submit(self, path: str, work: WorkCounts) -> None:
         if self.env.now >= self.since_s:
+            vector = np.array([getattr(work, name) for name in WORK_FIELDS], dtype=float)
             self.counts[path] += 1
-            self.totals[path] += [getattr(work, name) for name in _WORK_FIELDS]
+            self.totals[path] += vector
+            self.products[path] += np.outer(vector, vector)
         super().submit(path, work)
+
+    def covariance(self, path: str) -> np.ndarray:
+        """Covariance of the tallied work counters of `path` (over its requests)."""
+        mean = self.totals[path] / self.counts[path]
+        return self.products[path] / self.counts[path] - np.outer(mean, mean)
 
 
 def probe_scenario(scenario: Scenario, users: int) -> Scenario:
@@ -150,8 +166,9 @@ def run_probe(scenario: Scenario, users: int | None = None) -> Probe:
         path: MeanWork(*(tally.totals[path] / count).tolist())
         for path, count in tally.counts.items()
     }
+    covariance = {path: tally.covariance(path) for path in tally.counts}
     most = int(population.initial_followers.max(initial=0))
-    return Probe(population.size, dict(tally.counts), work, most)
+    return Probe(population.size, dict(tally.counts), work, covariance, most)
 
 
 def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
@@ -173,6 +190,7 @@ def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
         sessions_per_s=sessions * peak_factor(scenario) / SECONDS_PER_DAY,
         rates=rates,
         works=works,
+        covariances=dict(probe.work_covariance),
         largest_followers=largest,
         largest_fanout=_largest_pushed(scenario, largest),
     )
