@@ -1,20 +1,28 @@
 """Compare runs metric by metric: how far each moved from the first run, and whether it is real.
 
-A change is significant when Welch's t-test on the runs' replicates gives p < 0.05 (both runs
-kept at least two replicates), otherwise when their 95 % intervals do not overlap. With
-neither replicates nor intervals, significance is unknown rather than guessed.
+A change is significant when Welch's t-test on the runs' replicates (both runs kept at least
+two) gives a p-value that stays below 0.05 after the Benjamini–Hochberg adjustment over all
+metrics compared between the same two runs (so a comparison of fifty metrics does not cry
+wolf by chance), otherwise when their 95 % intervals do not overlap. With neither
+replicates nor intervals, significance is unknown rather than guessed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Literal
 
 from outcomes.metrics import Direction, better_direction
 from outcomes.result import Metric, Run
-from outcomes.stats import SIGNIFICANCE, intervals_overlap, relative_change, welch_p_value
+from outcomes.stats import (
+    SIGNIFICANCE,
+    fdr_adjusted,
+    intervals_overlap,
+    relative_change,
+    welch_p_value,
+)
 
 Verdict = Literal["better", "worse", "same", "unknown"]
 
@@ -26,6 +34,9 @@ class Change:
     absolute: float
     relative: float | None
     p_value: float | None
+    """Welch's p-value, None without replicates."""
+    q_value: float | None
+    """The p-value adjusted for the other metrics of the comparison (Benjamini–Hochberg)."""
     significant: bool | None
     verdict: Verdict
     """'better'/'worse' only for significant changes; 'same' otherwise; 'unknown' when the
@@ -60,7 +71,24 @@ def compare_runs(runs: Sequence[Run], patterns: Sequence[str] = ()) -> Compariso
         wanted = f" matching {', '.join(patterns)}" if patterns else ""
         raise ValueError(f"the results share no metric{wanted}")
     rows = [_row(name, [run.result.metrics[name] for run in runs]) for name in names]
+    for other in range(len(runs) - 1):
+        _adjust_for_many_metrics(rows, other)
     return Comparison(labels=[run.label for run in runs], rows=rows)
+
+
+def _adjust_for_many_metrics(rows: list[ComparisonRow], other: int) -> None:
+    """Judge the `other`-th run's Welch tests as one family: significance by q-value."""
+    tested = [row for row in rows if row.changes[other].p_value is not None]
+    p_values = [row.changes[other].p_value or 0.0 for row in tested]
+    for row, q_value in zip(tested, fdr_adjusted(p_values), strict=True):
+        change = row.changes[other]
+        significant = q_value < SIGNIFICANCE
+        row.changes[other] = replace(
+            change,
+            q_value=q_value,
+            significant=significant,
+            verdict=_verdict(change.absolute, significant, _direction_or_none(row.metric)),
+        )
 
 
 def shared_metrics(metric_maps: Sequence[dict[str, Metric]], patterns: Sequence[str]) -> list[str]:
@@ -70,13 +98,17 @@ def shared_metrics(metric_maps: Sequence[dict[str, Metric]], patterns: Sequence[
 
 
 def change_between(base: Metric, other: Metric, direction: Direction | None) -> Change:
-    """Absolute and relative change from `base` to `other`, its significance and verdict."""
+    """Absolute and relative change from `base` to `other`, its significance and verdict.
+
+    Judged alone (q = p); `compare_runs` then judges a run's tests together.
+    """
     p_value = _welch(base, other)
     significant = _significant(base, other, p_value)
     return Change(
         absolute=other.value - base.value,
         relative=relative_change(base.value, other.value),
         p_value=p_value,
+        q_value=p_value,
         significant=significant,
         verdict=_verdict(other.value - base.value, significant, direction),
     )

@@ -20,7 +20,7 @@ from outcomes.compare import Change, Comparison, ComparisonRow, Verdict
 from outcomes.formatting import csv_cells, csv_columns, metric_value, number, signed_percent
 
 VERDICT_STYLES = {"better": "green", "worse": "red", "unknown": "yellow"}
-CSV_CHANGE_FIELDS = ("absolute", "relative", "p_value", "significant")
+CSV_CHANGE_FIELDS = ("absolute", "relative", "p_value", "q_value", "significant")
 
 
 def header(comparison: Comparison) -> list[str]:
@@ -39,15 +39,18 @@ def row_cells(row: ComparisonRow) -> list[tuple[str, Verdict | None]]:
 
 
 def change_text(change: Change) -> str:
-    """`+12.3 % worse (p=0.002)`; a change that is not significant is marked `n.s.`."""
+    """`+12.3 % worse (q=0.002)`; a change that is not significant is marked `n.s.`.
+
+    q is the p-value adjusted for the other metrics compared (see outcomes.compare).
+    """
     relative = (
         signed_percent(change.relative) if change.relative is not None else number(change.absolute)
     )
-    p_value = f" (p={change.p_value:.2g})" if change.p_value is not None else ""
+    q_value = f" (q={change.q_value:.2g})" if change.q_value is not None else ""
     label = {"same": "n.s." if change.absolute else "same", "unknown": "?"}.get(
         change.verdict, change.verdict
     )
-    return f"{relative} {label}{p_value}"
+    return f"{relative} {label}{q_value}"
 
 
 def comparison_table(comparison: Comparison) -> Table:

@@ -1,8 +1,11 @@
 """`fanout run`: replications of a scenario, aggregated into a Result and written to a run dir.
 
-The population (graph, roles, rates, profiles) is built once from the first stream spawned
-from the scenario's seed; each replication seeds a fresh microblog with it and runs on a
-stream of its own, so replication i is the same whatever the number of replications.
+Each replication is an independent sample of the whole model: from its own stream spawned
+from the scenario's seed it draws a population (graph, roles, rates, profiles; an edge-list
+graph is read once and shared), seeds a fresh microblog with it and runs. So replication i
+is the same whatever the number of replications, two scenarios run with the same seed meet
+the same populations (common random numbers), and the spread between replications includes
+the population's own, which is what a comparison of two seeds needs.
 Metrics are means over replications with 95 % intervals; the timeseries is the mean row
 by row. Wall-clock figures (how long seeding and running took, actions per second, peak
 memory) go to the Result's `environment`, never into `metrics`, so the same scenario and
@@ -58,6 +61,33 @@ def load_graph(scenario: Scenario, rng: np.random.Generator) -> Csr:
     return synthetic_graph(scenario.population, rng)
 
 
+def replication_streams(seed: int, replications: int) -> list[list[np.random.SeedSequence]]:
+    """The (population, run) seed pair of each replication, spawned from the scenario's seed."""
+    return [child.spawn(2) for child in np.random.SeedSequence(seed).spawn(replications)]
+
+
+class Populations:
+    """Draws a replication's population: the graph (read once, or synthetic), then roles,
+    rates and profiles; counts the time it takes."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.edge_list: Csr | None = None
+        self.seconds = 0.0
+
+    def draw(self, seed: np.random.SeedSequence) -> tuple[Scenario, Population]:
+        """The scenario as run (a loaded graph decides the size) and a population for it."""
+        began = time.perf_counter()
+        rng = np.random.default_rng(seed)
+        follows = self.edge_list if self.edge_list is not None else load_graph(self.scenario, rng)
+        if self.scenario.population.graph.kind == "edgelist":
+            self.edge_list = follows
+        scenario = with_population_size(self.scenario, follows.n_rows)
+        population = build_population(scenario, follows, rng)
+        self.seconds += time.perf_counter() - began
+        return scenario, population
+
+
 def with_population_size(scenario: Scenario, users: int) -> Scenario:
     """The scenario as run: a loaded graph decides how many accounts there are."""
     population = scenario.population.model_copy(update={"users": users})
@@ -74,19 +104,16 @@ def simulate(
     """
     started_at = datetime.now(UTC)
     began = time.perf_counter()
-    population_seed, *replication_seeds = np.random.SeedSequence(scenario.seed).spawn(
-        1 + scenario.replications
-    )
-    rng = np.random.default_rng(population_seed)
-    follows = load_graph(scenario, rng)
-    scenario = with_population_size(scenario, follows.n_rows)
-    population = build_population(scenario, follows, rng)
+    streams = replication_streams(scenario.seed, scenario.replications)
+    populations = Populations(scenario)
+    scenario, population = populations.draw(streams[0][0])
     event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
-    population_s = time.perf_counter() - began
-    outcomes = [
-        _replicate(scenario, population, seed, index, trace, progress)
-        for index, seed in enumerate(replication_seeds)
-    ]
+    sizes = {"accounts": population.size, "follows": int(population.follows.indices.size)}
+    outcomes = []
+    for index, (population_seed, run_seed) in enumerate(streams):
+        if index > 0:
+            _, population = populations.draw(population_seed)
+        outcomes.append(_replicate(scenario, population, run_seed, index, trace, progress))
     result = Result(
         kind="simulation",
         scenario=ScenarioRef(name=scenario.name, resolved=resolved_dict(scenario)),
@@ -97,7 +124,7 @@ def simulate(
         environment={**current_environment(), "simulator": {}},
         metrics=aggregate_metrics([outcome.metrics for outcome in outcomes]),
     )
-    performance = _performance(population, population_s, outcomes)
+    performance = _performance(sizes, populations.seconds, outcomes)
     result.environment["simulator"] = performance
     return SimulationRun(result, mean_timeseries([o.timeline for o in outcomes]), performance)
 
@@ -151,13 +178,13 @@ def _mean_present(values: Sequence[float]) -> float:
 
 
 def _performance(
-    population: Population, population_s: float, outcomes: Sequence[Outcome]
+    sizes: dict[str, int], population_s: float, outcomes: Sequence[Outcome]
 ) -> dict[str, Any]:
+    """How big the (first) population was and how fast the replications ran."""
     running_s = sum(outcome.running_s for outcome in outcomes)
     actions = sum(outcome.actions for outcome in outcomes)
     return {
-        "accounts": population.size,
-        "follows": int(population.follows.indices.size),
+        **sizes,
         "population_s": round(population_s, 3),
         "seeding_s": [round(outcome.seeding_s, 3) for outcome in outcomes],
         "running_s": [round(outcome.running_s, 3) for outcome in outcomes],

@@ -14,7 +14,9 @@ Stations of the platform serve a mix of request kinds, so service is not exactly
 exponential. `Queue.service_scv` (squared coefficient of variation of service; 1 for
 exponential) applies the Allen–Cunneen correction E[W] ≈ E[W_M/M/c]·(1 + scv)/2, which is
 exact for M/G/1 (Pollaczek–Khinchine) and keeps the M/M/c shape of the wait distribution
-(same C, mean scaled). With scv = 1 every formula here is the exact M/M/c one.
+(same C, mean scaled): P(W > t) = C·e^{−θt} with θ = C/E[W], so percentiles of the wait
+follow from the corrected mean. The arrivals are still taken as Poisson (Ca² = 1 in
+Allen–Cunneen's (Ca² + Cs²)/2). With scv = 1 every formula here is the exact M/M/c one.
 
 Erlang C is computed from the Poisson distribution via the regularised incomplete gamma
 function, so it costs the same for c = 4 as for c = 400 000 servers.

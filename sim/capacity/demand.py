@@ -15,7 +15,10 @@ mean demand of a path is the demand of its mean work. The stations are
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
 from typing import NamedTuple, Protocol
+
+import numpy as np
 
 from outcomes.scenario.capacity import CapacityConfig
 
@@ -50,6 +53,23 @@ class WorkCounts(Protocol):
     def fanout_deliveries(self) -> float: ...
 
 
+@dataclass(frozen=True, slots=True)
+class MeanWork:
+    """A path's mean work per request (fractional counters), e.g. measured by a load test."""
+
+    db_reads: float = 0.0
+    db_writes: float = 0.0
+    cache_reads: float = 0.0
+    cache_writes: float = 0.0
+    merged_items: float = 0.0
+    pushes: float = 0.0
+    fanout_deliveries: float = 0.0
+
+
+WORK_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MeanWork))
+"""The `Work` counters, in the order of a work vector (and of `request_variance`'s matrix)."""
+
+
 class Demand(NamedTuple):
     """Mean service demand of one call on each request station (ms), plus its deliveries."""
 
@@ -76,6 +96,25 @@ def demand(config: CapacityConfig, work: WorkCounts) -> Demand:
         + config.merge_ms * work.merged_items,
         fanout_deliveries=work.fanout_deliveries,
     )
+
+
+def request_variance(config: CapacityConfig, covariance: np.ndarray) -> tuple[float, ...]:
+    """Variance (ms²) of a call's demand on each of `REQUEST_STATIONS`, for work counters
+    with this covariance matrix (over a path's calls, counters in `WORK_FIELDS` order).
+
+    Demand is affine in the counters, D = a + cᵀw, so Var[D] = cᵀΣc; each station's
+    coefficients c are read off `demand` itself (unit work less no work), so this prices
+    exactly what `demand` prices.
+    """
+    base = np.array(demand(config, MeanWork()).request_ms)
+    units = [MeanWork(**{name: 1.0}) for name in WORK_FIELDS]
+    coefficients = np.array([demand(config, unit).request_ms for unit in units]) - base
+    return tuple(float(c @ covariance @ c) for c in coefficients.T)
+
+
+def fixed_ms(config: CapacityConfig, path: str) -> float:
+    """The unqueued part of a request's latency: network round trip and path overhead."""
+    return config.network_ms + config.path_overhead_ms.get(path, 0.0)
 
 
 def fanout_jobs(config: CapacityConfig, deliveries: float) -> int:

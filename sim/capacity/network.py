@@ -1,18 +1,28 @@
 """Closed-form solution of the whole platform as an open network of multi-server stations.
 
-Input: arrival rates per path (requests/s) and the mean `Work` of a request of each path.
-Each station is solved on its own as an M/G/c queue with Poisson arrivals (`analytic.Queue`,
-a decomposition in the spirit of Jackson networks):
+Input: arrival rates per path (requests/s), the mean `Work` of a request of each path and,
+optionally, the covariance of its work counters (requests of one path do different work:
+a timeline read's rows grow with the followees and their posts). Each station is solved
+on its own as a G/G/c queue with Poisson arrivals (`analytic.Queue`, Allen–Cunneen with
+Ca² = 1; a decomposition in the spirit of Jackson networks):
 
 - a station's arrival rate is the total rate of the paths that put demand on it, its mean
-  service the rate-weighted mean demand, and its service SCV that of the mixture of the
-  paths' demands (exponential or fixed around each mean, per `service_distribution`);
-- a path's mean latency is `network_ms` plus, per station it visits, the mean wait plus its
-  own mean service;
-- percentiles: when a path visits a single station they are exact for that
-  queue (`Queue.response_quantile`); otherwise the random part (waits plus exponential
-  services) is approximated by a gamma distribution with the same mean and variance (the
-  stations taken as independent), shifted by the fixed part (network and fixed services);
+  service the rate-weighted mean demand, and its service SCV that of the mixture of all
+  requests' service times: per path, the priced demand D varies with the work
+  (Var[D] = cᵀΣc, `demand.request_variance`) and the simulator draws the service as D
+  times an exponential or fixed factor (`service_distribution`), so
+  E[S²] = E[D²]·(2 or 1). With the mean work alone (no covariance) and exponential
+  service this is the M/M/c-per-class mixture of before, and a station serving a single
+  kind of exponential job is exactly M/M/c (Erlang C);
+- a path's mean latency is `network_ms` and its `path_overhead_ms` plus, per station it
+  visits, the mean wait plus its own mean service;
+- percentiles: each station's wait keeps the M/M/c shape, P(W > 0) = Erlang C and an
+  exponential wait beyond, with the Allen–Cunneen mean (`Queue.wait_tail`). When a path
+  visits a single station with an exactly exponential or fixed service time they are
+  exact for that queue (`Queue.response_quantile`); otherwise the random part (waits
+  plus variable service times, with their variance) is approximated by a gamma
+  distribution with the same mean and variance (the stations taken as independent),
+  shifted by the fixed part (network and fixed services);
 - fan-out: every post is split into ceil(deliveries/`fanout_batch`) jobs (of the mean
   deliveries), each a job on the `fanout` station. The lag reported is that of the
   *largest* account: its jobs arrive together, the first waits like any job (wait quantile
@@ -22,12 +32,15 @@ a decomposition in the spirit of Jackson networks):
   `fanout.lag.p99_s` checked against it is conservative.
 
 The approximations (Poisson arrivals at every station, independence between stations,
-Allen–Cunneen for mixed service, fan-out bursts treated as Poisson jobs) are exact for a
-path that visits one station serving a single kind of exponential job (M/M/c). Against
-the discrete-event `CapacityModel` on a four-path workload at ρ up to 0.7
-(`tests/sim/capacity/test_network.py`) utilisations agree within ~2 %, mean latencies
-within ~4 % (exponential service) and ~6 % (fixed service), p99 within ~16 % (the gamma
-overestimates for fixed service, whose smoothed departures the decomposition ignores).
+Allen–Cunneen for mixed service, fan-out bursts treated as Poisson jobs of the mean post's
+size) are exact for a path that visits one station serving a single kind of exponential
+job (M/M/c). Against the discrete-event `CapacityModel` on a four-path workload at ρ up
+to 0.7 (`tests/sim/capacity/test_network.py`) utilisations agree within ~2 %, mean
+latencies within ~4 % (exponential service) and ~6 % (fixed service), p99 within ~16 %
+(the gamma overestimates for fixed service, whose smoothed departures the decomposition
+ignores). With work varying within a path (one timeline read in ten 24 times longer, at
+ρ ≈ 0.6) means are 1–11 % low and p99 up to 30 % low: a long request is long on every
+station, which independent stations ignore; the mean work alone was 1.5–1.9 times low.
 """
 
 from __future__ import annotations
@@ -35,6 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import digamma, gammaincinv
@@ -43,10 +57,11 @@ from outcomes.scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles, Queue
 from sim.capacity.demand import (
     REQUEST_STATIONS,
-    Demand,
     WorkCounts,
     demand,
     fanout_jobs,
+    fixed_ms,
+    request_variance,
     servers,
 )
 
@@ -82,27 +97,72 @@ def solve(
     rates: Mapping[str, float],
     works: Mapping[str, WorkCounts],
     largest_fanout: float = 0.0,
+    covariances: Mapping[str, np.ndarray] | None = None,
 ) -> PlatformSolution:
     """Solve the platform for `rates` (requests/s per path) of `works` (mean work per path).
 
     `largest_fanout` is the follower count of the largest account whose posts fan out on
     write; the largest mean deliveries of any path is used when it is smaller.
+    `covariances` gives, per path, the covariance of a request's work counters
+    (`demand.WORK_FIELDS` order); a path without one does exactly its mean work every time.
     """
     _check_paths(rates, works)
-    needs = {path: demand(config, works[path]) for path in rates}
     exponential = config.service_distribution == "exponential"
+    spreads = covariances or {}
+    needs = {path: _need(config, works[path], spreads.get(path), exponential) for path in rates}
     counts = servers(config)
     queues = {
-        name: _station_queue(classes, counts[name], exponential)
-        for name, classes in _job_classes(config, rates, needs).items()
+        name: _station_queue(classes, counts[name])
+        for name, classes in _job_classes(config, rates, needs, exponential).items()
     }
-    network_s = config.network_ms / MS_PER_S
     latency = {
-        path: _path_latency(need, queues, network_s, exponential) for path, need in needs.items()
+        path: _path_latency(need, queues, fixed_ms(config, path) / MS_PER_S)
+        for path, need in needs.items()
     }
-    biggest = max([largest_fanout, *(need.fanout_deliveries for need in needs.values())])
+    biggest = max([largest_fanout, *(need.deliveries for need in needs.values())])
     lag = _fanout_lag(config, queues["fanout"], biggest, exponential)
     return PlatformSolution(config, sum(rates.values()), queues, latency, biggest, lag)
+
+
+class _Service(NamedTuple):
+    """One request's service at one station, in seconds: mean and variance of the time."""
+
+    mean: float
+    variance: float
+
+    @property
+    def second_moment(self) -> float:
+        return self.variance + self.mean**2
+
+
+class _Need(NamedTuple):
+    """A path's service at each of `REQUEST_STATIONS` and its mean fan-out deliveries."""
+
+    services: tuple[_Service, ...]
+    deliveries: float
+
+
+def _need(
+    config: CapacityConfig, work: WorkCounts, covariance: np.ndarray | None, exponential: bool
+) -> _Need:
+    """Mean and variance of a path's service time per station.
+
+    The simulator draws a call's service as its priced demand D times an independent
+    factor E (exponential of mean 1, or exactly 1), so E[S] = E[D] and
+    Var[S] = E[D²]·E[E²] − E[D]², with E[E²] = 2 for exponential service.
+    """
+    priced = demand(config, work)
+    variances = (
+        request_variance(config, covariance)
+        if covariance is not None
+        else (0.0,) * len(REQUEST_STATIONS)
+    )
+    factor = 2.0 if exponential else 1.0
+    services = []
+    for mean_ms, variance_ms in zip(priced.request_ms, variances, strict=True):
+        mean, variance = mean_ms / MS_PER_S, max(variance_ms, 0.0) / MS_PER_S**2
+        services.append(_Service(mean, factor * (variance + mean**2) - mean**2))
+    return _Need(tuple(services), priced.fanout_deliveries)
 
 
 def _check_paths(rates: Mapping[str, float], works: Mapping[str, WorkCounts]) -> None:
@@ -115,68 +175,83 @@ def _check_paths(rates: Mapping[str, float], works: Mapping[str, WorkCounts]) ->
 
 
 def _job_classes(
-    config: CapacityConfig, rates: Mapping[str, float], needs: Mapping[str, Demand]
-) -> dict[str, list[tuple[float, float]]]:
-    """Per station, (jobs/s, mean service s) of the jobs each path sends it."""
+    config: CapacityConfig,
+    rates: Mapping[str, float],
+    needs: Mapping[str, _Need],
+    exponential: bool,
+) -> dict[str, list[tuple[float, _Service]]]:
+    """Per station, (jobs/s, service time) of the jobs each path sends it."""
     classes = {
-        name: [(rates[path], need.request_ms[i] / MS_PER_S) for path, need in needs.items()]
+        name: [(rates[path], need.services[i]) for path, need in needs.items()]
         for i, name in enumerate(REQUEST_STATIONS)
     }
     classes["fanout"] = []
     for path, need in needs.items():
-        jobs = fanout_jobs(config, need.fanout_deliveries)
+        jobs = fanout_jobs(config, need.deliveries)
         if jobs:
-            job_ms = need.fanout_deliveries * config.fanout_delivery_ms / jobs
-            classes["fanout"].append((rates[path] * jobs, job_ms / MS_PER_S))
+            job_s = need.deliveries * config.fanout_delivery_ms / jobs / MS_PER_S
+            job = _Service(job_s, job_s**2 if exponential else 0.0)
+            classes["fanout"].append((rates[path] * jobs, job))
     return classes
 
 
-def _station_queue(classes: list[tuple[float, float]], count: int, exponential: bool) -> Queue:
-    """The M/G/c queue seen by a station serving this mix of job classes."""
-    rate = sum(jobs for jobs, service in classes if service > 0.0)
+def _station_queue(classes: list[tuple[float, _Service]], count: int) -> Queue:
+    """The G/G/c queue seen by a station serving this mix of job classes.
+
+    The mix's service time has the rate-weighted mean and second moment of the classes';
+    its SCV, E[S²]/E[S]² − 1, is what `Queue` applies Allen–Cunneen with.
+    """
+    rate = sum(jobs for jobs, service in classes if service.mean > 0.0)
     if rate == 0.0:
         return Queue(0.0, 0.0, count)
-    mean = sum(jobs * service for jobs, service in classes) / rate
-    second = sum(jobs * service**2 for jobs, service in classes) / rate
-    second *= 2.0 if exponential else 1.0
+    mean = sum(jobs * service.mean for jobs, service in classes) / rate
+    second = sum(jobs * service.second_moment for jobs, service in classes) / rate
     return Queue(rate, mean, count, service_scv=second / mean**2 - 1.0)
 
 
-def _path_latency(
-    need: Demand, queues: Mapping[str, Queue], network_s: float, exponential: bool
-) -> Percentiles:
+def _path_latency(need: _Need, queues: Mapping[str, Queue], network_s: float) -> Percentiles:
     """Mean and percentiles of one path's latency, in ms."""
     visits = [
-        (queues[name], demand_ms / MS_PER_S)
-        for name, demand_ms in zip(REQUEST_STATIONS, need.request_ms, strict=True)
-        if demand_ms > 0.0
+        (queues[name], service)
+        for name, service in zip(REQUEST_STATIONS, need.services, strict=True)
+        if service.mean > 0.0
     ]
     if any(queue.utilisation >= 1.0 for queue, _ in visits):
         return _SATURATED
-    mean = network_s + sum(queue.mean_response(service) for queue, service in visits)
-    if len(visits) == 1:
+    mean = network_s + sum(queue.mean_response(service.mean) for queue, service in visits)
+    exact = _exact_shape(visits[0][1]) if len(visits) == 1 else None
+    if exact is not None:
         queue, service = visits[0]
         quantiles = [
-            network_s + queue.response_quantile(q, service, exponential) for q in _QUANTILES
+            network_s + queue.response_quantile(q, service.mean, exact) for q in _QUANTILES
         ]
     else:
-        quantiles = _gamma_quantiles(visits, network_s, exponential)
+        quantiles = _gamma_quantiles(visits, network_s)
     return Percentiles(*(MS_PER_S * value for value in (mean, *quantiles)))
 
 
-def _gamma_quantiles(
-    visits: list[tuple[Queue, float]], network_s: float, exponential: bool
-) -> list[float]:
-    """Quantiles of a sum of station responses, random part moment-matched to a gamma."""
-    services = [service for _, service in visits]
+def _exact_shape(service: _Service) -> bool | None:
+    """True for an exponential service time, False for a fixed one, None for neither."""
+    if service.variance == 0.0:
+        return False
+    return True if math.isclose(service.variance, service.mean**2, rel_tol=1e-12) else None
+
+
+def _gamma_quantiles(visits: list[tuple[Queue, _Service]], network_s: float) -> list[float]:
+    """Quantiles of a sum of station responses, random part moment-matched to a gamma.
+
+    Fixed service times (variance 0) shift the distribution; waits and variable service
+    times (the stations taken as independent) make up the random part.
+    """
     random_mean = sum(queue.mean_wait for queue, _ in visits)
     random_var = sum(queue.wait_variance for queue, _ in visits)
     fixed = network_s
-    if exponential:
-        random_mean += sum(services)
-        random_var += sum(s**2 for s in services)
-    else:
-        fixed += sum(services)
+    for _, service in visits:
+        if service.variance == 0.0:
+            fixed += service.mean
+        else:
+            random_mean += service.mean
+            random_var += service.variance
     if random_var == 0.0:
         return [fixed + random_mean] * len(_QUANTILES)
     shape, scale = random_mean**2 / random_var, random_var / random_mean

@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from outcomes.scenario.capacity import CapacityConfig
 from outcomes.slo import Slo
 from sim.capacity.demand import SERVER_FIELDS, WorkCounts
@@ -35,22 +37,29 @@ _UPPER_BOUNDS = ("<", "<=")
 _Solver = Callable[[Mapping[str, int]], PlatformSolution]
 
 
+class Unreachable(ValueError):
+    """No number of servers meets the SLOs (within `_MAX_DOUBLINGS` of spare capacity)."""
+
+
 def plan(
     config: CapacityConfig,
     rates: Mapping[str, float],
     works: Mapping[str, WorkCounts],
     slos: Sequence[Slo],
     largest_fanout: float = 0.0,
+    covariances: Mapping[str, np.ndarray] | None = None,
 ) -> PlatformSolution:
     """Smallest servers per station (other `config` fields kept) meeting every SLO.
 
-    Raises ValueError for an SLO on a metric the capacity model does not produce, a
-    lower-bound SLO, or SLOs no number of servers can meet.
+    `largest_fanout` and `covariances` (per path, of the work counters) are `solve`'s.
+
+    Raises ValueError for an SLO on a metric the capacity model does not produce or a
+    lower-bound SLO, and its subclass Unreachable for SLOs no number of servers can meet.
     """
 
     def at(counts: Mapping[str, int]) -> PlatformSolution:
         update = {SERVER_FIELDS[name]: count for name, count in counts.items()}
-        return solve(config.model_copy(update=update), rates, works, largest_fanout)
+        return solve(config.model_copy(update=update), rates, works, largest_fanout, covariances)
 
     base = at({name: 1 for name in SERVER_FIELDS})
     _check_slos(slos, base.metrics())
@@ -90,7 +99,7 @@ def _grow(at: _Solver, slos: Sequence[Slo], counts: dict[str, int]) -> dict[str,
     failing = [
         f"'{slo}' ({metrics[slo.metric]:.4g})" for slo in slos if not slo.holds(metrics[slo.metric])
     ]
-    raise ValueError(f"no capacity meets SLO {', '.join(failing)}, even without queueing")
+    raise Unreachable(f"no capacity meets SLO {', '.join(failing)}, even without queueing")
 
 
 def _smallest(

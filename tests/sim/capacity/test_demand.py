@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from microblog.work import Work
 from outcomes.scenario.capacity import CapacityConfig
-from sim.capacity.demand import demand, fanout_jobs, servers
+from sim.capacity.demand import WORK_FIELDS, demand, fanout_jobs, request_variance, servers
 
 
 def test_demand_prices_each_unit_on_its_station() -> None:
@@ -33,6 +34,18 @@ def test_mean_demand_is_demand_of_mean_work() -> None:
     pairs = zip(demand(config, light), demand(config, heavy), strict=True)
     averaged = [(a + b) / 2 for a, b in pairs]
     assert list(demand(config, mean)) == pytest.approx(averaged)
+
+
+def test_request_variance_is_the_variance_of_the_priced_demand() -> None:
+    """Var of each station's demand over sampled calls equals cᵀΣc from their covariance."""
+    config = CapacityConfig(app_unit_ms=0.05, push_ms=0.3)
+    rng = np.random.default_rng(7)
+    calls = rng.poisson([3.0, 1.0, 40.0, 2.0, 5.0, 1.0, 300.0], size=(500, len(WORK_FIELDS)))
+    calls[:, 2] += 10 * calls[:, 0]  # cache reads grow with db reads: covariance matters
+    priced = np.array([demand(config, Work(*map(int, row))).request_ms for row in calls])
+    covariance = np.cov(calls, rowvar=False)
+    expected = np.var(priced, axis=0, ddof=1)
+    assert request_variance(config, covariance) == pytest.approx(expected.tolist(), rel=1e-9)
 
 
 @pytest.mark.parametrize(("deliveries", "jobs"), [(0, 0), (1, 1), (1000, 1), (1001, 2), (2500, 3)])

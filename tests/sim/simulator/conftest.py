@@ -10,8 +10,8 @@ import pytest
 
 from outcomes.scenario import Scenario, scenario_from_dict
 from sim.engine import Outcome, Simulation
-from sim.graph import synthetic_graph
-from sim.population import Population, build_population
+from sim.population import Population
+from sim.runner import Populations, replication_streams
 
 TINY: dict[str, Any] = {
     "name": "tiny",
@@ -47,11 +47,9 @@ def tiny() -> Callable[..., Scenario]:
 
 def population_of(scenario: Scenario) -> tuple[Population, np.random.SeedSequence]:
     """The scenario's population and the seed of its first replication, as `simulate` does."""
-    population_seed, replication_seed = np.random.SeedSequence(scenario.seed).spawn(2)
-    rng = np.random.default_rng(population_seed)
-    return build_population(scenario, synthetic_graph(scenario.population, rng), rng), (
-        replication_seed
-    )
+    ((population_seed, replication_seed),) = replication_streams(scenario.seed, 1)
+    _, population = Populations(scenario).draw(population_seed)
+    return population, replication_seed
 
 
 def run_once(scenario: Scenario) -> tuple[Simulation, Outcome]:

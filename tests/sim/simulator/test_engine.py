@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import numpy as np
+
 from microblog.work import recording
 from outcomes.scenario import Scenario
 from sim.engine import EPOCH
 from sim.population import Kind
 from sim.runner import simulate
 
-from .conftest import run_once
+from .conftest import population_of, run_once
 
 
 def metrics_json(scenario: Scenario) -> str:
@@ -30,8 +32,10 @@ def test_fanout_strategy_changes_work_but_not_what_users_do_or_see(
     tiny: Callable[..., Scenario],
 ) -> None:
     """Push, pull and hybrid: same actions and final home timelines, different deliveries."""
+    population, _ = population_of(tiny())
+    threshold = int(np.median(population.initial_followers))  # hybrid pushes half the authors
     runs = {
-        strategy: run_once(tiny(platform={"fanout": strategy, "hybrid_threshold": 30}))[0]
+        strategy: run_once(tiny(platform={"fanout": strategy, "hybrid_threshold": threshold}))[0]
         for strategy in ("push", "pull", "hybrid")
     }
     actions = {
