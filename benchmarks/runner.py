@@ -2,10 +2,11 @@
 
 A benchmark is prepared once (seeding, servers) and then measured `repeats` times; each
 repeat returns named numbers, and the failures of any correctness check it made (a ledger
-that does not balance): a benchmark that fails one keeps its numbers but is `failed`, and the
-suite exits 1, because a fast wrong answer is not a result. The machine is shared and noisy, so every benchmark also
-measures a reference in the same repeat, and the ratio of a number to its reference (taken
-per repeat, then summarised) is what stays comparable across runs and machines.
+that does not balance): a benchmark that fails one keeps its numbers but is `failed`, and
+the suite exits 1, because a fast wrong answer is not a result. The machine is shared and
+noisy, so every benchmark also measures a reference in the same repeat, and the ratio of a
+number to its reference (taken per repeat, then summarised) is what stays comparable
+across runs and machines.
 """
 
 from __future__ import annotations
