@@ -1,8 +1,9 @@
 """Run one command and record its wall time and peak resident memory, as /usr/bin/time does.
 
 `python -m benchmarks.peak_rss REPORT.json -- COMMAND ...` runs COMMAND (its output passes
-through), then writes {"exit_code", "wall_s", "peak_rss_mib"} to REPORT.json and exits with
-COMMAND's exit code.
+through), then writes {"exit_code", "wall_s", "cpu_s", "peak_rss_mib"} to REPORT.json and
+exits with COMMAND's exit code. CPU seconds (user + system) sit next to wall time because on
+a shared machine the wall time also counts the time spent waiting for a core.
 
 Why a launcher of its own: Linux carries a process's resident-memory high-water mark over
 `exec` from the process that spawned it, so a child started straight from the benchmark
@@ -29,10 +30,11 @@ BYTES_PER_MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Usage:
-    """How one command ran: its exit code, wall time and peak resident memory."""
+    """How one command ran: its exit code, wall time, CPU time and peak resident memory."""
 
     exit_code: int
     wall_s: float
+    cpu_s: float
     peak_rss_mib: float
 
 
@@ -43,7 +45,8 @@ def run_measured(command: list[str]) -> Usage:
     _, status, usage = os.wait4(process.pid, 0)
     wall_s = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Usage(process.returncode, wall_s, _mib(usage.ru_maxrss))
+    cpu_s = usage.ru_utime + usage.ru_stime
+    return Usage(process.returncode, wall_s, cpu_s, _mib(usage.ru_maxrss))
 
 
 def _mib(maxrss: int) -> float:

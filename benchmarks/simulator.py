@@ -4,9 +4,10 @@ with bare SimPy timeout events per second as the reference measured in the same 
 Each scenario file runs as a user runs it, `fanout run SCENARIO --json` in a child process
 started through benchmarks.peak_rss (so the peak RSS is that one run's, from a fresh
 interpreter): `wall_s` is the whole command (start-up, population, seeding, running,
-writing the run directory), `actions_per_s` the simulator's own figure from the Result's
-`environment.simulator` (actions over running time, seeding excluded). The files run as
-they are, so every activity they switch on is measured: numbers move when activities are
+writing the run directory), `cpu_s` its user + system CPU time, and `actions_per_s` the
+simulator's own figure from the Result's `environment.simulator` (actions over running
+time, seeding excluded). The files run as they are, so every activity they switch on is
+measured: numbers move when activities are
 added, and the ratio to bare SimPy says how much of the kernel's speed the model keeps.
 Quick runs baseline only (20 k users, one day, every mechanism at its default): a
 bench-100k day alone takes about two CPU-minutes here, more than the quick suite's budget
@@ -54,6 +55,7 @@ def run_scenario(scenario: Path, out: Path) -> dict[str, float]:
         "actions_per_s": float(simulator["actions_per_s"]),
         "peak_rss_mib": usage.peak_rss_mib,
         "wall_s": usage.wall_s,
+        "cpu_s": usage.cpu_s,
     }
 
 
@@ -104,6 +106,7 @@ BENCHMARK = Benchmark(
         **{f"{n}.actions_per_s": "actions/s" for n in FULL},
         **{f"{n}.peak_rss_mib": "MiB" for n in FULL},
         **{f"{n}.wall_s": "s" for n in FULL},
+        **{f"{n}.cpu_s": "CPU s" for n in FULL},
     },
     ratios={
         f"ratio.{n}.actions_vs_simpy_timeouts": Ratio(

@@ -27,7 +27,7 @@ def test_peak_rss_is_the_commands_own_not_its_parents(tmp_path: Path) -> None:
     done = measured(tmp_path, f"held = b'\\x01' * {64 * MIB}")
     usage = read_usage(tmp_path / "usage.json")
     assert done.returncode == usage.exit_code == 0
-    assert 64 <= usage.peak_rss_mib < 160 and usage.wall_s > 0
+    assert 64 <= usage.peak_rss_mib < 160 and usage.wall_s > 0 and usage.cpu_s > 0
     assert len(parent_ballast) == 256 * MIB
 
 
@@ -42,7 +42,8 @@ def test_a_scenario_run_reports_actions_memory_and_wall_time(tmp_path: Path) -> 
         "name: tiny\nduration_days: 0.05\npopulation:\n  users: 300\n  groups:\n    count: 3\n"
     )
     numbers = run_scenario(scenario, tmp_path / "run")
-    assert numbers["actions_per_s"] > 0 and numbers["peak_rss_mib"] > 0 and numbers["wall_s"] > 0
+    assert set(numbers) == {"actions_per_s", "peak_rss_mib", "wall_s", "cpu_s"}
+    assert all(value > 0 for value in numbers.values())
     assert (tmp_path / "run" / "summary.json").is_file()
     assert simpy_timeouts_per_s(1000) > 0
 
