@@ -7,8 +7,8 @@ interpreter): `wall_s` is the whole command (start-up, population, seeding, runn
 writing the run directory), `cpu_s` its user + system CPU time, and `actions_per_s` the
 simulator's own figure from the Result's `environment.simulator` (actions over running
 time, seeding excluded). The files run as they are, so every activity they switch on is
-measured: numbers move when activities are
-added, and the ratio to bare SimPy says how much of the kernel's speed the model keeps.
+measured: numbers move when activities are added, and the ratio to bare SimPy says how
+much of the kernel's speed the model keeps.
 Quick runs baseline only (20 k users, one day, every mechanism at its default): a
 bench-100k day alone takes about two CPU-minutes here, more than the quick suite's budget
 in CI. Full runs bench-100k, bench-1m (1 M users, one simulated day) and baseline.
