@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from benchmarks.report import render, suite_report, table_console, write_json
-from benchmarks.runner import run_benchmark
+from benchmarks.runner import FAILING, run_benchmark
 from benchmarks.suite import select
 
 
@@ -21,7 +21,8 @@ from benchmarks.suite import select
 def main(quick: bool, only: str | None, json_file: Path | None) -> None:
     """Measure Fanout's own speed: medians, spreads and ratios to same-run references.
 
-    Exits 0 unless a benchmark crashed (1) or the arguments are wrong (2); never on a time.
+    Exits 0 unless a benchmark crashed or failed a correctness check (1) or the arguments
+    are wrong (2); never on a time.
 
     Example: python -m benchmarks --quick --only fanout --json results/benchmarks-quick.json
     """
@@ -38,7 +39,7 @@ def main(quick: bool, only: str | None, json_file: Path | None) -> None:
     render(report, table_console())
     if json_file is not None:
         write_json(json_file, report)
-    sys.exit(1 if any(r["status"] == "crashed" for r in results) else 0)
+    sys.exit(1 if any(r["status"] in FAILING for r in results) else 0)
 
 
 if __name__ == "__main__":

@@ -72,4 +72,6 @@ def _aggregate(stats_csv: Path) -> Throughput:
         raise RuntimeError(f"Locust wrote no statistics ({stats_csv.name} missing)")
     with stats_csv.open(newline="") as file:
         row = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
+    if int(row["Request Count"]) == 0:  # its percentiles are "N/A"
+        raise RuntimeError("Locust recorded no requests (did the users fail to start?)")
     return Throughput(float(row["Requests/s"]), float(row["99%"]), int(row["Failure Count"]))

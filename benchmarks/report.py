@@ -87,10 +87,12 @@ def render(report: dict[str, Any], console: Console) -> None:
     for bench in report["benchmarks"]:
         for note in bench.get("notes", []):
             console.print(f"[yellow]{bench['name']}[/]: {note}")
+        if bench["status"] == "failed":
+            console.print(f"[red]{bench['name']} FAILED[/]: {bench['reason']}")
 
 
 def _rows(bench: dict[str, Any]) -> list[tuple[str, ...]]:
-    if bench["status"] != "ok":
+    if bench["status"] not in ("ok", "failed"):
         return [(bench["status"], bench["reason"].strip().splitlines()[-1], "", "", "")]
     rows = [_row(name, s, s["unit"]) for name, s in bench["metrics"].items()]
     for name, r in bench["ratios"].items():

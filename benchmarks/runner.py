@@ -1,9 +1,12 @@
 """Run benchmarks several times and summarise each number as a median with its spread.
 
 A benchmark is prepared once (seeding, servers) and then measured `repeats` times; each
-repeat returns named numbers. The machine is shared and noisy, so every benchmark also
-measures a reference in the same repeat, and the ratio of a number to its reference (taken
-per repeat, then summarised) is what stays comparable across runs and machines.
+repeat returns named numbers, and the failures of any correctness check it made (a ledger
+that does not balance): a benchmark that fails one keeps its numbers but is `failed`, and
+the suite exits 1, because a fast wrong answer is not a result. The machine is shared and
+noisy, so every benchmark also measures a reference in the same repeat, and the ratio of a
+number to its reference (taken per repeat, then summarised) is what stays comparable
+across runs and machines.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TRACEBACK_CHARS = 2000
+FAILING = ("crashed", "failed")
+"""Statuses that make the suite exit 1."""
 
 
 class Skipped(Exception):
@@ -24,10 +29,12 @@ class Skipped(Exception):
 
 @dataclass(frozen=True)
 class Measured:
-    """One repeat: named numbers, and notes on what could not be measured."""
+    """One repeat: named numbers, notes on what could not be measured, and what a
+    correctness check found wrong."""
 
     values: dict[str, float]
     notes: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ class Spread:
 
 
 def run_benchmark(benchmark: Benchmark, quick: bool) -> dict[str, Any]:
-    """The JSON record of one benchmark: ok with its numbers, skipped, or crashed."""
+    """The JSON record of one benchmark: ok or failed with its numbers, skipped, or crashed."""
     record: dict[str, Any] = {"name": benchmark.name, "description": benchmark.description}
     try:
         repeats = _repeats(benchmark, quick)
@@ -93,9 +100,11 @@ def run_benchmark(benchmark: Benchmark, quick: bool) -> dict[str, Any]:
     except Exception:  # a crash is reported, and the other benchmarks still run
         return {**record, "status": "crashed", "reason": traceback.format_exc()[-TRACEBACK_CHARS:]}
     notes = sorted({note for repeat in repeats for note in repeat.notes})
+    failures = sorted({failure for repeat in repeats for failure in repeat.failures})
     return {
         **record,
-        "status": "ok",
+        "status": "failed" if failures else "ok",
+        **({"reason": "; ".join(failures)} if failures else {}),
         "repeats": len(repeats),
         "notes": notes,
         "metrics": _metrics(benchmark, repeats),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from benchmarks import fanout, http_stack, loadgen
+from benchmarks import fanout, http_stack, ledger, loadgen, simulator
 from benchmarks.runner import Benchmark
 
-SUITE: tuple[Benchmark, ...] = (fanout.BENCHMARK, http_stack.BENCHMARK, loadgen.BENCHMARK)
+SUITE: tuple[Benchmark, ...] = (
+    simulator.BENCHMARK,
+    fanout.BENCHMARK,
+    ledger.BENCHMARK,
+    http_stack.BENCHMARK,
+    loadgen.BENCHMARK,
+)
 
 
 def select(only: str | None) -> list[Benchmark]:

@@ -99,3 +99,23 @@ def test_only_selects_known_benchmarks_and_rejects_unknown_names() -> None:
     with pytest.raises(ValueError, match="nosuch"):
         select("fanout,nosuch")
     assert CliRunner().invoke(main, ["--only", "nosuch"]).exit_code == 2
+
+
+def test_a_failed_check_keeps_the_numbers_and_fails_the_suite(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A correctness failure (an unbalanced ledger) is not a result: status failed, exit 1."""
+
+    @contextmanager
+    def prepare(quick: bool) -> Iterator[Repeat]:
+        yield lambda: Measured({"work": 1.0}, failures=("ledger audit: off by 1 fen",))
+
+    wrong = Benchmark("wrong", "fast but wrong", prepare, units={"work": "ops/s"})
+    record = run_benchmark(wrong, quick=True)
+    assert record["status"] == "failed" and record["reason"] == "ledger audit: off by 1 fen"
+    assert record["metrics"]["work"]["values"] == [1.0] * 3
+    out = io.StringIO()
+    render(suite_report([record], quick=True), Console(file=out, width=200))
+    assert "wrong FAILED" in out.getvalue() and "work" in out.getvalue()
+    monkeypatch.setattr("benchmarks.__main__.select", lambda only: [wrong])
+    assert CliRunner().invoke(main, ["--quick"]).exit_code == 1
