@@ -34,6 +34,7 @@ import simpy
 from microblog.errors import DomainError
 from microblog.work import recording
 from outcomes.scenario import Scenario
+from sim.activities.ads import Ads
 from sim.activities.base import (
     Arrival,
     Call,
@@ -42,7 +43,9 @@ from sim.activities.base import (
     Schedule,
     SessionActivity,
     Steps,
+    Windowed,
 )
+from sim.activities.commerce import Commerce
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
 from sim.arrivals import (
@@ -56,6 +59,7 @@ from sim.arrivals import (
 from sim.capacity.model import CapacityModel
 from sim.churn import Churn, user_metrics
 from sim.draws import Draws
+from sim.economy import seed_economy
 from sim.measure import (
     POST_PATHS,
     Counters,
@@ -64,11 +68,14 @@ from sim.measure import (
     WindowStart,
     capacity_metrics,
     interval_row,
+    revenue_total_metric,
+    with_revenue_total,
 )
 from sim.population import Kind, Population
 from sim.seeding import collector_paused, seed_blog
 from sim.trace import Trace
 from sim.users import UserState
+from sim.wallets import Wallets
 from sim.world import World
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
@@ -100,14 +107,18 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed = seed.spawn(2)
+        behaviour_seed, capacity_seed, economy_seed = seed.spawn(3)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
         start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
         began = time.perf_counter()
         with collector_paused():
-            seeded = seed_blog(scenario.platform, population, lambda: start + self.env.now)
+            seeded = seed_blog(scenario, population, lambda: start + self.env.now)
+            economy = seed_economy(
+                seeded.blog, scenario, population, seeded.first_account,
+                np.random.default_rng(economy_seed),
+            )  # fmt: skip
         self.seeding_s = time.perf_counter() - began
         self.users = UserState(population.size)
         self.world = World(
@@ -118,10 +129,14 @@ class Simulation:
             self.env, scenario.platform.capacity, np.random.default_rng(capacity_seed)
         )
         social = Social(self.world)
-        self.activities: list[SessionActivity] = [social]
+        wallets = Wallets(seeded.blog, population, scenario.economy.starting_balance)
+        ads = Ads(self.world, social, economy.campaigns)
+        commerce = Commerce(self.world, social, economy, wallets)
+        self.activities: list[SessionActivity] = [social, commerce]
         self.schedules: list[Schedule] = [
-            ScheduledPosts(self.world, social),
+            ScheduledPosts(self.world, commerce.scheduled_post),
             ScriptedEvents(self.world, social),
+            ads,
         ]
         parts: list[object] = [*self.activities, *self.schedules]
         self.measured = [part for part in parts if isinstance(part, Measured)]
@@ -155,6 +170,7 @@ class Simulation:
         metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
         for part in self.measured:
             metrics.update(part.metrics())
+        metrics.update(revenue_total_metric(metrics))
         return Outcome(
             metrics, self.timeline, self.seeding_s, time.perf_counter() - began,
             self.counters.requests,
@@ -252,12 +268,16 @@ class Simulation:
         )
         for part in self.measured:
             row.update(part.interval_row())
+        row.update(with_revenue_total(row))
         self.timeline.add(started / SECONDS_PER_HOUR, row)
         self.users.in_interval.reset()
         self._interval_start = (self.env.now, self.counters.copy())
 
     def _open_window(self) -> None:
         self.window = WindowStart.now(self.model, self.counters)
+        for part in self.measured:
+            if isinstance(part, Windowed):
+                part.window_opened()
         self.users.in_window.reset()
 
 

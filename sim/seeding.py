@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from microblog.config import FanoutStrategy, PlatformConfig
+from microblog.money_config import MoneyConfig
 from microblog.platform import Microblog
 from microblog.services.accounts import is_verified
 from microblog.services.context import Clock
 from microblog.store.memory import MemoryStore
 from microblog.store.memory_bulk import BulkAccounts, bulk_groups, bulk_load
 from microblog.work import record, recording
-from outcomes.scenario.platform import PlatformSection
+from outcomes.scenario import Scenario
 from sim.population import Kind, Population
 
 
@@ -45,11 +46,19 @@ def fan_out_in_background(job: Callable[[], None]) -> None:
     record(fanout_deliveries=background.fanout_deliveries)
 
 
-def platform_config(platform: PlatformSection) -> PlatformConfig:
+def platform_config(scenario: Scenario) -> PlatformConfig:
+    """The microblog's rules as the scenario sets them: timelines, ad load, take rates."""
+    platform, economy = scenario.platform, scenario.economy
+    money = MoneyConfig(
+        commerce_commission=economy.commerce.platform_commission,
+        influencer_commission=economy.commerce.influencer_commission,
+    )
     return PlatformConfig(
         fanout=FanoutStrategy(platform.fanout),
         hybrid_threshold=platform.hybrid_threshold,
         timeline_capacity=platform.timeline_capacity,
+        ad_load=economy.ads.load,
+        money=money,
     )
 
 
@@ -70,9 +79,9 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def seed_blog(platform: PlatformSection, population: Population, clock: Clock) -> Seeded:
+def seed_blog(scenario: Scenario, population: Population, clock: Clock) -> Seeded:
     """A microblog over a new memory store holding the population, its follows and groups."""
-    blog = Microblog(MemoryStore(), platform_config(platform), clock, fan_out_in_background)
+    blog = Microblog(MemoryStore(), platform_config(scenario), clock, fan_out_in_background)
     store = blog.store
     assert isinstance(store, MemoryStore)
     now = clock()
