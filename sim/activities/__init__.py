@@ -2,9 +2,11 @@
 
 - `social`: read the home timeline, post, repost, comment, like, follow, group posts and
   joins (every session);
-- `schedule`: influencers' and merchants' own posting, and scripted events (`events:`).
+- `schedule`: influencers' and merchants' own posting, and scripted events (`events:`);
+- `ads`: clicks and dismissals of feed ads, ad exposure, advertisers' daily rebidding;
+- `commerce`: product posts, shop browsing, orders through the ledger.
 
-Chat, payments (top-ups, games, gifts), commerce and ads join as modules of their own.
+Feed readers (`social.FeedReader`) see each session's feed items right after it is read.
 
 How to add an activity
 ----------------------
