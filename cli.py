@@ -54,7 +54,7 @@ def fanout() -> None:
     "--store",
     default="sqlite:///fanout.sqlite",
     show_default=True,
-    help="'memory' or sqlite:///PATH (created if missing).",
+    help="'memory', sqlite:///PATH (created if missing) or postgresql+psycopg://USER@HOST/DB.",
 )
 @click.option(
     "--fanout",
@@ -398,6 +398,108 @@ def loadtest(
     raise SystemExit(0 if outcome.passed else 1)
 
 
+@fanout.command()
+@click.argument("result", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("calibration.yaml"),
+    show_default=True,
+    help="Calibration file to write.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the calibration as JSON.")
+def calibrate(result: Path, out: Path, as_json: bool) -> None:
+    """Fit the capacity model's unit costs from a load test of the reference microblog.
+
+    RESULT is a `fanout loadtest` run directory (or its summary.json). Writes a calibration
+    file that a scenario includes with `platform.capacity.calibration: FILE`, and reports
+    the fit: R², residuals and each path's fixed part (see docs/capacity.md).
+
+    \b
+    Example:
+      fanout loadtest scenarios/ci-smoke.yaml --out results/calib
+      fanout calibrate results/calib --out calibration.yaml
+    """
+    from outcomes.scenario.calibration import write_calibration
+    from sim.capacity.fit import calibrate as fit_calibration
+    from sim.capacity.render import calibration_table
+
+    with _bad_input_exits_2():
+        calibration = fit_calibration(load_result(result), str(result))
+    write_calibration(out, calibration)
+    if as_json:
+        _print_json(calibration.model_dump(mode="json"))
+        return
+    Console().print(calibration_table(calibration))
+    click.echo(f"wrote {out}")
+
+
+@fanout.command("check-model")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--calibration",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Calibration file [default: the scenario's platform.capacity.calibration].",
+)
+@click.option(
+    "--horizon",
+    type=click.FloatRange(min=0, min_open=True),
+    default=600.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Simulated seconds of the prediction.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Run directory of the load test [default: results/<scenario>-loadtest-<time>].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def check_model(
+    scenario: str, calibration: Path | None, horizon: float, out: Path | None, as_json: bool
+) -> None:
+    """Load-test the microblog and predict it with the calibrated capacity model, per path.
+
+    Runs the scenario's load test (as `fanout loadtest`), then the capacity model alone at
+    each path's measured throughput, on the measured deployment with the calibrated costs,
+    and prints measured against predicted p50, p95, p99 and throughput with the error in
+    percent.
+
+    \b
+    Example:
+      fanout calibrate results/calib --out calibration.yaml
+      fanout check-model scenarios/ci-smoke.yaml --calibration calibration.yaml
+    """
+    from loadtests.request import LoadtestRequest, prepare
+    from loadtests.run import execute
+    from outcomes.scenario.calibration import load_calibration
+    from sim.capacity.check import check_model as run_check
+    from sim.capacity.fit import deployment_config
+    from sim.capacity.render import check_table
+
+    sets = (f"platform.capacity.calibration={calibration.resolve()}",) if calibration else ()
+    with _bad_input_exits_2():
+        prepared = prepare(LoadtestRequest(scenario, sets, out=out))
+        config = prepared.scenario.platform.capacity
+        if config.calibration is None:
+            raise ValueError(
+                f"{scenario}: no calibration: pass --calibration FILE "
+                "or set platform.capacity.calibration"
+            )
+        deployment = load_calibration(config.calibration).deployment
+    outcome = execute(prepared, progress=lambda line: click.echo(line, err=True))
+    with _bad_input_exits_2():
+        check = run_check(
+            deployment_config(config, deployment), outcome.result, horizon, prepared.scenario.seed
+        )
+    if as_json:
+        _print_json({"run_dir": str(outcome.run_dir), **check.as_dict()})
+        return
+    Console().print(check_table(check))
+    click.echo(f"load test in {outcome.run_dir}")
+
+
 def _check(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """One file's outcome, as data for --json and as a line (or lines) for people."""
     try:
@@ -635,6 +737,73 @@ def sweep(
         _print_json({"csv": str(done.csv_path), "plots": plots, "points": points})
         return
     click.echo(f"wrote {done.csv_path} and {len(done.plots)} plots for {len(done.points)} points")
+
+
+@fanout.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--users",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Accounts on the planned platform, e.g. 500000000.",
+)
+@click.option(
+    "--slo",
+    "slos",
+    multiple=True,
+    metavar="'METRIC<=VALUE'",
+    help="SLO to size for, on top of the scenario's own (repeatable).",
+)
+@click.option(
+    "--probe-users",
+    type=click.IntRange(min=2),
+    help="Accounts in the probe simulation that measures the work per request "
+    "[default: the scenario's, at most 20000].",
+)
+@SetOption
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def plan(
+    scenario: str,
+    users: int,
+    slos: tuple[str, ...],
+    probe_users: int | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Size the platform for the scenario's peak hour at --users accounts, in closed form.
+
+    Measures each request path's work and rate in a short probe simulation of the scenario
+    (a warm-up hour and the peak hour), scales the rates and the fan-out to --users,
+    and searches the fewest app servers, database and cache servers and fan-out workers
+    meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C per
+    station. Prints each resource's servers and utilisation, each SLO's predicted value and
+    verdict, and the fan-out lag of the largest pushed post. Exit 0 with a plan, 1 when no
+    capacity meets the SLOs (e.g. a p99 below the service time), 2 on bad input (unknown
+    metric, bad SLO, bad scenario).
+
+    \b
+    Example:
+      fanout plan scenarios/baseline.yaml --users 500000000 \\
+          --slo 'latency.timeline_read.p99_ms<=200' --slo 'fanout.lag.p99_s<=5'
+    """
+    from outcomes.slo import parse_slo
+    from sim.capacity.plan import Unreachable
+    from sim.capacity.render import plan_tables
+    from sim.capacity.sizing import plan_capacity
+
+    loaded = _scenario_for_run(scenario, overrides, [])
+    try:
+        planned = plan_capacity(loaded, users, [parse_slo(s) for s in slos], probe_users)
+    except Unreachable as exc:
+        click.echo(f"fanout: {exc}", err=True)
+        raise SystemExit(1) from None
+    except ValueError as exc:
+        click.echo(f"fanout: {exc}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    if as_json:
+        _print_json(planned.as_dict())
+        return
+    Console().print(*plan_tables(planned))
 
 
 def main() -> None:

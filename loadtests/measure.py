@@ -3,11 +3,12 @@
 Runs only in Locust processes (it imports Locust). Every completed request, through
 Locust's `request` event, goes into an HDR histogram under its request name; chat users add
 each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
-DeliveryLog), payment users every payment call (a PaymentLog). In distributed mode each
+DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
+goes into a WorkTally under its request name. In distributed mode each
 worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
-already sends the master every few seconds and to its final report, then starts afresh; the
+already sends the master every few seconds and to its last report, then starts afresh; the
 master adds it up. The master, or the only process, writes the Measurements file when
-Locust quits, after the workers' final reports have arrived.
+Locust quits, after the workers' last reports have arrived (loadtests.final_reports).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from loadtests.deliveries import DeliveryLog
+from loadtests.final_reports import FinalReports, answer_flushes
 from loadtests.histograms import PathHistograms
 from loadtests.payment_log import PaymentLog
 from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
+from loadtests.work_tally import WorkTally
+from microblog.work import WORK_HEADER
 
 REPORT_KEY = "fanout_hdr"
 """Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
@@ -37,6 +41,7 @@ class Recorder:
         self.loadgen = PathHistograms()
         self.deliveries = DeliveryLog()
         self.payments = PaymentLog()
+        self.work = WorkTally()
 
     def record_lag(self, lag_s: float) -> None:
         self.loadgen.record_ms(LAG, lag_s * 1000)
@@ -45,8 +50,12 @@ class Recorder:
         """A chat message's receive time minus its server `sent_at`."""
         self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
 
-    def on_request(self, name: str, response_time: float, **_: Any) -> None:
+    def on_request(self, name: str, response_time: float, response: Any = None, **_: Any) -> None:
         self.latency.record_ms(name, response_time)
+        headers = getattr(response, "headers", None)  # None when the request never got one
+        header = headers.get(WORK_HEADER) if headers is not None else None
+        if header is not None:
+            self.work.record(name, header)
 
     def on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         data[REPORT_KEY] = {
@@ -54,6 +63,7 @@ class Recorder:
             "loadgen": self.loadgen.encode(),
             "deliveries": self.deliveries.take().model_dump(mode="json"),
             "payments": self.payments.take().model_dump(mode="json"),
+            "work": self.work.take().model_dump(mode="json"),
         }
         self.latency.clear()
         self.loadgen.clear()
@@ -64,8 +74,10 @@ class Recorder:
         self.loadgen.merge_encoded(report.get("loadgen", {}))
         self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
+        self.work.merge(WorkTally.model_validate(report.get("work", {})))
 
-    def measurements(self, environment: Environment) -> Measurements:
+    def measurements(self, environment: Environment, unreported: list[str]) -> Measurements:
+        """What this process measured; `unreported`: workers whose last report is missing."""
         stats = environment.stats
         counts: dict[str, RequestCount] = {}
         for entry in stats.entries.values():
@@ -84,6 +96,8 @@ class Recorder:
             exceptions=_exceptions(environment),
             deliveries=self.deliveries,
             payments=self.payments,
+            work=self.work,
+            unreported_workers=unreported,
         )
 
 
@@ -103,14 +117,20 @@ def install(environment: Environment) -> None:
     """Hook the recorder into Locust's events for this process's role."""
     events = environment.events
     events.request.add_listener(RECORDER.on_request)
-    if isinstance(environment.runner, WorkerRunner):
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
         events.report_to_master.add_listener(RECORDER.on_report_to_master)
+        answer_flushes(runner)
         return
-    if isinstance(environment.runner, MasterRunner):
+    final_reports = None
+    if isinstance(runner, MasterRunner):
         events.worker_report.add_listener(RECORDER.on_worker_report)
+        final_reports = FinalReports(runner)
+        events.test_stop.add_listener(final_reports.collect)
 
     def write_on_quit(environment: Environment, **_: Any) -> None:
         path = Path(current_plan().measurements_file)
-        write_measurements(path, RECORDER.measurements(environment))
+        unreported = final_reports.missing if final_reports is not None else []
+        write_measurements(path, RECORDER.measurements(environment, unreported))
 
     events.quitting.add_listener(write_on_quit)

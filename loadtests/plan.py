@@ -6,7 +6,7 @@ variable: the resolved scenario, the seeded accounts and their tokens, the seede
 (shops, game items), the replay trace, and where to write the measurements. Locust workers
 on other machines read the same file (copy it and set FANOUT_LOADTEST_PLAN). At the end the
 Locust master (or the only process) writes the Measurements file back: request counts and
-exact HDR histograms.
+exact HDR histograms, and the server's work per request path.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from loadtests.deliveries import DeliveryLog
 from loadtests.payment_log import PaymentLog
 from loadtests.seed import SeededPopulation
 from loadtests.seed_money import SeededEconomy
+from loadtests.work_tally import WorkTally
 from outcomes.scenario import Scenario, scenario_from_dict
 
 PLAN_ENV = "FANOUT_LOADTEST_PLAN"
@@ -90,6 +91,11 @@ class Measurements(BaseModel):
     """Chat messages confirmed sent and received, before backlogs are collected."""
     payments: PaymentLog = Field(default_factory=PaymentLog)
     """Every payment call, its answer and its deliberate retry's."""
+    work: WorkTally = Field(default_factory=WorkTally)
+    """The server's work counters per request name, from the responses' work headers."""
+    unreported_workers: list[str] = Field(default_factory=list)
+    """Locust workers whose last report never reached the master: their final seconds are
+    missing from everything above (loadtests.final_reports)."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

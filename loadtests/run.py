@@ -85,7 +85,7 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     driven = _drive(prepared, locust_dir, progress)
     measured = driven.measured
     metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
-    problems: list[str] = []
+    problems = _unreported(measured)
     for check in driven.checks():
         metrics |= check.metrics()
         problems += check.problems()
@@ -125,6 +125,8 @@ class _Driven:
             "seeded_accounts": len(self.population.ids),
             "seeded_follows": self.population.follows,
             "interrupted": not self.completed,
+            "work_requests": self.measured.work.requests,
+            "work_per_request": self.measured.work.means(),
         }
 
 
@@ -178,6 +180,14 @@ def _check_chat(
     return verdict(
         measured.deliveries, drain_backlogs(base_url, _tokens(population), waiting.values())
     )
+
+
+def _unreported(measured: Measurements) -> list[str]:
+    """A worker whose last report is lost leaves every count and check short of its end."""
+    return [
+        f"Locust worker {worker} never sent its last report: its final seconds are unmeasured"
+        for worker in measured.unreported_workers
+    ]
 
 
 def _read_measurements(locust_dir: Path) -> Measurements:

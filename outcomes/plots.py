@@ -24,9 +24,15 @@ TIMESERIES_PLOT_PREFIX = "timeseries_"
 """File name prefix of saved timeseries plots, so a report can tell them from other PNGs."""
 
 
+MARGINS = {"left": 0.11, "right": 0.97, "bottom": 0.12, "top": 0.9}
+"""Fixed margins (figure fractions) that fit the axis labels: a layout engine measuring
+every tick label took half of a run's plotting time."""
+
+
 def new_figure(title: str) -> tuple[Figure, Axes]:
     """A figure with one axes and a title; returns both."""
-    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI, layout="constrained")
+    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
+    figure.subplots_adjust(**MARGINS)
     axes = figure.add_subplot()
     axes.set_title(title)
     axes.grid(alpha=0.3)

@@ -68,7 +68,9 @@ def render_report(runs: Sequence[Run]) -> str:
 
 
 def _run_body(run: Run) -> str:
-    figures = _timeseries_pngs(labelled_timeseries([run])) + _other_pngs(run.run_dir)
+    figures = _saved_pngs(run.run_dir)
+    if not any(caption.startswith(TIMESERIES_PLOT_PREFIX) for caption, _ in figures):
+        figures += _timeseries_pngs(labelled_timeseries([run]))
     return "".join(
         [
             "<h2>Run</h2>",
@@ -144,12 +146,16 @@ def _timeseries_pngs(runs: Sequence[tuple[str, Timeseries]]) -> Figures:
     return [(column, png_bytes(figure)) for column, figure in timeseries_figures(runs).items()]
 
 
-def _other_pngs(run_dir: Path) -> Figures:
-    """PNGs the run saved itself; saved timeseries plots are skipped, being drawn afresh."""
-    files = sorted(run_dir.glob("*.png"))
-    return [
-        (f.stem, f.read_bytes()) for f in files if not f.name.startswith(TIMESERIES_PLOT_PREFIX)
-    ]
+def _saved_pngs(run_dir: Path) -> Figures:
+    """PNGs saved in the run's directory: its own plots first, then its timeseries plots.
+
+    A run writes its timeseries plots just before its report, so they are embedded as
+    saved rather than drawn twice; a directory without them has them drawn afresh.
+    """
+    files = sorted(
+        run_dir.glob("*.png"), key=lambda f: (f.name.startswith(TIMESERIES_PLOT_PREFIX), f.name)
+    )
+    return [(f.stem, f.read_bytes()) for f in files]
 
 
 def _figures_section(figures: Figures) -> str:

@@ -4,17 +4,20 @@ The simulator turns each call's `Work` (microblog.work) into service time with t
 numbers: an app server handles every request, the database serves row reads and writes,
 the cache tier serves timeline and presence keys and pull merges, and fan-out workers do
 the deliveries of fan-out on write in the background. `fanout calibrate` fits the per-unit
-costs from a load test of the reference microblog; the defaults are order-of-magnitude
+costs from a load test of the reference microblog and writes a calibration file that
+`calibration` includes (outcomes.scenario.calibration); the defaults are order-of-magnitude
 figures for a commodity deployment (indexed row read ~0.2 ms, Redis list op ~0.02-0.05 ms).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
-from outcomes.scenario.fields import ASSUMED, spec
+from outcomes.scenario.calibration import CalibratedCosts, load_calibration
+from outcomes.scenario.fields import ASSUMED, NonNegative, spec
 
 MS = "ms"
 
@@ -24,6 +27,10 @@ class CapacityConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    calibration: str | None = spec(
+        None, "Calibration file written by `fanout calibrate` (relative to the scenario file): "
+        "its fitted costs replace the defaults of the fields below; fields set here still win.",
+    )  # fmt: skip
     app_servers: int = spec(8, "Application server workers (concurrent requests).", ge=1)
     db_servers: int = spec(4, "Database connections/cores serving queries in parallel.", ge=1)
     cache_servers: int = spec(4, "Cache shards or cores (timelines, presence).", ge=1)
@@ -81,6 +88,24 @@ class CapacityConfig(BaseModel):
         source=ASSUMED,
         ge=0,
     )
+    path_overhead_ms: dict[str, NonNegative] = spec(
+        {}, "Fixed time added to one request path's latency on top of `network_ms`, not "
+        "queued (client, HTTP and JSON handling a load test measures); fitted by "
+        "`fanout calibrate`.", unit=MS,
+    )  # fmt: skip
     service_distribution: Literal["exponential", "deterministic"] = spec(
         "exponential", "Spread of each service time around its mean: exponential or fixed."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _include_calibration(cls, data: Any, info: ValidationInfo) -> Any:
+        """Fill the fields the scenario leaves unset from the calibration file it names."""
+        if not isinstance(data, dict) or data.get("calibration") is None:
+            return data
+        if set(CalibratedCosts.model_fields) <= data.keys():
+            return data  # already resolved (a Result's scenario): nothing left to fill
+        base_dir = (info.context or {}).get("base_dir")
+        path = Path(base_dir) / data["calibration"] if base_dir else Path(data["calibration"])
+        costs = load_calibration(path).capacity.model_dump()
+        return {**costs, **data, "calibration": str(path)}

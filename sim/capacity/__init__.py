@@ -5,5 +5,7 @@
 - `model`: `CapacityModel`, the discrete-event platform the simulator drives;
 - `analytic`: closed-form single-station queueing (Erlang C, M/M/c, percentiles);
 - `network`: closed-form solution of the whole platform for given arrival rates;
-- `plan`: the fewest servers per station meeting a list of SLOs.
+- `plan`: the fewest servers per station meeting a list of SLOs;
+- `workload`: a scenario's peak-hour rates and mean work per path at N users (a probe, scaled);
+- `sizing`: `fanout plan` — workload, search and SLO verdicts together.
 """

@@ -15,6 +15,7 @@ mean demand of a path is the demand of its mean work. The stations are
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from outcomes.scenario.capacity import CapacityConfig
@@ -50,6 +51,19 @@ class WorkCounts(Protocol):
     def fanout_deliveries(self) -> float: ...
 
 
+@dataclass(frozen=True, slots=True)
+class MeanWork:
+    """A path's mean work per request (fractional counters), e.g. measured by a load test."""
+
+    db_reads: float = 0.0
+    db_writes: float = 0.0
+    cache_reads: float = 0.0
+    cache_writes: float = 0.0
+    merged_items: float = 0.0
+    pushes: float = 0.0
+    fanout_deliveries: float = 0.0
+
+
 class Demand(NamedTuple):
     """Mean service demand of one call on each request station (ms), plus its deliveries."""
 
@@ -76,6 +90,11 @@ def demand(config: CapacityConfig, work: WorkCounts) -> Demand:
         + config.merge_ms * work.merged_items,
         fanout_deliveries=work.fanout_deliveries,
     )
+
+
+def fixed_ms(config: CapacityConfig, path: str) -> float:
+    """The unqueued part of a request's latency: network round trip and path overhead."""
+    return config.network_ms + config.path_overhead_ms.get(path, 0.0)
 
 
 def fanout_jobs(config: CapacityConfig, deliveries: float) -> int:

@@ -12,10 +12,11 @@ Usage (simulated time is in seconds; latencies come out in milliseconds)::
     model.snapshot()                    # stats of the interval since the previous snapshot
 
 A request visits `app`, then `db`, then `cache` (each a `Station`), skipping a station it
-puts no demand on; its latency is `network_ms` (a fixed round trip, not queued) plus its
-waits and services. A post's fan-out deliveries are background work: once the request
-completes, they are split into jobs of `fanout_batch` deliveries queued on the `fanout`
-station, and the post's fan-out lag runs from that moment until its last job finishes.
+puts no demand on; its latency is `network_ms` (a fixed round trip, not queued) and its
+path's `path_overhead_ms` plus its waits and services. A post's fan-out deliveries are
+background work: once the request completes, they are split into jobs of `fanout_batch`
+deliveries queued on the `fanout` station, and the post's fan-out lag runs from that
+moment until its last job finishes.
 
 Service times are sampled around the priced demand (`demand.demand`): exponential with
 that mean, or exactly the mean, per `service_distribution`. Exponential draws come from the
@@ -38,7 +39,14 @@ import simpy
 
 from outcomes.scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles
-from sim.capacity.demand import REQUEST_STATIONS, WorkCounts, demand, fanout_jobs, servers
+from sim.capacity.demand import (
+    REQUEST_STATIONS,
+    WorkCounts,
+    demand,
+    fanout_jobs,
+    fixed_ms,
+    servers,
+)
 from sim.capacity.station import Station, StationMark, StationStats
 
 MS_PER_S = 1000.0
@@ -159,7 +167,7 @@ class CapacityModel:
 
     def _record_latency(self, path: str, arrived: float, now: float) -> None:
         """A request arrived at `arrived` left its last station at `now`."""
-        self._latencies[path].append(self.config.network_ms + (now - arrived) * MS_PER_S)
+        self._latencies[path].append(fixed_ms(self.config, path) + (now - arrived) * MS_PER_S)
 
     def _fan_out(self, deliveries: int) -> Generator[simpy.Event, Any, None]:
         """A served post's deliveries as batch jobs; record when the last one lands."""

@@ -7,8 +7,8 @@ a decomposition in the spirit of Jackson networks):
 - a station's arrival rate is the total rate of the paths that put demand on it, its mean
   service the rate-weighted mean demand, and its service SCV that of the mixture of the
   paths' demands (exponential or fixed around each mean, per `service_distribution`);
-- a path's mean latency is `network_ms` plus, per station it visits, the mean wait plus its
-  own mean service;
+- a path's mean latency is `network_ms` and its `path_overhead_ms` plus, per station it
+  visits, the mean wait plus its own mean service;
 - percentiles: when a path visits a single station they are exact for that
   queue (`Queue.response_quantile`); otherwise the random part (waits plus exponential
   services) is approximated by a gamma distribution with the same mean and variance (the
@@ -47,6 +47,7 @@ from sim.capacity.demand import (
     WorkCounts,
     demand,
     fanout_jobs,
+    fixed_ms,
     servers,
 )
 
@@ -96,9 +97,9 @@ def solve(
         name: _station_queue(classes, counts[name], exponential)
         for name, classes in _job_classes(config, rates, needs).items()
     }
-    network_s = config.network_ms / MS_PER_S
     latency = {
-        path: _path_latency(need, queues, network_s, exponential) for path, need in needs.items()
+        path: _path_latency(need, queues, fixed_ms(config, path) / MS_PER_S, exponential)
+        for path, need in needs.items()
     }
     biggest = max([largest_fanout, *(need.fanout_deliveries for need in needs.values())])
     lag = _fanout_lag(config, queues["fanout"], biggest, exponential)

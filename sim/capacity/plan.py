@@ -35,6 +35,10 @@ _UPPER_BOUNDS = ("<", "<=")
 _Solver = Callable[[Mapping[str, int]], PlatformSolution]
 
 
+class Unreachable(ValueError):
+    """No number of servers meets the SLOs (within `_MAX_DOUBLINGS` of spare capacity)."""
+
+
 def plan(
     config: CapacityConfig,
     rates: Mapping[str, float],
@@ -44,8 +48,8 @@ def plan(
 ) -> PlatformSolution:
     """Smallest servers per station (other `config` fields kept) meeting every SLO.
 
-    Raises ValueError for an SLO on a metric the capacity model does not produce, a
-    lower-bound SLO, or SLOs no number of servers can meet.
+    Raises ValueError for an SLO on a metric the capacity model does not produce or a
+    lower-bound SLO, and its subclass Unreachable for SLOs no number of servers can meet.
     """
 
     def at(counts: Mapping[str, int]) -> PlatformSolution:
@@ -90,7 +94,7 @@ def _grow(at: _Solver, slos: Sequence[Slo], counts: dict[str, int]) -> dict[str,
     failing = [
         f"'{slo}' ({metrics[slo.metric]:.4g})" for slo in slos if not slo.holds(metrics[slo.metric])
     ]
-    raise ValueError(f"no capacity meets SLO {', '.join(failing)}, even without queueing")
+    raise Unreachable(f"no capacity meets SLO {', '.join(failing)}, even without queueing")
 
 
 def _smallest(

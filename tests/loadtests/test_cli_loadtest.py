@@ -100,6 +100,27 @@ def test_the_server_is_gone_after_the_run(smoke_run: Run) -> None:
     assert not [cmd for cmd in _command_lines() if "create_app" in cmd and f"--port {port}" in cmd]
 
 
+@pytest.mark.slow
+def test_worker_processes_report_every_payment_up_to_the_end(tmp_path: Path) -> None:
+    """With two Locust workers, the payments of each worker's last seconds reach the checks.
+
+    Locust's master listens only 0.5 s for its workers' final reports, and our users take
+    longer to stop (chatting users leave cleanly), so without loadtests.final_reports the
+    calls after each worker's last periodic report were lost: wallets the server had
+    charged disagreed with the payments on record. Nearly every action here is a payment.
+    """
+    out = tmp_path / "workers"
+    args = ["loadtest", SMOKE, "--run-time", "4s", "--users", "4", "--processes", "2"]
+    sets = [*SMALL_POPULATION, *BUSY_USERS, "loadtest.tasks.payment=40", "slos=[]"]
+    args += [arg for field in sets for arg in ("--set", field)]
+    outcome = CliRunner().invoke(fanout, [*args, "--out", str(out), "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    metrics = load_result(out).metrics
+    assert metrics["payments.calls"].value > 0
+    assert metrics["payments.wallet_mismatches"].value == 0
+    assert metrics["chat.lost"].value == metrics["chat.duplicated"].value == 0
+
+
 def _command_lines() -> list[str]:
     lines = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):

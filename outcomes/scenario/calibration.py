@@ -1,0 +1,108 @@
+"""The calibration file `fanout calibrate` writes and a scenario includes.
+
+A scenario takes the fitted costs with `platform.capacity.calibration: calibration.yaml`
+(a relative path is read from the scenario file's directory). The file's `capacity`
+values replace the defaults of the same `platform.capacity` fields; a field the scenario
+sets itself still wins, so a calibrated scenario can, say, add servers. Beside the costs
+the file records where they came from and how well they fit: the deployment that was
+measured (`deployment`, the servers `fanout check-model` models it with), and the
+per-path fit with its residuals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MS = "ms"
+
+
+class CalibrationError(ValueError):
+    """A calibration file is missing or invalid; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CalibratedCosts(_Strict):
+    """The `platform.capacity` fields a calibration sets (see outcomes.scenario.capacity)."""
+
+    app_request_ms: float = Field(ge=0)
+    app_unit_ms: float = Field(ge=0)
+    push_ms: float = Field(ge=0)
+    db_read_ms: float = Field(ge=0)
+    db_write_ms: float = Field(ge=0)
+    cache_read_ms: float = Field(ge=0)
+    cache_write_ms: float = Field(ge=0)
+    merge_ms: float = Field(ge=0)
+    network_ms: float = Field(ge=0)
+    path_overhead_ms: dict[str, Annotated[float, Field(ge=0)]] = {}
+    service_distribution: Literal["exponential", "deterministic"] = "exponential"
+
+
+class Deployment(_Strict):
+    """Servers of the deployment the load test measured (one server process: one each)."""
+
+    app_servers: int = Field(ge=1)
+    db_servers: int = Field(ge=1)
+    cache_servers: int = Field(ge=1)
+    fanout_workers: int = Field(ge=1)
+
+
+class PathFit(_Strict):
+    """How one path's measured latency was explained (ms; rate in requests/s)."""
+
+    requests_per_s: float
+    work_requests: int
+    measured_mean_ms: float
+    measured_spread_ms: float
+    """The random (queued) part of the latency, from its p50 and p95 (see sim.capacity.fit)."""
+    fitted_spread_ms: float
+    residual_ms: float
+    """measured_spread_ms − fitted_spread_ms."""
+    overhead_ms: float
+    """Fixed, unqueued part: network_ms plus this path's path_overhead_ms."""
+
+
+class WorkFit(_Strict):
+    """Quality of the least-squares fit of unit costs to the paths' spreads."""
+
+    r_squared: float
+    rms_residual_ms: float
+    paths: dict[str, PathFit]
+
+
+class Calibration(_Strict):
+    """A calibration file (see module docstring)."""
+
+    source: str
+    """The load-test result the costs were fitted from."""
+    capacity: CalibratedCosts
+    deployment: Deployment
+    fit: WorkFit
+
+
+def load_calibration(path: str | Path) -> Calibration:
+    """Read and validate a calibration file; CalibrationError names the file and field."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CalibrationError(f"{path}: cannot read calibration file: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise CalibrationError(f"{path}: not YAML: {exc}") from None
+    try:
+        return Calibration.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise CalibrationError(f"{path}: {where}: {first['msg']}") from None
+
+
+def write_calibration(path: str | Path, calibration: Calibration) -> None:
+    header = "# Written by `fanout calibrate`; include it with platform.capacity.calibration.\n"
+    body = yaml.safe_dump(calibration.model_dump(mode="json"), sort_keys=False)
+    Path(path).write_text(header + body, encoding="utf-8")

@@ -1,0 +1,85 @@
+"""Tables of `fanout calibrate`, `check-model` and `plan` for people (JSON comes from models)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from outcomes.formatting import number
+from outcomes.scenario.calibration import Calibration
+from sim.capacity.check import COMPARED, ModelCheck
+from sim.capacity.fit import COST_FIELDS
+from sim.capacity.sizing import CapacityPlan
+
+
+def calibration_table(calibration: Calibration) -> Table:
+    """Per path: measured and fitted spread, residual, fixed part; costs in the caption."""
+    fit = calibration.fit
+    costs = calibration.capacity
+    fitted = ", ".join(f"{name} {number(getattr(costs, name))}" for name in COST_FIELDS)
+    table = Table(
+        title=f"calibration: R² {fit.r_squared:.3f}, rms residual {number(fit.rms_residual_ms)} ms",
+        caption=f"{fitted}; network_ms {number(costs.network_ms)}",
+    )
+    for column in ("path", "req/s", "mean ms", "spread ms", "fitted ms", "residual ms", "fixed ms"):
+        table.add_column(column, justify="left" if column == "path" else "right")
+    for path, row in sorted(fit.paths.items()):
+        table.add_row(
+            path, number(row.requests_per_s), number(row.measured_mean_ms),
+            number(row.measured_spread_ms), number(row.fitted_spread_ms),
+            number(row.residual_ms), number(row.overhead_ms),
+        )  # fmt: skip
+    return table
+
+
+def check_table(check: ModelCheck) -> Table:
+    """Per path and statistic: `measured / predicted (error %)`."""
+    table = Table(title=f"check-model: measured / predicted ({check.horizon_s:g} s simulated)")
+    table.add_column("path", no_wrap=True)
+    stats = (*COMPARED, "requests_per_s")
+    for stat in stats:
+        table.add_column(stat.replace("requests_per_s", "req/s"), justify="right")
+    for row in check.paths:
+        cells = [
+            f"{number(row.measured[s])} / {number(row.predicted[s])} ({row.error_pct(s):+.0f}%)"
+            for s in stats
+        ]
+        table.add_row(row.path, *cells)
+    return table
+
+
+def plan_tables(planned: CapacityPlan) -> tuple[Table, Table]:
+    """Per resource: servers and utilisation; per SLO: predicted value and verdict."""
+    workload = planned.workload
+    resources = Table(
+        title=f"plan: {planned.scenario} at {workload.users:,} users, peak hour "
+        f"{planned.peak_hour}:00 ({number(planned.solution.requests_per_s)} req/s)",
+        caption=_largest_caption(planned),
+    )
+    for column in ("resource", "servers", "utilisation"):
+        resources.add_column(column, justify="left" if column == "resource" else "right")
+    for name, queue in planned.solution.stations.items():
+        resources.add_row(name, str(planned.servers[name]), f"{queue.utilisation:.1%}")
+    slos = Table(title="SLOs at the peak hour")
+    slos.add_column("SLO", no_wrap=True)
+    slos.add_column("predicted", justify="right")
+    slos.add_column("verdict")
+    for verdict in planned.verdicts:
+        met = "[green]met[/]" if verdict.met else "[red]missed[/]"
+        slos.add_row(str(verdict.slo), number(verdict.predicted), met)
+    for slo in planned.not_planned:
+        slos.add_row(str(slo), "-", "not predicted by the capacity model")
+    return resources, slos
+
+
+def _largest_caption(planned: CapacityPlan) -> str:
+    workload, lag = planned.workload, planned.solution.fanout_lag_s
+    followers = f"largest account: {number(workload.largest_followers)} followers"
+    if workload.largest_fanout == 0.0:
+        return f"{followers}, pulled on read: no fan-out"
+    pulled = workload.largest_fanout < workload.largest_followers
+    post = f"largest pushed post ({number(planned.solution.largest_fanout)} deliveries)"
+    return (
+        f"{followers}{' (pulled on read)' if pulled else ''}; {post} fans out over "
+        f"{planned.servers['fanout']} workers at the peak in mean {number(lag.mean)} s, "
+        f"p99 {number(lag.p99)} s"
+    )

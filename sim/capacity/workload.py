@@ -1,0 +1,234 @@
+"""A scenario's peak-hour workload at any number of users: arrival rate and mean work per path.
+
+`fanout plan` needs, for N users (500 million, say), each request path's arrival rate at
+the busiest hour and the mean `Work` of one request, without building N users. Both come
+from a *probe*: the scenario itself, simulated at a size one machine handles
+(`probe_users`, by default the scenario's own population up to `PROBE_USERS`), for one
+warm-up hour and then its peak hour, with every call's recorded work tallied per path.
+Measuring rather than re-deriving the work from the service code keeps the planner on
+the very work model the simulator's capacity model prices (`demand.demand`), whatever
+activities the simulator has, and it counts what sessions really do (a like needs a post
+on the timeline, a follow an account not yet followed).
+
+Scaling from the probe's n users to N:
+
+- rates: every arrival in the simulator is a per-account Poisson process (sessions at
+  `daily_active_share × sessions_per_day` per account and day, shaped by the diurnal curve;
+  role posting at `posting.*_posts_per_day`), so each path's expected peak rate is linear
+  in the number of accounts: rate(N) = rate(probe) × N / n. The session rate at the peak,
+  N × daily_active_share × sessions_per_day × peak factor / 86 400, is reported beside it;
+- work: a request's work depends on the accounts it touches, not on N, except fan-out.
+  An ordinary account's followers do not grow with N (the graph keeps `mean_followees`
+  per user), an influencer's do (`*_follower_share` of all users). So push deliveries of
+  influencer posts are moved from the probe's size to N: the expected deliveries per
+  second of each influencer tier (count × posts/day × E[followers pushed]) at N, less
+  its linear scaling from n, are spread over the post path's requests;
+- the largest account: `big_v_follower_share`'s upper end of N users (of
+  `medium_v_follower_share` when there is no big V); its post's
+  deliveries are what the fan-out lag is computed for when its posts are pushed (under
+  hybrid, a post of an author just under `hybrid_threshold` when it is pulled). Without
+  influencers, or for an edge-list graph, the probe's largest account scaled by N / n.
+
+Scripted `events` are one-off bursts, not the steady peak, so the probe leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from outcomes.scenario import Scenario
+from sim.arrivals import HOURS_PER_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, diurnal_profile
+from sim.capacity.demand import MeanWork, WorkCounts
+from sim.capacity.model import CapacityModel
+from sim.engine import Simulation
+from sim.population import build_population
+from sim.runner import load_graph, with_population_size
+
+PROBE_USERS = 20_000
+"""Largest probe population by default: two simulated hours of it take a few seconds."""
+POST_PATH = "post"
+"""The path influencers' posts take (the only one whose fan-out grows with N)."""
+_WORK_FIELDS = tuple(f.name for f in fields(MeanWork))
+
+
+def peak_hour(scenario: Scenario) -> int:
+    """Hour of day with the most activity (the first, on ties)."""
+    return int(np.argmax(scenario.behaviour.diurnal))
+
+
+def peak_factor(scenario: Scenario) -> float:
+    """Peak-hour activity over the day's mean (1.28 for the default curve)."""
+    return float(diurnal_profile(scenario.behaviour.diurnal).max())
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the probe simulation measured in its peak hour."""
+
+    users: int
+    requests: dict[str, int]
+    """Requests per path in the peak hour."""
+    work: dict[str, MeanWork]
+    """Mean work of one request per path."""
+    most_followers: int
+    """Followers of the probe's most-followed account."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Peak-hour arrival rates (requests/s) and mean work per path, for `users` accounts."""
+
+    users: int
+    sessions_per_s: float
+    rates: dict[str, float]
+    works: dict[str, MeanWork]
+    largest_followers: float
+    """Followers of the largest account."""
+    largest_fanout: float
+    """Deliveries of the largest post fanned out on write: the largest account's followers
+    under push, just under `hybrid_threshold` under hybrid when it is pulled, 0 under pull."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "users": self.users,
+            "sessions_per_s": self.sessions_per_s,
+            "largest_followers": self.largest_followers,
+            "largest_fanout": self.largest_fanout,
+            "paths": {
+                path: {"requests_per_s": rate, "work": asdict(self.works[path])}
+                for path, rate in sorted(self.rates.items())
+            },
+        }
+
+
+class _TallyingModel(CapacityModel):
+    """The simulator's capacity model, also summing each path's work from `since_s` on."""
+
+    since_s = 0.0
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.counts: defaultdict[str, int] = defaultdict(int)
+        self.totals: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(_WORK_FIELDS)))
+
+    def submit(self, path: str, work: WorkCounts) -> None:
+        if self.env.now >= self.since_s:
+            self.counts[path] += 1
+            self.totals[path] += [getattr(work, name) for name in _WORK_FIELDS]
+        super().submit(path, work)
+
+
+def probe_scenario(scenario: Scenario, users: int) -> Scenario:
+    """The scenario at `users` accounts, one warm-up hour then its peak hour, no events."""
+    hours = 2.0
+    clock = {
+        "start_hour": float((peak_hour(scenario) - 1) % HOURS_PER_DAY),
+        "duration_days": hours / HOURS_PER_DAY,
+        "warmup_days": 1.0 / HOURS_PER_DAY,
+        "timeseries_interval_hours": 1.0,
+        "replications": 1,
+        "events": [],
+    }
+    return with_population_size(scenario.model_copy(update=clock), users)
+
+
+def run_probe(scenario: Scenario, users: int | None = None) -> Probe:
+    """Simulate the probe (see `probe_scenario`) and tally its peak hour's work per path."""
+    size = users if users is not None else min(scenario.population.users, PROBE_USERS)
+    probe = probe_scenario(scenario, size)
+    population_seed, replication_seed = np.random.SeedSequence(probe.seed).spawn(2)
+    rng = np.random.default_rng(population_seed)
+    follows = load_graph(probe, rng)
+    probe = with_population_size(probe, follows.n_rows)
+    population = build_population(probe, follows, rng)
+    simulation = Simulation(probe, population, replication_seed)
+    tally = _TallyingModel(simulation.env, probe.platform.capacity, np.random.default_rng(0))
+    tally.since_s = probe.warmup_days * SECONDS_PER_DAY
+    simulation.model = tally
+    simulation.run()
+    work = {
+        path: MeanWork(*(tally.totals[path] / count).tolist())
+        for path, count in tally.counts.items()
+    }
+    most = int(population.initial_followers.max(initial=0))
+    return Probe(follows.n_rows, dict(tally.counts), work, most)
+
+
+def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
+    """The peak-hour workload of `users` accounts from a probe of the same scenario."""
+    ratio = users / probe.users
+    rates = {path: count / SECONDS_PER_HOUR * ratio for path, count in probe.requests.items()}
+    works = dict(probe.work)
+    if rates.get(POST_PATH, 0.0) > 0:
+        extra = _influencer_deliveries_per_s(scenario, users)
+        extra -= _influencer_deliveries_per_s(scenario, probe.users) * ratio
+        post = works[POST_PATH]
+        deliveries = max(0.0, post.fanout_deliveries + extra / rates[POST_PATH])
+        works[POST_PATH] = replace(post, fanout_deliveries=deliveries)
+    behaviour = scenario.behaviour
+    sessions = users * behaviour.daily_active_share * behaviour.sessions_per_day
+    largest = largest_followers(scenario, probe, users)
+    return Workload(
+        users=users,
+        sessions_per_s=sessions * peak_factor(scenario) / SECONDS_PER_DAY,
+        rates=rates,
+        works=works,
+        largest_followers=largest,
+        largest_fanout=_largest_pushed(scenario, largest),
+    )
+
+
+def largest_followers(scenario: Scenario, probe: Probe, users: int) -> float:
+    """Followers of the most-followed account among `users`.
+
+    A synthetic graph's influencers are followed by their `*_follower_share` of all users,
+    so the largest is the top of the big V range (of the medium V range without big V).
+    Otherwise (no influencers, or an edge list) the probe's largest grows with the users.
+    """
+    population, graph = scenario.population, scenario.population.graph
+    if graph.kind == "synthetic":
+        if round(users * population.big_v_share) >= 1:
+            return graph.big_v_follower_share[1] * users
+        if round(users * population.medium_v_share) >= 1:
+            return graph.medium_v_follower_share[1] * users
+    return probe.most_followers * users / probe.users
+
+
+def _largest_pushed(scenario: Scenario, largest: float) -> float:
+    """Deliveries of the largest post fanned out on write: hybrid pulls from its threshold."""
+    platform = scenario.platform
+    if platform.fanout == "hybrid":
+        return min(largest, platform.hybrid_threshold - 1.0)
+    return largest if platform.fanout == "push" else 0.0
+
+
+def _influencer_deliveries_per_s(scenario: Scenario, users: int) -> float:
+    """Expected push deliveries per second at the peak of influencers' scheduled posts."""
+    population, graph = scenario.population, scenario.population.graph
+    posting = scenario.behaviour.posting
+    tiers = (
+        (population.big_v_share, graph.big_v_follower_share, posting.big_v_posts_per_day),
+        (population.medium_v_share, graph.medium_v_follower_share, posting.medium_v_posts_per_day),
+    )
+    per_day = sum(
+        round(users * share) * per_account * _pushed_followers(scenario, users, bounds)
+        for share, bounds, per_account in tiers
+    )
+    return per_day * peak_factor(scenario) / SECONDS_PER_DAY
+
+
+def _pushed_followers(scenario: Scenario, users: int, bounds: tuple[float, float]) -> float:
+    """E[followers × pushed] for a follower share uniform on `bounds` of `users`."""
+    low, high = bounds[0] * users, bounds[1] * users
+    platform = scenario.platform
+    if platform.fanout == "pull":
+        return 0.0
+    top = high if platform.fanout == "push" else min(high, float(platform.hybrid_threshold))
+    if high == low:
+        return low if top >= high else 0.0
+    pushed_high = max(low, top)
+    return (pushed_high**2 - low**2) / 2.0 / (high - low)

@@ -1,0 +1,128 @@
+"""Calibration: unit costs and fixed parts recovered from a load test the model itself explains,
+and the calibrated model predicting that load test back, path by path."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from outcomes.result import Metric, Result, ScenarioRef, write_result
+from outcomes.scenario import ScenarioError, load_scenario
+from outcomes.scenario.calibration import load_calibration, write_calibration
+from outcomes.scenario.capacity import CapacityConfig
+from sim.capacity.check import check_model
+from sim.capacity.fit import CalibrationInputError, calibrate, deployment_config
+
+COSTS = {"app_request_ms": 2.0, "db_read_ms": 0.3, "db_write_ms": 0.8, "cache_read_ms": 0.05}
+FIXED_MS = 3.0
+WORKS = {
+    "timeline_read": {"db_reads": 4.0, "cache_reads": 40.0},
+    "post": {"db_reads": 3.0, "db_writes": 2.0},
+    "like": {"db_reads": 2.0, "db_writes": 1.0},
+    "comment": {"db_reads": 3.0, "db_writes": 3.0},
+    "payment": {"db_reads": 7.0, "db_writes": 6.0},
+    "chat_send": {"db_reads": 5.0, "db_writes": 3.0, "cache_reads": 2.0},
+    "chat_history": {"db_reads": 11.0},
+    "chat_friends": {"db_reads": 6.0, "cache_reads": 10.0},
+}
+RATE = 2.0
+UNIT_COST = {"db_reads": "db_read_ms", "db_writes": "db_write_ms", "cache_reads": "cache_read_ms"}
+
+
+def service_ms(work: dict[str, float]) -> float:
+    return COSTS["app_request_ms"] + sum(COSTS[UNIT_COST[u]] * n for u, n in work.items())
+
+
+def explained_result(rate: float = RATE) -> Result:
+    """A load test whose every path is FIXED_MS plus exponential service of its priced work."""
+    metrics = {}
+    for path, work in WORKS.items():
+        mean = service_ms(work)
+        stats = {"mean": 1.0, "p50": math.log(2), "p95": math.log(20), "p99": math.log(100)}
+        for stat, factor in stats.items():
+            metrics[f"latency.{path}.{stat}_ms"] = Metric(value=FIXED_MS + mean * factor, unit="ms")
+        metrics[f"throughput.{path}.requests_per_s"] = Metric(value=rate, unit="1/s")
+    loadtest = {"work_per_request": WORKS, "work_requests": dict.fromkeys(WORKS, 100)}
+    return Result(
+        kind="loadtest", scenario=ScenarioRef(name="t", resolved={}),
+        started_at="2024-01-01T00:00:00", duration_s=30.0,
+        environment={"loadtest": loadtest}, metrics=metrics,
+    )  # fmt: skip
+
+
+def test_costs_and_fixed_part_of_an_explained_load_test_are_recovered() -> None:
+    """Spreads linear in work give back the unit costs, R² ≈ 1 and FIXED_MS per path."""
+    calibration = calibrate(explained_result(rate=0.01), "test")
+    for field, cost in COSTS.items():
+        assert getattr(calibration.capacity, field) == pytest.approx(cost, rel=0.02), field
+    assert calibration.fit.r_squared > 0.999
+    for path in WORKS:
+        fixed = calibration.capacity.network_ms + calibration.capacity.path_overhead_ms[path]
+        assert fixed == pytest.approx(FIXED_MS, abs=0.1), path
+
+
+def test_a_doubled_cost_is_seen_in_the_fit() -> None:
+    """The fit follows the data: doubling the measured db-read spread doubles db_read_ms."""
+    COSTS["db_read_ms"] *= 2
+    try:
+        calibration = calibrate(explained_result(rate=0.01), "test")
+        assert calibration.capacity.db_read_ms == pytest.approx(0.6, rel=0.02)
+    finally:
+        COSTS["db_read_ms"] /= 2
+
+
+def test_the_calibrated_model_predicts_its_load_test_back() -> None:
+    """At the measured rates the DES gives every path's throughput within 5 % and its p50
+    within 20 % (a path's service split over stations has less spread than one exponential)."""
+    calibration = calibrate(explained_result(), "test")
+    config = deployment_config(
+        CapacityConfig(**calibration.capacity.model_dump()), calibration.deployment
+    )
+    check = check_model(config, explained_result(), horizon_s=3000.0, seed=7)
+    assert {row.path for row in check.paths} == WORKS.keys()
+    for row in check.paths:
+        assert abs(row.error_pct("requests_per_s")) < 5.0, row.path
+        assert abs(row.error_pct("p50_ms")) < 20.0, row.path
+
+
+def test_a_simulation_result_is_refused() -> None:
+    result = explained_result().model_copy(update={"kind": "simulation"})
+    with pytest.raises(CalibrationInputError, match="load-test result"):
+        calibrate(result, "test")
+
+
+def test_a_scenario_includes_the_calibration_and_its_own_fields_win(tmp_path: Path) -> None:
+    write_calibration(tmp_path / "cal.yaml", calibrate(explained_result(rate=0.01), "test"))
+    scenario_file = tmp_path / "s.yaml"
+    scenario_file.write_text(
+        "platform:\n  capacity:\n    calibration: cal.yaml\n    db_write_ms: 9.0\n",
+        encoding="utf-8",
+    )
+    capacity = load_scenario(scenario_file).platform.capacity
+    assert capacity.db_read_ms == pytest.approx(COSTS["db_read_ms"], rel=0.02)
+    assert capacity.db_write_ms == 9.0
+    assert capacity.path_overhead_ms.keys() == WORKS.keys()
+
+
+def test_a_bad_calibration_file_names_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "cal.yaml").write_text("source: x\ncapacity: {}\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        "platform:\n  capacity:\n    calibration: cal.yaml\n", encoding="utf-8"
+    )
+    with pytest.raises(ScenarioError, match=r"cal\.yaml: capacity\.app_request_ms"):
+        load_scenario(tmp_path / "s.yaml")
+
+
+def test_cli_calibrate_writes_the_file_and_refuses_bad_input(tmp_path: Path) -> None:
+    write_result(tmp_path / "run", explained_result(rate=0.01))
+    out = tmp_path / "cal.yaml"
+    runner = CliRunner()
+    done = runner.invoke(cli.fanout, ["calibrate", str(tmp_path / "run"), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert load_calibration(out).fit.r_squared > 0.999
+    missing = runner.invoke(cli.fanout, ["calibrate", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2

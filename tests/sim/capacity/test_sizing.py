@@ -1,0 +1,84 @@
+"""`fanout plan` against the discrete-event simulator, and the monotonicity of its search."""
+
+from __future__ import annotations
+
+import pytest
+
+from outcomes.scenario import Scenario, load_scenario
+from outcomes.slo import parse_slo
+from sim.capacity.sizing import CapacityPlan, plan_capacity
+from sim.capacity.workload import probe_scenario
+from sim.runner import simulate
+
+USERS = 5000
+HEAVY = [
+    # Slow servers, so that a few thousand users load them the way millions load real ones.
+    "platform.capacity.app_request_ms=4000",
+    "platform.capacity.db_read_ms=1500",
+    "platform.capacity.db_write_ms=3000",
+    "platform.capacity.cache_read_ms=1000",
+    "platform.capacity.fanout_delivery_ms=100",
+    "platform.capacity.fanout_batch=50",
+    "platform.fanout=push",
+    # Long pauses, so that each station's arrivals are close to Poisson, as they are when
+    # millisecond requests meet pauses of seconds.
+    "behaviour.think_time_s=600",
+    f"population.users={USERS}",
+    "slos=[]",
+]
+SLOS = [
+    parse_slo(text)
+    for text in (
+        "latency.timeline_read.mean_ms <= 20000",
+        "utilization.app <= 0.8",
+        "fanout.lag.p99_s <= 300",
+    )
+]
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return load_scenario("scenarios/baseline.yaml", HEAVY)
+
+
+@pytest.fixture(scope="module")
+def planned(scenario: Scenario) -> CapacityPlan:
+    return plan_capacity(scenario, USERS, SLOS)
+
+
+def test_plan_agrees_with_the_discrete_event_run(scenario: Scenario, planned: CapacityPlan) -> None:
+    """At a size the simulator can run, the planned capacity gives the same SLO verdicts and
+    utilisations within 10 % in the simulator's own peak hour."""
+    capacity = planned.solution.capacity
+    platform = scenario.platform.model_copy(update={"capacity": capacity})
+    run = simulate(probe_scenario(scenario.model_copy(update={"platform": platform}), USERS))
+    measured = {name: metric.value for name, metric in run.result.metrics.items()}
+    predicted = planned.solution.metrics()
+    for station in planned.servers:
+        name = f"utilization.{station}"
+        assert measured[name] == pytest.approx(predicted[name], rel=0.10), name
+    for verdict in planned.verdicts:
+        assert verdict.slo.holds(measured[verdict.slo.metric]) == verdict.met, verdict.slo
+
+
+def test_tighter_slo_needs_at_least_as_much_capacity(scenario: Scenario) -> None:
+    loose = plan_capacity(scenario, USERS, [parse_slo("latency.timeline_read.p99_ms <= 60000")])
+    tight = plan_capacity(scenario, USERS, [parse_slo("latency.timeline_read.p99_ms <= 45000")])
+    assert all(tight.servers[name] >= count for name, count in loose.servers.items())
+    assert sum(tight.servers.values()) > sum(loose.servers.values())
+
+
+def test_more_users_need_at_least_as_much_capacity(scenario: Scenario) -> None:
+    small = plan_capacity(scenario, USERS, SLOS)
+    large = plan_capacity(scenario, 10 * USERS, SLOS)
+    assert all(large.servers[name] >= count for name, count in small.servers.items())
+    assert sum(large.servers.values()) > sum(small.servers.values())
+
+
+def test_largest_account_grows_with_users_and_its_lag_is_reported() -> None:
+    """Under push the largest big V's post fans out to its share of all users."""
+    scenario = load_scenario("scenarios/baseline.yaml", ["platform.fanout=push", "slos=[]"])
+    planned = plan_capacity(scenario, 10_000_000, [], probe_users=2000)
+    high = scenario.population.graph.big_v_follower_share[1]
+    assert planned.workload.largest_fanout == pytest.approx(high * 10_000_000)
+    assert planned.solution.fanout_lag_s.mean > 0.0
