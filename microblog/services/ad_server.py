@@ -10,7 +10,8 @@ charges see every impression before them even when many readers load feeds at on
 A campaign is eligible for a viewer when it is live (active, inside its dates, total
 budget left), on its pacing schedule, under the viewer's daily frequency cap, not hidden
 by the viewer, not the viewer's own, not already on the page, matches the viewer's profile
-(the store's lookup sees to that) and, for a merchant's promotion, the viewer does not already follow the merchant.
+(the store's lookup sees to that) and, for a merchant's promotion, the viewer does not
+already follow the merchant.
 """
 
 from __future__ import annotations
