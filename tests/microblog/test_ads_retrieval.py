@@ -51,7 +51,7 @@ def test_paused_and_spent_campaigns_leave_the_lookup_and_resumed_ones_return(
 ) -> None:
     world = make_world(ad_load=0.5, reserve_cpm=1000)
     paused = world.campaign(bid=3000)
-    spent = world.campaign(bid=2000, daily_budget=1, total_budget=1)  # one impression at 1 fen spends it
+    spent = world.campaign(bid=2000, daily_budget=1, total_budget=1)  # spent by one impression
     kept = world.campaign(bid=1000)
     world.blog.ads.pause(paused.owner_id, paused.id)
     assert reaching(world) == [spent.id, kept.id]
