@@ -74,7 +74,7 @@ class AdsConfig(BaseModel):
         "budgets and frequency caps (28800 puts a wall clock on Beijing time).",
     )
     retrieval_depth: int = Field(
-        default=20,
+        default=10,
         ge=1,
         description="Eligible campaigns a page's auctions choose from: the ad server walks "
         "the campaigns that can reach the viewer best bid first (a CPC bid valued at "
