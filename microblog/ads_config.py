@@ -73,6 +73,14 @@ class AdsConfig(BaseModel):
         description="Seconds added to the clock before splitting it into days for daily "
         "budgets and frequency caps (28800 puts a wall clock on Beijing time).",
     )
+    retrieval_depth: int = Field(
+        default=10,
+        ge=1,
+        description="Eligible campaigns a page's auctions choose from: the ad server walks "
+        "the campaigns that can reach the viewer best bid first (a CPC bid valued at "
+        "`ctr_prior`) and ranks only this many on their full score, so serving cost does "
+        "not grow with the number of live campaigns.",
+    )
     attribution_window_s: float = Field(
         default=7 * 86_400,
         gt=0,

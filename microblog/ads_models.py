@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from microblog.models import AgeBand, Gender, Post
+from microblog.models import AgeBand, Gender, Post, Profile
 
 
 class CampaignKind(StrEnum):
@@ -47,6 +47,15 @@ class Targeting:
     regions: list[str] = field(default_factory=list)
     genders: list[Gender] = field(default_factory=list)
     age_bands: list[AgeBand] = field(default_factory=list)
+
+    def matches(self, profile: Profile) -> bool:
+        """Every targeted field holds the viewer's value; interests need one in common."""
+        return (
+            (not self.interests or not set(self.interests).isdisjoint(profile.interests))
+            and (not self.regions or profile.region in self.regions)
+            and (not self.genders or profile.gender in self.genders)
+            and (not self.age_bands or profile.age_band in self.age_bands)
+        )
 
 
 @dataclass(slots=True)

@@ -63,6 +63,11 @@ LATENCY_PATHS: dict[str, str] = {
     "payment": "pay coins to another account (tips, gifts, games)",
     "purchase": "buy goods from a shop",
     "ad_serve": "choose the ads shown in a timeline page",
+    "ad_click": "click an ad in the feed (a CPC campaign pays for it)",
+    "ad_hide": "dismiss an ad in the feed as not interesting",
+    "shop_browse": "read a page of a shop's products",
+    "campaign_report": "read a campaign's delivery and spend report",
+    "campaign_change": "pause a campaign or launch one (an advertiser changing its bid)",
 }
 """Request paths whose latency is reported, one family of statistics each."""
 
@@ -182,14 +187,23 @@ _OTHER_METRICS = (
     MetricInfo(
         "users.retention_d30", "ratio", "Share of a day's active users active again 30 days later."
     ),
-    MetricInfo("revenue.ads", "coins", "Advertiser spend charged for impressions and clicks."),
+    MetricInfo(
+        "revenue.ads",
+        "coins",
+        "Advertisers' and merchants' campaign spend charged for impressions and clicks.",
+    ),  # fmt: skip
     MetricInfo(
         "revenue.games", "coins", "Platform's share of game item sales, as the ledger moved it."
     ),
     MetricInfo("revenue.commerce", "coins", "Platform commission on goods sold."),
-    MetricInfo("revenue.total", "coins", "Ads, games and commerce revenue together."),
+    MetricInfo("revenue.total", "coins", "Every `revenue.*` stream of the run together."),
     MetricInfo("commerce.gmv", "coins", "Gross merchandise value: the price of all goods sold."),
     MetricInfo("commerce.orders", "count", "Orders placed."),
+    MetricInfo(
+        "commerce.conversion",
+        "ratio",
+        "Orders per product impression (product posts seen and shop products viewed).",
+    ),  # fmt: skip
     MetricInfo("ads.impressions", "count", "Ads shown in timelines."),
     MetricInfo("ads.clicks", "count", "Ads clicked."),
     MetricInfo("ads.ctr", "ratio", "Click-through rate: clicks per impression."),

@@ -10,8 +10,7 @@ good with probability
     × friend_interaction_factor, if a friend interacted with them that day.
 
 Influencers, merchants and advertisers do not churn. The ad and commerce terms read the
-exposure columns of `sim.users.UserState`, which stay zero until the ads and commerce
-activities fill them, so today the hazard is the base rate and the friend discount.
+exposure columns of `sim.users.UserState`, which the ads and commerce activities fill.
 
 Retention follows the cohort of ordinary users active on the first measured day (the first
 whole day after warm-up): `users.retention_dK` is the share of it active again K days later,

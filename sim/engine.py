@@ -38,6 +38,7 @@ from microblog.errors import DomainError
 from microblog.services.gateway import SimulatedGateway
 from microblog.work import recording
 from outcomes.scenario import Scenario
+from sim.activities.ads import Ads
 from sim.activities.base import (
     Arrival,
     Call,
@@ -46,8 +47,10 @@ from sim.activities.base import (
     Schedule,
     SessionActivity,
     Steps,
+    Windowed,
 )
 from sim.activities.chat import Chat
+from sim.activities.commerce import Commerce
 from sim.activities.payments import Payments
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
@@ -62,6 +65,7 @@ from sim.arrivals import (
 from sim.capacity.model import CapacityModel
 from sim.churn import Churn, user_metrics
 from sim.draws import Draws
+from sim.economy import seed_economy
 from sim.measure import (
     POST_PATHS,
     Counters,
@@ -70,11 +74,14 @@ from sim.measure import (
     WindowStart,
     capacity_metrics,
     interval_row,
+    revenue_total_metric,
+    with_revenue_total,
 )
 from sim.population import Kind, Population
 from sim.seeding import collector_paused, platform_config, seed_blog
 from sim.trace import Trace
 from sim.users import UserState
+from sim.wallets import Wallets
 from sim.world import ExternalWaits, World
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
@@ -106,7 +113,7 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed, gateway_seed = seed.spawn(3)
+        behaviour_seed, capacity_seed, gateway_seed, economy_seed = seed.spawn(4)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -123,6 +130,10 @@ class Simulation:
         )
         with collector_paused():
             seeded = seed_blog(config, population, clock, gateway)
+            economy = seed_economy(
+                seeded.blog, scenario, population, seeded.first_account,
+                np.random.default_rng(economy_seed),
+            )  # fmt: skip
         self.seeding_s = time.perf_counter() - began
         self.users = UserState(population.size)
         self.world = World(
@@ -133,10 +144,16 @@ class Simulation:
             self.env, scenario.platform.capacity, np.random.default_rng(capacity_seed)
         )
         social = Social(self.world)
-        self.activities: list[SessionActivity] = [social, Chat(self.world), Payments(self.world)]
+        wallets = Wallets(seeded.blog, population, scenario.economy.starting_balance)
+        ads = Ads(self.world, social, economy.campaigns)
+        commerce = Commerce(self.world, social, economy, wallets)
+        self.activities: list[SessionActivity] = [
+            social, commerce, Chat(self.world), Payments(self.world, wallets),
+        ]  # fmt: skip
         self.schedules: list[Schedule] = [
-            ScheduledPosts(self.world, social),
+            ScheduledPosts(self.world, commerce.scheduled_post),
             ScriptedEvents(self.world, social),
+            ads,
         ]
         parts: list[object] = [*self.activities, *self.schedules]
         self.measured = [part for part in parts if isinstance(part, Measured)]
@@ -170,6 +187,7 @@ class Simulation:
         metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
         for part in self.measured:
             metrics.update(part.metrics())
+        metrics.update(revenue_total_metric(metrics))
         return Outcome(
             metrics, self.timeline, self.seeding_s, time.perf_counter() - began,
             self.counters.requests,
@@ -275,12 +293,16 @@ class Simulation:
         )
         for part in self.measured:
             row.update(part.interval_row())
+        row.update(with_revenue_total(row))
         self.timeline.add(started / SECONDS_PER_HOUR, row)
         self.users.in_interval.reset()
         self._interval_start = (self.env.now, self.counters.copy())
 
     def _open_window(self) -> None:
         self.window = WindowStart.now(self.model, self.counters)
+        for part in self.measured:
+            if isinstance(part, Windowed):
+                part.window_opened()
         self.users.in_window.reset()
 
 

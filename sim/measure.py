@@ -136,3 +136,52 @@ def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float,
     for stat, q in LATENCY_STATS:
         yield f"latency.{path}.{stat}", (float(np.percentile(samples, q)), "ms")
     yield f"latency.{path}.mean_ms", (float(samples.mean()), "ms")
+
+
+def with_revenue_total(metrics: dict[str, float]) -> dict[str, float]:
+    """`revenue.total`: the sum of every `revenue.<stream>` present (none: no total)."""
+    streams = [value for name, value in metrics.items() if _is_stream(name)]
+    return {"revenue.total": sum(streams)} if streams else {}
+
+
+def revenue_total_metric(metrics: Metrics) -> Metrics:
+    """`revenue.total` of end-of-run metrics, in coins like its streams."""
+    values = {name: value for name, (value, _) in metrics.items()}
+    return {name: (total, "coins") for name, total in with_revenue_total(values).items()}
+
+
+def _is_stream(name: str) -> bool:
+    return name.startswith("revenue.") and name != "revenue.total"
+
+
+class Tally:
+    """Running totals an activity measures, read per timeseries interval and over the window.
+
+    The activity adds to `totals` as things happen (or sets them from the platform's own
+    counts before reading); `interval()` and `window()` give what changed since the last
+    interval and since the measured window opened.
+    """
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.totals = dict.fromkeys(names, 0.0)
+        self._interval = dict(self.totals)
+        self._window = dict(self.totals)
+
+    def add(self, name: str, amount: float) -> None:
+        self.totals[name] += amount
+
+    def interval(self) -> dict[str, float]:
+        """Changes since the previous call (or the start); starts the next interval."""
+        changed = self._since(self._interval)
+        self._interval = dict(self.totals)
+        return changed
+
+    def open_window(self) -> None:
+        self._window = dict(self.totals)
+
+    def window(self) -> dict[str, float]:
+        """Changes since the measured window opened."""
+        return self._since(self._window)
+
+    def _since(self, mark: dict[str, float]) -> dict[str, float]:
+        return {name: total - mark[name] for name, total in self.totals.items()}

@@ -49,14 +49,15 @@ def fan_out_in_background(job: Callable[[], None]) -> None:
 
 
 def platform_config(scenario: Scenario) -> PlatformConfig:
-    """The microblog's rules from the scenario's platform and (as the server gets it in
-    load tests, `platform_money`) economy sections."""
+    """The microblog's rules from the scenario's platform section and its economy: the feed's
+    ad load, and the money rules as the load test's server gets them (`platform_money`)."""
     platform = scenario.platform
     return PlatformConfig(
         fanout=FanoutStrategy(platform.fanout),
         hybrid_threshold=platform.hybrid_threshold,
         timeline_capacity=platform.timeline_capacity,
         money=MoneyConfig.model_validate(platform_money(scenario.economy, scenario.seed)),
+        ad_load=scenario.economy.ads.load,
     )
 
 

@@ -35,8 +35,8 @@ class DistinctRows:
 
 
 EXPOSURES = ("untargeted_ads", "targeted_ads", "untargeted_product_posts")
-"""Per-user counts of what a user saw today that raises their churn hazard (churn section).
-Nothing increments them until the ads and commerce activities exist: they start at zero."""
+"""Per-user counts of what a user saw today that raises their churn hazard (churn section),
+filled by the ads and commerce activities."""
 
 
 @dataclass

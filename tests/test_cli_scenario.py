@@ -31,7 +31,7 @@ def test_validate_exits_2_and_lists_every_problem(tmp_path: Path) -> None:
     bad.write_text("economy:\n  ads:\n    load: 1.5\nseed: -3\n", encoding="utf-8")
     result = CliRunner().invoke(fanout, ["validate", SHIPPED[0], str(bad)])
     assert result.exit_code == 2
-    assert f"{bad}:3: economy.ads.load: must be between 0 and 1, got 1.5" in result.output
+    assert f"{bad}:3: economy.ads.load: must be >= 0 and < 1, got 1.5" in result.output
     assert f"{bad}:4: seed: must be >= 0, got -3" in result.output
 
 

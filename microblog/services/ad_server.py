@@ -1,17 +1,24 @@
 """Serving ads into feed slots: eligible campaigns, one auction per slot, paid impressions.
 
+Two stages, as real ad servers work: retrieval walks the store's index of live campaigns
+that can reach the viewer, best bid first (a CPC bid valued at the prior click rate),
+and keeps the first `AdsConfig.retrieval_depth` eligible ones; the auction then ranks
+those on their full score (predicted click rate and relevance).
+
 A page's ad slots are served in one write transaction, so budgets, frequency caps and
 charges see every impression before them even when many readers load feeds at once.
 A campaign is eligible for a viewer when it is live (active, inside its dates, total
 budget left), on its pacing schedule, under the viewer's daily frequency cap, not hidden
 by the viewer, not the viewer's own, not already on the page, matches the viewer's profile
-and, for a merchant's promotion, the viewer does not already follow the merchant.
+(the store's lookup sees to that) and, for a merchant's promotion, the viewer does not
+already follow the merchant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import islice
 
 from microblog.ads_config import AdsConfig
 from microblog.ads_models import AdPlacement, Campaign, CampaignKind, Delivery, FeedItem
@@ -21,7 +28,7 @@ from microblog.services.ad_billing import CampaignBilling
 from microblog.services.auction import Bid, run_auction
 from microblog.services.context import Context
 from microblog.services.pacing import day_of, on_schedule
-from microblog.services.targeting import matches, quality
+from microblog.services.targeting import quality
 from microblog.store.base import Tx
 
 
@@ -83,8 +90,12 @@ class AdServer:
         return Viewer(account, hidden, seen, set(on_page), now, day)
 
     def _candidates(self, tx: Tx, viewer: Viewer) -> dict[int, Candidate]:
-        live = [c for c in tx.ads.live(viewer.now) if self._eligible(c, viewer)]
-        live = [c for c in live if self._reaches(tx, c, viewer)]
+        config = self.ctx.config.ads
+        reaching = tx.ads.reaching(viewer.account.profile, viewer.now, config.ctr_prior)
+        eligible = (
+            c for c in reaching if self._eligible(c, viewer) and self._reaches(tx, c, viewer)
+        )
+        live = list(islice(eligible, config.retrieval_depth))
         posts = tx.posts.get_many(sorted({c.spec.post_id for c in live}))
         return {
             c.id: Candidate(c, post, self._bid(c, viewer.account))
@@ -101,7 +112,6 @@ class AdServer:
             and viewer.seen.get(campaign.id, 0) < spec.frequency_cap
             and spec.post_id not in viewer.on_page
             and on_schedule(day_spent, spec.daily_budget, viewer.now, config)
-            and matches(spec.targeting, viewer.account.profile)
         )
 
     @staticmethod

@@ -13,7 +13,7 @@ page still counts as a slot.
 
 from __future__ import annotations
 
-import math
+import functools
 from fractions import Fraction
 from itertools import islice
 
@@ -27,6 +27,7 @@ LOAD_PRECISION = 10_000
 """Ad load is applied as an exact fraction with this denominator at most (0.1 is 1/10)."""
 
 
+@functools.cache
 def ad_fraction(ad_load: float) -> Fraction:
     return Fraction(ad_load).limit_denominator(LOAD_PRECISION)
 
@@ -34,9 +35,11 @@ def ad_fraction(ad_load: float) -> Fraction:
 def organic_slot(rank: int, load: Fraction) -> int:
     """Slot of the organic post at timeline `rank` (0 = top of the feed)."""
     # The first m slots hold m - floor(m * load) organic posts, at most m * (1 - load) + 1,
-    # so the post at `rank` cannot sit before slot rank / (1 - load) - 1.
-    slots = math.floor(rank / (1 - load))
-    while slots - math.floor(slots * load) < rank + 1:
+    # so the post at `rank` cannot sit before slot rank / (1 - load) - 1. Whole-number
+    # arithmetic on load = p / q: every feed page computes this for each of its posts.
+    p, q = load.numerator, load.denominator
+    slots = rank * q // (q - p)
+    while slots - slots * p // q < rank + 1:
         slots += 1
     return slots - 1
 

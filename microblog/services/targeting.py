@@ -7,21 +7,11 @@ from microblog.ads_models import Targeting
 from microblog.models import Profile
 
 
-def matches(targeting: Targeting, profile: Profile) -> bool:
-    """Every targeted field holds the viewer's value; interests need one in common."""
-    return (
-        (not targeting.interests or not set(targeting.interests).isdisjoint(profile.interests))
-        and (not targeting.regions or profile.region in targeting.regions)
-        and (not targeting.genders or profile.gender in targeting.genders)
-        and (not targeting.age_bands or profile.age_band in targeting.age_bands)
-    )
-
-
 def relevance(targeting: Targeting, profile: Profile, config: AdsConfig) -> float:
     """Share of the campaign's targeted interests the viewer has.
 
     Interests are what say a viewer will care; region, gender and age only say who may
-    see the ad, so they filter (`matches`) but do not rank.
+    see the ad, so they filter (`Targeting.matches`) but do not rank.
     """
     if not targeting.interests:
         return config.untargeted_relevance

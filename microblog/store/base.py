@@ -152,8 +152,15 @@ class AdsRepo(Protocol):
     def get(self, campaign_id: int) -> Campaign | None: ...
     def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]: ...
     def set_status(self, campaign_id: int, status: CampaignStatus) -> None: ...
-    def live(self, now: float) -> list[Campaign]:
-        """Active campaigns whose dates include `now` and whose total budget is not spent."""
+    def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
+        """Live campaigns (active, dates including `now`, total budget not spent) whose
+        targeting matches `profile`, highest bid first and, on equal bids, oldest first.
+
+        Bids are compared in fen per thousand impressions, a CPC bid valued at
+        `click_rate` clicks per impression. Lazy, so a caller that stops early reads (and
+        records `db_reads` for) only the campaigns the lookup walked; consume it before
+        writing ads in the same transaction.
+        """
         ...
 
     def hidden(self, account_id: int) -> set[int]:

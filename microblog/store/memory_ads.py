@@ -1,10 +1,16 @@
-"""Ads tables of the memory backend (attached to `MemoryData` as `ads`)."""
+"""Ads tables of the memory backend (attached to `MemoryData` as `ads`).
+
+Live campaigns (active with total budget left) are also kept in a `LiveIndex` by targeted
+interest, updated when a campaign is created, changes status or spends its last fen, so
+retrieval reads only the campaigns that can reach a viewer.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from microblog.ads_models import (
     COUNTERS,
@@ -14,7 +20,10 @@ from microblog.ads_models import (
     CampaignStatus,
     Delivery,
 )
+from microblog.models import Profile
+from microblog.store.memory_ad_index import LiveIndex
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 
@@ -32,11 +41,21 @@ class MemoryAdsData:
     latest: dict[tuple[int, int], int] = field(default_factory=dict)
     """(campaign, account) -> newest impression id."""
     hides: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    live: LiveIndex = field(default_factory=LiveIndex)
+
+
+def _live(campaign: Campaign) -> bool:
+    """Active with total budget left (its dates are checked when it is read)."""
+    return (
+        campaign.status is CampaignStatus.ACTIVE
+        and campaign.delivery.spent < campaign.spec.total_budget
+    )
 
 
 def _copy(campaign: Campaign) -> Campaign:
     """Specs never change after creation; only the delivery counters need copying."""
-    return replace(campaign, delivery=replace(campaign.delivery))
+    c = campaign
+    return Campaign(c.id, c.owner_id, c.spec, c.status, c.created_at, replace(c.delivery))
 
 
 class MemoryAds:
@@ -49,6 +68,7 @@ class MemoryAds:
         )
         self.d.campaigns[campaign.id] = campaign
         self.d.owned[owner_id].append(campaign.id)
+        self._reindex(campaign)
         record(db_writes=1)
         return _copy(campaign)
 
@@ -63,19 +83,26 @@ class MemoryAds:
         return [_copy(self.d.campaigns[i]) for i in ids]
 
     def set_status(self, campaign_id: int, status: CampaignStatus) -> None:
-        self.d.campaigns[campaign_id].status = status
+        campaign = self.d.campaigns[campaign_id]
+        campaign.status = status
+        self._reindex(campaign)
         record(db_writes=1)
 
-    def live(self, now: float) -> list[Campaign]:
-        found = [
-            _copy(c)
-            for c in self.d.campaigns.values()
-            if c.status is CampaignStatus.ACTIVE
-            and c.spec.start <= now < c.spec.end
-            and c.delivery.spent < c.spec.total_budget
-        ]
-        record(db_reads=len(found))
-        return found
+    def _reindex(self, campaign: Campaign) -> None:
+        if _live(campaign):
+            self.d.live.add(campaign.id, campaign.spec)
+        else:
+            self.d.live.remove(campaign.id, campaign.spec)
+
+    def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
+        """Index lookup by the viewer's interests; every campaign the walk reads counts,
+        including those its dates or region, gender and age targeting then rule out."""
+        for campaign_id in self.d.live.walk(profile.interests, click_rate):
+            campaign = self.d.campaigns[campaign_id]
+            record(db_reads=1)
+            spec = campaign.spec
+            if spec.start <= now < spec.end and spec.targeting.matches(profile):
+                yield _copy(campaign)
 
     def hidden(self, account_id: int) -> set[int]:
         found = set(self.d.hides.get(account_id, ()))
@@ -106,6 +133,7 @@ class MemoryAds:
         delivery.day = day
         delivery.spent += fen
         delivery.owed_millifen = owed_millifen
+        self._reindex(self.d.campaigns[campaign_id])
         record(db_writes=1)
 
     def impression(self, impression_id: int) -> AdImpression | None:

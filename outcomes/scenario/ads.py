@@ -14,10 +14,14 @@ from outcomes.scenario.fields import ASSUMED, Section, Share, spec
 class AdsConfig(Section):
     """Feed ads. Money is in yuan; the ledger's coins are worth one yuan each."""
 
-    load: Share = spec(0.1, "Fraction of home-timeline slots filled by ads (ad load).")
+    load: float = spec(
+        0.1, "Fraction of home-feed slots that carry ads (ad load); 0 makes the feed the home "
+        "timeline.", ge=0, lt=1,
+    )  # fmt: skip
     targeting_precision: Share = spec(
-        0.5, "Probability that an ad shown matches the viewer's profile (interests, region, "
-        "gender, age band); otherwise it is untargeted.",
+        0.5, "Share of campaigns (and merchant promotions) that target viewers interested in "
+        "their topic; the others reach everyone. An ad shown to a viewer interested in its "
+        "topic counts as targeted, any other as untargeted.",
     )  # fmt: skip
     ctr_base: Share = spec(
         0.01, "Click-through rate of an untargeted feed ad.",
@@ -55,6 +59,21 @@ class AdsConfig(Section):
         "not shown to them again.",
         source=ASSUMED,
     )  # fmt: skip
+
+    click_value: float = spec(
+        2.0, "What a click is worth to an advertiser; return on spend is clicks × click_value "
+        "over spend.", unit="yuan/click", source=ASSUMED, gt=0,
+    )  # fmt: skip
+    target_return_on_spend: float = spec(
+        1.0, "Return on spend advertisers aim for. Each day an advertiser reviews each "
+        "campaign that spent the day before: below the target it relaunches the campaign "
+        "with its bid cut by `bid_step`, above target × (1 + bid_step) with its bid raised "
+        "by `bid_step`.",
+        unit="ratio", source=ASSUMED, gt=0,
+    )  # fmt: skip
+    bid_step: Share = spec(
+        0.1, "Relative bid change of one daily review; 0 keeps bids fixed.", source=ASSUMED
+    )
 
     @model_validator(mode="after")
     def _daily_within_total(self) -> AdsConfig:

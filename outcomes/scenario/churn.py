@@ -33,8 +33,8 @@ class ChurnConfig(Section):
         0.5, "Weight of a targeted ad in the ad term; relevant ads annoy less.", source=ASSUMED
     )
     untargeted_commerce_hazard: float = spec(
-        0.0002, "Added daily hazard per product post seen that matches none of the viewer's "
-        "interests.",
+        0.0002, "Added daily hazard per promoted product post (a merchant's paid reach to "
+        "non-followers) seen whose product matches none of the viewer's interests.",
         source=ASSUMED,
         unit="per day per post", ge=0,
     )  # fmt: skip

@@ -55,6 +55,13 @@ class CommerceConfig(Section):
         unit="share of GMV",
     )  # fmt: skip
 
+    promoted_merchant_share: Share = spec(
+        0.3, "Share of merchants that buy promotion: a feed-ad campaign for one of their "
+        "product posts, shown to non-followers, bid and budgeted like an ad campaign "
+        "(economy.ads).",
+        source=ASSUMED,
+    )  # fmt: skip
+
     @model_validator(mode="after")
     def _cuts_fit(self) -> CommerceConfig:
         if self.platform_commission + self.influencer_commission > 1:
@@ -86,6 +93,11 @@ class TopUpGatewayConfig(Section):
 class EconomyConfig(Section):
     """Ads, commerce, games and top-ups."""
 
+    starting_balance: float = spec(
+        200.0, "Coins in each ordinary user's wallet at the start (issued by the operator "
+        "through the ledger the first time the user pays for something).",
+        unit="yuan", source=ASSUMED, ge=0,
+    )  # fmt: skip
     ads: AdsConfig = section(AdsConfig, "Feed ads.")
     commerce: CommerceConfig = section(CommerceConfig, "Shops and orders.")
     games: GamesConfig = section(GamesConfig, "Games and items.")

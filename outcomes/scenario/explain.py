@@ -1,6 +1,6 @@
 """Turn pydantic's validation errors into scenario problems: path, line, and plain words.
 
-`economy.ads.load: must be between 0 and 1, got 1.5` rather than pydantic's
+`economy.ads.load: must be >= 0 and < 1, got 1.5` rather than pydantic's
 `Input should be less than or equal to 1 [type=less_than_equal, ...]`.
 """
 

@@ -4,10 +4,12 @@
   joins (every session);
 - `chat`: presence, a live in-process connection, messages to friends (a share of sessions);
 - `payments`: top-ups through the gateway (late callbacks included), game items, gifts;
+- `ads`: clicks and dismissals of feed ads, ad exposure, advertisers' daily rebidding;
+- `commerce`: product posts, shop browsing, orders through the ledger;
 - `schedule`: influencers' and merchants' own posting, and scripted events (`events:`);
 - `tally`: counts an activity keeps of its own outcomes (interval, window, run).
 
-Commerce and ads join as modules of their own.
+Feed readers (`social.FeedReader`) see each session's feed items right after it is read.
 
 How to add an activity
 ----------------------

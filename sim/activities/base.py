@@ -97,3 +97,12 @@ class Measured(Protocol):
     def metrics(self) -> dict[str, tuple[float, str]]:
         """(value, unit) per metric name over the measured window."""
         ...
+
+
+@runtime_checkable
+class Windowed(Protocol):
+    """A measured part that needs to know when the measured window opens (after warm-up)."""
+
+    def window_opened(self) -> None:
+        """Mark the start of the window: `metrics()` covers only what happens from now on."""
+        ...

@@ -13,7 +13,8 @@ In a session, each with its `per_session` probability (game purchases only for t
   drawn uniformly from the catalogue;
 - a gift (`payment`) of `gifts.coins` to an account the user follows.
 
-Wallets are real ledger balances. A payment the wallet cannot cover is refused by the
+Wallets are real ledger balances, holding `economy.starting_balance` from the first payment
+on (`sim.wallets`). A payment the wallet cannot cover is refused by the
 ledger (`InsufficientFunds`: an expected refusal, counted in `errors.refused`, not in
 `errors.rate`); the user then tops up the smallest amount tier covering the shortfall and
 pays again if that top-up was confirmed at once, else gives up (no tier covers it, declined
@@ -40,6 +41,7 @@ from microblog.money_models import Gift, Purchase, TopUp, TopUpChannel, TopUpSta
 from microblog.services.gateway import SimulatedGateway
 from sim.activities.base import Arrival, Call, Refused, Steps, succeeded
 from sim.activities.tally import Tally
+from sim.wallets import Wallets
 from sim.world import World
 
 FEN_PER_COIN = 100
@@ -70,8 +72,9 @@ MONEY = {"revenue.games": "coins", "payments.game_spend": "coins",
 
 
 class Payments:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, wallets: Wallets) -> None:
         self.world = world
+        self.wallets = wallets
         blog = world.blog
         self.payments = blog.payments
         self.games = blog.games
@@ -194,6 +197,7 @@ class Payments:
         The refused request was not stored under its idempotency key, so the second try
         with the same key runs afresh.
         """
+        self.wallets.ensure(row, self.world.account(row))
         paid = yield call
         if isinstance(paid, Refused) and isinstance(paid.error, InsufficientFunds):
             # The refusal named the shortfall; the app shows the balance it is computed from.

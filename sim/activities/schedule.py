@@ -1,14 +1,15 @@
 """Posts outside sessions: influencers' and merchants' regular posting, and scripted events.
 
 Big V, medium V and merchant accounts post `posting.*_posts_per_day` times a day each,
-arriving as one Poisson process shaped by the diurnal curve like sessions. (Merchant posts
-are plain posts until the commerce activity turns its share of them into product posts.)
+arriving as one Poisson process shaped by the diurnal curve like sessions; what each post
+is comes from the `post` given (the commerce activity makes its share of them product posts).
 A scripted `big_v_post` event makes the big V of the given follower rank publish `count`
 posts back to back at its moment.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from sim.world import World
 class ScheduledPosts:
     """Influencers and merchants posting on their own timetable."""
 
-    def __init__(self, world: World, social: Social) -> None:
+    def __init__(self, world: World, post: Callable[[int], Steps]) -> None:
         posting = world.scenario.behaviour.posting
         per_day = {
             Kind.BIG_V: posting.big_v_posts_per_day,
@@ -36,8 +37,7 @@ class ScheduledPosts:
             rates[world.population.kind == kind] = posts
         diurnal = diurnal_profile(world.scenario.behaviour.diurnal)
         self._arrivals = PoissonArrivals(rates, diurnal, world.rng)
-        self.world = world
-        self.social = social
+        self.post = post
 
     def arrivals(self, segment: Segment) -> list[Arrival]:
         if self._arrivals.daily_total == 0:
@@ -49,7 +49,7 @@ class ScheduledPosts:
         ]
 
     def _post(self, row: int, _plan: Any) -> Steps:
-        yield self.social.post(self.world.account(row))
+        return self.post(row)
 
 
 def event_authors(scenario: Scenario, population: Population) -> list[int]:

@@ -1,8 +1,11 @@
-"""The social core of a session: read the home timeline, post, react, follow, use groups.
+"""The social core of a session: read the home feed, post, react, follow, use groups.
 
-A session reads `1 + Poisson(timeline_pages_per_session − 1)` pages of its home timeline,
-writes `Poisson(post rate)` posts (see `sim.propensity`), and then, each with its
-`per_session` probability, reposts, comments on and likes posts it saw from others,
+A session reads `1 + Poisson(timeline_pages_per_session − 1)` pages of its home feed (the
+home timeline with ads in `economy.ads.load` of its slots; with load 0 it is the home
+timeline), hands every item it saw to the feed readers (ads and commerce react to the ads
+and product posts in it), then writes `Poisson(post rate)` posts (see `sim.propensity`),
+and then, each with its `per_session` probability, reposts, comments on and likes organic
+posts it saw from others (listeners in `reacted` hear of each, for friend endorsements),
 follows someone new, posts in one of its groups and joins a group. Reacting to a friend's
 post (mutual follow) marks a friend interaction, which lowers the friend's churn hazard.
 Whatever a session cannot do (nothing from others on its timeline, no group to post in,
@@ -14,14 +17,27 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Generator
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from microblog.ads_models import FeedItem
 from microblog.errors import DomainError
 from microblog.models import Post
 from sim.activities.base import Call, Steps, succeeded
 from sim.world import World
+
+
+class FeedReader(Protocol):
+    """Reacts, within the session, to what a user saw in their home feed."""
+
+    def seen(self, row: int, items: list[FeedItem]) -> Steps:
+        """The calls the user makes about the feed items seen (clicks, purchases...)."""
+        ...
+
+
+Reacted = Callable[[int, Post, str], None]
+"""Told of every repost, comment and like that went through: (actor row, post, kind)."""
 
 SocialPlan = tuple[int, int, bool, bool, bool, bool, bool, bool]
 """Pages to read, posts to write, then whether to repost, comment, like, follow, post in a
@@ -48,6 +64,8 @@ class Social:
         )
         self.max_followees = world.scenario.population.graph.max_followees
         self._serial = itertools.count(1)
+        self.readers: list[FeedReader] = []
+        self.reacted: list[Reacted] = []
 
     def plan(self, rows: np.ndarray) -> list[SocialPlan]:
         rng = self.world.rng
@@ -59,7 +77,10 @@ class Social:
     def steps(self, row: int, plan: SocialPlan) -> Steps:
         pages, posts, repost, comment, like, follow, group_post, group_join = plan
         actor = self.world.account(row)
-        seen = yield from self.read(actor, pages)
+        items = yield from self.read(actor, pages)
+        for reader in self.readers:
+            yield from reader.seen(row, items)
+        seen = [item.post for item in items if item.ad is None]
         for _ in range(posts):
             yield self.post(actor)
         others = [post for post in seen if post.author_id != actor]
@@ -77,11 +98,11 @@ class Social:
         if group_join:
             yield from self.group_join(row, actor)
 
-    def read(self, actor: int, pages: int) -> Generator[Call, Any, list[Post]]:
-        """Page through the home timeline; returns every post seen."""
-        seen: list[Post] = []
+    def read(self, actor: int, pages: int) -> Generator[Call, Any, list[FeedItem]]:
+        """Page through the home feed; returns every item seen, ads included."""
+        seen: list[FeedItem] = []
         cursor = None
-        home = self.blog.timelines.home
+        home = self.blog.feed.home
         for _ in range(pages):
             params = {"cursor": cursor, "limit": self.page_size}
             page = yield Call("timeline_read", partial(home, actor, cursor, self.page_size), params)
@@ -113,7 +134,11 @@ class Social:
             action = partial(posts.like, actor, post.id)
             params = {"post_id": post.id}
         done = yield Call(kind, action, params)
-        if succeeded(done) and self.blog.graph.are_friends(actor, post.author_id):
+        if not succeeded(done):
+            return
+        for listener in self.reacted:
+            listener(self.world.row(actor), post, kind)
+        if self.blog.graph.are_friends(actor, post.author_id):
             self.world.users.friend_interacted(self.world.row(post.author_id), self.world.day)
 
     def follow(self, actor: int, seen: list[Post]) -> Steps:

@@ -7,7 +7,7 @@ import pytest
 from microblog.ads_config import AdsConfig
 from microblog.ads_models import CampaignKind, Targeting
 from microblog.models import AgeBand, Gender, Profile
-from microblog.services.targeting import matches, quality, relevance
+from microblog.services.targeting import quality, relevance
 from tests.microblog.ads_support import MakeWorld
 
 VIEWER = Profile(["tech", "food"], "north", Gender.FEMALE, AgeBand.AGE_25_34)
@@ -32,7 +32,7 @@ VIEWER = Profile(["tech", "food"], "north", Gender.FEMALE, AgeBand.AGE_25_34)
 def test_every_targeted_field_must_hold_the_viewers_value(
     targeting: Targeting, reached: bool
 ) -> None:
-    assert matches(targeting, VIEWER) is reached
+    assert targeting.matches(VIEWER) is reached
 
 
 def test_relevance_is_the_share_of_targeted_interests_the_viewer_has() -> None:

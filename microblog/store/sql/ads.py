@@ -1,7 +1,14 @@
-"""The ads repository in SQL (tables in `ads_schema`)."""
+"""The ads repository in SQL (tables in `ads_schema`).
+
+Ad retrieval (`reaching`) asks the database for live campaigns in bid order and applies the
+targeting match in Python as it reads them: targeting lists are JSON columns whose
+containment operators differ between SQLite and PostgreSQL. A caller that stops early stops
+reading the cursor, and `db_reads` counts the rows read, matched or not.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select, update
@@ -17,7 +24,7 @@ from microblog.ads_models import (
     Delivery,
     Targeting,
 )
-from microblog.models import AgeBand, Gender
+from microblog.models import AgeBand, Gender, Profile
 from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
 from microblog.store.sql.money import new_id
 from microblog.work import record
@@ -118,15 +125,24 @@ class SqlAds:
         )
         record(db_writes=1)
 
-    def live(self, now: float) -> list[Campaign]:
+    def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
         c = ad_campaigns.c
-        query = select(ad_campaigns).where(
-            c.status == CampaignStatus.ACTIVE.value,
-            c.starts_at <= now,
-            c.ends_at > now,
-            c.spent < c.total_budget,
+        value = case((c.bid_type == BidType.CPC.value, c.bid * (click_rate * 1000)), else_=c.bid)
+        query = (
+            select(ad_campaigns)
+            .where(
+                c.status == CampaignStatus.ACTIVE.value,
+                c.starts_at <= now,
+                c.ends_at > now,
+                c.spent < c.total_budget,
+            )
+            .order_by(value.desc(), c.id)
         )
-        return self._campaigns(query.order_by(c.id))
+        for row in self.conn.execute(query):
+            record(db_reads=1)
+            campaign = _campaign(row)
+            if campaign.spec.targeting.matches(profile):
+                yield campaign
 
     def hidden(self, account_id: int) -> set[int]:
         query = select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == account_id)

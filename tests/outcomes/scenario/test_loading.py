@@ -72,7 +72,7 @@ def test_a_bad_value_names_the_file_the_path_and_the_value(
     path = write_scenario("economy:\n  ads:\n    load: 1.5\n")
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
-    assert str(caught.value) == f"{path}:3: economy.ads.load: must be between 0 and 1, got 1.5"
+    assert str(caught.value) == f"{path}:3: economy.ads.load: must be >= 0 and < 1, got 1.5"
 
 
 def test_every_problem_in_a_file_is_listed_at_once(write_scenario: WriteScenario) -> None:

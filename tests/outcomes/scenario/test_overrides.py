@@ -67,7 +67,7 @@ def test_a_bad_overridden_value_says_it_came_from_set() -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario(BASELINE, ["economy.ads.load=1.5"])
     assert str(caught.value).endswith(
-        "economy.ads.load: must be between 0 and 1, got 1.5 (from --set)"
+        "economy.ads.load: must be >= 0 and < 1, got 1.5 (from --set)"
     )
 
 

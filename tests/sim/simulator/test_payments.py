@@ -32,8 +32,11 @@ def test_topups_raise_balances_and_the_ledger_audit_balances(
     tiny: Callable[..., Scenario],
 ) -> None:
     """With only top-ups, the wallets hold exactly the confirmed top-ups' money."""
-    only_topups = {"per_session": {"top_up": 0.2, "game_purchase": 0.0, "gift": 0.0}}
-    simulation, outcome = run_once(tiny(behaviour=only_topups))
+    only_topups = {
+        "per_session": {"top_up": 0.2, "game_purchase": 0.0, "gift": 0.0, "shop_browse": 0.0}
+    }
+    no_shopping = {"starting_balance": 0.0, "commerce": {"conversion_probability": 0.0}}
+    simulation, outcome = run_once(tiny(behaviour=only_topups, economy=no_shopping))
     blog, world = simulation.world.blog, simulation.world
     balances = [blog.payments.balance(world.account(row)) for row in range(world.population.size)]
     metrics = outcome.metrics

@@ -1,0 +1,169 @@
+"""Feed ads: what users do with the ads in their feed, and how advertisers react to returns.
+
+The ad server (`microblog.services.feed`, `ad_server`) fills `economy.ads.load` of the
+feed's slots by auction and charges CPM campaigns per impression through the ledger; this
+activity is the people's side of it.
+
+- Each advertiser's ad a user sees counts into their exposure for churn: *targeted* when the
+  user is interested in the campaign's topic, *untargeted* otherwise. (Merchants'
+  promotions are product posts: the commerce activity counts them.)
+- The user clicks it with probability `ctr_base`, times `targeted_ctr_lift` when targeted
+  (a CPC campaign pays for the click); an ad not clicked is dismissed ("not interested")
+  with probability `dismiss_probability`, and that campaign is never shown to them again.
+- At the start of every day after the first, each advertiser reads each running campaign's
+  report and works out the previous day's return on spend, clicks × `click_value` / spend.
+  Below `target_return_on_spend` it pauses the campaign and relaunches it (same creative,
+  targeting and the rest of its total budget) with its bid cut by `bid_step`; above
+  target × (1 + bid_step) it relaunches it with the bid raised by `bid_step`. A campaign
+  that spent nothing, or whose budget is gone, is left as it is. Merchants keep their
+  promotions as they are.
+
+Measured (from the ad server's own totals, so promotions count too): `revenue.ads`,
+`ads.impressions`, `ads.clicks` and `ads.ctr`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from microblog.ads_models import CampaignKind, FeedItem
+from sim.activities.base import Arrival, Call, Steps, succeeded
+from sim.activities.social import Social
+from sim.arrivals import SECONDS_PER_DAY, Segment
+from sim.economy import FEN_PER_YUAN, CampaignPlan, fen
+from sim.measure import Metrics, Tally
+from sim.world import World
+
+MEASURED = ("revenue.ads", "ads.impressions", "ads.clicks")
+
+
+class Ads:
+    def __init__(self, world: World, social: Social, campaigns: list[CampaignPlan]) -> None:
+        self.world = world
+        self.blog = world.blog
+        config = world.scenario.economy.ads
+        self.config = config
+        self.click_value = fen(config.click_value)
+        self.topic = {plan.id: plan.topic for plan in campaigns}
+        self.running: dict[int, list[CampaignPlan]] = {}
+        for plan in campaigns:
+            if plan.spec.kind is CampaignKind.AD:
+                self.running.setdefault(plan.owner_row, []).append(plan)
+        self.reviewed: dict[int, tuple[int, int]] = {}
+        """(spent, clicks) of each campaign at its last review."""
+        self.tally = Tally(MEASURED)
+        social.readers.append(self)
+
+    # Viewers
+
+    def seen(self, row: int, items: list[FeedItem]) -> Steps:
+        interests = self.world.population.profiles.interests[row]
+        exposure = self.world.users.exposure
+        draws = self.world.draws
+        actor = self.world.account(row)
+        for item in items:
+            ad = item.ad
+            if ad is None or ad.kind is not CampaignKind.AD:
+                continue
+            targeted = bool(interests[self.topic[ad.campaign_id]])
+            exposure["targeted_ads" if targeted else "untargeted_ads"][row] += 1
+            lift = self.config.targeted_ctr_lift if targeted else 1.0
+            shown, params = ad.impression_id, {"impression_id": ad.impression_id}
+            if draws.uniform() < self.config.ctr_base * lift:
+                yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
+            elif draws.uniform() < self.config.dismiss_probability:
+                yield Call("ad_hide", partial(self.blog.ads.hide, actor, shown), params)
+
+    # Advertisers
+
+    def arrivals(self, segment: Segment) -> list[Arrival]:
+        """Each advertiser's review, at the first moment of every day but the first."""
+        day_start = math.ceil(segment.start_s / SECONDS_PER_DAY) * SECONDS_PER_DAY
+        if day_start == 0 or day_start >= segment.end_s:
+            return []
+        return [Arrival(day_start, row, self._review, None, False) for row in self.running]
+
+    def _review(self, row: int, _plan: Any) -> Steps:
+        actor = self.world.account(row)
+        for index, plan in enumerate(self.running[row]):
+            report = yield Call(
+                "campaign_report", partial(self.blog.ads.report, actor, plan.id),
+                {"campaign_id": plan.id},
+            )  # fmt: skip
+            if not succeeded(report):
+                continue
+            spent, clicks = self.reviewed.get(plan.id, (0, 0))
+            self.reviewed[plan.id] = (report.spent, report.clicks)
+            bid = self.rebid(plan.spec.bid, report.spent - spent, report.clicks - clicks)
+            left = plan.spec.total_budget - report.spent
+            if bid == plan.spec.bid or left < 1:
+                continue
+            replaced = yield from self._relaunch(actor, plan, bid, left)
+            if replaced is not None:
+                self.running[row][index] = replaced
+
+    def rebid(self, bid: int, spent: int, clicks: int) -> int:
+        """The bid after a day that spent `spent` fen for `clicks` clicks."""
+        if spent <= 0:
+            return bid
+        returned = clicks * self.click_value / spent
+        target, step = self.config.target_return_on_spend, self.config.bid_step
+        if returned < target:
+            return max(1, round(bid * (1 - step)))
+        if returned > target * (1 + step):
+            return round(bid * (1 + step))
+        return bid
+
+    def _relaunch(
+        self, actor: int, plan: CampaignPlan, bid: int, left: int
+    ) -> Generator[Call, Any, CampaignPlan | None]:
+        paused = yield Call(
+            "campaign_change", partial(self.blog.ads.pause, actor, plan.id),
+            {"campaign_id": plan.id, "status": "paused"},
+        )  # fmt: skip
+        if not succeeded(paused):
+            return None
+        spec = replace(plan.spec, bid=bid, total_budget=left, start=self.blog.ctx.clock())
+        created = yield Call(
+            "campaign_change", partial(self.blog.ads.create_campaign, actor, spec),
+            {"post_id": spec.post_id, "bid": bid, "total_budget": left},
+        )  # fmt: skip
+        if not succeeded(created):
+            return None
+        self.topic[created.id] = plan.topic
+        return CampaignPlan(created.id, plan.owner_row, plan.topic, spec)
+
+    # Measurement
+
+    def window_opened(self) -> None:
+        self._count()
+        self.tally.open_window()
+
+    def interval_row(self) -> dict[str, float]:
+        self._count()
+        return self.tally.interval()
+
+    def metrics(self) -> Metrics:
+        self._count()
+        done = self.tally.window()
+        impressions, clicks = done["ads.impressions"], done["ads.clicks"]
+        metrics: Metrics = {
+            "revenue.ads": (done["revenue.ads"], "coins"),
+            "ads.impressions": (impressions, "count"),
+            "ads.clicks": (clicks, "count"),
+        }
+        if impressions:
+            metrics["ads.ctr"] = (clicks / impressions, "ratio")
+        return metrics
+
+    def _count(self) -> None:
+        totals = self.blog.ads.totals()
+        self.tally.totals.update({
+            "revenue.ads": totals.spent / FEN_PER_YUAN,
+            "ads.impressions": float(totals.impressions),
+            "ads.clicks": float(totals.clicks),
+        })  # fmt: skip
