@@ -136,6 +136,7 @@ RunPaths = click.argument("results", nargs=-1, required=True, type=click.Path(pa
 @click.option(
     "-m",
     "--metric",
+    "--metrics",
     "patterns",
     multiple=True,
     metavar="GLOB",

@@ -21,7 +21,7 @@ REPLICATIONS = 4
 
 
 def run_scenario(tmp_path: Path, name: str, **changes: Any) -> Path:
-    """`fanout run` a tiny scenario with four replications; returns its run directory."""
+    """`fanout run` a tiny scenario (four replications unless changed); returns its run dir."""
     scenario = tmp_path / f"{name}.yaml"
     body = merged(TINY, {"name": name, "replications": REPLICATIONS, **changes})
     scenario.write_text(yaml.safe_dump(body))
@@ -31,8 +31,9 @@ def run_scenario(tmp_path: Path, name: str, **changes: Any) -> Path:
     return out
 
 
-def compared(*runs: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(fanout, ["compare", *map(str, runs), "--format", "json"])
+def compared(*runs: Path, metrics: tuple[str, ...] = ()) -> dict[str, Any]:
+    patterns = [arg for pattern in metrics for arg in ("--metrics", pattern)]
+    result = CliRunner().invoke(fanout, ["compare", *map(str, runs), *patterns, "--format", "json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -56,3 +57,19 @@ def test_a_real_change_in_behaviour_is_found_significant(tmp_path: Path) -> None
     liking = run_scenario(tmp_path, "liking", seed=1, behaviour={"per_session": {"like": 0.9}})
     found = significant_metrics(compared(base, liking))
     assert "throughput.like.requests_per_s" in found
+
+
+def test_raising_the_ad_load_is_found_in_ad_revenue_and_impressions(tmp_path: Path) -> None:
+    """A strategist's question: compare the ad metrics of a light and a heavy ad load.
+
+    How many ads a 400-account population sees swings with who is in it, so eight
+    replications (each its own population) make the effect stand out of that spread.
+    """
+    common: dict[str, Any] = {"seed": 1, "replications": 8}
+    common["population"] = {"advertiser_share": 0.05}  # campaigns enough to fill the slots
+    light = run_scenario(tmp_path, "light", economy={"ads": {"load": 0.05}}, **common)
+    heavy = run_scenario(tmp_path, "heavy", economy={"ads": {"load": 0.3}}, **common)
+    comparison = compared(light, heavy, metrics=("ads.*", "revenue.*"))
+    assert {"ads.impressions", "revenue.ads"} <= set(significant_metrics(comparison))
+    rows = {row["metric"]: row for row in comparison["rows"]}
+    assert rows["revenue.ads"]["changes"][0]["absolute"] > 0
