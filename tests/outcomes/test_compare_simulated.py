@@ -1,4 +1,4 @@
-"""`fanout compare` on real results of small simulated runs, not hand-made ones.
+"""compare, gate and report on real results of small simulated runs, not hand-made ones.
 
 Two seeds of one scenario differ only by chance, so nothing may come out significant; a real
 change in behaviour must. Replications of each run draw their own populations (sim.runner),
@@ -8,9 +8,11 @@ so the spread Welch's test sees includes the population's.
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -42,12 +44,49 @@ def significant_metrics(comparison: dict[str, Any]) -> list[str]:
     return [row["metric"] for row in comparison["rows"] if row["changes"][0]["significant"]]
 
 
-def test_two_seeds_of_one_scenario_show_no_significant_change(tmp_path: Path) -> None:
-    comparison = compared(
-        run_scenario(tmp_path, "seed-1", seed=1), run_scenario(tmp_path, "seed-2", seed=2)
-    )
+@pytest.fixture(scope="module")
+def two_seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same tiny scenario run with seeds 1 and 2."""
+    tmp_path = tmp_path_factory.mktemp("seeds")
+    return run_scenario(tmp_path, "seed-1", seed=1), run_scenario(tmp_path, "seed-2", seed=2)
+
+
+def test_two_seeds_of_one_scenario_show_no_significant_change(
+    two_seeds: tuple[Path, Path],
+) -> None:
+    comparison = compared(*two_seeds)
     assert len(comparison["rows"]) > 20
     assert significant_metrics(comparison) == []
+
+
+def gate(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(fanout, ["gate", *map(str, args)])
+    return result.exit_code, result.output
+
+
+def test_gate_on_a_simulated_run_passes_fails_and_refuses_as_set(
+    two_seeds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    run, other = two_seeds
+    assert gate(run, "--slo", "errors.rate <= 0.01")[0] == 0
+    junit = tmp_path / "junit.xml"
+    code, output = gate(run, "--slo", "latency.timeline_read.p95_ms <= 0.0001", "--junit", junit)
+    assert code == 1 and "FAIL" in output
+    suite = ET.parse(junit).getroot()
+    assert int(suite.get("failures") or suite[0].get("failures") or 0) >= 1
+    regression = ("--baseline", other, "--max-regression", "latency.timeline_read.p95_ms=1000%")
+    assert gate(run, *regression)[0] == 0
+    assert gate(run, "--slo", "latency.timeline_read.p95_ms <=")[0] == 2
+
+
+def test_report_of_two_simulated_runs_embeds_their_plots(
+    two_seeds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(fanout, ["report", *map(str, two_seeds), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert page.count("data:image/png;base64,") >= 3 and "seed-2" in page
 
 
 def test_a_real_change_in_behaviour_is_found_significant(tmp_path: Path) -> None:
