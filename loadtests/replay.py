@@ -20,12 +20,15 @@ has more actors than `loadtest.seed_users`). A liked or commented post that the 
 created is mapped to its server id; any other goes to the newest replayed post, and the
 action is skipped while there is none yet. Each action is sent at `t / speedup` seconds
 after the first one; lateness is reported as load-generator lag (see loadtests.pacing).
-Other actions (chat, payments...) are rejected until their user modules exist.
+`post_id` is read as `post` and a follow's `account_id` as `followee` (the simulator's own
+names). Other actions (chat, payments, ads, shopping...) are skipped and counted: the run
+says how many of each it left out.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,17 +51,28 @@ class TraceAction:
 
 
 def read_trace(path: Path) -> list[TraceAction]:
-    """Every action of the trace in time order; raises TraceError on the first bad line."""
+    """Every replayable action of the trace in time order; raises TraceError on the first
+    bad line, or when nothing in it can be replayed."""
+    actions, _ = read_trace_counting_skips(path)
+    return actions
+
+
+def read_trace_counting_skips(path: Path) -> tuple[list[TraceAction], Counter[str]]:
+    """The replayable actions in time order, and how many of each other action were skipped."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise TraceError(f"{path}: cannot read trace: {exc.strerror or exc}") from None
-    actions = [
+    parsed = [
         _parse(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()
     ]
+    actions = [action for action in parsed if action.action in ACTIONS]
     if not actions:
-        raise TraceError(f"{path}: the trace has no actions")
-    return sorted(actions, key=lambda action: action.t)
+        raise TraceError(
+            f"{path}: the trace has no actions the replay sends ({', '.join(ACTIONS)})"
+        )
+    skipped = Counter(action.action for action in parsed if action.action not in ACTIONS)
+    return sorted(actions, key=lambda action: action.t), skipped
 
 
 def _parse(path: Path, number: int, line: str) -> TraceAction:
@@ -74,13 +88,24 @@ def _parse(path: Path, number: int, line: str) -> TraceAction:
         raise TraceError(f"{where}: field 't' must be seconds >= 0, got {t!r}")
     if not isinstance(actor, int) or isinstance(actor, bool):
         raise TraceError(f"{where}: field 'actor' must be an integer id, got {actor!r}")
-    if action not in ACTIONS:
-        raise TraceError(f"{where}: field 'action' {action!r} is not one of {', '.join(ACTIONS)}")
+    if not isinstance(action, str) or not action:
+        raise TraceError(f"{where}: field 'action' must name the action, got {action!r}")
     if params is not None and not isinstance(params, dict):
         raise TraceError(f"{where}: field 'params' must be an object, got {params!r}")
-    if action == "follow" and not isinstance((params or {}).get("followee"), int):
+    params = _replay_names(params or {}, action)
+    if action == "follow" and not isinstance(params.get("followee"), int):
         raise TraceError(f"{where}: a follow needs params.followee, the followed actor's id")
-    return TraceAction(float(t), actor, action, params or {})
+    return TraceAction(float(t), actor, action, params)
+
+
+def _replay_names(params: dict[str, Any], action: str) -> dict[str, Any]:
+    """The simulator's parameter names (`post_id`, a follow's `account_id`) as the replay's."""
+    renamed = dict(params)
+    if "post_id" in renamed and "post" not in renamed:
+        renamed["post"] = renamed.pop("post_id")
+    if action == "follow" and "account_id" in renamed and "followee" not in renamed:
+        renamed["followee"] = renamed.pop("account_id")
+    return renamed
 
 
 def replay_span_s(actions: list[TraceAction], speedup: float) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from loadtests.hosts import require_loopback
 from loadtests.plan import ReplayPlan
-from loadtests.replay import read_trace, replay_span_s
+from loadtests.replay import read_trace, read_trace_counting_skips, replay_span_s
 from outcomes.scenario import Scenario, load_scenario
 
 RESULTS_DIR = Path("results")
@@ -112,7 +112,14 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
 
 
 def _notes(scenario: Scenario, replay: ReplayPlan | None) -> list[str]:
+    if replay is None:
+        return []
+    notes = []
     tasks = scenario.loadtest.tasks
-    if replay is not None and (tasks.chat or tasks.payment):
-        return ["a replay sends the trace's actions only: no chat or payments"]
-    return []
+    if tasks.chat or tasks.payment:
+        notes.append("a replay sends the trace's actions only: no chat or payments")
+    _, skipped = read_trace_counting_skips(Path(replay.trace))
+    if skipped:
+        counts = ", ".join(f"{action} ×{n}" for action, n in sorted(skipped.items()))
+        notes.append(f"the replay skips actions it does not send: {counts}")
+    return notes

@@ -35,6 +35,7 @@ import numpy as np
 import simpy
 
 from microblog.errors import DomainError
+from microblog.models import Post
 from microblog.services.gateway import SimulatedGateway
 from microblog.work import recording
 from outcomes.scenario import Scenario
@@ -253,7 +254,10 @@ class Simulation:
         if call.path in POST_PATHS:
             counters.posts += 1
         if self.trace is not None:
-            self.trace.write(self.env.now, account, call.path, call.params)
+            params = call.params
+            if isinstance(result, Post):  # the replay maps reactions to the posts it made
+                params = {**params, "post": result.id}
+            self.trace.write(self.env.now, account, call.path, params)
         return result
 
     # The clock: intervals, days, warm-up, progress
