@@ -254,9 +254,8 @@ class Simulation:
         if call.path in POST_PATHS:
             counters.posts += 1
         if self.trace is not None:
-            params = call.params
-            if isinstance(result, Post):  # the replay maps reactions to the posts it made
-                params = {**params, "post": result.id}
+            created = _created_post(result)  # the replay maps reactions to the posts it made
+            params = call.params if created is None else {**call.params, "post": created}
             self.trace.write(self.env.now, account, call.path, params)
         return result
 
@@ -308,6 +307,13 @@ class Simulation:
             if isinstance(part, Windowed):
                 part.window_opened()
         self.users.in_window.reset()
+
+
+def _created_post(result: Any) -> int | None:
+    """The id of the post a call created: a post, or a product post's (post, link) pair."""
+    if isinstance(result, tuple) and result and isinstance(result[0], Post):
+        result = result[0]
+    return result.id if isinstance(result, Post) else None
 
 
 def _multiple(t: float, step: float) -> bool:
