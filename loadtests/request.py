@@ -8,13 +8,14 @@ reports as bad input, exit code 2.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from loadtests.hosts import require_loopback
 from loadtests.plan import ReplayPlan
-from loadtests.replay import read_trace, read_trace_counting_skips, replay_span_s
+from loadtests.replay import read_trace_counting_skips, replay_span_s
 from outcomes.scenario import Scenario, load_scenario
 
 RESULTS_DIR = Path("results")
@@ -91,18 +92,24 @@ def prepare(request: LoadtestRequest) -> PreparedRun:
         raise LoadtestInputError(
             "--host needs --operator-token (or FANOUT_OPERATOR_TOKEN): seeding uses /admin"
         )
-    replay = _replay_plan(request.replay, request.speedup) if request.replay else None
+    replay, skipped = (
+        _replay_plan(request.replay, request.speedup) if request.replay else (None, Counter())
+    )
     _check_runnable(scenario, replay)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = request.out or RESULTS_DIR / f"{scenario.name}-loadtest-{stamp}"
-    return PreparedRun(request, scenario, host, run_dir, replay, _notes(scenario, replay))
+    notes = _notes(scenario, replay, skipped)
+    return PreparedRun(request, scenario, host, run_dir, replay, notes)
 
 
-def _replay_plan(trace: Path, speedup: float) -> ReplayPlan:
+def _replay_plan(trace: Path, speedup: float) -> tuple[ReplayPlan, Counter[str]]:
+    """The replay's plan, and how many of each action the trace has that it will not send."""
     if speedup <= 0:
         raise LoadtestInputError(f"--speedup {speedup:g}: must be above 0")
-    run_time_s = replay_span_s(read_trace(trace), speedup) + REPLAY_TAIL_S
-    return ReplayPlan(trace=str(trace.resolve()), speedup=speedup, run_time_s=run_time_s)
+    actions, skipped = read_trace_counting_skips(trace)
+    run_time_s = replay_span_s(actions, speedup) + REPLAY_TAIL_S
+    plan = ReplayPlan(trace=str(trace.resolve()), speedup=speedup, run_time_s=run_time_s)
+    return plan, skipped
 
 
 def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
@@ -111,14 +118,13 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
         raise LoadtestInputError("--replay runs in one process: drop --processes")
 
 
-def _notes(scenario: Scenario, replay: ReplayPlan | None) -> list[str]:
+def _notes(scenario: Scenario, replay: ReplayPlan | None, skipped: Counter[str]) -> list[str]:
     if replay is None:
         return []
     notes = []
     tasks = scenario.loadtest.tasks
     if tasks.chat or tasks.payment:
         notes.append("a replay sends the trace's actions only: no chat or payments")
-    _, skipped = read_trace_counting_skips(Path(replay.trace))
     if skipped:
         counts = ", ".join(f"{action} ×{n}" for action, n in sorted(skipped.items()))
         notes.append(f"the replay skips actions it does not send: {counts}")
