@@ -10,7 +10,7 @@ replicates nor intervals, significance is unknown rather than guessed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
@@ -70,25 +70,23 @@ def compare_runs(runs: Sequence[Run], patterns: Sequence[str] = ()) -> Compariso
     if not names:
         wanted = f" matching {', '.join(patterns)}" if patterns else ""
         raise ValueError(f"the results share no metric{wanted}")
-    rows = [_row(name, [run.result.metrics[name] for run in runs]) for name in names]
-    for other in range(len(runs) - 1):
-        _adjust_for_many_metrics(rows, other)
+    values = {name: [run.result.metrics[name] for run in runs] for name in names}
+    tests = [_tests(values, other) for other in range(1, len(runs))]
+    rows = [_row(name, values[name], [test[name] for test in tests]) for name in names]
     return Comparison(labels=[run.label for run in runs], rows=rows)
 
 
-def _adjust_for_many_metrics(rows: list[ComparisonRow], other: int) -> None:
-    """Judge the `other`-th run's Welch tests as one family: significance by q-value."""
-    tested = [row for row in rows if row.changes[other].p_value is not None]
-    p_values = [row.changes[other].p_value or 0.0 for row in tested]
-    for row, q_value in zip(tested, fdr_adjusted(p_values), strict=True):
-        change = row.changes[other]
-        significant = q_value < SIGNIFICANCE
-        row.changes[other] = replace(
-            change,
-            q_value=q_value,
-            significant=significant,
-            verdict=_verdict(change.absolute, significant, _direction_or_none(row.metric)),
-        )
+Test = tuple[float | None, float | None]
+"""A metric's Welch p-value between two runs and its q-value (None: no test possible)."""
+
+
+def _tests(values: dict[str, list[Metric]], other: int) -> dict[str, Test]:
+    """Each metric's Welch test between the first run and run `other`, its p-value adjusted
+    over all the metrics tested between them as one family."""
+    p_values = {name: _welch(runs[0], runs[other]) for name, runs in values.items()}
+    tested = [name for name, p_value in p_values.items() if p_value is not None]
+    q_values = dict(zip(tested, fdr_adjusted([p_values[n] or 0.0 for n in tested]), strict=True))
+    return {name: (p_value, q_values.get(name)) for name, p_value in p_values.items()}
 
 
 def shared_metrics(metric_maps: Sequence[dict[str, Metric]], patterns: Sequence[str]) -> list[str]:
@@ -97,26 +95,35 @@ def shared_metrics(metric_maps: Sequence[dict[str, Metric]], patterns: Sequence[
     return sorted(n for n in shared if not patterns or any(fnmatchcase(n, p) for p in patterns))
 
 
-def change_between(base: Metric, other: Metric, direction: Direction | None) -> Change:
+def change_between(
+    base: Metric, other: Metric, direction: Direction | None, test: Test | None = None
+) -> Change:
     """Absolute and relative change from `base` to `other`, its significance and verdict.
 
-    Judged alone (q = p); `compare_runs` then judges a run's tests together.
+    `test` is the (p, q) pair when the test was adjusted with others (`compare_runs`);
+    without it the Welch test is run here and judged alone (q = p).
     """
-    p_value = _welch(base, other)
-    significant = _significant(base, other, p_value)
+    if test is None:
+        p_alone = _welch(base, other)
+        test = (p_alone, p_alone)
+    p_value, q_value = test
+    significant = _significant(base, other, q_value)
     return Change(
         absolute=other.value - base.value,
         relative=relative_change(base.value, other.value),
         p_value=p_value,
-        q_value=p_value,
+        q_value=q_value,
         significant=significant,
         verdict=_verdict(other.value - base.value, significant, direction),
     )
 
 
-def _row(name: str, values: list[Metric]) -> ComparisonRow:
+def _row(name: str, values: list[Metric], tests: list[Test]) -> ComparisonRow:
     direction = _direction_or_none(name)
-    changes = [change_between(values[0], other, direction) for other in values[1:]]
+    changes = [
+        change_between(values[0], other, direction, test)
+        for other, test in zip(values[1:], tests, strict=True)
+    ]
     return ComparisonRow(metric=name, unit=values[0].unit, values=values, changes=changes)
 
 
@@ -135,9 +142,9 @@ def _welch(a: Metric, b: Metric) -> float | None:
     return welch_p_value(a.replicates, b.replicates)
 
 
-def _significant(a: Metric, b: Metric, p_value: float | None) -> bool | None:
-    if p_value is not None:
-        return p_value < SIGNIFICANCE
+def _significant(a: Metric, b: Metric, q_value: float | None) -> bool | None:
+    if q_value is not None:
+        return q_value < SIGNIFICANCE
     if a.ci95 is not None and b.ci95 is not None:
         return not intervals_overlap(a.ci95, b.ci95)
     return None
