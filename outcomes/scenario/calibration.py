@@ -42,6 +42,7 @@ class CalibratedCosts(_Strict):
     network_ms: float = Field(ge=0)
     path_overhead_ms: dict[str, Annotated[float, Field(ge=0)]] = {}
     service_distribution: Literal["exponential", "deterministic"] = "exponential"
+    path_service_shape: dict[str, Annotated[float, Field(gt=0)]] = {}
 
 
 class Deployment(_Strict):
@@ -59,17 +60,25 @@ class PathFit(_Strict):
     requests_per_s: float
     work_requests: int
     measured_mean_ms: float
-    measured_spread_ms: float
-    """The random (queued) part of the latency, from its p50 and p95 (see sim.capacity.fit)."""
-    fitted_spread_ms: float
+    measured_random_ms: float
+    """Mean of the random (queued) part of the latency, from a shifted gamma fitted to the
+    path's mean and percentiles (see sim.capacity.fit)."""
+    fitted_random_ms: float
+    """The same, priced by the fitted unit costs."""
     residual_ms: float
-    """measured_spread_ms − fitted_spread_ms."""
+    """measured_random_ms − fitted_random_ms."""
     overhead_ms: float
     """Fixed, unqueued part: network_ms plus this path's path_overhead_ms."""
+    modelled_random_ms: float
+    """Mean service plus wait the model gives the path on the measured deployment."""
+    shape: float
+    """Gamma shape of the path's whole random part (SCV 1/shape) about modelled_random_ms."""
+    shape_rms: float
+    """Relative rms error of the path's mean and percentiles under that shifted gamma."""
 
 
 class WorkFit(_Strict):
-    """Quality of the least-squares fit of unit costs to the paths' spreads."""
+    """Quality of the least-squares fit of unit costs to the paths' random means."""
 
     r_squared: float
     rms_residual_ms: float

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
 from outcomes.scenario.calibration import CalibratedCosts, load_calibration
-from outcomes.scenario.fields import ASSUMED, NonNegative, spec
+from outcomes.scenario.fields import ASSUMED, NonNegative, Positive, spec
 
 MS = "ms"
 
@@ -96,6 +96,12 @@ class CapacityConfig(BaseModel):
     service_distribution: Literal["exponential", "deterministic"] = spec(
         "exponential", "Spread of each service time around its mean: exponential or fixed."
     )
+    path_service_shape: dict[str, Positive] = spec(
+        {}, "Gamma shape k of one request path's service times at every station it visits, "
+        "replacing `service_distribution` for that path: squared coefficient of variation "
+        "1/k (k = 1 is exponential, larger is steadier, smaller burstier); fitted by "
+        "`fanout calibrate`. Paths not listed follow `service_distribution`.",
+    )  # fmt: skip
 
     @model_validator(mode="before")
     @classmethod

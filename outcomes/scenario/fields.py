@@ -44,6 +44,7 @@ ShareRange = Annotated[tuple[Share, Share], AfterValidator(_ordered)]
 """A [low, high] pair of shares; a value is drawn uniformly between them."""
 
 NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
 Range = Annotated[tuple[NonNegative, NonNegative], AfterValidator(_ordered)]
 """A [low, high] pair of non-negative numbers; a value is drawn uniformly between them."""
 

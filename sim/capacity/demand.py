@@ -117,6 +117,21 @@ def fixed_ms(config: CapacityConfig, path: str) -> float:
     return config.network_ms + config.path_overhead_ms.get(path, 0.0)
 
 
+def service_shape(config: CapacityConfig, path: str | None) -> float | None:
+    """Gamma shape of `path`'s service times, or None when `service_distribution` applies
+    (fan-out jobs, `path` None, always follow it)."""
+    return config.path_service_shape.get(path) if path is not None else None
+
+
+def service_factor_moment(config: CapacityConfig, path: str | None) -> float:
+    """E[F²] of the mean-1 factor F a service time is drawn as (demand times F): 1 + 1/k for
+    a gamma of shape k, 2 for exponential, 1 for a fixed time. Var[S] = E[D²]·E[F²] − E[D]²."""
+    shape = service_shape(config, path)
+    if shape is not None:
+        return 1.0 + 1.0 / shape
+    return 2.0 if config.service_distribution == "exponential" else 1.0
+
+
 def fanout_jobs(config: CapacityConfig, deliveries: float) -> int:
     """Number of fan-out jobs a post with this many deliveries is split into."""
     return math.ceil(deliveries / config.fanout_batch) if deliveries > 0 else 0

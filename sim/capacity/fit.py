@@ -3,26 +3,30 @@
 A load test of the reference microblog records, per request path, the latency
 distribution (`latency.<path>.*`), the throughput and the server's mean work per request
 (`environment.loadtest.work_per_request`, from the responses' work headers). Each path's
-latency is modelled as the capacity model serves it: a fixed, unqueued part plus
-exponential service (and waits) on the stations, whose mean is the priced work.
+latency is modelled as the capacity model serves it: a fixed, unqueued part plus service
+(and waits) on the stations, whose mean is the priced work and whose spread is a gamma
+of the path's shape (`path_service_shape`; see sim.capacity.latency_shape for why not
+an exponential).
 
-1. Spread: for a fixed part plus an exponential of mean m, p95 − p50 = m·ln 10, so
-   m = (p95 − p50)/ln 10 is the path's random part, measured without knowing the fixed one.
-2. Unit costs: non-negative least squares of the paths' spreads on their mean work
+1. Random part: a shifted gamma fitted to each path's mean and percentiles separates the
+   path's fixed part from its random part, whose mean is what the stations must explain.
+2. Unit costs: non-negative least squares of the paths' random means on their mean work
    (columns: one request, pushes, db reads, db writes, cache reads, cache writes, merged
    items), each path weighted by the square root of its requests; R² and the residuals
-   report how well the work explains the spreads. The per-item app cost (`app_unit_ms`) is
-   not separable from the per-unit station costs (its column is their sum), so it is 0 and
+   report how well the work explains them. The per-item app cost (`app_unit_ms`) is not
+   separable from the per-unit station costs (its column is their sum), so it is 0 and
    every unit's cost lands on the station that serves it.
-3. Fixed part: the network solution at the measured rates on the measured deployment
-   (`measured_deployment`) predicts each path's mean service plus wait;
-   what the measured mean has beyond it is the path's fixed part. The smallest one is
-   `network_ms` (every request pays it), the excess per path `path_overhead_ms`.
+3. Fixed part and shape: the network solution at the measured rates on the measured
+   deployment (`measured_deployment`) predicts each path's mean service plus wait. With
+   the random mean held there, the path's shifted gamma is fitted again: its fixed part
+   is what the path has beyond the stations (the smallest is `network_ms`, every request
+   pays it; the excess per path `path_overhead_ms`) and its shape becomes the path's
+   `path_service_shape`, so the model reproduces the path's distribution even where the
+   unit costs explain its mean only roughly.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,13 +44,12 @@ from outcomes.scenario.calibration import (
     WorkFit,
 )
 from outcomes.scenario.capacity import CapacityConfig
-from sim.capacity.demand import MeanWork
+from sim.capacity.demand import MeanWork, demand
+from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma, fit_shifted_gamma
 from sim.capacity.network import solve
 
 MIN_REQUESTS = 10
 """Paths with fewer requests reporting their work are left out: their percentiles are noise."""
-EXPONENTIAL_SPREAD = math.log(10.0)
-"""p95 − p50 of an exponential distribution with mean 1: ln(0.5/0.05)."""
 COST_FIELDS = (
     "app_request_ms", "push_ms", "db_read_ms", "db_write_ms",
     "cache_read_ms", "cache_write_ms", "merge_ms",
@@ -70,40 +73,32 @@ class PathData:
     requests_per_s: float
     work_requests: int
     work: MeanWork
-    mean_ms: float
-    p50_ms: float
-    p95_ms: float
-
-    @property
-    def spread_ms(self) -> float:
-        return max(0.0, (self.p95_ms - self.p50_ms) / EXPONENTIAL_SPREAD)
+    latency_ms: dict[str, float]
+    """The path's `FITTED_STATS`."""
 
 
 def calibrate(result: Result, source: str) -> Calibration:
     """The calibration of the capacity model from a load test's Result (see module docstring)."""
     paths = _fittable_paths(result)
+    own = {path: fit_shifted_gamma(data.latency_ms) for path, data in paths.items()}
+    random_ms = {path: shifted.random_ms for path, shifted in own.items()}
     deployment = measured_deployment()
+    costs, fitted_ms = _fit_costs(paths, random_ms)
+    config = CapacityConfig(**costs, app_unit_ms=0.0, network_ms=0.0, **_servers(deployment))
     rates = {path: data.requests_per_s for path, data in paths.items()}
     works = {path: data.work for path, data in paths.items()}
-    costs, service = _fit_costs(paths)
-    config = CapacityConfig(**costs, app_unit_ms=0.0, network_ms=0.0, **_servers(deployment))
     modelled = solve(config, rates, works).latency_ms
-    overheads = {path: max(0.0, data.mean_ms - modelled[path].mean) for path, data in paths.items()}
-    network_ms = min(overheads.values())
-    residuals = {path: data.spread_ms - service[path] for path, data in paths.items()}
+    shaped = {
+        path: fit_shifted_gamma(data.latency_ms, modelled[path].mean)
+        for path, data in paths.items()
+    }
+    network_ms = min(shifted.fixed_ms for shifted in shaped.values())
+    residuals = {path: random_ms[path] - fitted_ms[path] for path in paths}
     fit = WorkFit(
-        r_squared=_r_squared(service, paths),
+        r_squared=_r_squared(fitted_ms, random_ms, paths),
         rms_residual_ms=_weighted_rms(residuals, paths),
         paths={
-            path: PathFit(
-                requests_per_s=data.requests_per_s,
-                work_requests=data.work_requests,
-                measured_mean_ms=data.mean_ms,
-                measured_spread_ms=data.spread_ms,
-                fitted_spread_ms=service[path],
-                residual_ms=residuals[path],
-                overhead_ms=overheads[path],
-            )
+            path: _path_fit(data, own[path], fitted_ms[path], shaped[path])
             for path, data in paths.items()
         },
     )
@@ -111,9 +106,40 @@ def calibrate(result: Result, source: str) -> Calibration:
         **costs,
         app_unit_ms=0.0,
         network_ms=network_ms,
-        path_overhead_ms={path: ms - network_ms for path, ms in overheads.items()},
+        path_overhead_ms={path: s.fixed_ms - network_ms for path, s in shaped.items()},
+        path_service_shape={
+            path: station_shape(config, paths[path].work, shifted.shape)
+            for path, shifted in shaped.items()
+            if shifted.random_ms > 0.0
+        },
     )
     return Calibration(source=source, capacity=fitted, deployment=deployment, fit=fit)
+
+
+def station_shape(config: CapacityConfig, work: MeanWork, path_shape: float) -> float:
+    """The gamma shape k per station visit that gives the path's whole random part `path_shape`.
+
+    The model draws each station's service independently with the path's shape, so a path
+    spread over stations with demands m_i has SCV Σm_i²/(k·(Σm_i)²); waits, negligible on
+    the measured deployment's many threads, are left out.
+    """
+    demands = np.array([ms for ms in demand(config, work).request_ms if ms > 0.0])
+    return float(path_shape * np.sum(demands**2) / np.sum(demands) ** 2)
+
+
+def _path_fit(data: PathData, own: ShiftedGamma, fitted_ms: float, shaped: ShiftedGamma) -> PathFit:
+    return PathFit(
+        requests_per_s=data.requests_per_s,
+        work_requests=data.work_requests,
+        measured_mean_ms=data.latency_ms["mean_ms"],
+        measured_random_ms=own.random_ms,
+        fitted_random_ms=fitted_ms,
+        residual_ms=own.random_ms - fitted_ms,
+        overhead_ms=shaped.fixed_ms,
+        modelled_random_ms=shaped.random_ms,
+        shape=shaped.shape,
+        shape_rms=shaped.rms,
+    )
 
 
 def measured_deployment() -> Deployment:
@@ -153,7 +179,8 @@ def measured_paths(result: Result) -> dict[str, PathData]:
     return {
         path: _path_data(result, path, work, counts[path])
         for path, work in works.items()
-        if counts.get(path, 0) >= MIN_REQUESTS and f"latency.{path}.p95_ms" in result.metrics
+        if counts.get(path, 0) >= MIN_REQUESTS
+        and all(f"latency.{path}.{stat}" in result.metrics for stat in FITTED_STATS)
     }
 
 
@@ -173,9 +200,7 @@ def _path_data(result: Result, path: str, work: Mapping[str, float], requests: i
         requests_per_s=metric[f"throughput.{path}.requests_per_s"].value,
         work_requests=requests,
         work=MeanWork(**work),
-        mean_ms=metric[f"latency.{path}.mean_ms"].value,
-        p50_ms=metric[f"latency.{path}.p50_ms"].value,
-        p95_ms=metric[f"latency.{path}.p95_ms"].value,
+        latency_ms={stat: metric[f"latency.{path}.{stat}"].value for stat in FITTED_STATS},
     )
 
 
@@ -187,8 +212,10 @@ def _columns(work: MeanWork) -> list[float]:
     ]  # fmt: skip
 
 
-def _fit_costs(paths: Mapping[str, PathData]) -> tuple[dict[str, float], dict[str, float]]:
-    """Unit costs (ms) fitted to the paths' spreads, and the fitted spreads.
+def _fit_costs(
+    paths: Mapping[str, PathData], random_ms: Mapping[str, float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Unit costs (ms) fitted to the paths' random means, and the fitted means.
 
     A unit carried by fewer than `MIN_PATHS_PER_UNIT` paths is confounded with those paths'
     own quirks (one path alone would fit it exactly), so its cost stays 0.
@@ -196,20 +223,22 @@ def _fit_costs(paths: Mapping[str, PathData]) -> tuple[dict[str, float], dict[st
     names = list(paths)
     design = np.array([_columns(paths[p].work) for p in names])
     design[:, (design > 0).sum(axis=0) < MIN_PATHS_PER_UNIT] = 0.0
-    spreads = np.array([paths[p].spread_ms for p in names])
+    target = np.array([random_ms[p] for p in names])
     weights = np.sqrt([paths[p].work_requests for p in names])
-    coefficients, _ = nnls(design * weights[:, None], spreads * weights)
+    coefficients, _ = nnls(design * weights[:, None], target * weights)
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
     return costs, dict(zip(names, (design @ coefficients).tolist(), strict=True))
 
 
-def _r_squared(modelled: Mapping[str, float], paths: Mapping[str, PathData]) -> float:
-    """Weighted R² of the fitted spreads against the measured ones."""
+def _r_squared(
+    modelled: Mapping[str, float], measured: Mapping[str, float], paths: Mapping[str, PathData]
+) -> float:
+    """Weighted R² of the fitted random means against the measured ones."""
     weights = np.array([paths[p].work_requests for p in modelled], dtype=float)
-    measured = np.array([paths[p].spread_ms for p in modelled])
-    mean = np.average(measured, weights=weights)
-    total = float(np.sum(weights * (measured - mean) ** 2))
-    residual = float(np.sum(weights * (measured - np.array(list(modelled.values()))) ** 2))
+    observed = np.array([measured[p] for p in modelled])
+    mean = np.average(observed, weights=weights)
+    total = float(np.sum(weights * (observed - mean) ** 2))
+    residual = float(np.sum(weights * (observed - np.array(list(modelled.values()))) ** 2))
     return 1.0 - residual / total if total > 0 else 1.0
 
 

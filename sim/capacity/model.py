@@ -19,9 +19,10 @@ deliveries queued on the `fanout` station, and the post's fan-out lag runs from 
 moment until its last job finishes.
 
 Service times are sampled around the priced demand (`demand.demand`): exponential with
-that mean, or exactly the mean, per `service_distribution`. Exponential draws come from the
-run's generator in blocks, and samples are kept in typed arrays, so a million requests cost
-SimPy's events and little else.
+that mean, or exactly the mean, per `service_distribution`, or gamma with that mean and the
+path's shape for a path in `path_service_shape` (each station's time drawn independently).
+Random draws come from the run's generator in blocks, and samples are kept in typed
+arrays, so a million requests cost SimPy's events and little else.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from sim.capacity.demand import (
     fanout_jobs,
     fixed_ms,
     servers,
+    service_shape,
 )
 from sim.capacity.station import Station, StationMark, StationStats
 
@@ -54,14 +56,22 @@ _DRAW_BLOCK = 4096
 
 
 class ServiceSampler:
-    """Service time around a mean: exponential (drawn in blocks from the run's rng) or fixed."""
+    """Service time around a mean: exponential, gamma of a given shape, or fixed.
+
+    Exponential and gamma factors (mean 1) are drawn from the run's rng in blocks, one
+    stream per shape; without gamma paths the draws are exactly those of plain exponential
+    service, so a configuration without `path_service_shape` runs as it always did.
+    """
 
     def __init__(self, rng: np.random.Generator, distribution: str) -> None:
         self._rng = rng
         self._exponential = distribution == "exponential"
         self._draws: Iterator[float] = iter(())
+        self._gamma_draws: dict[float, Iterator[float]] = {}
 
-    def __call__(self, mean: float) -> float:
+    def __call__(self, mean: float, shape: float | None = None) -> float:
+        if shape is not None:
+            return mean * self._gamma(shape)
         if not self._exponential:
             return mean
         try:
@@ -69,6 +79,15 @@ class ServiceSampler:
         except StopIteration:
             self._draws = iter(self._rng.standard_exponential(_DRAW_BLOCK).tolist())
             return mean * next(self._draws)
+
+    def _gamma(self, shape: float) -> float:
+        """A gamma factor of mean 1 and squared coefficient of variation 1/shape."""
+        try:
+            return next(self._gamma_draws[shape])
+        except (KeyError, StopIteration):
+            block = self._rng.standard_gamma(shape, _DRAW_BLOCK) / shape
+            self._gamma_draws[shape] = iter(block.tolist())
+            return next(self._gamma_draws[shape])
 
 
 def summarise(samples: np.ndarray) -> Percentiles:
@@ -123,10 +142,11 @@ class CapacityModel:
         """One request of kind `path` doing `work` (a `microblog.work.Work`); a SimPy process."""
         arrived = self.env.now
         need = demand(self.config, work)
+        shape = service_shape(self.config, path)
         for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True):
             if demand_ms > 0.0:
                 self._catch_up()
-                yield from station.serve(self._sample(demand_ms) / MS_PER_S)
+                yield from station.serve(self._sample(demand_ms, shape) / MS_PER_S)
         self._record_latency(path, arrived, self.env.now)
         if need.fanout_deliveries > 0:
             self.env.process(self._fan_out(int(need.fanout_deliveries)))
@@ -142,8 +162,9 @@ class CapacityModel:
         """
         self._catch_up()
         need = demand(self.config, work)
+        shape = service_shape(self.config, path)
         visits = [
-            (station, self._sample(demand_ms) / MS_PER_S)
+            (station, self._sample(demand_ms, shape) / MS_PER_S)
             for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True)
             if demand_ms > 0.0
         ]

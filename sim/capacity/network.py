@@ -10,8 +10,8 @@ Ca² = 1; a decomposition in the spirit of Jackson networks):
   service the rate-weighted mean demand, and its service SCV that of the mixture of all
   requests' service times: per path, the priced demand D varies with the work
   (Var[D] = cᵀΣc, `demand.request_variance`) and the simulator draws the service as D
-  times an exponential or fixed factor (`service_distribution`), so
-  E[S²] = E[D²]·(2 or 1). With the mean work alone (no covariance) and exponential
+  times an exponential, fixed or (a path in `path_service_shape`) gamma factor, so
+  E[S²] = E[D²]·(2, 1 or 1 + 1/k). With the mean work alone (no covariance) and exponential
   service this is the M/M/c-per-class mixture of before, and a station serving a single
   kind of exponential job is exactly M/M/c (Erlang C);
 - a path's mean latency is `network_ms` and its `path_overhead_ms` plus, per station it
@@ -63,6 +63,7 @@ from sim.capacity.demand import (
     fixed_ms,
     request_variance,
     servers,
+    service_factor_moment,
 )
 
 MS_PER_S = 1000.0
@@ -109,7 +110,7 @@ def solve(
     _check_paths(rates, works)
     exponential = config.service_distribution == "exponential"
     spreads = covariances or {}
-    needs = {path: _need(config, works[path], spreads.get(path), exponential) for path in rates}
+    needs = {path: _need(config, path, works[path], spreads.get(path)) for path in rates}
     counts = servers(config)
     queues = {
         name: _station_queue(classes, counts[name])
@@ -143,13 +144,13 @@ class _Need(NamedTuple):
 
 
 def _need(
-    config: CapacityConfig, work: WorkCounts, covariance: np.ndarray | None, exponential: bool
+    config: CapacityConfig, path: str, work: WorkCounts, covariance: np.ndarray | None
 ) -> _Need:
     """Mean and variance of a path's service time per station.
 
     The simulator draws a call's service as its priced demand D times an independent
-    factor E (exponential of mean 1, or exactly 1), so E[S] = E[D] and
-    Var[S] = E[D²]·E[E²] − E[D]², with E[E²] = 2 for exponential service.
+    factor E of mean 1 (exponential, gamma of the path's shape, or exactly 1), so
+    E[S] = E[D] and Var[S] = E[D²]·E[E²] − E[D]² (`demand.service_factor_moment`).
     """
     priced = demand(config, work)
     variances = (
@@ -157,7 +158,7 @@ def _need(
         if covariance is not None
         else (0.0,) * len(REQUEST_STATIONS)
     )
-    factor = 2.0 if exponential else 1.0
+    factor = service_factor_moment(config, path)
     services = []
     for mean_ms, variance_ms in zip(priced.request_ms, variances, strict=True):
         mean, variance = mean_ms / MS_PER_S, max(variance_ms, 0.0) / MS_PER_S**2
