@@ -417,16 +417,20 @@ def calibrate(result: Path, out: Path, as_json: bool) -> None:
 
     RESULT is a `fanout loadtest` run directory (or its summary.json). Writes a calibration
     file that a scenario includes with `platform.capacity.calibration: FILE`, and reports
-    the fit: R², residuals and each path's fixed part (see docs/capacity.md).
+    the fit: R², residuals, each path's fixed part and shape, and, when the load test held
+    3 or more user counts (a stepped load), a Universal Scalability Law curve of throughput
+    against concurrency (see docs/capacity.md).
 
     \b
     Example:
       fanout loadtest scenarios/ci-smoke.yaml --out results/calib
       fanout calibrate results/calib --out calibration.yaml
+      fanout loadtest scenarios/calibrate-steps.yaml --out results/steps
+      fanout calibrate results/steps --out calibration.yaml
     """
     from outcomes.scenario.calibration import write_calibration
     from sim.capacity.fit import calibrate as fit_calibration
-    from sim.capacity.render import calibration_table
+    from sim.capacity.render import calibration_table, scalability_line
 
     with _bad_input_exits_2():
         calibration = fit_calibration(load_result(result), str(result))
@@ -435,6 +439,7 @@ def calibrate(result: Path, out: Path, as_json: bool) -> None:
         _print_json(calibration.model_dump(mode="json"))
         return
     Console().print(calibration_table(calibration))
+    click.echo(scalability_line(calibration))
     click.echo(f"wrote {out}")
 
 

@@ -26,6 +26,7 @@ import httpx
 import numpy as np
 
 from loadtests.backlog import drain_backlogs
+from loadtests.concurrency import concurrency_levels
 from loadtests.deliveries import DeliveryVerdict, verdict
 from loadtests.history import aggregated_rows, history_timeseries
 from loadtests.ledger_check import PaymentVerdict, check_payments
@@ -127,6 +128,10 @@ class _Driven:
             "interrupted": not self.completed,
             "work_requests": self.measured.work.requests,
             "work_per_request": self.measured.work.means(),
+            "concurrency_levels": [
+                level.model_dump()
+                for level in concurrency_levels(prepared.run_dir / "locust" / HISTORY_CSV)
+            ],
         }
 
 

@@ -85,6 +85,29 @@ class WorkFit(_Strict):
     paths: dict[str, PathFit]
 
 
+class UslCurve(_Strict):
+    """Universal Scalability Law X(N) = λN / (1 + σ(N − 1) + κN(N − 1)) (sim.capacity.usl)."""
+
+    lambda_per_user: float
+    """λ: requests/s of one user alone."""
+    sigma: float
+    """σ: contention."""
+    kappa: float
+    """κ: coherency delay."""
+    r_squared: float
+    peak_users: float | None
+    """N* = sqrt((1 − σ)/κ), the concurrency of peak throughput; None when κ = 0."""
+
+
+class Scalability(_Strict):
+    """Throughput against concurrency: the USL curve, or why the data did not support one."""
+
+    levels: int
+    """Distinct concurrency levels (user counts held) the load test measured."""
+    usl: UslCurve | None = None
+    unsupported: str | None = None
+
+
 class Calibration(_Strict):
     """A calibration file (see module docstring)."""
 
@@ -93,6 +116,8 @@ class Calibration(_Strict):
     capacity: CalibratedCosts
     deployment: Deployment
     fit: WorkFit
+    scalability: Scalability | None = None
+    """None when the result records no concurrency levels (a load test before they were)."""
 
 
 def load_calibration(path: str | Path) -> Calibration:

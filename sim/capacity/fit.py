@@ -41,12 +41,14 @@ from outcomes.scenario.calibration import (
     Calibration,
     Deployment,
     PathFit,
+    Scalability,
     WorkFit,
 )
 from outcomes.scenario.capacity import CapacityConfig
 from sim.capacity.demand import MeanWork, demand
 from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma, fit_shifted_gamma
 from sim.capacity.network import solve
+from sim.capacity.usl import fit_usl
 
 MIN_REQUESTS = 10
 """Paths with fewer requests reporting their work are left out: their percentiles are noise."""
@@ -113,7 +115,20 @@ def calibrate(result: Result, source: str) -> Calibration:
             if shifted.random_ms > 0.0
         },
     )
-    return Calibration(source=source, capacity=fitted, deployment=deployment, fit=fit)
+    scalability = _scalability(result)
+    return Calibration(
+        source=source, capacity=fitted, deployment=deployment, fit=fit, scalability=scalability
+    )
+
+
+def _scalability(result: Result) -> Scalability | None:
+    """The USL fit of the result's per-level throughput (None if it records no levels)."""
+    levels = result.environment.get("loadtest", {}).get("concurrency_levels")
+    if levels is None:
+        return None
+    return fit_usl(
+        [level["users"] for level in levels], [level["requests_per_s"] for level in levels]
+    )
 
 
 def station_shape(config: CapacityConfig, work: MeanWork, path_shape: float) -> float:

@@ -38,6 +38,22 @@ def calibration_table(calibration: Calibration) -> Table:
     return table
 
 
+def scalability_line(calibration: Calibration) -> str:
+    """The USL fit in one line, or why there is none."""
+    scalability = calibration.scalability
+    if scalability is None:
+        return "USL: the result records no concurrency levels (re-run the load test)"
+    curve = scalability.usl
+    if curve is None:
+        return f"USL: not fitted: {scalability.unsupported}"
+    peak = "none (κ = 0)" if curve.peak_users is None else f"{number(curve.peak_users)} users"
+    return (
+        f"USL over {scalability.levels} concurrency levels: λ {number(curve.lambda_per_user)} "
+        f"req/s per user, σ {number(curve.sigma)}, κ {number(curve.kappa)}, "
+        f"R² {curve.r_squared:.3f}; peak throughput at N* = {peak}"
+    )
+
+
 def check_table(check: ModelCheck) -> Table:
     """Per path and statistic: `measured / predicted (error %)`."""
     table = Table(title=f"check-model: measured / predicted ({check.horizon_s:g} s simulated)")

@@ -133,3 +133,23 @@ def test_cli_calibrate_writes_the_file_and_refuses_bad_input(tmp_path: Path) -> 
     assert load_calibration(out).fit.r_squared > 0.999
     missing = runner.invoke(cli.fanout, ["calibrate", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
+
+
+def with_levels(result: Result, users: list[int], throughput: list[float]) -> Result:
+    levels = [
+        {"users": n, "duration_s": 10.0, "requests": 1, "requests_per_s": x, "mean_ms": 5.0}
+        for n, x in zip(users, throughput, strict=True)
+    ]
+    loadtest = {**result.environment["loadtest"], "concurrency_levels": levels}
+    return result.model_copy(update={"environment": {"loadtest": loadtest}})
+
+
+def test_a_stepped_load_gets_a_usl_curve_and_a_constant_one_says_it_cannot() -> None:
+    users = [2, 5, 10, 20, 40]
+    throughput = [3.0 * n / (1 + 0.1 * (n - 1) + 0.001 * n * (n - 1)) for n in users]
+    stepped = calibrate(with_levels(explained_result(), users, throughput), "test").scalability
+    assert stepped is not None and stepped.usl is not None
+    assert (stepped.usl.sigma, stepped.usl.kappa) == pytest.approx((0.1, 0.001), rel=0.01)
+    constant = calibrate(with_levels(explained_result(), [20], [35.0]), "test").scalability
+    assert constant is not None and constant.usl is None and constant.levels == 1
+    assert calibrate(explained_result(), "test").scalability is None
