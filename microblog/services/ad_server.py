@@ -27,7 +27,7 @@ from microblog.models import Account, Post
 from microblog.services.ad_billing import CampaignBilling
 from microblog.services.auction import Bid, run_auction
 from microblog.services.context import Context
-from microblog.services.pacing import day_of, on_schedule
+from microblog.services.pacing import day_of, released_share
 from microblog.services.targeting import quality
 from microblog.store.base import Tx
 
@@ -44,6 +44,8 @@ class Viewer:
     """Organic posts already on the page."""
     now: float
     day: int
+    released: float
+    """Share of a daily budget a campaign may have spent by `now` (pacing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,8 @@ class AdServer:
         now = self.ctx.clock()
         day = day_of(now, self.ctx.config.ads)
         hidden, seen = tx.ads.hidden(viewer_id), tx.ads.seen(viewer_id, day)
-        return Viewer(account, hidden, seen, set(on_page), now, day)
+        released = released_share(now, self.ctx.config.ads)
+        return Viewer(account, hidden, seen, set(on_page), now, day, released)
 
     def _candidates(self, tx: Tx, viewer: Viewer) -> dict[int, Candidate]:
         config = self.ctx.config.ads
@@ -104,14 +107,13 @@ class AdServer:
         }
 
     def _eligible(self, campaign: Campaign, viewer: Viewer) -> bool:
-        spec, config = campaign.spec, self.ctx.config.ads
-        day_spent = campaign.delivery.spent_on(viewer.day)
+        spec = campaign.spec
         return (
             campaign.owner_id != viewer.account.id
             and campaign.id not in viewer.hidden
             and viewer.seen.get(campaign.id, 0) < spec.frequency_cap
             and spec.post_id not in viewer.on_page
-            and on_schedule(day_spent, spec.daily_budget, viewer.now, config)
+            and campaign.delivery.spent_on(viewer.day) < spec.daily_budget * viewer.released
         )
 
     @staticmethod

@@ -29,13 +29,16 @@ def elapsed_share(now: float, config: AdsConfig) -> float:
     return done / sum(curve)
 
 
+def released_share(now: float, config: AdsConfig) -> float:
+    """Share of its daily budget any campaign may have spent by `now` and still serve.
+
+    The same for every campaign at one moment, so an ad server computes it once a page.
+    """
+    if not config.pacing:
+        return 1.0
+    return min(1.0, elapsed_share(now, config) + config.pacing_headroom)
+
+
 def allowance(daily_budget: int, now: float, config: AdsConfig) -> float:
     """Fen a campaign may have spent today by `now` and still take part in auctions."""
-    if not config.pacing:
-        return float(daily_budget)
-    return daily_budget * min(1.0, elapsed_share(now, config) + config.pacing_headroom)
-
-
-def on_schedule(day_spent: int, daily_budget: int, now: float, config: AdsConfig) -> bool:
-    """Whether the campaign is behind its pacing schedule (so may serve)."""
-    return day_spent < allowance(daily_budget, now, config)
+    return daily_budget * released_share(now, config)

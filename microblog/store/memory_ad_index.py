@@ -9,6 +9,10 @@ index is that lookup for the memory backend. Each bucket is one (interest, bid t
 bids, the older campaign. CPM and CPC buckets are merged on expected fen per thousand
 impressions, a CPC bid valued at the click rate the caller gives, which is a monotone
 rescaling of each CPC bucket and so keeps every bucket's order.
+
+Viewers share interest sets (a few hundred sets cover thousands of readers), and the live
+set changes only when a campaign starts, stops or runs out of budget, so each merged order
+is kept per (interests, click rate) until the index next changes.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ Bucket = tuple[str | None, BidType]
 class LiveIndex:
     buckets: dict[Bucket, list[tuple[int, int]]] = field(default_factory=dict)
     indexed: set[int] = field(default_factory=set)
+    merged: dict[tuple[tuple[str, ...], float], list[int]] = field(default_factory=dict)
+    """Walk orders already merged, by (interests, click rate); emptied on every change."""
 
     @staticmethod
     def _keys(spec: CampaignSpec) -> list[Bucket]:
@@ -37,6 +43,7 @@ class LiveIndex:
         if campaign_id in self.indexed:
             return
         self.indexed.add(campaign_id)
+        self.merged.clear()
         for key in self._keys(spec):
             insort(self.buckets.setdefault(key, []), (-spec.bid, campaign_id))
 
@@ -44,27 +51,31 @@ class LiveIndex:
         if campaign_id not in self.indexed:
             return
         self.indexed.discard(campaign_id)
+        self.merged.clear()
         entry = (-spec.bid, campaign_id)
         for key in self._keys(spec):
             bucket = self.buckets[key]
             del bucket[bisect_left(bucket, entry)]
 
-    def walk(self, interests: Iterable[str], click_rate: float) -> Iterator[int]:
+    def walk(self, interests: Iterable[str], click_rate: float) -> list[int]:
         """Ids of campaigns untargeted or targeting one of `interests`, best value first.
 
-        Each id comes once. The buckets must not change while the walk is consumed.
+        Each id comes once. The list is the index's own: read it, do not change it.
         """
+        key = (tuple(interests), click_rate)
+        order = self.merged.get(key)
+        if order is None:
+            order = self.merged[key] = self._merge(key[0], click_rate)
+        return order
+
+    def _merge(self, interests: tuple[str, ...], click_rate: float) -> list[int]:
         streams = []
         for interest in (None, *interests):
             for bid_type, per_fen in ((BidType.CPM, 1.0), (BidType.CPC, click_rate * 1000)):
                 bucket = self.buckets.get((interest, bid_type))
                 if bucket:
                     streams.append(_valued(bucket, per_fen))
-        done: set[int] = set()
-        for _, campaign_id in heapq.merge(*streams):
-            if campaign_id not in done:
-                done.add(campaign_id)
-                yield campaign_id
+        return list(dict.fromkeys(campaign_id for _, campaign_id in heapq.merge(*streams)))
 
 
 def _valued(bucket: list[tuple[int, int]], per_fen: float) -> Iterator[tuple[float, int]]:

@@ -67,8 +67,9 @@ class Commerce:
             if plan.spec.kind is CampaignKind.PROMOTION:
                 link = self.blog.shops.post_link(plan.spec.post_id)
                 self.product_posts[plan.spec.post_id] = (self.index[link.product_id], False)
-        self.endorsers: dict[int, list[int]] = {}
-        """Accounts that liked, reposted or bought each product (by product index)."""
+        self.endorsers: dict[int, set[int]] = {}
+        """Accounts that liked, reposted or bought each product (by product index), each once:
+        a buyer who also liked the post is one endorsement to check, not two."""
         self.tally = Tally(MEASURED)
         self._serial = itertools.count(1)
         social.readers.append(self)
@@ -151,7 +152,7 @@ class Commerce:
         order = yield Call("purchase", action, {"product_id": product_id, "post_id": post_id,
                                                 "idempotency_key": key})  # fmt: skip
         if succeeded(order):
-            self.endorsers.setdefault(index, []).append(actor)
+            self.endorsers.setdefault(index, set()).add(actor)
             self.tally.add("commerce.orders", 1)
             self.tally.add("commerce.gmv", order.amount_fen / FEN_PER_YUAN)
             self.tally.add("revenue.commerce", order.platform_fen / FEN_PER_YUAN)
@@ -171,7 +172,7 @@ class Commerce:
     def reacted(self, row: int, post: Post, kind: str) -> None:
         found = self.product_posts.get(post.id)
         if found is not None and kind in ENDORSING:
-            self.endorsers.setdefault(found[0], []).append(self.world.account(row))
+            self.endorsers.setdefault(found[0], set()).add(self.world.account(row))
 
     # Measurement
 
