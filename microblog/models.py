@@ -53,8 +53,12 @@ class Profile:
     age_band: AgeBand = AgeBand.UNDISCLOSED
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Account:
+    """An account as stored. Immutable, like `Post`: a change is a new record, so the memory
+    backend hands the stored one to every reader. (Its profile is the stored one too; do not
+    mutate its lists.)"""
+
     id: int
     name: str
     role: Role
@@ -66,8 +70,11 @@ class Account:
     followee_count: int = 0
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Post:
+    """A post as stored. Immutable: a change is a new record (`dataclasses.replace`), so the
+    memory backend can hand the same object to every reader instead of a copy each."""
+
     id: int
     author_id: int
     text: str

@@ -84,15 +84,18 @@ class MemoryAccounts:
         if password_hash is not None:
             self.d.passwords[account.id] = password_hash
         record(db_writes=1)
-        return replace(account)
+        return account
+
+    # Accounts are immutable, so readers share the stored records and writers replace them.
 
     def get(self, account_id: int) -> Account | None:
         account = self.d.accounts.get(account_id)
         record(db_reads=1 if account else 0)
-        return replace(account, profile=replace(account.profile)) if account else None
+        return account
 
     def get_many(self, account_ids: list[int]) -> dict[int, Account]:
-        found = {i: replace(a) for i in account_ids if (a := self.d.accounts.get(i))}
+        accounts = self.d.accounts
+        found = {i: a for i in account_ids if (a := accounts.get(i))}
         record(db_reads=len(found))
         return found
 
@@ -105,12 +108,16 @@ class MemoryAccounts:
         return self.d.passwords.get(account_id)
 
     def update_profile(self, account_id: int, profile: Profile) -> None:
-        self.d.accounts[account_id].profile = replace(profile)
+        accounts = self.d.accounts
+        accounts[account_id] = replace(accounts[account_id], profile=replace(profile))
         record(db_writes=1)
 
     def add_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
-        self.d.accounts[follower_id].followee_count += delta
-        self.d.accounts[followee_id].follower_count += delta
+        accounts = self.d.accounts
+        follower = accounts[follower_id]
+        accounts[follower_id] = replace(follower, followee_count=follower.followee_count + delta)
+        followee = accounts[followee_id]  # read after the write: one record if self-following
+        accounts[followee_id] = replace(followee, follower_count=followee.follower_count + delta)
         record(db_writes=2)
 
     def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
@@ -217,34 +224,40 @@ class MemoryPosts:
             split = self.d.author_pushed if pushed else self.d.author_unpushed
             split[author_id].append(post.id)
         record(db_writes=1)
-        return replace(post)
+        return post
+
+    # Posts are immutable, so readers share the stored records and writers replace them.
 
     def get(self, post_id: int) -> Post | None:
         post = self.d.posts.get(post_id)
         record(db_reads=1 if post else 0)
-        return replace(post) if post else None
+        return post
 
     def get_many(self, post_ids: list[int]) -> dict[int, Post]:
-        found = {i: replace(p) for i in post_ids if (p := self.d.posts.get(i))}
+        posts = self.d.posts
+        found = {i: p for i in post_ids if (p := posts.get(i))}
         record(db_reads=len(found))
         return found
 
     def set_text(self, post_id: int, text: str, edited_at: float) -> None:
-        post = self.d.posts[post_id]
-        post.text, post.edited_at = text, edited_at
+        posts = self.d.posts
+        posts[post_id] = replace(posts[post_id], text=text, edited_at=edited_at)
         record(db_writes=1)
 
     def mark_deleted(self, post_id: int) -> None:
-        self.d.posts[post_id].deleted = True
+        self.d.posts[post_id] = replace(self.d.posts[post_id], deleted=True)
         record(db_writes=1)
 
     def add_counts(
         self, post_id: int, *, likes: int = 0, comments: int = 0, reposts: int = 0
     ) -> None:
         post = self.d.posts[post_id]
-        post.like_count += likes
-        post.comment_count += comments
-        post.repost_count += reposts
+        self.d.posts[post_id] = replace(
+            post,
+            like_count=post.like_count + likes,
+            comment_count=post.comment_count + comments,
+            repost_count=post.repost_count + reposts,
+        )
         record(db_writes=1)
 
     def by_author(
