@@ -12,7 +12,8 @@ rescaling of each CPC bucket and so keeps every bucket's order.
 
 Viewers share interest sets (a few hundred sets cover thousands of readers), and the live
 set changes only when a campaign starts, stops or runs out of budget, so each merged order
-is kept per (interests, click rate) until the index next changes.
+is kept per (interests, click rate) until the index next changes. It is merged lazily, only
+as far as walks have read, since a walk stops after a few eligible campaigns.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ Bucket = tuple[str | None, BidType]
 class LiveIndex:
     buckets: dict[Bucket, list[tuple[int, int]]] = field(default_factory=dict)
     indexed: set[int] = field(default_factory=set)
-    merged: dict[tuple[tuple[str, ...], float], list[int]] = field(default_factory=dict)
-    """Walk orders already merged, by (interests, click rate); emptied on every change."""
+    merged: dict[tuple[tuple[str, ...], float], _MergedOrder] = field(default_factory=dict)
+    """Walk orders begun, by (interests, click rate); emptied on every change."""
 
     @staticmethod
     def _keys(spec: CampaignSpec) -> list[Bucket]:
@@ -57,25 +58,46 @@ class LiveIndex:
             bucket = self.buckets[key]
             del bucket[bisect_left(bucket, entry)]
 
-    def walk(self, interests: Iterable[str], click_rate: float) -> list[int]:
+    def walk(self, interests: Iterable[str], click_rate: float) -> Iterator[int]:
         """Ids of campaigns untargeted or targeting one of `interests`, best value first.
 
-        Each id comes once. The list is the index's own: read it, do not change it.
+        Each id comes once. The buckets must not change while the walk is consumed.
         """
         key = (tuple(interests), click_rate)
         order = self.merged.get(key)
         if order is None:
-            order = self.merged[key] = self._merge(key[0], click_rate)
-        return order
+            order = self.merged[key] = _MergedOrder(self._merge(key[0], click_rate))
+        return order.walk()
 
-    def _merge(self, interests: tuple[str, ...], click_rate: float) -> list[int]:
+    def _merge(self, interests: tuple[str, ...], click_rate: float) -> Iterator[int]:
         streams = []
         for interest in (None, *interests):
             for bid_type, per_fen in ((BidType.CPM, 1.0), (BidType.CPC, click_rate * 1000)):
                 bucket = self.buckets.get((interest, bid_type))
                 if bucket:
                     streams.append(_valued(bucket, per_fen))
-        return list(dict.fromkeys(campaign_id for _, campaign_id in heapq.merge(*streams)))
+        done: set[int] = set()
+        for _, campaign_id in heapq.merge(*streams):
+            if campaign_id not in done:
+                done.add(campaign_id)
+                yield campaign_id
+
+
+class _MergedOrder:
+    """A merge read so far, shared by the walks that reuse it: the ids merged up to now,
+    then more from the merge itself when a walk reads past them."""
+
+    __slots__ = ("_read", "_rest")
+
+    def __init__(self, merge: Iterator[int]) -> None:
+        self._read: list[int] = []
+        self._rest = merge
+
+    def walk(self) -> Iterator[int]:
+        yield from self._read
+        for campaign_id in self._rest:
+            self._read.append(campaign_id)
+            yield campaign_id
 
 
 def _valued(bucket: list[tuple[int, int]], per_fen: float) -> Iterator[tuple[float, int]]:

@@ -166,8 +166,8 @@ class Commerce:
         return order
 
     def endorsed_by_friend(self, actor: int, index: int) -> bool:
-        are_friends = self.blog.graph.are_friends
-        return any(are_friends(actor, other) for other in self.endorsers.get(index, ()))
+        endorsers = self.endorsers.get(index)
+        return endorsers is not None and bool(self.blog.graph.friends_among(actor, endorsers))
 
     def reacted(self, row: int, post: Post, kind: str) -> None:
         found = self.product_posts.get(post.id)

@@ -40,6 +40,21 @@ def test_friends_are_mutual_follows(blog: Microblog) -> None:
     assert blog.graph.friends(a.id) == [b.id]
 
 
+def test_friends_among_finds_mutual_follows_walking_either_side(blog: Microblog) -> None:
+    a, b, c, d, e = people(blog, "ann", "bob", "cat", "dan", "eve")
+    for other in (b, c, d):
+        blog.graph.follow(a.id, other.id)
+    blog.graph.follow(b.id, a.id)
+    blog.graph.follow(d.id, a.id)
+    blog.graph.follow(e.id, a.id)  # follows ann, but ann does not follow back
+    few = {d.id, e.id}  # fewer candidates than ann's three followees: walks the candidates
+    many = {b.id, c.id, d.id, e.id, 999}  # more: walks ann's followees
+    assert blog.graph.friends_among(a.id, few) == [d.id]
+    assert blog.graph.friends_among(a.id, many) == [b.id, d.id]
+    assert blog.graph.friends_among(a.id, set()) == []
+    assert blog.graph.friends_among(999, many) == []
+
+
 def test_followers_page_newest_id_first_with_cursor(blog: Microblog) -> None:
     star, *fans = people(blog, "star", *(f"fan{i}" for i in range(5)))
     for fan in fans:
