@@ -156,5 +156,8 @@ class LoadtestConfig(Section):
         if 1 + self.influencers >= self.seed_users:
             raise ValueError("the big V and influencers must leave ordinary seed_users")
         if self.warmup_s >= self.run_time_s:
-            raise ValueError("warmup_s must be shorter than run_time_s: nothing would be measured")
+            raise ValueError(
+                f"warmup_s ({self.warmup_s:g} s) must be shorter than run_time_s "
+                f"({self.run_time_s:g} s), or nothing is measured: lower loadtest.warmup_s"
+            )
         return self
