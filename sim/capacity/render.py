@@ -46,7 +46,7 @@ def scalability_line(scalability: Scalability | None) -> str:
     if curve is None:
         return f"USL: not fitted: {scalability.unsupported}"
     peak = (
-        f"no peak within reach: throughput still linear or sub-linear up to {curve.max_users} users"
+        f"no peak within reach: throughput still rising up to {curve.max_users} users"
         if curve.peak_users is None
         else f"peak throughput at N* = {number(curve.peak_users)} users"
     )
