@@ -439,7 +439,7 @@ def calibrate(result: Path, out: Path, as_json: bool) -> None:
         _print_json(calibration.model_dump(mode="json"))
         return
     Console().print(calibration_table(calibration))
-    click.echo(scalability_line(calibration))
+    click.echo(scalability_line(calibration.scalability))
     click.echo(f"wrote {out}")
 
 

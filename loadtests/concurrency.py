@@ -5,7 +5,8 @@ of `fanout calibrate` needs the throughput at each. Locust's `Aggregated` histor
 carry the user count and the cumulative request count and mean response time, so the
 requests completed and their summed latency between two consecutive rows are exact
 differences. Only intervals whose both ends have the same user count are kept: the ramp
-between steps belongs to no level.
+between steps belongs to no level; nor do intervals starting within the warm-up
+(loadtest.warmup_s), counted from the first row, which Locust writes as the test starts.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ class ConcurrencyLevel(BaseModel):
     mean_ms: float
 
 
-def concurrency_levels(history_csv: Path) -> list[ConcurrencyLevel]:
-    """One level per user count held for at least one history interval, by user count."""
+def concurrency_levels(history_csv: Path, warmup_s: float) -> list[ConcurrencyLevel]:
+    """One level per user count held for at least one history interval after the warm-up."""
     rows = _aggregated(history_csv)
     totals: defaultdict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    measured_from = float(rows[0]["Timestamp"]) + warmup_s if rows else 0.0
     for before, after in zip(rows, rows[1:], strict=False):
         users = int(after["User Count"])
-        if users == 0 or users != int(before["User Count"]):
+        held = users != 0 and users == int(before["User Count"])
+        if not held or float(before["Timestamp"]) < measured_from:
             continue
         level = totals[users]
         level[0] += float(after["Timestamp"]) - float(before["Timestamp"])

@@ -4,7 +4,9 @@ Runs only in Locust processes (it imports Locust). Every completed request, thro
 Locust's `request` event, goes into an HDR histogram under its request name; chat users add
 each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
 DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
-goes into a WorkTally under its request name. In distributed mode each
+goes into a WorkTally under its request name. Latency, send lag and work are kept only
+from the end of the scenario's warm-up on (loadtests.window); deliveries, payments and
+Locust's own request and failure counts cover the whole run. In distributed mode each
 worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
 already sends the master every few seconds and to its last report, then starts afresh; the
 master adds it up. The master, or the only process, writes the Measurements file when
@@ -13,6 +15,7 @@ Locust quits, after the workers' last reports have arrived (loadtests.final_repo
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,14 @@ from loadtests.deliveries import DeliveryLog
 from loadtests.final_reports import FinalReports, answer_flushes
 from loadtests.histograms import PathHistograms
 from loadtests.payment_log import PaymentLog
-from loadtests.plan import Measurements, RequestCount, current_plan, write_measurements
+from loadtests.plan import (
+    Measurements,
+    RequestCount,
+    current_plan,
+    current_scenario,
+    write_measurements,
+)
+from loadtests.window import MeasuredWindow
 from loadtests.work_tally import WorkTally
 from microblog.work import WORK_HEADER
 
@@ -42,15 +52,23 @@ class Recorder:
         self.deliveries = DeliveryLog()
         self.payments = PaymentLog()
         self.work = WorkTally()
+        self.window = MeasuredWindow()
+
+    def on_test_start(self, **_: Any) -> None:
+        self.window.start(time.time(), current_scenario().loadtest.warmup_s)
 
     def record_lag(self, lag_s: float) -> None:
-        self.loadgen.record_ms(LAG, lag_s * 1000)
+        if self.window.is_open(time.time()):
+            self.loadgen.record_ms(LAG, lag_s * 1000)
 
     def record_delivery(self, latency_s: float) -> None:
         """A chat message's receive time minus its server `sent_at`."""
-        self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
+        if self.window.is_open(time.time()):
+            self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
 
     def on_request(self, name: str, response_time: float, response: Any = None, **_: Any) -> None:
+        if not self.window.is_open(time.time()):
+            return
         self.latency.record_ms(name, response_time)
         headers = getattr(response, "headers", None)  # None when the request never got one
         header = headers.get(WORK_HEADER) if headers is not None else None
@@ -86,10 +104,8 @@ class Recorder:
                 requests=seen.requests + entry.num_requests,
                 failures=seen.failures + entry.num_failures,
             )
-        last = stats.total.last_request_timestamp
-        duration_s = max(0.0, last - stats.total.start_time) if last else 0.0
         return Measurements(
-            duration_s=duration_s,
+            duration_s=self.window.measured_s(stats.total.last_request_timestamp),
             counts=counts,
             latency=self.latency.encode(),
             loadgen_lag=self.loadgen.encode(),
@@ -116,6 +132,7 @@ RECORDER = Recorder()
 def install(environment: Environment) -> None:
     """Hook the recorder into Locust's events for this process's role."""
     events = environment.events
+    events.test_start.add_listener(RECORDER.on_test_start)
     events.request.add_listener(RECORDER.on_request)
     runner = environment.runner
     if isinstance(runner, WorkerRunner):

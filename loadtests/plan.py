@@ -78,13 +78,15 @@ class Measurements(BaseModel):
     """What the Locust process measured, for loadtests.results to turn into metrics."""
 
     duration_s: float
-    """Seconds from the test's start to its last completed request."""
+    """Seconds from the end of the warm-up (loadtest.warmup_s) to the last completed request."""
     counts: dict[str, RequestCount]
-    """Requests and failures per request name (`timeline_read`, `post`...)."""
+    """Requests and failures per request name (`timeline_read`, `post`...), whole run."""
     latency: dict[str, str]
-    """Encoded HDR histogram of response times per request name (loadtests.histograms)."""
+    """Encoded HDR histogram of response times per request name (loadtests.histograms),
+    after the warm-up: its counts are the requests completed in `duration_s`."""
     loadgen_lag: dict[str, str]
-    """Encoded HDR histogram of send lateness under `lag` (open model and replay only)."""
+    """Encoded HDR histogram of send lateness under `lag` (open model and replay only),
+    after the warm-up."""
     exceptions: dict[str, int]
     """How often each exception was raised by the users' own code (the test went wrong)."""
     deliveries: DeliveryLog = Field(default_factory=DeliveryLog)
@@ -92,7 +94,8 @@ class Measurements(BaseModel):
     payments: PaymentLog = Field(default_factory=PaymentLog)
     """Every payment call, its answer and its deliberate retry's."""
     work: WorkTally = Field(default_factory=WorkTally)
-    """The server's work counters per request name, from the responses' work headers."""
+    """The server's work counters per request name, from the responses' work headers,
+    after the warm-up."""
     unreported_workers: list[str] = Field(default_factory=list)
     """Locust workers whose last report never reached the master: their final seconds are
     missing from everything above (loadtests.final_reports)."""

@@ -116,6 +116,11 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
     config = scenario.loadtest
     if replay is not None and config.processes > 1:
         raise LoadtestInputError("--replay runs in one process: drop --processes")
+    if replay is not None and config.warmup_s >= replay.run_time_s:
+        raise LoadtestInputError(
+            f"the replay lasts {replay.run_time_s:g} s, no longer than loadtest.warmup_s: "
+            "nothing would be measured"
+        )
 
 
 def _notes(scenario: Scenario, replay: ReplayPlan | None, skipped: Counter[str]) -> list[str]:

@@ -1,8 +1,9 @@
 """Turn what a load test measured into the Result every Fanout tool reads.
 
 Metric names follow outcomes/metrics.py: `latency.<path>.<stat>_ms` from the exact HDR
-histograms (every response, failed ones included, as Locust counts them), throughput over
-the time from the test's start to its last response, the error rate, the server's fan-out
+histograms (every response after the warm-up, failed ones included, as Locust counts them),
+throughput of those responses over the time from the warm-up's end to the last response,
+the error rate over the whole run (a failure is one whatever its moment), the server's fan-out
 statistics (deliveries during the test; lag percentiles over the server's recent posts),
 and `loadgen.lag.*`, how late the generator sent (open model and replay only).
 """
@@ -36,9 +37,10 @@ def loadtest_metrics(
     measured: Measurements, before: FanoutStats | None, after: FanoutStats | None
 ) -> dict[str, Metric]:
     """Every metric of the run; fan-out ones only when the server's statistics were read."""
+    latency = merged([measured.latency])
     metrics = {
-        **latency_metrics(merged([measured.latency])),
-        **throughput_metrics(measured),
+        **latency_metrics(latency),
+        **throughput_metrics(measured, latency),
         **error_metrics(measured),
         **loadgen_metrics(merged([measured.loadgen_lag])),
     }
@@ -56,10 +58,11 @@ def latency_metrics(histograms: PathHistograms) -> dict[str, Metric]:
     }
 
 
-def throughput_metrics(measured: Measurements) -> dict[str, Metric]:
+def throughput_metrics(measured: Measurements, latency: PathHistograms) -> dict[str, Metric]:
+    """Requests per second after the warm-up: the responses in each request's histogram."""
     if measured.duration_s <= 0:
         return {}
-    per_s = {name: count.requests / measured.duration_s for name, count in measured.counts.items()}
+    per_s = {name: latency.count(name) / measured.duration_s for name in measured.counts}
     metrics = {
         f"throughput.{name}.requests_per_s": Metric(value=rate, unit="1/s")
         for name, rate in per_s.items()

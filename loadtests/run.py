@@ -123,6 +123,8 @@ class _Driven:
             "host": self.base_url,
             "server": "external" if prepared.host else "local",
             "processes": prepared.scenario.loadtest.processes,
+            "warmup_s": prepared.scenario.loadtest.warmup_s,
+            "measured_s": self.measured.duration_s,
             "seeded_accounts": len(self.population.ids),
             "seeded_follows": self.population.follows,
             "interrupted": not self.completed,
@@ -130,7 +132,9 @@ class _Driven:
             "work_per_request": self.measured.work.means(),
             "concurrency_levels": [
                 level.model_dump()
-                for level in concurrency_levels(prepared.run_dir / "locust" / HISTORY_CSV)
+                for level in concurrency_levels(
+                    prepared.run_dir / "locust" / HISTORY_CSV, prepared.scenario.loadtest.warmup_s
+                )
             ],
         }
 

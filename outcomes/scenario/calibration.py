@@ -95,8 +95,11 @@ class UslCurve(_Strict):
     kappa: float
     """κ: coherency delay."""
     r_squared: float
+    max_users: int
+    """The largest user count the load test held."""
     peak_users: float | None
-    """N* = sqrt((1 − σ)/κ), the concurrency of peak throughput; None when κ = 0."""
+    """N* = sqrt((1 − σ)/κ), the concurrency of peak throughput; None when no peak is within
+    reach of the data: κ = 0, or N* beyond sim.capacity.usl.PEAK_REACH × `max_users`."""
 
 
 class Scalability(_Strict):

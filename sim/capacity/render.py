@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from outcomes.formatting import number
-from outcomes.scenario.calibration import Calibration
+from outcomes.scenario.calibration import Calibration, Scalability
 from sim.capacity.check import COMPARED, ModelCheck
 from sim.capacity.fit import COST_FIELDS
 from sim.capacity.sizing import CapacityPlan
@@ -38,19 +38,22 @@ def calibration_table(calibration: Calibration) -> Table:
     return table
 
 
-def scalability_line(calibration: Calibration) -> str:
+def scalability_line(scalability: Scalability | None) -> str:
     """The USL fit in one line, or why there is none."""
-    scalability = calibration.scalability
     if scalability is None:
         return "USL: the result records no concurrency levels (re-run the load test)"
     curve = scalability.usl
     if curve is None:
         return f"USL: not fitted: {scalability.unsupported}"
-    peak = "none (κ = 0)" if curve.peak_users is None else f"{number(curve.peak_users)} users"
+    peak = (
+        f"no peak within reach: throughput still rising up to {curve.max_users} users"
+        if curve.peak_users is None
+        else f"peak throughput at N* = {number(curve.peak_users)} users"
+    )
     return (
         f"USL over {scalability.levels} concurrency levels: λ {number(curve.lambda_per_user)} "
         f"req/s per user, σ {number(curve.sigma)}, κ {number(curve.kappa)}, "
-        f"R² {curve.r_squared:.3f}; peak throughput at N* = {peak}"
+        f"R² {curve.r_squared:.3f}; {peak}"
     )
 
 

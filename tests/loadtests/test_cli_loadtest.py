@@ -2,12 +2,14 @@
 
 One short run of the CI smoke scenario serves several tests. Its SLOs are replaced by an
 impossible latency objective and an error-rate objective, so the same run shows both the
-measurements and a failing gate; its seeded population is shrunk to keep seeding quick, and
-its users think less and pay (and retry) more, so every path runs within a few seconds.
+measurements and a failing gate; its seeded population is shrunk to keep seeding quick, its
+warm-up to one second, and its users think less and pay (and retry) more, so every path
+runs within a few seconds.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ SMALL_POPULATION = [
     "economy.commerce.products_per_merchant=3",
 ]  # fmt: skip
 BUSY_USERS = ["loadtest.wait_s=[0.2,0.6]", "loadtest.tasks.payment=4", "loadtest.retry_share=0.5"]
+WARMUP_S = 1.0
 
 Run = tuple[int, dict[str, Any], Path]
 
@@ -37,8 +40,9 @@ Run = tuple[int, dict[str, Any], Path]
 def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("loadtest") / "smoke"
     slos = json.dumps([IMPOSSIBLE, "errors.rate <= 0.01"])
-    args = ["loadtest", SMOKE, "--run-time", "6s", "--users", "5", "--set", f"slos={slos}"]
-    sets = [arg for field in SMALL_POPULATION + BUSY_USERS for arg in ("--set", field)]
+    args = ["loadtest", SMOKE, "--run-time", "7s", "--users", "5", "--set", f"slos={slos}"]
+    fields = [*SMALL_POPULATION, *BUSY_USERS, f"loadtest.warmup_s={WARMUP_S}"]
+    sets = [arg for field in fields for arg in ("--set", field)]
     outcome = CliRunner().invoke(fanout, [*args, *sets, "--out", str(out), "--json"])
     return outcome.exit_code, json.loads(outcome.stdout), out
 
@@ -56,6 +60,21 @@ def test_a_smoke_run_measures_exact_timeline_percentiles_and_no_errors(smoke_run
     assert result.metrics["fanout.deliveries"].value > 0
     written = ["report.html", "timeseries.csv", "locust/locust_stats.csv", "locust/report.html"]
     assert all((out / name).is_file() for name in written)
+
+
+@pytest.mark.slow
+def test_a_smoke_run_measures_only_after_its_warm_up(smoke_run: Run) -> None:
+    """Throughput counts the responses after the warm-up; Locust's own counts all of them."""
+    _, _, out = smoke_run
+    result = load_result(out)
+    loadtest = result.environment["loadtest"]
+    measured = result.metrics["throughput.requests_per_s"].value * loadtest["measured_s"]
+    with (out / "locust" / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
+        total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+    assert loadtest["warmup_s"] == WARMUP_S
+    assert 0 < loadtest["measured_s"] < 7 - WARMUP_S + 1
+    assert 0 < round(measured) < int(total["Request Count"])
+    assert sum(loadtest["work_requests"].values()) <= round(measured)
 
 
 @pytest.mark.slow
@@ -112,6 +131,7 @@ def test_worker_processes_report_every_payment_up_to_the_end(tmp_path: Path) -> 
     out = tmp_path / "workers"
     args = ["loadtest", SMOKE, "--run-time", "4s", "--users", "4", "--processes", "2"]
     sets = [*SMALL_POPULATION, *BUSY_USERS, "loadtest.tasks.payment=40", "slos=[]"]
+    sets += [f"loadtest.warmup_s={WARMUP_S}"]  # payments are audited over the warm-up too
     args += [arg for field in sets for arg in ("--set", field)]
     outcome = CliRunner().invoke(fanout, [*args, "--out", str(out), "--json"])
     assert outcome.exit_code == 0, outcome.output

@@ -61,6 +61,15 @@ def test_a_replay_runs_for_its_trace_span_plus_a_tail_without_chat_or_payments(
     assert prepared.notes == ["a replay sends the trace's actions only: no chat or payments"]
 
 
+def test_a_replay_no_longer_than_the_warm_up_is_bad_input(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    trace.write_text(json.dumps({"t": 0, "actor": 1, "action": "timeline_read"}))
+    overrides = ("loadtest.run_time_s=60", "loadtest.warmup_s=30")
+    request = LoadtestRequest(SMOKE, overrides, replay=trace, speedup=60.0)
+    with pytest.raises(LoadtestInputError, match="warmup_s"):
+        prepare(request)
+
+
 @pytest.mark.parametrize(
     ("request_", "error", "message"),
     [

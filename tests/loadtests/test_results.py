@@ -57,6 +57,17 @@ def test_latency_throughput_and_errors_per_path_and_overall() -> None:
     assert (value["errors.count"], value["errors.exceptions"]) == (1, 2)
 
 
+def test_throughput_counts_responses_after_the_warm_up_and_errors_the_whole_run() -> None:
+    """Locust's counts include the warm-up; the histograms and duration_s do not."""
+    measured = measurements([]).model_copy(
+        update={"counts": {"timeline_read": RequestCount(requests=9, failures=3)}}
+    )
+    value = {name: metric.value for name, metric in loadtest_metrics(measured, None, None).items()}
+    assert value["throughput.timeline_read.requests_per_s"] == pytest.approx(0.4)
+    assert value["throughput.requests_per_s"] == pytest.approx(0.4)
+    assert value["errors.rate"] == pytest.approx(3 / 9)
+
+
 def test_generator_lag_appears_only_when_sends_were_scheduled() -> None:
     assert not any(name.startswith("loadgen.") for name in loadtest_metrics(
         measurements([]), None, None))  # fmt: skip

@@ -7,7 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.capacity.usl import fit_usl, usl_throughput
+from outcomes.scenario.calibration import Scalability, UslCurve
+from sim.capacity.render import scalability_line
+from sim.capacity.usl import fit_usl, peak_within_reach, usl_throughput
 
 
 def test_known_parameters_are_recovered_from_noisy_steps() -> None:
@@ -21,6 +23,7 @@ def test_known_parameters_are_recovered_from_noisy_steps() -> None:
     assert fit.kappa == pytest.approx(0.002, rel=0.25)
     assert fit.peak_users == pytest.approx(math.sqrt(0.95 / 0.002), rel=0.15)
     assert fit.r_squared > 0.99
+    assert fit.max_users == 64
 
 
 def test_linear_scaling_has_no_near_peak() -> None:
@@ -29,7 +32,22 @@ def test_linear_scaling_has_no_near_peak() -> None:
     assert fit is not None
     assert fit.sigma == pytest.approx(0.0, abs=1e-6)
     assert fit.kappa == pytest.approx(0.0, abs=1e-6)
-    assert fit.peak_users is None or fit.peak_users > 100
+    assert fit.peak_users is None
+
+
+def test_a_peak_far_beyond_the_measured_users_is_not_reported() -> None:
+    """A κ this small puts N* at ~1 000 users, 25 times the 40 measured: no peak in reach."""
+    assert peak_within_reach(0.05, 1e-6, max_users=40) is None
+    assert peak_within_reach(0.05, 0.0, max_users=40) is None
+    assert peak_within_reach(0.05, 1e-3, max_users=40) == pytest.approx(math.sqrt(950))
+
+
+def test_the_calibration_line_says_when_no_peak_is_within_reach() -> None:
+    curve = UslCurve(
+        lambda_per_user=2.0, sigma=0.01, kappa=0.0, r_squared=0.99, max_users=40, peak_users=None
+    )
+    line = scalability_line(Scalability(levels=5, usl=curve))
+    assert "no peak within reach" in line and "up to 40 users" in line and "N*" not in line
 
 
 def test_two_levels_do_not_support_a_fit() -> None:
