@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,7 +41,7 @@ Run = tuple[int, dict[str, Any], Path]
 def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("loadtest") / "smoke"
     slos = json.dumps([IMPOSSIBLE, "errors.rate <= 0.01"])
-    args = ["loadtest", SMOKE, "--run-time", "7s", "--users", "5", "--set", f"slos={slos}"]
+    args = ["loadtest", SMOKE, "--run-time", "12s", "--users", "8", "--set", f"slos={slos}"]
     fields = [*SMALL_POPULATION, *BUSY_USERS, f"loadtest.warmup_s={WARMUP_S}"]
     sets = [arg for field in fields for arg in ("--set", field)]
     outcome = CliRunner().invoke(fanout, [*args, *sets, "--out", str(out), "--json"])
@@ -72,7 +73,7 @@ def test_a_smoke_run_measures_only_after_its_warm_up(smoke_run: Run) -> None:
     with (out / "locust" / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
         total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
     assert loadtest["warmup_s"] == WARMUP_S
-    assert 0 < loadtest["measured_s"] < 7 - WARMUP_S + 1
+    assert 0 < loadtest["measured_s"] < 12 - WARMUP_S + 1
     assert 0 < round(measured) < int(total["Request Count"])
     assert sum(loadtest["work_requests"].values()) <= round(measured)
 
@@ -107,6 +108,28 @@ def test_an_impossible_slo_fails_the_gate_with_exit_code_1(smoke_run: Run) -> No
     failed = [check["name"] for check in data["gate"]["checks"] if not check["passed"]]
     assert code == 1 and data["passed"] is False
     assert failed == [IMPOSSIBLE] and data["problems"] == []
+
+
+@pytest.mark.slow
+def test_calibrate_then_check_model_sets_prediction_beside_measurement(
+    smoke_run: Run, tmp_path: Path
+) -> None:
+    """The capacity planner's flow: fit costs from one load test, predict another."""
+    _, _, out = smoke_run
+    calibration = tmp_path / "calibration.yaml"
+    fitted = CliRunner().invoke(fanout, ["calibrate", str(out), "--out", str(calibration)])
+    assert fitted.exit_code == 0, fitted.output
+    fields = [*SMALL_POPULATION, *BUSY_USERS, f"loadtest.warmup_s={WARMUP_S}", "loadtest.users=5"]
+    args = ["check-model", SMOKE, "--calibration", str(calibration), "--run-time", "7s"]
+    args += [arg for field in fields for arg in ("--set", field)]
+    args += ["--horizon", "300", "--out", str(tmp_path / "check"), "--json"]
+    checked = CliRunner().invoke(fanout, args)
+    assert checked.exit_code == 0, checked.output
+    timeline = json.loads(checked.stdout)["paths"]["timeline_read"]
+    for stat in ("p50_ms", "p95_ms", "requests_per_s"):
+        assert timeline[stat]["measured"] > 0 and timeline[stat]["predicted"] > 0, stat
+        assert math.isfinite(timeline[stat]["error_pct"]), stat
+    assert load_result(tmp_path / "check").scenario.resolved["loadtest"]["run_time_s"] == 7
 
 
 @pytest.mark.slow
