@@ -11,7 +11,7 @@ import itertools
 import threading
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
@@ -37,8 +37,8 @@ class MemoryData:
     passwords: dict[int, str] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
     pull_authors: set[int] = field(default_factory=set)
-    followers: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    followees: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    followers: defaultdict[int, MutableSet[int]] = field(default_factory=lambda: defaultdict(set))
+    followees: defaultdict[int, MutableSet[int]] = field(default_factory=lambda: defaultdict(set))
     posts: dict[int, Post] = field(default_factory=dict)
     author_posts: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     author_pushed: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))

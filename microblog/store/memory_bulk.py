@@ -3,15 +3,17 @@
 Seeding one service call per account and per edge costs microseconds each, minutes for a
 million-user graph; the simulator (like the server's `/admin/seed/*`) hands the store whole
 columns instead. Follow sets start as compressed sparse rows (two numpy arrays per
-direction) and become the Python sets the graph repository works on only when a row is
-first touched, so a simulated day materialises the rows its readers and writers reach,
-not all of them: a set costs ~60 bytes per member, a compressed row 4.
+direction); a row becomes a compact sorted array when first read and a Python set only
+when first changed (a set costs ~60 bytes per member, an array 4), so a simulated day
+keeps the graph compact however many rows its readers reach.
 """
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableSet, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,7 +65,49 @@ class Csr:
         return Csr(indptr, (keys & 0xFFFFFFFF).astype(np.int32))
 
 
-class CsrSets(defaultdict[int, set[int]]):
+class CompactRow(MutableSet[int]):
+    """One account's follows as read from the compressed rows: the ids, sorted, in an int32
+    array (4 bytes each, searched by bisection) until the first follow or unfollow turns
+    them into a set (~60 bytes each). A simulated day reads most rows of a million-account
+    graph, for fan-out, friend lists and membership checks, but changes few of them; as
+    sets, the rows it read grew the process by gigabytes."""
+
+    __slots__ = ("_sorted", "_set")
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self._sorted: array[int] | None = array("i", ids.astype(np.int32).tobytes())
+        self._set: set[int] | None = None
+
+    def __contains__(self, item: object) -> bool:
+        if self._set is not None:
+            return item in self._set
+        ids = self._sorted
+        assert ids is not None
+        if not isinstance(item, int):
+            return False
+        at = bisect_left(ids, item)
+        return at < len(ids) and ids[at] == item
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._set if self._set is not None else self._sorted or ())
+
+    def __len__(self) -> int:
+        return len(self._set if self._set is not None else self._sorted or ())
+
+    def add(self, value: int) -> None:
+        self._writable().add(value)
+
+    def discard(self, value: int) -> None:
+        self._writable().discard(value)
+
+    def _writable(self) -> set[int]:
+        if self._set is None:
+            self._set = set(self._sorted or ())
+            self._sorted = None
+        return self._set
+
+
+class CsrSets(defaultdict[int, MutableSet[int]]):
     """Account id → set of account ids, read from compressed rows the first time it is asked.
 
     Ids outside the rows (accounts created later) start empty, as in a plain defaultdict.
@@ -74,16 +118,17 @@ class CsrSets(defaultdict[int, set[int]]):
         self._rows = rows
         self._first = first_id
 
-    def __missing__(self, key: int) -> set[int]:
+    def __missing__(self, key: int) -> MutableSet[int]:
         position = key - self._first
+        members: MutableSet[int]
         if 0 <= position < self._rows.n_rows:
-            members = set((self._rows.row(position) + self._first).tolist())
+            members = CompactRow(self._rows.row(position) + self._first)
         else:
             members = set()
         self[key] = members
         return members
 
-    def get(self, key: int, default: object = None) -> set[int] | object:  # type: ignore[override]
+    def get(self, key: int, default: object = None) -> MutableSet[int] | object:  # type: ignore[override]
         if key in self or 0 <= key - self._first < self._rows.n_rows:
             return self[key]
         return default

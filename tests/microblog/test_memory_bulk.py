@@ -14,7 +14,7 @@ from microblog.models import Post, Profile, Role, Tier
 from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.store.memory import MemoryStore
-from microblog.store.memory_bulk import BulkAccounts, Csr, bulk_groups, bulk_load
+from microblog.store.memory_bulk import BulkAccounts, CompactRow, Csr, bulk_groups, bulk_load
 from microblog.store.records import replace
 
 NAMES = ["ann", "bob", "cat", "dan", "eve"]
@@ -114,3 +114,25 @@ def test_record_copies_equal_dataclass_replace_and_do_not_alias() -> None:
     copy = replace(post)
     assert copy == dataclass_replace(post) and copy is not post
     assert replace(post, text="edited") == dataclass_replace(post, text="edited")
+
+
+def test_a_compact_row_reads_like_a_set_and_becomes_one_when_changed() -> None:
+    row = CompactRow(np.array([3, 8, 21], dtype=np.int64))
+    assert 8 in row and 4 not in row and "8" not in row
+    assert list(row) == [3, 8, 21] and len(row) == 3
+    row.add(5)
+    row.discard(21)
+    assert sorted(row) == [3, 5, 8] and 5 in row and 21 not in row
+    assert len(CompactRow(np.array([], dtype=np.int64))) == 0
+
+
+def test_bulk_follow_rows_stay_compact_after_reads_and_exact_after_writes() -> None:
+    blog, first = bulk_seeded()
+    assert isinstance(blog.store, MemoryStore)
+    ann, bob, cat, eve = first, first + 1, first + 2, first + 4
+    assert blog.graph.are_friends(ann, bob) and blog.graph.friends(ann) == [bob, cat]
+    assert isinstance(blog.store.data.followees[ann], CompactRow)
+    blog.graph.unfollow(eve, ann)
+    blog.graph.follow(ann, eve)
+    assert blog.graph.is_following(ann, eve) and not blog.graph.is_following(eve, ann)
+    assert blog.accounts.get(ann).follower_count == 3
