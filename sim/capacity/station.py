@@ -11,7 +11,8 @@ release); the simulator serves millions of requests. Jobs still arrive in simula
 order, so the schedule is exactly FIFO's. What the station records, so that queueing theory
 can be checked against it:
 
-- per-job waits and response (sojourn) times, in completion order;
+- the sums of the completed jobs' waits and response (sojourn) times (sums, not lists:
+  a simulated day has tens of millions of jobs, and only their means are read);
 - the time integrals of the number of busy servers and of the number queued, exact rather
   than sampled: each arrival commits its whole service and wait, and a reading at time T
   takes back the parts of jobs still in the system that lie after T. So utilisation =
@@ -26,12 +27,10 @@ environment's clock.
 from __future__ import annotations
 
 import heapq
-from array import array
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import numpy as np
 import simpy
 
 
@@ -79,11 +78,10 @@ class Station:
         """Heap of the times each server finishes the work already assigned to it."""
         self._in_system: list[tuple[float, float, float]] = []
         """Heap of (end, start, arrival) of jobs that may not have left yet."""
-        self._waits = array("d")
-        self._responses = array("d")
         self._busy_committed = 0.0
         self._queue_committed = 0.0
         self._arrivals = 0
+        self._completions = 0
         self._total_wait = 0.0
         self._total_response = 0.0
         self._start = self.mark()
@@ -118,8 +116,7 @@ class Station:
     def release(self, arrived: float, start: float, end: float) -> None:
         """Record a job admitted at `arrived` as complete (at its `end`, which is now)."""
         wait, response = start - arrived, end - arrived
-        self._waits.append(wait)
-        self._responses.append(response)
+        self._completions += 1
         self._total_wait += wait
         self._total_response += response
 
@@ -132,14 +129,6 @@ class Station:
                 queued_ahead += max(0.0, start - max(arrived, now))
         return self._busy_committed - busy_ahead, self._queue_committed - queued_ahead
 
-    def waits(self) -> np.ndarray:
-        """Queueing delay of every completed job, in completion order (a copy)."""
-        return np.array(self._waits, dtype=float)
-
-    def responses(self) -> np.ndarray:
-        """Wait plus service of every completed job, in completion order (a copy)."""
-        return np.array(self._responses, dtype=float)
-
     def mark(self) -> StationMark:
         """Cumulative counters now, to pass to `stats` later."""
         now = self.env.now
@@ -149,7 +138,7 @@ class Station:
             busy_area,
             queue_area,
             self._arrivals,
-            len(self._responses),
+            self._completions,
             self._total_wait,
             self._total_response,
         )
