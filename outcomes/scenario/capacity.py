@@ -20,6 +20,9 @@ from outcomes.scenario.calibration import CalibratedCosts, load_calibration
 from outcomes.scenario.fields import ASSUMED, NonNegative, Positive, spec
 
 MS = "ms"
+_REQUIRED_COSTS = {name for name, f in CalibratedCosts.model_fields.items() if f.is_required()}
+"""Fields every calibration sets: a scenario holding them all is already resolved, also one
+resolved before later optional fields (such as `path_delay_ms`) existed."""
 
 
 class CapacityConfig(BaseModel):
@@ -128,7 +131,7 @@ class CapacityConfig(BaseModel):
         """Fill the fields the scenario leaves unset from the calibration file it names."""
         if not isinstance(data, dict) or data.get("calibration") is None:
             return data
-        if set(CalibratedCosts.model_fields) <= data.keys():
+        if data.keys() >= _REQUIRED_COSTS:
             return data  # already resolved (a Result's scenario): nothing left to fill
         base_dir = (info.context or {}).get("base_dir")
         path = Path(base_dir) / data["calibration"] if base_dir else Path(data["calibration"])

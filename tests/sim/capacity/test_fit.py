@@ -176,6 +176,14 @@ def test_a_scenario_includes_the_calibration_and_its_own_fields_win(tmp_path: Pa
     assert capacity.path_overhead_ms.keys() == WORKS.keys()
 
 
+def test_a_resolved_capacity_from_before_delays_is_not_read_again() -> None:
+    """A Result's resolved capacity names its calibration file, which may be gone; one
+    written before `path_delay_ms` existed still validates, with no delays."""
+    resolved = CapacityConfig().model_dump() | {"calibration": "/gone/cal.yaml"}
+    del resolved["path_delay_ms"], resolved["path_delay_shape"]
+    assert CapacityConfig.model_validate(resolved).path_delay_ms == {}
+
+
 def test_a_bad_calibration_file_names_file_and_field(tmp_path: Path) -> None:
     (tmp_path / "cal.yaml").write_text("source: x\ncapacity: {}\n", encoding="utf-8")
     (tmp_path / "s.yaml").write_text(
