@@ -43,6 +43,11 @@ class CalibratedCosts(_Strict):
     path_overhead_ms: dict[str, Annotated[float, Field(ge=0)]] = {}
     service_distribution: Literal["exponential", "deterministic"] = "exponential"
     path_service_shape: dict[str, Annotated[float, Field(gt=0)]] = {}
+    path_delay_ms: dict[str, Annotated[float, Field(ge=0)]] = {}
+    """Mean (ms) of each path's unqueued random delay: its measured random mean beyond
+    what the priced work explains (absent: none, a file written before delays existed)."""
+    path_delay_shape: dict[str, Annotated[float, Field(gt=0)]] = {}
+    """Gamma shape of each path's delay (see sim.capacity.fit for how it is chosen)."""
 
 
 class Deployment(_Strict):
@@ -71,8 +76,12 @@ class PathFit(_Strict):
     """Fixed, unqueued part: network_ms plus this path's path_overhead_ms."""
     modelled_random_ms: float
     """Mean service plus wait the model gives the path on the measured deployment."""
+    delay_ms: float = 0.0
+    """Mean of the path's unqueued random delay: measured_random_ms beyond
+    modelled_random_ms (0 when the model prices at least the measured random mean)."""
     shape: float
-    """Gamma shape of the path's whole random part (SCV 1/shape) about modelled_random_ms."""
+    """Gamma shape of the path's whole random part (SCV 1/shape), of mean modelled_random_ms
+    plus delay_ms."""
     shape_rms: float
     """Relative rms error of the path's mean and percentiles under that shifted gamma."""
 

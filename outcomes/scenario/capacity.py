@@ -20,6 +20,9 @@ from outcomes.scenario.calibration import CalibratedCosts, load_calibration
 from outcomes.scenario.fields import ASSUMED, NonNegative, Positive, spec
 
 MS = "ms"
+_REQUIRED_COSTS = {name for name, f in CalibratedCosts.model_fields.items() if f.is_required()}
+"""Fields every calibration sets: a scenario holding them all is already resolved, also one
+resolved before later optional fields (such as `path_delay_ms`) existed."""
 
 
 class CapacityConfig(BaseModel):
@@ -103,13 +106,32 @@ class CapacityConfig(BaseModel):
         "`fanout calibrate`. Paths not listed follow `service_distribution`.",
     )  # fmt: skip
 
+    path_delay_ms: dict[str, NonNegative] = spec(
+        {}, "Mean of a random delay added to one request path's latency and not queued on any "
+        "station: the part of the path's measured spread its priced work does not explain "
+        "(thread and CPU contention of the measured server, client-side handling); fitted by "
+        "`fanout calibrate`. Drawn per request as a gamma of shape `path_delay_shape`; it "
+        "adds to latency but holds no server, so it does not grow with load.", unit=MS,
+    )  # fmt: skip
+    path_delay_shape: dict[str, Positive] = spec(
+        {}, "Gamma shape k of one request path's `path_delay_ms` (squared coefficient of "
+        "variation 1/k; k = 1 is exponential); every path with a delay needs one.",
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _every_delay_has_a_shape(self) -> CapacityConfig:
+        missing = sorted(set(self.path_delay_ms) - set(self.path_delay_shape))
+        if missing:
+            raise ValueError(f"path_delay_ms paths without a path_delay_shape: {missing}")
+        return self
+
     @model_validator(mode="before")
     @classmethod
     def _include_calibration(cls, data: Any, info: ValidationInfo) -> Any:
         """Fill the fields the scenario leaves unset from the calibration file it names."""
         if not isinstance(data, dict) or data.get("calibration") is None:
             return data
-        if set(CalibratedCosts.model_fields) <= data.keys():
+        if data.keys() >= _REQUIRED_COSTS:
             return data  # already resolved (a Result's scenario): nothing left to fill
         base_dir = (info.context or {}).get("base_dir")
         path = Path(base_dir) / data["calibration"] if base_dir else Path(data["calibration"])

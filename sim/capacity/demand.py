@@ -117,6 +117,23 @@ def fixed_ms(config: CapacityConfig, path: str) -> float:
     return config.network_ms + config.path_overhead_ms.get(path, 0.0)
 
 
+class Delay(NamedTuple):
+    """A path's unqueued random delay: a gamma of this mean (ms) and shape."""
+
+    mean_ms: float
+    shape: float
+
+    @property
+    def variance_ms2(self) -> float:
+        return self.mean_ms**2 / self.shape
+
+
+def unqueued_delay(config: CapacityConfig, path: str) -> Delay | None:
+    """`path`'s random delay beyond its stations (`path_delay_ms`), or None without one."""
+    mean = config.path_delay_ms.get(path, 0.0)
+    return Delay(mean, config.path_delay_shape[path]) if mean > 0.0 else None
+
+
 def service_shape(config: CapacityConfig, path: str | None) -> float | None:
     """Gamma shape of `path`'s service times, or None when `service_distribution` applies
     (fan-out jobs, `path` None, always follow it)."""

@@ -13,14 +13,16 @@ Usage (simulated time is in seconds; latencies come out in milliseconds)::
 
 A request visits `app`, then `db`, then `cache` (each a `Station`), skipping a station it
 puts no demand on; its latency is `network_ms` (a fixed round trip, not queued) and its
-path's `path_overhead_ms` plus its waits and services. A post's fan-out deliveries are
-background work: once the request completes, they are split into jobs of `fanout_batch`
-deliveries queued on the `fanout` station, and the post's fan-out lag runs from that
-moment until its last job finishes.
+path's `path_overhead_ms` and `path_delay_ms` (a random delay, not queued: it holds no
+server) plus its waits and services. A post's fan-out deliveries are background work:
+once the request completes, they are split into jobs of `fanout_batch` deliveries queued
+on the `fanout` station, and the post's fan-out lag runs from that moment until its last
+job finishes.
 
 Service times are sampled around the priced demand (`demand.demand`): exponential with
 that mean, or exactly the mean, per `service_distribution`, or gamma with that mean and the
-path's shape for a path in `path_service_shape` (each station's time drawn independently).
+path's shape for a path in `path_service_shape` (each station's time drawn independently);
+a path's delay is a gamma of `path_delay_shape`, drawn when the request completes.
 Random draws come from the run's generator in blocks, and samples are kept in typed
 arrays, so a million requests cost SimPy's events and little else.
 """
@@ -48,6 +50,7 @@ from sim.capacity.demand import (
     fixed_ms,
     servers,
     service_shape,
+    unqueued_delay,
 )
 from sim.capacity.station import Station, StationMark, StationStats
 
@@ -189,8 +192,16 @@ class CapacityModel:
             job.depart(self, end)
 
     def _record_latency(self, path: str, arrived: float, now: float) -> None:
-        """A request arrived at `arrived` left its last station at `now`."""
-        self._latencies[path].append(fixed_ms(self.config, path) + (now - arrived) * MS_PER_S)
+        """A request arrived at `arrived` left its last station at `now`.
+
+        The path's unqueued delay is drawn here, only for a path that has one, so a
+        configuration without `path_delay_ms` draws exactly what it always did.
+        """
+        latency_ms = fixed_ms(self.config, path) + (now - arrived) * MS_PER_S
+        delay = unqueued_delay(self.config, path)
+        if delay is not None:
+            latency_ms += self._sample(delay.mean_ms, delay.shape)
+        self._latencies[path].append(latency_ms)
 
     def _fan_out(self, deliveries: int) -> Generator[simpy.Event, Any, None]:
         """A served post's deliveries as batch jobs; record when the last one lands."""

@@ -14,15 +14,16 @@ Ca² = 1; a decomposition in the spirit of Jackson networks):
   E[S²] = E[D²]·(2, 1 or 1 + 1/k). With the mean work alone (no covariance) and exponential
   service this is the M/M/c-per-class mixture of before, and a station serving a single
   kind of exponential job is exactly M/M/c (Erlang C);
-- a path's mean latency is `network_ms` and its `path_overhead_ms` plus, per station it
-  visits, the mean wait plus its own mean service;
+- a path's mean latency is `network_ms`, its `path_overhead_ms` and the mean of its
+  unqueued `path_delay_ms` plus, per station it visits, the mean wait plus its own mean
+  service;
 - percentiles: each station's wait keeps the M/M/c shape, P(W > 0) = Erlang C and an
   exponential wait beyond, with the Allen–Cunneen mean (`Queue.wait_tail`). When a path
-  visits a single station with an exactly exponential or fixed service time they are
-  exact for that queue (`Queue.response_quantile`); otherwise the random part (waits
-  plus variable service times, with their variance) is approximated by a gamma
-  distribution with the same mean and variance (the stations taken as independent),
-  shifted by the fixed part (network and fixed services);
+  visits a single station with an exactly exponential or fixed service time and has no
+  delay they are exact for that queue (`Queue.response_quantile`); otherwise the random
+  part (waits, variable service times and the delay, with their variances) is
+  approximated by a gamma distribution with the same mean and variance (all taken as
+  independent), shifted by the fixed part (network and fixed services);
 - fan-out: every post is split into ceil(deliveries/`fanout_batch`) jobs (of the mean
   deliveries), each a job on the `fanout` station. The lag reported is that of the
   *largest* account: its jobs arrive together, the first waits like any job (wait quantile
@@ -57,6 +58,7 @@ from outcomes.scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles, Queue
 from sim.capacity.demand import (
     REQUEST_STATIONS,
+    Delay,
     WorkCounts,
     demand,
     fanout_jobs,
@@ -64,6 +66,7 @@ from sim.capacity.demand import (
     request_variance,
     servers,
     service_factor_moment,
+    unqueued_delay,
 )
 
 MS_PER_S = 1000.0
@@ -117,7 +120,9 @@ def solve(
         for name, classes in _job_classes(config, rates, needs, exponential).items()
     }
     latency = {
-        path: _path_latency(need, queues, fixed_ms(config, path) / MS_PER_S)
+        path: _path_latency(
+            need, queues, fixed_ms(config, path) / MS_PER_S, unqueued_delay(config, path)
+        )
         for path, need in needs.items()
     }
     biggest = max([largest_fanout, *(need.deliveries for need in needs.values())])
@@ -210,7 +215,9 @@ def _station_queue(classes: list[tuple[float, _Service]], count: int) -> Queue:
     return Queue(rate, mean, count, service_scv=second / mean**2 - 1.0)
 
 
-def _path_latency(need: _Need, queues: Mapping[str, Queue], network_s: float) -> Percentiles:
+def _path_latency(
+    need: _Need, queues: Mapping[str, Queue], network_s: float, delay: Delay | None
+) -> Percentiles:
     """Mean and percentiles of one path's latency, in ms."""
     visits = [
         (queues[name], service)
@@ -219,15 +226,17 @@ def _path_latency(need: _Need, queues: Mapping[str, Queue], network_s: float) ->
     ]
     if any(queue.utilisation >= 1.0 for queue, _ in visits):
         return _SATURATED
-    mean = network_s + sum(queue.mean_response(service.mean) for queue, service in visits)
-    exact = _exact_shape(visits[0][1]) if len(visits) == 1 else None
+    delay_s = _Service(0.0, 0.0) if delay is None else _delay_service(delay)
+    mean = network_s + delay_s.mean
+    mean += sum(queue.mean_response(service.mean) for queue, service in visits)
+    exact = _exact_shape(visits[0][1]) if len(visits) == 1 and delay is None else None
     if exact is not None:
         queue, service = visits[0]
         quantiles = [
             network_s + queue.response_quantile(q, service.mean, exact) for q in _QUANTILES
         ]
     else:
-        quantiles = _gamma_quantiles(visits, network_s)
+        quantiles = _gamma_quantiles(visits, network_s, delay_s)
     return Percentiles(*(MS_PER_S * value for value in (mean, *quantiles)))
 
 
@@ -238,14 +247,22 @@ def _exact_shape(service: _Service) -> bool | None:
     return True if math.isclose(service.variance, service.mean**2, rel_tol=1e-12) else None
 
 
-def _gamma_quantiles(visits: list[tuple[Queue, _Service]], network_s: float) -> list[float]:
-    """Quantiles of a sum of station responses, random part moment-matched to a gamma.
+def _delay_service(delay: Delay) -> _Service:
+    """A path's unqueued delay in seconds: mean and variance, as a time spent nowhere."""
+    return _Service(delay.mean_ms / MS_PER_S, delay.variance_ms2 / MS_PER_S**2)
 
-    Fixed service times (variance 0) shift the distribution; waits and variable service
-    times (the stations taken as independent) make up the random part.
+
+def _gamma_quantiles(
+    visits: list[tuple[Queue, _Service]], network_s: float, delay: _Service
+) -> list[float]:
+    """Quantiles of a sum of station responses and the path's delay, random part
+    moment-matched to a gamma.
+
+    Fixed service times (variance 0) shift the distribution; waits, variable service
+    times and the delay (all taken as independent) make up the random part.
     """
-    random_mean = sum(queue.mean_wait for queue, _ in visits)
-    random_var = sum(queue.wait_variance for queue, _ in visits)
+    random_mean = delay.mean + sum(queue.mean_wait for queue, _ in visits)
+    random_var = delay.variance + sum(queue.wait_variance for queue, _ in visits)
     fixed = network_s
     for _, service in visits:
         if service.variance == 0.0:

@@ -12,19 +12,21 @@ from sim.capacity.sizing import CapacityPlan
 
 
 def calibration_table(calibration: Calibration) -> Table:
-    """Per path: measured and fitted random mean, residual, fixed part, shape; costs below."""
+    """Per path: measured and fitted random mean, residual, fixed part, delay, shape; costs
+    below."""
     fit = calibration.fit
     costs = calibration.capacity
     fitted = ", ".join(f"{name} {number(getattr(costs, name))}" for name in COST_FIELDS)
     table = Table(
         title=f"calibration: R² {fit.r_squared:.3f}, rms residual {number(fit.rms_residual_ms)} ms",
         caption=f"{fitted}; network_ms {number(costs.network_ms)}. random: mean of the "
-        "latency's random part; shape: its gamma shape (1 = exponential); fit: relative rms "
-        "error of mean, p50, p90, p95, p99",
+        "latency's random part; delay: its mean beyond what the model prices, not queued; "
+        "shape: its gamma shape (1 = exponential); fit: relative rms error of mean, p50, p90, "
+        "p95, p99",
     )
     columns = (
         "path", "req/s", "mean ms", "random ms", "fitted ms", "residual ms", "fixed ms",
-        "shape", "fit",
+        "delay ms", "shape", "fit",
     )  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column == "path" else "right")
@@ -32,7 +34,8 @@ def calibration_table(calibration: Calibration) -> Table:
         table.add_row(
             path, number(row.requests_per_s), number(row.measured_mean_ms),
             number(row.measured_random_ms), number(row.fitted_random_ms),
-            number(row.residual_ms), number(row.overhead_ms), number(row.shape),
+            number(row.residual_ms), number(row.overhead_ms), number(row.delay_ms),
+            number(row.shape),
             f"{row.shape_rms:.0%}",
         )  # fmt: skip
     return table

@@ -15,7 +15,13 @@ from outcomes.scenario import ScenarioError, load_scenario
 from outcomes.scenario.calibration import load_calibration, write_calibration
 from outcomes.scenario.capacity import CapacityConfig
 from sim.capacity.check import check_model
-from sim.capacity.fit import CalibrationInputError, calibrate, deployment_config
+from sim.capacity.fit import (
+    CalibrationInputError,
+    calibrate,
+    deployment_config,
+    split_random_part,
+)
+from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma
 
 COSTS = {"app_request_ms": 2.0, "db_read_ms": 0.3, "db_write_ms": 0.8, "cache_read_ms": 0.05}
 FIXED_MS = 3.0
@@ -96,6 +102,61 @@ def test_the_calibrated_model_predicts_its_load_test_back() -> None:
         assert abs(row.error_pct("p95_ms")) < 5.0, row.path
 
 
+def with_unexplained_path(result: Result, path: str, latency: ShiftedGamma) -> Result:
+    """`result` plus a path that does no work beyond the request itself, measured as
+    `latency`: its random part is far beyond anything the unit costs price."""
+    metrics = {
+        f"latency.{path}.{stat}": Metric(value=latency.stat(stat), unit="ms")
+        for stat in FITTED_STATS
+    }
+    metrics[f"throughput.{path}.requests_per_s"] = Metric(value=RATE, unit="1/s")
+    loadtest = result.environment["loadtest"]
+    loadtest = {
+        "work_per_request": {**loadtest["work_per_request"], path: {}},
+        "work_requests": {**loadtest["work_requests"], path: 100},
+    }
+    return result.model_copy(
+        update={"metrics": {**result.metrics, **metrics}, "environment": {"loadtest": loadtest}}
+    )
+
+
+def test_a_path_its_work_does_not_explain_is_predicted_with_its_measured_spread() -> None:
+    """A path measured as 3 ms plus a bursty 12 ms whose work prices about half of that:
+    the rest of its random mean is an unqueued delay, and the model gives back its p50,
+    p95 and p99 (within 10 %) however little of it the unit costs price."""
+    measured = ShiftedGamma(fixed_ms=3.0, random_ms=12.0, shape=0.4)
+    result = with_unexplained_path(explained_result(), "chat_presence", measured)
+    calibration = calibrate(result, "test")
+    fit = calibration.fit.paths["chat_presence"]
+    assert fit.delay_ms == pytest.approx(12.0 - fit.modelled_random_ms, rel=0.02)
+    assert fit.delay_ms > fit.modelled_random_ms
+    config = deployment_config(
+        CapacityConfig(**calibration.capacity.model_dump()), calibration.deployment
+    )
+    row = next(r for r in check_model(config, result, 3000.0, 7).paths if r.path == "chat_presence")
+    assert row.predicted["p95_ms"] > 2 * row.predicted["p50_ms"]
+    for stat in ("p50_ms", "p95_ms", "p99_ms"):
+        assert abs(row.error_pct(stat)) < 10.0, stat
+
+
+def test_a_random_part_the_model_does_not_price_is_all_delay_and_an_overpriced_one_none() -> None:
+    """Priced at 0, the whole random part is delay with the path's own shape (the constant
+    latency of before); priced above the measured random mean, there is no delay and the
+    shifted gamma is refitted about the priced mean."""
+    own = ShiftedGamma(fixed_ms=3.0, random_ms=12.0, shape=0.4)
+    measured = {stat: own.stat(stat) for stat in FITTED_STATS}
+    unpriced = split_random_part(own, measured, 0.0)
+    assert (unpriced.delay_ms, unpriced.whole) == (12.0, own)
+    assert unpriced.delay_shape == pytest.approx(own.shape)
+    third = split_random_part(own, measured, 4.0)
+    assert third.priced_shape + third.delay_shape == pytest.approx(own.shape)
+    assert third.priced_shape == pytest.approx(own.shape / 3)
+    overpriced = split_random_part(own, measured, 14.0)
+    assert overpriced.delay_ms == 0.0
+    assert overpriced.whole.random_ms == 14.0
+    assert overpriced.whole.fixed_ms < own.fixed_ms
+
+
 def test_a_simulation_result_is_refused() -> None:
     result = explained_result().model_copy(update={"kind": "simulation"})
     with pytest.raises(CalibrationInputError, match="load-test result"):
@@ -113,6 +174,14 @@ def test_a_scenario_includes_the_calibration_and_its_own_fields_win(tmp_path: Pa
     assert capacity.db_read_ms == pytest.approx(COSTS["db_read_ms"], rel=0.02)
     assert capacity.db_write_ms == 9.0
     assert capacity.path_overhead_ms.keys() == WORKS.keys()
+
+
+def test_a_resolved_capacity_from_before_delays_is_not_read_again() -> None:
+    """A Result's resolved capacity names its calibration file, which may be gone; one
+    written before `path_delay_ms` existed still validates, with no delays."""
+    resolved = CapacityConfig().model_dump() | {"calibration": "/gone/cal.yaml"}
+    del resolved["path_delay_ms"], resolved["path_delay_shape"]
+    assert CapacityConfig.model_validate(resolved).path_delay_ms == {}
 
 
 def test_a_bad_calibration_file_names_file_and_field(tmp_path: Path) -> None:

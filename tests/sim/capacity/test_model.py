@@ -139,3 +139,63 @@ def test_submitted_requests_get_exactly_the_latencies_of_served_ones() -> None:
         np.testing.assert_allclose(served.latency_ms(path), submitted.latency_ms(path))
     np.testing.assert_allclose(served.fanout_lags_s(), submitted.fanout_lags_s())
     assert served.utilisation() == pytest.approx(submitted.utilisation())
+
+
+def with_delay(config: CapacityConfig, path: str, mean_ms: float, shape: float) -> CapacityConfig:
+    return CapacityConfig.model_validate(
+        {**config.model_dump(), "path_delay_ms": {path: mean_ms}, "path_delay_shape": {path: shape}}
+    )
+
+
+def submitted(config: CapacityConfig, requests: int, rate: float) -> CapacityModel:
+    """Timeline reads and posts submitted at the same seeded Poisson times, run to the end."""
+    model = model_with(config)
+    rng = np.random.default_rng(99)
+
+    def submit_all() -> Generator[simpy.Event, Any, None]:
+        for gap in rng.exponential(1.0 / rate, requests).tolist():
+            yield model.env.timeout(gap)
+            model.submit("timeline_read", READ)
+            model.submit("post", POST)
+
+    model.env.process(submit_all())
+    model.env.run()
+    return model
+
+
+def test_a_delay_adds_to_latency_but_holds_no_server() -> None:
+    """A 50 ms delay per timeline read at 400 reads/s would need 20 servers if it held one;
+    it holds none: every station's statistics are exactly those without it, and each read
+    is later by one gamma draw of the delay's mean and SCV (1/shape)."""
+    config = FIXED.model_copy(update={"app_servers": 2, "db_servers": 1})
+    plain = submitted(config, 4000, rate=400.0)
+    delayed = submitted(with_delay(config, "timeline_read", 50.0, 0.5), 4000, rate=400.0)
+    assert delayed.station_stats() == plain.station_stats()
+    extra = delayed.latency_ms("timeline_read") - plain.latency_ms("timeline_read")
+    assert extra.min() >= 0.0
+    assert extra.mean() == pytest.approx(50.0, rel=0.05)
+    assert extra.var() / extra.mean() ** 2 == pytest.approx(1 / 0.5, rel=0.15)
+    np.testing.assert_array_equal(delayed.latency_ms("post"), plain.latency_ms("post"))
+
+
+def test_without_delays_the_draws_are_those_of_plain_exponential_service() -> None:
+    """A lone request's service is its demand times the generator's first exponential
+    draw, and a delay on a path never served changes no draw: a configuration without
+    delays runs exactly as before they existed."""
+    config = CapacityConfig(app_unit_ms=0.0)
+    model = model_with(config, seed=3)
+    model.env.process(model.serve("ping", Work()))
+    model.env.run()
+    first = np.random.default_rng(3).standard_exponential(1)[0]
+    expected = config.network_ms + config.app_request_ms * first
+    assert model.latency_ms("ping").tolist() == pytest.approx([expected])
+    plain = submitted(CapacityConfig(), 300, rate=200.0)
+    elsewhere = submitted(with_delay(CapacityConfig(), "payment", 50.0, 0.5), 300, rate=200.0)
+    for path in ("timeline_read", "post"):
+        np.testing.assert_array_equal(elsewhere.latency_ms(path), plain.latency_ms(path))
+    np.testing.assert_array_equal(elsewhere.fanout_lags_s(), plain.fanout_lags_s())
+
+
+def test_a_delay_needs_a_shape() -> None:
+    with pytest.raises(ValueError, match="without a path_delay_shape: \\['payment'\\]"):
+        CapacityConfig(path_delay_ms={"payment": 3.0})
