@@ -13,7 +13,11 @@ an exponential).
 2. Unit costs: non-negative least squares of the paths' random means on their mean work
    (columns: one request, pushes, db reads, db writes, cache reads, cache writes, merged
    items), each path weighted by the square root of its requests; R² and the residuals
-   report how well the work explains them. The per-item app cost (`app_unit_ms`) is not
+   report how well the work explains them. Paths that wait on the payment gateway
+   (`EXTERNAL_WAIT_PATHS`) take no part: their random part is mostly that wait, not
+   server work, and fitted in it priced every database write at milliseconds. They are
+   priced with the costs the others give, and the rest of their random part becomes
+   their delay (step 3). The per-item app cost (`app_unit_ms`) is not
    separable from the per-unit station costs (its column is their sum), so it is 0 and
    every unit's cost lands on the station that serves it.
 3. Fixed part, delay and shape: the network solution at the measured rates on the
@@ -66,6 +70,9 @@ SERVER_THREADS = 40
 """Requests the reference server runs at once: anyio's default thread limiter (FastAPI runs
 sync endpoints in it), https://anyio.readthedocs.io/en/stable/threads.html."""
 MIN_PATHS_PER_UNIT = 2
+EXTERNAL_WAIT_PATHS = frozenset({"topup"})
+"""Paths whose latency is mostly a wait outside the server: a top-up waits for the
+(simulated) payment gateway's confirmation, about 300 ms against a few ms of its own work."""
 """A unit of work gets a cost only when this many paths do some of it."""
 
 
@@ -90,7 +97,8 @@ def calibrate(result: Result, source: str) -> Calibration:
     own = {path: fit_shifted_gamma(data.latency_ms) for path, data in paths.items()}
     random_ms = {path: shifted.random_ms for path, shifted in own.items()}
     deployment = measured_deployment()
-    costs, fitted_ms = _fit_costs(paths, random_ms)
+    server_bound = _server_bound(paths)
+    costs, fitted_ms = _fit_costs(paths, random_ms, fitted_on=server_bound)
     config = CapacityConfig(**costs, app_unit_ms=0.0, network_ms=0.0, **_servers(deployment))
     rates = {path: data.requests_per_s for path, data in paths.items()}
     works = {path: data.work for path, data in paths.items()}
@@ -100,10 +108,10 @@ def calibrate(result: Result, source: str) -> Calibration:
         for path, data in paths.items()
     }
     network_ms = min(split.whole.fixed_ms for split in splits.values())
-    residuals = {path: random_ms[path] - fitted_ms[path] for path in paths}
+    residuals = {path: random_ms[path] - fitted_ms[path] for path in server_bound}
     fit = WorkFit(
-        r_squared=_r_squared(fitted_ms, random_ms, paths),
-        rms_residual_ms=_weighted_rms(residuals, paths),
+        r_squared=_r_squared({p: fitted_ms[p] for p in server_bound}, random_ms, server_bound),
+        rms_residual_ms=_weighted_rms(residuals, server_bound),
         paths={
             path: _path_fit(data, own[path], fitted_ms[path], splits[path])
             for path, data in paths.items()
@@ -256,12 +264,19 @@ def measured_paths(result: Result) -> dict[str, PathData]:
 
 def _fittable_paths(result: Result) -> dict[str, PathData]:
     paths = measured_paths(result)
-    if len(paths) < len(COST_FIELDS):
+    fitting = _server_bound(paths)
+    if len(fitting) < len(COST_FIELDS):
         raise CalibrationInputError(
-            f"only {len(paths)} paths have {MIN_REQUESTS}+ requests with work ({sorted(paths)}); "
-            f"fitting {len(COST_FIELDS)} unit costs needs at least as many: run the test longer"
+            f"only {len(fitting)} paths have {MIN_REQUESTS}+ requests with work and no wait "
+            f"outside the server ({sorted(fitting)}); fitting {len(COST_FIELDS)} unit costs "
+            "needs at least as many: run the test longer"
         )
     return paths
+
+
+def _server_bound(paths: Mapping[str, PathData]) -> dict[str, PathData]:
+    """The paths whose latency is the server's own work (not `EXTERNAL_WAIT_PATHS`)."""
+    return {path: data for path, data in paths.items() if path not in EXTERNAL_WAIT_PATHS}
 
 
 def _path_data(result: Result, path: str, work: Mapping[str, float], requests: int) -> PathData:
@@ -283,21 +298,26 @@ def _columns(work: MeanWork) -> list[float]:
 
 
 def _fit_costs(
-    paths: Mapping[str, PathData], random_ms: Mapping[str, float]
+    paths: Mapping[str, PathData],
+    random_ms: Mapping[str, float],
+    fitted_on: Mapping[str, PathData],
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Unit costs (ms) fitted to the paths' random means, and the fitted means.
+    """Unit costs (ms) fitted to the random means of the `fitted_on` paths, and the means
+    those costs give every one of `paths`.
 
     A unit carried by fewer than `MIN_PATHS_PER_UNIT` paths is confounded with those paths'
     own quirks (one path alone would fit it exactly), so its cost stays 0.
     """
-    names = list(paths)
-    design = np.array([_columns(paths[p].work) for p in names])
+    names = list(fitted_on)
+    design = np.array([_columns(fitted_on[p].work) for p in names])
     design[:, (design > 0).sum(axis=0) < MIN_PATHS_PER_UNIT] = 0.0
     target = np.array([random_ms[p] for p in names])
-    weights = np.sqrt([paths[p].work_requests for p in names])
+    weights = np.sqrt([fitted_on[p].work_requests for p in names])
     coefficients, _ = nnls(design * weights[:, None], target * weights)
+    coefficients[(design > 0).sum(axis=0) == 0] = 0.0
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
-    return costs, dict(zip(names, (design @ coefficients).tolist(), strict=True))
+    priced = {p: float(np.array(_columns(data.work)) @ coefficients) for p, data in paths.items()}
+    return costs, priced
 
 
 def _r_squared(

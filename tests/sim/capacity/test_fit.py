@@ -76,6 +76,29 @@ def test_costs_and_fixed_part_of_an_explained_load_test_are_recovered() -> None:
         assert calibration.fit.paths[path].shape == pytest.approx(1.0, rel=0.05), path
 
 
+def test_a_top_up_waiting_on_the_gateway_leaves_the_unit_costs_alone() -> None:
+    """A top-up's random part is mostly the payment gateway's wait: fitted in, its few
+    writes would cost milliseconds each. It is priced with the others' costs instead, and
+    the rest of its random part becomes its unqueued delay."""
+    result = explained_result(rate=0.01)
+    gateway_wait_ms = 300.0
+    work = {"db_reads": 3.0, "db_writes": 3.0}
+    result.environment["loadtest"]["work_per_request"]["topup"] = work
+    result.environment["loadtest"]["work_requests"]["topup"] = 100
+    for stat, factor in {"mean": 1.0, "p50": math.log(2), "p90": math.log(10),
+                         "p95": math.log(20), "p99": math.log(100)}.items():  # fmt: skip
+        value = FIXED_MS + (service_ms(work) + gateway_wait_ms) * factor
+        result.metrics[f"latency.topup.{stat}_ms"] = Metric(value=value, unit="ms")
+    result.metrics["throughput.topup.requests_per_s"] = Metric(value=0.01, unit="1/s")
+    calibration = calibrate(result, "test")
+    for field, cost in COSTS.items():
+        assert getattr(calibration.capacity, field) == pytest.approx(cost, rel=0.02), field
+    assert calibration.fit.r_squared > 0.999
+    assert calibration.fit.paths["topup"].fitted_random_ms == pytest.approx(service_ms(work))
+    delay = calibration.capacity.path_delay_ms["topup"]
+    assert delay == pytest.approx(gateway_wait_ms, rel=0.05)
+
+
 def test_a_doubled_cost_is_seen_in_the_fit() -> None:
     """The fit follows the data: doubling the measured db-read time doubles db_read_ms."""
     COSTS["db_read_ms"] *= 2
