@@ -37,8 +37,3 @@ def released_share(now: float, config: AdsConfig) -> float:
     if not config.pacing:
         return 1.0
     return min(1.0, elapsed_share(now, config) + config.pacing_headroom)
-
-
-def allowance(daily_budget: int, now: float, config: AdsConfig) -> float:
-    """Fen a campaign may have spent today by `now` and still take part in auctions."""
-    return daily_budget * released_share(now, config)

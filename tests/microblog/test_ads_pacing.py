@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from microblog.ads_config import AdsConfig
-from microblog.services.pacing import allowance, day_of, elapsed_share
+from microblog.services.pacing import day_of, elapsed_share, released_share
 from tests.microblog.ads_support import DAY, MakeWorld, World
 
 HOUR = 3600.0
@@ -16,8 +16,8 @@ def test_even_pacing_releases_the_budget_in_proportion_to_the_time_of_day() -> N
     config = AdsConfig(pacing_headroom=0.0)
     assert elapsed_share(6 * HOUR, config) == 0.25
     assert elapsed_share(DAY + 6 * HOUR, config) == 0.25
-    assert allowance(1000, 12 * HOUR, config) == 500
-    assert allowance(1000, 12 * HOUR, config.model_copy(update={"pacing": False})) == 1000
+    assert 1000 * released_share(12 * HOUR, config) == 500
+    assert 1000 * released_share(12 * HOUR, config.model_copy(update={"pacing": False})) == 1000
 
 
 def test_a_pacing_curve_releases_more_in_busy_hours() -> None:
@@ -25,7 +25,7 @@ def test_a_pacing_curve_releases_more_in_busy_hours() -> None:
     config = AdsConfig(pacing_curve=curve, pacing_headroom=0.1)
     assert elapsed_share(11 * HOUR, config) == 0.0
     assert elapsed_share(18 * HOUR, config) == 0.5
-    assert allowance(1000, 11 * HOUR, config) == pytest.approx(100)
+    assert 1000 * released_share(11 * HOUR, config) == pytest.approx(100)
 
 
 def test_the_day_offset_moves_midnight() -> None:
