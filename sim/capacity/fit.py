@@ -314,7 +314,6 @@ def _fit_costs(
     target = np.array([random_ms[p] for p in names])
     weights = np.sqrt([fitted_on[p].work_requests for p in names])
     coefficients, _ = nnls(design * weights[:, None], target * weights)
-    coefficients[(design > 0).sum(axis=0) == 0] = 0.0
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
     priced = {p: float(np.array(_columns(data.work)) @ coefficients) for p, data in paths.items()}
     return costs, priced
