@@ -23,7 +23,6 @@ e.g. a wallet too short to pay: `errors.refused`); time a call waits on the gate
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -65,6 +64,7 @@ from sim.arrivals import (
 )
 from sim.capacity.model import CapacityModel
 from sim.churn import Churn, user_metrics
+from sim.collector import collector_paused, frozen_heap, settle
 from sim.draws import Draws
 from sim.economy import seed_economy
 from sim.measure import (
@@ -79,7 +79,7 @@ from sim.measure import (
     with_revenue_total,
 )
 from sim.population import Kind, Population
-from sim.seeding import collector_paused, platform_config, seed_blog
+from sim.seeding import platform_config, seed_blog
 from sim.trace import Trace
 from sim.users import UserState
 from sim.wallets import Wallets
@@ -177,11 +177,8 @@ class Simulation:
             self._open_window()
         self.env.process(self._arrive())
         self.env.process(self._clock())
-        gc.freeze()  # the seeded platform lives as long as the run: spare it the collector's scans
-        try:
+        with frozen_heap(), collector_paused():
             self.env.run(until=self.end_s)
-        finally:
-            gc.unfreeze()
         self._at(self.end_s)
         assert self.window is not None
         metrics = capacity_metrics(self.model, self.window, self.counters)
@@ -259,7 +256,7 @@ class Simulation:
             self.trace.write(self.env.now, account, call.path, params)
         return result
 
-    # The clock: intervals, days, warm-up, progress
+    # The clock: intervals, days, warm-up, progress, garbage
 
     def _clock(self) -> Generator[simpy.Event, Any, None]:
         for t in self._boundaries():
@@ -267,6 +264,7 @@ class Simulation:
                 return
             yield self.env.timeout(t - self.env.now)
             self._at(t)
+            settle()
 
     def _boundaries(self) -> list[float]:
         interval = self.scenario.timeseries_interval_hours * SECONDS_PER_HOUR

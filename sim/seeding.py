@@ -7,9 +7,7 @@ millions of follows load in seconds rather than through millions of service call
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from microblog.config import FanoutStrategy, PlatformConfig
@@ -59,23 +57,6 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         money=MoneyConfig.model_validate(platform_money(scenario.economy, scenario.seed)),
         ad_load=scenario.economy.ads.load,
     )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while millions of records are created.
-
-    Each collection of the oldest generation scans every live object, and creating a
-    million accounts triggers many of them: seeding a million users took twice as long
-    with the collector on. The records hold no garbage cycles worth chasing meanwhile.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def seed_blog(

@@ -3,9 +3,9 @@
 Seeding one service call per account and per edge costs microseconds each, minutes for a
 million-user graph; the simulator (like the server's `/admin/seed/*`) hands the store whole
 columns instead. Follow sets start as compressed sparse rows (two numpy arrays per
-direction); a row becomes a compact sorted array when first read and a Python set only
-when first changed (a set costs ~60 bytes per member, an array 4), so a simulated day
-keeps the graph compact however many rows its readers reach.
+direction); a row becomes a compact sorted array when first read and stays one when
+changed (a set would cost ~60 bytes per member, an array 4), so a simulated day keeps the
+graph compact however many rows its readers and writers reach.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, MutableSet, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -65,46 +66,72 @@ class Csr:
         return Csr(indptr, (keys & 0xFFFFFFFF).astype(np.int32))
 
 
+_MIN_MERGE = 32
+"""Changes a row keeps beside its array before merging them, however short the row."""
+
+
 class CompactRow(MutableSet[int]):
     """One account's follows as read from the compressed rows: the ids, sorted, in an int32
-    array (4 bytes each, searched by bisection) until the first follow or unfollow turns
-    them into a set (~60 bytes each). A simulated day reads most rows of a million-account
-    graph, for fan-out, friend lists and membership checks, but changes few of them; as
-    sets, the rows it read grew the process by gigabytes."""
+    array (4 bytes each, searched by bisection), with the follows and unfollows since kept
+    beside it in two small sets and merged into the array once they outgrow an eighth of it.
 
-    __slots__ = ("_sorted", "_set")
+    A simulated day reads most rows of a million-account graph, for fan-out, friend lists
+    and membership checks, and changes a few members of many rows, influencers' above all.
+    As Python sets (~60 bytes a member) those rows grew the process by gigabytes: a single
+    new follower turned a big V's million-id row into a set. Rows never changed hold no
+    sets at all (an empty set alone costs 216 bytes).
+    """
+
+    __slots__ = ("_sorted", "_added", "_removed")
 
     def __init__(self, ids: np.ndarray) -> None:
-        self._sorted: array[int] | None = array("i", ids.astype(np.int32).tobytes())
-        self._set: set[int] | None = None
+        self._sorted = array("i", ids.astype(np.int32).tobytes())
+        self._added: set[int] | None = None  # members not in _sorted
+        self._removed: set[int] | None = None  # members of _sorted that left
 
     def __contains__(self, item: object) -> bool:
-        if self._set is not None:
-            return item in self._set
-        ids = self._sorted
-        assert ids is not None
-        if not isinstance(item, int):
+        if not isinstance(item, int) or (self._removed and item in self._removed):
             return False
+        return bool(self._added and item in self._added) or self._in_sorted(item)
+
+    def _in_sorted(self, item: int) -> bool:
+        ids = self._sorted
         at = bisect_left(ids, item)
         return at < len(ids) and ids[at] == item
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._set if self._set is not None else self._sorted or ())
+        removed, added = self._removed, self._added
+        kept = (i for i in self._sorted if i not in removed) if removed else iter(self._sorted)
+        return chain(kept, sorted(added)) if added else kept
 
     def __len__(self) -> int:
-        return len(self._set if self._set is not None else self._sorted or ())
+        return len(self._sorted) - len(self._removed or ()) + len(self._added or ())
 
     def add(self, value: int) -> None:
-        self._writable().add(value)
+        if self._removed and value in self._removed:
+            self._removed.discard(value)
+        elif value not in self:
+            if self._added is None:
+                self._added = set()
+            self._added.add(value)
+            self._merge_when_large()
 
     def discard(self, value: int) -> None:
-        self._writable().discard(value)
+        if self._added and value in self._added:
+            self._added.discard(value)
+        elif value in self:
+            if self._removed is None:
+                self._removed = set()
+            self._removed.add(value)
+            self._merge_when_large()
 
-    def _writable(self) -> set[int]:
-        if self._set is None:
-            self._set = set(self._sorted or ())
-            self._sorted = None
-        return self._set
+    def _merge_when_large(self) -> None:
+        """Fold the changes into the array once they outgrow an eighth of it, so a lookup
+        stays a bisection and two set probes and the sets stay small beside the array."""
+        changes = len(self._added or ()) + len(self._removed or ())
+        if changes > max(_MIN_MERGE, len(self._sorted) // 8):
+            self._sorted = array("i", sorted(self))
+            self._added = self._removed = None
 
 
 class CsrSets(defaultdict[int, MutableSet[int]]):

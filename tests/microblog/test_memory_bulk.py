@@ -7,6 +7,8 @@ from dataclasses import replace as dataclass_replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microblog.config import FanoutStrategy, PlatformConfig
 from microblog.errors import Forbidden
@@ -116,7 +118,7 @@ def test_record_copies_equal_dataclass_replace_and_do_not_alias() -> None:
     assert replace(post, text="edited") == dataclass_replace(post, text="edited")
 
 
-def test_a_compact_row_reads_like_a_set_and_becomes_one_when_changed() -> None:
+def test_a_compact_row_reads_like_a_set() -> None:
     row = CompactRow(np.array([3, 8, 21], dtype=np.int64))
     assert 8 in row and 4 not in row and "8" not in row
     assert list(row) == [3, 8, 21] and len(row) == 3
@@ -124,6 +126,34 @@ def test_a_compact_row_reads_like_a_set_and_becomes_one_when_changed() -> None:
     row.discard(21)
     assert sorted(row) == [3, 5, 8] and 5 in row and 21 not in row
     assert len(CompactRow(np.array([], dtype=np.int64))) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 300), unique=True, max_size=120),
+    st.lists(st.tuples(st.booleans(), st.integers(0, 300)), max_size=300),
+)
+def test_a_changed_compact_row_holds_what_a_set_would(
+    start: list[int], changes: list[tuple[bool, int]]
+) -> None:
+    """Adds and discards, before and after the row merges them into its array (every
+    eighth of its length, or 32 changes), leave the members a plain set would hold."""
+    row, expected = CompactRow(np.array(sorted(start), dtype=np.int64)), set(start)
+    for adding, value in changes:
+        (row.add if adding else row.discard)(value)
+        (expected.add if adding else expected.discard)(value)
+        assert (value in row) == (value in expected)
+    assert sorted(row) == sorted(expected) and len(row) == len(expected)
+    assert len(list(row)) == len(expected)
+
+
+def test_a_big_row_stays_an_array_when_a_few_members_change() -> None:
+    row = CompactRow(np.arange(0, 200_000, 2, dtype=np.int64))
+    for value in range(1, 2_001, 2):
+        row.add(value)
+    row.discard(0)
+    assert len(row) == 100_000 + 1_000 - 1 and 1 in row and 0 not in row
+    assert row._sorted.itemsize == 4 and len(row._sorted) == 100_000  # not merged, not a set
 
 
 def test_bulk_follow_rows_stay_compact_after_reads_and_exact_after_writes() -> None:
