@@ -161,7 +161,16 @@ class Queue:
         high = max(self.mean_response(mean), 1e-12)
         while self.response_tail(high, mean, exponential) > target:
             high *= 2.0
-        return float(brentq(lambda t: self.response_tail(t, mean, exponential) - target, 0.0, high))
+
+        def gap(t: float) -> float:
+            return self.response_tail(t, mean, exponential) - target
+
+        return float(brentq(gap, 0.0, high, xtol=high * _RELATIVE_XTOL))
+
+
+_RELATIVE_XTOL = 1e-12
+"""Root-finding tolerance relative to the bracket: brentq's absolute default (2e-12) is
+coarser than the answer itself for sub-microsecond services."""
 
 
 def mmc(arrival_rate: float, service_rate: float, servers: int) -> Queue:

@@ -36,6 +36,18 @@ def test_erlang_c_stays_exact_for_thousands_of_servers(servers: int, load: float
     assert erlang_c(servers, load) == pytest.approx(erlang_c_by_recursion(servers, load), rel=1e-9)
 
 
+@pytest.mark.parametrize("mean_service_s", [1e-12, 1e-9, 1e-6, 1e-3, 10.0])
+def test_response_quantiles_keep_their_precision_at_any_time_scale(
+    mean_service_s: float,
+) -> None:
+    """An M/M/1 median is ln 2/(μ − λ) whether services take picoseconds or seconds
+    (an absolute root-finding tolerance once made sub-nanosecond answers 40 % off)."""
+    service = 1.0 / mean_service_s
+    queue = mmc(0.3 * service, service, 1)
+    expected = math.log(2.0) / (service - 0.3 * service)
+    assert queue.response_quantile(0.5) == pytest.approx(expected, rel=1e-6, abs=0.0)
+
+
 def test_mm1_is_the_single_server_case() -> None:
     """c = 1: P(wait) = ρ, E[response] = 1/(μ − λ), response ~ Exp(μ − λ)."""
     arrival, service = 0.7, 1.3
