@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
-def page_sorted(ids: list[int], before: int | None, limit: int) -> list[int]:
-    """Ids below `before`, newest first, from a list kept in ascending order."""
+def page_sorted(ids: Sequence[int], before: int | None, limit: int) -> list[int]:
+    """Ids below `before`, newest first, from a list (or array) kept in ascending order."""
     end = len(ids) if before is None else bisect_left(ids, before)
-    return ids[max(0, end - limit) : end][::-1]
+    return list(reversed(ids[max(0, end - limit) : end]))
 
 
 def page_unsorted(ids: Iterable[int], before: int | None, limit: int) -> list[int]:
