@@ -3,9 +3,9 @@
 Seeding one service call per account and per edge costs microseconds each, minutes for a
 million-user graph; the simulator (like the server's `/admin/seed/*`) hands the store whole
 columns instead. Follow sets start as compressed sparse rows (two numpy arrays per
-direction); a row becomes a compact sorted array when first read and stays one when
-changed (a set would cost ~60 bytes per member, an array 4), so a simulated day keeps the
-graph compact however many rows its readers and writers reach.
+direction); a row is read in place and stays a compact sorted array when changed (a set
+would cost ~60 bytes per member, an array 4), so a simulated day keeps the graph compact
+however many rows its readers and writers reach.
 """
 
 from __future__ import annotations
@@ -71,9 +71,10 @@ _MIN_MERGE = 32
 
 
 class CompactRow(MutableSet[int]):
-    """One account's follows as read from the compressed rows: the ids, sorted, in an int32
-    array (4 bytes each, searched by bisection), with the follows and unfollows since kept
-    beside it in two small sets and merged into the array once they outgrow an eighth of it.
+    """One account's follows, read in place from the compressed rows: a sorted int32 view
+    (4 bytes an id, searched by bisection, never copied), with the follows and unfollows
+    since kept beside it in two small sets and merged into an array of the row's own once
+    they outgrow an eighth of it.
 
     A simulated day reads most rows of a million-account graph, for fan-out, friend lists
     and membership checks, and changes a few members of many rows, influencers' above all.
@@ -84,8 +85,9 @@ class CompactRow(MutableSet[int]):
 
     __slots__ = ("_sorted", "_added", "_removed")
 
-    def __init__(self, ids: np.ndarray) -> None:
-        self._sorted = array("i", ids.astype(np.int32).tobytes())
+    def __init__(self, ids: Sequence[int]) -> None:
+        """`ids`: ascending, unique; kept (not copied) until the row's changes are merged."""
+        self._sorted = ids
         self._added: set[int] | None = None  # members not in _sorted
         self._removed: set[int] | None = None  # members of _sorted that left
 
@@ -135,30 +137,37 @@ class CompactRow(MutableSet[int]):
 
 
 class CsrSets(defaultdict[int, MutableSet[int]]):
-    """Account id → set of account ids, read from compressed rows the first time it is asked.
+    """Account id → set of account ids, read in place from compressed rows.
 
-    Ids outside the rows (accounts created later) start empty, as in a plain defaultdict.
+    `get` answers an unchanged row with a fresh view of it and keeps nothing; `[]`, which
+    writers use, keeps the row it returns, so changes to it last. A day's readers reach
+    most of a million rows: kept, each cost ~300 bytes more than its ids. Ids outside the
+    rows (accounts created later) start empty, as in a plain defaultdict.
     """
 
     def __init__(self, rows: Csr, first_id: int) -> None:
         super().__init__(set)
-        self._rows = rows
+        self._ids = (rows.indices.astype(np.int64) + first_id).astype(np.int32).data
+        self._starts = rows.indptr.astype(np.int64).data
         self._first = first_id
+        self._n_rows = rows.n_rows
+
+    def _row(self, position: int) -> CompactRow:
+        return CompactRow(self._ids[self._starts[position] : self._starts[position + 1]])
 
     def __missing__(self, key: int) -> MutableSet[int]:
         position = key - self._first
         members: MutableSet[int]
-        if 0 <= position < self._rows.n_rows:
-            members = CompactRow(self._rows.row(position) + self._first)
-        else:
-            members = set()
+        members = self._row(position) if 0 <= position < self._n_rows else set()
         self[key] = members
         return members
 
     def get(self, key: int, default: object = None) -> MutableSet[int] | object:  # type: ignore[override]
-        if key in self or 0 <= key - self._first < self._rows.n_rows:
-            return self[key]
-        return default
+        kept = dict.get(self, key)
+        if kept is not None:
+            return kept
+        position = key - self._first
+        return self._row(position) if 0 <= position < self._n_rows else default
 
 
 @dataclass(frozen=True)
