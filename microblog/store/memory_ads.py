@@ -21,25 +21,56 @@ from microblog.ads_models import (
     Delivery,
 )
 from microblog.models import Profile
+from microblog.store.columns import ColumnTable
 from microblog.store.memory_ad_index import LiveIndex
 from microblog.store.paging import page_sorted
 from microblog.store.records import replace
 from microblog.work import record
 
+IMPRESSION_FIELDS = {
+    "campaign_id": "q",
+    "account_id": "q",
+    "price": "q",
+    "day": "l",
+    "created_at": "d",
+    "clicked": "b",
+    "converted": "b",
+}
+IMPRESSION_CLICKED, IMPRESSION_CONVERTED = 5, 6
+"""Positions of the flags in a stored impression's fields."""
+
+
+def _impression(impressions: ColumnTable, impression_id: int) -> AdImpression:
+    campaign_id, account_id, price, day, created_at, clicked, converted = impressions[impression_id]
+    return AdImpression(
+        impression_id,
+        int(campaign_id),
+        int(account_id),
+        int(price),
+        int(day),
+        created_at,
+        bool(clicked),
+        bool(converted),
+    )
+
+
+def _pair(campaign_id: int, account_id: int) -> int:
+    """One int for a (campaign, account) key: half the memory of a tuple and its ints."""
+    return campaign_id << 32 | account_id
+
 
 @dataclass
 class MemoryAdsData:
     campaign_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    impression_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     campaigns: dict[int, Campaign] = field(default_factory=dict)
     owned: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    impressions: dict[int, AdImpression] = field(default_factory=dict)
+    impressions: ColumnTable = field(default_factory=lambda: ColumnTable(IMPRESSION_FIELDS))
     seen: defaultdict[tuple[int, int], Counter[int]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
     """(account, day) -> impressions per campaign."""
-    latest: dict[tuple[int, int], int] = field(default_factory=dict)
-    """(campaign, account) -> newest impression id."""
+    latest: dict[int, int] = field(default_factory=dict)
+    """`_pair(campaign, account)` -> newest impression id."""
     hides: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     live: LiveIndex = field(default_factory=LiveIndex)
 
@@ -117,15 +148,14 @@ class MemoryAds:
     def add_impression(
         self, campaign_id: int, account_id: int, price: int, day: int, created_at: float
     ) -> AdImpression:
-        impression = AdImpression(
-            next(self.d.impression_ids), campaign_id, account_id, price, day, created_at
+        impression_id = self.d.impressions.append(
+            (campaign_id, account_id, price, day, created_at, False, False)
         )
-        self.d.impressions[impression.id] = impression
         self.d.seen[(account_id, day)][campaign_id] += 1
-        self.d.latest[(campaign_id, account_id)] = impression.id
+        self.d.latest[_pair(campaign_id, account_id)] = impression_id
         self.d.campaigns[campaign_id].delivery.impressions += 1
         record(db_writes=2)
-        return replace(impression)
+        return AdImpression(impression_id, campaign_id, account_id, price, day, created_at)
 
     def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
         delivery = self.d.campaigns[campaign_id].delivery
@@ -137,28 +167,26 @@ class MemoryAds:
         record(db_writes=1)
 
     def impression(self, impression_id: int) -> AdImpression | None:
-        impression = self.d.impressions.get(impression_id)
-        record(db_reads=1 if impression else 0)
-        return replace(impression) if impression else None
+        found = impression_id in self.d.impressions
+        record(db_reads=1 if found else 0)
+        return _impression(self.d.impressions, impression_id) if found else None
 
     def latest_impression(self, campaign_id: int, account_id: int) -> AdImpression | None:
-        impression_id = self.d.latest.get((campaign_id, account_id))
+        impression_id = self.d.latest.get(_pair(campaign_id, account_id))
         return self.impression(impression_id) if impression_id is not None else None
 
     def mark_clicked(self, impression_id: int, campaign_id: int) -> bool:
-        impression = self.d.impressions[impression_id]
-        if impression.clicked:
+        if self.d.impressions[impression_id][IMPRESSION_CLICKED]:
             return False
-        impression.clicked = True
+        self.d.impressions.set(impression_id, "clicked", True)
         self.d.campaigns[campaign_id].delivery.clicks += 1
         record(db_writes=2)
         return True
 
     def mark_converted(self, impression_id: int, campaign_id: int, amount: int) -> bool:
-        impression = self.d.impressions[impression_id]
-        if impression.converted:
+        if self.d.impressions[impression_id][IMPRESSION_CONVERTED]:
             return False
-        impression.converted = True
+        self.d.impressions.set(impression_id, "converted", True)
         delivery = self.d.campaigns[campaign_id].delivery
         delivery.conversions += 1
         delivery.conversion_value += amount

@@ -7,6 +7,7 @@ when it fails, exactly like the SQL backend's conditional updates.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -29,8 +30,40 @@ from microblog.money_models import (
     Transfer,
     TransferKind,
 )
+from microblog.store.columns import ColumnTable
 from microblog.store.paging import page_sorted
 from microblog.work import record
+
+JOURNAL_FIELDS = {
+    "debit_id": "q",
+    "credit_id": "q",
+    "amount_fen": "q",
+    "kind": "b",
+    "ref_id": "q",
+    "created_at": "d",
+}
+"""The journal's columns: `kind` is an index into `KINDS`, `ref_id` is `NO_REF` for None."""
+KINDS = tuple(TransferKind)
+KIND_INDEX = {kind: at for at, kind in enumerate(KINDS)}
+NO_REF = -1
+"""Stored for a transfer with no `ref_id` (every stored id is positive)."""
+
+
+def _ids() -> array[int]:
+    return array("q")
+
+
+def _transfer(journal: ColumnTable, transfer_id: int) -> Transfer:
+    debit_id, credit_id, amount_fen, kind, ref_id, created_at = journal[transfer_id]
+    return Transfer(
+        transfer_id,
+        int(debit_id),
+        int(credit_id),
+        int(amount_fen),
+        KINDS[int(kind)],
+        None if ref_id == NO_REF else int(ref_id),
+        created_at,
+    )
 
 
 @dataclass
@@ -42,9 +75,13 @@ class MoneyData:
     )
     ledger: dict[int, LedgerAccount] = field(default_factory=dict)
     ledger_index: dict[tuple[LedgerKind, int], int] = field(default_factory=dict)
-    journal: dict[int, Transfer] = field(default_factory=dict)
-    journal_of: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    keys: dict[tuple[int, str], IdempotencyRecord] = field(default_factory=dict)
+    journal: ColumnTable = field(default_factory=lambda: ColumnTable(JOURNAL_FIELDS))
+    journal_of: defaultdict[int, array[int]] = field(default_factory=lambda: defaultdict(_ids))
+    """Ledger account -> its transfers' ids, ascending (8 bytes each, no boxed ints)."""
+    keys: defaultdict[int, dict[str, IdempotencyRecord]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    """Account -> its idempotency keys (nested, not keyed by pairs: no tuple per key)."""
     topups: dict[int, TopUp] = field(default_factory=dict)
     games: dict[int, Game] = field(default_factory=dict)
     items: dict[int, GameItem] = field(default_factory=dict)
@@ -100,19 +137,19 @@ class MemoryLedger:
             return None
         debit.balance_fen -= amount_fen
         credit.balance_fen += amount_fen
-        entry = Transfer(
-            self.d.next_id("journal"), debit_id, credit_id, amount_fen, kind, ref_id, created_at
+        ref = NO_REF if ref_id is None else ref_id
+        transfer_id = self.d.journal.append(
+            (debit_id, credit_id, amount_fen, KIND_INDEX[kind], ref, created_at)
         )
-        self.d.journal[entry.id] = entry
-        self.d.journal_of[debit_id].append(entry.id)
-        self.d.journal_of[credit_id].append(entry.id)
+        self.d.journal_of[debit_id].append(transfer_id)
+        self.d.journal_of[credit_id].append(transfer_id)
         record(db_writes=3)
-        return entry
+        return Transfer(transfer_id, debit_id, credit_id, amount_fen, kind, ref_id, created_at)
 
     def statement(self, ledger_id: int, before: int | None, limit: int) -> list[Transfer]:
         ids = page_sorted(self.d.journal_of.get(ledger_id, []), before, limit)
         record(db_reads=len(ids))
-        return [self.d.journal[i] for i in ids]
+        return [_transfer(self.d.journal, i) for i in ids]
 
     def accounts(self) -> list[LedgerAccount]:
         record(db_reads=len(self.d.ledger))
@@ -120,16 +157,26 @@ class MemoryLedger:
 
     def journal_balances(self) -> dict[int, int]:
         balances: defaultdict[int, int] = defaultdict(int)
-        for entry in self.d.journal.values():
-            balances[entry.debit_id] -= entry.amount_fen
-            balances[entry.credit_id] += entry.amount_fen
+        journal = self.d.journal
+        columns = zip(
+            journal.column("debit_id"),
+            journal.column("credit_id"),
+            journal.column("amount_fen"),
+            strict=True,
+        )
+        for debit_id, credit_id, amount_fen in columns:
+            balances[int(debit_id)] -= int(amount_fen)
+            balances[int(credit_id)] += int(amount_fen)
         record(db_reads=len(self.d.journal))
         return dict(balances)
 
     def kind_totals(self) -> dict[TransferKind, int]:
         totals: defaultdict[TransferKind, int] = defaultdict(int)
-        for entry in self.d.journal.values():
-            totals[entry.kind] += entry.amount_fen
+        journal = self.d.journal
+        for kind, amount_fen in zip(
+            journal.column("kind"), journal.column("amount_fen"), strict=True
+        ):
+            totals[KINDS[int(kind)]] += int(amount_fen)
         record(db_reads=len(self.d.journal))
         return dict(totals)
 
@@ -142,15 +189,15 @@ class MemoryIdempotency:
         self.d = data
 
     def get(self, account_id: int, key: str) -> IdempotencyRecord | None:
-        found = self.d.keys.get((account_id, key))
+        found = self.d.keys.get(account_id, {}).get(key)
         record(db_reads=0 if found is None else 1)
         return found
 
     def put(self, entry: IdempotencyRecord) -> None:
-        slot = (entry.account_id, entry.key)
-        if slot in self.d.keys:
+        keys = self.d.keys[entry.account_id]
+        if entry.key in keys:
             raise Conflict(f"another request with Idempotency-Key {entry.key!r} is in flight")
-        self.d.keys[slot] = entry
+        keys[entry.key] = entry
         record(db_writes=1)
 
 
