@@ -518,11 +518,15 @@ def check_model(
                 f"{scenario}: no calibration: pass --calibration FILE "
                 "or set platform.capacity.calibration"
             )
-        deployment = load_calibration(config.calibration).deployment
+        fitted = load_calibration(config.calibration)
     outcome = execute(prepared, progress=lambda line: click.echo(line, err=True))
     with _bad_input_exits_2():
         check = run_check(
-            deployment_config(config, deployment), outcome.result, horizon, prepared.scenario.seed
+            deployment_config(config, fitted.deployment),
+            outcome.result,
+            horizon,
+            prepared.scenario.seed,
+            calibrated=fitted.fit.paths.keys(),
         )
     if as_json:
         _print_json({"run_dir": str(outcome.run_dir), **check.as_dict()})

@@ -12,7 +12,7 @@ carry little sampling noise of their own; the measured ones carry the test's.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Mapping
+from collections.abc import Collection, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,11 +45,15 @@ class PathCheck:
 class ModelCheck:
     paths: list[PathCheck]
     horizon_s: float
+    uncalibrated: list[str]
+    """Measured paths the calibration has no costs for (too few requests when it was
+    measured): a prediction for them would price their work at zero, so none is made."""
 
     def as_dict(self) -> dict[str, Any]:
         stats = (*COMPARED, "requests_per_s")
         return {
             "horizon_s": self.horizon_s,
+            "uncalibrated": self.uncalibrated,
             "paths": {
                 check.path: {
                     stat: {
@@ -64,9 +68,17 @@ class ModelCheck:
         }
 
 
-def check_model(config: CapacityConfig, result: Result, horizon_s: float, seed: int) -> ModelCheck:
-    """Predict every measured path at its measured rate and set it beside the measurement."""
-    paths = measured_paths(result)
+def check_model(
+    config: CapacityConfig,
+    result: Result,
+    horizon_s: float,
+    seed: int,
+    calibrated: Collection[str],
+) -> ModelCheck:
+    """Predict every measured path the calibration priced (`calibrated`) at its measured
+    rate and set it beside the measurement."""
+    measured = measured_paths(result)
+    paths = {path: data for path, data in measured.items() if path in calibrated}
     predicted = simulate(config, paths, horizon_s, np.random.default_rng(seed))
     checks = [
         PathCheck(
@@ -79,7 +91,7 @@ def check_model(config: CapacityConfig, result: Result, horizon_s: float, seed: 
         )
         for path, data in sorted(paths.items())
     ]
-    return ModelCheck(checks, horizon_s)
+    return ModelCheck(checks, horizon_s, sorted(set(measured) - set(paths)))
 
 
 def simulate(

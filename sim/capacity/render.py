@@ -62,7 +62,16 @@ def scalability_line(scalability: Scalability | None) -> str:
 
 def check_table(check: ModelCheck) -> Table:
     """Per path and statistic: `measured / predicted (error %)`."""
-    table = Table(title=f"check-model: measured / predicted ({check.horizon_s:g} s simulated)")
+    caption = (
+        f"not in the calibration (too few requests when it was measured): "
+        f"{', '.join(check.uncalibrated)}"
+        if check.uncalibrated
+        else None
+    )
+    table = Table(
+        title=f"check-model: measured / predicted ({check.horizon_s:g} s simulated)",
+        caption=caption,
+    )
     table.add_column("path", no_wrap=True)
     stats = (*COMPARED, "requests_per_s")
     for stat in stats:

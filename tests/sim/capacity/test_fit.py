@@ -22,6 +22,7 @@ from sim.capacity.fit import (
     split_random_part,
 )
 from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma
+from sim.capacity.render import check_table
 
 COSTS = {"app_request_ms": 2.0, "db_read_ms": 0.3, "db_write_ms": 0.8, "cache_read_ms": 0.05}
 FIXED_MS = 3.0
@@ -109,6 +110,21 @@ def test_a_doubled_cost_is_seen_in_the_fit() -> None:
         COSTS["db_read_ms"] /= 2
 
 
+def test_a_path_the_calibration_never_priced_is_listed_not_predicted() -> None:
+    """A path with too few requests when the costs were fitted (a rare top-up, say) but
+    enough in the checked test would be predicted at zero cost: it is named instead."""
+    calibration = calibrate(explained_result(), "test")
+    config = deployment_config(
+        CapacityConfig(**calibration.capacity.model_dump()), calibration.deployment
+    )
+    priced = set(calibration.fit.paths) - {"like"}
+    check = check_model(config, explained_result(), 300.0, 7, priced)
+    assert check.uncalibrated == ["like"]
+    assert {row.path for row in check.paths} == priced
+    assert check.as_dict()["uncalibrated"] == ["like"]
+    assert "like" in str(check_table(check).caption)
+
+
 def test_the_calibrated_model_predicts_its_load_test_back() -> None:
     """At the measured rates the DES gives every path's throughput within 5 % and its p50
     and p95 within 5 %: the per-path shapes make a path split over stations as variable
@@ -117,8 +133,8 @@ def test_the_calibrated_model_predicts_its_load_test_back() -> None:
     config = deployment_config(
         CapacityConfig(**calibration.capacity.model_dump()), calibration.deployment
     )
-    check = check_model(config, explained_result(), horizon_s=3000.0, seed=7)
-    assert {row.path for row in check.paths} == WORKS.keys()
+    check = check_model(config, explained_result(), 3000.0, 7, calibration.fit.paths.keys())
+    assert {row.path for row in check.paths} == WORKS.keys() and check.uncalibrated == []
     for row in check.paths:
         assert abs(row.error_pct("requests_per_s")) < 5.0, row.path
         assert abs(row.error_pct("p50_ms")) < 5.0, row.path
@@ -156,7 +172,8 @@ def test_a_path_its_work_does_not_explain_is_predicted_with_its_measured_spread(
     config = deployment_config(
         CapacityConfig(**calibration.capacity.model_dump()), calibration.deployment
     )
-    row = next(r for r in check_model(config, result, 3000.0, 7).paths if r.path == "chat_presence")
+    check = check_model(config, result, 3000.0, 7, calibration.fit.paths.keys())
+    row = next(r for r in check.paths if r.path == "chat_presence")
     assert row.predicted["p95_ms"] > 2 * row.predicted["p50_ms"]
     for stat in ("p50_ms", "p95_ms", "p99_ms"):
         assert abs(row.error_pct(stat)) < 10.0, stat
