@@ -46,6 +46,12 @@ class ColumnTable:
         row = record_id - 1
         return tuple(column[row] for column in self._columns)
 
+    def value(self, record_id: int, name: str) -> Value:
+        """One field of one record."""
+        if record_id not in self:
+            raise KeyError(record_id)
+        return self._columns[self._names[name]][record_id - 1]
+
     def set(self, record_id: int, name: str, value: Value) -> None:
         if record_id not in self:
             raise KeyError(record_id)

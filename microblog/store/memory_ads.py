@@ -36,8 +36,6 @@ IMPRESSION_FIELDS = {
     "clicked": "b",
     "converted": "b",
 }
-IMPRESSION_CLICKED, IMPRESSION_CONVERTED = 5, 6
-"""Positions of the flags in a stored impression's fields."""
 
 
 def _impression(impressions: ColumnTable, impression_id: int) -> AdImpression:
@@ -176,7 +174,7 @@ class MemoryAds:
         return self.impression(impression_id) if impression_id is not None else None
 
     def mark_clicked(self, impression_id: int, campaign_id: int) -> bool:
-        if self.d.impressions[impression_id][IMPRESSION_CLICKED]:
+        if self.d.impressions.value(impression_id, "clicked"):
             return False
         self.d.impressions.set(impression_id, "clicked", True)
         self.d.campaigns[campaign_id].delivery.clicks += 1
@@ -184,7 +182,7 @@ class MemoryAds:
         return True
 
     def mark_converted(self, impression_id: int, campaign_id: int, amount: int) -> bool:
-        if self.d.impressions[impression_id][IMPRESSION_CONVERTED]:
+        if self.d.impressions.value(impression_id, "converted"):
             return False
         self.d.impressions.set(impression_id, "converted", True)
         delivery = self.d.campaigns[campaign_id].delivery

@@ -148,7 +148,7 @@ class CsrSets(defaultdict[int, MutableSet[int]]):
     def __init__(self, rows: Csr, first_id: int) -> None:
         super().__init__(set)
         self._ids = (rows.indices.astype(np.int64) + first_id).astype(np.int32).data
-        self._starts = rows.indptr.astype(np.int64).data
+        self._starts = np.asarray(rows.indptr, dtype=np.int64).data
         self._first = first_id
         self._n_rows = rows.n_rows
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from array import array
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from microblog.chat_models import ChatMessage, Status
+from microblog.store.columns import ColumnTable
 from microblog.store.paging import page_sorted
 from microblog.work import record
 
@@ -26,48 +26,43 @@ if TYPE_CHECKING:
     from microblog.store.memory import MemoryData
 
 
+MESSAGE_FIELDS = {"sender_id": "q", "sent_at": "d", "recipient_id": "q", "group_id": "q"}
+"""The numeric columns of a stored message; 0 stands for no recipient or no group (no
+account or group has id 0)."""
+
+
 class MessageColumns:
-    """Every stored message, message id `i` in row `i - 1`; absent ids read as None."""
+    """Every stored message: numbers in a `ColumnTable`, strings in lists beside it."""
 
     def __init__(self) -> None:
+        self.numbers = ColumnTable(MESSAGE_FIELDS)
         self.conversations: list[str] = []
         """One string object per conversation, shared by all its messages."""
-        self.senders = array("q")
         self.texts: list[str] = []
-        self.sent_at = array("d")
-        self.recipients = array("q")
-        """The other account of a direct message; 0 (no account has id 0) in a group."""
-        self.groups = array("q")
-        """The group of a group message; 0 in a direct one."""
         self.client_ids: dict[int, str] = {}
         """Message id -> the sender's `client_msg_id`, for messages that carried one."""
 
-    def __len__(self) -> int:
-        return len(self.senders)
-
     def append(self, message: ChatMessage, conversation: str) -> ChatMessage:
         """Store `message` (with `conversation` as its canonical key) under the next id."""
-        message_id = len(self.senders) + 1
+        message_id = self.numbers.append(
+            (message.sender_id, message.sent_at, message.recipient_id or 0, message.group_id or 0)
+        )
         self.conversations.append(conversation)
-        self.senders.append(message.sender_id)
         self.texts.append(message.text)
-        self.sent_at.append(message.sent_at)
-        self.recipients.append(message.recipient_id or 0)
-        self.groups.append(message.group_id or 0)
         if message.client_msg_id is not None:
             self.client_ids[message_id] = message.client_msg_id
         return self[message_id]
 
     def __getitem__(self, message_id: int) -> ChatMessage:
-        row = message_id - 1
+        sender_id, sent_at, recipient_id, group_id = self.numbers[message_id]
         return ChatMessage(
             message_id,
-            self.conversations[row],
-            self.senders[row],
-            self.texts[row],
-            self.sent_at[row],
-            self.recipients[row] or None,
-            self.groups[row] or None,
+            self.conversations[message_id - 1],
+            int(sender_id),
+            self.texts[message_id - 1],
+            sent_at,
+            int(recipient_id) or None,
+            int(group_id) or None,
             self.client_ids.get(message_id),
         )
 

@@ -36,3 +36,11 @@ def test_a_record_with_the_wrong_number_of_fields_is_refused_whole() -> None:
     with pytest.raises(ValueError, match="4 fields, got 3"):
         t.append((1, 2, 3))
     assert len(t) == 0 and t.append((1, 2, 0, 0.0)) == 1 and t[1] == (1, 2, 0, 0.0)
+
+
+def test_one_field_of_one_record_reads_by_name() -> None:
+    t = table()
+    t.append((1, 2, 0, 0.5))
+    assert t.value(1, "at") == 0.5 and t.value(1, "owner") == 1
+    with pytest.raises(KeyError):
+        t.value(2, "at")
