@@ -807,11 +807,11 @@ def plan(
 ) -> None:
     """Size the platform for the scenario's peak hour at --users accounts, in closed form.
 
-    Measures each request path's work and rate in a short probe simulation of the scenario
-    (a warm-up hour and the peak hour), scales the rates and the fan-out to --users,
-    and searches the fewest app servers, database and cache servers and fan-out workers
-    meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C per
-    station. Prints each resource's servers and utilisation, each SLO's predicted value and
+    Measures each request path's work and rate in a probe simulation of the scenario (run
+    from its start hour, measuring its peak hour), scales the rates and the fan-out to
+    --users, and searches the fewest app servers, database and cache servers and fan-out
+    workers meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C
+    per station. Prints each resource's servers and utilisation, each SLO's predicted value and
     verdict, and the fan-out lag of the largest pushed post. Exit 0 with a plan, 1 when no
     capacity meets the SLOs (e.g. a p99 below the service time), 2 on bad input (unknown
     metric, bad SLO, bad scenario).

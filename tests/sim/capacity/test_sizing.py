@@ -14,10 +14,12 @@ USERS = 5000
 UTILISATION_POINTS = 0.05
 HEAVY = [
     # Slow servers, so that a few thousand users load them the way millions load real ones.
+    # By the peak hour a timeline read does ~60 row reads and ~15 cache reads (full
+    # timelines, ads), so those units are slowed less than a request's fixed cost.
     "platform.capacity.app_request_ms=4000",
-    "platform.capacity.db_read_ms=1500",
-    "platform.capacity.db_write_ms=3000",
-    "platform.capacity.cache_read_ms=1000",
+    "platform.capacity.db_read_ms=300",
+    "platform.capacity.db_write_ms=600",
+    "platform.capacity.cache_read_ms=200",
     "platform.capacity.fanout_delivery_ms=100",
     "platform.capacity.fanout_batch=50",
     "platform.fanout=push",
