@@ -818,7 +818,7 @@ def plan(
 
     \b
     Example:
-      fanout plan scenarios/baseline.yaml --users 500000000 \\
+      fanout plan scenarios/weibo-500m.yaml --users 500000000 \\
           --slo 'latency.timeline_read.p99_ms<=200' --slo 'fanout.lag.p99_s<=5'
     """
     from outcomes.slo import parse_slo

@@ -84,12 +84,12 @@ def plan_capacity(
     """
     if users < 1:
         raise ValueError(f"--users must be at least 1, got {users}")
-    workload = scale(scenario, run_probe(scenario, probe_users), users)
+    workload = scale(scenario, run_probe(scenario, probe_users, users), users)
     config = scenario.platform.capacity
     loads = (workload.rates, workload.works)
     known = solve(config, *loads, workload.largest_fanout, workload.covariances).metrics()
     own = [parse_slo(text) for text in scenario.slos]
-    planned = [*slos, *(slo for slo in own if slo.metric in known)]
+    planned = list(dict.fromkeys([*slos, *(slo for slo in own if slo.metric in known)]))
     solution = plan(config, *loads, planned, workload.largest_fanout, workload.covariances)
     metrics = solution.metrics()
     return CapacityPlan(

@@ -19,13 +19,20 @@ Scaling from the probe's n users to N:
   role posting at `posting.*_posts_per_day`), so each path's expected peak rate is linear
   in the number of accounts: rate(N) = rate(probe) × N / n. The session rate at the peak,
   N × daily_active_share × sessions_per_day × peak factor / 86 400, is reported beside it;
-- work: a request's work depends on the accounts it touches, not on N, except fan-out.
-  An ordinary account's followers do not grow with N (the graph keeps `mean_followees`
-  per user), an influencer's do (`*_follower_share` of all users). So push deliveries of
-  influencer posts are moved from the probe's size to N: the expected deliveries per
-  second of each influencer tier (count × posts/day × E[followers pushed]) at N, less
-  its linear scaling from n, are spread over the post path's requests. Spreading them
-  evenly shifts every post's deliveries alike, so the covariance of the counters is
+- the probe's platform as a reader at N sees it: a synthetic graph's influencers are
+  followed by a share of *all* users, so each reader follows N × Σ share × E[follower
+  share] of them, which grows with N (0.3 in a 20 000-account probe of `bench-1m`, 15 at
+  its million). The probe therefore holds as many big and medium V accounts as N users
+  have, each followed by its share of the probe, and scales `hybrid_threshold` by n / N,
+  so an influencer is pulled in the probe exactly when it would be at N. Each reader then
+  follows, reads and merges as many influencers' posts as at N (`probe_scenario`);
+- work: a request's work then depends on the accounts it touches, not on N, except
+  fan-out. Deliveries per second scale by N / n like every rate: an ordinary account's
+  followers do not grow with N (the graph keeps `mean_followees` per user), and an
+  influencer's followers do, in proportion, while their number is already N's. For the
+  same reason the post rate is not scaled whole: the probe's influencer posts are
+  already N's, so only the rest scale. Spreading the deliveries over the post path's
+  requests shifts every post's deliveries alike, so the covariance of the counters is
   kept as measured;
 - the largest account: `big_v_follower_share`'s upper end of N users (of
   `medium_v_follower_share` when there is no big V); its post's
@@ -43,12 +50,16 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from outcomes.scenario import Scenario
+from outcomes.scenario.population import PopulationConfig
 from sim.arrivals import HOURS_PER_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, diurnal_profile
 from sim.capacity.demand import WORK_FIELDS, MeanWork, WorkCounts
 from sim.capacity.model import CapacityModel
 from sim.engine import Simulation
+from sim.graph import influencer_counts
+from sim.population import Kind, Population
 from sim.runner import Populations, replication_streams, with_population_size
 
 PROBE_USERS = 20_000
@@ -138,15 +149,21 @@ class _TallyingModel(CapacityModel):
         return self.products[path] / self.counts[path] - np.outer(mean, mean)
 
 
-def probe_scenario(scenario: Scenario, users: int) -> Scenario:
-    """The scenario at `users` accounts, its clock run from its own start to the end of the
-    first peak hour after its warm-up, no events; only that peak hour is measured.
+def probe_scenario(scenario: Scenario, users: int, planned_users: int | None = None) -> Scenario:
+    """The scenario at `users` accounts as a reader of `planned_users` sees it (see the
+    module docstring), its clock run from its own start to the end of the first peak hour
+    after its warm-up, no events; only that peak hour is measured.
 
     Starting where the scenario starts matters because the platform fills as it runs: home
     timelines start empty, frequency caps count up through the day. A probe that began an
-    hour before the peak measured a third of the timeline-read work of the run's own peak
-    hour (baseline, 20 000 users). Replaying the run's clock keeps the planner on the work
-    the run would do then, and makes the probe at the scenario's size the run's own prefix.
+    hour before the peak measured a fifteenth of the row reads of a timeline read in the
+    run's own peak hour (baseline, 20 000 users). Replaying the run's clock keeps the
+    planner on the work the run would do then, and makes the probe at the scenario's own
+    size the run's prefix.
+
+    Raises ValueError when the population does not fit at `planned_users` (its influencers
+    would need more follows per user than `graph.mean_followees`) or its influencers do not
+    fit in `users` accounts.
     """
     warmup_h = scenario.warmup_days * HOURS_PER_DAY
     to_peak_h = warmup_h + (peak_hour(scenario) - scenario.start_hour - warmup_h) % HOURS_PER_DAY
@@ -157,15 +174,77 @@ def probe_scenario(scenario: Scenario, users: int) -> Scenario:
         "replications": 1,
         "events": [],
     }
-    return with_population_size(scenario.model_copy(update=clock), users)
+    probe = scenario.model_copy(update=clock)
+    if planned_users is not None and scenario.population.graph.kind == "synthetic":
+        probe = _as_read_at(probe, users, planned_users)
+    return with_population_size(probe, users)
 
 
-def run_probe(scenario: Scenario, users: int | None = None) -> Probe:
+def _as_read_at(scenario: Scenario, users: int, planned_users: int) -> Scenario:
+    """`users` accounts holding the influencers of `planned_users`, pulled as they would be."""
+    population = scenario.population
+    _validated(population, planned_users, f"at --users {planned_users:,}")
+    big, medium = influencer_counts(population, planned_users)
+    shares = {"big_v_share": big / users, "medium_v_share": medium / users}
+    _validated(
+        population.model_copy(update=shares),
+        users,
+        f"a probe of {users:,} accounts holding the {big:,} big V and {medium:,} medium V "
+        f"accounts of {planned_users:,} users (raise --probe-users)",
+    )
+    platform = scenario.platform
+    threshold = max(1, round(platform.hybrid_threshold * users / planned_users))
+    return scenario.model_copy(
+        update={
+            "population": population.model_copy(update=shares),
+            "platform": platform.model_copy(update={"hybrid_threshold": threshold}),
+        }
+    )
+
+
+def _check_pull_split(probe: Scenario, population: Population, planned_users: int) -> None:
+    """Under hybrid, the probe's scaled threshold must stay above every ordinary account's
+    followers: an ordinary account's followers do not grow with the platform, so one above
+    the scaled threshold is pulled in the probe where the planned platform pushes it.
+
+    Raises ValueError naming the probe's threshold and the ordinary account above it.
+    """
+    platform = probe.platform
+    if platform.fanout != "hybrid":
+        return
+    influencer = np.isin(population.kind, [Kind.BIG_V, Kind.MEDIUM_V])
+    most = int(population.initial_followers[~influencer].max(initial=0))
+    if most < platform.hybrid_threshold:
+        return
+    raise ValueError(
+        f"platform.hybrid_threshold at --users {planned_users:,} is "
+        f"{platform.hybrid_threshold:,} followers in a probe of {population.size:,} accounts, "
+        f"where an ordinary account already has {most:,}: the probe would pull authors the "
+        "planned platform pushes. Raise --probe-users, or platform.hybrid_threshold above "
+        "the followers ordinary accounts reach (graph.medium_v_follower_share's low end of "
+        "all users)"
+    )
+
+
+def _validated(population: PopulationConfig, users: int, where: str) -> None:
+    """Check the population's rules at `users` accounts; name `where` when one fails."""
+    try:
+        PopulationConfig.model_validate({**population.model_dump(), "users": users})
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise ValueError(f"population {where}: {problems}") from None
+
+
+def run_probe(
+    scenario: Scenario, users: int | None = None, planned_users: int | None = None
+) -> Probe:
     """Simulate the probe (see `probe_scenario`) and tally its peak hour's work per path."""
     size = users if users is not None else min(scenario.population.users, PROBE_USERS)
-    probe = probe_scenario(scenario, size)
+    probe = probe_scenario(scenario, size, planned_users)
     ((population_seed, replication_seed),) = replication_streams(probe.seed, 1)
     probe, population = Populations(probe).draw(population_seed)
+    if planned_users is not None and planned_users != size:
+        _check_pull_split(probe, population, planned_users)
     simulation = Simulation(probe, population, replication_seed)
     tally = _TallyingModel(simulation.env, probe.platform.capacity, np.random.default_rng(0))
     tally.since_s = probe.warmup_days * SECONDS_PER_DAY
@@ -181,16 +260,17 @@ def run_probe(scenario: Scenario, users: int | None = None) -> Probe:
 
 
 def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
-    """The peak-hour workload of `users` accounts from a probe of the same scenario."""
+    """The peak-hour workload of `users` accounts from a probe of the same scenario that
+    held their influencers (`probe_scenario` with `planned_users=users`)."""
     ratio = users / probe.users
     rates = {path: count / SECONDS_PER_HOUR * ratio for path, count in probe.requests.items()}
     works = dict(probe.work)
     if rates.get(POST_PATH, 0.0) > 0:
-        extra = _influencer_deliveries_per_s(scenario, users)
-        extra -= _influencer_deliveries_per_s(scenario, probe.users) * ratio
         post = works[POST_PATH]
-        deliveries = max(0.0, post.fanout_deliveries + extra / rates[POST_PATH])
-        works[POST_PATH] = replace(post, fanout_deliveries=deliveries)
+        deliveries_per_s = post.fanout_deliveries * rates[POST_PATH]
+        influencers = _influencer_posts_per_s(scenario, users)
+        rates[POST_PATH] = max(influencers, rates[POST_PATH] - influencers * (ratio - 1))
+        works[POST_PATH] = replace(post, fanout_deliveries=deliveries_per_s / rates[POST_PATH])
     behaviour = scenario.behaviour
     sessions = users * behaviour.daily_active_share * behaviour.sessions_per_day
     largest = largest_followers(scenario, probe, users)
@@ -229,29 +309,9 @@ def _largest_pushed(scenario: Scenario, largest: float) -> float:
     return largest if platform.fanout == "push" else 0.0
 
 
-def _influencer_deliveries_per_s(scenario: Scenario, users: int) -> float:
-    """Expected push deliveries per second at the peak of influencers' scheduled posts."""
-    population, graph = scenario.population, scenario.population.graph
+def _influencer_posts_per_s(scenario: Scenario, users: int) -> float:
+    """Expected posts per second at the peak of the influencers of `users` accounts."""
     posting = scenario.behaviour.posting
-    tiers = (
-        (population.big_v_share, graph.big_v_follower_share, posting.big_v_posts_per_day),
-        (population.medium_v_share, graph.medium_v_follower_share, posting.medium_v_posts_per_day),
-    )
-    per_day = sum(
-        round(users * share) * per_account * _pushed_followers(scenario, users, bounds)
-        for share, bounds, per_account in tiers
-    )
+    big, medium = influencer_counts(scenario.population, users)
+    per_day = big * posting.big_v_posts_per_day + medium * posting.medium_v_posts_per_day
     return per_day * peak_factor(scenario) / SECONDS_PER_DAY
-
-
-def _pushed_followers(scenario: Scenario, users: int, bounds: tuple[float, float]) -> float:
-    """E[followers × pushed] for a follower share uniform on `bounds` of `users`."""
-    low, high = bounds[0] * users, bounds[1] * users
-    platform = scenario.platform
-    if platform.fanout == "pull":
-        return 0.0
-    top = high if platform.fanout == "push" else min(high, float(platform.hybrid_threshold))
-    if high == low:
-        return low if top >= high else 0.0
-    pushed_high = max(low, top)
-    return (pushed_high**2 - low**2) / 2.0 / (high - low)

@@ -86,8 +86,8 @@ def test_more_users_need_at_least_as_much_capacity(scenario: Scenario) -> None:
 
 def test_largest_account_grows_with_users_and_its_lag_is_reported() -> None:
     """Under push the largest big V's post fans out to its share of all users."""
-    scenario = load_scenario("scenarios/baseline.yaml", ["platform.fanout=push", "slos=[]"])
-    planned = plan_capacity(scenario, 10_000_000, [], probe_users=2000)
+    scenario = load_scenario("scenarios/weibo-500m.yaml", ["platform.fanout=push", "slos=[]"])
+    planned = plan_capacity(scenario, 500_000_000, [], probe_users=5000)
     high = scenario.population.graph.big_v_follower_share[1]
-    assert planned.workload.largest_fanout == pytest.approx(high * 10_000_000)
+    assert planned.workload.largest_fanout == pytest.approx(high * 500_000_000)
     assert planned.solution.fanout_lag_s.mean > 0.0

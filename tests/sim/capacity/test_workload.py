@@ -10,8 +10,18 @@ import simpy
 from microblog.work import Work
 from outcomes.scenario import load_scenario
 from outcomes.scenario.capacity import CapacityConfig
-from sim.capacity.demand import WORK_FIELDS
-from sim.capacity.workload import _TallyingModel, peak_hour, probe_scenario
+from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.capacity.demand import WORK_FIELDS, MeanWork
+from sim.capacity.workload import (
+    Probe,
+    _TallyingModel,
+    peak_factor,
+    peak_hour,
+    probe_scenario,
+    run_probe,
+    scale,
+)
+from sim.graph import influencer_counts
 from sim.runner import simulate
 
 PEAK_MEASURES = (
@@ -51,6 +61,78 @@ def test_probe_at_the_scenarios_size_measures_the_runs_own_peak_hour() -> None:
     row = run.timeseries.t_hours.index(peak_hour(scenario) - scenario.start_hour)
     for name in PEAK_MEASURES:
         assert probe.result.metrics[name].value == run.timeseries.columns[name][row], name
+
+
+def test_probe_holds_the_influencers_of_the_planned_platform_and_pulls_them_alike() -> None:
+    """Influencers are followed by a share of all users: a reader of a million accounts
+    follows 50 times as many as a reader of 20 000, so the probe holds the million's."""
+    scenario = load_scenario("scenarios/bench-1m.yaml")
+    probe = probe_scenario(scenario, 20_000, 1_000_000)
+    assert influencer_counts(probe.population, 20_000) == (50, 500)
+    assert influencer_counts(scenario.population, 1_000_000) == (50, 500)
+    # An influencer followed by share s is pulled at a million when s × 10^6 >= 10 000,
+    # in the probe when s × 20 000 >= 200.
+    assert probe.platform.hybrid_threshold == 200
+    assert probe_scenario(scenario, 1_000_000, 1_000_000).population == scenario.population
+
+
+def test_probe_at_a_quarter_size_reads_like_the_planned_platform() -> None:
+    """At a threshold that pulls the big V of 20 000 accounts, a 5 000-account probe reads
+    timelines the way the 20 000-account run does (its prefix is the truth, see above).
+    Without holding the planned influencers it read 20 % fewer rows and merged half as
+    many pulled posts (52.99 rows, 4.82 merged against 66.37 and 9.47)."""
+    scenario = load_scenario("scenarios/baseline.yaml", ["platform.hybrid_threshold=2000"])
+    planned = run_probe(scenario, 20_000, 20_000)
+    probe = run_probe(scenario, 5_000, 20_000)
+    truth, seen = planned.work["timeline_read"], probe.work["timeline_read"]
+    assert seen.db_reads == pytest.approx(truth.db_reads, rel=0.1)
+    assert seen.merged_items == pytest.approx(truth.merged_items, rel=0.25)
+    per_user = [p.requests["timeline_read"] / p.users for p in (planned, probe)]
+    assert per_user[1] == pytest.approx(per_user[0], rel=0.1)
+
+
+def test_a_population_that_does_not_fit_at_the_planned_size_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"at --users 500,000,000: .* 75000 follows per user"):
+        probe_scenario(load_scenario("scenarios/baseline.yaml"), 20_000, 500_000_000)
+
+
+def test_a_probe_too_small_for_the_planned_influencers_is_refused() -> None:
+    scenario = load_scenario("scenarios/weibo-500m.yaml")
+    with pytest.raises(ValueError, match=r"probe of 1,000 accounts holding the 300 big V"):
+        probe_scenario(scenario, 1_000, 500_000_000)
+
+
+def test_a_probe_whose_threshold_ordinary_accounts_reach_is_refused() -> None:
+    """At 2 000 accounts a million's 10 000-follower threshold is 20 followers, which
+    ordinary accounts have: the probe would pull authors the million pushes."""
+    scenario = load_scenario("scenarios/bench-1m.yaml")
+    with pytest.raises(ValueError, match="hybrid_threshold at --users 1,000,000 is 20 followers"):
+        run_probe(scenario, 2_000, 1_000_000)
+
+
+def test_scaling_keeps_the_held_influencers_posts_and_scales_deliveries() -> None:
+    """The probe's influencer posts are already the planned platform's; only the rest of
+    the posts scale, while every delivery scales (followers of an influencer grow with N)."""
+    scenario = load_scenario("scenarios/bench-1m.yaml")
+    probe_posts_per_s = 10.0
+    post = MeanWork(db_writes=1.0, fanout_deliveries=50.0)
+    probe = Probe(
+        users=20_000,
+        requests={"post": round(probe_posts_per_s * SECONDS_PER_HOUR)},
+        work={"post": post},
+        work_covariance={"post": np.zeros((len(WORK_FIELDS),) * 2)},
+        most_followers=6_000,
+    )
+    workload = scale(scenario, probe, 1_000_000)
+    posting = scenario.behaviour.posting
+    big, medium = influencer_counts(scenario.population, 1_000_000)
+    influencer_per_day = big * posting.big_v_posts_per_day + medium * posting.medium_v_posts_per_day
+    influencer_per_s = influencer_per_day * peak_factor(scenario) / SECONDS_PER_DAY
+    expected_rate = probe_posts_per_s * 50 - influencer_per_s * 49
+    assert workload.rates["post"] == pytest.approx(expected_rate)
+    deliveries_per_s = workload.rates["post"] * workload.works["post"].fanout_deliveries
+    assert deliveries_per_s == pytest.approx(probe_posts_per_s * 50.0 * 50)
+    assert workload.works["post"].db_writes == 1.0
 
 
 def test_tally_keeps_the_covariance_of_each_paths_work_after_warm_up() -> None:
