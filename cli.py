@@ -793,7 +793,7 @@ def sweep(
     "--probe-users",
     type=click.IntRange(min=2),
     help="Accounts in the probe simulation that measures the work per request "
-    "[default: the scenario's, at most 20000].",
+    "[default: the scenario's, at most 20000 and at most --users].",
 )
 @SetOption
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")

@@ -238,8 +238,12 @@ def _validated(population: PopulationConfig, users: int, where: str) -> None:
 def run_probe(
     scenario: Scenario, users: int | None = None, planned_users: int | None = None
 ) -> Probe:
-    """Simulate the probe (see `probe_scenario`) and tally its peak hour's work per path."""
-    size = users if users is not None else min(scenario.population.users, PROBE_USERS)
+    """Simulate the probe (see `probe_scenario`) and tally its peak hour's work per path.
+
+    By default the probe has the scenario's accounts, at most `PROBE_USERS` and at most
+    `planned_users` (a platform small enough is simulated as it is)."""
+    default = min(scenario.population.users, PROBE_USERS, planned_users or PROBE_USERS)
+    size = users if users is not None else default
     probe = probe_scenario(scenario, size, planned_users)
     ((population_seed, replication_seed),) = replication_streams(probe.seed, 1)
     probe, population = Populations(probe).draw(population_seed)

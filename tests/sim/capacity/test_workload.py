@@ -91,6 +91,11 @@ def test_probe_at_a_quarter_size_reads_like_the_planned_platform() -> None:
     assert per_user[1] == pytest.approx(per_user[0], rel=0.1)
 
 
+def test_a_platform_smaller_than_the_default_probe_is_probed_as_it_is() -> None:
+    probe = run_probe(load_scenario("scenarios/ci-smoke.yaml"), planned_users=500)
+    assert probe.users == 500
+
+
 def test_a_population_that_does_not_fit_at_the_planned_size_is_refused() -> None:
     with pytest.raises(ValueError, match=r"at --users 500,000,000: .* 75000 follows per user"):
         probe_scenario(load_scenario("scenarios/baseline.yaml"), 20_000, 500_000_000)
