@@ -822,14 +822,15 @@ def plan(
           --slo 'latency.timeline_read.p99_ms<=200' --slo 'fanout.lag.p99_s<=5'
     """
     from outcomes.slo import parse_slo
-    from sim.capacity.plan import Unreachable
     from sim.capacity.render import plan_tables
-    from sim.capacity.sizing import plan_capacity
+    from sim.capacity.sizing import UnreachablePlan, plan_capacity
 
     loaded = _scenario_for_run(scenario, overrides, [])
     try:
         planned = plan_capacity(loaded, users, [parse_slo(s) for s in slos], probe_users)
-    except Unreachable as exc:
+    except UnreachablePlan as exc:
+        if as_json:
+            _print_json(exc.as_dict())
         click.echo(f"fanout: {exc}", err=True)
         raise SystemExit(1) from None
     except ValueError as exc:

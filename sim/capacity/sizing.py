@@ -22,8 +22,27 @@ from outcomes.scenario import Scenario
 from outcomes.slo import Slo, parse_slo
 from sim.capacity.demand import servers
 from sim.capacity.network import PlatformSolution, solve
-from sim.capacity.plan import plan
+from sim.capacity.plan import Unreachable, plan
 from sim.capacity.workload import Workload, peak_hour, run_probe, scale
+
+
+class UnreachablePlan(Unreachable):
+    """No capacity meets the SLOs; keeps the measured workload, which says why."""
+
+    def __init__(self, message: str, scenario: Scenario, workload: Workload) -> None:
+        super().__init__(message)
+        self.scenario = scenario.name
+        self.peak_hour = peak_hour(scenario)
+        self.workload = workload
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "peak_hour": self.peak_hour,
+            "users": self.workload.users,
+            "unreachable": str(self),
+            "workload": self.workload.as_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,7 @@ def plan_capacity(
     """Plan `scenario` at `users` accounts for `slos` plus the scenario's own.
 
     Raises ValueError for a flag SLO the capacity model cannot predict or a lower bound,
-    and `plan.Unreachable` when no capacity meets them.
+    and `UnreachablePlan` (with the measured workload) when no capacity meets them.
     """
     if users < 1:
         raise ValueError(f"--users must be at least 1, got {users}")
@@ -90,7 +109,10 @@ def plan_capacity(
     known = solve(config, *loads, workload.largest_fanout, workload.covariances).metrics()
     own = [parse_slo(text) for text in scenario.slos]
     planned = list(dict.fromkeys([*slos, *(slo for slo in own if slo.metric in known)]))
-    solution = plan(config, *loads, planned, workload.largest_fanout, workload.covariances)
+    try:
+        solution = plan(config, *loads, planned, workload.largest_fanout, workload.covariances)
+    except Unreachable as error:
+        raise UnreachablePlan(str(error), scenario, workload) from None
     metrics = solution.metrics()
     return CapacityPlan(
         scenario=scenario.name,

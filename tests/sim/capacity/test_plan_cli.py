@@ -69,3 +69,15 @@ def test_an_slo_both_in_the_scenario_and_on_the_command_line_is_planned_once() -
     result = CliRunner().invoke(fanout, args)
     assert result.exit_code == 0, result.output
     assert [verdict["slo"] for verdict in json.loads(result.stdout)["slos"]] == [slo]
+
+
+def test_an_unreachable_plan_still_prints_the_workload_that_rules_it_out() -> None:
+    code, out, err = invoke(
+        "--users", "50000", "--slo", "latency.timeline_read.p99_ms<=0.5", "--json"
+    )
+    assert code == 1
+    assert "no capacity meets" in err
+    report = json.loads(out)
+    assert report["users"] == 50_000
+    assert report["unreachable"].startswith("no capacity meets SLO 'latency.timeline_read.p99_ms")
+    assert report["workload"]["paths"]["timeline_read"]["work"]["db_reads"] > 0
