@@ -34,9 +34,7 @@ class Csr:
     def from_pairs(cls, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> Csr:
         """Rows from (row, col) pairs, duplicates dropped and each row sorted."""
         width = max(n_rows, int(cols.max(initial=0)) + 1)
-        keys = rows.astype(np.int64) * width + cols
-        keys.sort()
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        keys = np.unique(rows.astype(np.int64) * width + cols)
         rows, cols = np.divmod(keys, width)
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])

@@ -112,6 +112,14 @@ def test_csr_from_pairs_sorts_rows_and_drops_duplicates() -> None:
     assert [csr.transpose(4).row(i).tolist() for i in range(4)] == [[1], [], [1], [0]]
 
 
+def test_csr_from_no_pairs_has_its_rows_all_empty() -> None:
+    """A scenario with no groups builds its membership from no pairs at all."""
+    none = np.array([], dtype=np.int64)
+    csr = Csr.from_pairs(none, none, 3)
+    assert csr.n_rows == 3 and [csr.row(i).tolist() for i in range(3)] == [[], [], []]
+    assert Csr.from_pairs(none, none, 0).n_rows == 0
+
+
 def test_record_copies_equal_dataclass_replace_and_do_not_alias() -> None:
     post = Post(1, 2, "text", 3.0, like_count=4)
     copy = replace(post)
