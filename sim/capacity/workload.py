@@ -181,7 +181,10 @@ def probe_scenario(scenario: Scenario, users: int, planned_users: int | None = N
 
 
 def _as_read_at(scenario: Scenario, users: int, planned_users: int) -> Scenario:
-    """`users` accounts holding the influencers of `planned_users`, pulled as they would be."""
+    """`users` accounts holding the influencers of `planned_users`, pulled as they would be,
+    in as many groups per account as there (`groups.count` is a number of groups, not a
+    share: a 20 000-account probe of `bench-1m`'s 10 000 groups of ~50 would put each
+    reader in 25 groups where a million accounts are in 0.5)."""
     population = scenario.population
     _validated(population, planned_users, f"at --users {planned_users:,}")
     big, medium = influencer_counts(population, planned_users)
@@ -192,11 +195,14 @@ def _as_read_at(scenario: Scenario, users: int, planned_users: int) -> Scenario:
         f"a probe of {users:,} accounts holding the {big:,} big V and {medium:,} medium V "
         f"accounts of {planned_users:,} users (raise --probe-users)",
     )
+    groups = population.groups.model_copy(
+        update={"count": round(population.groups.count * users / planned_users)}
+    )
     platform = scenario.platform
     threshold = max(1, round(platform.hybrid_threshold * users / planned_users))
     return scenario.model_copy(
         update={
-            "population": population.model_copy(update=shares),
+            "population": population.model_copy(update={**shares, "groups": groups}),
             "platform": platform.model_copy(update={"hybrid_threshold": threshold}),
         }
     )

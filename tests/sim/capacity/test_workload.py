@@ -73,6 +73,9 @@ def test_probe_holds_the_influencers_of_the_planned_platform_and_pulls_them_alik
     # An influencer followed by share s is pulled at a million when s × 10^6 >= 10 000,
     # in the probe when s × 20 000 >= 200.
     assert probe.platform.hybrid_threshold == 200
+    # 10 000 groups of ~50 among a million accounts: 0.5 memberships per account, as in
+    # 200 groups among 20 000.
+    assert probe.population.groups.count == 200
     assert probe_scenario(scenario, 1_000_000, 1_000_000).population == scenario.population
 
 
