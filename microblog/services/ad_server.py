@@ -8,10 +8,12 @@ those on their full score (predicted click rate and relevance).
 A page's ad slots are served in one write transaction, so budgets, frequency caps and
 charges see every impression before them even when many readers load feeds at once.
 A campaign is eligible for a viewer when it is live (active, inside its dates, total
-budget left), on its pacing schedule, under the viewer's daily frequency cap, not hidden
-by the viewer, not the viewer's own, not already on the page, matches the viewer's profile
-(the store's lookup sees to that) and, for a merchant's promotion, the viewer does not
-already follow the merchant.
+budget left), on its pacing schedule (one found ahead of it is held out of retrieval until
+the schedule catches up, or the next day once its daily budget is spent: real ad servers
+drop throttled campaigns from the index rather than reject them on every page), under
+the viewer's daily frequency cap, not hidden by the viewer, not the viewer's own, not
+already on the page, matches the viewer's profile (the store's lookup sees to that) and,
+for a merchant's promotion, the viewer does not already follow the merchant.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from microblog.models import Account, Post
 from microblog.services.ad_billing import CampaignBilling
 from microblog.services.auction import Bid, run_auction
 from microblog.services.context import Context
-from microblog.services.pacing import day_of, released_share
+from microblog.services.pacing import back_on_schedule_at, day_of, released_share
 from microblog.services.targeting import quality
 from microblog.store.base import Tx
 
@@ -95,10 +97,19 @@ class AdServer:
     def _candidates(self, tx: Tx, viewer: Viewer) -> dict[int, Candidate]:
         config = self.ctx.config.ads
         reaching = tx.ads.reaching(viewer.account.profile, viewer.now, config.ctr_prior)
+        ahead: list[Campaign] = []
         eligible = (
-            c for c in reaching if self._eligible(c, viewer) and self._reaches(tx, c, viewer)
+            c
+            for c in reaching
+            if self._on_schedule(c, viewer, ahead)
+            and self._eligible(c, viewer)
+            and self._reaches(tx, c, viewer)
         )
         live = list(islice(eligible, config.retrieval_depth))
+        for campaign in ahead:
+            spent = campaign.delivery.spent_on(viewer.day)
+            until = back_on_schedule_at(spent, campaign.spec.daily_budget, viewer.now, config)
+            tx.ads.hold(campaign.id, until)
         posts = tx.posts.get_many(sorted({c.spec.post_id for c in live}))
         return {
             c.id: Candidate(c, post, self._bid(c, viewer.account))
@@ -113,8 +124,16 @@ class AdServer:
             and campaign.id not in viewer.hidden
             and viewer.seen.get(campaign.id, 0) < spec.frequency_cap
             and spec.post_id not in viewer.on_page
-            and campaign.delivery.spent_on(viewer.day) < spec.daily_budget * viewer.released
         )
+
+    @staticmethod
+    def _on_schedule(campaign: Campaign, viewer: Viewer, ahead: list[Campaign]) -> bool:
+        """Within what pacing has released of its daily budget; else noted in `ahead`, to be
+        held out of retrieval until its schedule catches up (for every viewer alike)."""
+        if campaign.delivery.spent_on(viewer.day) < campaign.spec.daily_budget * viewer.released:
+            return True
+        ahead.append(campaign)
+        return False
 
     @staticmethod
     def _reaches(tx: Tx, campaign: Campaign, viewer: Viewer) -> bool:

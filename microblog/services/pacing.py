@@ -37,3 +37,28 @@ def released_share(now: float, config: AdsConfig) -> float:
     if not config.pacing:
         return 1.0
     return min(1.0, elapsed_share(now, config) + config.pacing_headroom)
+
+
+def back_on_schedule_at(spent: int, daily_budget: int, now: float, config: AdsConfig) -> float:
+    """The moment a campaign that has spent `spent` fen of its `daily_budget` today may
+    serve again: when the released share first covers its spend, or the next day.
+
+    An ad server takes a campaign that is ahead of its schedule out of retrieval until
+    then, rather than reading and rejecting it on every page in between.
+    """
+    seconds = (now + config.day_offset_s) % DAY_S
+    next_day = now - seconds + DAY_S
+    if spent >= daily_budget or not config.pacing:
+        return next_day
+    target = spent / daily_budget - config.pacing_headroom
+    if target < 0:
+        return now
+    curve = config.pacing_curve
+    if curve is None:
+        return max(now, now - seconds + target * DAY_S)
+    due, done = target * sum(curve), 0.0
+    for hour, weight in enumerate(curve):
+        if weight > 0 and done + weight > due:
+            return max(now, now - seconds + (hour + (due - done) / weight) * HOUR_S)
+        done += weight
+    return next_day

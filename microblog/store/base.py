@@ -153,14 +153,20 @@ class AdsRepo(Protocol):
     def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]: ...
     def set_status(self, campaign_id: int, status: CampaignStatus) -> None: ...
     def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
-        """Live campaigns (active, dates including `now`, total budget not spent) whose
-        targeting matches `profile`, highest bid first and, on equal bids, oldest first.
+        """Live campaigns (active, dates including `now`, total budget not spent, not held
+        back past `now`) whose targeting matches `profile`, highest bid first and, on equal
+        bids, oldest first.
 
         Bids are compared in fen per thousand impressions, a CPC bid valued at
         `click_rate` clicks per impression. Lazy, so a caller that stops early reads (and
         records `db_reads` for) only the campaigns the lookup walked; consume it before
         writing ads in the same transaction.
         """
+        ...
+
+    def hold(self, campaign_id: int, until: float) -> None:
+        """Keep the campaign out of `reaching` until `until`: pacing or its daily budget
+        holds it back till then, so lookups in between need not read it."""
         ...
 
     def hidden(self, account_id: int) -> set[int]:

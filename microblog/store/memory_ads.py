@@ -7,6 +7,7 @@ retrieval reads only the campaigns that can reach a viewer.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -71,6 +72,10 @@ class MemoryAdsData:
     """`_pair(campaign, account)` -> newest impression id."""
     hides: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     live: LiveIndex = field(default_factory=LiveIndex)
+    held: dict[int, float] = field(default_factory=dict)
+    """Campaign -> when pacing releases it (`hold`); out of `live` until then."""
+    releases: list[tuple[float, int]] = field(default_factory=list)
+    """Heap of (until, campaign) for `held`; entries a later hold replaced are skipped."""
 
 
 def _live(campaign: Campaign) -> bool:
@@ -118,14 +123,30 @@ class MemoryAds:
         record(db_writes=1)
 
     def _reindex(self, campaign: Campaign) -> None:
-        if _live(campaign):
+        if _live(campaign) and campaign.id not in self.d.held:
             self.d.live.add(campaign.id, campaign.spec)
         else:
             self.d.live.remove(campaign.id, campaign.spec)
 
+    def hold(self, campaign_id: int, until: float) -> None:
+        self.d.held[campaign_id] = until
+        heapq.heappush(self.d.releases, (until, campaign_id))
+        self._reindex(self.d.campaigns[campaign_id])
+        record(db_writes=1)
+
+    def _release(self, now: float) -> None:
+        """Put back the held campaigns whose time has come."""
+        releases, held = self.d.releases, self.d.held
+        while releases and releases[0][0] <= now:
+            until, campaign_id = heapq.heappop(releases)
+            if held.get(campaign_id) == until:
+                del held[campaign_id]
+                self._reindex(self.d.campaigns[campaign_id])
+
     def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
         """Index lookup by the viewer's interests; every campaign the walk reads counts,
         including those its dates or region, gender and age targeting then rule out."""
+        self._release(now)
         for campaign_id in self.d.live.walk(profile.interests, click_rate):
             campaign = self.d.campaigns[campaign_id]
             record(db_reads=1)

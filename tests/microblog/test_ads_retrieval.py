@@ -10,7 +10,7 @@ from __future__ import annotations
 from microblog.ads_models import BidType, Campaign, Targeting
 from microblog.models import Profile
 from microblog.work import recording
-from tests.microblog.ads_support import NOON, MakeWorld, World
+from tests.microblog.ads_support import DAY, NOON, MakeWorld, World
 
 VIEWER = Profile(["tech", "food"], "north")
 
@@ -59,6 +59,42 @@ def test_paused_and_spent_campaigns_leave_the_lookup_and_resumed_ones_return(
     assert reaching(world) == [kept.id]
     world.blog.ads.resume(paused.owner_id, paused.id)
     assert reaching(world) == [paused.id, kept.id]
+
+
+def test_a_campaign_ahead_of_its_pacing_is_held_out_of_the_lookup_until_it_catches_up(
+    make_world: MakeWorld,
+) -> None:
+    """At 06:00 a quarter of an 80 fen daily budget (20 fen) is released; one impression
+    at 25 fen (second price against the 25 000 per mille runner-up) puts the campaign
+    ahead. It is then held out of retrieval, not read by later pages, until pacing has
+    released more than 25 fen: 25 / 80 of the day, 07:30."""
+    world = make_world(ad_load=0.5, reserve_cpm=20_000, pacing=True, pacing_headroom=0.0)
+    world.clock.now = 0.25 * DAY
+    ahead = world.campaign(bid=30_000, daily_budget=80)
+    steady = world.campaign(bid=25_000)
+    shown = [world.ads_seen(world.reader(posts=1)) for _ in range(3)]
+    assert shown == [[ahead.id], [steady.id], [steady.id]]
+    with recording() as work:
+        assert reaching(world) == [steady.id]
+    assert work.db_reads == 1
+    world.clock.now = 25 / 80 * DAY - 1
+    assert reaching(world) == [steady.id]
+    world.clock.now = 25 / 80 * DAY + 1
+    assert reaching(world) == [ahead.id, steady.id]
+    assert world.ads_seen(world.reader(posts=1)) == [ahead.id]
+
+
+def test_a_campaign_that_spent_its_daily_budget_returns_the_next_day(
+    make_world: MakeWorld,
+) -> None:
+    world = make_world(ad_load=0.5, reserve_cpm=20_000)
+    spent = world.campaign(bid=30_000, daily_budget=20)
+    steady = world.campaign(bid=25_000)
+    shown = [world.ads_seen(world.reader(posts=1)) for _ in range(3)]
+    assert shown == [[spent.id], [steady.id], [steady.id]]
+    assert reaching(world) == [steady.id]
+    world.clock.now = DAY
+    assert reaching(world) == [spent.id, steady.id]
 
 
 def ad_prices(world: World, posts: int = 1) -> list[tuple[int, int]]:

@@ -135,6 +135,7 @@ class SqlAds:
                 c.starts_at <= now,
                 c.ends_at > now,
                 c.spent < c.total_budget,
+                c.held_until <= now,
             )
             .order_by(value.desc(), c.id)
         )
@@ -143,6 +144,12 @@ class SqlAds:
             campaign = _campaign(row)
             if campaign.spec.targeting.matches(profile):
                 yield campaign
+
+    def hold(self, campaign_id: int, until: float) -> None:
+        self.conn.execute(
+            update(ad_campaigns).where(ad_campaigns.c.id == campaign_id).values(held_until=until)
+        )
+        record(db_writes=1)
 
     def hidden(self, account_id: int) -> set[int]:
         query = select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == account_id)

@@ -46,6 +46,7 @@ ad_campaigns = Table(
     Column("day", Integer, nullable=False, default=-1),
     Column("day_spent", BigInteger, nullable=False, default=0),
     Column("owed_millifen", Integer, nullable=False, default=0),
+    Column("held_until", Float, nullable=False, default=0.0),
     Index("ix_ad_campaigns_owner", "owner_id", "id"),
     Index("ix_ad_campaigns_status", "status", "ends_at"),
 )
