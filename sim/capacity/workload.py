@@ -188,21 +188,23 @@ def _as_read_at(scenario: Scenario, users: int, planned_users: int) -> Scenario:
     population = scenario.population
     _validated(population, planned_users, f"at --users {planned_users:,}")
     big, medium = influencer_counts(population, planned_users)
-    shares = {"big_v_share": big / users, "medium_v_share": medium / users}
+    groups = population.groups.model_copy(
+        update={"count": round(population.groups.count * users / planned_users)}
+    )
+    held = population.model_copy(
+        update={"big_v_share": big / users, "medium_v_share": medium / users, "groups": groups}
+    )
     _validated(
-        population.model_copy(update=shares),
+        held,
         users,
         f"a probe of {users:,} accounts holding the {big:,} big V and {medium:,} medium V "
         f"accounts of {planned_users:,} users (raise --probe-users)",
-    )
-    groups = population.groups.model_copy(
-        update={"count": round(population.groups.count * users / planned_users)}
     )
     platform = scenario.platform
     threshold = max(1, round(platform.hybrid_threshold * users / planned_users))
     return scenario.model_copy(
         update={
-            "population": population.model_copy(update={**shares, "groups": groups}),
+            "population": held,
             "platform": platform.model_copy(update={"hybrid_threshold": threshold}),
         }
     )
