@@ -12,12 +12,18 @@ an exponential).
    path's fixed part from its random part, whose mean is what the stations must explain.
 2. Unit costs: non-negative least squares of the paths' random means on their mean work
    (columns: one request, pushes, db reads, db writes, cache reads, cache writes, merged
-   items), each path weighted by the square root of its requests; R² and the residuals
-   report how well the work explains them. Paths that wait on the payment gateway
-   (`EXTERNAL_WAIT_PATHS`) take no part: their random part is mostly that wait, not
-   server work, and fitted in it priced every database write at milliseconds. They are
-   priced with the costs the others give, and the rest of their random part becomes
-   their delay (step 3). The per-item app cost (`app_unit_ms`) is not
+   items), on residuals relative to each path's random mean, each weighted by the square
+   root of its requests; R² and the residuals report how well the work explains them.
+   Relative residuals keep a slow path from pricing a unit it shares with a fast one: on
+   this machine chat_presence (1.8 pushes, a ~21 ms random part that is mostly waiting on
+   the friends' sockets) and chat_send (1 push, ~0.9 ms) share `pushes`, and absolute
+   residuals priced a push at ~6 ms, so chat_send's p50 was predicted at 2.5× its
+   measured value (0 of 15 cross-checks within 25 %; 15 of 15 with relative residuals).
+   chat_presence keeps the rest of its random part as delay (step 3). Paths that wait on
+   the payment gateway (`EXTERNAL_WAIT_PATHS`) take no part: their random part is mostly
+   that wait, not server work, and fitted in it priced every database write at
+   milliseconds. They are priced with the costs the others give, and the rest of their
+   random part becomes their delay (step 3). The per-item app cost (`app_unit_ms`) is not
    separable from the per-unit station costs (its column is their sum), so it is 0 and
    every unit's cost lands on the station that serves it.
 3. Fixed part, delay and shape: the network solution at the measured rates on the
@@ -70,10 +76,14 @@ SERVER_THREADS = 40
 """Requests the reference server runs at once: anyio's default thread limiter (FastAPI runs
 sync endpoints in it), https://anyio.readthedocs.io/en/stable/threads.html."""
 MIN_PATHS_PER_UNIT = 2
+"""A unit of work gets a cost only when this many paths do some of it."""
 EXTERNAL_WAIT_PATHS = frozenset({"topup"})
 """Paths whose latency is mostly a wait outside the server: a top-up waits for the
 (simulated) payment gateway's confirmation, about 300 ms against a few ms of its own work."""
-"""A unit of work gets a cost only when this many paths do some of it."""
+RELATIVE_FLOOR_MS = 0.01
+"""Smallest random mean a path's residual is taken relative to (10 µs, ten times the
+latency metrics' 1 µs resolution), so a path measured with no spread does not get an
+unbounded weight."""
 
 
 class CalibrationInputError(ValueError):
@@ -312,7 +322,9 @@ def _fit_costs(
     design = np.array([_columns(fitted_on[p].work) for p in names])
     design[:, (design > 0).sum(axis=0) < MIN_PATHS_PER_UNIT] = 0.0
     target = np.array([random_ms[p] for p in names])
-    weights = np.sqrt([fitted_on[p].work_requests for p in names])
+    weights = np.sqrt([fitted_on[p].work_requests for p in names]) / np.maximum(
+        target, RELATIVE_FLOOR_MS
+    )
     coefficients, _ = nnls(design * weights[:, None], target * weights)
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
     priced = {p: float(np.array(_columns(data.work)) @ coefficients) for p, data in paths.items()}
