@@ -37,7 +37,7 @@ an exponential).
    (the smallest is `network_ms`, every request pays it; the excess per path
    `path_overhead_ms`) and the priced part's shape becomes `path_service_shape`, so the
    model reproduces each path's distribution even where the unit costs explain its mean
-   only roughly (R² of 0.1–0.5 on this machine), while the priced part still queues.
+   only roughly (R² of 0–0.3 on this machine), while the priced part still queues.
 """
 
 from __future__ import annotations
@@ -322,20 +322,29 @@ def _fit_costs(
     design = np.array([_columns(fitted_on[p].work) for p in names])
     design[:, (design > 0).sum(axis=0) < MIN_PATHS_PER_UNIT] = 0.0
     target = np.array([random_ms[p] for p in names])
-    weights = np.sqrt([fitted_on[p].work_requests for p in names]) / np.maximum(
-        target, RELATIVE_FLOOR_MS
-    )
+    weights = np.sqrt(_fit_weights(fitted_on, random_ms))
     coefficients, _ = nnls(design * weights[:, None], target * weights)
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
     priced = {p: float(np.array(_columns(data.work)) @ coefficients) for p, data in paths.items()}
     return costs, priced
 
 
+def _fit_weights(paths: Mapping[str, PathData], random_ms: Mapping[str, float]) -> np.ndarray:
+    """Each path's weight in the squared residuals: its requests over its random mean
+    squared (relative residuals, see the module docstring), in `paths` order."""
+    requests = np.array([data.work_requests for data in paths.values()], dtype=float)
+    means = np.array([random_ms[p] for p in paths])
+    return requests / np.maximum(means, RELATIVE_FLOOR_MS) ** 2
+
+
 def _r_squared(
     modelled: Mapping[str, float], measured: Mapping[str, float], paths: Mapping[str, PathData]
 ) -> float:
-    """Weighted R² of the fitted random means against the measured ones."""
-    weights = np.array([paths[p].work_requests for p in modelled], dtype=float)
+    """R² of the fitted random means against the measured ones, under the weights the fit
+    minimises (`_fit_weights`): the share of the paths' relative variation the work
+    explains. (Weighted by requests alone it went negative on this machine once the fit
+    was relative: chat_presence's 20 ms dominated the sum the fit no longer chases.)"""
+    weights = _fit_weights(paths, measured)
     observed = np.array([measured[p] for p in modelled])
     mean = np.average(observed, weights=weights)
     total = float(np.sum(weights * (observed - mean) ** 2))
