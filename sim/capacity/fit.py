@@ -42,7 +42,7 @@ an exponential).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -322,18 +322,20 @@ def _fit_costs(
     design = np.array([_columns(fitted_on[p].work) for p in names])
     design[:, (design > 0).sum(axis=0) < MIN_PATHS_PER_UNIT] = 0.0
     target = np.array([random_ms[p] for p in names])
-    weights = np.sqrt(_fit_weights(fitted_on, random_ms))
+    weights = np.sqrt(_fit_weights(names, fitted_on, random_ms))
     coefficients, _ = nnls(design * weights[:, None], target * weights)
     costs = dict(zip(COST_FIELDS, coefficients.tolist(), strict=True))
     priced = {p: float(np.array(_columns(data.work)) @ coefficients) for p, data in paths.items()}
     return costs, priced
 
 
-def _fit_weights(paths: Mapping[str, PathData], random_ms: Mapping[str, float]) -> np.ndarray:
-    """Each path's weight in the squared residuals: its requests over its random mean
-    squared (relative residuals, see the module docstring), in `paths` order."""
-    requests = np.array([data.work_requests for data in paths.values()], dtype=float)
-    means = np.array([random_ms[p] for p in paths])
+def _fit_weights(
+    names: Sequence[str], paths: Mapping[str, PathData], random_ms: Mapping[str, float]
+) -> np.ndarray:
+    """Each named path's weight in the squared residuals: its requests over its random mean
+    squared (relative residuals, see the module docstring), in `names` order."""
+    requests = np.array([paths[p].work_requests for p in names], dtype=float)
+    means = np.array([random_ms[p] for p in names])
     return requests / np.maximum(means, RELATIVE_FLOOR_MS) ** 2
 
 
@@ -344,7 +346,7 @@ def _r_squared(
     minimises (`_fit_weights`): the share of the paths' relative variation the work
     explains. (Weighted by requests alone it went negative on this machine once the fit
     was relative: chat_presence's 20 ms dominated the sum the fit no longer chases.)"""
-    weights = _fit_weights(paths, measured)
+    weights = _fit_weights(list(modelled), paths, measured)
     observed = np.array([measured[p] for p in modelled])
     mean = np.average(observed, weights=weights)
     total = float(np.sum(weights * (observed - mean) ** 2))

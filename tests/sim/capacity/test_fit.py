@@ -149,7 +149,7 @@ def with_unexplained_path(
     requests: int = 100,
 ) -> Result:
     """`result` plus a path that does `work` (by default none beyond the request itself),
-    measured as `latency`: its random part is far beyond anything the unit costs price."""
+    measured as `latency`, not as the unit costs would price that work."""
     metrics = {
         f"latency.{path}.{stat}": Metric(value=latency.stat(stat), unit="ms")
         for stat in FITTED_STATS
