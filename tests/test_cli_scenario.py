@@ -6,10 +6,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli import fanout
-from outcomes.scenario import scenario_json_schema
+from scenario import scenario_json_schema
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SHIPPED = sorted(str(path) for path in SCENARIOS.glob("*.yaml"))
@@ -57,13 +58,13 @@ def test_validate_json_reports_each_file_as_data(tmp_path: Path) -> None:
     assert bad["problems"] == [{"path": "", "message": "no such file", "line": None}]
 
 
-def test_validate_writes_nothing(tmp_path: Path) -> None:
+def test_validate_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
     before = snapshot(SCENARIOS)
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        runner.invoke(fanout, ["validate", "--json", *SHIPPED])
-        runner.invoke(fanout, ["validate", "missing.yaml"])
-        assert os.listdir(cwd) == []
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(fanout, ["validate", "--json", *SHIPPED])
+    runner.invoke(fanout, ["validate", "missing.yaml"])
+    assert os.listdir(tmp_path) == []
     assert snapshot(SCENARIOS) == before
 
 
