@@ -23,8 +23,8 @@ from outcomes.gate_render import append_summary, gate_data, gate_table, write_ju
 from outcomes.plots import write_timeseries_plots
 from outcomes.report import REPORT_FILE, write_report
 from outcomes.result import ResultError, load_result, load_runs
-from outcomes.scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
 from outcomes.timeseries import labelled_timeseries
+from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
 
 BAD_INPUT = 2
 
@@ -367,11 +367,11 @@ def loadtest(
       fanout loadtest scenarios/baseline.yaml --rate 200 --out results/open-200
       fanout loadtest scenarios/baseline.yaml --replay trace.jsonl --speedup 60
     """
-    from loadtests.render import loadtest_data, loadtest_table
-    from loadtests.request import LoadtestRequest, flag_overrides, prepare
-    from loadtests.run import execute
-    from loadtests.runner import LocustError
-    from loadtests.server import ServerError
+    from loadtests.control.render import loadtest_data, loadtest_table
+    from loadtests.control.request import LoadtestRequest, flag_overrides, prepare
+    from loadtests.control.run import execute
+    from loadtests.control.runner import LocustError
+    from loadtests.control.server import ServerError
 
     flags = {"users": users, "spawn_rate": spawn_rate, "run_time": run_time}
     flags |= {"rate": rate, "processes": processes}
@@ -428,7 +428,7 @@ def calibrate(result: Path, out: Path, as_json: bool) -> None:
       fanout loadtest scenarios/calibrate-steps.yaml --out results/steps
       fanout calibrate results/steps --out calibration.yaml
     """
-    from outcomes.scenario.calibration import write_calibration
+    from scenario.calibration import write_calibration
     from sim.capacity.fit import calibrate as fit_calibration
     from sim.capacity.render import calibration_table, scalability_line
 
@@ -500,9 +500,9 @@ def check_model(
       fanout check-model scenarios/ci-smoke.yaml --calibration calibration.yaml
       fanout check-model scenarios/ci-smoke.yaml --calibration calibration.yaml --run-time 2m
     """
-    from loadtests.request import LoadtestRequest, flag_overrides, prepare
-    from loadtests.run import execute
-    from outcomes.scenario.calibration import load_calibration
+    from loadtests.control.request import LoadtestRequest, flag_overrides, prepare
+    from loadtests.control.run import execute
+    from scenario.calibration import load_calibration
     from sim.capacity.check import check_model as run_check
     from sim.capacity.fit import deployment_config
     from sim.capacity.render import check_table

@@ -3,7 +3,7 @@
 Amounts are integer fen (1 coin = 1 RMB = 100 fen). Rates are shares of a sale; they are
 applied in whole basis points and each cut is rounded down to the fen, so the seller keeps
 the remainder and no fen is ever created or lost by rounding. Defaults follow the scenario
-schema's `economy` section (outcomes/scenario/economy.py), which the simulator passes in.
+schema's `economy` section (scenario/economy.py), which the simulator passes in.
 """
 
 from __future__ import annotations

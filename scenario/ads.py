@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from outcomes.scenario.fields import ASSUMED, Section, Share, spec
+from scenario.fields import ASSUMED, Section, Share, spec
 
 
 class AdsConfig(Section):

@@ -29,7 +29,7 @@ class _Strict(BaseModel):
 
 
 class CalibratedCosts(_Strict):
-    """The `platform.capacity` fields a calibration sets (see outcomes.scenario.capacity)."""
+    """The `platform.capacity` fields a calibration sets (see scenario.capacity)."""
 
     app_request_ms: float = Field(ge=0)
     app_unit_ms: float = Field(ge=0)

@@ -5,7 +5,7 @@ numbers: an app server handles every request, the database serves row reads and 
 the cache tier serves timeline and presence keys and pull merges, and fan-out workers do
 the deliveries of fan-out on write in the background. `fanout calibrate` fits the per-unit
 costs from a load test of the reference microblog and writes a calibration file that
-`calibration` includes (outcomes.scenario.calibration); the defaults are order-of-magnitude
+`calibration` includes (scenario.calibration); the defaults are order-of-magnitude
 figures for a commodity deployment (indexed row read ~0.2 ms, Redis list op ~0.02-0.05 ms).
 """
 
@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
-from outcomes.scenario.calibration import CalibratedCosts, load_calibration
-from outcomes.scenario.fields import ASSUMED, NonNegative, Positive, spec
+from scenario.calibration import CalibratedCosts, load_calibration
+from scenario.fields import ASSUMED, NonNegative, Positive, spec
 
 MS = "ms"
 _REQUIRED_COSTS = {name for name, f in CalibratedCosts.model_fields.items() if f.is_required()}

@@ -7,7 +7,7 @@ times `friend_interaction_factor` when a friend interacted with them that day.
 
 from __future__ import annotations
 
-from outcomes.scenario.fields import ASSUMED, Section, Share, spec
+from scenario.fields import ASSUMED, Section, Share, spec
 
 PANDORA = (
     "Huang, Reiley & Riabov, 'Measuring Consumer Sensitivity to Audio Advertising: "

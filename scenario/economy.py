@@ -6,12 +6,10 @@ through an external gateway). Money is in yuan; the ledger's coins are worth one
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import model_validator
 
-from outcomes.scenario.ads import AdsConfig
-from outcomes.scenario.fields import ASSUMED, Section, Share, section, spec
+from scenario.ads import AdsConfig
+from scenario.fields import ASSUMED, Section, Share, section, spec
 
 BAKSHY = (
     "Bakshy, Eckles, Yan & Rosenn, 'Social Influence in Social Advertising', EC 2012 "
@@ -102,29 +100,3 @@ class EconomyConfig(Section):
     commerce: CommerceConfig = section(CommerceConfig, "Shops and orders.")
     games: GamesConfig = section(GamesConfig, "Games and items.")
     topup: TopUpGatewayConfig = section(TopUpGatewayConfig, "Top-up payment gateway.")
-
-
-def platform_money(economy: EconomyConfig, seed: int) -> dict[str, Any]:
-    """The scenario's economy in the shape of the microblog's `MoneyConfig` (nested field
-    names): commissions, the game catalogue, and a gateway seeded from the scenario.
-
-    One mapping for both ways of running: the simulator validates it into a `MoneyConfig`,
-    the load test's server reads it as FANOUT_PLATFORM__MONEY__* environment variables.
-    """
-    commerce, games, gateway = economy.commerce, economy.games, economy.topup
-    return {
-        "commerce_commission": commerce.platform_commission,
-        "influencer_commission": commerce.influencer_commission,
-        "games": {
-            "catalogue_size": games.catalogue_size,
-            "item_price_median_coins": games.item_price_median,
-            "item_price_sigma": games.item_price_sigma,
-            "platform_share": games.platform_share,
-            "seed": seed,
-        },
-        "gateway": {
-            "latency_ms": gateway.latency_ms,
-            "failure_rate": gateway.failure_rate,
-            "seed": seed,
-        },
-    }

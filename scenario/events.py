@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from outcomes.scenario.fields import Section, spec
+from scenario.fields import Section, spec
 
 
 class ScriptedEvent(Section):

@@ -14,9 +14,9 @@ import annotated_types as at
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from outcomes.scenario.errors import Problem
-from outcomes.scenario.paths import dotted, locate
-from outcomes.scenario.yaml_source import Lines, line_of
+from scenario.errors import Problem
+from scenario.paths import dotted, locate
+from scenario.yaml_source import Lines, line_of
 
 BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 

@@ -3,7 +3,7 @@
 Every behavioural number in a scenario is declared with `spec()`, which keeps the unit and
 the published source next to the default: they appear in the field's description (so an
 editor shows them on hover), in the JSON Schema, and in the generated tables of
-scenarios/README.md (outcomes.scenario.docs reads them back with `unit_and_source`).
+scenarios/README.md (scenario.docs reads them back with `unit_and_source`).
 """
 
 from __future__ import annotations

@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from outcomes.scenario.errors import Problem, ScenarioError
-from outcomes.scenario.explain import explain
-from outcomes.scenario.model import Scenario
-from outcomes.scenario.overrides import Overrides, apply_overrides
-from outcomes.scenario.yaml_source import Lines, parse_yaml
+from scenario.errors import Problem, ScenarioError
+from scenario.explain import explain
+from scenario.model import Scenario
+from scenario.overrides import Overrides, apply_overrides
+from scenario.yaml_source import Lines, parse_yaml
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from outcomes.scenario.fields import Range, Section, Share, ShareRange, section, spec
-from outcomes.scenario.population import KWAK
+from scenario.fields import Range, Section, Share, ShareRange, section, spec
+from scenario.population import KWAK
 
 
 class LoadStep(Section):

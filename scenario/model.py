@@ -6,15 +6,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, model_validator
 
-from outcomes.scenario.behaviour import BehaviourConfig
-from outcomes.scenario.churn import ChurnConfig
-from outcomes.scenario.economy import EconomyConfig
-from outcomes.scenario.events import ScriptedEvent
-from outcomes.scenario.fields import Section, section, spec
-from outcomes.scenario.loadtest import LoadtestConfig
-from outcomes.scenario.platform import PlatformSection
-from outcomes.scenario.population import PopulationConfig
 from outcomes.slo import parse_slo
+from scenario.behaviour import BehaviourConfig
+from scenario.churn import ChurnConfig
+from scenario.economy import EconomyConfig
+from scenario.events import ScriptedEvent
+from scenario.fields import Section, section, spec
+from scenario.loadtest import LoadtestConfig
+from scenario.platform import PlatformSection
+from scenario.population import PopulationConfig
 
 
 def _slo_text(text: str) -> str:

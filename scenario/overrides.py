@@ -15,9 +15,9 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel
 
-from outcomes.scenario.errors import Problem
-from outcomes.scenario.explain import unknown_field
-from outcomes.scenario.paths import Node, child
+from scenario.errors import Problem
+from scenario.explain import unknown_field
+from scenario.paths import Node, child
 
 Overrides = Sequence[str] | Mapping[str, Any]
 """`["economy.ads.load=0.15"]` as typed after `--set`, or `{"economy.ads.load": 0.15}` with

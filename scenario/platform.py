@@ -1,15 +1,15 @@
 """The `platform` section: how the modelled deployment delivers timelines, and its capacity.
 
 Drives the microblog's timeline strategy in both the simulator and the load-test server,
-and the simulator's capacity model (`capacity`, see outcomes.scenario.capacity).
+and the simulator's capacity model (`capacity`, see scenario.capacity).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from outcomes.scenario.capacity import CapacityConfig
-from outcomes.scenario.fields import Section, section, spec
+from scenario.capacity import CapacityConfig
+from scenario.fields import Section, section, spec
 
 
 class PlatformSection(Section):

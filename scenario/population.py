@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
 
-from outcomes.scenario.fields import (
+from scenario.fields import (
     ASSUMED,
     Section,
     Share,

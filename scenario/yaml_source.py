@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from outcomes.scenario.errors import Problem, ScenarioError
-from outcomes.scenario.paths import dotted
+from scenario.errors import Problem, ScenarioError
+from scenario.paths import dotted
 
 Lines = dict[tuple[str, ...], int]
 """1-based line of each key or list item, by its path with every segment as a string

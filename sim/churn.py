@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from outcomes.scenario import Scenario
-from outcomes.scenario.churn import ChurnConfig
+from scenario import Scenario
+from scenario.churn import ChurnConfig
 from sim.measure import Metrics
 from sim.users import UserState
 

@@ -28,7 +28,7 @@ import numpy as np
 from microblog.ads_models import BidType, CampaignKind, CampaignSpec, Targeting
 from microblog.platform import Microblog
 from microblog.services.shops import NewProduct, NewShop
-from outcomes.scenario import Scenario
+from scenario import Scenario
 from sim.arrivals import SECONDS_PER_DAY
 from sim.population import Kind, Population
 

@@ -37,7 +37,7 @@ from microblog.errors import DomainError
 from microblog.models import Post
 from microblog.services.gateway import SimulatedGateway
 from microblog.work import recording
-from outcomes.scenario import Scenario
+from scenario import Scenario, platform_config
 from sim.activities.ads import Ads
 from sim.activities.base import (
     Arrival,
@@ -79,7 +79,7 @@ from sim.measure import (
     with_revenue_total,
 )
 from sim.population import Kind, Population
-from sim.seeding import platform_config, seed_blog
+from sim.seeding import seed_blog
 from sim.trace import Trace
 from sim.users import UserState
 from sim.wallets import Wallets

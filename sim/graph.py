@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from microblog.store.memory_bulk import Csr
-from outcomes.scenario.population import GraphConfig, PopulationConfig
+from scenario.population import GraphConfig, PopulationConfig
 
 
 def influencer_counts(config: PopulationConfig, users: int) -> tuple[int, int]:

@@ -18,8 +18,8 @@ import numpy as np
 
 from microblog.models import Role, Tier
 from microblog.store.memory_bulk import Csr
-from outcomes.scenario import Scenario
-from outcomes.scenario.population import PopulationConfig
+from scenario import Scenario
+from scenario.population import PopulationConfig
 from sim.graph import influencer_counts
 from sim.profiles import Profiles, draw_profiles
 from sim.propensity import post_rates, session_rates

@@ -15,7 +15,7 @@ from typing import TypeVar
 import numpy as np
 
 from microblog.models import AgeBand, Gender, Profile
-from outcomes.scenario.population import ProfileConfig
+from scenario.population import ProfileConfig
 
 K = TypeVar("K")
 

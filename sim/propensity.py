@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from outcomes.scenario.behaviour import BehaviourConfig
+from scenario.behaviour import BehaviourConfig
 
 SHAPE_BOUNDS = (1e-4, 1e4)
 """Range searched for the Gamma shape; beyond it the share moves by less than 1e-4."""

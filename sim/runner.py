@@ -28,8 +28,8 @@ import numpy as np
 
 from microblog.store.memory_bulk import Csr
 from outcomes.result import Result, ScenarioRef, current_environment, metric_from_replicates
-from outcomes.scenario import Scenario, resolved_dict
 from outcomes.timeseries import Timeseries
+from scenario import Scenario, resolved_dict
 from sim.activities.schedule import event_authors
 from sim.arrivals import SECONDS_PER_DAY
 from sim.edgelist import read_edge_list

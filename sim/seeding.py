@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from microblog.config import FanoutStrategy, PlatformConfig
-from microblog.money_config import MoneyConfig
+from microblog.config import PlatformConfig
 from microblog.platform import Microblog
 from microblog.services.accounts import is_verified
 from microblog.services.context import Clock
@@ -19,8 +18,6 @@ from microblog.services.gateway import Gateway
 from microblog.store.memory import MemoryStore
 from microblog.store.memory_bulk import BulkAccounts, bulk_groups, bulk_load
 from microblog.work import record, recording
-from outcomes.scenario import Scenario
-from outcomes.scenario.economy import platform_money
 from sim.population import Kind, Population
 
 
@@ -44,19 +41,6 @@ def fan_out_in_background(job: Callable[[], None]) -> None:
     with recording() as background:
         job()
     record(fanout_deliveries=background.fanout_deliveries)
-
-
-def platform_config(scenario: Scenario) -> PlatformConfig:
-    """The microblog's rules from the scenario's platform section and its economy: the feed's
-    ad load, and the money rules as the load test's server gets them (`platform_money`)."""
-    platform = scenario.platform
-    return PlatformConfig(
-        fanout=FanoutStrategy(platform.fanout),
-        hybrid_threshold=platform.hybrid_threshold,
-        timeline_capacity=platform.timeline_capacity,
-        money=MoneyConfig.model_validate(platform_money(scenario.economy, scenario.seed)),
-        ad_load=scenario.economy.ads.load,
-    )
 
 
 def seed_blog(

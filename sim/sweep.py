@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from outcomes.result import Result
-from outcomes.scenario import load_scenario
 from outcomes.sweep import Runner
+from scenario import load_scenario
 from sim.output import write_run
 from sim.runner import simulate
 

@@ -14,7 +14,7 @@ import numpy as np
 import simpy
 
 from microblog.platform import Microblog
-from outcomes.scenario import Scenario
+from scenario import Scenario
 from sim.activities.base import Arrival
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.draws import Draws

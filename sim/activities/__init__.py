@@ -36,7 +36,7 @@ How to add an activity
    `self.schedules`), in the order its part of a session should run.
 3. Use request paths from `outcomes.metrics.LATENCY_PATHS` (add new ones there with a
    description, and regenerate docs/metrics.md); every behavioural number it needs is a
-   scenario field with a default, unit and source (outcomes/scenario/).
+   scenario field with a default, unit and source (scenario/).
 4. Report what users saw that drives churn through `world.users.exposure[...]` (ads,
    untargeted product posts) and friend interactions through `world.users.friend_interacted`.
 5. Money: emit `revenue.*` and `commerce.*` metrics only from an activity that really

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from outcomes.scenario import Problem, Scenario, ScenarioError
+from scenario import Problem, Scenario, ScenarioError
 from sim.activities.base import Arrival, Steps
 from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_HOUR, PoissonArrivals, Segment, diurnal_profile

@@ -20,7 +20,7 @@ import numpy as np
 import simpy
 
 from outcomes.result import Result
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.fit import PathData, measured_paths
 from sim.capacity.model import CapacityModel
 

@@ -20,7 +20,7 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 
 REQUEST_STATIONS: tuple[str, ...] = ("app", "db", "cache")
 """Stations a request visits in the foreground, in order."""

@@ -51,7 +51,7 @@ from scipy.optimize import nnls
 
 from microblog.api.settings import ServerSettings
 from outcomes.result import Result
-from outcomes.scenario.calibration import (
+from scenario.calibration import (
     CalibratedCosts,
     Calibration,
     Deployment,
@@ -59,7 +59,7 @@ from outcomes.scenario.calibration import (
     Scalability,
     WorkFit,
 )
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.demand import MeanWork, demand
 from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma, fit_shifted_gamma
 from sim.capacity.network import solve

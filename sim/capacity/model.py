@@ -40,7 +40,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import simpy
 
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles
 from sim.capacity.demand import (
     REQUEST_STATIONS,

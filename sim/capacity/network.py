@@ -54,7 +54,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import digamma, gammaincinv
 
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles, Queue
 from sim.capacity.demand import (
     REQUEST_STATIONS,

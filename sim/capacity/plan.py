@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from outcomes.scenario.capacity import CapacityConfig
 from outcomes.slo import Slo
+from scenario.capacity import CapacityConfig
 from sim.capacity.demand import SERVER_FIELDS, WorkCounts
 from sim.capacity.network import PlatformSolution, solve
 

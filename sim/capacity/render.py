@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from outcomes.formatting import number
-from outcomes.scenario.calibration import Calibration, Scalability
+from scenario.calibration import Calibration, Scalability
 from sim.capacity.check import COMPARED, ModelCheck
 from sim.capacity.fit import COST_FIELDS
 from sim.capacity.sizing import CapacityPlan

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from outcomes.scenario import Scenario
 from outcomes.slo import Slo, parse_slo
+from scenario import Scenario
 from sim.capacity.demand import servers
 from sim.capacity.network import PlatformSolution, solve
 from sim.capacity.plan import Unreachable, plan

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import curve_fit
 
-from outcomes.scenario.calibration import Scalability, UslCurve
+from scenario.calibration import Scalability, UslCurve
 
 MIN_LEVELS = 3
 """Distinct concurrency levels the three-parameter fit needs."""

@@ -52,8 +52,8 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from outcomes.scenario import Scenario
-from outcomes.scenario.population import PopulationConfig
+from scenario import Scenario
+from scenario.population import PopulationConfig
 from sim.arrivals import HOURS_PER_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, diurnal_profile
 from sim.capacity.demand import WORK_FIELDS, MeanWork, WorkCounts
 from sim.capacity.model import CapacityModel

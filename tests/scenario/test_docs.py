@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from outcomes.scenario.docs import BEGIN, END, field_tables, render_readme
-from tests.outcomes.scenario.conftest import SCENARIOS
+from scenario.docs import BEGIN, END, field_tables, render_readme
+from tests.scenario.conftest import SCENARIOS
 
 README = SCENARIOS / "README.md"
 
@@ -19,7 +19,7 @@ def rows() -> list[list[str]]:
 def test_the_committed_readme_tables_equal_the_generated_ones() -> None:
     readme = README.read_text(encoding="utf-8")
     assert BEGIN in readme and END in readme
-    assert render_readme(readme) == readme, "run: python -m outcomes.scenario.docs --write " + (
+    assert render_readme(readme) == readme, "run: python -m scenario.docs --write " + (
         "scenarios/README.md"
     )
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from outcomes.scenario import ScenarioError, scenario_from_dict
 from outcomes.slo import parse_slo
+from scenario import ScenarioError, scenario_from_dict
 
 
 def problems(data: dict[str, Any]) -> dict[str, str]:

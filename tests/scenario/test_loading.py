@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.scenario import (
+from scenario import (
     Scenario,
     ScenarioError,
     load_scenario,
@@ -15,7 +15,7 @@ from outcomes.scenario import (
     scenario_from_dict,
     scenario_json_schema,
 )
-from tests.outcomes.scenario.conftest import SCENARIOS, SHIPPED, WriteScenario
+from tests.scenario.conftest import SCENARIOS, SHIPPED, WriteScenario
 
 SECTIONS = {"population", "behaviour", "economy", "churn", "platform", "slos", "loadtest"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.scenario import ScenarioError, load_scenario
-from tests.outcomes.scenario.conftest import SCENARIOS, WriteScenario
+from scenario import ScenarioError, load_scenario
+from tests.scenario.conftest import SCENARIOS, WriteScenario
 
 BASELINE = SCENARIOS / "baseline.yaml"
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from outcomes.scenario import Scenario, ScenarioError, scenario_from_dict
-from outcomes.scenario.behaviour import DEFAULT_DIURNAL
+from scenario import Scenario, ScenarioError, scenario_from_dict
+from scenario.behaviour import DEFAULT_DIURNAL
 
 
 def rejected(data: dict[str, Any]) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.scenario import ScenarioError, load_scenario
-from outcomes.scenario.yaml_source import line_of, parse_yaml
-from tests.outcomes.scenario.conftest import WriteScenario
+from scenario import ScenarioError, load_scenario
+from scenario.yaml_source import line_of, parse_yaml
+from tests.scenario.conftest import WriteScenario
 
 
 def test_invalid_yaml_names_the_file_and_line(write_scenario: WriteScenario) -> None:

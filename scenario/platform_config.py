@@ -1,0 +1,45 @@
+"""The one place a scenario becomes the reference microblog's settings, for both modes.
+
+The simulator builds its in-process microblog from `platform_config(scenario)`; the load
+test starts its server from the same object, serialised whole (`loadtests.control.server`), so a
+path name means the same endpoint under the same rules in a simulation and a load test.
+"""
+
+from __future__ import annotations
+
+from microblog.config import FanoutStrategy, PlatformConfig
+from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
+from scenario.economy import EconomyConfig
+from scenario.model import Scenario
+
+
+def platform_config(scenario: Scenario) -> PlatformConfig:
+    """The microblog's rules from the scenario's platform section and its economy: the
+    timeline strategy, the feed's ad load and the money rules."""
+    platform = scenario.platform
+    return PlatformConfig(
+        fanout=FanoutStrategy(platform.fanout),
+        hybrid_threshold=platform.hybrid_threshold,
+        timeline_capacity=platform.timeline_capacity,
+        money=platform_money(scenario.economy, scenario.seed),
+        ad_load=scenario.economy.ads.load,
+    )
+
+
+def platform_money(economy: EconomyConfig, seed: int) -> MoneyConfig:
+    """Commissions, the game catalogue, and a payment gateway seeded from the scenario."""
+    commerce, games, gateway = economy.commerce, economy.games, economy.topup
+    return MoneyConfig(
+        commerce_commission=commerce.platform_commission,
+        influencer_commission=commerce.influencer_commission,
+        games=GamesCatalogueConfig(
+            catalogue_size=games.catalogue_size,
+            item_price_median_coins=games.item_price_median,
+            item_price_sigma=games.item_price_sigma,
+            platform_share=games.platform_share,
+            seed=seed,
+        ),
+        gateway=GatewayConfig(
+            latency_ms=gateway.latency_ms, failure_rate=gateway.failure_rate, seed=seed
+        ),
+    )
