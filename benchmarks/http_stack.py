@@ -3,10 +3,10 @@ payment, throughput and p99 latency, each as a ratio to a bare endpoint of the s
 (FastAPI under uvicorn, started the same way, loaded by the same Locust) measured in the
 same repeat.
 
-The microblog runs on SQLite as `fanout loadtest` runs it (loadtests.server), seeded with
+The microblog runs on SQLite as `fanout loadtest` runs it (loadtests.control.server), seeded with
 `PEOPLE` accounts in friend pairs, each following `FOLLOWS_EACH` others, and `POSTS` posts
 so timelines are not empty. Every wallet is credited `WALLET_FEN` through the operator's
-`/admin/seed/wallets`, as loadtests.seed_money does; a payment is a one-fen gift to the
+`/admin/seed/wallets`, as loadtests.control.seed_money does; a payment is a one-fen gift to the
 friend (`POST /wallets/{id}/gifts`, fresh Idempotency-Key), the ledger's simplest posting.
 After each repeat the operator's ledger audit must balance, or the benchmark fails.
 """
@@ -24,9 +24,9 @@ import orjson
 
 from benchmarks.locust_run import PEOPLE_ENV, Load, run_locust
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
-from loadtests.server import local_server
+from loadtests.control.server import local_server
+from microblog.config import FanoutStrategy, PlatformConfig
 from microblog.money_config import MoneyConfig
-from outcomes.scenario.platform import PlatformSection
 
 BARE_APP = "benchmarks.bare_app:create_app"
 PEOPLE = 200
@@ -74,7 +74,7 @@ def measure(base_url: str, user_class: str, run_time_s: float, env: dict[str, st
 
 @contextmanager
 def prepare(quick: bool) -> Iterator[Repeat]:
-    platform = PlatformSection()
+    platform = PlatformConfig(fanout=FanoutStrategy.HYBRID)
     with ExitStack() as stack:
         blog = stack.enter_context(local_server(platform))
         bare = stack.enter_context(local_server(platform, app=BARE_APP))

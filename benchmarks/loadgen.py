@@ -16,8 +16,8 @@ from benchmarks.bare_app import BARE_PATH
 from benchmarks.http_stack import BARE_APP, RUN_TIME_S, USERS
 from benchmarks.locust_run import GRACE_S, Load, run_locust
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
-from loadtests.server import local_server
-from outcomes.scenario.platform import PlatformSection
+from loadtests.control.server import local_server
+from microblog.config import PlatformConfig
 
 WRK_THREADS = 1
 """One wrk thread, matching one Locust process."""
@@ -39,7 +39,7 @@ def wrk_requests_per_s(wrk: str, url: str, run_time_s: float) -> float:
 def prepare(quick: bool) -> Iterator[Repeat]:
     wrk = shutil.which("wrk")
     run_time_s = RUN_TIME_S[quick]
-    with local_server(PlatformSection(), app=BARE_APP) as bare:
+    with local_server(PlatformConfig(), app=BARE_APP) as bare:
 
         def repeat() -> Measured:
             load = Load("BareUser", USERS, run_time_s)

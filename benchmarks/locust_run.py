@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from loadtests.runner import STOP_SIGNAL, STOP_TIMEOUT_S
-from loadtests.server import POLL_INTERVAL_S, has_exited, python_env, stop_process_group
+from loadtests.control.runner import STOP_SIGNAL, STOP_TIMEOUT_S
+from loadtests.control.server import POLL_INTERVAL_S, has_exited, python_env, stop_process_group
 
 PEOPLE_ENV = "FANOUT_BENCH_PEOPLE"
 """Names the JSON file of seeded accounts the Locust users act as (see locust_users)."""

@@ -31,7 +31,7 @@ import orjson
 from benchmarks.peak_rss import read_usage
 from benchmarks.report import PROJECT_ROOT
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
-from loadtests.server import python_env
+from loadtests.control.server import python_env
 
 SCENARIOS = PROJECT_ROOT / "scenarios"
 QUICK = ("ci-smoke",)

@@ -4,7 +4,7 @@ A message sent to an account with no live connection waits in its inbox and is p
 when it next connects. Once Locust has stopped, the parent connects as each recipient of
 a message no connection received, takes the pushed backlog up to a `ping` barrier (every
 push made before the `pong` arrives before it) and disconnects. What it collects is not
-lost, only late; loadtests.deliveries judges the rest.
+lost, only late; loadtests.records.deliveries judges the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from contextlib import closing
 
 from websocket import WebSocket
 
-from loadtests.chat_wire import REPLY_TIMEOUT_S, decode, encode, open_socket, pushed_message_key
+from loadtests.records.chat_wire import (
+    REPLY_TIMEOUT_S,
+    decode,
+    encode,
+    open_socket,
+    pushed_message_key,
+)
 
 BARRIER_REF = "backlog"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from loadtests.history import AGGREGATED
+from loadtests.control.history import AGGREGATED
 
 
 class ConcurrencyLevel(BaseModel):

@@ -6,7 +6,7 @@ Run by the parent once Locust has stopped, while the server still runs:
    outcome becomes known without paying twice; a top-up that answer shows pending because
    its original is still at the gateway is polled until the gateway's timeout has passed.
 2. `GET /admin/ledger/audit` must report the ledger balanced.
-3. Each deliberate retry must have returned its original payment (loadtests.payment_log).
+3. Each deliberate retry must have returned its original payment (loadtests.records.payment_log).
 4. Every wallet the test touched must hold its seeded credit plus the effect of each
    accepted payment, once: a retry that paid again behind a replayed answer, or a payment
    lost, shows here.
@@ -19,7 +19,8 @@ import time
 import httpx
 from pydantic import BaseModel
 
-from loadtests.payment_log import (
+from loadtests.control.seed_money import SeededEconomy
+from loadtests.records.payment_log import (
     CREATED,
     DECLINED,
     PENDING,
@@ -28,7 +29,6 @@ from loadtests.payment_log import (
     PaymentLog,
     expected_balances,
 )
-from loadtests.seed_money import SeededEconomy
 from microblog.money_config import GatewayConfig
 from outcomes.result import Metric
 

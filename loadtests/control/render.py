@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from loadtests.run import LoadtestOutcome
+from loadtests.control.run import LoadtestOutcome
 from outcomes.formatting import number
 from outcomes.gate_render import gate_data
 from outcomes.result import Result

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from loadtests.hosts import require_loopback
-from loadtests.plan import ReplayPlan
-from loadtests.replay import read_trace_counting_skips, replay_span_s
-from outcomes.scenario import Scenario, load_scenario
+from loadtests.control.hosts import require_loopback
+from loadtests.records.plan import ReplayPlan
+from loadtests.records.trace import read_trace_counting_skips, replay_span_s
+from scenario import Scenario, load_scenario
 
 RESULTS_DIR = Path("results")
 REPLAY_TAIL_S = 10.0

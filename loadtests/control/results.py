@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from loadtests.histograms import PathHistograms, merged
-from loadtests.plan import Measurements
+from loadtests.records.histograms import PathHistograms, merged
+from loadtests.records.plan import Measurements
 from outcomes.result import Metric, Result, ScenarioRef, current_environment
-from outcomes.scenario import Scenario, resolved_dict
+from scenario import Scenario, resolved_dict
 
 POST_PATHS = ("post", "repost")
 

@@ -1,12 +1,12 @@
 """`fanout loadtest` end to end: start and seed the server, run Locust, write and gate results.
 
-    prepared = prepare(LoadtestRequest("scenarios/ci-smoke.yaml"))  # loadtests.request
+    prepared = prepare(LoadtestRequest("scenarios/ci-smoke.yaml"))  # loadtests.control.request
     outcome = execute(prepared, progress=print)
 
 `execute` starts the reference server unless a (loopback) host was given, seeds it, runs
 Locust, checks that no chat message was lost or delivered twice (collecting what still
 waits for offline recipients first) and that the ledger balances with every payment made
-once (loadtests.ledger_check), and writes `results/<run>/`: summary.json, timeseries.csv,
+once (loadtests.control.ledger_check), and writes `results/<run>/`: summary.json, timeseries.csv,
 report.html and Locust's own files under locust/. The scenario's SLOs are then checked as
 `fanout gate` would.
 """
@@ -25,24 +25,31 @@ from typing import Any, Protocol
 import httpx
 import numpy as np
 
-from loadtests.backlog import drain_backlogs
-from loadtests.concurrency import concurrency_levels
-from loadtests.deliveries import DeliveryVerdict, verdict
-from loadtests.history import aggregated_rows, history_timeseries
-from loadtests.ledger_check import PaymentVerdict, check_payments
-from loadtests.plan import LocustPlan, Measurements, read_measurements, write_plan
-from loadtests.request import PreparedRun
-from loadtests.results import FanoutStats, loadtest_metrics, loadtest_result
-from loadtests.runner import HISTORY_CSV, LocustError, LocustRun, Progress, log_tail, run_locust
-from loadtests.seed import SeededPopulation, follow_graph, seed_population
-from loadtests.seed_money import SeededEconomy, seed_economy
-from loadtests.server import local_server, money_settings
+from loadtests.control.backlog import drain_backlogs
+from loadtests.control.concurrency import concurrency_levels
+from loadtests.control.history import aggregated_rows, history_timeseries
+from loadtests.control.ledger_check import PaymentVerdict, check_payments
+from loadtests.control.request import PreparedRun
+from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
+from loadtests.control.runner import (
+    HISTORY_CSV,
+    LocustError,
+    LocustRun,
+    Progress,
+    log_tail,
+    run_locust,
+)
+from loadtests.control.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.control.seed_money import SeededEconomy, seed_economy
+from loadtests.control.server import local_server
+from loadtests.records.deliveries import DeliveryVerdict, verdict
+from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
 from microblog.api.settings import ServerSettings
 from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
 from outcomes.result import Metric, Result, write_result
-from outcomes.scenario import resolved_dict
 from outcomes.timeseries import write_timeseries
+from scenario import platform_config, resolved_dict
 
 MEASUREMENTS_FILE = "measurements.json"
 OPERATOR_TIMEOUT_S = 120.0
@@ -211,9 +218,8 @@ def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
     """The base URL, an operator client and the body limit of the server under test."""
     scenario = prepared.scenario
     if prepared.host is None:
-        money = money_settings(scenario.economy, scenario.seed)
         with (
-            local_server(scenario.platform, settings=money) as server,
+            local_server(platform_config(scenario)) as server,
             _operator_client(server.base_url, server.operator_token) as client,
         ):
             yield server.base_url, client, server.max_body_bytes

@@ -1,7 +1,7 @@
 """Run Locust as a child process: headless or with its web UI, one process or a master + workers.
 
 Locust runs under gevent, which monkey-patches the interpreter it is imported into, so it
-always gets a process (group) of its own: `python -m locust` on loadtests/locustfile.py.
+always gets a process (group) of its own: `python -m locust` on loadtests/generator/locustfile.py.
 Its CSV files, HTML report and log go to `results/<run>/locust/`. While it runs, a progress
 line is reported every few seconds from its statistics history. It is stopped (SIGINT,
 then SIGKILL for the whole group, forked workers included) when the run overstays its
@@ -19,9 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loadtests.history import aggregated_rows, progress_line
-from loadtests.plan import PLAN_ENV
-from loadtests.server import (
+from loadtests.control.history import aggregated_rows, progress_line
+from loadtests.control.server import (
     LOOPBACK,
     POLL_INTERVAL_S,
     free_port,
@@ -29,8 +28,9 @@ from loadtests.server import (
     python_env,
     stop_process_group,
 )
+from loadtests.records.plan import PLAN_ENV
 
-LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+LOCUSTFILE = Path(__file__).parents[1] / "generator" / "locustfile.py"
 CSV_PREFIX = "locust"
 HISTORY_CSV = f"{CSV_PREFIX}_stats_history.csv"
 HTML_REPORT = "report.html"

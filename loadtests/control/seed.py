@@ -28,7 +28,7 @@ import numpy as np
 import orjson
 from pydantic import BaseModel
 
-from outcomes.scenario.loadtest import LoadtestConfig
+from scenario.loadtest import LoadtestConfig
 
 ACCOUNTS_PER_CALL = 5000
 """Most accounts `POST /admin/seed/accounts` takes in one call."""

@@ -15,9 +15,9 @@ import httpx
 import numpy as np
 from pydantic import BaseModel
 
-from loadtests.seed import SeededPopulation, batches, operator_post
+from loadtests.control.seed import SeededPopulation, batches, operator_post
 from microblog.money_config import MoneyConfig
-from outcomes.scenario import Scenario
+from scenario import Scenario
 
 FEN_PER_COIN = 100
 CREDITS_PER_CALL = 5000

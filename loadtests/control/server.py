@@ -2,8 +2,8 @@
 
 `local_server` runs `python -m uvicorn` (the interpreter running Fanout) in its own process
 group on a free port of 127.0.0.1, with an embedded SQLite database in a temporary directory
-and an operator token made for this run, configured from the scenario's `platform` section
-(and, through `money_settings`, its `economy`) by the server's FANOUT_* settings. It waits
+and an operator token made for this run, configured with the scenario's `PlatformConfig`
+(`scenario.platform_config`, the simulator's own) passed whole as FANOUT_PLATFORM. It waits
 (bounded) for `/healthz`, and on leaving the block, whether the test finished, failed or was
 interrupted, terminates the whole process group, killing it if it does not stop in time, and
 removes the database.
@@ -19,17 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
 import httpx
 
-from outcomes.scenario.economy import EconomyConfig, platform_money
-from outcomes.scenario.platform import PlatformSection
+from microblog.config import PlatformConfig
 
 LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT_S = 30.0
@@ -39,9 +36,8 @@ STOP_TIMEOUT_S = 10.0
 POLL_INTERVAL_S = 0.1
 BODY_LIMIT_BYTES = 8 * 1024 * 1024
 """Request-body limit of the test server: large enough for full bulk-seeding batches."""
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOG_TAIL_CHARS = 2000
-EMPTY: Mapping[str, str] = MappingProxyType({})
 MICROBLOG_APP = "microblog.api.app:create_app"
 """The app factory served; benchmarks serve a bare app of the same stack instead."""
 
@@ -71,50 +67,25 @@ def python_env(**settings: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **settings}
 
 
-def server_settings(platform: PlatformSection, store: str, token: str) -> dict[str, str]:
-    """The FANOUT_* environment that microblog.api.settings.ServerSettings reads."""
+def server_settings(platform: PlatformConfig, store: str, token: str) -> dict[str, str]:
+    """The FANOUT_* environment that microblog.api.settings.ServerSettings reads: the platform
+    settings travel as one JSON document, not field by field, so none can be left behind."""
     return {
         "FANOUT_STORE": store,
         "FANOUT_OPERATOR_TOKEN": token,
         "FANOUT_MAX_BODY_BYTES": str(BODY_LIMIT_BYTES),
-        "FANOUT_PLATFORM__FANOUT": platform.fanout,
-        "FANOUT_PLATFORM__HYBRID_THRESHOLD": str(platform.hybrid_threshold),
-        "FANOUT_PLATFORM__TIMELINE_CAPACITY": str(platform.timeline_capacity),
+        "FANOUT_PLATFORM": platform.model_dump_json(),
     }
-
-
-def money_settings(economy: EconomyConfig, seed: int) -> dict[str, str]:
-    """The FANOUT_PLATFORM__MONEY__* environment for the scenario's economy
-    (`platform_money`: commissions, game catalogue, a gateway seeded from the scenario)."""
-    return {
-        f"FANOUT_PLATFORM__MONEY__{name}": value
-        for name, value in _flattened(platform_money(economy, seed)).items()
-    }
-
-
-def _flattened(fields: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    """Nested settings as pydantic-settings' `__`-joined upper-case names."""
-    flat: dict[str, str] = {}
-    for name, value in fields.items():
-        key = f"{prefix}{name.upper()}"
-        if isinstance(value, Mapping):
-            flat.update(_flattened(value, f"{key}__"))
-        else:
-            flat[key] = str(value)
-    return flat
 
 
 @contextmanager
-def local_server(
-    platform: PlatformSection, app: str = MICROBLOG_APP, settings: Mapping[str, str] = EMPTY
-) -> Iterator[LocalServer]:
-    """A running server for the duration of the block (see module docstring); `settings`
-    adds FANOUT_* environment variables (e.g. money_settings)."""
+def local_server(platform: PlatformConfig, app: str = MICROBLOG_APP) -> Iterator[LocalServer]:
+    """A running server for the duration of the block (see module docstring)."""
     with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
         port, token = free_port(), secrets.token_urlsafe(32)
         store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
         log = Path(tmp) / "server.log"
-        environment = {**server_settings(platform, store, token), **settings}
+        environment = server_settings(platform, store, token)
         process = _spawn(port, environment, Path(tmp), log, app)
         try:
             base_url = f"http://{LOOPBACK}:{port}"

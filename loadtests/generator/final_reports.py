@@ -5,7 +5,7 @@ their final reports (`MasterRunner.quit`; locustio/locust#1426). A worker whose 
 longer to stop reports after that, and everything it recorded since its last periodic
 report (every 3 s) is dropped: requests, chat receipts, and payments the server made but
 the ledger check never hears of. Ours always take longer, since a chatting user stays
-connected for LEAVE_SETTLE_S to leave cleanly (loadtests/users/chat.py).
+connected for LEAVE_SETTLE_S to leave cleanly (loadtests/generator/users/chat.py).
 
 So when the test stops (Locust's `test_stop`, fired on the master before it sends `quit`),
 the master asks each worker to stop its users and report, and waits until each has

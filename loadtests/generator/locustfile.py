@@ -1,7 +1,7 @@
 """The locustfile of `fanout loadtest`: the users, the load shape and the recorder.
 
 Run by `fanout loadtest` in a Locust process of its own, with FANOUT_LOADTEST_PLAN naming
-the plan file (see loadtests.plan). The user classes to run are passed on Locust's command
+the plan file (see loadtests.records.plan). The user classes to run are passed on Locust's command
 line: `MixedUser InfluencerUser` for the scenario's load, `ReplayUser` for a trace replay.
 """
 
@@ -12,11 +12,11 @@ from typing import Any
 from locust import LoadTestShape, events
 from locust.env import Environment
 
-from loadtests.measure import install
-from loadtests.plan import LocustPlan, current_plan, current_scenario
-from loadtests.shapes import ConstantLoad, LoadPlan, UserTarget, plan_for
-from loadtests.users.replay import ReplayUser
-from loadtests.users.timeline import InfluencerUser, MixedUser
+from loadtests.generator.measure import install
+from loadtests.generator.shapes import ConstantLoad, LoadPlan, UserTarget, plan_for
+from loadtests.generator.users.replay import ReplayUser
+from loadtests.generator.users.timeline import InfluencerUser, MixedUser
+from loadtests.records.plan import LocustPlan, current_plan, current_scenario
 
 __all__ = ["InfluencerUser", "MixedUser", "ReplayUser", "ScenarioShape"]
 
@@ -30,7 +30,7 @@ def load_plan(plan: LocustPlan) -> LoadPlan:
 
 
 class ScenarioShape(LoadTestShape):
-    """Locust's clock driving the scenario's load plan (see loadtests.shapes)."""
+    """Locust's clock driving the scenario's load plan (see loadtests.generator.shapes)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,12 +5,12 @@ Locust's `request` event, goes into an HDR histogram under its request name; cha
 each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
 DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
 goes into a WorkTally under its request name. Latency, send lag and work are kept only
-from the end of the scenario's warm-up on (loadtests.window); deliveries, payments and
+from the end of the scenario's warm-up on (loadtests.generator.window); deliveries, payments and
 Locust's own request and failure counts cover the whole run. In distributed mode each
 worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
 already sends the master every few seconds and to its last report, then starts afresh; the
 master adds it up. The master, or the only process, writes the Measurements file when
-Locust quits, after the workers' last reports have arrived (loadtests.final_reports).
+Locust quits, after the workers' last reports have arrived (loadtests.generator.final_reports).
 """
 
 from __future__ import annotations
@@ -22,19 +22,19 @@ from typing import Any
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
-from loadtests.deliveries import DeliveryLog
-from loadtests.final_reports import FinalReports, answer_flushes
-from loadtests.histograms import PathHistograms
-from loadtests.payment_log import PaymentLog
-from loadtests.plan import (
+from loadtests.generator.final_reports import FinalReports, answer_flushes
+from loadtests.generator.window import MeasuredWindow
+from loadtests.records.deliveries import DeliveryLog
+from loadtests.records.histograms import PathHistograms
+from loadtests.records.payment_log import PaymentLog
+from loadtests.records.plan import (
     Measurements,
     RequestCount,
     current_plan,
     current_scenario,
     write_measurements,
 )
-from loadtests.window import MeasuredWindow
-from loadtests.work_tally import WorkTally
+from loadtests.records.work_tally import WorkTally
 from microblog.work import WORK_HEADER
 
 REPORT_KEY = "fanout_hdr"

@@ -1,6 +1,6 @@
 """Which seeded account a mixed user acts as: users running at once are consecutive accounts.
 
-Seeding makes each ordinary account a friend of its neighbours (loadtests.seed), so users
+Seeding makes each ordinary account a friend of its neighbours (loadtests.control.seed), so users
 acting as consecutive accounts have friends online to chat with. Each Locust process seats
 its users in numbered places, the lowest free first, and the places of all worker
 processes interleave. A user gives its seat back when it stops, so when a load shape

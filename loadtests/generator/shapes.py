@@ -2,7 +2,7 @@
 
 Each plan answers `tick(elapsed_s)` with `(users, spawn_rate)`, or None once the test is
 over, which is what Locust's `LoadTestShape.tick()` returns; the Locust side only supplies
-the clock (see loadtests/locustfile.py). Keeping the plans free of Locust lets them be
+the clock (see loadtests/generator/locustfile.py). Keeping the plans free of Locust lets them be
 tested with any clock. Every test lasts `loadtest.run_time_s`, whatever its shape.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from outcomes.scenario import Scenario
+from scenario import Scenario
 
 HOURS_PER_DAY = 24
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import orjson
 from websocket import WebSocket, create_connection
 
-from loadtests.deliveries import message_key
+from loadtests.records.deliveries import message_key
 
 CONNECT_TIMEOUT_S = 30.0
 """Longest wait for the upgrade handshake (the server may be busy under load)."""

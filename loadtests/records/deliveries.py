@@ -6,7 +6,7 @@ receiving connection keeps the keys it has seen: a key it sees again is a duplic
 server pushes a message once to every live connection of the recipient, so two
 connections of one account each getting it once is not). Locust workers send what they
 recorded since their last report to the master, which adds it up; after the run the
-parent collects what is still waiting in offline recipients' inboxes (loadtests.backlog).
+parent collects what is still waiting in offline recipients' inboxes (loadtests.control.backlog).
 
 A confirmed message is *lost* when no connection of its recipient received it, live or
 from that backlog. This module does not import Locust: pytest and the CLI use it too.

@@ -4,7 +4,7 @@ A payment user records each call with its answer and, for a `loadtest.retry_shar
 calls, the answer to a second send with the same idempotency key; a call cut off by the end
 of the test is recorded too, without an answer, and the parent asks the server for it
 after the run (with the same key, so it cannot pay twice). Workers report their calls to
-the master like their other measurements. After the run (loadtests.ledger_check) this tells:
+the master like their other measurements. After the run (loadtests.control.ledger_check) this tells:
 
 - whether a retry paid twice by its answer: an idempotent retry must return the original
   payment (a top-up may have moved from pending to settled meanwhile, nothing else);

@@ -18,12 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loadtests.deliveries import DeliveryLog
-from loadtests.payment_log import PaymentLog
-from loadtests.seed import SeededPopulation
-from loadtests.seed_money import SeededEconomy
-from loadtests.work_tally import WorkTally
-from outcomes.scenario import Scenario, scenario_from_dict
+from loadtests.control.seed import SeededPopulation
+from loadtests.control.seed_money import SeededEconomy
+from loadtests.records.deliveries import DeliveryLog
+from loadtests.records.payment_log import PaymentLog
+from loadtests.records.work_tally import WorkTally
+from scenario import Scenario, scenario_from_dict
 
 PLAN_ENV = "FANOUT_LOADTEST_PLAN"
 PLAN_FILE = "plan.json"
@@ -75,14 +75,14 @@ class RequestCount(BaseModel):
 
 
 class Measurements(BaseModel):
-    """What the Locust process measured, for loadtests.results to turn into metrics."""
+    """What the Locust process measured, for loadtests.control.results to turn into metrics."""
 
     duration_s: float
     """Seconds from the end of the warm-up (loadtest.warmup_s) to the last completed request."""
     counts: dict[str, RequestCount]
     """Requests and failures per request name (`timeline_read`, `post`...), whole run."""
     latency: dict[str, str]
-    """Encoded HDR histogram of response times per request name (loadtests.histograms),
+    """Encoded HDR histogram of response times per request name (loadtests.records.histograms),
     after the warm-up: its counts are the requests completed in `duration_s`."""
     loadgen_lag: dict[str, str]
     """Encoded HDR histogram of send lateness under `lag` (open model and replay only),
@@ -98,7 +98,7 @@ class Measurements(BaseModel):
     after the warm-up."""
     unreported_workers: list[str] = Field(default_factory=list)
     """Locust workers whose last report never reached the master: their final seconds are
-    missing from everything above (loadtests.final_reports)."""
+    missing from everything above (loadtests.generator.final_reports)."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

@@ -1,4 +1,4 @@
-"""Replay a simulator trace against the server: who did what, when, sped up.
+"""A simulator trace as the load test reads it: who did what, when (`--replay`).
 
 A trace is JSON lines, one action each, in the format of the simulator's `--trace`:
 
@@ -19,7 +19,7 @@ Actors map to seeded accounts in order of first appearance (wrapping round when 
 has more actors than `loadtest.seed_users`). A liked or commented post that the replay
 created is mapped to its server id; any other goes to the newest replayed post, and the
 action is skipped while there is none yet. Each action is sent at `t / speedup` seconds
-after the first one; lateness is reported as load-generator lag (see loadtests.pacing).
+after the first one; lateness is reported as load-generator lag (see loadtests.generator.pacing).
 `post_id` is read as `post` and a follow's `account_id` as `followee` (the simulator's own
 names). Other actions (chat, payments, ads, shopping...) are skipped and counted: the run
 says how many of each it left out.
@@ -32,8 +32,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from loadtests.pacing import Clock
 
 ACTIONS = ("timeline_read", "post", "like", "comment", "follow")
 
@@ -111,50 +109,3 @@ def _replay_names(params: dict[str, Any], action: str) -> dict[str, Any]:
 def replay_span_s(actions: list[TraceAction], speedup: float) -> float:
     """Real seconds from the first action's send to the last one's."""
     return (actions[-1].t - actions[0].t) / speedup
-
-
-class Schedule:
-    """Hands a trace's actions out in time order, each with the clock time it is due at.
-
-    The first action is due when it is first taken; the rest follow at `t / speedup`.
-    """
-
-    def __init__(self, actions: list[TraceAction], speedup: float, clock: Clock) -> None:
-        self._pending = iter(actions)
-        self._first_t = actions[0].t
-        self._speedup = speedup
-        self._clock = clock
-        self._start: float | None = None
-
-    def take(self) -> tuple[TraceAction, float] | None:
-        """The next action and when it is due, or None when the trace is done."""
-        action = next(self._pending, None)
-        if action is None:
-            return None
-        if self._start is None:
-            self._start = self._clock()
-        return action, self._start + (action.t - self._first_t) / self._speedup
-
-
-class Cast:
-    """Maps a trace's actors to seeded accounts and its posts to the server's post ids."""
-
-    def __init__(self, accounts: int) -> None:
-        self._accounts = accounts
-        self._actors: dict[int, int] = {}
-        self._posts: dict[int | str, int] = {}
-        self._newest: int | None = None
-
-    def account(self, actor: int) -> int:
-        """The seeded account index acting for `actor`."""
-        return self._actors.setdefault(actor, len(self._actors) % self._accounts)
-
-    def posted(self, trace_post: Any, server_post: int) -> None:
-        if isinstance(trace_post, int | str):
-            self._posts[trace_post] = server_post
-        self._newest = server_post
-
-    def post(self, trace_post: Any) -> int | None:
-        """The server post a like or comment should target, or None when none exists yet."""
-        known = self._posts.get(trace_post) if isinstance(trace_post, int | str) else None
-        return known if known is not None else self._newest

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.seed import SeededPopulation, follow_graph, seed_population
-from loadtests.seed_money import SeededEconomy, seed_economy
+from loadtests.control.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.control.seed_money import SeededEconomy, seed_economy
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from microblog.config import PlatformConfig
 from microblog.money_config import GatewayConfig, MoneyConfig
-from outcomes.scenario import load_scenario
+from scenario import load_scenario
 
 OPERATOR = "operator-secret"
 

@@ -147,7 +147,7 @@ def test_worker_processes_report_every_payment_up_to_the_end(tmp_path: Path) -> 
     """With two Locust workers, the payments of each worker's last seconds reach the checks.
 
     Locust's master listens only 0.5 s for its workers' final reports, and our users take
-    longer to stop (chatting users leave cleanly), so without loadtests.final_reports the
+    longer to stop (chatting users leave cleanly), so without loadtests.generator.final_reports the
     calls after each worker's last periodic report were lost: wallets the server had
     charged disagreed with the payments on record. Nearly every action here is a payment.
     """

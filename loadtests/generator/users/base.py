@@ -4,7 +4,7 @@ Each user draws from its own numpy Generator seeded from the scenario seed, the 
 index and the user's number in this process, never from Python's global `random`.
 Between tasks a user either thinks for `loadtest.wait_s` (closed model) or, when
 `loadtest.rate_rps` is set, keeps to an open-model schedule and records how late each send
-goes (see loadtests.pacing).
+goes (see loadtests.generator.pacing).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import gevent
 import numpy as np
 from locust import FastHttpUser
 
-from loadtests.measure import RECORDER
-from loadtests.pacing import Pacer, per_user_interval_s
-from loadtests.plan import current_plan, current_scenario
-from loadtests.seats import seated_account
-from loadtests.seed import SeededPopulation
-from loadtests.users.api import bearer
-from outcomes.scenario import Scenario
+from loadtests.control.seed import SeededPopulation
+from loadtests.generator.measure import RECORDER
+from loadtests.generator.pacing import Pacer, per_user_interval_s
+from loadtests.generator.seats import seated_account
+from loadtests.generator.users.api import bearer
+from loadtests.records.plan import current_plan, current_scenario
+from scenario import Scenario
 
 
 class FanoutUser(FastHttpUser):

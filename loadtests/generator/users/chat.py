@@ -1,6 +1,6 @@
 """Chat traffic: each mixed user keeps a WebSocket open and messages the friends it sees online.
 
-A `Chatter` is the chat side of one mixed user (loadtests/users/timeline.py), which runs a
+A `Chatter` is the chat side of one mixed user (loadtests/generator/users/timeline.py), which runs a
 chat session with the weight `loadtest.tasks.chat`. On starting it connects to `/ws`,
 reads which friends are online (`GET /chat/friends`) and then follows their presence
 pushes. A session chooses a presence drawn from `behaviour.chat.presence`, picks a friend
@@ -11,7 +11,7 @@ it sees online, sends a geometric number of direct messages (mean
 Measured: `chat_send` (HTTP request or socket frame to its reply), `chat_deliver` (a
 receiver's clock when the push arrives minus the message's server `sent_at`; one machine,
 one clock) and `chat_connect`, `chat_presence`, `chat_friends`, `chat_history`. Every
-confirmed send and every receipt goes into the process's DeliveryLog (loadtests.deliveries).
+confirmed send and every receipt goes into the process's DeliveryLog (loadtests.records.deliveries).
 
 Leaving without losing pushes: the server hands each message once to the connections live
 when it is sent, so a message pushed while a socket closes is gone from the push channel.
@@ -30,15 +30,20 @@ from typing import TYPE_CHECKING
 import gevent
 from websocket import WebSocketException
 
-from loadtests.chat_wire import pushed_message_key
-from loadtests.deliveries import Receipts, message_key
-from loadtests.measure import RECORDER
-from loadtests.plan import current_plan
-from loadtests.users.api import choose_status, friends_statuses, read_conversation, send_message
-from loadtests.users.chat_socket import ChatSocket, Frame, ReplyError, SocketClosed
+from loadtests.generator.measure import RECORDER
+from loadtests.generator.users.api import (
+    choose_status,
+    friends_statuses,
+    read_conversation,
+    send_message,
+)
+from loadtests.generator.users.chat_socket import ChatSocket, Frame, ReplyError, SocketClosed
+from loadtests.records.chat_wire import pushed_message_key
+from loadtests.records.deliveries import Receipts, message_key
+from loadtests.records.plan import current_plan
 
 if TYPE_CHECKING:
-    from loadtests.users.base import FanoutUser
+    from loadtests.generator.users.base import FanoutUser
 
 CHAT_TEXT = "load test message {n}"
 FRIENDS_PAGE = 100

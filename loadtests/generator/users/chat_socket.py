@@ -16,7 +16,7 @@ import gevent
 from gevent.event import AsyncResult
 from websocket import WebSocket, WebSocketConnectionClosedException
 
-from loadtests.chat_wire import REPLY_TIMEOUT_S, decode, encode, is_reply, open_socket
+from loadtests.records.chat_wire import REPLY_TIMEOUT_S, decode, encode, is_reply, open_socket
 
 Frame = dict[str, Any]
 PushHandler = Callable[[Frame], None]

@@ -1,6 +1,6 @@
 """Payment traffic: mixed users top up, give gifts, buy game items and order goods.
 
-A `Payer` is the payment side of one mixed user (loadtests/users/timeline.py), which pays
+A `Payer` is the payment side of one mixed user (loadtests/generator/users/timeline.py), which pays
 with the weight `loadtest.tasks.payment`. Each payment is one kind drawn by
 `loadtest.payments`: a top-up of an amount and through a channel drawn from
 `behaviour.topup` (timed as `topup`), a gift of `loadtest.gift_coins` to another ordinary
@@ -11,7 +11,7 @@ Every call carries a fresh `Idempotency-Key`; a `loadtest.retry_share` of answer
 is sent again at once with the same key and body, as a client retrying after a lost
 answer would. A declined top-up (402) and a pending one (202) are answers, not errors.
 Each call, its answer and its retry's go into the process's PaymentLog, also when the
-end of the test cuts the call off (loadtests.payment_log and ledger_check judge them).
+end of the test cuts the call off (loadtests.records.payment_log and ledger_check judge them).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, get_args
 
-from loadtests.measure import RECORDER
-from loadtests.payment_log import ACCEPTED, Answer, PaymentCall, PaymentKind
-from loadtests.plan import current_plan
-from loadtests.seed_money import FEN_PER_COIN, Priced, SeededEconomy
+from loadtests.control.seed_money import FEN_PER_COIN, Priced, SeededEconomy
+from loadtests.generator.measure import RECORDER
+from loadtests.records.payment_log import ACCEPTED, Answer, PaymentCall, PaymentKind
+from loadtests.records.plan import current_plan
 
 if TYPE_CHECKING:
-    from loadtests.users.base import FanoutUser
+    from loadtests.generator.users.base import FanoutUser
 
 KEY_HEADER = "Idempotency-Key"
 REQUEST_NAMES: dict[PaymentKind, str] = {

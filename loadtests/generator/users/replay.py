@@ -2,7 +2,7 @@
 
 The pool (`loadtest.users` users) shares one Schedule in time order; a user takes the next
 action, sleeps until it is due (or records how late it already is, as load-generator lag),
-and sends it as the actor's seeded account (see loadtests.replay for the mapping). When the
+and sends it as the actor's seeded account (see loadtests.records.trace for the mapping). When the
 trace runs out, the last user to finish stops the test.
 """
 
@@ -17,13 +17,14 @@ import gevent
 from locust import task
 from locust.exception import StopUser
 
-from loadtests.measure import RECORDER
-from loadtests.pacing import Pacer
-from loadtests.plan import current_plan
-from loadtests.replay import Cast, Schedule, TraceAction, read_trace
-from loadtests.users.api import comment, follow, like, publish, read_home_timeline
-from loadtests.users.base import FanoutUser
-from loadtests.users.timeline import COMMENT_TEXT, POST_TEXT
+from loadtests.generator.measure import RECORDER
+from loadtests.generator.pacing import Pacer
+from loadtests.generator.script import Cast, Schedule
+from loadtests.generator.users.api import comment, follow, like, publish, read_home_timeline
+from loadtests.generator.users.base import FanoutUser
+from loadtests.generator.users.timeline import COMMENT_TEXT, POST_TEXT
+from loadtests.records.plan import current_plan
+from loadtests.records.trace import TraceAction, read_trace
 
 
 class Script:

@@ -1,13 +1,13 @@
 """Timeline traffic: ordinary users reading and posting, and influencers posting to many.
 
 `MixedUser` acts as an ordinary seeded account: the users running at once act as
-consecutive ones (loadtests.seats), who are friends by seeding. Each task is
+consecutive ones (loadtests.generator.seats), who are friends by seeding. Each task is
 one action drawn by the scenario's `loadtest.tasks` weights: a home-timeline read (a
 geometric number of pages with mean `behaviour.timeline_pages_per_session`,
 `behaviour.page_size` posts each, then a like and a comment on a post it saw with
 probabilities `behaviour.per_session.like` and `.comment`), a post of its own, or a chat
-session (loadtests/users/chat.py; with a chat weight the user stays connected to the chat
-socket throughout), or a payment (loadtests/users/payments.py).
+session (loadtests/generator/users/chat.py; with a chat weight the user stays connected to the chat
+socket throughout), or a payment (loadtests/generator/users/payments.py).
 
 `InfluencerUser` (one per test) posts as the big V and the influencers in turn, so every
 few posts one of them reaches `big_v_followers` home timelines and fan-out is exercised.
@@ -20,11 +20,11 @@ from collections.abc import Callable
 
 from locust import task
 
-from loadtests.seats import Seats
-from loadtests.users.api import comment, like, publish, read_home_timeline
-from loadtests.users.base import FanoutUser
-from loadtests.users.chat import Chatter
-from loadtests.users.payments import Payer
+from loadtests.generator.seats import Seats
+from loadtests.generator.users.api import comment, like, publish, read_home_timeline
+from loadtests.generator.users.base import FanoutUser
+from loadtests.generator.users.chat import Chatter
+from loadtests.generator.users.payments import Payer
 
 POST_TEXT = "load test post {n}: what is everyone reading tonight?"
 COMMENT_TEXT = "load test comment {n}"

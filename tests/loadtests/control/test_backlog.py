@@ -5,9 +5,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from loadtests.backlog import read_backlog
-from loadtests.chat_wire import decode, is_reply, pushed_message_key, socket_url
-from loadtests.deliveries import message_key
+from loadtests.control.backlog import read_backlog
+from loadtests.records.chat_wire import decode, is_reply, pushed_message_key, socket_url
+from loadtests.records.deliveries import message_key
 
 
 class FakeSocket:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.concurrency import concurrency_levels
+from loadtests.control.concurrency import concurrency_levels
 
 HEADER = ["Timestamp", "User Count", "Name", "Total Request Count", "Total Average Response Time"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.history import aggregated_rows, history_timeseries, progress_line
+from loadtests.control.history import aggregated_rows, history_timeseries, progress_line
 
 HEADER = (
     "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.hosts import HostRefused, require_loopback
+from loadtests.control.hosts import HostRefused, require_loopback
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from loadtests.ledger_check import PaymentVerdict, check_payments
-from loadtests.payment_log import Answer, PaymentCall, PaymentKind, PaymentLog
+from loadtests.control.ledger_check import PaymentVerdict, check_payments
+from loadtests.records.payment_log import Answer, PaymentCall, PaymentKind, PaymentLog
 from tests.loadtests.conftest import SeededServer
 
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.hosts import HostRefused
-from loadtests.replay import TraceError
-from loadtests.request import (
+from loadtests.control.hosts import HostRefused
+from loadtests.control.request import (
     LoadtestInputError,
     LoadtestRequest,
     duration_s,
     flag_overrides,
     prepare,
 )
-from outcomes.scenario import ScenarioError
+from loadtests.records.trace import TraceError
+from scenario import ScenarioError
 
 SMOKE = "scenarios/ci-smoke.yaml"
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from loadtests.histograms import PathHistograms
-from loadtests.plan import Measurements, RequestCount
-from loadtests.results import FanoutStats, loadtest_metrics, loadtest_result
+from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
+from loadtests.records.histograms import PathHistograms
+from loadtests.records.plan import Measurements, RequestCount
 from outcomes.metrics import CATALOGUE
-from outcomes.scenario import load_scenario
+from scenario import load_scenario
 
 
 def measurements(lags_ms: list[float]) -> Measurements:

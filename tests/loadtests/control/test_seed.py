@@ -7,10 +7,10 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.seed import batches, follow_graph, seed_population
+from loadtests.control.seed import batches, follow_graph, seed_population
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
-from outcomes.scenario.loadtest import LoadtestConfig
+from scenario.loadtest import LoadtestConfig
 
 CONFIG = LoadtestConfig(
     seed_users=2000, big_v_followers=1500, influencers=5,

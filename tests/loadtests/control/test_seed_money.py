@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loadtests.seed_money import FEN_PER_COIN, PRODUCT_STOCK
+from loadtests.control.seed_money import FEN_PER_COIN, PRODUCT_STOCK
 from tests.loadtests.conftest import SeededServer
 
 

@@ -7,14 +7,14 @@ import os
 import httpx
 import pytest
 
-from loadtests.server import local_server
-from outcomes.scenario.platform import PlatformSection
+from loadtests.control.server import local_server
+from microblog.config import FanoutStrategy, PlatformConfig
 
 
 def test_the_server_answers_inside_the_block_and_is_stopped_even_after_an_error() -> None:
     with (
         pytest.raises(RuntimeError, match="the test broke"),
-        local_server(PlatformSection(fanout="pull")) as server,
+        local_server(PlatformConfig(fanout=FanoutStrategy.PULL)) as server,
     ):
         pid = server.pid
         assert server.base_url.startswith("http://127.0.0.1:")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.pacing import Pacer, per_user_interval_s
+from loadtests.generator.pacing import Pacer, per_user_interval_s
 
 
 class FakeClock:

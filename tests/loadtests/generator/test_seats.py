@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loadtests.seats import Seats, seated_account
+from loadtests.generator.seats import Seats, seated_account
 
 
 def test_users_take_the_lowest_free_seat_and_reuse_given_back_ones() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.shapes import ConstantLoad, DiurnalLoad, SpikeLoad, StepLoad, plan_for
-from outcomes.scenario import load_scenario
+from loadtests.generator.shapes import ConstantLoad, DiurnalLoad, SpikeLoad, StepLoad, plan_for
+from scenario import load_scenario
 
 
 def user_counts(plan: object, times: list[float]) -> list[int | None]:

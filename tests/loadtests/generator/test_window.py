@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.window import MeasuredWindow
+from loadtests.generator.window import MeasuredWindow
 
 
 def test_nothing_is_measured_before_the_test_starts_or_during_its_warm_up() -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from loadtests.deliveries import DeliveryLog, DeliveryVerdict, Receipts, message_key, verdict
+from loadtests.records.deliveries import (
+    DeliveryLog,
+    DeliveryVerdict,
+    Receipts,
+    message_key,
+    verdict,
+)
 from outcomes.metrics import CATALOGUE
 
 HI, YO, BYE = (message_key("dm-1-2", f"0.1-{n}") for n in range(3))

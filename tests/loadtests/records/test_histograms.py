@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from loadtests.histograms import PERCENTILES, PathHistograms, merged
+from loadtests.records.histograms import PERCENTILES, PathHistograms, merged
 
 
 def recorded(values_ms: np.ndarray, name: str = "timeline_read") -> PathHistograms:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from loadtests.payment_log import Answer, PaymentCall, PaymentLog, expected_balances
+from loadtests.records.payment_log import Answer, PaymentCall, PaymentLog, expected_balances
 
 GIFT = {"id": 7, "sender_id": 1, "recipient_id": 2, "amount_fen": 500, "post_id": None}
 ORDER = {

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.replay import (
-    Cast,
-    Schedule,
+from loadtests.generator.script import Cast, Schedule
+from loadtests.records.trace import (
     TraceAction,
     TraceError,
     read_trace,

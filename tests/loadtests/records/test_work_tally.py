@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loadtests.work_tally import WorkTally
+from loadtests.records.work_tally import WorkTally
 from microblog.work import Work
 
 
