@@ -26,6 +26,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("commerce.*", "higher"),
     ("users.*", "higher"),
     ("throughput.*", "higher"),
+    ("requests.*", "higher"),  # a mix share describes the load; neither way is a regression
     ("ads.*", "higher"),
     ("chat.sent", "higher"),
     ("chat.delivered_live", "higher"),
@@ -114,6 +115,13 @@ def _latency_metrics() -> list[MetricInfo]:
         MetricInfo(f"latency.{path}.{stat}", "ms", f"{label.capitalize()} latency to {action}.")
         for path, action in LATENCY_PATHS.items()
         for stat, label in LATENCY_STATS.items()
+    ]
+
+
+def _path_share_metrics() -> list[MetricInfo]:
+    return [
+        MetricInfo(f"requests.{path}.share", "ratio", f"Share of all requests that {action} (0-1).")
+        for path, action in LATENCY_PATHS.items()
     ]
 
 
@@ -245,7 +253,13 @@ _OTHER_METRICS = (
 )
 
 CATALOGUE: dict[str, MetricInfo] = {
-    m.name: m for m in (*_latency_metrics(), *_path_throughput_metrics(), *_OTHER_METRICS)
+    m.name: m
+    for m in (
+        *_latency_metrics(),
+        *_path_throughput_metrics(),
+        *_path_share_metrics(),
+        *_OTHER_METRICS,
+    )
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.peak_rss import read_usage
 from benchmarks.simulator import run_scenario, simpy_timeouts_per_s
-from loadtests.server import python_env
+from loadtests.control.server import python_env
 
 MIB = 1024 * 1024
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from microblog.work import Work
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.demand import WORK_FIELDS, demand, fanout_jobs, request_variance, servers
 
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 import cli
 from outcomes.result import Metric, Result, ScenarioRef, write_result
-from outcomes.scenario import ScenarioError, load_scenario
-from outcomes.scenario.calibration import load_calibration, write_calibration
-from outcomes.scenario.capacity import CapacityConfig
+from scenario import ScenarioError, load_scenario
+from scenario.calibration import load_calibration, write_calibration
+from scenario.capacity import CapacityConfig
 from sim.capacity.check import check_model
 from sim.capacity.fit import (
     CalibrationInputError,

@@ -8,7 +8,7 @@ import pytest
 import simpy
 
 from microblog.work import Work
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma, fit_shifted_gamma
 from sim.capacity.model import CapacityModel
 from sim.capacity.network import solve

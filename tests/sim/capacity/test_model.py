@@ -10,7 +10,7 @@ import pytest
 import simpy
 
 from microblog.work import Work
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.demand import demand
 from sim.capacity.model import CapacityModel
 

@@ -19,7 +19,7 @@ import pytest
 import simpy
 
 from microblog.work import Work
-from outcomes.scenario.capacity import CapacityConfig
+from scenario.capacity import CapacityConfig
 from sim.capacity.analytic import mmc
 from sim.capacity.demand import STATIONS, WORK_FIELDS, MeanWork
 from sim.capacity.model import CapacityModel

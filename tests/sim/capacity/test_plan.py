@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from microblog.work import Work
-from outcomes.scenario.capacity import CapacityConfig
 from outcomes.slo import parse_slo
+from scenario.capacity import CapacityConfig
 from sim.capacity.demand import SERVER_FIELDS
 from sim.capacity.network import solve
 from sim.capacity.plan import meets, plan

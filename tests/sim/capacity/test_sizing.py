@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.scenario import Scenario, load_scenario
 from outcomes.slo import parse_slo
+from scenario import Scenario, load_scenario
 from sim.capacity.sizing import CapacityPlan, plan_capacity
 from sim.capacity.workload import probe_scenario
 from sim.runner import simulate

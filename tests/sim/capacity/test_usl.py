@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from outcomes.scenario.calibration import Scalability, UslCurve
+from scenario.calibration import Scalability, UslCurve
 from sim.capacity.render import scalability_line
 from sim.capacity.usl import fit_usl, peak_within_reach, usl_throughput
 

@@ -8,8 +8,8 @@ import pytest
 import simpy
 
 from microblog.work import Work
-from outcomes.scenario import load_scenario
-from outcomes.scenario.capacity import CapacityConfig
+from scenario import load_scenario
+from scenario.capacity import CapacityConfig
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.capacity.demand import WORK_FIELDS, MeanWork
 from sim.capacity.workload import (

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from outcomes.scenario import Scenario, scenario_from_dict
+from scenario import Scenario, scenario_from_dict
 from sim.engine import Outcome, Simulation
 from sim.population import Population
 from sim.runner import Populations, replication_streams

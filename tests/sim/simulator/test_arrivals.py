@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from outcomes.scenario import Scenario
-from outcomes.scenario.behaviour import BehaviourConfig
+from scenario import Scenario
+from scenario.behaviour import BehaviourConfig
 from sim.arrivals import (
     SECONDS_PER_DAY,
     SECONDS_PER_HOUR,

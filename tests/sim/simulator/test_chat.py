@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from outcomes.scenario import Scenario
+from scenario import Scenario
 from sim.activities.chat import Chat
 from sim.engine import Simulation
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from outcomes.scenario import Scenario
-from outcomes.scenario.churn import ChurnConfig
+from scenario import Scenario
+from scenario.churn import ChurnConfig
 from sim.churn import daily_hazard
 from sim.users import UserState
 

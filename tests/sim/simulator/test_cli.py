@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli import fanout
-from loadtests.replay import read_trace_counting_skips
+from loadtests.records.trace import read_trace_counting_skips
 from outcomes.result import Result, load_result
 
 from .conftest import TINY

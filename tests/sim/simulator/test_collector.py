@@ -6,7 +6,7 @@ import gc
 import weakref
 from collections.abc import Callable
 
-from outcomes.scenario import Scenario
+from scenario import Scenario
 from sim.collector import collector_paused, frozen_heap, settle
 
 from .conftest import run_once

@@ -9,7 +9,7 @@ import pytest
 
 from microblog.money_models import LedgerKind, TransferKind
 from microblog.platform import Microblog
-from outcomes.scenario import Scenario, load_scenario
+from scenario import Scenario, load_scenario
 from sim.activities.ads import Ads
 from sim.runner import simulate
 

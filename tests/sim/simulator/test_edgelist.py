@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from outcomes.scenario import scenario_from_dict
+from scenario import scenario_from_dict
 from sim.edgelist import EdgeListError, read_edge_list
 from sim.population import Kind, build_population
 from sim.runner import load_graph

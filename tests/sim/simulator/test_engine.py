@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from microblog.work import recording
-from outcomes.scenario import Scenario
+from scenario import Scenario
 from sim.engine import EPOCH
 from sim.population import Kind
 from sim.runner import simulate

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from microblog.money_models import TransferKind
-from outcomes.scenario import Scenario
+from scenario import Scenario
 from sim.activities.payments import Payments
 from sim.engine import Simulation
 from sim.runner import simulate

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from outcomes.scenario import Scenario, scenario_from_dict
-from outcomes.scenario.population import ProfileConfig
+from scenario import Scenario, scenario_from_dict
+from scenario.population import ProfileConfig
 from sim.graph import influencer_counts, synthetic_graph
 from sim.population import Kind, build_population
 from sim.profiles import draw_profiles
