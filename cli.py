@@ -512,7 +512,8 @@ def check_model(
     Runs the scenario's load test (as `fanout loadtest`), then the capacity model alone at
     each path's measured throughput, on the measured deployment with the calibrated costs,
     and prints measured against predicted p50, p95, p99 and throughput with the error in
-    percent.
+    percent. Exit code 0 with the comparison, 1 when the load test could not run, 2 on bad
+    input (e.g. no calibration; checked before the load test starts).
 
     \b
     Example:
