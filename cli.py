@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -114,21 +115,57 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+BAD_INPUT_ERRORS: tuple[type[Exception], ...] = (ResultError, ValueError)
+"""What bad input raises: every input error of the project is a ValueError (ScenarioError,
+EdgeListError, CalibrationError, LoadtestInputError, HostRefused, TraceError, ...)."""
+
+
 @contextmanager
-def _bad_input_exits_2() -> Iterator[None]:
-    """Unreadable results and malformed flags are bad input: say why on stderr, exit 2."""
+def _bad_input_exits_2(*kinds: type[Exception]) -> Iterator[None]:
+    """The one way a command reports bad input: `fanout: <message>` on stderr, exit 2.
+
+    The messages name the file, field and value. `kinds` narrows what counts as bad input
+    around code that runs the model, where a bare ValueError would be a bug, not input.
+    """
+    caught = kinds or BAD_INPUT_ERRORS
     try:
         yield
-    except (ResultError, ValueError) as exc:
+    except caught as exc:
         click.echo(f"fanout: {exc}", err=True)
-        raise SystemExit(2) from exc
+        raise SystemExit(BAD_INPUT) from None
+
+
+@contextmanager
+def _load_test_failure_exits_1() -> Iterator[None]:
+    """Locust or the server did not run as asked: the test failed (exit 1), the input did not."""
+    from loadtests.control.runner import LocustError
+    from loadtests.control.server import ServerError
+
+    try:
+        yield
+    except (LocustError, ServerError) as exc:
+        click.echo(f"fanout: load test failed: {exc}", err=True)
+        raise SystemExit(1) from exc
 
 
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2))
 
 
+def _progress(line: str) -> None:
+    """A load test's progress lines go to stderr, so stdout stays parseable with --json."""
+    click.echo(line, err=True)
+
+
 RunPaths = click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
+SetOption = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario field, e.g. economy.ads.load=0.15 (repeatable; "
+    "YAML values, e.g. 'slos=[]').",
+)
 
 
 @fanout.command()
@@ -309,13 +346,7 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     help="Locust worker processes on this machine (above 1, with a master).",
 )
 @click.option("--ui", is_flag=True, help="Run with Locust's web UI on 127.0.0.1 (autostarted).")
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario field, e.g. loadtest.shape=spike (repeatable).",
-)
+@SetOption
 @click.option(
     "--replay",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -346,7 +377,7 @@ def loadtest(
     rate: float | None,
     processes: int | None,
     ui: bool,
-    sets: tuple[str, ...],
+    overrides: tuple[str, ...],
     replay: Path | None,
     speedup: float,
     out: Path | None,
@@ -370,24 +401,19 @@ def loadtest(
     from loadtests.control.render import loadtest_data, loadtest_table
     from loadtests.control.request import LoadtestRequest, flag_overrides, prepare
     from loadtests.control.run import execute
-    from loadtests.control.runner import LocustError
-    from loadtests.control.server import ServerError
 
     flags = {"users": users, "spawn_rate": spawn_rate, "run_time": run_time}
     flags |= {"rate": rate, "processes": processes}
     with _bad_input_exits_2():
         request = LoadtestRequest(
-            scenario, (*sets, *flag_overrides(flags)), host, operator_token, out, ui,
+            scenario, (*overrides, *flag_overrides(flags)), host, operator_token, out, ui,
             replay, speedup,
         )  # fmt: skip
         prepared = prepare(request)
     for note in prepared.notes:
         click.echo(f"fanout: note: {note}", err=True)
-    try:
-        outcome = execute(prepared, progress=lambda line: click.echo(line, err=True))
-    except (LocustError, ServerError) as exc:
-        click.echo(f"fanout: load test failed: {exc}", err=True)
-        raise SystemExit(1) from exc
+    with _load_test_failure_exits_1():
+        outcome = execute(prepared, progress=_progress)
     if as_json:
         _print_json(loadtest_data(outcome))
     else:
@@ -470,13 +496,7 @@ def calibrate(result: Path, out: Path, as_json: bool) -> None:
     help="Length of the load test, e.g. 2m: a longer test measures percentiles with less "
     "sampling noise (a p95 of 200 requests rests on its 10 slowest).",
 )
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario field, e.g. loadtest.users=30 (repeatable).",
-)
+@SetOption
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 def check_model(
     scenario: str,
@@ -484,7 +504,7 @@ def check_model(
     horizon: float,
     out: Path | None,
     run_time: str | None,
-    sets: tuple[str, ...],
+    overrides: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Load-test the microblog and predict it with the calibrated capacity model, per path.
@@ -492,7 +512,8 @@ def check_model(
     Runs the scenario's load test (as `fanout loadtest`), then the capacity model alone at
     each path's measured throughput, on the measured deployment with the calibrated costs,
     and prints measured against predicted p50, p95, p99 and throughput with the error in
-    percent.
+    percent. Exit code 0 with the comparison, 1 when the load test could not run, 2 on bad
+    input (e.g. no calibration; checked before the load test starts).
 
     \b
     Example:
@@ -502,37 +523,22 @@ def check_model(
     """
     from loadtests.control.request import LoadtestRequest, flag_overrides, prepare
     from loadtests.control.run import execute
-    from scenario.calibration import load_calibration
-    from sim.capacity.check import check_model as run_check
-    from sim.capacity.fit import deployment_config
+    from scenario.calibration import CalibrationError
+    from sim.capacity.fit import CalibrationInputError
+    from sim.capacity.model_check import calibration_override, check_against_load_test
     from sim.capacity.render import check_table
 
     with _bad_input_exits_2():
-        overrides = (*sets, *flag_overrides({"run_time": run_time}))
-        if calibration:
-            overrides += (f"platform.capacity.calibration={calibration.resolve()}",)
-        prepared = prepare(LoadtestRequest(scenario, overrides, out=out))
-        config = prepared.scenario.platform.capacity
-        if config.calibration is None:
-            raise ValueError(
-                f"{scenario}: no calibration: pass --calibration FILE "
-                "or set platform.capacity.calibration"
-            )
-        fitted = load_calibration(config.calibration)
-    outcome = execute(prepared, progress=lambda line: click.echo(line, err=True))
-    with _bad_input_exits_2():
-        check = run_check(
-            deployment_config(config, fitted.deployment),
-            outcome.result,
-            horizon,
-            prepared.scenario.seed,
-            calibrated=fitted.fit.paths.keys(),
-        )
+        flags = [*flag_overrides({"run_time": run_time}), *calibration_override(calibration)]
+        prepared = prepare(LoadtestRequest(scenario, (*overrides, *flags), out=out))
+    run_load_test = partial(execute, progress=_progress)
+    with _bad_input_exits_2(CalibrationError, CalibrationInputError), _load_test_failure_exits_1():
+        measured = check_against_load_test(scenario, prepared, run_load_test, horizon)
     if as_json:
-        _print_json({"run_dir": str(outcome.run_dir), **check.as_dict()})
+        _print_json(measured.as_dict())
         return
-    Console().print(check_table(check))
-    click.echo(f"load test in {outcome.run_dir}")
+    Console().print(check_table(measured.check))
+    click.echo(f"load test in {measured.run_dir}")
 
 
 def _check(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, Any], str]:
@@ -547,13 +553,7 @@ def _check(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, Any], str]:
 
 @fanout.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a field before validating, e.g. economy.ads.load=0.15.",
-)
+@SetOption
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def validate(files: tuple[str, ...], overrides: tuple[str, ...], as_json: bool) -> None:
     """Check scenario files and list every problem; exits 2 if any file has one.
@@ -590,24 +590,26 @@ def schema(out: Path | None) -> None:
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(text, nl=False)
-    else:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            click.echo(f"{out}: cannot write: {exc.strerror}", err=True)
-            raise SystemExit(BAD_INPUT) from None
-        click.echo(f"wrote {out}")
+        return
+    with _bad_input_exits_2():
+        _write_text(out, text)
+    click.echo(f"wrote {out}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write `text` to a file the user named; a place that cannot be written is bad input."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 def _scenario_for_run(
     path: str, overrides: tuple[str, ...], extra: list[tuple[str, Any]]
 ) -> Scenario:
     """The scenario with --set and the run's own flags applied; bad input exits 2."""
-    try:
+    with _bad_input_exits_2():
         return load_scenario(path, [*overrides, *extra])  # type: ignore[list-item]
-    except ScenarioError as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(BAD_INPUT) from None
 
 
 def _run_flags(
@@ -624,15 +626,6 @@ def _run_flags(
     if undirected:
         extra.append(("population.graph.undirected", True))
     return extra
-
-
-SetOption = click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario field, e.g. platform.fanout=pull (repeatable).",
-)
 
 
 @fanout.command()
@@ -691,12 +684,10 @@ def run(
         scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
     )
     console = Console(stderr=True)
-    try:
-        with progress_bar(console, console.is_terminal and not quiet) as progress:
-            finished = simulate(scenario, trace, progress)
-    except (EdgeListError, ScenarioError) as exc:
-        click.echo(f"fanout: {exc}", err=True)
-        raise SystemExit(BAD_INPUT) from None
+    show = console.is_terminal and not quiet
+    # the graph file is read while simulating: a bad one is still bad input
+    with _bad_input_exits_2(EdgeListError, ScenarioError), progress_bar(console, show) as progress:
+        finished = simulate(scenario, trace, progress)
     run_dir = out or default_run_dir(scenario.name)
     report_path = write_run(finished, run_dir)
     if as_json:
@@ -826,16 +817,14 @@ def plan(
     from sim.capacity.sizing import UnreachablePlan, plan_capacity
 
     loaded = _scenario_for_run(scenario, overrides, [])
-    try:
-        planned = plan_capacity(loaded, users, [parse_slo(s) for s in slos], probe_users)
-    except UnreachablePlan as exc:
-        if as_json:
-            _print_json(exc.as_dict())
-        click.echo(f"fanout: {exc}", err=True)
-        raise SystemExit(1) from None
-    except ValueError as exc:
-        click.echo(f"fanout: {exc}", err=True)
-        raise SystemExit(BAD_INPUT) from None
+    with _bad_input_exits_2():
+        try:
+            planned = plan_capacity(loaded, users, [parse_slo(s) for s in slos], probe_users)
+        except UnreachablePlan as exc:  # a ValueError too, but a verdict: exit 1
+            if as_json:
+                _print_json(exc.as_dict())
+            click.echo(f"fanout: {exc}", err=True)
+            raise SystemExit(1) from None
     if as_json:
         _print_json(planned.as_dict())
         return
