@@ -300,8 +300,9 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
 @click.option(
     "--rate",
     type=click.FloatRange(min=0, min_open=True),
-    metavar="RPS",
-    help="Open model: target actions per second; the generator's lateness is reported.",
+    metavar="ACTIONS/S",
+    help="Open model: user actions (sessions, not requests) per second, on a schedule; "
+    "latency counts from each action's intended start (loadtest.rate_actions_per_s).",
 )
 @click.option(
     "--processes",

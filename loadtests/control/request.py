@@ -68,7 +68,7 @@ FLAG_FIELDS = {
     "users": "loadtest.users",
     "spawn_rate": "loadtest.spawn_rate",
     "run_time": "loadtest.run_time_s",
-    "rate": "loadtest.rate_rps",
+    "rate": "loadtest.rate_actions_per_s",
     "processes": "loadtest.processes",
 }
 """`fanout loadtest` shorthand flags and the scenario fields they override."""

@@ -2,7 +2,7 @@
 
 A closed-model user waits for each response before thinking and sending again, so when the
 server slows down the users send less and the slow period produces fewer, not slower,
-samples: coordinated omission. In the open model (`loadtest.rate_rps`) each user instead
+samples: coordinated omission. In the open model (`loadtest.rate_actions_per_s`) each user instead
 keeps a schedule of intended send times, `interval_s` apart. After a slow response the next
 send is already due: it goes at once, and its lateness (actual minus intended send time) is
 recorded as load-generator lag, reported as the `loadgen.lag.*` metrics. Lag near zero means
@@ -18,9 +18,9 @@ Clock = Callable[[], float]
 """Seconds from any fixed origin (time.monotonic in Locust; a fake clock in tests)."""
 
 
-def per_user_interval_s(rate_rps: float, users: int) -> float:
-    """Each of `users` users sends every this many seconds so together they offer `rate_rps`."""
-    return users / rate_rps
+def per_user_interval_s(actions_per_s: float, users: int) -> float:
+    """Each of `users` users starts an action every this many seconds: `actions_per_s` in all."""
+    return users / actions_per_s
 
 
 class Pacer:

@@ -3,7 +3,7 @@
 Each user draws from its own numpy Generator seeded from the scenario seed, the worker's
 index and the user's number in this process, never from Python's global `random`.
 Between tasks a user either thinks for `loadtest.wait_s` (closed model) or, when
-`loadtest.rate_rps` is set, keeps to an open-model schedule and records how late each send
+`loadtest.rate_actions_per_s` is set, keeps to an open-model schedule and records how late each send
 goes (see loadtests.generator.pacing).
 """
 
@@ -45,9 +45,9 @@ class FanoutUser(FastHttpUser):
     def make_pacer(self) -> Pacer | None:
         """The open-model schedule, None for a closed-loop user; users start out of phase."""
         config = self.scenario.loadtest
-        if config.rate_rps is None:
+        if config.rate_actions_per_s is None:
             return None
-        interval_s = per_user_interval_s(config.rate_rps, config.users)
+        interval_s = per_user_interval_s(config.rate_actions_per_s, config.users)
         return Pacer(interval_s, time.monotonic, phase_s=self.rng.uniform(0, interval_s))
 
     def wait_time(self) -> float:

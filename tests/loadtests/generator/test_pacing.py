@@ -16,7 +16,7 @@ class FakeClock:
 
 
 def test_users_share_the_target_rate() -> None:
-    assert per_user_interval_s(rate_rps=50.0, users=10) == pytest.approx(0.2)
+    assert per_user_interval_s(actions_per_s=50.0, users=10) == pytest.approx(0.2)
 
 
 def test_a_user_that_keeps_up_waits_for_each_send_and_is_never_late() -> None:
