@@ -21,7 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import fanout
+from loadtests.control.server import local_server
 from outcomes.result import load_result
+from scenario import load_scenario, platform_config
 
 SMOKE = "scenarios/ci-smoke.yaml"
 IMPOSSIBLE = "latency.timeline_read.p50_ms <= 0.001"
@@ -33,6 +35,8 @@ SMALL_POPULATION = [
 ]  # fmt: skip
 BUSY_USERS = ["loadtest.wait_s=[0.2,0.6]", "loadtest.tasks.payment=4", "loadtest.retry_share=0.5"]
 WARMUP_S = 1.0
+STAND_IN_HOST = "127.0.0.2"
+"""A loopback address other than the one Fanout binds its own server to."""
 
 Run = tuple[int, dict[str, Any], Path]
 
@@ -174,12 +178,34 @@ def _command_lines() -> list[str]:
     return lines
 
 
-def test_a_host_off_this_machine_is_refused_with_exit_code_2(tmp_path: Path) -> None:
-    args = ["loadtest", SMOKE, "--host", "http://10.0.0.1:8000", "--operator-token", "x"]
+def test_a_host_off_this_machine_is_refused_with_exit_code_2_naming_the_flag(
+    tmp_path: Path,
+) -> None:
+    args = ["loadtest", SMOKE, "--host", "http://example.org", "--operator-token", "x"]
     outcome = CliRunner().invoke(fanout, [*args, "--out", str(tmp_path / "run")])
     assert outcome.exit_code == 2
-    assert "not a loopback address" in outcome.stderr
+    assert "not a loopback address" in outcome.stderr and "--allow-remote" in outcome.stderr
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.slow
+def test_allow_remote_loads_a_server_that_runs_elsewhere(tmp_path: Path) -> None:
+    """A server bound to 127.0.0.2 stands in for another host: seeded and loaded end to end
+    through --host with --allow-remote, and left running afterwards."""
+    fields = [*SMALL_POPULATION, f"loadtest.warmup_s={WARMUP_S}", "slos=[]"]
+    platform = platform_config(load_scenario(SMOKE, fields))
+    with local_server(platform, address=STAND_IN_HOST) as server:
+        args = ["loadtest", SMOKE, "--host", server.base_url, "--allow-remote"]
+        args += ["--operator-token", server.operator_token, "--run-time", "8s", "--users", "4"]
+        args += [arg for field in fields for arg in ("--set", field)]
+        outcome = CliRunner().invoke(fanout, [*args, "--out", str(tmp_path / "run"), "--json"])
+        assert outcome.exit_code == 0, outcome.output
+        assert httpx.get(f"{server.base_url}/healthz").is_success
+    result = load_result(tmp_path / "run")
+    assert result.environment["loadtest"]["host"] == server.base_url
+    assert result.environment["loadtest"]["server"] == "external"
+    assert result.metrics["throughput.timeline_read.requests_per_s"].value > 0
+    assert result.metrics["errors.rate"].value == 0
 
 
 def test_a_bad_scenario_field_is_refused_with_exit_code_2() -> None:
