@@ -365,6 +365,8 @@ def loadtest(
     Starts the server on 127.0.0.1 (or tests --host: loopback, or another machine with
     --allow-remote), seeds the scenario's load-test population, runs the load and writes
     summary.json, timeseries.csv, report.html and Locust's own reports under locust/.
+    With --rate, latency counts from when each request was due on the users' schedule
+    (coordinated omission corrected), the response time beside it as response.*.
     Exit code 0 when every SLO holds, 1 when one fails (or a chat message was lost, or
     the ledger audit or a payment retry failed), 2 on bad input.
 
