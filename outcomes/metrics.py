@@ -161,8 +161,8 @@ def _path_throughput_metrics() -> list[MetricInfo]:
 
 
 _LAG_P99 = (
-    "99th percentile lateness of a load-test send behind its schedule (open model and replay); "
-    "large values mean the target rate was not really offered."
+    "99th percentile lateness of a load-test action's start behind its schedule (open model "
+    "and replay); large values mean the target rate was not really offered."
 )
 _CHAT_BACKLOG = (
     "Chat messages still waiting for an offline recipient at the end of the run (late, not "
@@ -206,9 +206,9 @@ _OTHER_METRICS = (
     MetricInfo("fanout.lag.p99_s", "s", "99th percentile time from a post to its last delivery."),
     MetricInfo("fanout.lag.mean_s", "s", "Mean time from a post to its last delivery."),
     MetricInfo("fanout.lag.max_s", "s", "Longest time from a post to its last delivery."),
-    MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test send behind schedule."),
+    MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test action's start."),
     MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
-    MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test send went behind its schedule."),
+    MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test action started behind schedule."),
     MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
     MetricInfo(
         "users.active", "count", "Distinct accounts with any action in the measured window."

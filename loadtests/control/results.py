@@ -7,7 +7,7 @@ actual send beside it as `response.<path>.<stat>_ms`: loadtests.generator.pacing
 throughput of those responses over the time from the warm-up's end to the last response,
 the error rate over the whole run (a failure is one whatever its moment), the server's fan-out
 statistics (deliveries during the test; lag percentiles over the server's recent posts),
-and `loadgen.lag.*`, how late the generator sent (open model and replay only).
+and `loadgen.lag.*`, how late scheduled actions started (open model and replay only).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Inside the Locust process: record every response time exactly, merge workers, write it out.
 
 Runs only in Locust processes (it imports Locust). Every completed request, through
-Locust's `request` event, goes into an HDR histogram under its request name: its latency
-from when it was due, and, when its user keeps an open-model schedule, its response time
-from its actual send beside it (loadtests.generator.pacing; the event's `context` carries
-the lateness of the user's running action, so each greenlet's requests get their own
-user's, never another's). Chat users add
-each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
-DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
+Locust's `request` event, goes into an HDR histogram under its request name: its latency,
+counted from when it was due when its user keeps a schedule, with its response time from
+the actual send beside it (loadtests.generator.pacing). The event's `context` carries the
+lateness of the requesting user's running action, so each of the users sharing this
+process gets its own. Chat users add each message's send-to-receive time
+(`chat_deliver`) and their sends and receipts (a DeliveryLog), payment users every
+payment call (a PaymentLog); every response's work header
 goes into a WorkTally under its request name. Latency, send lag and work are kept only
 from the end of the scenario's warm-up on (loadtests.generator.window); deliveries, payments and
 Locust's own request and failure counts cover the whole run. In distributed mode each
@@ -49,7 +49,8 @@ CHAT_DELIVER = "chat_deliver"
 
 
 class Recorder:
-    """This process's response-time and send-lag histograms, chat deliveries and payments."""
+    """This process's latency, response-time and send-lag histograms, chat deliveries and
+    payments."""
 
     def __init__(self) -> None:
         self.times = RequestTimes()

@@ -90,8 +90,8 @@ class Measurements(BaseModel):
     """Encoded HDR histogram of response times from the actual send per request name, of
     the requests made on a schedule (open model, replay), after the warm-up; empty without."""
     loadgen_lag: dict[str, str]
-    """Encoded HDR histogram of send lateness under `lag` (open model and replay only),
-    after the warm-up."""
+    """Encoded HDR histogram of how late scheduled actions started, under `lag` (open model
+    and replay only), after the warm-up."""
     exceptions: dict[str, int]
     """How often each exception was raised by the users' own code (the test went wrong)."""
     deliveries: DeliveryLog = Field(default_factory=DeliveryLog)
