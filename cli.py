@@ -321,7 +321,13 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
 @click.option(
     "--host",
     metavar="URL",
-    help="Test this running server instead of starting one; loopback addresses only.",
+    help="Test this running server instead of starting one; loopback addresses only, "
+    "unless --allow-remote.",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let --host name a deployment on another machine (one you are allowed to load).",
 )
 @click.option(
     "--operator-token",
@@ -337,8 +343,9 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
 @click.option(
     "--rate",
     type=click.FloatRange(min=0, min_open=True),
-    metavar="RPS",
-    help="Open model: target actions per second; the generator's lateness is reported.",
+    metavar="ACTIONS/S",
+    help="Open model: user actions (sessions, not requests) per second, on a schedule; "
+    "latency counts from each action's intended start (loadtest.rate_actions_per_s).",
 )
 @click.option(
     "--processes",
@@ -370,6 +377,7 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
 def loadtest(
     scenario: str,
     host: str | None,
+    allow_remote: bool,
     operator_token: str | None,
     users: int | None,
     spawn_rate: float | None,
@@ -385,11 +393,13 @@ def loadtest(
 ) -> None:
     """Load-test the reference microblog over HTTP with Locust; check the scenario's SLOs.
 
-    Starts the server on 127.0.0.1 (or tests --host, loopback only), seeds the scenario's
-    load-test population, runs the load and writes summary.json, timeseries.csv,
-    report.html and Locust's own reports under locust/. Exit code 0 when every SLO holds,
-    1 when one fails (or a chat message was lost, or the ledger audit or a payment retry
-    failed), 2 on bad input.
+    Starts the server on 127.0.0.1 (or tests --host: loopback, or another machine with
+    --allow-remote), seeds the scenario's load-test population, runs the load and writes
+    summary.json, timeseries.csv, report.html and Locust's own reports under locust/.
+    With --rate, latency counts from when each request was due on the users' schedule
+    (coordinated omission corrected), the response time beside it as response.*.
+    Exit code 0 when every SLO holds, 1 when one fails (or a chat message was lost, or
+    the ledger audit or a payment retry failed), 2 on bad input.
 
     \b
     Examples:
@@ -397,6 +407,8 @@ def loadtest(
       fanout loadtest scenarios/baseline.yaml --users 100 --run-time 2m --processes 2
       fanout loadtest scenarios/baseline.yaml --rate 200 --out results/open-200
       fanout loadtest scenarios/baseline.yaml --replay trace.jsonl --speedup 60
+      fanout loadtest scenarios/ci-smoke.yaml --host https://staging.example.net \\
+          --allow-remote --operator-token "$TOKEN"
     """
     from loadtests.control.render import loadtest_data, loadtest_table
     from loadtests.control.request import LoadtestRequest, flag_overrides, prepare
@@ -407,7 +419,7 @@ def loadtest(
     with _bad_input_exits_2():
         request = LoadtestRequest(
             scenario, (*overrides, *flag_overrides(flags)), host, operator_token, out, ui,
-            replay, speedup,
+            replay, speedup, allow_remote,
         )  # fmt: skip
         prepared = prepare(request)
     for note in prepared.notes:

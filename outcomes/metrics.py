@@ -16,6 +16,7 @@ Direction = Literal["lower", "higher"]
 
 DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("latency.*", "lower"),
+    ("response.*", "lower"),
     ("errors.*", "lower"),
     ("fanout.lag.*", "lower"),
     ("loadgen.*", "lower"),
@@ -110,10 +111,37 @@ def better_direction(name: str) -> Direction:
     )
 
 
+NOT_SENT_PATHS = frozenset({"chat_deliver", "topup_callback"})
+"""Latency paths that are no request a load generator sends (so have no response time)."""
+
+
+SCHEDULED_LATENCY = "; in load tests on a schedule, from when the request was due"
+"""How a sent request's latency is counted in an open-model or replayed load test."""
+
+
 def _latency_metrics() -> list[MetricInfo]:
     return [
-        MetricInfo(f"latency.{path}.{stat}", "ms", f"{label.capitalize()} latency to {action}.")
+        MetricInfo(
+            f"latency.{path}.{stat}",
+            "ms",
+            f"{label.capitalize()} latency to {action}"
+            f"{'' if path in NOT_SENT_PATHS else SCHEDULED_LATENCY}.",
+        )
         for path, action in LATENCY_PATHS.items()
+        for stat, label in LATENCY_STATS.items()
+    ]
+
+
+def _response_metrics() -> list[MetricInfo]:
+    return [
+        MetricInfo(
+            f"response.{path}.{stat}",
+            "ms",
+            f"Load tests on a schedule (open model, replay): {label} response time to "
+            f"{action}, from the request's actual send; latency.* counts from when it was due.",
+        )
+        for path, action in LATENCY_PATHS.items()
+        if path not in NOT_SENT_PATHS
         for stat, label in LATENCY_STATS.items()
     ]
 
@@ -133,8 +161,8 @@ def _path_throughput_metrics() -> list[MetricInfo]:
 
 
 _LAG_P99 = (
-    "99th percentile lateness of a load-test send behind its schedule (open model and replay); "
-    "large values mean the target rate was not really offered."
+    "99th percentile lateness of a load-test action's start behind its schedule (open model "
+    "and replay); large values mean the target rate was not really offered."
 )
 _CHAT_BACKLOG = (
     "Chat messages still waiting for an offline recipient at the end of the run (late, not "
@@ -178,9 +206,9 @@ _OTHER_METRICS = (
     MetricInfo("fanout.lag.p99_s", "s", "99th percentile time from a post to its last delivery."),
     MetricInfo("fanout.lag.mean_s", "s", "Mean time from a post to its last delivery."),
     MetricInfo("fanout.lag.max_s", "s", "Longest time from a post to its last delivery."),
-    MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test send behind schedule."),
+    MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test action's start."),
     MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
-    MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test send went behind its schedule."),
+    MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test action started behind schedule."),
     MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
     MetricInfo(
         "users.active", "count", "Distinct accounts with any action in the measured window."
@@ -256,6 +284,7 @@ CATALOGUE: dict[str, MetricInfo] = {
     m.name: m
     for m in (
         *_latency_metrics(),
+        *_response_metrics(),
         *_path_throughput_metrics(),
         *_path_share_metrics(),
         *_OTHER_METRICS,

@@ -41,8 +41,12 @@ def explain(
 
 
 def unknown_field(root: type[BaseModel], path: Sequence[str | int]) -> str:
-    """Say that the last part of `path` is no field of its section, and suggest the nearest."""
+    """Say that the last part of `path` is no field of its section, and suggest the nearest;
+    a former name (a section's `RENAMED`) is told its new one instead."""
     parent = locate(root, path[:-1])
+    renamed: dict[str, str] = getattr(parent.model, "RENAMED", {}) if parent else {}
+    if path[-1] in renamed:
+        return f"renamed: write '{renamed[str(path[-1])]}' instead"
     names = list(parent.model.model_fields) if parent and parent.model else []
     close = difflib.get_close_matches(str(path[-1]), names, n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(names)}"

@@ -6,7 +6,7 @@ and how the server is seeded before the test. The simulator does not read it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
@@ -75,6 +75,9 @@ DEFAULT_STEPS = [LoadStep(users=10), LoadStep(users=25), LoadStep(users=50)]
 class LoadtestConfig(Section):
     """Locust users, load shape, task mix and server seeding."""
 
+    RENAMED: ClassVar[dict[str, str]] = {"rate_rps": "rate_actions_per_s"}
+    """Former field names, refused with their new name (scenario.explain.unknown_field)."""
+
     users: int = spec(50, "Concurrent users (the peak, for shaped loads).", unit="users", ge=1)
     spawn_rate: float = spec(10.0, "Users started per second.", unit="users/s", gt=0)
     run_time_s: float = spec(60.0, "Length of the test, warm-up included.", unit="s", gt=0)
@@ -93,9 +96,12 @@ class LoadtestConfig(Section):
     steps: list[LoadStep] = spec(DEFAULT_STEPS, "Steps of the `steps` shape, in order.")
     spike: SpikeShape = section(SpikeShape, "Parameters of the `spike` shape.")
     diurnal: DiurnalShape = section(DiurnalShape, "Parameters of the `diurnal` shape.")
-    rate_rps: float | None = spec(
-        None, "Target arrival rate of user actions for an open model (split over `users`; "
-        "lateness is reported as loadgen.lag.*); null lets users run closed-loop.",
+    rate_actions_per_s: float | None = spec(
+        None, "Open model: target rate of user actions (one Locust task each, a user's "
+        "session of several requests with think time between them; not requests), split "
+        "over `users`. Each user keeps a schedule; how late actions start is reported as "
+        "loadgen.lag.*, and latency.* counts from each action's intended start "
+        "(response.* from the actual send). Null lets users run closed-loop.",
         unit="actions/s", gt=0,
     )  # fmt: skip
     wait_s: Range = spec((0.5, 2.0), "Think time between a user's tasks.", unit="s")

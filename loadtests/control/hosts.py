@@ -1,9 +1,11 @@
-"""Which hosts a load test may target: this machine's loopback interface, nothing else.
+"""Which hosts a load test may target: this machine, or another only when explicitly allowed.
 
 Load tests send thousands of requests a second. Pointed at the wrong address they are an
-attack, so the check runs before any traffic and refuses every host that is not a
-loopback address literal (127.0.0.0/8, ::1) or the name `localhost`. No DNS lookup is made:
-a name that merely resolves to a loopback address today may not tomorrow.
+attack, so the check runs before any traffic: a host that is not a loopback address literal
+(127.0.0.0/8, ::1) or the name `localhost` is refused unless the command says
+`--allow-remote`, the operator's statement that the deployment is theirs to load. No DNS
+lookup is made: a name that merely resolves to a loopback address today may not tomorrow,
+so every other name counts as remote.
 """
 
 from __future__ import annotations
@@ -16,24 +18,25 @@ SCHEMES = frozenset({"http", "https"})
 
 
 class HostRefused(ValueError):
-    """The target host is not on this machine's loopback interface (bad input: exit 2)."""
+    """The target host is not one this load test may send to (bad input: exit 2)."""
 
 
-def require_loopback(url: str) -> str:
-    """Return the URL without a trailing slash if it names a loopback host; else raise."""
+def checked_host(url: str, allow_remote: bool = False) -> str:
+    """The URL without a trailing slash if it may be loaded; raises HostRefused otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES or not parts.hostname:
         raise HostRefused(f"--host {url!r}: expected a URL like http://127.0.0.1:8000")
-    if not is_loopback(parts.hostname):
+    if not allow_remote and not is_loopback(parts.hostname):
         raise HostRefused(
-            f"--host {url!r}: refused, {parts.hostname!r} is not a loopback address; load "
-            "tests may only target this machine (127.0.0.0/8, ::1 or localhost)"
+            f"--host {url!r}: refused, {parts.hostname!r} is not a loopback address (127.0.0.0/8, "
+            "::1 or localhost); to load a deployment on another host that you are allowed to "
+            "load, add --allow-remote"
         )
     return url.rstrip("/")
 
 
 def is_loopback(hostname: str) -> bool:
-    """True for `localhost` and loopback IP literals; every other name is refused unresolved."""
+    """True for `localhost` and loopback IP literals; every other name is remote, unresolved."""
     if hostname.lower() in LOOPBACK_NAMES:
         return True
     try:

@@ -18,6 +18,8 @@ PATH_COLUMNS = {
     "p99 ms": "latency.{path}.p99_ms",
     "p99.9 ms": "latency.{path}.p999_ms",
 }
+SCHEDULED_COLUMNS = {"response p99 ms": "response.{path}.p99_ms"}
+"""Beside latency from when requests were due, when the run kept a schedule (open model)."""
 HEADLINE = (
     "throughput.requests_per_s",
     "errors.rate",
@@ -40,14 +42,19 @@ def request_paths(result: Result) -> list[str]:
 
 def loadtest_table(result: Result) -> Table:
     """One row per request path, and the run's headline numbers in the caption."""
-    table = Table("path", *PATH_COLUMNS, title=f"fanout loadtest {result.scenario.name}")
+    columns = path_columns(result)
+    table = Table("path", *columns, title=f"fanout loadtest {result.scenario.name}")
     for path in request_paths(result):
-        table.add_row(
-            path, *(_cell(result, name.format(path=path)) for name in PATH_COLUMNS.values())
-        )
+        table.add_row(path, *(_cell(result, name.format(path=path)) for name in columns.values()))
     headline = [f"{name} = {_cell(result, name)}" for name in HEADLINE if name in result.metrics]
     table.caption = "; ".join(headline)
     return table
+
+
+def path_columns(result: Result) -> dict[str, str]:
+    """Column title -> metric name pattern of the per-path rows."""
+    scheduled = any(name.startswith("response.") for name in result.metrics)
+    return PATH_COLUMNS | SCHEDULED_COLUMNS if scheduled else PATH_COLUMNS
 
 
 def _cell(result: Result, name: str) -> str:

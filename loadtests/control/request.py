@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from loadtests.control.hosts import require_loopback
+from loadtests.control.hosts import checked_host
 from loadtests.records.plan import ReplayPlan
 from loadtests.records.trace import read_trace_counting_skips, replay_span_s
 from scenario import Scenario, load_scenario
@@ -38,6 +38,8 @@ class LoadtestRequest:
     ui: bool = False
     replay: Path | None = None
     speedup: float = 60.0
+    allow_remote: bool = False
+    """Whether `host` may be off this machine (`--allow-remote`)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ FLAG_FIELDS = {
     "users": "loadtest.users",
     "spawn_rate": "loadtest.spawn_rate",
     "run_time": "loadtest.run_time_s",
-    "rate": "loadtest.rate_rps",
+    "rate": "loadtest.rate_actions_per_s",
     "processes": "loadtest.processes",
 }
 """`fanout loadtest` shorthand flags and the scenario fields they override."""
@@ -87,7 +89,9 @@ def flag_overrides(flags: dict[str, float | int | str | None]) -> list[str]:
 def prepare(request: LoadtestRequest) -> PreparedRun:
     """Validate everything about the request; raises a ValueError subclass on bad input."""
     scenario = load_scenario(request.scenario, list(request.overrides))
-    host = require_loopback(request.host) if request.host is not None else None
+    host = None
+    if request.host is not None:
+        host = checked_host(request.host, request.allow_remote)
     if host is not None and not request.operator_token:
         raise LoadtestInputError(
             "--host needs --operator-token (or FANOUT_OPERATOR_TOKEN): seeding uses /admin"

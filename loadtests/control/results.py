@@ -1,11 +1,13 @@
 """Turn what a load test measured into the Result every Fanout tool reads.
 
 Metric names follow outcomes/metrics.py: `latency.<path>.<stat>_ms` from the exact HDR
-histograms (every response after the warm-up, failed ones included, as Locust counts them),
+histograms (every response after the warm-up, failed ones included, as Locust counts them;
+on a schedule, timed from when each request was due, with the response time from its
+actual send beside it as `response.<path>.<stat>_ms`: loadtests.generator.pacing),
 throughput of those responses over the time from the warm-up's end to the last response,
 the error rate over the whole run (a failure is one whatever its moment), the server's fan-out
 statistics (deliveries during the test; lag percentiles over the server's recent posts),
-and `loadgen.lag.*`, how late the generator sent (open model and replay only).
+and `loadgen.lag.*`, how late scheduled actions started (open model and replay only).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def loadtest_metrics(
     """Every metric of the run; fan-out ones only when the server's statistics were read."""
     latency = merged([measured.latency])
     metrics = {
-        **latency_metrics(latency),
+        **percentile_metrics("latency", latency),
+        **percentile_metrics("response", merged([measured.response])),
         **throughput_metrics(measured, latency),
         **error_metrics(measured),
         **loadgen_metrics(merged([measured.loadgen_lag])),
@@ -49,9 +52,10 @@ def loadtest_metrics(
     return metrics
 
 
-def latency_metrics(histograms: PathHistograms) -> dict[str, Metric]:
+def percentile_metrics(family: str, histograms: PathHistograms) -> dict[str, Metric]:
+    """`<family>.<path>.<stat>_ms` for every path recorded (percentiles and mean)."""
     return {
-        f"latency.{name}.{stat}_ms": Metric(value=value, unit="ms")
+        f"{family}.{name}.{stat}_ms": Metric(value=value, unit="ms")
         for name in histograms.names()
         for stat, value in histograms.summary_ms(name).items()
         if stat != "max"

@@ -1,9 +1,11 @@
 """Start the reference microblog for one load test, and always stop it again.
 
 `local_server` runs `python -m uvicorn` (the interpreter running Fanout) in its own process
-group on a free port of 127.0.0.1, with an embedded SQLite database in a temporary directory
-and an operator token made for this run, configured with the scenario's `PlatformConfig`
-(`scenario.platform_config`, the simulator's own) passed whole as FANOUT_PLATFORM. It waits
+group on a free port of 127.0.0.1 (or another loopback address: tests bind 127.0.0.2 to
+stand in for a deployment on another host), with an embedded SQLite database in a
+temporary directory and an operator token made for this run, configured with the
+scenario's `PlatformConfig` (`scenario.platform_config`, the simulator's own) passed whole
+as FANOUT_PLATFORM. It waits
 (bounded) for `/healthz`, and on leaving the block, whether the test finished, failed or was
 interrupted, terminates the whole process group, killing it if it does not stop in time, and
 removes the database.
@@ -54,10 +56,10 @@ class LocalServer:
     max_body_bytes: int = BODY_LIMIT_BYTES
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+def free_port(address: str = LOOPBACK) -> int:
+    """A TCP port on `address` that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
+        probe.bind((address, 0))
         return int(probe.getsockname()[1])
 
 
@@ -79,16 +81,18 @@ def server_settings(platform: PlatformConfig, store: str, token: str) -> dict[st
 
 
 @contextmanager
-def local_server(platform: PlatformConfig, app: str = MICROBLOG_APP) -> Iterator[LocalServer]:
-    """A running server for the duration of the block (see module docstring)."""
+def local_server(
+    platform: PlatformConfig, app: str = MICROBLOG_APP, address: str = LOOPBACK
+) -> Iterator[LocalServer]:
+    """A running server on `address` for the duration of the block (see module docstring)."""
     with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
-        port, token = free_port(), secrets.token_urlsafe(32)
+        port, token = free_port(address), secrets.token_urlsafe(32)
         store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
         log = Path(tmp) / "server.log"
         environment = server_settings(platform, store, token)
-        process = _spawn(port, environment, Path(tmp), log, app)
+        process = _spawn(address, port, environment, Path(tmp), log, app)
         try:
-            base_url = f"http://{LOOPBACK}:{port}"
+            base_url = f"http://{address}:{port}"
             _wait_until_healthy(process, base_url, log)
             yield LocalServer(base_url, token, process.pid)
         finally:
@@ -96,11 +100,11 @@ def local_server(platform: PlatformConfig, app: str = MICROBLOG_APP) -> Iterator
 
 
 def _spawn(
-    port: int, settings: dict[str, str], cwd: Path, log: Path, app: str
+    address: str, port: int, settings: dict[str, str], cwd: Path, log: Path, app: str
 ) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "uvicorn", "--factory", app,
-        "--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log",
+        "--host", address, "--port", str(port), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     with log.open("wb") as out:
         return subprocess.Popen(

@@ -1,9 +1,13 @@
 """Inside the Locust process: record every response time exactly, merge workers, write it out.
 
 Runs only in Locust processes (it imports Locust). Every completed request, through
-Locust's `request` event, goes into an HDR histogram under its request name; chat users add
-each message's send-to-receive time (`chat_deliver`) and their sends and receipts (a
-DeliveryLog), payment users every payment call (a PaymentLog); every response's work header
+Locust's `request` event, goes into an HDR histogram under its request name: its latency,
+counted from when it was due when its user keeps a schedule, with its response time from
+the actual send beside it (loadtests.generator.pacing). The event's `context` carries the
+lateness of the requesting user's running action, so each of the users sharing this
+process gets its own. Chat users add each message's send-to-receive time
+(`chat_deliver`) and their sends and receipts (a DeliveryLog), payment users every
+payment call (a PaymentLog); every response's work header
 goes into a WorkTally under its request name. Latency, send lag and work are kept only
 from the end of the scenario's warm-up on (loadtests.generator.window); deliveries, payments and
 Locust's own request and failure counts cover the whole run. In distributed mode each
@@ -23,6 +27,7 @@ from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from loadtests.generator.final_reports import FinalReports, answer_flushes
+from loadtests.generator.pacing import RequestTimes
 from loadtests.generator.window import MeasuredWindow
 from loadtests.records.deliveries import DeliveryLog
 from loadtests.records.histograms import PathHistograms
@@ -44,10 +49,11 @@ CHAT_DELIVER = "chat_deliver"
 
 
 class Recorder:
-    """This process's response-time and send-lag histograms, chat deliveries and payments."""
+    """This process's latency, response-time and send-lag histograms, chat deliveries and
+    payments."""
 
     def __init__(self) -> None:
-        self.latency = PathHistograms()
+        self.times = RequestTimes()
         self.loadgen = PathHistograms()
         self.deliveries = DeliveryLog()
         self.payments = PaymentLog()
@@ -64,12 +70,19 @@ class Recorder:
     def record_delivery(self, latency_s: float) -> None:
         """A chat message's receive time minus its server `sent_at`."""
         if self.window.is_open(time.time()):
-            self.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
+            self.times.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
 
-    def on_request(self, name: str, response_time: float, response: Any = None, **_: Any) -> None:
+    def on_request(
+        self,
+        name: str,
+        response_time: float,
+        response: Any = None,
+        context: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
         if not self.window.is_open(time.time()):
             return
-        self.latency.record_ms(name, response_time)
+        self.times.record(name, response_time, context or {})
         headers = getattr(response, "headers", None)  # None when the request never got one
         header = headers.get(WORK_HEADER) if headers is not None else None
         if header is not None:
@@ -77,18 +90,20 @@ class Recorder:
 
     def on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         data[REPORT_KEY] = {
-            "latency": self.latency.encode(),
+            "latency": self.times.latency.encode(),
+            "response": self.times.response.encode(),
             "loadgen": self.loadgen.encode(),
             "deliveries": self.deliveries.take().model_dump(mode="json"),
             "payments": self.payments.take().model_dump(mode="json"),
             "work": self.work.take().model_dump(mode="json"),
         }
-        self.latency.clear()
+        self.times.clear()
         self.loadgen.clear()
 
     def on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
         report = data.get(REPORT_KEY, {})
-        self.latency.merge_encoded(report.get("latency", {}))
+        self.times.latency.merge_encoded(report.get("latency", {}))
+        self.times.response.merge_encoded(report.get("response", {}))
         self.loadgen.merge_encoded(report.get("loadgen", {}))
         self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
@@ -107,7 +122,8 @@ class Recorder:
         return Measurements(
             duration_s=self.window.measured_s(stats.total.last_request_timestamp),
             counts=counts,
-            latency=self.latency.encode(),
+            latency=self.times.latency.encode(),
+            response=self.times.response.encode(),
             loadgen_lag=self.loadgen.encode(),
             exceptions=_exceptions(environment),
             deliveries=self.deliveries,

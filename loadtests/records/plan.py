@@ -82,11 +82,16 @@ class Measurements(BaseModel):
     counts: dict[str, RequestCount]
     """Requests and failures per request name (`timeline_read`, `post`...), whole run."""
     latency: dict[str, str]
-    """Encoded HDR histogram of response times per request name (loadtests.records.histograms),
-    after the warm-up: its counts are the requests completed in `duration_s`."""
+    """Encoded HDR histogram of latencies per request name (loadtests.records.histograms),
+    after the warm-up: its counts are the requests completed in `duration_s`. With a
+    schedule (open model, replay) a request's latency counts from when it was due
+    (loadtests.generator.pacing), else from its send."""
+    response: dict[str, str] = Field(default_factory=dict)
+    """Encoded HDR histogram of response times from the actual send per request name, of
+    the requests made on a schedule (open model, replay), after the warm-up; empty without."""
     loadgen_lag: dict[str, str]
-    """Encoded HDR histogram of send lateness under `lag` (open model and replay only),
-    after the warm-up."""
+    """Encoded HDR histogram of how late scheduled actions started, under `lag` (open model
+    and replay only), after the warm-up."""
     exceptions: dict[str, int]
     """How often each exception was raised by the users' own code (the test went wrong)."""
     deliveries: DeliveryLog = Field(default_factory=DeliveryLog)

@@ -21,7 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import fanout
+from loadtests.control.server import local_server
 from outcomes.result import load_result
+from scenario import load_scenario, platform_config
 
 SMOKE = "scenarios/ci-smoke.yaml"
 IMPOSSIBLE = "latency.timeline_read.p50_ms <= 0.001"
@@ -33,6 +35,8 @@ SMALL_POPULATION = [
 ]  # fmt: skip
 BUSY_USERS = ["loadtest.wait_s=[0.2,0.6]", "loadtest.tasks.payment=4", "loadtest.retry_share=0.5"]
 WARMUP_S = 1.0
+STAND_IN_HOST = "127.0.0.2"
+"""A loopback address other than the one Fanout binds its own server to."""
 
 Run = tuple[int, dict[str, Any], Path]
 
@@ -174,12 +178,63 @@ def _command_lines() -> list[str]:
     return lines
 
 
-def test_a_host_off_this_machine_is_refused_with_exit_code_2(tmp_path: Path) -> None:
-    args = ["loadtest", SMOKE, "--host", "http://10.0.0.1:8000", "--operator-token", "x"]
+def test_a_host_off_this_machine_is_refused_with_exit_code_2_naming_the_flag(
+    tmp_path: Path,
+) -> None:
+    args = ["loadtest", SMOKE, "--host", "http://example.org", "--operator-token", "x"]
     outcome = CliRunner().invoke(fanout, [*args, "--out", str(tmp_path / "run")])
     assert outcome.exit_code == 2
-    assert "not a loopback address" in outcome.stderr
+    assert "not a loopback address" in outcome.stderr and "--allow-remote" in outcome.stderr
     assert not (tmp_path / "run").exists()
+
+
+@pytest.fixture(scope="module")
+def remote_open_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """An open-model run through --host --allow-remote against a server bound to 127.0.0.2,
+    standing in for another host: the server's URL and the run directory."""
+    out = tmp_path_factory.mktemp("remote") / "run"
+    fields = [*SMALL_POPULATION, f"loadtest.warmup_s={WARMUP_S}", "slos=[]"]
+    platform = platform_config(load_scenario(SMOKE, fields))
+    with local_server(platform, address=STAND_IN_HOST) as server:
+        args = ["loadtest", SMOKE, "--host", server.base_url, "--allow-remote", "--rate", "8"]
+        args += ["--operator-token", server.operator_token, "--run-time", "8s", "--users", "4"]
+        args += [arg for field in fields for arg in ("--set", field)]
+        outcome = CliRunner().invoke(fanout, [*args, "--out", str(out), "--json"])
+        assert outcome.exit_code == 0, outcome.output
+        assert httpx.get(f"{server.base_url}/healthz").is_success  # not ours to stop
+    return server.base_url, out
+
+
+@pytest.mark.slow
+def test_allow_remote_loads_a_server_that_runs_elsewhere(remote_open_run: tuple[str, Path]) -> None:
+    base_url, out = remote_open_run
+    result = load_result(out)
+    assert result.environment["loadtest"]["host"] == base_url
+    assert result.environment["loadtest"]["server"] == "external"
+    assert result.metrics["throughput.timeline_read.requests_per_s"].value > 0
+    assert result.metrics["errors.rate"].value == 0
+
+
+@pytest.mark.slow
+def test_an_open_model_run_times_requests_from_when_they_were_due(
+    remote_open_run: tuple[str, Path],
+) -> None:
+    """Each request's latency adds its action's lateness to its response time, so no
+    percentile of latency is below the same percentile of response time."""
+    metrics = load_result(remote_open_run[1]).metrics
+    assert "loadgen.lag.p99_ms" in metrics
+    for path in ("timeline_read", "chat_send"):
+        for stat in PERCENTILES:
+            response = metrics[f"response.{path}.{stat}"].value
+            assert 0 < response <= metrics[f"latency.{path}.{stat}"].value, (path, stat)
+
+
+@pytest.mark.slow
+def test_a_closed_model_run_reports_latency_from_the_send_and_no_response_times(
+    smoke_run: Run,
+) -> None:
+    metrics = load_result(smoke_run[2]).metrics
+    assert not [name for name in metrics if name.startswith(("response.", "loadgen."))]
 
 
 def test_a_bad_scenario_field_is_refused_with_exit_code_2() -> None:

@@ -48,6 +48,12 @@ def test_an_unknown_field_with_no_near_match_lists_the_known_ones() -> None:
     )
 
 
+def test_a_renamed_field_is_refused_with_its_new_name() -> None:
+    """`loadtest.rate_rps` counted actions, not requests: its new name says so."""
+    found = problems({"loadtest": {"rate_rps": 40}})
+    assert found == {"loadtest.rate_rps": "renamed: write 'rate_actions_per_s' instead"}
+
+
 def test_a_wrong_choice_lists_the_allowed_ones() -> None:
     found = problems({"loadtest": {"shape": "ramp"}})
     assert found == {

@@ -88,3 +88,10 @@ def test_a_program_may_pass_overrides_as_a_mapping_of_parsed_values() -> None:
 def test_an_override_value_that_is_not_yaml_is_an_error_naming_the_path() -> None:
     with pytest.raises(ScenarioError, match=r"slos: --set: value '\[a' is not YAML"):
         load_scenario(BASELINE, ["slos=[a"])
+
+
+def test_an_override_of_a_renamed_field_tells_the_new_name() -> None:
+    with pytest.raises(
+        ScenarioError, match="loadtest.rate_rps: --set: renamed: write 'rate_actions_per_s'"
+    ):
+        load_scenario(BASELINE, ["loadtest.rate_rps=40"])

@@ -3,15 +3,17 @@
 Each user draws from its own numpy Generator seeded from the scenario seed, the worker's
 index and the user's number in this process, never from Python's global `random`.
 Between tasks a user either thinks for `loadtest.wait_s` (closed model) or, when
-`loadtest.rate_rps` is set, keeps to an open-model schedule and records how late each send
-goes (see loadtests.generator.pacing).
+`loadtest.rate_actions_per_s` is set, keeps to an open-model schedule: it sleeps until its
+next action is due and records how late the action really starts, as generator lag and as
+part of the latency of every request the action makes (the lateness travels in Locust's
+request `context`; see loadtests.generator.pacing).
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import gevent
 import numpy as np
@@ -19,7 +21,7 @@ from locust import FastHttpUser
 
 from loadtests.control.seed import SeededPopulation
 from loadtests.generator.measure import RECORDER
-from loadtests.generator.pacing import Pacer, per_user_interval_s
+from loadtests.generator.pacing import LATENESS, Pacer, per_user_interval_s
 from loadtests.generator.seats import seated_account
 from loadtests.generator.users.api import bearer
 from loadtests.records.plan import current_plan, current_scenario
@@ -38,26 +40,41 @@ class FanoutUser(FastHttpUser):
         self.rng = np.random.default_rng([self.scenario.seed, worker, number])
         self.worker = worker
         self.tag = f"{worker}.{number}"  # unique among the test's users, in every process
+        self.lateness_s: float | None = None
+        """How late the running action started; None for a user without a schedule."""
         self.pacer = self.make_pacer()
         if self.pacer is not None:
-            gevent.sleep(self.pacer.first_wait_s())
+            gevent.sleep(self.pacer.wait_s())
+            self.start_action(self.pacer.start())
 
     def make_pacer(self) -> Pacer | None:
         """The open-model schedule, None for a closed-loop user; users start out of phase."""
         config = self.scenario.loadtest
-        if config.rate_rps is None:
+        if config.rate_actions_per_s is None:
             return None
-        interval_s = per_user_interval_s(config.rate_rps, config.users)
+        interval_s = per_user_interval_s(config.rate_actions_per_s, config.users)
         return Pacer(interval_s, time.monotonic, phase_s=self.rng.uniform(0, interval_s))
 
     def wait_time(self) -> float:
-        """Think time (closed model), or the time left until the next scheduled send."""
+        """Think time (closed model); or sleep until the next action is due and start it
+        then, so its lateness includes a generator too busy to wake the user on time."""
         if self.pacer is None:
             low, high = self.scenario.loadtest.wait_s
             return float(self.rng.uniform(low, high))
-        wait_s, lag_s = self.pacer.next_send()
-        RECORDER.record_lag(lag_s)
-        return wait_s
+        self.lateness_s = 0.0  # between actions nothing is late
+        gevent.sleep(self.pacer.wait_s())
+        self.start_action(self.pacer.start())
+        return 0.0
+
+    def start_action(self, lateness_s: float) -> None:
+        """A scheduled action starts `lateness_s` late: generator lag, and part of the
+        latency of each request it makes."""
+        RECORDER.record_lag(lateness_s)
+        self.lateness_s = lateness_s
+
+    def context(self) -> dict[str, Any]:
+        """Locust's request context: the running action's lateness, when on a schedule."""
+        return {} if self.lateness_s is None else {LATENESS: self.lateness_s}
 
     def account_at(self, seat: int) -> int:
         """The ordinary account a user in this seat of its process acts as."""

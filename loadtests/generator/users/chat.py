@@ -163,7 +163,7 @@ class Chatter:
             response_time=(time.perf_counter() - started) * 1000,
             response_length=0,
             exception=error,
-            context={},
+            context=self.user.context(),
         )
 
     def _on_push(self, frame: Frame) -> None:

@@ -1,7 +1,8 @@
 """Replay a simulator trace: a pool of users sends each traced action when it falls due.
 
 The pool (`loadtest.users` users) shares one Schedule in time order; a user takes the next
-action, sleeps until it is due (or records how late it already is, as load-generator lag),
+action, sleeps until it is due (or records how late it already is, as load-generator lag
+and as part of its requests' latency, as in the open model: loadtests.generator.pacing),
 and sends it as the actor's seeded account (see loadtests.records.trace for the mapping). When the
 trace runs out, the last user to finish stops the test.
 """
@@ -17,7 +18,6 @@ import gevent
 from locust import task
 from locust.exception import StopUser
 
-from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import Pacer
 from loadtests.generator.script import Cast, Schedule
 from loadtests.generator.users.api import comment, follow, like, publish, read_home_timeline
@@ -63,7 +63,7 @@ class ReplayUser(FanoutUser):
         late_s = time.monotonic() - due
         if late_s < 0:
             gevent.sleep(-late_s)
-        RECORDER.record_lag(max(0.0, late_s))
+        self.start_action(max(0.0, late_s))
         self._send(action)
 
     def _finish(self) -> NoReturn:

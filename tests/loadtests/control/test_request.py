@@ -37,7 +37,7 @@ def test_unreadable_run_times_are_bad_input(text: str) -> None:
 def test_shorthand_flags_become_scenario_overrides() -> None:
     flags = {"users": 5, "spawn_rate": None, "run_time": "2m", "rate": 40.0, "processes": None}
     assert flag_overrides(flags) == [
-        "loadtest.users=5", "loadtest.run_time_s=120.0", "loadtest.rate_rps=40.0",
+        "loadtest.users=5", "loadtest.run_time_s=120.0", "loadtest.rate_actions_per_s=40.0",
     ]  # fmt: skip
 
 

@@ -13,11 +13,16 @@ from outcomes.metrics import CATALOGUE
 from scenario import load_scenario
 
 
-def measurements(lags_ms: list[float]) -> Measurements:
+def measurements(lags_ms: list[float], responses_ms: tuple[float, ...] = ()) -> Measurements:
+    """Five requests (four timeline reads) and the given send lags; `responses_ms`: the
+    timeline reads' response times when they ran on a schedule."""
     latency = PathHistograms()
     for ms in (5.0, 10.0, 20.0, 40.0):
         latency.record_ms("timeline_read", ms)
     latency.record_ms("post", 30.0)
+    response = PathHistograms()
+    for ms in responses_ms:
+        response.record_ms("timeline_read", ms)
     loadgen = PathHistograms()
     for ms in lags_ms:
         loadgen.record_ms("lag", ms)
@@ -28,6 +33,7 @@ def measurements(lags_ms: list[float]) -> Measurements:
             "post": RequestCount(requests=1, failures=0),
         },
         latency=latency.encode(),
+        response=response.encode(),
         loadgen_lag=loadgen.encode(),
         exceptions={"KeyError: 'items'": 2},
     )
@@ -38,7 +44,8 @@ STATS_AFTER = FanoutStats(deliveries=350, posts=3, lag_p50_s=0.01, lag_p99_s=0.3
 
 
 def test_every_metric_is_catalogued_with_its_unit() -> None:
-    metrics = loadtest_metrics(measurements([0.0, 3.0]), STATS_BEFORE, STATS_AFTER)
+    measured = measurements([0.0, 3.0], responses_ms=(4.0, 4.0, 4.0, 4.0))
+    metrics = loadtest_metrics(measured, STATS_BEFORE, STATS_AFTER)
     for name, metric in metrics.items():
         assert name in CATALOGUE, name
         assert metric.unit == CATALOGUE[name].unit, name
@@ -74,6 +81,16 @@ def test_generator_lag_appears_only_when_sends_were_scheduled() -> None:
     metrics = loadtest_metrics(measurements([0.0, 0.0, 250.0]), None, None)
     assert metrics["loadgen.lag.p50_ms"].value == 0.0
     assert metrics["loadgen.lag.max_ms"].value == pytest.approx(250.0, rel=1e-3)
+
+
+def test_response_times_stand_beside_latency_only_when_requests_ran_on_a_schedule() -> None:
+    assert not any(name.startswith("response.") for name in loadtest_metrics(
+        measurements([]), None, None))  # fmt: skip
+    metrics = loadtest_metrics(measurements([0.0], responses_ms=(5.0, 5.0, 5.0, 6.0)), None, None)
+    assert metrics["response.timeline_read.p50_ms"].value == pytest.approx(5.0, rel=1e-3)
+    assert metrics["response.timeline_read.p999_ms"].value == pytest.approx(6.0, rel=1e-3)
+    assert metrics["latency.timeline_read.p999_ms"].value == pytest.approx(40.0, rel=1e-3)
+    assert "response.post.p50_ms" not in metrics
 
 
 def test_fan_out_counts_deliveries_during_the_test_and_the_servers_recent_lag() -> None:
