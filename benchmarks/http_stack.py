@@ -40,7 +40,7 @@ USERS = 20
 """Concurrent Locust users: enough to keep a single uvicorn worker busy."""
 RUN_TIME_S = {True: 6.0, False: 20.0}
 """Length of one Locust measurement, quick and full."""
-PATHS = {"timeline_read": "TimelineUser", "chat_send": "ChatUser", "payment": "PaymentUser"}
+PATHS = {"timeline_read": "TimelineUser", "chat_send": "ChatUser", "gift": "PaymentUser"}
 
 
 def seed_people(client: httpx.Client, rng: np.random.Generator) -> dict[str, list]:
@@ -102,7 +102,7 @@ def prepare(quick: bool) -> Iterator[Repeat]:
 NAMES = ("bare", *PATHS)
 BENCHMARK = Benchmark(
     name="http",
-    description="timeline read, chat send, payment over HTTP (Locust), vs a bare endpoint",
+    description="timeline read, chat send, gift over HTTP (Locust), vs a bare endpoint",
     prepare=prepare,
     units={
         **{f"{n}.requests_per_s": "requests/s" for n in NAMES},

@@ -72,5 +72,5 @@ class PaymentUser(SeededUser):
             f"/wallets/{self.me}/gifts",
             json={"recipient_id": self.friend, "amount_fen": 1},
             headers={"Idempotency-Key": f"bench-{_KEY_PREFIX}-{next(_keys)}"},
-            name="payment",
+            name="gift",
         )

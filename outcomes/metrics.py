@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
+from outcomes.paths import LATENCY_PATHS, paths_markdown
+
 Direction = Literal["lower", "higher"]
 
 DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
@@ -44,34 +46,6 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
-LATENCY_PATHS: dict[str, str] = {
-    "timeline_read": "read a page of the home timeline",
-    "post": "publish a post (fan-out on write runs after it returns)",
-    "repost": "repost another user's post",
-    "comment": "comment on a post",
-    "like": "like a post",
-    "follow": "follow an account",
-    "group_post": "publish a post to a group's members",
-    "group_join": "join a group",
-    "chat_send": "send a private chat message",
-    "chat_deliver": "deliver a chat message: receive time minus the server's sent_at",
-    "chat_connect": "open the chat WebSocket (upgrade to hello)",
-    "chat_presence": "choose a chat presence status",
-    "chat_friends": "list chat friends with their presence",
-    "chat_history": "read a page of a chat conversation",
-    "chat_disconnect": "close the chat connection (friends see the account go offline)",
-    "topup": "top up the wallet with coins (waiting on the payment gateway included)",
-    "topup_callback": "apply the payment gateway's late answer to a pending top-up",
-    "payment": "pay coins to another account (tips, gifts, games)",
-    "purchase": "buy goods from a shop",
-    "ad_serve": "choose the ads shown in a timeline page",
-    "ad_click": "click an ad in the feed (a CPC campaign pays for it)",
-    "ad_hide": "dismiss an ad in the feed as not interesting",
-    "shop_browse": "read a page of a shop's products",
-    "campaign_report": "read a campaign's delivery and spend report",
-    "campaign_change": "pause a campaign or launch one (an advertiser changing its bid)",
-}
-"""Request paths whose latency is reported, one family of statistics each."""
 
 LATENCY_STATS: dict[str, str] = {
     "p50_ms": "median",
@@ -124,10 +98,10 @@ def _latency_metrics() -> list[MetricInfo]:
         MetricInfo(
             f"latency.{path}.{stat}",
             "ms",
-            f"{label.capitalize()} latency to {action}"
+            f"{label.capitalize()} latency to {route.action}"
             f"{'' if path in NOT_SENT_PATHS else SCHEDULED_LATENCY}.",
         )
-        for path, action in LATENCY_PATHS.items()
+        for path, route in LATENCY_PATHS.items()
         for stat, label in LATENCY_STATS.items()
     ]
 
@@ -138,9 +112,10 @@ def _response_metrics() -> list[MetricInfo]:
             f"response.{path}.{stat}",
             "ms",
             f"Load tests on a schedule (open model, replay): {label} response time to "
-            f"{action}, from the request's actual send; latency.* counts from when it was due.",
+            f"{route.action}, from the request's actual send; latency.* counts from when it "
+            "was due.",
         )
-        for path, action in LATENCY_PATHS.items()
+        for path, route in LATENCY_PATHS.items()
         if path not in NOT_SENT_PATHS
         for stat, label in LATENCY_STATS.items()
     ]
@@ -148,15 +123,19 @@ def _response_metrics() -> list[MetricInfo]:
 
 def _path_share_metrics() -> list[MetricInfo]:
     return [
-        MetricInfo(f"requests.{path}.share", "ratio", f"Share of all requests that {action} (0-1).")
-        for path, action in LATENCY_PATHS.items()
+        MetricInfo(
+            f"requests.{path}.share", "ratio", f"Share of all requests that {route.action} (0-1)."
+        )
+        for path, route in LATENCY_PATHS.items()
     ]
 
 
 def _path_throughput_metrics() -> list[MetricInfo]:
     return [
-        MetricInfo(f"throughput.{path}.requests_per_s", "1/s", f"Requests per second to {action}.")
-        for path, action in LATENCY_PATHS.items()
+        MetricInfo(
+            f"throughput.{path}.requests_per_s", "1/s", f"Requests per second to {route.action}."
+        )
+        for path, route in LATENCY_PATHS.items()
     ]
 
 
@@ -293,7 +272,8 @@ CATALOGUE: dict[str, MetricInfo] = {
 
 
 def render_markdown() -> str:
-    """The `docs/metrics.md` page: one table per family, in catalogue order."""
+    """The `docs/metrics.md` page: the request paths, then one table per family, in
+    catalogue order."""
     lines = [
         "# Metric names",
         "",
@@ -301,6 +281,8 @@ def render_markdown() -> str:
         "",
         "Stable names in every Result's `metrics` map. Gates and comparisons judge a change",
         "as better or worse by the direction below, which follows from the name's family.",
+        "",
+        *paths_markdown(),
     ]
     for family in dict.fromkeys(name.split(".")[0] for name in CATALOGUE):
         lines += [

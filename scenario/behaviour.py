@@ -55,6 +55,16 @@ class SessionActions(Section):
     group_join: Share = spec(
         0.005, "Joins a group picked in proportion to its members.", source=ASSUMED
     )
+    unfollow: Share = spec(
+        0.01, "Unfollows one of the accounts it followed when the population was drawn; "
+        "no-op once it no longer follows the one picked.",
+        source=ASSUMED,
+    )  # fmt: skip
+    group_read: Share = spec(
+        0.15, "Reads the first page of posts of one of the user's groups; no-op outside any "
+        "group.",
+        source=ASSUMED,
+    )  # fmt: skip
     chat: Share = spec(0.25, "Opens a private chat (see `chat`).")
     top_up: Share = spec(0.004, "Tops up the wallet (see `topup`).")
     game_purchase: Share = spec(
@@ -167,6 +177,11 @@ class BehaviourConfig(Section):
     think_time_s: float = spec(
         10.0, "Mean pause between two actions of a session (exponential).",
         unit="s", source=ASSUMED, ge=0,
+    )  # fmt: skip
+    mention_share: Share = spec(
+        0.1, "Share of comments that @-mention one of the commenter's friends (mutual "
+        "follows) by account name; a commenter without friends mentions no one.",
+        source=ASSUMED,
     )  # fmt: skip
     per_session: SessionActions = section(SessionActions, "What a session does.")
     posting: PostingConfig = section(PostingConfig, "Who writes the posts.")

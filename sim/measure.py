@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from outcomes.mix import request_shares
 from sim.capacity.model import CapacityModel, Snapshot
 from sim.capacity.station import StationMark
 
-POST_PATHS = frozenset({"post", "repost", "group_post"})
+POST_PATHS = frozenset({"post", "repost", "group_post", "product_post"})
 """Request kinds that publish a post."""
 LATENCY_STATS = (("p50_ms", 50.0), ("p95_ms", 95.0), ("p99_ms", 99.0))
 TIMESERIES_LATENCY = (("timeline_read", "p50_ms"), ("timeline_read", "p95_ms"),
@@ -104,17 +105,19 @@ class WindowStart:
 
 
 def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counters) -> Metrics:
-    """Latency, throughput, errors, fan-out and utilisation over the measured window."""
+    """Latency, throughput, request mix, errors, fan-out and utilisation over the measured
+    window (the mix counts the requests completed in it, as the throughputs do)."""
     elapsed = model.env.now - start.time_s
     done = counters.since(start.counters)
     metrics: Metrics = {}
-    completed = 0
+    completed: dict[str, int] = {}
     for path in model.paths():
         samples = model.latency_ms(path)[start.latency_counts.get(path, 0) :]
-        completed += samples.size
+        completed[path] = samples.size
         metrics.update(_latency(path, samples))
         metrics[f"throughput.{path}.requests_per_s"] = (samples.size / elapsed, "1/s")
-    metrics["throughput.requests_per_s"] = (completed / elapsed, "1/s")
+    metrics["throughput.requests_per_s"] = (sum(completed.values()) / elapsed, "1/s")
+    metrics.update(request_shares(completed))
     metrics["throughput.posts_per_s"] = (done.posts / elapsed, "1/s")
     metrics["errors.count"] = (float(done.errors), "count")
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")

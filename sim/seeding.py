@@ -59,13 +59,18 @@ def seed_blog(
     return Seeded(blog, first, group_ids)
 
 
+def account_name(row: int) -> str:
+    """The account name of population row `row` (what an @mention of it says)."""
+    return f"user{row}"
+
+
 def bulk_accounts(population: Population) -> BulkAccounts:
     kinds = list(Kind)
     codes = population.kind.tolist()
     roles = [kinds[code].role for code in codes]
     tiers = [kind.tier for kind in kinds]
     return BulkAccounts(
-        names=[f"user{row}" for row in range(population.size)],
+        names=[account_name(row) for row in range(population.size)],
         roles=roles,
         tiers=[tiers[code] for code in codes],
         verified=[is_verified(role) for role in roles],

@@ -88,10 +88,12 @@ class Posts:
             return removed
 
     def comment(self, actor_id: int, post_id: int, text: str) -> Comment:
+        """Comment on a post; accounts @named in it find the post among their mentions."""
         self._check_text(text)
         with self.ctx.store.write() as tx:
-            self.visible(tx, post_id, actor_id)
+            post = self.visible(tx, post_id, actor_id)
             tx.posts.add_counts(post_id, comments=1)
+            tx.posts.add_mentions(post_id, self._mentioned(tx, text, post.group_id))
             return tx.posts.add_comment(post_id, actor_id, text, self.ctx.clock())
 
     def comments(

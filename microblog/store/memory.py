@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import threading
 from array import array
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, MutableSet
 from dataclasses import dataclass, field
@@ -311,9 +311,14 @@ class MemoryPosts:
         return [replace(by_id[i]) for i in ids]
 
     def add_mentions(self, post_id: int, account_ids: list[int]) -> None:
+        added = 0
         for account_id in account_ids:
-            insort(self.d.mentions[account_id], post_id)
-        record(db_writes=len(account_ids))
+            mentioned = self.d.mentions[account_id]
+            at = bisect_left(mentioned, post_id)
+            if at == len(mentioned) or mentioned[at] != post_id:
+                mentioned.insert(at, post_id)
+                added += 1
+        record(db_writes=added)
 
     def mentions(self, account_id: int, before: int | None, limit: int) -> list[int]:
         ids = page_sorted(self.d.mentions.get(account_id, []), before, limit)

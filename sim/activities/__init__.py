@@ -1,7 +1,7 @@
 """Activities: what people do on the platform, one module per kind of activity.
 
-- `social`: read the home timeline, post, repost, comment, like, follow, group posts and
-  joins (every session);
+- `social`: read the home timeline, post, repost, comment (@-mentioning a friend), like,
+  follow, unfollow, group posts, reads and joins (every session);
 - `chat`: presence, a live in-process connection, messages to friends (a share of sessions);
 - `payments`: top-ups through the gateway (late callbacks included), game items, gifts;
 - `ads`: clicks and dismissals of feed ads, ad exposure, advertisers' daily rebidding;

@@ -72,7 +72,8 @@ class Ads:
             targeted = bool(interests[self.topic[ad.campaign_id]])
             exposure["targeted_ads" if targeted else "untargeted_ads"][row] += 1
             lift = self.config.targeted_ctr_lift if targeted else 1.0
-            shown, params = ad.impression_id, {"impression_id": ad.impression_id}
+            shown = ad.impression_id
+            params = {"impression_id": shown, "campaign_id": ad.campaign_id}
             if draws.uniform() < self.config.ctr_base * lift:
                 yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
             elif draws.uniform() < self.config.dismiss_probability:

@@ -2,7 +2,8 @@
 
 - Posting: `merchant_product_post_share` of a merchant's scheduled posts sell one of its
   products, and `influencer_product_post_share` of a big or medium V's posts promote a
-  product drawn from the whole catalogue, for commission (`shops.post_product`).
+  product drawn from the whole catalogue, for commission (`shops.post_product`, path
+  `product_post`; the rest are plain `post`s).
 - Seeing: every product post a user sees in their feed (from accounts they follow, or a
   merchant's promotion in an ad slot) is a product impression; so is every product on the
   page of a shop the user browses (`per_session.shop_browse`, a shop picked at random). A
@@ -11,9 +12,9 @@
 - Buying: an impression becomes an order with probability `conversion_probability`, times
   `friend_endorsement_lift` when a friend (mutual follow) liked, reposted or bought the
   product, times `influencer_promotion_lift` when the post is an influencer's. The order
-  goes through `orders.place` (through the post, so its influencer earns commission), its
-  value moving from the buyer's wallet to the merchant, the platform and the influencer;
-  an order from a promotion is attributed to the ad impression. Users start with
+  (path `order`) goes through `orders.place` (through the post, so its influencer earns
+  commission), its value moving from the buyer's wallet to the merchant, the platform and
+  the influencer; an order from a promotion is attributed to the ad impression. Users start with
   `economy.starting_balance` coins (`sim.wallets`) and do not try to buy what they cannot
   afford; merchants do not buy from themselves.
 
@@ -93,7 +94,7 @@ class Commerce:
         product_id = int(self.catalogue.product_ids[index])
         text = f"product post {next(self._serial)}"
         action = partial(self.blog.shops.post_product, actor, product_id, text)
-        posted = yield Call("post", action, {"product_id": product_id, "text": text})
+        posted = yield Call("product_post", action, {"product_id": product_id, "text": text})
         if succeeded(posted):
             post, link = posted
             self.product_posts[post.id] = (index, link.influencer_id is not None)
@@ -149,7 +150,7 @@ class Commerce:
         product_id = int(self.catalogue.product_ids[index])
         key = f"sim-order-{next(self._serial)}"
         action = partial(self._buy, actor, product_id, post_id, ad, key)
-        order = yield Call("purchase", action, {"product_id": product_id, "post_id": post_id,
+        order = yield Call("order", action, {"product_id": product_id, "post_id": post_id,
                                                 "idempotency_key": key})  # fmt: skip
         if succeeded(order):
             self.endorsers.setdefault(index, set()).add(actor)

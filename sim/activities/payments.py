@@ -9,9 +9,9 @@ In a session, each with its `per_session` probability (game purchases only for t
   declines (`economy.topup.failure_rate`) credit nothing. When the platform stops waiting
   (the gateway's `timeout_ms`), the top-up stays pending and the gateway's late callback
   settles it at its due moment (`topup_callback`);
-- a game purchase (`payment`) of `1 + Poisson(items_per_purchase − 1)` units of an item
+- a game purchase (`game_purchase`) of `1 + Poisson(items_per_purchase − 1)` units of an item
   drawn uniformly from the catalogue;
-- a gift (`payment`) of `gifts.coins` to an account the user follows.
+- a gift (`gift`) of `gifts.coins` to an account the user follows.
 
 Wallets are real ledger balances, holding `economy.starting_balance` from the first payment
 on (`sim.wallets`). A payment the wallet cannot cover is refused by the
@@ -149,14 +149,14 @@ class Payments:
         key = self._key()
         action = partial(self._buy, self.world.account(row), item_id, units, key)
         params = {"item_id": item_id, "quantity": units, "idempotency_key": key}
-        call = Call("payment", action, params, (InsufficientFunds,))
+        call = Call("game_purchase", action, params, (InsufficientFunds,))
         yield from self._pay(row, price_fen * units, channel, call)
 
     def give(self, row: int, to: int, amount_fen: int, channel: TopUpChannel) -> Steps:
         key = self._key()
         action = partial(self._give, self.world.account(row), to, amount_fen, key)
         params = {"recipient_id": to, "amount_fen": amount_fen, "idempotency_key": key}
-        call = Call("payment", action, params, (InsufficientFunds,))
+        call = Call("gift", action, params, (InsufficientFunds,))
         yield from self._pay(row, amount_fen, channel, call)
 
     # The service calls, counted as they happen (a session cut off by the end of the run

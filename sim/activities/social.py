@@ -6,10 +6,13 @@ timeline), hands every item it saw to the feed readers (ads and commerce react t
 and product posts in it), then writes `Poisson(post rate)` posts (see `sim.propensity`),
 and then, each with its `per_session` probability, reposts, comments on and likes organic
 posts it saw from others (listeners in `reacted` hear of each, for friend endorsements),
-follows someone new, posts in one of its groups and joins a group. Reacting to a friend's
-post (mutual follow) marks a friend interaction, which lowers the friend's churn hazard.
-Whatever a session cannot do (nothing from others on its timeline, no group to post in,
-already following the account it picked) it skips without a request.
+follows someone new, unfollows someone, posts in one of its groups, reads one of its
+groups and joins a group. `mention_share` of comments @-mention one of the commenter's
+friends by account name (the service records the mention). Reacting to a friend's post
+(mutual follow) marks a friend interaction, which lowers the friend's churn hazard.
+Whatever a session cannot do (nothing from others on its timeline, no group to post in or
+read, already following the account it picked, no longer following the one it would drop)
+it skips without a request.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from microblog.ads_models import FeedItem
 from microblog.errors import DomainError
 from microblog.models import Post
 from sim.activities.base import Call, Steps, succeeded
+from sim.seeding import account_name
 from sim.world import World
 
 
@@ -39,9 +43,9 @@ class FeedReader(Protocol):
 Reacted = Callable[[int, Post, str], None]
 """Told of every repost, comment and like that went through: (actor row, post, kind)."""
 
-SocialPlan = tuple[int, int, bool, bool, bool, bool, bool, bool]
-"""Pages to read, posts to write, then whether to repost, comment, like, follow, post in a
-group and join a group."""
+SocialPlan = tuple[int, int, bool, bool, bool, bool, bool, bool, bool, bool, bool]
+"""Pages to read, posts to write, then whether to repost, comment, mention a friend in the
+comment, like, follow, unfollow, post in a group, read a group and join a group."""
 
 
 class Social:
@@ -56,9 +60,12 @@ class Social:
             [
                 per_session.repost,
                 per_session.comment,
+                behaviour.mention_share,
                 per_session.like,
                 per_session.follow,
+                per_session.unfollow,
                 per_session.group_post,
+                per_session.group_read,
                 per_session.group_join,
             ]
         )
@@ -75,7 +82,7 @@ class Social:
         return list(zip(pages.tolist(), posts.tolist(), *chosen.T.tolist(), strict=True))
 
     def steps(self, row: int, plan: SocialPlan) -> Steps:
-        pages, posts, repost, comment, like, follow, group_post, group_join = plan
+        pages, posts, repost, comment, mention, like, *ties = plan
         actor = self.world.account(row)
         items = yield from self.read(actor, pages)
         for reader in self.readers:
@@ -88,13 +95,22 @@ class Social:
         if repost and others:
             yield from self.react(actor, draws.pick(others), "repost")
         if comment and others:
-            yield from self.react(actor, draws.pick(others), "comment")
+            yield from self.react(actor, draws.pick(others), "comment", mention)
         if like and others:
             yield from self.react(actor, draws.pick(others), "like")
+        yield from self.ties(row, actor, seen, *ties)
+
+    def ties(self, row: int, actor: int, seen: list[Post], *chosen: bool) -> Steps:
+        """Follow, unfollow, post in a group, read a group, join a group: those chosen."""
+        follow, unfollow, group_post, group_read, group_join = chosen
         if follow:
             yield from self.follow(actor, seen)
+        if unfollow:
+            yield from self.unfollow(row, actor)
         if group_post:
             yield from self.group_post(row, actor)
+        if group_read:
+            yield from self.group_read(row, actor)
         if group_join:
             yield from self.group_join(row, actor)
 
@@ -118,8 +134,9 @@ class Social:
         text = self._text("post")
         return Call("post", partial(self.blog.posts.create, actor, text), {"text": text})
 
-    def react(self, actor: int, post: Post, kind: str) -> Steps:
-        """Repost, comment on or like a post; a friend's post counts as an interaction."""
+    def react(self, actor: int, post: Post, kind: str, mention: bool = False) -> Steps:
+        """Repost, comment on (`mention`ing a friend) or like a post; a friend's post counts
+        as an interaction."""
         posts = self.blog.posts
         action: Callable[[], object]
         if kind == "repost":
@@ -127,9 +144,8 @@ class Social:
             action = partial(posts.create, actor, text, repost_of=post.id)
             params: dict[str, Any] = {"post_id": post.id, "text": text}
         elif kind == "comment":
-            text = self._text("comment")
+            text, params = self._comment(actor, post, mention)
             action = partial(posts.comment, actor, post.id, text)
-            params = {"post_id": post.id, "text": text}
         else:
             action = partial(posts.like, actor, post.id)
             params = {"post_id": post.id}
@@ -148,6 +164,17 @@ class Social:
         if self.blog.accounts.get(actor).followee_count >= self.max_followees:
             return
         yield Call("follow", partial(self.blog.graph.follow, actor, target), {"account_id": target})
+
+    def unfollow(self, row: int, actor: int) -> Steps:
+        """Drop one of the accounts followed when the population was drawn, if still followed."""
+        followees = self.world.population.follows.row(row)
+        if followees.size == 0:
+            return
+        target = self.world.account(int(followees[self.world.draws.index(followees.size)]))
+        if not self.blog.graph.is_following(actor, target):
+            return
+        action = partial(self.blog.graph.unfollow, actor, target)
+        yield Call("unfollow", action, {"account_id": target})
 
     def _follow_target(self, actor: int, seen: list[Post]) -> int | None:
         """The original author of a repost seen, else an account picked by its followers."""
@@ -170,6 +197,15 @@ class Social:
         action = partial(self.blog.posts.create, actor, text, group_id=group_id)
         yield Call("group_post", action, {"group_id": group_id, "text": text})
 
+    def group_read(self, row: int, actor: int) -> Steps:
+        """Read the first page of posts of one of the user's groups."""
+        groups = self.world.memberships.groups_of(row)
+        if not groups:
+            return
+        group_id = self.world.group_ids[self.world.draws.pick(groups)]
+        action = partial(self.blog.groups.feed, actor, group_id, None, self.page_size)
+        yield Call("group_read", action, {"group_id": group_id, "limit": self.page_size})
+
     def group_join(self, row: int, actor: int) -> Steps:
         memberships = self.world.memberships
         candidates = memberships.group_of_member
@@ -184,6 +220,18 @@ class Social:
         )
         if succeeded(joined):
             memberships.join(row, group)
+
+    def _comment(self, actor: int, post: Post, mention: bool) -> tuple[str, dict[str, Any]]:
+        """A comment's text and trace params; with `mention`, it names one of the
+        commenter's friends as @name (none: no mention)."""
+        text = self._text("comment")
+        params: dict[str, Any] = {"post_id": post.id}
+        friends = self.blog.graph.friends(actor) if mention else []
+        if friends:
+            friend = self.world.draws.pick(friends)
+            text = f"{text} @{account_name(self.world.row(friend))}"
+            params["mention_id"] = friend
+        return text, {**params, "text": text}
 
     def _text(self, kind: str) -> str:
         return f"{kind} {next(self._serial)}"

@@ -64,8 +64,9 @@ from sim.runner import Populations, replication_streams, with_population_size
 
 PROBE_USERS = 20_000
 """Largest probe population by default: a day of it up to the peak takes ~20 s."""
-POST_PATH = "post"
-"""The path influencers' posts take (the only one whose fan-out grows with N)."""
+INFLUENCER_POST_PATHS = ("post", "product_post")
+"""The paths influencers' posts take (the only ones whose fan-out grows with N): plain
+posts, and the `influencer_product_post_share` that promote a product (sim.activities.commerce)."""
 
 
 def peak_hour(scenario: Scenario) -> int:
@@ -277,12 +278,10 @@ def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
     ratio = users / probe.users
     rates = {path: count / SECONDS_PER_HOUR * ratio for path, count in probe.requests.items()}
     works = dict(probe.work)
-    if rates.get(POST_PATH, 0.0) > 0:
-        post = works[POST_PATH]
-        deliveries_per_s = post.fanout_deliveries * rates[POST_PATH]
-        influencers = _influencer_posts_per_s(scenario, users)
-        rates[POST_PATH] = max(influencers, rates[POST_PATH] - influencers * (ratio - 1))
-        works[POST_PATH] = replace(post, fanout_deliveries=deliveries_per_s / rates[POST_PATH])
+    influencers = _influencer_posts_per_s(scenario, users)
+    for path, share in influencer_post_shares(scenario, probe.users).items():
+        if rates.get(path, 0.0) > 0:
+            rates[path], works[path] = _held(rates[path], works[path], influencers * share, ratio)
     behaviour = scenario.behaviour
     sessions = users * behaviour.daily_active_share * behaviour.sessions_per_day
     largest = largest_followers(scenario, probe, users)
@@ -319,6 +318,24 @@ def _largest_pushed(scenario: Scenario, largest: float) -> float:
     if platform.fanout == "hybrid":
         return min(largest, platform.hybrid_threshold - 1.0)
     return largest if platform.fanout == "push" else 0.0
+
+
+def influencer_post_shares(scenario: Scenario, probe_users: int) -> dict[str, float]:
+    """The share of influencers' posts on each of `INFLUENCER_POST_PATHS`: product posts
+    only when the probe has merchants, whose products they promote."""
+    share = scenario.economy.commerce.influencer_product_post_share
+    if round(probe_users * scenario.population.merchant_share) < 1:
+        share = 0.0
+    return dict(zip(INFLUENCER_POST_PATHS, (1.0 - share, share), strict=True))
+
+
+def _held(rate: float, work: MeanWork, influencers: float, ratio: float) -> tuple[float, MeanWork]:
+    """A post path's rate and mean work at N from its rate scaled by `ratio`, when
+    `influencers` of its posts per second are the held influencers', already N's: only the
+    rest scale. Its deliveries per second stay scaled, spread over the posts left."""
+    deliveries_per_s = work.fanout_deliveries * rate
+    held = max(influencers, rate - influencers * (ratio - 1))
+    return held, replace(work, fanout_deliveries=deliveries_per_s / held)
 
 
 def _influencer_posts_per_s(scenario: Scenario, users: int) -> float:

@@ -66,6 +66,19 @@ def test_mentions_reach_the_named_accounts_once(blog: Microblog) -> None:
     assert blog.posts.mentions(c.id).items == []
 
 
+def test_a_comment_mentions_the_accounts_it_names_once_per_post(blog: Microblog) -> None:
+    """@bob in a comment puts the commented post among bob's mentions, however often he
+    is named there (in the post itself or in later comments)."""
+    a, b, c = people(blog, "ann", "bob", "cat")
+    quiet = blog.posts.create(a.id, "no names here")
+    named = blog.posts.create(a.id, "hi @bob")
+    blog.posts.comment(c.id, quiet.id, "look @bob")
+    blog.posts.comment(c.id, quiet.id, "again @bob")
+    blog.posts.comment(c.id, named.id, "yes @bob, and @cat")
+    assert [p.id for p in blog.posts.mentions(b.id).items] == [named.id, quiet.id]
+    assert [p.id for p in blog.posts.mentions(c.id).items] == [named.id]
+
+
 def test_user_timeline_lists_public_posts_only(blog: Microblog) -> None:
     (a,) = people(blog, "ann")
     group = blog.groups.create(a.id, "club")

@@ -19,7 +19,7 @@ MetricSpec = Mapping[str, tuple[float, float, str]]
 TYPICAL_METRICS: MetricSpec = {
     "latency.timeline_read.p95_ms": (120.0, 4.0, "ms"),
     "latency.chat_send.p99_ms": (80.0, 3.0, "ms"),
-    "latency.payment.p99_ms": (150.0, 6.0, "ms"),
+    "latency.gift.p99_ms": (150.0, 6.0, "ms"),
     "throughput.requests_per_s": (2400.0, 30.0, "1/s"),
     "errors.rate": (0.002, 0.0004, "ratio"),
     "revenue.total": (50_000.0, 900.0, "coins"),

@@ -15,7 +15,7 @@ from outcomes.metrics import (
 )
 
 ARCHITECTURE_NAMES = [
-    "latency.timeline_read.p95_ms", "latency.chat_send.p99_ms", "latency.payment.p99_ms",
+    "latency.timeline_read.p95_ms", "latency.chat_send.p99_ms", "latency.gift.p99_ms",
     "throughput.requests_per_s", "errors.rate", "fanout.deliveries", "fanout.lag.p99_s",
     "users.dau", "users.retention_d30", "revenue.ads", "revenue.games", "revenue.commerce",
     "revenue.total", "commerce.gmv", "ads.ctr", "utilization.app",
@@ -64,3 +64,14 @@ def test_every_catalogued_metric_has_a_direction_unit_and_description() -> None:
 def test_docs_metrics_md_is_the_rendered_catalogue() -> None:
     """Regenerate with `python -m outcomes.metrics > docs/metrics.md` when this fails."""
     assert DOCS.read_text(encoding="utf-8") == render_markdown()
+
+
+def test_every_request_path_names_its_endpoint_and_its_simulated_call() -> None:
+    """One path, one endpoint: the old catch-all `payment` and `purchase` are gone."""
+    assert "payment" not in LATENCY_PATHS and "purchase" not in LATENCY_PATHS
+    methods = ("GET ", "POST ", "PUT ", "DELETE ", "open ", "close ", "(")
+    for path, route in LATENCY_PATHS.items():
+        assert route.endpoint.startswith(methods), path
+        assert route.simulated and route.action, path
+    assert LATENCY_PATHS["gift"].endpoint == "POST /wallets/{id}/gifts"
+    assert "| `order` | POST /orders | `orders.place` |" in render_markdown()

@@ -408,11 +408,22 @@ class SqlPosts:
         return found
 
     def add_mentions(self, post_id: int, account_ids: list[int]) -> None:
-        if account_ids:
-            self.conn.execute(
-                insert(t.mentions), [{"account_id": a, "post_id": post_id} for a in account_ids]
+        c = t.mentions.c
+        already = (
+            set()
+            if not account_ids
+            else set(
+                self.conn.scalars(
+                    select(c.account_id).where(c.post_id == post_id, c.account_id.in_(account_ids))
+                )
             )
-        record(db_writes=len(account_ids))
+        )
+        new = [a for a in account_ids if a not in already]
+        if new:
+            self.conn.execute(
+                insert(t.mentions), [{"account_id": a, "post_id": post_id} for a in new]
+            )
+        record(db_writes=len(new))
 
     def mentions(self, account_id: int, before: int | None, limit: int) -> list[int]:
         c = t.mentions.c

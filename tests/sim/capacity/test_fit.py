@@ -31,7 +31,7 @@ WORKS = {
     "post": {"db_reads": 3.0, "db_writes": 2.0},
     "like": {"db_reads": 2.0, "db_writes": 1.0},
     "comment": {"db_reads": 3.0, "db_writes": 3.0},
-    "payment": {"db_reads": 7.0, "db_writes": 6.0},
+    "gift": {"db_reads": 7.0, "db_writes": 6.0},
     "chat_send": {"db_reads": 5.0, "db_writes": 3.0, "cache_reads": 2.0},
     "chat_history": {"db_reads": 11.0},
     "chat_friends": {"db_reads": 6.0, "cache_reads": 10.0},

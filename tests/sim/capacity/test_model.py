@@ -104,7 +104,7 @@ def test_snapshots_partition_the_run() -> None:
 
 
 def test_unknown_path_has_no_samples() -> None:
-    assert model_with(CapacityConfig()).latency_ms("payment").size == 0
+    assert model_with(CapacityConfig()).latency_ms("gift").size == 0
 
 
 def test_submitted_requests_get_exactly_the_latencies_of_served_ones() -> None:
@@ -190,12 +190,12 @@ def test_without_delays_the_draws_are_those_of_plain_exponential_service() -> No
     expected = config.network_ms + config.app_request_ms * first
     assert model.latency_ms("ping").tolist() == pytest.approx([expected])
     plain = submitted(CapacityConfig(), 300, rate=200.0)
-    elsewhere = submitted(with_delay(CapacityConfig(), "payment", 50.0, 0.5), 300, rate=200.0)
+    elsewhere = submitted(with_delay(CapacityConfig(), "gift", 50.0, 0.5), 300, rate=200.0)
     for path in ("timeline_read", "post"):
         np.testing.assert_array_equal(elsewhere.latency_ms(path), plain.latency_ms(path))
     np.testing.assert_array_equal(elsewhere.fanout_lags_s(), plain.fanout_lags_s())
 
 
 def test_a_delay_needs_a_shape() -> None:
-    with pytest.raises(ValueError, match="without a path_delay_shape: \\['payment'\\]"):
-        CapacityConfig(path_delay_ms={"payment": 3.0})
+    with pytest.raises(ValueError, match="without a path_delay_shape: \\['gift'\\]"):
+        CapacityConfig(path_delay_ms={"gift": 3.0})

@@ -29,9 +29,9 @@ WORKS = {
     "timeline_read": Work(db_reads=2, cache_reads=40),
     "post": Work(db_writes=3, cache_writes=2, fanout_deliveries=3000),
     "chat_send": Work(db_writes=1, pushes=4),
-    "payment": Work(db_reads=3, db_writes=4),
+    "gift": Work(db_reads=3, db_writes=4),
 }
-RATES = {"timeline_read": 800.0, "post": 60.0, "chat_send": 300.0, "payment": 40.0}
+RATES = {"timeline_read": 800.0, "post": 60.0, "chat_send": 300.0, "gift": 40.0}
 PLATFORM = CapacityConfig(app_servers=4, db_servers=2, cache_servers=1, fanout_workers=16)
 """Loaded to ρ ≈ 0.70 app, 0.33 db, 0.65 cache, 0.56 fan-out."""
 
@@ -132,8 +132,8 @@ def test_an_unqueued_delay_adds_its_mean_and_spread_as_the_simulator_draws_it() 
     """Delays on two paths (bursty on timeline reads, steady on payments) leave every
     station's utilisation as it was, and solver and discrete-event model still agree on
     each path's mean and percentiles within the tolerances above."""
-    delays = {"path_delay_ms": {"timeline_read": 5.0, "payment": 2.0}}
-    shapes = {"path_delay_shape": {"timeline_read": 0.3, "payment": 2.0}}
+    delays = {"path_delay_ms": {"timeline_read": 5.0, "gift": 2.0}}
+    shapes = {"path_delay_shape": {"timeline_read": 0.3, "gift": 2.0}}
     config = CapacityConfig.model_validate({**PLATFORM.model_dump(), **delays, **shapes})
     model, solution = simulate(config, 30_000, seed=4), solve(config, RATES, WORKS)
     plain = solve(PLATFORM, RATES, WORKS)

@@ -15,16 +15,16 @@ WORKS = {
     "timeline_read": Work(db_reads=2, cache_reads=40, merged_items=10),
     "post": Work(db_writes=3, cache_writes=2, fanout_deliveries=300),
     "chat_send": Work(db_writes=1, pushes=4),
-    "payment": Work(db_reads=3, db_writes=4),
+    "gift": Work(db_reads=3, db_writes=4),
 }
-DAILY_ACTIONS = {"timeline_read": 60.0, "post": 2.0, "chat_send": 20.0, "payment": 0.5}
+DAILY_ACTIONS = {"timeline_read": 60.0, "post": 2.0, "chat_send": 20.0, "gift": 0.5}
 """Per daily active user; a test workload, not a calibrated one."""
 SLOS = [
     parse_slo(text)
     for text in (
         "latency.timeline_read.p99_ms <= 25",
         "latency.chat_send.p99_ms <= 15",
-        "latency.payment.p99_ms <= 20",
+        "latency.gift.p99_ms <= 20",
         "utilization.app <= 0.75",
         "fanout.lag.p99_s <= 60",
     )
@@ -81,4 +81,4 @@ def test_lower_bound_slo_is_rejected() -> None:
 def test_slo_below_the_no_queueing_floor_is_unreachable() -> None:
     """A p99 under the network round trip cannot be bought with servers."""
     with pytest.raises(ValueError, match="no capacity meets"):
-        plan(CapacityConfig(), peak_rates(2e5), WORKS, [parse_slo("latency.payment.p99_ms < 0.5")])
+        plan(CapacityConfig(), peak_rates(2e5), WORKS, [parse_slo("latency.gift.p99_ms < 0.5")])

@@ -118,17 +118,24 @@ def test_a_probe_whose_threshold_ordinary_accounts_reach_is_refused() -> None:
         run_probe(scenario, 2_000, 1_000_000)
 
 
-def test_scaling_keeps_the_held_influencers_posts_and_scales_deliveries() -> None:
+@pytest.mark.parametrize("merchant_share", [0.01, 0.0])
+def test_scaling_keeps_the_held_influencers_posts_and_scales_deliveries(
+    merchant_share: float,
+) -> None:
     """The probe's influencer posts are already the planned platform's; only the rest of
-    the posts scale, while every delivery scales (followers of an influencer grow with N)."""
-    scenario = load_scenario("scenarios/bench-1m.yaml")
-    probe_posts_per_s = 10.0
+    the posts scale, while every delivery scales (followers of an influencer grow with N).
+    Influencers' posts are plain posts and, with merchants, `influencer_product_post_share`
+    product posts."""
+    scenario = load_scenario(
+        "scenarios/bench-1m.yaml", [f"population.merchant_share={merchant_share}"]
+    )
+    probe_per_s = {"post": 10.0, "product_post": 2.0}
     post = MeanWork(db_writes=1.0, fanout_deliveries=50.0)
     probe = Probe(
         users=20_000,
-        requests={"post": round(probe_posts_per_s * SECONDS_PER_HOUR)},
-        work={"post": post},
-        work_covariance={"post": np.zeros((len(WORK_FIELDS),) * 2)},
+        requests={path: round(rate * SECONDS_PER_HOUR) for path, rate in probe_per_s.items()},
+        work=dict.fromkeys(probe_per_s, post),
+        work_covariance=dict.fromkeys(probe_per_s, np.zeros((len(WORK_FIELDS),) * 2)),
         most_followers=6_000,
     )
     workload = scale(scenario, probe, 1_000_000)
@@ -136,11 +143,14 @@ def test_scaling_keeps_the_held_influencers_posts_and_scales_deliveries() -> Non
     big, medium = influencer_counts(scenario.population, 1_000_000)
     influencer_per_day = big * posting.big_v_posts_per_day + medium * posting.medium_v_posts_per_day
     influencer_per_s = influencer_per_day * peak_factor(scenario) / SECONDS_PER_DAY
-    expected_rate = probe_posts_per_s * 50 - influencer_per_s * 49
-    assert workload.rates["post"] == pytest.approx(expected_rate)
-    deliveries_per_s = workload.rates["post"] * workload.works["post"].fanout_deliveries
-    assert deliveries_per_s == pytest.approx(probe_posts_per_s * 50.0 * 50)
-    assert workload.works["post"].db_writes == 1.0
+    promoting = scenario.economy.commerce.influencer_product_post_share if merchant_share else 0
+    shares = {"post": 1.0 - promoting, "product_post": promoting}
+    for path, probe_rate in probe_per_s.items():
+        expected_rate = probe_rate * 50 - influencer_per_s * shares[path] * 49
+        assert workload.rates[path] == pytest.approx(expected_rate)
+        deliveries_per_s = workload.rates[path] * workload.works[path].fanout_deliveries
+        assert deliveries_per_s == pytest.approx(probe_rate * 50.0 * 50)
+        assert workload.works[path].db_writes == 1.0
 
 
 def test_tally_keeps_the_covariance_of_each_paths_work_after_warm_up() -> None:

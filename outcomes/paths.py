@@ -1,0 +1,157 @@
+"""Request paths: one name per endpoint, the same in a load test and a simulation.
+
+A simulation and a load test of one scenario are comparable path by path only when a path
+name means the same request in both: `latency.<path>.*`, `throughput.<path>.*` and
+`requests.<path>.share` are reported per path of `LATENCY_PATHS`, and `docs/metrics.md`
+shows each path's HTTP endpoint beside the service call the simulator makes for it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class RequestPath(NamedTuple):
+    """One request path: the same endpoint in a load test and a simulation, or comparing
+    the two modes path by path means nothing."""
+
+    action: str
+    """What the request does, as the metrics' descriptions say it ("read a page of...")."""
+    endpoint: str
+    """The HTTP request a load test sends for it."""
+    simulated: str
+    """The service-layer call the simulator makes for it (in-process, same work)."""
+
+
+LATENCY_PATHS: dict[str, RequestPath] = {
+    "timeline_read": RequestPath(
+        "read a page of the home timeline (with ads at `economy.ads.load`)",
+        "GET /timeline/home/feed",
+        "feed.home",
+    ),
+    "post": RequestPath(
+        "publish a post (fan-out on write runs after it returns)", "POST /posts", "posts.create"
+    ),
+    "repost": RequestPath(
+        "repost another user's post", "POST /posts with repost_of", "posts.create(repost_of=)"
+    ),
+    "comment": RequestPath(
+        "comment on a post (may @-mention a friend)",
+        "POST /posts/{id}/comments",
+        "posts.comment",
+    ),
+    "like": RequestPath("like a post", "PUT /posts/{id}/like", "posts.like"),
+    "follow": RequestPath("follow an account", "PUT /accounts/{id}/follow", "graph.follow"),
+    "unfollow": RequestPath(
+        "stop following an account", "DELETE /accounts/{id}/follow", "graph.unfollow"
+    ),
+    "group_post": RequestPath(
+        "publish a post to a group's members",
+        "POST /posts with group_id",
+        "posts.create(group_id=)",
+    ),
+    "group_read": RequestPath(
+        "read a page of a group's posts", "GET /groups/{id}/posts", "groups.feed"
+    ),
+    "group_join": RequestPath("join a group", "PUT /groups/{id}/members/me", "groups.join"),
+    "chat_send": RequestPath(
+        "send a private chat message",
+        "POST /chat/messages, or a WebSocket `send` frame",
+        "chat.send",
+    ),
+    "chat_deliver": RequestPath(
+        "deliver a chat message: receive time minus the server's sent_at",
+        "(WebSocket push; load tests only)",
+        "(none)",
+    ),
+    "chat_connect": RequestPath(
+        "open the chat WebSocket (upgrade to hello)", "open WebSocket /ws", "chat.connect"
+    ),
+    "chat_presence": RequestPath(
+        "choose a chat presence status",
+        "PUT /chat/presence (or a WebSocket status frame)",
+        "presence.set_status",
+    ),
+    "chat_friends": RequestPath(
+        "list chat friends with their presence", "GET /chat/friends", "presence.friends"
+    ),
+    "chat_history": RequestPath(
+        "read a page of a chat conversation", "GET /chat/conversations/{c}/messages", "(none)"
+    ),
+    "chat_disconnect": RequestPath(
+        "close the chat connection (friends see the account go offline)",
+        "close WebSocket /ws",
+        "chat.disconnect",
+    ),
+    "topup": RequestPath(
+        "top up the wallet with coins (waiting on the payment gateway included)",
+        "POST /wallets/{id}/topups",
+        "payments.top_up",
+    ),
+    "topup_callback": RequestPath(
+        "apply the payment gateway's late answer to a pending top-up",
+        "(the gateway's callback; simulations only)",
+        "payments.deliver_callbacks",
+    ),
+    "gift": RequestPath(
+        "give coins to a followed account", "POST /wallets/{id}/gifts", "payments.gift"
+    ),
+    "game_purchase": RequestPath(
+        "buy game items with coins", "POST /games/items/{id}/purchases", "games.buy"
+    ),
+    "order": RequestPath(
+        "order goods (through the product post seen: its influencer earns commission)",
+        "POST /orders",
+        "orders.place",
+    ),
+    "product_post": RequestPath(
+        "publish a merchant's or influencer's product post",
+        "POST /products/{id}/posts",
+        "shops.post_product",
+    ),
+    "ad_serve": RequestPath(
+        "choose the ads shown in a timeline page", "(inside timeline_read)", "(none)"
+    ),
+    "ad_click": RequestPath(
+        "click an ad in the feed (a CPC campaign pays for it)",
+        "POST /ads/impressions/{id}/click",
+        "ads.click",
+    ),
+    "ad_hide": RequestPath(
+        "dismiss an ad in the feed as not interesting",
+        "POST /ads/impressions/{id}/hide",
+        "ads.hide",
+    ),
+    "shop_browse": RequestPath(
+        "read a page of a shop's products", "GET /shops/{id}/products", "shops.products"
+    ),
+    "campaign_report": RequestPath(
+        "read a campaign's delivery and spend report",
+        "GET /campaigns/{id}/report",
+        "ads.report",
+    ),
+    "campaign_change": RequestPath(
+        "pause a campaign or launch one (an advertiser changing its bid)",
+        "POST /campaigns/{id}/pause, POST /campaigns",
+        "ads.pause, ads.create_campaign",
+    ),
+}
+"""Request paths whose latency is reported, one family of statistics each; one path is
+one endpoint in both modes."""
+
+
+def paths_markdown() -> list[str]:
+    """The "Request paths" table of `docs/metrics.md`, one row per path."""
+    lines = [
+        "## Request paths",
+        "",
+        "Each path is one endpoint in both modes; `latency.<path>.*`, `throughput.<path>.*`",
+        "and `requests.<path>.share` are reported per path.",
+        "",
+        "| path | HTTP endpoint (load tests) | `Blog` service call (simulations) | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
+    for path, route in LATENCY_PATHS.items():
+        called = route.simulated if route.simulated.startswith("(") else f"`{route.simulated}`"
+        lines.append(f"| `{path}` | {route.endpoint} | {called} | {route.action} |")
+    return lines
