@@ -21,11 +21,11 @@ import simpy
 
 from outcomes.result import Result
 from scenario.capacity import CapacityConfig
-from sim.capacity.fit import PathData, measured_paths
+from sim.capacity.fit import PathData, measured_paths, response_metric
 from sim.capacity.model import CapacityModel
 
 COMPARED = ("p50_ms", "p95_ms", "p99_ms")
-"""Latency statistics compared, as `latency.<path>.<stat>` names them."""
+"""Latency statistics compared, as `response.<path>.<stat>` (or `latency.`) names them."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,10 @@ def check_model(
         PathCheck(
             path,
             measured={
-                **{stat: result.metrics[f"latency.{path}.{stat}"].value for stat in COMPARED},
+                **{
+                    stat: result.metrics[response_metric(result, path, stat)].value
+                    for stat in COMPARED
+                },
                 "requests_per_s": data.requests_per_s,
             },
             predicted=predicted[path],

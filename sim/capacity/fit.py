@@ -268,8 +268,19 @@ def measured_paths(result: Result) -> dict[str, PathData]:
         path: _path_data(result, path, work, counts[path])
         for path, work in works.items()
         if counts.get(path, 0) >= MIN_REQUESTS
-        and all(f"latency.{path}.{stat}" in result.metrics for stat in FITTED_STATS)
+        and all(response_metric(result, path, stat) in result.metrics for stat in FITTED_STATS)
     }
+
+
+def response_metric(result: Result, path: str, stat: str) -> str:
+    """The metric holding the server's own response time for a path's statistic.
+
+    On a schedule (open model, replay) `latency.*` counts from when a request was due, so it
+    includes the load generator's lateness; `response.*` beside it is the server's part.
+    A closed-model test reports `latency.*` alone, which is then the response time.
+    """
+    response = f"response.{path}.{stat}"
+    return response if response in result.metrics else f"latency.{path}.{stat}"
 
 
 def _fittable_paths(result: Result) -> dict[str, PathData]:
@@ -295,7 +306,9 @@ def _path_data(result: Result, path: str, work: Mapping[str, float], requests: i
         requests_per_s=metric[f"throughput.{path}.requests_per_s"].value,
         work_requests=requests,
         work=MeanWork(**work),
-        latency_ms={stat: metric[f"latency.{path}.{stat}"].value for stat in FITTED_STATS},
+        latency_ms={
+            stat: metric[response_metric(result, path, stat)].value for stat in FITTED_STATS
+        },
     )
 
 

@@ -77,6 +77,31 @@ def test_costs_and_fixed_part_of_an_explained_load_test_are_recovered() -> None:
         assert calibration.fit.paths[path].shape == pytest.approx(1.0, rel=0.05), path
 
 
+def on_a_schedule(result: Result, lateness_ms: float) -> Result:
+    """The same load test run on a schedule whose generator fell `lateness_ms` behind:
+    `latency.*` counts from when requests were due, `response.*` keeps the server's part."""
+    metrics = dict(result.metrics)
+    for name, metric in result.metrics.items():
+        if name.startswith("latency."):
+            metrics["response." + name.removeprefix("latency.")] = metric
+            metrics[name] = Metric(value=metric.value + lateness_ms, unit="ms")
+    return result.model_copy(update={"metrics": metrics})
+
+
+def test_a_late_generator_on_a_schedule_does_not_price_its_own_lateness() -> None:
+    """Calibrate and check-model read the server's response time, not the corrected latency."""
+    plain = calibrate(explained_result(rate=0.01), "test")
+    late_result = on_a_schedule(explained_result(rate=0.01), lateness_ms=500.0)
+    late = calibrate(late_result, "test")
+    for field in COSTS:
+        assert getattr(late.capacity, field) == pytest.approx(getattr(plain.capacity, field))
+    check = check_model(
+        deployment_config(late.capacity, late.deployment), late_result, 600.0, 1, WORKS
+    )
+    measured = {path.path: path.measured["p50_ms"] for path in check.paths}
+    assert measured["post"] == late_result.metrics["response.post.p50_ms"].value
+
+
 def test_a_top_up_waiting_on_the_gateway_leaves_the_unit_costs_alone() -> None:
     """A top-up's random part is mostly the payment gateway's wait: fitted in, its few
     writes would cost milliseconds each. It is priced with the others' costs instead, and
