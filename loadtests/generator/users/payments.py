@@ -3,9 +3,9 @@
 A `Payer` is the payment side of one mixed user (loadtests/generator/users/timeline.py), which pays
 with the weight `loadtest.tasks.payment`. Each payment is one kind drawn by
 `loadtest.payments`: a top-up of an amount and through a channel drawn from
-`behaviour.topup` (timed as `topup`), a gift of `loadtest.gift_coins` to another ordinary
+`behaviour.topup` (`topup`), a gift of `loadtest.gift_coins` to another ordinary
 account or a purchase of 1 + Poisson(`behaviour.games.items_per_purchase` - 1) units of a
-game item (both `payment`), or an order for one unit of a seeded product (`purchase`).
+game item (`gift`, `game_purchase`), or an order for one unit of a seeded product (`order`).
 
 Every call carries a fresh `Idempotency-Key`; a `loadtest.retry_share` of answered calls
 is sent again at once with the same key and body, as a client retrying after a lost
@@ -17,24 +17,17 @@ end of the test cuts the call off (loadtests.records.payment_log and ledger_chec
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING
 
 from loadtests.control.seed_money import FEN_PER_COIN, Priced, SeededEconomy
-from loadtests.generator.measure import RECORDER
-from loadtests.records.payment_log import ACCEPTED, Answer, PaymentCall, PaymentKind
+from loadtests.generator.users.api import Payment, game_purchase, gift, order, topup
 from loadtests.records.plan import current_plan
 
 if TYPE_CHECKING:
     from loadtests.generator.users.base import FanoutUser
 
-KEY_HEADER = "Idempotency-Key"
-REQUEST_NAMES: dict[PaymentKind, str] = {
-    "topup": "topup",
-    "gift": "payment",
-    "game_item": "payment",
-    "order": "purchase",
-}
-"""Latency path of each kind of payment (outcomes/metrics.py)."""
+KINDS = ("topup", "gift", "game_item", "order")
+"""The `loadtest.payments` weights, one per kind of payment."""
 
 
 class Payer:
@@ -52,59 +45,40 @@ class Payer:
         ids = user.population.ids
         self.others = [ids[i] for i in user.population.ordinary if ids[i] != self.account_id]
         weights = user.scenario.loadtest.payments
-        self.kinds = [kind for kind in get_args(PaymentKind) if getattr(weights, kind)]
+        self.kinds = [kind for kind in KINDS if getattr(weights, kind)]
         total = sum(getattr(weights, kind) for kind in self.kinds)
         self.shares = [getattr(weights, kind) / total for kind in self.kinds]
 
     def pay(self) -> None:
         """One payment, retried with its key for a `retry_share` of calls."""
         kind = self.kinds[self.user.rng.choice(len(self.kinds), p=self.shares)]
-        path, body = self._request(kind)
-        key = f"{self.user.tag}-{next(self.written)}"
-        call = PaymentCall(kind=kind, account_id=self.account_id, path=path, body=body, key=key)
-        try:
-            call.answer = self._send(call)
-            retry_share = self.user.scenario.loadtest.retry_share
-            if call.answer is not None and self.user.rng.random() < retry_share:
-                call.retry = self._send(call)
-        finally:  # also when the end of the test cuts the call off
-            RECORDER.payments.record(call)
-
-    def _request(self, kind: PaymentKind) -> tuple[str, dict[str, Any]]:
         rng, scenario = self.user.rng, self.user.scenario
-        wallet = f"/wallets/{self.account_id}"
+        retry = bool(rng.random() < scenario.loadtest.retry_share)
+        payment = Payment(
+            self.account_id, self.headers, f"{self.user.tag}-{next(self.written)}", retry
+        )
+        client = self.user.client
         match kind:
             case "topup":
-                topup = scenario.behaviour.topup
-                amount = rng.choice(list(topup.amounts), p=list(topup.amounts.values()))
-                channel = rng.choice(list(topup.channels), p=list(topup.channels.values()))
-                body = {"amount_fen": int(amount) * FEN_PER_COIN, "channel": str(channel)}
-                return f"{wallet}/topups", body
+                topup_ = scenario.behaviour.topup
+                amount = rng.choice(list(topup_.amounts), p=list(topup_.amounts.values()))
+                channel = rng.choice(list(topup_.channels), p=list(topup_.channels.values()))
+                topup(client, payment, int(amount) * FEN_PER_COIN, str(channel))
             case "gift":
                 coins = rng.uniform(*scenario.loadtest.gift_coins)
-                amount_fen = max(1, round(coins * FEN_PER_COIN))
-                recipient = int(rng.choice(self.others))
-                return f"{wallet}/gifts", {"recipient_id": recipient, "amount_fen": amount_fen}
+                gift(
+                    client,
+                    payment,
+                    int(rng.choice(self.others)),
+                    max(1, round(coins * FEN_PER_COIN)),
+                )
             case "game_item":
                 extra = rng.poisson(scenario.behaviour.games.items_per_purchase - 1)
-                item = self._pick(self.economy.game_items)
-                return f"/games/items/{item.id}/purchases", {"quantity": 1 + int(extra)}
-            case "order":
-                product = self._pick(self.economy.products)
-                return "/orders", {"product_id": product.id, "quantity": 1}
+                game_purchase(
+                    client, payment, self._pick(self.economy.game_items).id, 1 + int(extra)
+                )
+            case _:
+                order(client, payment, self._pick(self.economy.products).id, None)
 
     def _pick(self, choices: list[Priced]) -> Priced:
         return choices[self.user.rng.choice(len(choices))]
-
-    def _send(self, call: PaymentCall) -> Answer | None:
-        """Send the call with its key; its answer, None when none arrived."""
-        headers = {**self.headers, KEY_HEADER: call.key}
-        name = REQUEST_NAMES[call.kind]
-        with self.user.client.post(
-            call.path, json=call.body, headers=headers, name=name, catch_response=True
-        ) as response:
-            if response.status_code in ACCEPTED:
-                response.success()  # declined or pending is the gateway's answer, not an error
-            if not response.status_code:
-                return None  # no answer: the check after the run asks the server again
-            return Answer(status=response.status_code, body=response.json())
