@@ -39,7 +39,8 @@ from loadtests.control.runner import (
     log_tail,
     run_locust,
 )
-from loadtests.control.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.control.seed import SeededPopulation, follow_graph, seed_groups, seed_population
+from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
 from loadtests.control.server import local_server
 from loadtests.records.deliveries import DeliveryVerdict, verdict
@@ -49,7 +50,7 @@ from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
 from outcomes.result import Metric, Result, write_result
 from outcomes.timeseries import write_timeseries
-from scenario import platform_config, resolved_dict
+from scenario import Scenario, platform_config, resolved_dict
 
 MEASUREMENTS_FILE = "measurements.json"
 OPERATOR_TIMEOUT_S = 120.0
@@ -150,13 +151,13 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
     """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
     with _target(prepared) as (base_url, client, max_body_bytes):
         config = prepared.scenario.loadtest
-        progress(f"seeding {config.seed_users} accounts on {base_url}")
+        progress(f"seeding {config.seed_users} accounts, groups, shops and campaigns on {base_url}")
         rng = np.random.default_rng(prepared.scenario.seed)
         population = seed_population(client, follow_graph(config, rng), max_body_bytes)
         economy = None
-        if _pays(prepared):
-            progress(f"seeding {config.merchants} shops and {len(population.ordinary)} wallets")
-            economy = seed_economy(client, population, prepared.scenario, rng, max_body_bytes)
+        if prepared.replay is None:
+            seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
+            population, economy = seeded
         before = _fanout_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
@@ -172,8 +173,18 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
     return _Driven(base_url, population, before, after, completed, measured, chat, payments)
 
 
-def _pays(prepared: PreparedRun) -> bool:
-    return prepared.replay is None and bool(prepared.scenario.loadtest.tasks.payment)
+def _seed_scenario(
+    client: httpx.Client,
+    population: SeededPopulation,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    max_body_bytes: int,
+) -> tuple[SeededPopulation, SeededEconomy]:
+    """Groups, shops, wallets, campaigns and product posts: what the sessions use."""
+    groups = seed_groups(client, population, scenario, rng)
+    population = population.model_copy(update={"groups": groups})
+    economy = seed_economy(client, population, scenario, rng, max_body_bytes)
+    return population, seed_ads(client, population, economy, scenario, rng, max_body_bytes)
 
 
 def _tokens(population: SeededPopulation) -> dict[int, str]:

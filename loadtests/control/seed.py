@@ -14,6 +14,8 @@ consecutive ordinary accounts, so their friends are online).
 
 `follow_graph` is pure (one seeded numpy Generator); `seed_population` sends the accounts
 and edges in batches that fit both the endpoints' item limits and the server's body limit.
+`seed_groups` then opens the scenario's groups, scaled to the seeded accounts, among the
+ordinary accounts (members drawn as the simulator draws them: scenario.seed_draws).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ import numpy as np
 import orjson
 from pydantic import BaseModel
 
+from scenario import Scenario
 from scenario.loadtest import LoadtestConfig
+from scenario.seed_draws import group_memberships
 
 ACCOUNTS_PER_CALL = 5000
 """Most accounts `POST /admin/seed/accounts` takes in one call."""
@@ -60,6 +64,8 @@ class SeededPopulation(BaseModel):
     big_v: int
     influencers: list[int]
     follows: int
+    groups: dict[int, list[int]] = {}
+    """Members' account ids of each seeded group, by group id (the owner first)."""
 
     @property
     def ordinary(self) -> range:
@@ -132,6 +138,52 @@ def seed_population(
     return SeededPopulation(
         ids=ids, tokens=tokens, big_v=graph.big_v, influencers=graph.influencers, follows=follows
     )
+
+
+def seed_groups(
+    client: httpx.Client, population: SeededPopulation, scenario: Scenario, rng: np.random.Generator
+) -> dict[int, list[int]]:
+    """The scenario's groups scaled to the seeded accounts, members drawn among ordinary ones.
+
+    `population.groups.count` × seed_users / population.users groups (rounded), each with
+    members drawn as the simulator draws them (scenario.seed_draws), created through the
+    public API: the first member opens the group, the others join it.
+    """
+    config = scenario.population.groups
+    ordinary = population.ordinary
+    count = round(config.count * len(population.ids) / scenario.population.users)
+    groups, members = group_memberships(count, config.mean_size, len(ordinary), rng)
+    seeded: dict[int, list[int]] = {}
+    for group in range(count):
+        accounts = list(dict.fromkeys(ordinary[m] for m in members[groups == group].tolist()))
+        seeded[_open_group(client, population, accounts, group)] = [
+            population.ids[a] for a in accounts
+        ]
+    return seeded
+
+
+def _open_group(
+    client: httpx.Client, population: SeededPopulation, accounts: list[int], group: int
+) -> int:
+    """Open a group as its first member and join the others to it; its id."""
+    owner, *others = accounts
+    body = {"name": f"load test group {group}"}
+    opened = as_account(client, "POST", "/groups", population.tokens[owner], body)
+    for account in others:
+        path = f"/groups/{opened['id']}/members/me"
+        as_account(client, "PUT", path, population.tokens[account])
+    return int(opened["id"])
+
+
+def as_account(client: httpx.Client, method: str, path: str, token: str, body: Any = None) -> Any:
+    """A seeding call through the public API as a seeded account; its JSON answer, if any."""
+    headers = {"Authorization": f"Bearer {token}"}
+    response = client.request(method, path, json=body, headers=headers)
+    if response.status_code >= 400:
+        raise RuntimeError(
+            f"seeding failed: {method} {path} -> {response.status_code} {response.text}"
+        )
+    return response.json() if response.content else None
 
 
 def _account_body(name: str, index: int, graph: SeedGraph) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from loadtests.control.seed import batches, follow_graph, seed_population
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from scenario.loadtest import LoadtestConfig
+from tests.loadtests.conftest import SeededServer
 
 CONFIG = LoadtestConfig(
     seed_users=2000, big_v_followers=1500, influencers=5,
@@ -101,3 +102,17 @@ def test_seeding_creates_the_accounts_roles_and_follows_on_the_server() -> None:
     assert influencer["tier"] == "medium_v"
     assert me["id"] == population.ids[7]
     assert list(population.ordinary) == list(range(3, 60))
+
+
+def test_groups_scale_with_the_seeded_accounts_and_hold_their_members(
+    seeded_server: SeededServer,
+) -> None:
+    """ci-smoke with population.groups.count=100 of 2000 users: 2 groups among 40 accounts."""
+    population, client = seeded_server.population, seeded_server.client
+    assert len(population.groups) == 2
+    ordinary = {population.ids[i] for i in population.ordinary}
+    for group_id, members in population.groups.items():
+        assert members and set(members) <= ordinary
+        headers = {"Authorization": f"Bearer {population.tokens[population.ids.index(members[0])]}"}
+        group = client.get(f"/groups/{group_id}", headers=headers).json()
+        assert group["owner_id"] == members[0] and group["member_count"] == len(members)
