@@ -52,6 +52,10 @@ class SessionActions(Section):
         0.03, "Posts in one of the user's groups (members only); no-op outside any group.",
         source=ASSUMED,
     )  # fmt: skip
+    unfollow: Share = spec(0.01, "Unfollows an account it follows.", source=ASSUMED)
+    group_read: Share = spec(
+        0.15, "Reads the newest page of one of the user's groups.", source=ASSUMED
+    )
     group_join: Share = spec(
         0.005, "Joins a group picked in proportion to its members.", source=ASSUMED
     )
@@ -168,6 +172,9 @@ class BehaviourConfig(Section):
         10.0, "Mean pause between two actions of a session (exponential).",
         unit="s", source=ASSUMED, ge=0,
     )  # fmt: skip
+    mention_share: Share = spec(
+        0.1, "Share of comments that @-mention one of the author's friends.", source=ASSUMED
+    )
     per_session: SessionActions = section(SessionActions, "What a session does.")
     posting: PostingConfig = section(PostingConfig, "Who writes the posts.")
     chat: ChatConfig = section(ChatConfig, "Private chat.")

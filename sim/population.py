@@ -20,9 +20,9 @@ from microblog.models import Role, Tier
 from microblog.store.memory_bulk import Csr
 from scenario import Scenario
 from scenario.population import PopulationConfig
+from scenario.profiles import Profiles, draw_profiles
 from scenario.seed_draws import group_memberships
 from sim.graph import influencer_counts
-from sim.profiles import Profiles, draw_profiles
 from sim.propensity import post_rates, session_rates
 
 

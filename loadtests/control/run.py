@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import numpy as np
@@ -30,7 +30,13 @@ from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
 from loadtests.control.request import PreparedRun
-from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
+from loadtests.control.results import (
+    AdStats,
+    FanoutStats,
+    ServerStats,
+    loadtest_metrics,
+    loadtest_result,
+)
 from loadtests.control.runner import (
     HISTORY_CSV,
     LocustError,
@@ -39,7 +45,13 @@ from loadtests.control.runner import (
     log_tail,
     run_locust,
 )
-from loadtests.control.seed import SeededPopulation, follow_graph, seed_groups, seed_population
+from loadtests.control.seed import (
+    SeededPopulation,
+    follow_graph,
+    seed_groups,
+    seed_population,
+    seed_posts,
+)
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
 from loadtests.control.server import local_server
@@ -51,12 +63,14 @@ from outcomes.report import write_run_report
 from outcomes.result import Metric, Result, write_result
 from outcomes.timeseries import write_timeseries
 from scenario import Scenario, platform_config, resolved_dict
+from scenario.profiles import draw_profiles
 
 MEASUREMENTS_FILE = "measurements.json"
 OPERATOR_TIMEOUT_S = 120.0
 """Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
-SCENARIO_USERS = ("MixedUser", "InfluencerUser")
+SCENARIO_USERS = ("SessionUser",)
 REPLAY_USERS = ("ReplayUser",)
+StatsT = TypeVar("StatsT", FanoutStats, AdStats)
 
 
 class IntegrityCheck(Protocol):
@@ -93,7 +107,7 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     locust_dir.mkdir(parents=True)
     driven = _drive(prepared, locust_dir, progress)
     measured = driven.measured
-    metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
+    metrics = loadtest_metrics(measured, driven.stats_before, driven.stats_after)
     problems = _unreported(measured)
     for check in driven.checks():
         metrics |= check.metrics()
@@ -113,8 +127,8 @@ class _Driven:
 
     base_url: str
     population: SeededPopulation
-    fanout_before: FanoutStats | None
-    fanout_after: FanoutStats | None
+    stats_before: ServerStats
+    stats_after: ServerStats
     completed: bool
     measured: Measurements
     chat: DeliveryVerdict | None
@@ -153,16 +167,18 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         config = prepared.scenario.loadtest
         progress(f"seeding {config.seed_users} accounts, groups, shops and campaigns on {base_url}")
         rng = np.random.default_rng(prepared.scenario.seed)
-        population = seed_population(client, follow_graph(config, rng), max_body_bytes)
+        graph = follow_graph(config, rng)
+        profiles = draw_profiles(prepared.scenario.population.profile, graph.accounts, rng)
+        population = seed_population(client, graph, max_body_bytes, profiles.store_profiles())
         economy = None
         if prepared.replay is None:
             seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
             population, economy = seeded
-        before = _fanout_stats(client, progress)
+        before = _server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
-        after = _fanout_stats(client, progress)
+        after = _server_stats(client, progress)
         measured = _read_measurements(locust_dir)
         chat = _check_chat(prepared, base_url, population, measured, progress)
         payments = None
@@ -180,9 +196,10 @@ def _seed_scenario(
     rng: np.random.Generator,
     max_body_bytes: int,
 ) -> tuple[SeededPopulation, SeededEconomy]:
-    """Groups, shops, wallets, campaigns and product posts: what the sessions use."""
+    """Groups, a day of posts, shops, wallets, campaigns and product posts."""
     groups = seed_groups(client, population, scenario, rng)
     population = population.model_copy(update={"groups": groups})
+    seed_posts(client, population, scenario, rng)
     economy = seed_economy(client, population, scenario, rng, max_body_bytes)
     return population, seed_ads(client, population, economy, scenario, rng, max_body_bytes)
 
@@ -199,7 +216,7 @@ def _check_chat(
     progress: Progress,
 ) -> DeliveryVerdict | None:
     """Collect offline recipients' backlogs, then judge every confirmed chat message."""
-    if prepared.replay is not None or not prepared.scenario.loadtest.tasks.chat:
+    if prepared.replay is not None or not prepared.scenario.behaviour.per_session.chat:
         return None
     waiting = measured.deliveries.unreceived()
     if waiting:
@@ -246,12 +263,22 @@ def _operator_client(base_url: str, token: str) -> httpx.Client:
     return httpx.Client(base_url=base_url, headers=headers, timeout=OPERATOR_TIMEOUT_S)
 
 
-def _fanout_stats(client: httpx.Client, progress: Progress) -> FanoutStats | None:
-    response = client.get("/admin/stats/fanout")
+def _server_stats(client: httpx.Client, progress: Progress) -> ServerStats:
+    """The server's fan-out and ad counters, each None when it does not answer."""
+    return ServerStats(
+        fanout=_stats(client, "/admin/stats/fanout", FanoutStats, progress),
+        ads=_stats(client, "/admin/stats/ads", AdStats, progress),
+    )
+
+
+def _stats(
+    client: httpx.Client, path: str, model: type[StatsT], progress: Progress
+) -> StatsT | None:
+    response = client.get(path)
     if response.status_code != 200:
-        progress(f"no fan-out statistics: GET /admin/stats/fanout -> {response.status_code}")
+        progress(f"no server statistics: GET {path} -> {response.status_code}")
         return None
-    return FanoutStats.model_validate(response.json())
+    return model.model_validate(response.json())
 
 
 def _locust_plan(

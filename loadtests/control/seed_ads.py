@@ -112,12 +112,16 @@ def _campaigns(
 ) -> list[_Started]:
     specs = draw_specs(scenario, len(owners), rng)
     end = time.time() + scenario.loadtest.run_time_s + SECONDS_PER_DAY
+    interests = scenario.population.profile.interests
     return [
-        _start(client, owner, spec, end) for owner, (_, spec) in zip(owners, specs, strict=True)
+        _start(client, owner, spec, end, interests[topic])
+        for owner, (topic, spec) in zip(owners, specs, strict=True)
     ]
 
 
-def _start(client: httpx.Client, owner: Owner, spec: CampaignSpec, end: float) -> _Started:
+def _start(
+    client: httpx.Client, owner: Owner, spec: CampaignSpec, end: float, topic: str
+) -> _Started:
     """Write the creative and start the campaign as its owner."""
     account, token, product = owner
     ref = None
@@ -134,7 +138,7 @@ def _start(client: httpx.Client, owner: Owner, spec: CampaignSpec, end: float) -
         "targeting": {"interests": spec.targeting.interests},
     }  # fmt: skip
     created = as_account(client, "POST", "/campaigns", token, body)
-    campaign = SeededCampaign(id=created["id"], owner_id=account, kind=kind.value)
+    campaign = SeededCampaign(id=created["id"], owner_id=account, kind=kind.value, topic=topic)
     return _Started(campaign, post_id, ref, spec.total_budget)
 
 

@@ -52,6 +52,8 @@ class SeededCampaign(BaseModel):
     owner_id: int
     kind: str
     """`ad` (an advertiser's) or `promotion` (a merchant's product post)."""
+    topic: str
+    """The interest it is about (targeted campaigns reach only viewers interested in it)."""
 
 
 class SeededEconomy(BaseModel):

@@ -25,6 +25,7 @@ from loadtests.generator.measure import RECORDER
 from loadtests.records.payment_log import ACCEPTED, Answer, PaymentCall, PaymentKind
 
 OK = range(200, 300)
+CONFLICT = 409
 KEY_HEADER = "Idempotency-Key"
 Headers = dict[str, str]
 
@@ -43,6 +44,8 @@ class SeenAd:
 
     impression_id: int
     campaign_id: int
+    kind: str
+    """`ad` (an advertiser's) or `promotion` (a merchant's product post)."""
     post: SeenPost
 
 
@@ -127,8 +130,17 @@ def comment(client: FastHttpSession, headers: Headers, post_id: int, text: str) 
     client.post(f"/posts/{post_id}/comments", json={"text": text}, headers=headers, name="comment")
 
 
-def follow(client: FastHttpSession, headers: Headers, account_id: int) -> None:
-    client.put(f"/accounts/{account_id}/follow", headers=headers, name="follow")
+def follow(client: FastHttpSession, headers: Headers, account_id: int) -> bool:
+    """Follow an account (`follow`); whether it is newly followed.
+
+    Already following (409) is an answer, not an error: unlike the simulator, a load-test
+    user does not know whom it follows before it asks.
+    """
+    url = f"/accounts/{account_id}/follow"
+    with client.put(url, headers=headers, name="follow", catch_response=True) as response:
+        if response.status_code == CONFLICT:
+            response.success()
+        return response.status_code in OK
 
 
 def unfollow(client: FastHttpSession, headers: Headers, account_id: int) -> None:
@@ -293,7 +305,7 @@ def _seen(post: dict[str, Any]) -> SeenPost:
 
 def _seen_ad(item: dict[str, Any]) -> SeenAd:
     ad = item["ad"]
-    return SeenAd(int(ad["impression_id"]), int(ad["campaign_id"]), _seen(item["post"]))
+    return SeenAd(int(ad["impression_id"]), int(ad["campaign_id"]), ad["kind"], _seen(item["post"]))
 
 
 def _post_id(response: FastResponse) -> int | None:

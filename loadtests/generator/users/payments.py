@@ -1,84 +1,87 @@
-"""Payment traffic: mixed users top up, give gifts, buy game items and order goods.
+"""The payment part of a load-test session, as sim/activities/payments.py does it.
 
-A `Payer` is the payment side of one mixed user (loadtests/generator/users/timeline.py), which pays
-with the weight `loadtest.tasks.payment`. Each payment is one kind drawn by
-`loadtest.payments`: a top-up of an amount and through a channel drawn from
-`behaviour.topup` (`topup`), a gift of `loadtest.gift_coins` to another ordinary
-account or a purchase of 1 + Poisson(`behaviour.games.items_per_purchase` - 1) units of a
-game item (`gift`, `game_purchase`), or an order for one unit of a seeded product (`order`).
+Each with its `behaviour.per_session` probability: a top-up (`topup`) of an amount and
+through a channel drawn from `behaviour.topup`; a purchase (`game_purchase`) of
+1 + Poisson(`games.items_per_purchase` − 1) units of a game item drawn uniformly, only for
+the `games.paying_user_share` of users who ever buy (drawn once per user); a gift (`gift`)
+of `behaviour.gifts.coins` to an account the user follows (one of its seeded friends).
+Orders (`order`) come from the feed readers' product impressions. Seeded wallets hold
+`loadtest.wallet_credit_coins`, so the simulator's top-up after a refused payment does not
+arise.
 
 Every call carries a fresh `Idempotency-Key`; a `loadtest.retry_share` of answered calls
 is sent again at once with the same key and body, as a client retrying after a lost
 answer would. A declined top-up (402) and a pending one (202) are answers, not errors.
-Each call, its answer and its retry's go into the process's PaymentLog, also when the
-end of the test cuts the call off (loadtests.records.payment_log and ledger_check judge them).
+Each call, its answer and its retry's go into the process's PaymentLog, also when the end
+of the test cuts the call off (loadtests.records.payment_log and ledger_check judge them).
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING
 
-from loadtests.control.seed_money import FEN_PER_COIN, Priced, SeededEconomy
+import numpy as np
+
+from loadtests.control.seed import ring_friends
+from loadtests.control.seed_money import FEN_PER_COIN
 from loadtests.generator.users.api import Payment, game_purchase, gift, order, topup
-from loadtests.records.plan import current_plan
 
 if TYPE_CHECKING:
-    from loadtests.generator.users.base import FanoutUser
-
-KINDS = ("topup", "gift", "game_item", "order")
-"""The `loadtest.payments` weights, one per kind of payment."""
+    from loadtests.generator.users.session import SessionUser
 
 
 class Payer:
-    """The payment side of one user acting as the ordinary account `account`."""
+    """The payment side of one user's sessions (see module docstring)."""
 
-    def __init__(self, user: FanoutUser, account: int) -> None:
-        economy = current_plan().economy
-        if economy is None:
-            raise RuntimeError("payment users need a plan with a seeded economy")
-        self.economy: SeededEconomy = economy
+    def __init__(self, user: SessionUser) -> None:
         self.user = user
-        self.account_id = user.population.ids[account]
-        self.headers = user.headers_of(account)
-        self.written = itertools.count()
-        ids = user.population.ids
-        self.others = [ids[i] for i in user.population.ordinary if ids[i] != self.account_id]
-        weights = user.scenario.loadtest.payments
-        self.kinds = [kind for kind in KINDS if getattr(weights, kind)]
-        total = sum(getattr(weights, kind) for kind in self.kinds)
-        self.shares = [getattr(weights, kind) / total for kind in self.kinds]
+        behaviour = user.scenario.behaviour
+        chances = behaviour.per_session
+        self.chances = np.array([chances.top_up, chances.game_purchase, chances.gift])
+        self.buys_games = bool(user.rng.random() < behaviour.games.paying_user_share)
+        neighbours = user.scenario.loadtest.friend_neighbours
+        friends = ring_friends(user.population.ordinary, user.account, neighbours)
+        self.friends = [user.population.ids[friend] for friend in friends]
 
-    def pay(self) -> None:
-        """One payment, retried with its key for a `retry_share` of calls."""
-        kind = self.kinds[self.user.rng.choice(len(self.kinds), p=self.shares)]
-        rng, scenario = self.user.rng, self.user.scenario
-        retry = bool(rng.random() < scenario.loadtest.retry_share)
-        payment = Payment(
-            self.account_id, self.headers, f"{self.user.tag}-{next(self.written)}", retry
+    def session(self) -> None:
+        """This session's top-up, game purchase and gift, each if drawn."""
+        tops_up, buys, gives = (self.user.rng.random(3) < self.chances).tolist()
+        if tops_up:
+            self._top_up()
+        if buys and self.buys_games and self.user.economy.game_items:
+            self._buy_game_item()
+        if gives and self.friends:
+            self._give()
+
+    def order(self, product_id: int, post_id: int | None) -> None:
+        """Order one unit of a product, through the post that showed it if any."""
+        order(self.user.client, self._payment(), product_id, post_id)
+
+    def _top_up(self) -> None:
+        rng, config = self.user.rng, self.user.scenario.behaviour.topup
+        amount = rng.choice(list(config.amounts), p=list(config.amounts.values()))
+        channel = rng.choice(list(config.channels), p=list(config.channels.values()))
+        self.user.think()
+        topup(self.user.client, self._payment(), int(amount) * FEN_PER_COIN, str(channel))
+
+    def _buy_game_item(self) -> None:
+        rng, items = self.user.rng, self.user.economy.game_items
+        units = 1 + int(rng.poisson(self.user.scenario.behaviour.games.items_per_purchase - 1))
+        item = items[int(rng.integers(len(items)))]
+        self.user.think()
+        game_purchase(self.user.client, self._payment(), item.id, units)
+
+    def _give(self) -> None:
+        rng = self.user.rng
+        amount_fen = max(
+            1, round(rng.uniform(*self.user.scenario.behaviour.gifts.coins) * FEN_PER_COIN)
         )
-        client = self.user.client
-        match kind:
-            case "topup":
-                topup_ = scenario.behaviour.topup
-                amount = rng.choice(list(topup_.amounts), p=list(topup_.amounts.values()))
-                channel = rng.choice(list(topup_.channels), p=list(topup_.channels.values()))
-                topup(client, payment, int(amount) * FEN_PER_COIN, str(channel))
-            case "gift":
-                coins = rng.uniform(*scenario.loadtest.gift_coins)
-                gift(
-                    client,
-                    payment,
-                    int(rng.choice(self.others)),
-                    max(1, round(coins * FEN_PER_COIN)),
-                )
-            case "game_item":
-                extra = rng.poisson(scenario.behaviour.games.items_per_purchase - 1)
-                game_purchase(
-                    client, payment, self._pick(self.economy.game_items).id, 1 + int(extra)
-                )
-            case _:
-                order(client, payment, self._pick(self.economy.products).id, None)
+        recipient = self.friends[int(rng.integers(len(self.friends)))]
+        self.user.think()
+        gift(self.user.client, self._payment(), recipient, amount_fen)
 
-    def _pick(self, choices: list[Priced]) -> Priced:
-        return choices[self.user.rng.choice(len(choices))]
+    def _payment(self) -> Payment:
+        """A fresh key, sent twice for a `retry_share` of calls."""
+        user = self.user
+        retry = bool(user.rng.random() < user.scenario.loadtest.retry_share)
+        return Payment(user.account_id, user.headers, f"{user.tag}-{next(user.written)}", retry)

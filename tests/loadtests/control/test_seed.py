@@ -7,7 +7,7 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import batches, follow_graph, seed_population
+from loadtests.control.seed import batches, follow_graph, ring_friends, seed_population
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from scenario.loadtest import LoadtestConfig
@@ -116,3 +116,14 @@ def test_groups_scale_with_the_seeded_accounts_and_hold_their_members(
         headers = {"Authorization": f"Bearer {population.tokens[population.ids.index(members[0])]}"}
         group = client.get(f"/groups/{group_id}", headers=headers).json()
         assert group["owner_id"] == members[0] and group["member_count"] == len(members)
+
+
+def test_ring_friends_are_the_neighbours_the_seeding_made_mutual_followers() -> None:
+    """Ordinary accounts 3..9, two neighbours each side, round the ring."""
+    assert ring_friends(range(3, 10), 3, 2) == [4, 5, 8, 9]
+    graph = follow_graph(
+        LoadtestConfig(seed_users=10, big_v_followers=0, influencers=2, mean_followees=0.1),
+        np.random.default_rng(1),
+    )
+    edges = {tuple(edge) for edge in graph.edges.tolist()}
+    assert all({(3, f), (f, 3)} <= edges for f in ring_friends(range(3, 10), 3, 2))
