@@ -17,8 +17,9 @@ receipt goes into the process's DeliveryLog (loadtests.records.deliveries).
 Leaving without losing pushes: the server hands each message once to the connections live
 when it is sent, so a message pushed while a socket closes is gone from the push channel.
 A leaving user therefore first turns `invisible` (friends now see it offline) and tells
-the users of its process that it is leaving (they stop writing to it, also those who chose
-it as an offline friend, whose messages would otherwise reach it live), waits
+the users of its process that it is leaving (they wait until it is gone before writing to
+it, also those who chose it as an offline friend, whose messages would otherwise reach the
+closing socket live; then their messages wait for its next connection), waits
 LEAVE_SETTLE_S for sends already under way, and sends a `ping`, whose `pong` comes after
 every earlier push, before it closes; `chat_disconnect` times those
 frames and the close, not the wait. The next connection puts the account's own choice
@@ -59,7 +60,10 @@ SOCKET_FAULTS = (
 )  # fmt: skip
 """What a socket call can fail with: counted as a failed request, not a fault of the test."""
 LEAVING: set[int] = set()
-"""Accounts of this process on their way out of the chat: friends here stop writing to them."""
+"""Accounts of this process on their way out of the chat: friends here wait until they are
+gone before writing to them."""
+LEAVE_POLLS = 20
+"""How often a sender looks whether a leaving friend is gone, over twice LEAVE_SETTLE_S."""
 
 
 class Chatter:
@@ -127,8 +131,17 @@ class Chatter:
         """Send the session's messages to one friend, stopping at the first that fails."""
         for _ in range(messages):
             self.user.think()
-            if friend in LEAVING or self._send(friend) is None:
+            if not self._left(friend) or self._send(friend) is None:
                 return
+
+    def _left(self, friend: int) -> bool:
+        """Wait for a friend of this process on its way out to be gone (its messages then
+        wait for its next connection); False if it is still leaving after twice the settle."""
+        for _ in range(LEAVE_POLLS):
+            if friend not in LEAVING:
+                return True
+            gevent.sleep(2 * LEAVE_SETTLE_S / LEAVE_POLLS)
+        return friend not in LEAVING
 
     def _send(self, friend: int) -> str | None:
         """Send one message over HTTP or the socket; its conversation once confirmed."""
@@ -148,9 +161,8 @@ class Chatter:
 
     def _friend(self, friends: dict[int, str]) -> int | None:
         """A friend shown online, busy or away when there is one, else any on the page."""
-        reachable = {friend: status for friend, status in friends.items() if friend not in LEAVING}
-        online = sorted(friend for friend, status in reachable.items() if status != OFFLINE)
-        candidates = online or sorted(reachable)
+        online = sorted(friend for friend, status in friends.items() if status != OFFLINE)
+        candidates = online or sorted(friends)
         return int(self.user.rng.choice(candidates)) if candidates else None
 
     def _connect(self) -> ChatSocket | None:
