@@ -301,7 +301,7 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     "--rate",
     type=click.FloatRange(min=0, min_open=True),
     metavar="RPS",
-    help="Open model: target actions per second; the generator's lateness is reported.",
+    help="Open model: target user sessions per second; the generator's lateness is reported.",
 )
 @click.option(
     "--processes",
@@ -364,7 +364,7 @@ def loadtest(
     Examples:
       fanout loadtest scenarios/ci-smoke.yaml
       fanout loadtest scenarios/baseline.yaml --users 100 --run-time 2m --processes 2
-      fanout loadtest scenarios/baseline.yaml --rate 200 --out results/open-200
+      fanout loadtest scenarios/baseline.yaml --rate 20 --out results/open-20
       fanout loadtest scenarios/baseline.yaml --replay trace.jsonl --speedup 60
     """
     from loadtests.control.render import loadtest_data, loadtest_table
