@@ -17,8 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
+from loadtests.control.server_stats import AdStats, FanoutStats, ServerStats
 from loadtests.records.deliveries import CHAT_DELIVER
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements
@@ -28,32 +27,6 @@ from scenario import Scenario, resolved_dict
 from scenario.seed_draws import FEN_PER_YUAN
 
 POST_PATHS = ("post", "repost", "group_post", "product_post")
-
-
-class AdStats(BaseModel):
-    """The body of the server's `GET /admin/stats/ads` (every campaign together)."""
-
-    impressions: int
-    clicks: int
-    spent: int
-    """Fen charged: the platform's ad revenue."""
-
-
-class ServerStats(BaseModel):
-    """The server's own counters, read before and after the test (None: not readable)."""
-
-    fanout: FanoutStats | None
-    ads: AdStats | None
-
-
-class FanoutStats(BaseModel):
-    """The body of the server's `GET /admin/stats/fanout`."""
-
-    deliveries: int
-    posts: int
-    lag_p50_s: float | None
-    lag_p99_s: float | None
-    lag_max_s: float | None
 
 
 def loadtest_metrics(

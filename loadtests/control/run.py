@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import httpx
 import numpy as np
@@ -30,13 +30,7 @@ from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
 from loadtests.control.request import PreparedRun
-from loadtests.control.results import (
-    AdStats,
-    FanoutStats,
-    ServerStats,
-    loadtest_metrics,
-    loadtest_result,
-)
+from loadtests.control.results import loadtest_metrics, loadtest_result
 from loadtests.control.runner import (
     HISTORY_CSV,
     LocustError,
@@ -55,6 +49,7 @@ from loadtests.control.seed import (
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
 from loadtests.control.server import local_server
+from loadtests.control.server_stats import ServerStats, read_server_stats
 from loadtests.records.deliveries import DeliveryVerdict, verdict
 from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
 from microblog.api.settings import ServerSettings
@@ -70,7 +65,6 @@ OPERATOR_TIMEOUT_S = 120.0
 """Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
 SCENARIO_USERS = ("SessionUser",)
 REPLAY_USERS = ("ReplayUser",)
-StatsT = TypeVar("StatsT", FanoutStats, AdStats)
 
 
 class IntegrityCheck(Protocol):
@@ -174,11 +168,11 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         if prepared.replay is None:
             seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
             population, economy = seeded
-        before = _server_stats(client, progress)
+        before = read_server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
-        after = _server_stats(client, progress)
+        after = read_server_stats(client, progress)
         measured = _read_measurements(locust_dir)
         chat = _check_chat(prepared, base_url, population, measured, progress)
         payments = None
@@ -261,24 +255,6 @@ def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
 def _operator_client(base_url: str, token: str) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"}
     return httpx.Client(base_url=base_url, headers=headers, timeout=OPERATOR_TIMEOUT_S)
-
-
-def _server_stats(client: httpx.Client, progress: Progress) -> ServerStats:
-    """The server's fan-out and ad counters, each None when it does not answer."""
-    return ServerStats(
-        fanout=_stats(client, "/admin/stats/fanout", FanoutStats, progress),
-        ads=_stats(client, "/admin/stats/ads", AdStats, progress),
-    )
-
-
-def _stats(
-    client: httpx.Client, path: str, model: type[StatsT], progress: Progress
-) -> StatsT | None:
-    response = client.get(path)
-    if response.status_code != 200:
-        progress(f"no server statistics: GET {path} -> {response.status_code}")
-        return None
-    return model.model_validate(response.json())
 
 
 def _locust_plan(

@@ -6,13 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from loadtests.control.results import (
-    AdStats,
-    FanoutStats,
-    ServerStats,
-    loadtest_metrics,
-    loadtest_result,
-)
+from loadtests.control.results import loadtest_metrics, loadtest_result
+from loadtests.control.server_stats import AdStats, FanoutStats, ServerStats
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements, RequestCount
 from outcomes.metrics import CATALOGUE

@@ -7,9 +7,16 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import batches, follow_graph, ring_friends, seed_population
+from loadtests.control.seed import (
+    batches,
+    follow_graph,
+    ring_friends,
+    seed_population,
+    seed_posts,
+)
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
+from scenario import load_scenario
 from scenario.loadtest import LoadtestConfig
 from tests.loadtests.conftest import SeededServer
 
@@ -127,3 +134,20 @@ def test_ring_friends_are_the_neighbours_the_seeding_made_mutual_followers() -> 
     )
     edges = {tuple(edge) for edge in graph.edges.tolist()}
     assert all({(3, f), (f, 3)} <= edges for f in ring_friends(range(3, 10), 3, 2))
+
+
+def test_a_day_of_posts_is_written_by_their_authors(seeded_server: SeededServer) -> None:
+    """Every ordinary account writes Poisson(0.43 × 6 × 1) posts with one post a session."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml",
+        ["behaviour.per_session.post=1", "behaviour.posting.big_v_posts_per_day=0",
+         "behaviour.posting.medium_v_posts_per_day=0"],
+    )  # fmt: skip
+    population, client = seeded_server.population, seeded_server.client
+    written = seed_posts(client, population, scenario, np.random.default_rng(4))
+    ordinary = len(population.ordinary)
+    assert abs(written - 2.58 * ordinary) < 4 * (2.58 * ordinary) ** 0.5
+    big_v = population.ids[population.big_v]
+    headers = {"Authorization": f"Bearer {population.tokens[0]}"}
+    posts = client.get(f"/accounts/{big_v}/posts", headers=headers).json()["items"]
+    assert not [post for post in posts if post["text"].startswith("seeded post")]
