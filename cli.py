@@ -344,7 +344,7 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     "--rate",
     type=click.FloatRange(min=0, min_open=True),
     metavar="ACTIONS/S",
-    help="Open model: user actions (sessions, not requests) per second, on a schedule; "
+    help="Open model: user sessions (not requests) per second, on a schedule; "
     "latency counts from each action's intended start (loadtest.rate_actions_per_s).",
 )
 @click.option(
@@ -405,7 +405,7 @@ def loadtest(
     Examples:
       fanout loadtest scenarios/ci-smoke.yaml
       fanout loadtest scenarios/baseline.yaml --users 100 --run-time 2m --processes 2
-      fanout loadtest scenarios/baseline.yaml --rate 200 --out results/open-200
+      fanout loadtest scenarios/baseline.yaml --rate 20 --out results/open-20
       fanout loadtest scenarios/baseline.yaml --replay trace.jsonl --speedup 60
       fanout loadtest scenarios/ci-smoke.yaml --host https://staging.example.net \\
           --allow-remote --operator-token "$TOKEN"

@@ -23,6 +23,9 @@ class RequestPath(NamedTuple):
     """The service-layer call the simulator makes for it (in-process, same work)."""
 
 
+POST_PATHS = frozenset({"post", "repost", "group_post", "product_post"})
+"""Paths that publish a post: `throughput.posts_per_s` counts them, in both modes."""
+
 LATENCY_PATHS: dict[str, RequestPath] = {
     "timeline_read": RequestPath(
         "read a page of the home timeline (with ads at `economy.ads.load`)",

@@ -1,7 +1,8 @@
 """The `loadtest` section: how Locust drives the real microblog server over HTTP.
 
-Drives `fanout loadtest`: the users and their load shape, the mix of tasks a user runs,
-and how the server is seeded before the test. The simulator does not read it.
+Drives `fanout loadtest`: the users and their load shape, how fast their sessions run,
+and how the server is seeded before the test. What a session does is the simulator's
+`behaviour` (loadtests/generator/users/session.py). The simulator does not read this section.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
-from scenario.fields import Range, Section, Share, ShareRange, section, spec
+from scenario.fields import ASSUMED, Range, Section, Share, ShareRange, section, spec
 from scenario.population import KWAK
 
 
@@ -37,43 +38,11 @@ class DiurnalShape(Section):
     )
 
 
-class TaskWeights(Section):
-    """Relative weights of the mixed user's tasks (Locust `@task` weights)."""
-
-    timeline: int = spec(10, "Read the home timeline.", ge=0)
-    post: int = spec(2, "Write a post.", ge=0)
-    chat: int = spec(3, "Send a private message.", ge=0)
-    payment: int = spec(
-        1, "Make a payment: top up, gift, buy a game item or order goods (see `payments`).", ge=0
-    )
-
-    @model_validator(mode="after")
-    def _some_task(self) -> TaskWeights:
-        if not any((self.timeline, self.post, self.chat, self.payment)):
-            raise ValueError("at least one task weight must be above 0")
-        return self
-
-
-class PaymentWeights(Section):
-    """Relative weights of the kinds of payment a mixed user's payment task makes."""
-
-    topup: int = spec(1, "Top up the wallet through a channel (behaviour.topup).", ge=0)
-    gift: int = spec(2, "Give coins to another user.", ge=0)
-    game_item: int = spec(2, "Buy game items (behaviour.games.items_per_purchase).", ge=0)
-    order: int = spec(1, "Order one unit of a seeded shop's product.", ge=0)
-
-    @model_validator(mode="after")
-    def _some_payment(self) -> PaymentWeights:
-        if not any((self.topup, self.gift, self.game_item, self.order)):
-            raise ValueError("at least one payment weight must be above 0")
-        return self
-
-
 DEFAULT_STEPS = [LoadStep(users=10), LoadStep(users=25), LoadStep(users=50)]
 
 
 class LoadtestConfig(Section):
-    """Locust users, load shape, task mix and server seeding."""
+    """Locust users, load shape, session pace and server seeding."""
 
     RENAMED: ClassVar[dict[str, str]] = {"rate_rps": "rate_actions_per_s"}
     """Former field names, refused with their new name (scenario.explain.unknown_field)."""
@@ -97,16 +66,26 @@ class LoadtestConfig(Section):
     spike: SpikeShape = section(SpikeShape, "Parameters of the `spike` shape.")
     diurnal: DiurnalShape = section(DiurnalShape, "Parameters of the `diurnal` shape.")
     rate_actions_per_s: float | None = spec(
-        None, "Open model: target rate of user actions (one Locust task each, a user's "
+        None, "Open model: target rate of user actions (one Locust task each: a user's "
         "session of several requests with think time between them; not requests), split "
         "over `users`. Each user keeps a schedule; how late actions start is reported as "
         "loadgen.lag.*, and latency.* counts from each action's intended start "
         "(response.* from the actual send). Null lets users run closed-loop.",
         unit="actions/s", gt=0,
     )  # fmt: skip
-    wait_s: Range = spec((0.5, 2.0), "Think time between a user's tasks.", unit="s")
+    wait_s: Range = spec(
+        (0.5, 2.0), "Pause between two sessions of a user (closed model), drawn uniformly.",
+        unit="s",
+    )  # fmt: skip
+    think_time_scale: float = spec(
+        0.05, "Multiplies behaviour.think_time_s, the mean (exponential) pause between two "
+        "calls of a session, in the load test only: a test of a minute or two must finish "
+        "many sessions (at the default 10 s a session of ten calls takes 100 s); 1 thinks as "
+        "long as the simulated users. Think time spaces a session's calls but does not change "
+        "which calls it makes, so the request mix stays the simulator's.",
+        unit="x", source=ASSUMED, gt=0,
+    )  # fmt: skip
     processes: int = spec(1, "Locust worker processes.", unit="processes", ge=1)
-    tasks: TaskWeights = section(TaskWeights, "Task mix of the mixed user.")
     seed_users: int = spec(
         1000, "Accounts created on the server before the test.", unit="accounts", ge=2
     )
@@ -141,8 +120,6 @@ class LoadtestConfig(Section):
     retry_share: Share = spec(
         0.1, "Share of payment calls deliberately sent twice with the same idempotency key."
     )
-    payments: PaymentWeights = section(PaymentWeights, "Payment mix of the payment task.")
-    gift_coins: Range = spec((1.0, 20.0), "Gift amounts, drawn uniformly.", unit="coins")
     wallet_credit_coins: float = spec(
         10_000.0, "Coins credited to each seeded ordinary account's wallet before the test, "
         "so payments do not overdraw it.", unit="coins", gt=0, le=50_000,

@@ -11,11 +11,9 @@ ledger (`payments.seed_credits`) with what their campaigns may spend.
   `max_stock`. A merchant sells in one topic, an interest drawn with the profiles' Zipf
   popularity.
 - Every advertiser runs `Poisson(campaigns_per_advertiser)` campaigns; a
-  `promoted_merchant_share` of merchants runs one promotion of a product post. Each draws a
-  topic the same way; `targeting_precision` of them target viewers interested in it, the
-  rest reach everyone. A `cpc_campaign_share` pays per click, the rest per mille; bids are
-  log-normal with the configured mean and `bid_spread`. Budgets and frequency cap are the
-  scenario's; campaigns run from the start to a day past the end of the run.
+  `promoted_merchant_share` of merchants runs one promotion of a product post. Each draws
+  its topic, targeting, pricing and budgets as the load test does (scenario.seed_draws);
+  campaigns run from the start to a day past the end of the run.
 """
 
 from __future__ import annotations
@@ -25,19 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from microblog.ads_models import BidType, CampaignKind, CampaignSpec, Targeting
+from microblog.ads_models import CampaignKind, CampaignSpec
 from microblog.platform import Microblog
 from microblog.services.shops import NewProduct, NewShop
 from scenario import Scenario
+from scenario.seed_draws import FEN_PER_YUAN, draw_specs, topics
 from sim.arrivals import SECONDS_PER_DAY
 from sim.population import Kind, Population
-
-FEN_PER_YUAN = 100
-
-
-def fen(yuan: float) -> int:
-    """Yuan as whole fen, at least one."""
-    return max(1, round(yuan * FEN_PER_YUAN))
 
 
 @dataclass(frozen=True)
@@ -72,14 +64,6 @@ class CampaignPlan:
 class Economy:
     catalogue: Catalogue
     campaigns: list[CampaignPlan]
-
-
-def topics(scenario: Scenario, count: int, rng: np.random.Generator) -> np.ndarray:
-    """Interest codes drawn with the profiles' Zipf popularity by rank."""
-    profile = scenario.population.profile
-    ranks = np.arange(1, len(profile.interests) + 1, dtype=float)
-    weights = ranks**-profile.interest_zipf_exponent
-    return rng.choice(ranks.size, size=count, p=weights / weights.sum())
 
 
 def seed_economy(
@@ -178,36 +162,6 @@ def seed_promotions(
         spec.post_id, spec.kind = post.id, CampaignKind.PROMOTION
         plans.append(start(blog, owner, row, int(catalogue.topic[index]), spec, end))
     return plans
-
-
-def draw_specs(
-    scenario: Scenario, count: int, rng: np.random.Generator
-) -> list[tuple[int, CampaignSpec]]:
-    """Topic and spec (without its creative) of `count` campaigns."""
-    ads = scenario.economy.ads
-    interests = scenario.population.profile.interests
-    topic = topics(scenario, count, rng)
-    targeted = rng.random(count) < ads.targeting_precision
-    cpc = rng.random(count) < ads.cpc_campaign_share
-    spread = rng.lognormal(-(ads.bid_spread**2) / 2, ads.bid_spread, count)
-    columns = zip(topic.tolist(), targeted.tolist(), cpc.tolist(), spread.tolist(), strict=True)
-    return [
-        (
-            code,
-            CampaignSpec(
-                post_id=0,
-                bid_type=BidType.CPC if by_click else BidType.CPM,
-                bid=fen((ads.bid_cpc if by_click else ads.bid_cpm) * factor),
-                daily_budget=fen(ads.daily_budget),
-                total_budget=fen(ads.total_budget),
-                start=0.0,
-                end=0.0,
-                frequency_cap=ads.frequency_cap,
-                targeting=Targeting(interests=[interests[code]] if aimed else []),
-            ),
-        )
-        for code, aimed, by_click, factor in columns
-    ]
 
 
 def start(

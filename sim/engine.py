@@ -37,6 +37,7 @@ from microblog.errors import DomainError
 from microblog.models import Post
 from microblog.services.gateway import SimulatedGateway
 from microblog.work import recording
+from outcomes.paths import POST_PATHS
 from scenario import Scenario, platform_config
 from sim.activities.ads import Ads
 from sim.activities.base import (
@@ -68,7 +69,6 @@ from sim.collector import collector_paused, frozen_heap, settle
 from sim.draws import Draws
 from sim.economy import seed_economy
 from sim.measure import (
-    POST_PATHS,
     Counters,
     Metrics,
     Timeline,

@@ -15,8 +15,6 @@ from outcomes.mix import request_shares
 from sim.capacity.model import CapacityModel, Snapshot
 from sim.capacity.station import StationMark
 
-POST_PATHS = frozenset({"post", "repost", "group_post", "product_post"})
-"""Request kinds that publish a post."""
 LATENCY_STATS = (("p50_ms", 50.0), ("p95_ms", 95.0), ("p99_ms", 99.0))
 TIMESERIES_LATENCY = (("timeline_read", "p50_ms"), ("timeline_read", "p95_ms"),
                       ("timeline_read", "p99_ms"), ("post", "p99_ms"))  # fmt: skip

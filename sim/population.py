@@ -20,8 +20,9 @@ from microblog.models import Role, Tier
 from microblog.store.memory_bulk import Csr
 from scenario import Scenario
 from scenario.population import PopulationConfig
+from scenario.profiles import Profiles, draw_profiles
+from scenario.seed_draws import group_memberships
 from sim.graph import influencer_counts
-from sim.profiles import Profiles, draw_profiles
 from sim.propensity import post_rates, session_rates
 
 
@@ -124,6 +125,5 @@ def assign_kinds(
 
 def draw_groups(config: PopulationConfig, users: int, rng: np.random.Generator) -> Csr:
     count = config.groups.count
-    sizes = np.minimum(1 + rng.poisson(config.groups.mean_size - 1.0, count), users)
-    rows = np.repeat(np.arange(count), sizes)
-    return Csr.from_pairs(rows, rng.integers(0, users, rows.size), count)
+    groups, members = group_memberships(count, config.groups.mean_size, users, rng)
+    return Csr.from_pairs(groups, members, count)

@@ -10,7 +10,7 @@ from the start. Activities that take users' coins call `ensure` before paying.
 from __future__ import annotations
 
 from microblog.platform import Microblog
-from sim.economy import fen
+from scenario.seed_draws import fen
 from sim.population import Kind, Population
 
 

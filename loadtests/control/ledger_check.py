@@ -7,9 +7,9 @@ Run by the parent once Locust has stopped, while the server still runs:
    its original is still at the gateway is polled until the gateway's timeout has passed.
 2. `GET /admin/ledger/audit` must report the ledger balanced.
 3. Each deliberate retry must have returned its original payment (loadtests.records.payment_log).
-4. Every wallet the test touched must hold its seeded credit plus the effect of each
-   accepted payment, once: a retry that paid again behind a replayed answer, or a payment
-   lost, shows here.
+4. Every wallet the test touched must hold its seeded credit, less what its campaigns
+   spent (promoting merchants), plus the effect of each accepted payment, once: a retry
+   that paid again behind a replayed answer, or a payment lost, shows here.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def check_payments(
         _await_settlement(client, tokens[call.account_id], call)
     audit = client.get("/admin/ledger/audit")
     audit.raise_for_status()
-    expected = expected_balances(economy.credits, log.calls)
+    expected = expected_balances(_credits_left(client, tokens, economy), log.calls)
     held = {account: _balance(client, tokens[account], account) for account in expected}
     return PaymentVerdict(
         calls=len(log.calls),
@@ -88,6 +88,20 @@ def check_payments(
         audit_balanced=audit.json()["balanced"],
         audit_problems=audit.json()["problems"],
     )
+
+
+def _credits_left(
+    client: httpx.Client, tokens: dict[int, str], economy: SeededEconomy
+) -> dict[int, int]:
+    """Each seeded credit less what the account's campaigns spent (promoting merchants)."""
+    credits = dict(economy.credits)
+    for campaign in economy.campaigns:
+        if campaign.owner_id in credits:
+            headers = {"Authorization": f"Bearer {tokens[campaign.owner_id]}"}
+            report = client.get(f"/campaigns/{campaign.id}/report", headers=headers)
+            report.raise_for_status()
+            credits[campaign.owner_id] -= int(report.json()["spent"])
+    return credits
 
 
 def _resend(client: httpx.Client, token: str, call: PaymentCall) -> Answer:

@@ -102,7 +102,7 @@ def prepare(request: LoadtestRequest) -> PreparedRun:
     _check_runnable(scenario, replay)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = request.out or RESULTS_DIR / f"{scenario.name}-loadtest-{stamp}"
-    notes = _notes(scenario, replay, skipped)
+    notes = _notes(replay, skipped)
     return PreparedRun(request, scenario, host, run_dir, replay, notes)
 
 
@@ -127,13 +127,10 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
         )
 
 
-def _notes(scenario: Scenario, replay: ReplayPlan | None, skipped: Counter[str]) -> list[str]:
+def _notes(replay: ReplayPlan | None, skipped: Counter[str]) -> list[str]:
     if replay is None:
         return []
-    notes = []
-    tasks = scenario.loadtest.tasks
-    if tasks.chat or tasks.payment:
-        notes.append("a replay sends the trace's actions only: no chat or payments")
+    notes = ["a replay sends the trace's actions only: no chat or payments"]
     if skipped:
         counts = ", ".join(f"{action} ×{n}" for action, n in sorted(skipped.items()))
         notes.append(f"the replay skips actions it does not send: {counts}")

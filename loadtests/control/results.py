@@ -5,9 +5,13 @@ histograms (every response after the warm-up, failed ones included, as Locust co
 on a schedule, timed from when each request was due, with the response time from its
 actual send beside it as `response.<path>.<stat>_ms`: loadtests.generator.pacing),
 throughput of those responses over the time from the warm-up's end to the last response,
-the error rate over the whole run (a failure is one whatever its moment), the server's fan-out
-statistics (deliveries during the test; lag percentiles over the server's recent posts),
-and `loadgen.lag.*`, how late scheduled actions started (open model and replay only).
+each path's share of them (`requests.<path>.share`, outcomes.mix, as the simulator reports
+it), the error rate over the whole run (a failure is one whatever its moment), the server's
+fan-out statistics (deliveries during the test; lag percentiles over the server's recent
+posts), its ad totals over the test (`ads.impressions`, `ads.clicks`, `ads.ctr`,
+`revenue.ads`: `GET /admin/stats/ads` before and after, promotions included, as the
+simulator counts them), and `loadgen.lag.*`, how late scheduled actions started (open model
+and replay only).
 """
 
 from __future__ import annotations
@@ -15,40 +19,34 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
+from loadtests.control.server_stats import AdStats, FanoutStats, ServerStats
+from loadtests.records.deliveries import CHAT_DELIVER
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements
+from outcomes.mix import request_shares
+from outcomes.paths import POST_PATHS
 from outcomes.result import Metric, Result, ScenarioRef, current_environment
 from scenario import Scenario, resolved_dict
-
-POST_PATHS = ("post", "repost")
-
-
-class FanoutStats(BaseModel):
-    """The body of the server's `GET /admin/stats/fanout`."""
-
-    deliveries: int
-    posts: int
-    lag_p50_s: float | None
-    lag_p99_s: float | None
-    lag_max_s: float | None
+from scenario.seed_draws import FEN_PER_YUAN
 
 
 def loadtest_metrics(
-    measured: Measurements, before: FanoutStats | None, after: FanoutStats | None
+    measured: Measurements, before: ServerStats, after: ServerStats
 ) -> dict[str, Metric]:
-    """Every metric of the run; fan-out ones only when the server's statistics were read."""
+    """Every metric of the run; the server's only where its statistics were read."""
     latency = merged([measured.latency])
     metrics = {
         **percentile_metrics("latency", latency),
         **percentile_metrics("response", merged([measured.response])),
         **throughput_metrics(measured, latency),
+        **share_metrics(latency),
         **error_metrics(measured),
         **loadgen_metrics(merged([measured.loadgen_lag])),
     }
-    if before is not None and after is not None:
-        metrics |= fanout_metrics(before, after)
+    if before.fanout is not None and after.fanout is not None:
+        metrics |= fanout_metrics(before.fanout, after.fanout)
+    if before.ads is not None and after.ads is not None:
+        metrics |= ad_metrics(before.ads, after.ads)
     return metrics
 
 
@@ -75,6 +73,16 @@ def throughput_metrics(measured: Measurements, latency: PathHistograms) -> dict[
     posts = sum(per_s.get(path, 0.0) for path in POST_PATHS)
     metrics["throughput.posts_per_s"] = Metric(value=posts, unit="1/s")
     return metrics
+
+
+def share_metrics(latency: PathHistograms) -> dict[str, Metric]:
+    """Each path's share of the requests completed after the warm-up (chat_deliver is no
+    request: it times a push)."""
+    counts = {name: latency.count(name) for name in latency.names() if name != CHAT_DELIVER}
+    return {
+        name: Metric(value=value, unit=unit)
+        for name, (value, unit) in request_shares(counts).items()
+    }
 
 
 def error_metrics(measured: Measurements) -> dict[str, Metric]:
@@ -108,6 +116,18 @@ def fanout_metrics(before: FanoutStats, after: FanoutStats) -> dict[str, Metric]
         for stat, value in lags.items()
         if value is not None
     }
+    return metrics
+
+
+def ad_metrics(before: AdStats, after: AdStats) -> dict[str, Metric]:
+    impressions, clicks = after.impressions - before.impressions, after.clicks - before.clicks
+    metrics = {
+        "ads.impressions": Metric(value=impressions, unit="count"),
+        "ads.clicks": Metric(value=clicks, unit="count"),
+        "revenue.ads": Metric(value=(after.spent - before.spent) / FEN_PER_YUAN, unit="coins"),
+    }
+    if impressions:
+        metrics["ads.ctr"] = Metric(value=clicks / impressions, unit="ratio")
     return metrics
 
 

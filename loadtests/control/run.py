@@ -30,7 +30,7 @@ from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
 from loadtests.control.request import PreparedRun
-from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
+from loadtests.control.results import loadtest_metrics, loadtest_result
 from loadtests.control.runner import (
     HISTORY_CSV,
     LocustError,
@@ -39,9 +39,17 @@ from loadtests.control.runner import (
     log_tail,
     run_locust,
 )
-from loadtests.control.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.control.seed import (
+    SeededPopulation,
+    follow_graph,
+    seed_groups,
+    seed_population,
+    seed_posts,
+)
+from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
 from loadtests.control.server import local_server
+from loadtests.control.server_stats import ServerStats, read_server_stats
 from loadtests.records.deliveries import DeliveryVerdict, verdict
 from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
 from microblog.api.settings import ServerSettings
@@ -49,12 +57,13 @@ from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
 from outcomes.result import Metric, Result, write_result
 from outcomes.timeseries import write_timeseries
-from scenario import platform_config, resolved_dict
+from scenario import Scenario, platform_config, resolved_dict
+from scenario.profiles import draw_profiles
 
 MEASUREMENTS_FILE = "measurements.json"
 OPERATOR_TIMEOUT_S = 120.0
 """Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
-SCENARIO_USERS = ("MixedUser", "InfluencerUser")
+SCENARIO_USERS = ("SessionUser",)
 REPLAY_USERS = ("ReplayUser",)
 
 
@@ -92,7 +101,7 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     locust_dir.mkdir(parents=True)
     driven = _drive(prepared, locust_dir, progress)
     measured = driven.measured
-    metrics = loadtest_metrics(measured, driven.fanout_before, driven.fanout_after)
+    metrics = loadtest_metrics(measured, driven.stats_before, driven.stats_after)
     problems = _unreported(measured)
     for check in driven.checks():
         metrics |= check.metrics()
@@ -112,8 +121,8 @@ class _Driven:
 
     base_url: str
     population: SeededPopulation
-    fanout_before: FanoutStats | None
-    fanout_after: FanoutStats | None
+    stats_before: ServerStats
+    stats_after: ServerStats
     completed: bool
     measured: Measurements
     chat: DeliveryVerdict | None
@@ -150,18 +159,20 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
     """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
     with _target(prepared) as (base_url, client, max_body_bytes):
         config = prepared.scenario.loadtest
-        progress(f"seeding {config.seed_users} accounts on {base_url}")
+        progress(f"seeding {config.seed_users} accounts, groups, shops and campaigns on {base_url}")
         rng = np.random.default_rng(prepared.scenario.seed)
-        population = seed_population(client, follow_graph(config, rng), max_body_bytes)
+        graph = follow_graph(config, rng)
+        profiles = draw_profiles(prepared.scenario.population.profile, graph.accounts, rng)
+        population = seed_population(client, graph, max_body_bytes, profiles.store_profiles())
         economy = None
-        if _pays(prepared):
-            progress(f"seeding {config.merchants} shops and {len(population.ordinary)} wallets")
-            economy = seed_economy(client, population, prepared.scenario, rng, max_body_bytes)
-        before = _fanout_stats(client, progress)
+        if prepared.replay is None:
+            seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
+            population, economy = seeded
+        before = read_server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
-        after = _fanout_stats(client, progress)
+        after = read_server_stats(client, progress)
         measured = _read_measurements(locust_dir)
         chat = _check_chat(prepared, base_url, population, measured, progress)
         payments = None
@@ -172,8 +183,19 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
     return _Driven(base_url, population, before, after, completed, measured, chat, payments)
 
 
-def _pays(prepared: PreparedRun) -> bool:
-    return prepared.replay is None and bool(prepared.scenario.loadtest.tasks.payment)
+def _seed_scenario(
+    client: httpx.Client,
+    population: SeededPopulation,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    max_body_bytes: int,
+) -> tuple[SeededPopulation, SeededEconomy]:
+    """Groups, a day of posts, shops, wallets, campaigns and product posts."""
+    groups = seed_groups(client, population, scenario, rng)
+    population = population.model_copy(update={"groups": groups})
+    seed_posts(client, population, scenario, rng)
+    economy = seed_economy(client, population, scenario, rng, max_body_bytes)
+    return population, seed_ads(client, population, economy, scenario, rng, max_body_bytes)
 
 
 def _tokens(population: SeededPopulation) -> dict[int, str]:
@@ -188,7 +210,7 @@ def _check_chat(
     progress: Progress,
 ) -> DeliveryVerdict | None:
     """Collect offline recipients' backlogs, then judge every confirmed chat message."""
-    if prepared.replay is not None or not prepared.scenario.loadtest.tasks.chat:
+    if prepared.replay is not None or not prepared.scenario.behaviour.per_session.chat:
         return None
     waiting = measured.deliveries.unreceived()
     if waiting:
@@ -233,14 +255,6 @@ def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
 def _operator_client(base_url: str, token: str) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"}
     return httpx.Client(base_url=base_url, headers=headers, timeout=OPERATOR_TIMEOUT_S)
-
-
-def _fanout_stats(client: httpx.Client, progress: Progress) -> FanoutStats | None:
-    response = client.get("/admin/stats/fanout")
-    if response.status_code != 200:
-        progress(f"no fan-out statistics: GET /admin/stats/fanout -> {response.status_code}")
-        return None
-    return FanoutStats.model_validate(response.json())
 
 
 def _locust_plan(

@@ -14,6 +14,8 @@ consecutive ordinary accounts, so their friends are online).
 
 `follow_graph` is pure (one seeded numpy Generator); `seed_population` sends the accounts
 and edges in batches that fit both the endpoints' item limits and the server's body limit.
+`seed_groups` then opens the scenario's groups, scaled to the seeded accounts, among the
+ordinary accounts (members drawn as the simulator draws them: scenario.seed_draws).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ import numpy as np
 import orjson
 from pydantic import BaseModel
 
+from microblog.models import Profile
+from scenario import Scenario
 from scenario.loadtest import LoadtestConfig
+from scenario.seed_draws import group_memberships
 
 ACCOUNTS_PER_CALL = 5000
 """Most accounts `POST /admin/seed/accounts` takes in one call."""
@@ -57,9 +62,15 @@ class SeededPopulation(BaseModel):
 
     ids: list[int]
     tokens: list[str]
+    names: list[str] = []
+    """Account names (an @-mention names its account)."""
+    interests: list[list[str]] = []
+    """Each account's interests (what targeted ads aim at)."""
     big_v: int
     influencers: list[int]
     follows: int
+    groups: dict[int, list[int]] = {}
+    """Members' account ids of each seeded group, by group id (the owner first)."""
 
     @property
     def ordinary(self) -> range:
@@ -113,12 +124,26 @@ def _friend_ring(first: int, n: int, neighbours: int) -> np.ndarray:
     return np.concatenate([edges, edges[:, ::-1]])
 
 
+def ring_friends(ordinary: range, account: int, neighbours: int) -> list[int]:
+    """The friends `_friend_ring` gives an ordinary account: its `neighbours` on each side."""
+    at, size = account - ordinary.start, len(ordinary)
+    around = {(at + step) % size for step in range(-neighbours, neighbours + 1)} - {at}
+    return [ordinary[i] for i in sorted(around)]
+
+
 def seed_population(
-    client: httpx.Client, graph: SeedGraph, max_body_bytes: int
+    client: httpx.Client,
+    graph: SeedGraph,
+    max_body_bytes: int,
+    profiles: Sequence[Profile] | None = None,
 ) -> SeededPopulation:
-    """Create the graph's accounts and follows on the server behind `client` (operator auth)."""
+    """Create the graph's accounts (with `profiles`, one per account, if given) and follows
+    on the server behind `client` (operator auth)."""
     prefix = f"lt{secrets.token_hex(4)}_"
-    accounts = [_account_body(f"{prefix}{i}", i, graph) for i in range(graph.accounts)]
+    profiles = profiles or [Profile()] * graph.accounts
+    accounts = [
+        _account_body(f"{prefix}{i}", i, graph, profile) for i, profile in enumerate(profiles)
+    ]
     created: list[dict[str, Any]] = []
     for batch in batches(accounts, ACCOUNTS_PER_CALL, max_body_bytes):
         created += operator_post(client, "/admin/seed/accounts", {"accounts": batch})
@@ -128,18 +153,100 @@ def seed_population(
         operator_post(client, "/admin/seed/follows", {"edges": batch})["added"]
         for batch in batches(edges, EDGES_PER_CALL, max_body_bytes)
     )
-    tokens = [account["token"] for account in created]
     return SeededPopulation(
-        ids=ids, tokens=tokens, big_v=graph.big_v, influencers=graph.influencers, follows=follows
+        ids=ids,
+        tokens=[account["token"] for account in created],
+        names=[account["name"] for account in created],
+        interests=[list(profile.interests) for profile in profiles],
+        big_v=graph.big_v,
+        influencers=graph.influencers,
+        follows=follows,
     )
 
 
-def _account_body(name: str, index: int, graph: SeedGraph) -> dict[str, Any]:
+def seed_groups(
+    client: httpx.Client, population: SeededPopulation, scenario: Scenario, rng: np.random.Generator
+) -> dict[int, list[int]]:
+    """The scenario's groups scaled to the seeded accounts, members drawn among ordinary ones.
+
+    `population.groups.count` × seed_users / population.users groups (rounded), each with
+    members drawn as the simulator draws them (scenario.seed_draws), created through the
+    public API: the first member opens the group, the others join it.
+    """
+    config = scenario.population.groups
+    ordinary = population.ordinary
+    count = round(config.count * len(population.ids) / scenario.population.users)
+    groups, members = group_memberships(count, config.mean_size, len(ordinary), rng)
+    seeded: dict[int, list[int]] = {}
+    for group in range(count):
+        accounts = list(dict.fromkeys(ordinary[m] for m in members[groups == group].tolist()))
+        seeded[_open_group(client, population, accounts, group)] = [
+            population.ids[a] for a in accounts
+        ]
+    return seeded
+
+
+def seed_posts(
+    client: httpx.Client, population: SeededPopulation, scenario: Scenario, rng: np.random.Generator
+) -> int:
+    """One day of plain posts before the test, so home feeds hold posts (and ad slots).
+
+    An ordinary account writes Poisson(`daily_active_share` × `sessions_per_day` ×
+    `per_session.post`), the big V Poisson(`posting.big_v_posts_per_day`) and each medium V
+    Poisson(`posting.medium_v_posts_per_day`) times the share of their posts that sell
+    nothing (seed_ads writes the others); the number written.
+    """
+    behaviour, commerce = scenario.behaviour, scenario.economy.commerce
+    ordinary_rate = behaviour.daily_active_share * behaviour.sessions_per_day
+    plain = 1 - commerce.influencer_product_post_share
+    rates = np.full(len(population.ids), ordinary_rate * behaviour.per_session.post)
+    rates[population.big_v] = behaviour.posting.big_v_posts_per_day * plain
+    rates[population.influencers] = behaviour.posting.medium_v_posts_per_day * plain
+    counts = rng.poisson(rates)
+    for account in np.repeat(np.arange(len(population.ids)), counts).tolist():
+        body = {"text": f"seeded post of {population.names[account]}"}
+        as_account(client, "POST", "/posts", population.tokens[account], body)
+    return int(counts.sum())
+
+
+def _open_group(
+    client: httpx.Client, population: SeededPopulation, accounts: list[int], group: int
+) -> int:
+    """Open a group as its first member and join the others to it; its id."""
+    owner, *others = accounts
+    body = {"name": f"load test group {group}"}
+    opened = as_account(client, "POST", "/groups", population.tokens[owner], body)
+    for account in others:
+        path = f"/groups/{opened['id']}/members/me"
+        as_account(client, "PUT", path, population.tokens[account])
+    return int(opened["id"])
+
+
+def as_account(client: httpx.Client, method: str, path: str, token: str, body: Any = None) -> Any:
+    """A seeding call through the public API as a seeded account; its JSON answer, if any."""
+    headers = {"Authorization": f"Bearer {token}"}
+    response = client.request(method, path, json=body, headers=headers)
+    if response.status_code >= 400:
+        raise RuntimeError(
+            f"seeding failed: {method} {path} -> {response.status_code} {response.text}"
+        )
+    return response.json() if response.content else None
+
+
+def _account_body(name: str, index: int, graph: SeedGraph, profile: Profile) -> dict[str, Any]:
+    body = {"name": name, "profile": _profile_body(profile)}
     if index == graph.big_v:
-        return {"name": name, "role": "influencer", "tier": "big_v"}
+        return body | {"role": "influencer", "tier": "big_v"}
     if index in graph.influencers:
-        return {"name": name, "role": "influencer", "tier": "medium_v"}
-    return {"name": name}
+        return body | {"role": "influencer", "tier": "medium_v"}
+    return body
+
+
+def _profile_body(profile: Profile) -> dict[str, Any]:
+    return {
+        "interests": profile.interests, "region": profile.region,
+        "gender": profile.gender.value, "age_band": profile.age_band.value,
+    }  # fmt: skip
 
 
 def operator_post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:

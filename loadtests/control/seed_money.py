@@ -37,13 +37,39 @@ class Priced(BaseModel):
     price_fen: int
 
 
+class ProductPostRef(BaseModel):
+    """What a seeded product post sells, and whether an influencer (on commission) wrote it."""
+
+    product_id: int
+    price_fen: int
+    by_influencer: bool
+
+
+class SeededCampaign(BaseModel):
+    """A seeded campaign: whose wallet pays for it, and what it is."""
+
+    id: int
+    owner_id: int
+    kind: str
+    """`ad` (an advertiser's) or `promotion` (a merchant's product post)."""
+    topic: str
+    """The interest it is about (targeted campaigns reach only viewers interested in it)."""
+
+
 class SeededEconomy(BaseModel):
     credits: dict[int, int]
-    """Fen credited per account id before the test."""
+    """Fen credited per account id before the test (ordinary users, promoting merchants)."""
     merchant_tokens: dict[int, str]
     """Merchant account id -> token (to read their wallets after the test)."""
     products: list[Priced]
     game_items: list[Priced]
+    shops: dict[int, list[Priced]] = {}
+    """Each shop's products, by shop id."""
+    shop_owners: dict[int, int] = {}
+    """The merchant account id of each shop, by shop id."""
+    product_posts: dict[int, ProductPostRef] = {}
+    """Seeded product posts (merchants' and influencers'), by post id."""
+    campaigns: list[SeededCampaign] = []
 
 
 def seed_economy(
@@ -57,18 +83,29 @@ def seed_economy(
     merchants = _seed_merchants(client, scenario.loadtest.merchants)
     shops = [_shop_body(owner, scenario, rng) for owner in merchants]
     seeded = operator_post(client, "/admin/seed/shops", {"shops": shops})
-    products = [Priced.model_validate(p) for shop in seeded for p in shop["products"]]
+    stock = {s["shop"]["id"]: [Priced.model_validate(p) for p in s["products"]] for s in seeded}
     credit_fen = round(scenario.loadtest.wallet_credit_coins * FEN_PER_COIN)
     credits = {population.ids[i]: credit_fen for i in population.ordinary}
-    items = [{"account_id": a, "amount_fen": fen} for a, fen in credits.items()]
-    for batch in batches(items, CREDITS_PER_CALL, max_body_bytes):
-        operator_post(client, "/admin/seed/wallets", {"credits": batch})
+    credit_wallets(client, credits, max_body_bytes)
     return SeededEconomy(
         credits=credits,
         merchant_tokens=merchants,
-        products=products,
+        products=[product for products in stock.values() for product in products],
         game_items=_game_items(client, population.tokens[0]),
+        shops=stock,
+        shop_owners={s["shop"]["id"]: s["shop"]["owner_id"] for s in seeded},
     )
+
+
+def credit_wallets(client: httpx.Client, credits: dict[int, int], max_body_bytes: int) -> None:
+    """Credit each account its fen, in credits no larger than the server accepts."""
+    items = [
+        {"account_id": account, "amount_fen": min(MAX_AMOUNT_FEN, total - done)}
+        for account, total in credits.items()
+        for done in range(0, total, MAX_AMOUNT_FEN)
+    ]
+    for batch in batches(items, CREDITS_PER_CALL, max_body_bytes):
+        operator_post(client, "/admin/seed/wallets", {"credits": batch})
 
 
 def _seed_merchants(client: httpx.Client, count: int) -> dict[int, str]:

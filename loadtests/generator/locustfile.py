@@ -2,7 +2,7 @@
 
 Run by `fanout loadtest` in a Locust process of its own, with FANOUT_LOADTEST_PLAN naming
 the plan file (see loadtests.records.plan). The user classes to run are passed on Locust's command
-line: `MixedUser InfluencerUser` for the scenario's load, `ReplayUser` for a trace replay.
+line: `SessionUser` for the scenario's load, `ReplayUser` for a trace replay.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from locust.env import Environment
 from loadtests.generator.measure import install
 from loadtests.generator.shapes import ConstantLoad, LoadPlan, UserTarget, plan_for
 from loadtests.generator.users.replay import ReplayUser
-from loadtests.generator.users.timeline import InfluencerUser, MixedUser
+from loadtests.generator.users.session import SessionUser
 from loadtests.records.plan import LocustPlan, current_plan, current_scenario
 
-__all__ = ["InfluencerUser", "MixedUser", "ReplayUser", "ScenarioShape"]
+__all__ = ["ReplayUser", "ScenarioShape", "SessionUser"]
 
 
 def load_plan(plan: LocustPlan) -> LoadPlan:

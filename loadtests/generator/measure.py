@@ -29,7 +29,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from loadtests.generator.final_reports import FinalReports, answer_flushes
 from loadtests.generator.pacing import RequestTimes
 from loadtests.generator.window import MeasuredWindow
-from loadtests.records.deliveries import DeliveryLog
+from loadtests.records.deliveries import CHAT_DELIVER, DeliveryLog
 from loadtests.records.histograms import PathHistograms
 from loadtests.records.payment_log import PaymentLog
 from loadtests.records.plan import (
@@ -45,7 +45,6 @@ from microblog.work import WORK_HEADER
 REPORT_KEY = "fanout_hdr"
 """Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
 LAG = "lag"
-CHAT_DELIVER = "chat_deliver"
 
 
 class Recorder:

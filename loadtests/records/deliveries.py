@@ -20,6 +20,10 @@ from pydantic import BaseModel, Field
 
 from outcomes.result import Metric
 
+CHAT_DELIVER = "chat_deliver"
+"""Name under which receivers record each message's send-to-receive time: a push, not a
+request."""
+
 
 def message_key(conversation: str, client_msg_id: str) -> str:
     """A message's identity across processes: its conversation and the sender's own id."""

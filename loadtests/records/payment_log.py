@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-PaymentKind = Literal["topup", "gift", "game_item", "order"]
+PaymentKind = Literal["topup", "gift", "game_purchase", "order"]
+"""Each is also the request path the payment is timed under."""
 CREATED, PENDING, DECLINED = 201, 202, 402
 ACCEPTED = (CREATED, PENDING, DECLINED)
 """Answers the server stores under the key: a retry must replay them. Other refusals
@@ -65,7 +66,7 @@ class PaymentCall(BaseModel):
             case "gift":
                 amount = paid["amount_fen"]
                 return [(paid["sender_id"], -amount), (paid["recipient_id"], amount)]
-            case "game_item":
+            case "game_purchase":
                 return [(paid["account_id"], -paid["amount_fen"])]
             case "order":
                 legs = [(paid["buyer_id"], -paid["amount_fen"])]

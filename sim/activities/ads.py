@@ -31,10 +31,11 @@ from functools import partial
 from typing import Any
 
 from microblog.ads_models import CampaignKind, FeedItem
+from scenario.seed_draws import FEN_PER_YUAN, fen
 from sim.activities.base import Arrival, Call, Steps, succeeded
 from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_DAY, Segment
-from sim.economy import FEN_PER_YUAN, CampaignPlan, fen
+from sim.economy import CampaignPlan
 from sim.measure import Metrics, Tally
 from sim.world import World
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import SeededPopulation, follow_graph, seed_population
+from loadtests.control.seed import SeededPopulation, follow_graph, seed_groups, seed_population
+from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
@@ -35,15 +36,19 @@ class SeededServer:
 
 @pytest.fixture
 def seeded_server() -> Iterator[SeededServer]:
-    """40 accounts, 2 merchants with shops, credited wallets; top-ups never decline or wait."""
+    """40 accounts in 2 groups, 2 merchants with shops, both promoting, an advertiser's
+    campaigns, influencers' product posts, credited wallets; ads in half the feed's slots;
+    top-ups never decline or wait."""
     scenario = load_scenario(
         "scenarios/ci-smoke.yaml",
         ["loadtest.seed_users=40", "loadtest.big_v_followers=20", "loadtest.influencers=2",
          "loadtest.mean_followees=3", "loadtest.merchants=2",
-         "economy.commerce.products_per_merchant=3"],
+         "economy.commerce.products_per_merchant=3", "population.groups.count=100",
+         "economy.commerce.promoted_merchant_share=1", "economy.ads.campaigns_per_advertiser=3",
+         "economy.commerce.influencer_product_post_share=1"],
     )  # fmt: skip
     gateway = GatewayConfig(latency_ms=0, failure_rate=0)
-    platform = PlatformConfig(money=MoneyConfig(gateway=gateway))
+    platform = PlatformConfig(money=MoneyConfig(gateway=gateway), ad_load=0.5)
     settings = ServerSettings(store="memory", operator_token=OPERATOR, platform=platform)
     rng = np.random.default_rng(scenario.seed)
     with TestClient(create_app(settings)) as client:
@@ -51,5 +56,8 @@ def seeded_server() -> Iterator[SeededServer]:
         population = seed_population(
             client, follow_graph(scenario.loadtest, rng), settings.max_body_bytes
         )
+        groups = seed_groups(client, population, scenario, rng)
+        population = population.model_copy(update={"groups": groups})
         economy = seed_economy(client, population, scenario, rng, settings.max_body_bytes)
+        economy = seed_ads(client, population, economy, scenario, rng, settings.max_body_bytes)
         yield SeededServer(client, population, economy)

@@ -3,8 +3,8 @@
 One short run of the CI smoke scenario serves several tests. Its SLOs are replaced by an
 impossible latency objective and an error-rate objective, so the same run shows both the
 measurements and a failing gate; its seeded population is shrunk to keep seeding quick, its
-warm-up to one second, and its users think less and pay (and retry) more, so every path
-runs within a few seconds.
+warm-up to one second, and its users think less and post, repost and pay (and retry) more,
+so enough paths run often within a few seconds.
 """
 
 from __future__ import annotations
@@ -33,7 +33,15 @@ SMALL_POPULATION = [
     "loadtest.mean_followees=5", "loadtest.merchants=2",
     "economy.commerce.products_per_merchant=3",
 ]  # fmt: skip
-BUSY_USERS = ["loadtest.wait_s=[0.2,0.6]", "loadtest.tasks.payment=4", "loadtest.retry_share=0.5"]
+BUSY_USERS = [
+    "loadtest.wait_s=[0.2,0.6]", "loadtest.retry_share=0.5", "loadtest.think_time_scale=0.01",
+    "behaviour.per_session.gift=0.5", "behaviour.per_session.top_up=0.3",
+    "behaviour.per_session.post=0.5", "behaviour.per_session.repost=0.5",
+]  # fmt: skip
+ALL_PAYING = [
+    "behaviour.per_session.gift=1", "behaviour.per_session.top_up=1",
+    "behaviour.per_session.game_purchase=1", "behaviour.games.paying_user_share=1",
+]  # fmt: skip
 WARMUP_S = 1.0
 STAND_IN_HOST = "127.0.0.2"
 """A loopback address other than the one Fanout binds its own server to."""
@@ -99,11 +107,23 @@ def test_a_smoke_run_pays_and_retries_with_a_balanced_ledger_and_nothing_paid_tw
 ) -> None:
     _, _, out = smoke_run
     metrics = load_result(out).metrics
-    latency = [metrics[f"latency.payment.{stat}"].value for stat in PERCENTILES]
+    latency = [metrics[f"latency.gift.{stat}"].value for stat in PERCENTILES]
     assert latency[0] > 0 and latency == sorted(latency)
     assert metrics["payments.calls"].value > 0 and metrics["payments.retries"].value > 0
     assert metrics["payments.audit_balanced"].value == 1
     assert metrics["payments.double_paid"].value == metrics["payments.wallet_mismatches"].value == 0
+
+
+@pytest.mark.slow
+def test_a_smoke_run_reports_its_request_mix_and_the_servers_ad_totals(smoke_run: Run) -> None:
+    _, _, out = smoke_run
+    metrics = load_result(out).metrics
+    shares = {name: m.value for name, m in metrics.items() if name.startswith("requests.")}
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert (
+        shares["requests.timeline_read.share"] > 0 and "requests.chat_deliver.share" not in shares
+    )
+    assert metrics["ads.impressions"].value >= metrics["ads.clicks"].value >= 0
 
 
 @pytest.mark.slow
@@ -153,11 +173,11 @@ def test_worker_processes_report_every_payment_up_to_the_end(tmp_path: Path) -> 
     Locust's master listens only 0.5 s for its workers' final reports, and our users take
     longer to stop (chatting users leave cleanly), so without loadtests.generator.final_reports the
     calls after each worker's last periodic report were lost: wallets the server had
-    charged disagreed with the payments on record. Nearly every action here is a payment.
+    charged disagreed with the payments on record. Every session here pays three times.
     """
     out = tmp_path / "workers"
     args = ["loadtest", SMOKE, "--run-time", "4s", "--users", "4", "--processes", "2"]
-    sets = [*SMALL_POPULATION, *BUSY_USERS, "loadtest.tasks.payment=40", "slos=[]"]
+    sets = [*SMALL_POPULATION, *BUSY_USERS, *ALL_PAYING, "slos=[]"]
     sets += [f"loadtest.warmup_s={WARMUP_S}"]  # payments are audited over the warm-up too
     args += [arg for field in sets for arg in ("--set", field)]
     outcome = CliRunner().invoke(fanout, [*args, "--out", str(out), "--json"])

@@ -42,9 +42,9 @@ def test_an_unknown_field_suggests_the_nearest_one() -> None:
 
 
 def test_an_unknown_field_with_no_near_match_lists_the_known_ones() -> None:
-    found = problems({"loadtest": {"tasks": {"zzz": 1}}})
+    found = problems({"loadtest": {"spike": {"zzz": 1}}})
     assert (
-        found["loadtest.tasks.zzz"] == "unknown field (known fields: timeline, post, chat, payment)"
+        found["loadtest.spike.zzz"] == "unknown field (known fields: at_s, duration_s, multiplier)"
     )
 
 

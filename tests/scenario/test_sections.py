@@ -100,7 +100,6 @@ def test_money_rules_budgets_and_commissions_fit() -> None:
         ({"shape": "spike", "run_time_s": 10, "spike": {"at_s": 10}}, "before run_time_s"),
         ({"seed_users": 10, "big_v_followers": 10}, "below seed_users"),
         ({"run_time_s": 8, "warmup_s": 8}, "warmup_s (8 s) must be shorter than run_time_s (8 s)"),
-        ({"tasks": {"timeline": 0, "post": 0, "chat": 0, "payment": 0}}, "at least one task"),
     ],
 )
 def test_load_test_shapes_and_seeding_are_consistent(

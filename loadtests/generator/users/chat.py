@@ -1,49 +1,50 @@
-"""Chat traffic: each mixed user keeps a WebSocket open and messages the friends it sees online.
+"""The chat part of a load-test session, as sim/activities/chat.py does it, over a WebSocket.
 
-A `Chatter` is the chat side of one mixed user (loadtests/generator/users/timeline.py), which runs a
-chat session with the weight `loadtest.tasks.chat`. On starting it connects to `/ws`,
-reads which friends are online (`GET /chat/friends`) and then follows their presence
-pushes. A session chooses a presence drawn from `behaviour.chat.presence`, picks a friend
-it sees online, sends a geometric number of direct messages (mean
-`behaviour.chat.messages_per_session`), each over HTTP with probability
-`loadtest.chat_http_share` and otherwise over the socket, then reads the conversation.
+A session chats with probability `per_session.chat`. It draws a presence state from
+`behaviour.chat.presence` and, when that differs from the account's own last choice, sets
+it first over HTTP (`chat_presence`). It then opens the chat socket (`chat_connect`),
+lists the first page of its friends with the presence each shows (`chat_friends`) and
+sends Poisson(`behaviour.chat.messages_per_session`) messages to one of them (one shown
+online when there is one, else any), each over HTTP with probability
+`loadtest.chat_http_share` and otherwise over the socket (`chat_send`); last it closes the
+socket (`chat_disconnect`). Messages to a friend who is not connected wait for its next
+connection, which pushes them first.
 
-Measured: `chat_send` (HTTP request or socket frame to its reply), `chat_deliver` (a
-receiver's clock when the push arrives minus the message's server `sent_at`; one machine,
-one clock) and `chat_connect`, `chat_presence`, `chat_friends`, `chat_history`. Every
-confirmed send and every receipt goes into the process's DeliveryLog (loadtests.records.deliveries).
+Measured besides: `chat_deliver` (a receiver's clock when the push arrives minus the
+message's server `sent_at`; one machine, one clock). Every confirmed send and every
+receipt goes into the process's DeliveryLog (loadtests.records.deliveries).
 
 Leaving without losing pushes: the server hands each message once to the connections live
 when it is sent, so a message pushed while a socket closes is gone from the push channel.
-A leaving user therefore first turns `invisible` (friends now see it offline and stop
-sending), waits LEAVE_SETTLE_S for sends already under way, and sends a `ping`, whose
-`pong` comes after every earlier push, before it closes.
+A leaving user therefore first turns `invisible` (friends now see it offline) and tells
+the users of its process that it is leaving (they wait until it is gone before writing to
+it, also those who chose it as an offline friend, whose messages would otherwise reach the
+closing socket live; then their messages wait for its next connection), waits
+LEAVE_SETTLE_S for sends already under way, and sends a `ping`, whose `pong` comes after
+every earlier push, before it closes; `chat_disconnect` times those
+frames and the close, not the wait. The next connection puts the account's own choice
+back over the socket before it counts as connected (timed in `chat_connect`), so presence
+changes are requested when the simulator would request them.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 import gevent
 from websocket import WebSocketException
 
 from loadtests.generator.measure import RECORDER
-from loadtests.generator.users.api import (
-    choose_status,
-    friends_statuses,
-    read_conversation,
-    send_message,
-)
+from loadtests.generator.users.api import choose_status, friends_statuses, send_message
 from loadtests.generator.users.chat_socket import ChatSocket, Frame, ReplyError, SocketClosed
 from loadtests.records.chat_wire import pushed_message_key
 from loadtests.records.deliveries import Receipts, message_key
 from loadtests.records.plan import current_plan
 
 if TYPE_CHECKING:
-    from loadtests.generator.users.base import FanoutUser
+    from loadtests.generator.users.session import SessionUser
 
 CHAT_TEXT = "load test message {n}"
 FRIENDS_PAGE = 100
@@ -51,63 +52,96 @@ FRIENDS_PAGE = 100
 LEAVE_SETTLE_S = 1.0
 """How long a leaving user stays connected, invisible, for friends' sends already under way."""
 OFFLINE = "offline"
+ONLINE = "online"
 INVISIBLE = "invisible"
 SOCKET_FAULTS = (
     ReplyError, SocketClosed, WebSocketException, ConnectionError, OSError, ValueError,
     gevent.Timeout,
 )  # fmt: skip
 """What a socket call can fail with: counted as a failed request, not a fault of the test."""
+LEAVING: set[int] = set()
+"""Accounts of this process on their way out of the chat: friends here wait until they are
+gone before writing to them."""
+LEAVE_POLLS = 20
+"""How often a sender looks whether a leaving friend is gone, over twice LEAVE_SETTLE_S."""
 
 
 class Chatter:
-    """The chat side of one user acting as `account` (see module docstring)."""
+    """The chat side of one user's sessions (see module docstring)."""
 
-    def __init__(self, user: FanoutUser, account: int) -> None:
+    def __init__(self, user: SessionUser) -> None:
         self.user = user
-        self.headers = user.headers_of(account)
-        self.friends: dict[int, str] = {}
+        self.headers = user.headers
         self.receipts = Receipts(RECORDER.deliveries)
         self.socket: ChatSocket | None = None
         self.written = itertools.count()
         presence = user.scenario.behaviour.chat.presence
         self.statuses = list(presence)
         self.status_shares = list(presence.values())
+        self.chosen = ONLINE
+        """The account's own presence choice (the server's default until it chooses)."""
+        self.hidden = False
+        """Whether the last leave turned the account invisible behind its choice."""
 
-    def join(self) -> None:
-        """Connect, learn which friends are online, and show a presence."""
+    def session(self) -> None:
+        """One chat session (see module docstring)."""
+        user = self.user
+        status = str(user.rng.choice(self.statuses, p=self.status_shares))
+        messages = int(user.rng.poisson(user.scenario.behaviour.chat.messages_per_session))
+        if status != self.chosen:
+            user.think()
+            choose_status(user.client, self.headers, status)
+            self.chosen, self.hidden = status, False
+        user.think()
         self.socket = self._connect()
         if self.socket is None:
             return
-        seen = friends_statuses(self.user.client, self.headers, FRIENDS_PAGE)
-        for friend, status in seen.items():
-            self.friends.setdefault(friend, status)  # a presence push already seen is newer
-        choose_status(self.user.client, self.headers, self._drawn_status())
-
-    def session(self) -> None:
-        """One chat session (see module docstring); a user who failed to connect tries again."""
-        if self.socket is None:
-            self.join()
-            return
-        choose_status(self.user.client, self.headers, self._drawn_status())
-        friend = self._online_friend()
-        if friend is None:
-            return
-        mean = self.user.scenario.behaviour.chat.messages_per_session
-        conversations = [self._send(friend) for _ in range(int(self.user.rng.geometric(1 / mean)))]
-        for conversation in set(filter(None, conversations)):
-            page_size = self.user.scenario.behaviour.page_size
-            read_conversation(self.user.client, self.headers, conversation, page_size)
+        user.think()
+        friend = self._friend(friends_statuses(user.client, self.headers, FRIENDS_PAGE))
+        if friend is not None:
+            self._talk(friend, messages)
+        user.think()
+        self.leave()
 
     def leave(self) -> None:
-        """Disconnect without losing pushes on the way out (see module docstring)."""
+        """Disconnect without losing pushes on the way out, timed as `chat_disconnect`."""
+        if self.socket is not None:
+            started = time.perf_counter()
+            error = self.close()
+            self._fire("chat_disconnect", started + LEAVE_SETTLE_S, error)
+
+    def close(self) -> BaseException | None:
+        """Disconnect without losing pushes (see module docstring); the fault met, if any.
+
+        Untimed: a user stopped at the end of the test closes so, after its last session.
+        """
         if self.socket is None:
-            return
-        self._call("chat_presence", {"type": "status", "status": INVISIBLE})
+            return None
+        LEAVING.add(self.user.account_id)
+        error = self._quietly({"type": "status", "status": INVISIBLE})
+        self.hidden = True
         gevent.sleep(LEAVE_SETTLE_S)
-        with suppress(*SOCKET_FAULTS):
-            self.socket.call({"type": "ping"})
+        error = error or self._quietly({"type": "ping"})
         self.socket.close()
         self.socket = None
+        LEAVING.discard(self.user.account_id)
+        return error
+
+    def _talk(self, friend: int, messages: int) -> None:
+        """Send the session's messages to one friend, stopping at the first that fails."""
+        for _ in range(messages):
+            self.user.think()
+            if not self._left(friend) or self._send(friend) is None:
+                return
+
+    def _left(self, friend: int) -> bool:
+        """Wait for a friend of this process on its way out to be gone (its messages then
+        wait for its next connection); False if it is still leaving after twice the settle."""
+        for _ in range(LEAVE_POLLS):
+            if friend not in LEAVING:
+                return True
+            gevent.sleep(2 * LEAVE_SETTLE_S / LEAVE_POLLS)
+        return friend not in LEAVING
 
     def _send(self, friend: int) -> str | None:
         """Send one message over HTTP or the socket; its conversation once confirmed."""
@@ -125,24 +159,37 @@ class Chatter:
         RECORDER.deliveries.record_sent(message_key(conversation, client_msg_id), friend)
         return conversation
 
-    def _online_friend(self) -> int | None:
-        online = sorted(friend for friend, status in self.friends.items() if status != OFFLINE)
-        return int(self.user.rng.choice(online)) if online else None
-
-    def _drawn_status(self) -> str:
-        return str(self.user.rng.choice(self.statuses, p=self.status_shares))
+    def _friend(self, friends: dict[int, str]) -> int | None:
+        """A friend shown online, busy or away when there is one, else any on the page."""
+        online = sorted(friend for friend, status in friends.items() if status != OFFLINE)
+        candidates = online or sorted(friends)
+        return int(self.user.rng.choice(candidates)) if candidates else None
 
     def _connect(self) -> ChatSocket | None:
+        """Open the socket and, after a leave, put the account's own presence back."""
         token = self.headers["Authorization"].removeprefix("Bearer ")
-        base_url = current_plan().base_url
         started = time.perf_counter()
         try:
-            socket = ChatSocket.connect(base_url, token, self._on_push, self._on_fault)
+            socket = ChatSocket.connect(
+                current_plan().base_url, token, self._on_push, self._on_fault
+            )
+            if self.hidden:
+                socket.call({"type": "status", "status": self.chosen})
         except SOCKET_FAULTS as error:
             self._fire("chat_connect", started, error)
             return None
+        self.hidden = False
         self._fire("chat_connect", started, None)
         return socket
+
+    def _quietly(self, frame: Frame) -> BaseException | None:
+        """A socket call timed as part of another request; the fault it met, if any."""
+        assert self.socket is not None
+        try:
+            self.socket.call(frame)
+        except SOCKET_FAULTS as error:
+            return error
+        return None
 
     def _call(self, name: str, frame: Frame) -> Frame | None:
         """A socket call timed as a request named `name`; None when it failed."""
@@ -168,8 +215,7 @@ class Chatter:
 
     def _on_push(self, frame: Frame) -> None:
         if frame["type"] == "presence":
-            self.friends[frame["account_id"]] = frame["status"]
-            return
+            return  # a session reads its friends' presence when it chats
         key = pushed_message_key(frame)
         if key is not None:
             RECORDER.record_delivery(time.time() - frame["message"]["sent_at"])

@@ -22,9 +22,11 @@ from loadtests.generator.pacing import Pacer
 from loadtests.generator.script import Cast, Schedule
 from loadtests.generator.users.api import comment, follow, like, publish, read_home_timeline
 from loadtests.generator.users.base import FanoutUser
-from loadtests.generator.users.timeline import COMMENT_TEXT, POST_TEXT
 from loadtests.records.plan import current_plan
 from loadtests.records.trace import TraceAction, read_trace
+
+POST_TEXT = "load test post {n}: what is everyone reading tonight?"
+COMMENT_TEXT = "load test comment {n}"
 
 
 class Script:

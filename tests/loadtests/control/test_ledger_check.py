@@ -42,7 +42,7 @@ class Payments:
             self.gift(),
             self.call("topup", f"/wallets/{self.payer}/topups",
                       {"amount_fen": 600, "channel": "third_party_wallet"}),
-            self.call("game_item", f"/games/items/{economy.game_items[0].id}/purchases",
+            self.call("game_purchase", f"/games/items/{economy.game_items[0].id}/purchases",
                       {"quantity": 2}),
             self.call("order", "/orders", {"product_id": economy.products[0].id, "quantity": 1}),
         ]  # fmt: skip

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
-from loadtests.records.histograms import PathHistograms
+from loadtests.control.results import loadtest_metrics, loadtest_result
+from loadtests.control.server_stats import AdStats, FanoutStats, ServerStats
+from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements, RequestCount
 from outcomes.metrics import CATALOGUE
 from scenario import load_scenario
@@ -39,8 +40,15 @@ def measurements(lags_ms: list[float], responses_ms: tuple[float, ...] = ()) -> 
     )
 
 
-STATS_BEFORE = FanoutStats(deliveries=100, posts=1, lag_p50_s=0.1, lag_p99_s=0.2, lag_max_s=0.2)
-STATS_AFTER = FanoutStats(deliveries=350, posts=3, lag_p50_s=0.01, lag_p99_s=0.3, lag_max_s=0.5)
+STATS_BEFORE = ServerStats(
+    fanout=FanoutStats(deliveries=100, posts=1, lag_p50_s=0.1, lag_p99_s=0.2, lag_max_s=0.2),
+    ads=AdStats(impressions=40, clicks=2, spent=500),
+)
+STATS_AFTER = ServerStats(
+    fanout=FanoutStats(deliveries=350, posts=3, lag_p50_s=0.01, lag_p99_s=0.3, lag_max_s=0.5),
+    ads=AdStats(impressions=240, clicks=12, spent=2500),
+)
+UNREAD = ServerStats(fanout=None, ads=None)
 
 
 def test_every_metric_is_catalogued_with_its_unit() -> None:
@@ -52,7 +60,7 @@ def test_every_metric_is_catalogued_with_its_unit() -> None:
 
 
 def test_latency_throughput_and_errors_per_path_and_overall() -> None:
-    metrics = loadtest_metrics(measurements([]), None, None)
+    metrics = loadtest_metrics(measurements([]), UNREAD, UNREAD)
     value = {name: metric.value for name, metric in metrics.items()}
     assert value["latency.timeline_read.p50_ms"] == pytest.approx(10.0, rel=1e-3)
     assert value["latency.timeline_read.p999_ms"] == pytest.approx(40.0, rel=1e-3)
@@ -69,7 +77,9 @@ def test_throughput_counts_responses_after_the_warm_up_and_errors_the_whole_run(
     measured = measurements([]).model_copy(
         update={"counts": {"timeline_read": RequestCount(requests=9, failures=3)}}
     )
-    value = {name: metric.value for name, metric in loadtest_metrics(measured, None, None).items()}
+    value = {
+        name: metric.value for name, metric in loadtest_metrics(measured, UNREAD, UNREAD).items()
+    }
     assert value["throughput.timeline_read.requests_per_s"] == pytest.approx(0.4)
     assert value["throughput.requests_per_s"] == pytest.approx(0.4)
     assert value["errors.rate"] == pytest.approx(3 / 9)
@@ -77,8 +87,8 @@ def test_throughput_counts_responses_after_the_warm_up_and_errors_the_whole_run(
 
 def test_generator_lag_appears_only_when_sends_were_scheduled() -> None:
     assert not any(name.startswith("loadgen.") for name in loadtest_metrics(
-        measurements([]), None, None))  # fmt: skip
-    metrics = loadtest_metrics(measurements([0.0, 0.0, 250.0]), None, None)
+        measurements([]), UNREAD, UNREAD))  # fmt: skip
+    metrics = loadtest_metrics(measurements([0.0, 0.0, 250.0]), UNREAD, UNREAD)
     assert metrics["loadgen.lag.p50_ms"].value == 0.0
     assert metrics["loadgen.lag.max_ms"].value == pytest.approx(250.0, rel=1e-3)
 
@@ -97,7 +107,34 @@ def test_fan_out_counts_deliveries_during_the_test_and_the_servers_recent_lag() 
     metrics = loadtest_metrics(measurements([]), STATS_BEFORE, STATS_AFTER)
     assert metrics["fanout.deliveries"].value == 250
     assert metrics["fanout.lag.p99_s"].value == pytest.approx(0.3)
-    assert "fanout.deliveries" not in loadtest_metrics(measurements([]), None, STATS_AFTER)
+    assert "fanout.deliveries" not in loadtest_metrics(measurements([]), UNREAD, STATS_AFTER)
+
+
+def test_ad_totals_count_what_the_server_served_and_charged_during_the_test() -> None:
+    metrics = loadtest_metrics(measurements([]), STATS_BEFORE, STATS_AFTER)
+    assert (metrics["ads.impressions"].value, metrics["ads.clicks"].value) == (200, 10)
+    assert metrics["ads.ctr"].value == pytest.approx(0.05)
+    assert metrics["revenue.ads"].value == pytest.approx(20.0)
+    assert "ads.impressions" not in loadtest_metrics(measurements([]), UNREAD, STATS_AFTER)
+
+
+def test_no_impressions_no_click_through_rate() -> None:
+    still = ServerStats(fanout=None, ads=AdStats(impressions=0, clicks=0, spent=0))
+    metrics = loadtest_metrics(measurements([]), still, still)
+    assert metrics["ads.impressions"].value == 0 and "ads.ctr" not in metrics
+
+
+def test_request_shares_are_of_the_requests_after_the_warm_up_without_pushes() -> None:
+    """4 timeline reads and 1 post after the warm-up; a delivery time is no request."""
+    measured = measurements([])
+    latency = merged([measured.latency])
+    latency.record_ms("chat_deliver", 3.0)
+    metrics = loadtest_metrics(
+        measured.model_copy(update={"latency": latency.encode()}), UNREAD, UNREAD
+    )
+    assert metrics["requests.timeline_read.share"].value == pytest.approx(0.8)
+    assert metrics["requests.post.share"].value == pytest.approx(0.2)
+    assert "requests.chat_deliver.share" not in metrics
 
 
 def test_the_result_is_a_loadtest_of_the_resolved_scenario() -> None:

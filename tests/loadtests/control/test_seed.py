@@ -7,10 +7,18 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import batches, follow_graph, seed_population
+from loadtests.control.seed import (
+    batches,
+    follow_graph,
+    ring_friends,
+    seed_population,
+    seed_posts,
+)
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
+from scenario import load_scenario
 from scenario.loadtest import LoadtestConfig
+from tests.loadtests.conftest import SeededServer
 
 CONFIG = LoadtestConfig(
     seed_users=2000, big_v_followers=1500, influencers=5,
@@ -101,3 +109,45 @@ def test_seeding_creates_the_accounts_roles_and_follows_on_the_server() -> None:
     assert influencer["tier"] == "medium_v"
     assert me["id"] == population.ids[7]
     assert list(population.ordinary) == list(range(3, 60))
+
+
+def test_groups_scale_with_the_seeded_accounts_and_hold_their_members(
+    seeded_server: SeededServer,
+) -> None:
+    """ci-smoke with population.groups.count=100 of 2000 users: 2 groups among 40 accounts."""
+    population, client = seeded_server.population, seeded_server.client
+    assert len(population.groups) == 2
+    ordinary = {population.ids[i] for i in population.ordinary}
+    for group_id, members in population.groups.items():
+        assert members and set(members) <= ordinary
+        headers = {"Authorization": f"Bearer {population.tokens[population.ids.index(members[0])]}"}
+        group = client.get(f"/groups/{group_id}", headers=headers).json()
+        assert group["owner_id"] == members[0] and group["member_count"] == len(members)
+
+
+def test_ring_friends_are_the_neighbours_the_seeding_made_mutual_followers() -> None:
+    """Ordinary accounts 3..9, two neighbours each side, round the ring."""
+    assert ring_friends(range(3, 10), 3, 2) == [4, 5, 8, 9]
+    graph = follow_graph(
+        LoadtestConfig(seed_users=10, big_v_followers=0, influencers=2, mean_followees=0.1),
+        np.random.default_rng(1),
+    )
+    edges = {tuple(edge) for edge in graph.edges.tolist()}
+    assert all({(3, f), (f, 3)} <= edges for f in ring_friends(range(3, 10), 3, 2))
+
+
+def test_a_day_of_posts_is_written_by_their_authors(seeded_server: SeededServer) -> None:
+    """Every ordinary account writes Poisson(0.43 × 6 × 1) posts with one post a session."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml",
+        ["behaviour.per_session.post=1", "behaviour.posting.big_v_posts_per_day=0",
+         "behaviour.posting.medium_v_posts_per_day=0"],
+    )  # fmt: skip
+    population, client = seeded_server.population, seeded_server.client
+    written = seed_posts(client, population, scenario, np.random.default_rng(4))
+    ordinary = len(population.ordinary)
+    assert abs(written - 2.58 * ordinary) < 4 * (2.58 * ordinary) ** 0.5
+    big_v = population.ids[population.big_v]
+    headers = {"Authorization": f"Bearer {population.tokens[0]}"}
+    posts = client.get(f"/accounts/{big_v}/posts", headers=headers).json()["items"]
+    assert not [post for post in posts if post["text"].startswith("seeded post")]

@@ -69,7 +69,7 @@ def test_each_accepted_payment_moves_money_once_between_the_right_wallets() -> N
         call("topup", Answer(status=201, body=topup(4, "confirmed"))),
         call("topup", Answer(status=202, body=topup(5, "pending"))),
         call("gift", Answer(status=201, body=GIFT), Answer(status=201, body=GIFT)),
-        call("game_item", Answer(status=201, body={"account_id": 1, "amount_fen": 300})),
+        call("game_purchase", Answer(status=201, body={"account_id": 1, "amount_fen": 300})),
         call("order", Answer(status=201, body=ORDER)),
         call("order", Answer(status=201, body={**ORDER, "influencer_id": 4, "influencer_fen": 200,
                                                "merchant_fen": 750})),

@@ -9,9 +9,9 @@ import pytest
 
 from scenario import Scenario, scenario_from_dict
 from scenario.population import ProfileConfig
+from scenario.profiles import draw_profiles
 from sim.graph import influencer_counts, synthetic_graph
 from sim.population import Kind, build_population
-from sim.profiles import draw_profiles
 
 
 @pytest.fixture(scope="module")

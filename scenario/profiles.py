@@ -4,6 +4,8 @@ Drawn from `population.profile`: categorical shares for region, gender and age b
 `1 + Poisson(interests_per_user − 1)` distinct interests per account, each picked in
 proportion to a Zipf weight of its rank in the catalogue (Gumbel top-k, vectorised). The
 store gets one `Profile` per account; the columns stay with the simulator for targeting.
+Both modes draw them alike: the simulator for its population, the load test for the
+accounts it seeds (loadtests.control.seed).
 """
 
 from __future__ import annotations

@@ -1,0 +1,96 @@
+"""The load test's user: each task is one session of the simulator's shape, over HTTP.
+
+`SessionUser` acts as an ordinary seeded account: the users running at once act as
+consecutive ones (loadtests.generator.seats), who are friends by seeding. A session does
+what a simulated session does (sim/engine.py `_session` and sim/activities/), drawn from the
+same `behaviour` fields with the user's own numpy Generator, in the same order:
+
+1. the social part (loadtests/generator/users/social.py): feed pages, the ads and product
+   posts in them (feed_readers.py), posts, reactions, follows, groups;
+2. shop browsing (`per_session.shop_browse`, feed_readers.py);
+3. chat (`per_session.chat`, chat.py), with the delivery checks;
+4. payments (`per_session.top_up`, `game_purchase`, `gift`, payments.py), with the ledger
+   checks;
+5. the influencers' and merchants' scheduled posts due for one session (scheduled.py).
+
+Between two calls of a session the user thinks for an exponential time of mean
+`behaviour.think_time_s` × `loadtest.think_time_scale`; between sessions it waits
+`loadtest.wait_s` (or keeps the open model's schedule: loadtests.generator.users.base).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import gevent
+from locust import task
+
+from loadtests.control.seed_money import SeededEconomy
+from loadtests.generator.seats import Seats
+from loadtests.generator.session_mix import mean_think_s
+from loadtests.generator.users.base import FanoutUser
+from loadtests.generator.users.chat import Chatter
+from loadtests.generator.users.feed_readers import AdViewer, Shopper
+from loadtests.generator.users.payments import Payer
+from loadtests.generator.users.scheduled import ScheduledPoster
+from loadtests.generator.users.social import Social
+from loadtests.records.plan import current_plan
+
+SEATS = Seats()
+
+
+class SessionUser(FanoutUser):
+    """An ordinary account living sessions of the simulator's shape (see module docstring)."""
+
+    seat: int | None = None
+    chat: Chatter | None = None
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.seat = SEATS.take()
+        self.account = self.account_at(self.seat)
+        self.account_id = self.population.ids[self.account]
+        self.headers = self.headers_of(self.account)
+        self.written = itertools.count()
+        self.calls = 0
+        self.think_s = mean_think_s(self.scenario)
+        economy = current_plan().economy
+        if economy is None:
+            raise RuntimeError("session users need a plan with a seeded economy")
+        self.economy: SeededEconomy = economy
+        self.payer = Payer(self)
+        self.social = Social(self)
+        self.ads = AdViewer(self)
+        self.shopper = Shopper(self, self.payer)
+        self.chat = Chatter(self)
+        self.scheduled = ScheduledPoster(self)
+
+    def on_stop(self) -> None:
+        """Leave the chat cleanly and free the seat (also when stopped mid-session)."""
+        if self.chat is not None:
+            self.chat.close()
+        if self.seat is not None:
+            SEATS.give_back(self.seat)
+
+    @task
+    def session(self) -> None:
+        self.calls = 0
+        posts, ads = self.social.read_feed()
+        self.ads.seen(ads)
+        self.shopper.seen(posts, ads)
+        self.social.act(posts)
+        self.shopper.browse()
+        if self.chat is not None and self.rng.random() < self.scenario.behaviour.per_session.chat:
+            self.chat.session()
+        self.payer.session()
+        self.scheduled.post()
+
+    def think(self) -> None:
+        """Pause before every call of a session but its first (the simulator's think time)."""
+        if self.calls:
+            gevent.sleep(float(self.rng.exponential(self.think_s)))
+        self.calls += 1
+
+    def text(self, kind: str) -> str:
+        """A unique text for something this user writes."""
+        return f"load test {kind} {self.tag}-{next(self.written)}"
