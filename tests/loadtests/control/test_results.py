@@ -95,8 +95,9 @@ def test_generator_lag_appears_only_when_sends_were_scheduled() -> None:
 
 def test_response_times_stand_beside_latency_only_when_requests_ran_on_a_schedule() -> None:
     assert not any(name.startswith("response.") for name in loadtest_metrics(
-        measurements([]), None, None))  # fmt: skip
-    metrics = loadtest_metrics(measurements([0.0], responses_ms=(5.0, 5.0, 5.0, 6.0)), None, None)
+        measurements([]), UNREAD, UNREAD))  # fmt: skip
+    scheduled = measurements([0.0], responses_ms=(5.0, 5.0, 5.0, 6.0))
+    metrics = loadtest_metrics(scheduled, UNREAD, UNREAD)
     assert metrics["response.timeline_read.p50_ms"].value == pytest.approx(5.0, rel=1e-3)
     assert metrics["response.timeline_read.p999_ms"].value == pytest.approx(6.0, rel=1e-3)
     assert metrics["latency.timeline_read.p999_ms"].value == pytest.approx(40.0, rel=1e-3)
