@@ -13,6 +13,10 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+MAX_ID = 2**63 - 1
+"""Largest id any store holds: a signed 64-bit integer, as the SQL stores keep ids (a larger
+one would overflow the database driver rather than miss a row)."""
+
 
 class Role(StrEnum):
     USER = "user"

@@ -24,7 +24,8 @@ from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import Page, Role
 from microblog.services.ad_billing import AdBilling, CampaignBilling
 from microblog.services.ad_server import AdServer
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.pacing import day_of
 from microblog.store.base import Tx
 

@@ -6,7 +6,8 @@ from collections.abc import Set
 
 from microblog.errors import Conflict, Invalid, NotFound
 from microblog.models import Account, Page
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.timelines import Timelines
 from microblog.store.base import Tx
 
