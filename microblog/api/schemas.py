@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microblog.api.params import Id
 from microblog.models import (
     Account,
     AgeBand,
@@ -89,8 +90,8 @@ class AccountsPage(BaseModel):
 
 class PostCreate(Body):
     text: str = Field(description="1-2000 characters; @name mentions notify those accounts.")
-    group_id: int | None = Field(None, description="Post to a group's members only.")
-    repost_of: int | None = Field(None, description="Repost this post (the original is kept).")
+    group_id: Id | None = Field(None, description="Post to a group's members only.")
+    repost_of: Id | None = Field(None, description="Repost this post (the original is kept).")
 
 
 class PostEdit(Body):
