@@ -93,7 +93,9 @@ def choose_status(body: StatusChoice, account: CurrentAccount, blog: Blog) -> Pr
 def friends(
     account: CurrentAccount,
     blog: Blog,
-    prefix: str = Query("", max_length=32, description="Name prefix, any case."),
+    prefix: str = Query(
+        "", max_length=32, pattern=r"^[A-Za-z0-9_]*$", description="Name prefix, any case."
+    ),
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> FriendsPage:

@@ -34,3 +34,19 @@ def test_seeding_follows_of_unknown_accounts_is_404_naming_edges(client: TestCli
     edges = {"edges": [[ann.id, ann.id + 1000]]}
     response = client.post("/admin/seed/follows", json=edges, headers=OPERATOR_HEADERS)
     assert response.status_code == 404 and response.json()["field"] == "edges"
+
+
+def test_text_with_a_nul_character_is_422_naming_the_field(client: TestClient) -> None:
+    """PostgreSQL cannot store U+0000: each of these was a 500 there."""
+    (caller,) = users(client, "ann")
+    cases = [
+        ("POST", "/posts", {"text": "a\x00b"}, "text"),
+        ("POST", "/groups", {"name": "club\x00"}, "name"),
+        ("PUT", "/me/profile", {"interests": ["ok", "b\x00d"]}, "interests"),
+        ("POST", "/auth/token", {"name": "a\x00n", "password": "password1"}, "name"),
+        ("GET", "/chat/friends?prefix=%00", None, "query.prefix"),
+    ]
+    for method, url, body, field in cases:
+        response = client.request(method, url, json=body, headers=caller.headers)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["field"] == field
