@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from microblog.errors import Invalid
+from microblog.models import MAX_ID
 
 
 class Status(StrEnum):
@@ -25,7 +26,9 @@ class Status(StrEnum):
     OFFLINE = "offline"
 
 
-_KEY = re.compile(r"^(?:dm-(\d+)-(\d+)|group-(\d+))$")
+_ID = r"([1-9][0-9]{0,18})"
+_KEY = re.compile(rf"dm-{_ID}-{_ID}|group-{_ID}")
+"""ASCII digits only (`\\d` also takes other scripts' digits) of at most 19 of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,8 @@ class Conversation:
     @classmethod
     def parse(cls, key: str) -> Conversation:
         """Read a key a client sent back; refuses keys no conversation could have."""
-        match = _KEY.match(key)
-        if match is None:
+        match = _KEY.fullmatch(key)
+        if match is None or any(int(i) > MAX_ID for i in match.groups() if i):
             raise Invalid(
                 f"conversation must look like 'dm-3-7' or 'group-5', got {key!r}",
                 field="conversation",

@@ -13,6 +13,10 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+MAX_ID = 2**63 - 1
+"""Largest id, or other whole number, any store holds: a signed 64-bit integer, as the SQL
+stores keep them (a larger one overflows the database driver rather than missing a row)."""
+
 
 class Role(StrEnum):
     USER = "user"

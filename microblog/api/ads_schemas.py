@@ -15,6 +15,7 @@ from microblog.ads_models import (
     FeedItem,
     Targeting,
 )
+from microblog.api.params import Id
 from microblog.api.schemas import Body, PostPublic
 from microblog.models import AgeBand, Gender, Page
 from microblog.services.ads import CampaignReport
@@ -46,7 +47,7 @@ class CampaignCreate(Body):
         description="'ad' (advertisers) or 'promotion' (merchants: paid reach among "
         "non-followers).",
     )
-    post_id: int = Field(description="The creative: one of your public posts.")
+    post_id: Id = Field(description="The creative: one of your public posts.")
     bid_type: BidType
     bid: int = Field(ge=1, description="Fen per thousand impressions (cpm) or per click (cpc).")
     daily_budget: int = Field(ge=1, description="Most fen spent per day.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from microblog.api.params import Id
 from microblog.api.schemas import Body
 from microblog.chat_models import ChatMessage, FriendPresence, Status
 from microblog.models import Page
@@ -11,8 +12,8 @@ from microblog.services.chat import MAX_CLIENT_MSG_ID
 
 
 class MessageSend(Body):
-    to: int | None = Field(None, description="A friend's account id (direct message).")
-    group_id: int | None = Field(None, description="A group the sender belongs to.")
+    to: Id | None = Field(None, description="A friend's account id (direct message).")
+    group_id: Id | None = Field(None, description="A group the sender belongs to.")
     text: str = Field(description="Not blank; at most `max_message_chars` (2000 by default).")
     client_msg_id: str | None = Field(
         None,
@@ -57,7 +58,7 @@ class MessagesPage(BaseModel):
 
 
 class ReadMark(Body):
-    up_to: int | None = Field(None, description="Last message id read; omit to read them all.")
+    up_to: Id | None = Field(None, description="Last message id read; omit to read them all.")
 
 
 class ReadResult(BaseModel):

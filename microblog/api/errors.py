@@ -8,13 +8,29 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from microblog.errors import DomainError
 
 
+class ErrorPublic(BaseModel):
+    """The body of every 4xx answer, so clients (and the schema) know one error shape."""
+
+    error: str = Field(description="A stable code: invalid, not_found, conflict, ...")
+    message: str = Field(description="What was wrong, for a person to act on.")
+    field: str | None = Field(description="The dotted path of the offending input, if any.")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorPublic, "description": "Refused: the body says why."}
+}
+"""Documented on every router (it replaces FastAPI's own 422 schema, which we never send)."""
+
+
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, "field": field}, status_code=status)
+    body = ErrorPublic(error=code, message=message, field=field)
+    return JSONResponse(body.model_dump(), status_code=status)
 
 
 def _describe(error: Mapping[str, Any]) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Header
 from pydantic import BaseModel, Field
 
+from microblog.api.params import Id
 from microblog.api.schemas import Body, PostPublic
 from microblog.money_models import Product, ProductPost, Shop, TopUp, TopUpChannel
 
@@ -34,9 +35,9 @@ class TopUpCreate(Body):
 
 
 class GiftCreate(Body):
-    recipient_id: int
+    recipient_id: Id
     amount_fen: Fen
-    post_id: int | None = Field(None, description="The post being tipped, if any.")
+    post_id: Id | None = Field(None, description="The post being tipped, if any.")
 
 
 class WithdrawalCreate(Body):
@@ -77,15 +78,15 @@ class ProductPostPublic(BaseModel):
 
 
 class OrderCreate(Body):
-    product_id: int
+    product_id: Id
     quantity: Units = 1
-    post_id: int | None = Field(
+    post_id: Id | None = Field(
         None, description="The product post the order comes through (pays its influencer)."
     )
 
 
 class SeedCredit(Body):
-    account_id: int
+    account_id: Id
     amount_fen: Fen
 
 
@@ -99,7 +100,7 @@ class SeedWalletsResult(BaseModel):
 
 
 class SeedShop(Body):
-    owner_id: int = Field(description="A merchant account without a shop.")
+    owner_id: Id = Field(description="A merchant account without a shop.")
     name: str
     products: list[ProductCreate] = Field(default_factory=list, max_length=1000)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from microblog.api.params import Id
 from microblog.models import (
     Account,
     AgeBand,
@@ -19,7 +20,25 @@ from microblog.models import (
 
 
 class Body(BaseModel):
+    """Every request body: unknown fields are refused, and so is a NUL character in any text
+    (PostgreSQL cannot store one: it failed in the driver, a 500)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul_character(cls, value: object) -> object:
+        if _has_nul(value):
+            raise ValueError("text must not contain a NUL character (\\u0000)")
+        return value
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 class ProfileBody(Body):
@@ -89,8 +108,8 @@ class AccountsPage(BaseModel):
 
 class PostCreate(Body):
     text: str = Field(description="1-2000 characters; @name mentions notify those accounts.")
-    group_id: int | None = Field(None, description="Post to a group's members only.")
-    repost_of: int | None = Field(None, description="Repost this post (the original is kept).")
+    group_id: Id | None = Field(None, description="Post to a group's members only.")
+    repost_of: Id | None = Field(None, description="Repost this post (the original is kept).")
 
 
 class PostEdit(Body):

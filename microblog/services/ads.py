@@ -21,10 +21,11 @@ from microblog.ads_models import (
     Delivery,
 )
 from microblog.errors import Forbidden, Invalid, NotFound
-from microblog.models import Page, Role
+from microblog.models import MAX_ID, Page, Role
 from microblog.services.ad_billing import AdBilling, CampaignBilling
 from microblog.services.ad_server import AdServer
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.pacing import day_of
 from microblog.store.base import Tx
 
@@ -191,8 +192,10 @@ class Ads:
 def check_spec(spec: CampaignSpec) -> None:
     """Refuse numbers no campaign can run with, naming the field."""
     for name in ("bid", "daily_budget", "total_budget", "frequency_cap"):
-        if getattr(spec, name) < 1:
-            raise Invalid(f"{name} must be at least 1, got {getattr(spec, name)}", field=name)
+        if not 1 <= getattr(spec, name) <= MAX_ID:
+            raise Invalid(
+                f"{name} must be from 1 to {MAX_ID}, got {getattr(spec, name)}", field=name
+            )
     if not (math.isfinite(spec.start) and math.isfinite(spec.end) and spec.start < spec.end):
         raise Invalid(
             f"end must be a time after start, got start={spec.start}, end={spec.end}", field="end"

@@ -17,7 +17,8 @@ from collections import defaultdict
 from microblog.chat_models import ChatMessage, Conversation
 from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.models import Page
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.hub import Connection, Hub
 from microblog.services.presence import Presence
 from microblog.store.base import Tx

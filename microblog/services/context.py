@@ -1,4 +1,4 @@
-"""What every service shares: the store, the platform rules, a clock and paging helpers."""
+"""What every service shares: the store, the platform rules (the page size among them), a clock."""
 
 from __future__ import annotations
 
@@ -27,18 +27,3 @@ class Context:
                 field="limit",
             )
         return limit
-
-
-def parse_id_cursor(cursor: str | None) -> int | None:
-    """Cursors of plain newest-first lists are the last id seen."""
-    if cursor is None:
-        return None
-    if not cursor.isdigit():
-        raise Invalid(
-            f"cursor must be a cursor returned by the previous page, got {cursor!r}", field="cursor"
-        )
-    return int(cursor)
-
-
-def next_id_cursor(ids: list[int], limit: int) -> str | None:
-    return str(ids[-1]) if len(ids) == limit else None

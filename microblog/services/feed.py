@@ -21,7 +21,8 @@ from microblog.ads_models import FeedItem
 from microblog.models import Page
 from microblog.services.ad_server import AdServer
 from microblog.services.context import Context
-from microblog.services.timelines import Timelines, cursor_rank
+from microblog.services.cursors import parse_timeline_cursor
+from microblog.services.timelines import Timelines
 
 LOAD_PRECISION = 10_000
 """Ad load is applied as an exact fraction with this denominator at most (0.1 is 1/10)."""
@@ -58,7 +59,7 @@ class Feed:
     def home(self, viewer_id: int, cursor: str | None = None, limit: int = 20) -> Page[FeedItem]:
         """One page of the viewer's home feed: `limit` timeline posts plus their ad slots."""
         page = self.timelines.home(viewer_id, cursor, limit)
-        load, first = ad_fraction(self.ctx.config.ad_load), cursor_rank(cursor)
+        load, first = ad_fraction(self.ctx.config.ad_load), parse_timeline_cursor(cursor)[0]
         slots = [ad_slots_after(first + i, load) for i in range(len(page.items))]
         ads = iter(self.server.serve(viewer_id, sum(slots), {p.id for p in page.items}))
         items: list[FeedItem] = []

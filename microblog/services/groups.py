@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.models import Account, Group, Page, Post
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.store.base import Tx
 
 

@@ -15,7 +15,8 @@ from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.models import Page
 from microblog.money_config import MoneyConfig
 from microblog.money_models import LedgerKind, Order, OrderStatus, Product, TransferKind
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.idempotency import Idempotency
 from microblog.services.ledger import Ledger, Leg, check_count, cut
 from microblog.store.base import Tx

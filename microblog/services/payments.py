@@ -22,7 +22,8 @@ from microblog.money_models import (
     TransferKind,
     Withdrawal,
 )
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.gateway import Gateway, GatewayReply
 from microblog.services.idempotency import Idempotency
 from microblog.services.ledger import Ledger, Leg, check_count
@@ -44,12 +45,12 @@ class Payments:
         self, account_id: int, cursor: str | None = None, limit: int = 20
     ) -> Page[StatementLine]:
         """The wallet's movements, newest first, signed from the wallet's side."""
-        limit = self.ctx.page_limit(limit)
+        limit, before = self.ctx.page_limit(limit), parse_id_cursor(cursor)
         with self.ctx.store.read() as tx:
             wallet = tx.ledger.find(LedgerKind.WALLET, account_id)
             if wallet is None:
                 return Page([], None)
-            moves = tx.ledger.statement(wallet.id, parse_id_cursor(cursor), limit)
+            moves = tx.ledger.statement(wallet.id, before, limit)
         lines = [
             StatementLine(
                 t.id,

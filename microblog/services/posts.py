@@ -6,7 +6,8 @@ import re
 
 from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import Comment, Page, Post
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.timelines import Timelines
 from microblog.store.base import Tx
 

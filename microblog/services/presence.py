@@ -13,6 +13,7 @@ from microblog.chat_models import FriendPresence, PresenceChange, Status
 from microblog.errors import Invalid
 from microblog.models import Page
 from microblog.services.context import Context
+from microblog.services.cursors import name_cursor, parse_name_cursor
 from microblog.services.hub import Connection, Hub
 
 CHOOSABLE = frozenset(Status) - {Status.OFFLINE}
@@ -71,17 +72,18 @@ class Presence:
         self, viewer_id: int, prefix: str = "", cursor: str | None = None, limit: int = 20
     ) -> Page[FriendPresence]:
         """The viewer's friends whose name starts with `prefix` (any case), by name, with the
-        status each shows; the cursor is the last name of the previous page."""
+        status each shows; the next page starts after the last name of this one."""
         limit = self.ctx.page_limit(limit)
+        after = parse_name_cursor(cursor)
         with self.ctx.store.read() as tx:
-            found = tx.chat.friends(viewer_id, prefix, cursor, limit)
+            found = tx.chat.friends(viewer_id, prefix, after, limit)
             online = set(self.hub.online(i for i, _ in found))
             chosen = tx.chat.statuses(sorted(online))
         items = [
             FriendPresence(i, name, seen_as(i in online, chosen.get(i, Status.ONLINE)))
             for i, name in found
         ]
-        return Page(items, found[-1][1] if len(found) == limit else None)
+        return Page(items, name_cursor(found[-1][1]) if len(found) == limit else None)
 
     def _announce(self, account_id: int, before: Status) -> None:
         """Push the account's new visible status to connected friends, if it changed."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import Account, Page, Post, Role
 from microblog.money_models import Product, ProductPost, Shop
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.ledger import check_count
 from microblog.services.posts import Posts
 from microblog.store.base import Tx

@@ -6,9 +6,13 @@ from collections.abc import Set
 
 from microblog.errors import Conflict, Invalid, NotFound
 from microblog.models import Account, Page
-from microblog.services.context import Context, next_id_cursor, parse_id_cursor
+from microblog.services.context import Context
+from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.timelines import Timelines
 from microblog.store.base import Tx
+
+LOOKUP_CHUNK = 500
+"""Ids per existence query of a bulk edge list, well below SQLite's bound variables."""
 
 
 class SocialGraph:
@@ -40,6 +44,7 @@ class SocialGraph:
         rebuilding timelines; counts stay exact. Returns how many edges were new."""
         distinct = [(a, b) for a, b in dict.fromkeys(edges) if a != b]
         with self.ctx.store.write() as tx:
+            self._require_all(tx, sorted({i for edge in distinct for i in edge}))
             added = tx.graph.add_many(distinct, self.ctx.clock())
             tx.accounts.add_follow_counts_many(added)
         return len(added)
@@ -102,3 +107,12 @@ class SocialGraph:
         if account is None:
             raise NotFound(f"no account {account_id}")
         return account
+
+    @staticmethod
+    def _require_all(tx: Tx, account_ids: list[int]) -> None:
+        """Every account of a bulk edge list exists (looked up in chunks of bounded size)."""
+        for start in range(0, len(account_ids), LOOKUP_CHUNK):
+            chunk = account_ids[start : start + LOOKUP_CHUNK]
+            missing = set(chunk).difference(tx.accounts.get_many(chunk))
+            if missing:
+                raise NotFound(f"no account {min(missing)}", field="edges")

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from microblog.config import FanoutStrategy
-from microblog.errors import Invalid
 from microblog.models import Account, Page, Post
 from microblog.services.context import Context
+from microblog.services.cursors import parse_timeline_cursor, timeline_cursor
 from microblog.store.base import Tx
 from microblog.work import record
 
@@ -58,22 +58,6 @@ class FanoutStats:
             self.lags_s.append(lag_s)
 
 
-def _decode_cursor(cursor: str | None) -> tuple[int, int | None]:
-    if cursor is None:
-        return 0, None
-    rank, _, before = cursor.partition(".")
-    if not (rank.isdigit() and before.isdigit()):
-        raise Invalid(
-            f"cursor must be a cursor returned by the previous page, got {cursor!r}", field="cursor"
-        )
-    return int(rank), int(before)
-
-
-def cursor_rank(cursor: str | None) -> int:
-    """Entries of the timeline before the page `cursor` starts (feeds place ads by it)."""
-    return _decode_cursor(cursor)[0]
-
-
 def _newest_union(streams: list[list[int]], limit: int) -> list[int]:
     return sorted({i for stream in streams for i in stream}, reverse=True)[:limit]
 
@@ -94,7 +78,7 @@ class Timelines:
     def home(self, viewer_id: int, cursor: str | None = None, limit: int = 20) -> Page[Post]:
         """One page of the reader's home timeline, newest first."""
         limit = self.ctx.page_limit(limit)
-        rank, before = _decode_cursor(cursor)
+        rank, before = parse_timeline_cursor(cursor)
         take = min(limit, self.ctx.config.timeline_capacity - rank)
         if take <= 0:
             return Page([], None)
@@ -104,7 +88,7 @@ class Timelines:
         rank += len(ids)
         more = len(ids) == take and rank < self.ctx.config.timeline_capacity
         posts = [found[i] for i in ids if i in found and not found[i].deleted]
-        return Page(posts, f"{rank}.{ids[-1]}" if more else None)
+        return Page(posts, timeline_cursor(rank, ids[-1]) if more else None)
 
     def _streams(self, tx: Tx, viewer_id: int, before: int | None, take: int) -> list[list[int]]:
         strategy = self.ctx.config.fanout

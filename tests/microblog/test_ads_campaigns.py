@@ -45,7 +45,15 @@ def test_the_creative_must_be_a_public_post_of_the_owner(make_world: MakeWorld) 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("bid", 0), ("daily_budget", 0), ("total_budget", -5), ("frequency_cap", 0), ("end", 0.0)],
+    [
+        ("bid", 0),
+        ("daily_budget", 0),
+        ("total_budget", -5),
+        ("frequency_cap", 0),
+        ("end", 0.0),
+        ("bid", 10**22),  # found by fuzzing: overflowed the SQL drivers (a 500)
+        ("total_budget", 2**63),
+    ],
 )
 def test_unrunnable_numbers_are_refused_naming_the_field(
     make_world: MakeWorld, field: str, value: float

@@ -172,6 +172,17 @@ def test_nobody_reads_another_pairs_conversation(blog: Microblog) -> None:
         assert error.value.field == "conversation"
 
 
+@pytest.mark.parametrize(
+    "key", ["group-\u0661", "group-1\n", "group-01", "dm-1-99999999999999999999", "group-0"]
+)
+def test_a_conversation_key_names_ids_a_store_can_hold(key: str) -> None:
+    """Found by the API fuzzer: `group-<20 digits>` overflowed SQLite (a 500); other
+    scripts' digits named a conversation under another key."""
+    with pytest.raises(Invalid) as error:
+        Conversation.parse(key)
+    assert error.value.field == "conversation"
+
+
 def test_unread_counts_per_conversation_and_mark_read(blog: Microblog) -> None:
     alice, bob, carol = people(blog, "alice", "bob", "carol")
     befriend(blog, alice, bob, carol)

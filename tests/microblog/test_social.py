@@ -77,3 +77,13 @@ def test_bulk_follows_skip_duplicates_and_self_and_keep_counts_exact(blog: Micro
     assert blog.accounts.get(c.id).follower_count == 1
     assert blog.accounts.get(a.id).followee_count == 2
     assert [x.id for x in blog.graph.followers(b.id).items] == [c.id, a.id]
+
+
+def test_bulk_follows_naming_an_unknown_account_add_nothing(blog: Microblog) -> None:
+    """Found by the API fuzzer: an unknown id in an operator's edge list was a 500."""
+    a, b = people(blog, "ann", "bob")
+    with pytest.raises(NotFound) as raised:
+        blog.graph.follow_many([(a.id, b.id), (-5249, b.id), (a.id, 10**6)])
+    assert raised.value.field == "edges" and "-5249" in raised.value.message
+    assert blog.accounts.get(b.id).follower_count == 0
+    assert blog.graph.followers(b.id).items == []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import (
     AccountCreate,
     AccountPublic,
@@ -15,7 +16,6 @@ from microblog.api.schemas import (
 )
 
 router = APIRouter(tags=["accounts"])
-Limit = Query(20, ge=1, le=100)
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED)
@@ -43,23 +43,23 @@ def update_profile(body: ProfileBody, account: CurrentAccount, blog: Blog) -> Ac
 
 
 @router.get("/accounts/{account_id}")
-def get_account(account_id: int, _: CurrentAccount, blog: Blog) -> AccountPublic:
+def get_account(account_id: Id, _: CurrentAccount, blog: Blog) -> AccountPublic:
     return AccountPublic.of(blog.accounts.get(account_id))
 
 
 @router.put("/accounts/{account_id}/follow", status_code=status.HTTP_204_NO_CONTENT)
-def follow(account_id: int, account: CurrentAccount, blog: Blog) -> None:
+def follow(account_id: Id, account: CurrentAccount, blog: Blog) -> None:
     blog.graph.follow(account.id, account_id)
 
 
 @router.delete("/accounts/{account_id}/follow", status_code=status.HTTP_204_NO_CONTENT)
-def unfollow(account_id: int, account: CurrentAccount, blog: Blog) -> None:
+def unfollow(account_id: Id, account: CurrentAccount, blog: Blog) -> None:
     blog.graph.unfollow(account.id, account_id)
 
 
 @router.get("/accounts/{account_id}/followers")
 def followers(
-    account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> AccountsPage:
     page = blog.graph.followers(account_id, cursor, limit)
     return AccountsPage.of(page)
@@ -67,7 +67,7 @@ def followers(
 
 @router.get("/accounts/{account_id}/followees")
 def followees(
-    account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> AccountsPage:
     page = blog.graph.followees(account_id, cursor, limit)
     return AccountsPage.of(page)

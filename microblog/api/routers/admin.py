@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from microblog.api.deps import Blog, Operator
+from microblog.api.params import Id
 from microblog.api.schemas import Body, ProfileBody
 from microblog.models import Role, Tier
 from microblog.services.accounts import NewAccount
@@ -32,7 +33,7 @@ class SeededAccount(BaseModel):
 
 
 class SeedFollows(Body):
-    edges: list[tuple[int, int]] = Field(
+    edges: list[tuple[Id, Id]] = Field(
         max_length=50_000, description="[follower_id, followee_id] pairs."
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from microblog.api.ads_schemas import (
     CampaignCreate,
@@ -12,10 +12,10 @@ from microblog.api.ads_schemas import (
     FeedPage,
 )
 from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import Changed
 
 router = APIRouter(tags=["ads"])
-Limit = Query(20, ge=1, le=100)
 
 
 @router.post("/campaigns", status_code=status.HTTP_201_CREATED)
@@ -26,35 +26,35 @@ def create_campaign(body: CampaignCreate, account: CurrentAccount, blog: Blog) -
 
 @router.get("/campaigns")
 def my_campaigns(
-    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> CampaignsPage:
     return CampaignsPage.of(blog.ads.campaigns(account.id, cursor, limit))
 
 
 @router.get("/campaigns/{campaign_id}")
-def get_campaign(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+def get_campaign(campaign_id: Id, account: CurrentAccount, blog: Blog) -> CampaignPublic:
     return CampaignPublic.of(blog.ads.campaign(account.id, campaign_id))
 
 
 @router.post("/campaigns/{campaign_id}/pause")
-def pause(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+def pause(campaign_id: Id, account: CurrentAccount, blog: Blog) -> CampaignPublic:
     return CampaignPublic.of(blog.ads.pause(account.id, campaign_id))
 
 
 @router.post("/campaigns/{campaign_id}/resume")
-def resume(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignPublic:
+def resume(campaign_id: Id, account: CurrentAccount, blog: Blog) -> CampaignPublic:
     """Serve again after a pause, or after topping up when a charge failed ('unfunded')."""
     return CampaignPublic.of(blog.ads.resume(account.id, campaign_id))
 
 
 @router.get("/campaigns/{campaign_id}/report")
-def report(campaign_id: int, account: CurrentAccount, blog: Blog) -> CampaignReportPublic:
+def report(campaign_id: Id, account: CurrentAccount, blog: Blog) -> CampaignReportPublic:
     return CampaignReportPublic.of(blog.ads.report(account.id, campaign_id))
 
 
 @router.get("/timeline/home/feed")
 def home_feed(
-    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> FeedPage:
     """The home timeline with ads in the configured share of slots; `limit` counts posts.
 
@@ -64,13 +64,13 @@ def home_feed(
 
 
 @router.post("/ads/impressions/{impression_id}/click")
-def click(impression_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+def click(impression_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
     """Click an ad you were shown; cost-per-click campaigns pay for the first click."""
     return Changed(changed=blog.ads.click(account.id, impression_id))
 
 
 @router.post("/ads/impressions/{impression_id}/hide")
-def hide(impression_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+def hide(impression_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
     """'Not interested': you are never shown that campaign again."""
     return Changed(changed=blog.ads.hide(account.id, impression_id))
 

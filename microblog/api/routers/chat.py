@@ -21,10 +21,10 @@ from microblog.api.chat_schemas import (
     UnreadPublic,
 )
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.params import Cursor, Limit
 from microblog.platform import Microblog
 
 router = APIRouter(prefix="/chat", tags=["chat"])
-Limit = Query(20, ge=1, le=100)
 
 
 def presence_of(blog: Microblog, account_id: int) -> PresencePublic:
@@ -55,8 +55,8 @@ def history(
     conversation: str,
     account: CurrentAccount,
     blog: Blog,
-    cursor: str | None = None,
-    limit: int = Limit,
+    cursor: Cursor = None,
+    limit: Limit = 20,
 ) -> MessagesPage:
     """A conversation (`dm-<low id>-<high id>` or `group-<id>`), newest first."""
     return MessagesPage.of(blog.chat.history(account.id, conversation, cursor, limit))
@@ -93,9 +93,11 @@ def choose_status(body: StatusChoice, account: CurrentAccount, blog: Blog) -> Pr
 def friends(
     account: CurrentAccount,
     blog: Blog,
-    prefix: str = Query("", max_length=32, description="Name prefix, any case."),
-    cursor: str | None = None,
-    limit: int = Limit,
+    prefix: str = Query(
+        "", max_length=32, pattern=r"^[A-Za-z0-9_]*$", description="Name prefix, any case."
+    ),
+    cursor: Cursor = None,
+    limit: Limit = 20,
 ) -> FriendsPage:
     """Friends (mutual follows) by name, with the status each shows."""
     return FriendsPage.of(blog.chat.presence.friends(account.id, prefix, cursor, limit))

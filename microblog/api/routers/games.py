@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.money_schemas import IdempotencyKey, PurchaseCreate
+from microblog.api.params import Id
 from microblog.money_models import Game, Purchase
 
 router = APIRouter(tags=["games"])
@@ -18,13 +19,13 @@ def catalogue(_: CurrentAccount, blog: Blog) -> list[Game]:
 
 
 @router.get("/games/{game_id}")
-def get_game(game_id: int, _: CurrentAccount, blog: Blog) -> Game:
+def get_game(game_id: Id, _: CurrentAccount, blog: Blog) -> Game:
     return blog.games.get(game_id)
 
 
 @router.post("/games/items/{item_id}/purchases", status_code=status.HTTP_201_CREATED)
 def buy(
-    item_id: int, body: PurchaseCreate, account: CurrentAccount, key: IdempotencyKey, blog: Blog
+    item_id: Id, body: PurchaseCreate, account: CurrentAccount, key: IdempotencyKey, blog: Blog
 ) -> Purchase:
     """Pay for items from the caller's wallet (409 naming the shortfall if it is short)."""
     return blog.games.buy(account.id, item_id, body.quantity, idempotency_key=key)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import AccountsPage, GroupCreate, GroupPublic, PostsPage
 
 router = APIRouter(tags=["groups"])
-Limit = Query(20, ge=1, le=100)
 
 
 @router.post("/groups", status_code=status.HTTP_201_CREATED)
@@ -17,27 +17,27 @@ def create_group(body: GroupCreate, account: CurrentAccount, blog: Blog) -> Grou
 
 
 @router.get("/groups/{group_id}")
-def get_group(group_id: int, _: CurrentAccount, blog: Blog) -> GroupPublic:
+def get_group(group_id: Id, _: CurrentAccount, blog: Blog) -> GroupPublic:
     return GroupPublic.of(blog.groups.get(group_id))
 
 
 @router.put("/groups/{group_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)
-def join(group_id: int, account: CurrentAccount, blog: Blog) -> None:
+def join(group_id: Id, account: CurrentAccount, blog: Blog) -> None:
     blog.groups.join(account.id, group_id)
 
 
 @router.delete("/groups/{group_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)
-def leave(group_id: int, account: CurrentAccount, blog: Blog) -> None:
+def leave(group_id: Id, account: CurrentAccount, blog: Blog) -> None:
     blog.groups.leave(account.id, group_id)
 
 
 @router.get("/groups/{group_id}/members")
 def members(
-    group_id: int,
+    group_id: Id,
     account: CurrentAccount,
     blog: Blog,
-    cursor: str | None = None,
-    limit: int = Limit,
+    cursor: Cursor = None,
+    limit: Limit = 20,
 ) -> AccountsPage:
     page = blog.groups.members(account.id, group_id, cursor, limit)
     return AccountsPage.of(page)
@@ -45,10 +45,10 @@ def members(
 
 @router.get("/groups/{group_id}/posts")
 def feed(
-    group_id: int,
+    group_id: Id,
     account: CurrentAccount,
     blog: Blog,
-    cursor: str | None = None,
-    limit: int = Limit,
+    cursor: Cursor = None,
+    limit: Limit = 20,
 ) -> PostsPage:
     return PostsPage.of(blog.groups.feed(account.id, group_id, cursor, limit))

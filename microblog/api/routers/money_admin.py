@@ -13,6 +13,7 @@ from microblog.api.money_schemas import (
     SeedWalletsResult,
     Settlement,
 )
+from microblog.api.params import Id
 from microblog.money_models import Audit, TopUp
 from microblog.services.shops import NewProduct, NewShop
 
@@ -47,7 +48,7 @@ def seed_shops(body: SeedShops, blog: Blog) -> list[SeededShop]:
 
 
 @router.post("/topups/{topup_id}/settle")
-def settle(topup_id: int, body: Settlement, blog: Blog) -> TopUp:
+def settle(topup_id: Id, body: Settlement, blog: Blog) -> TopUp:
     """The gateway's callback for a pending top-up; a repeated callback changes nothing."""
     return blog.payments.settle(topup_id, confirmed=body.confirmed)
 

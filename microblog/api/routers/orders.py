@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.money_schemas import IdempotencyKey, OrderCreate
+from microblog.api.params import Cursor, Id, Limit
 from microblog.models import Page
 from microblog.money_models import Order
 
 router = APIRouter(tags=["orders"])
-Limit = Query(20, ge=1, le=100)
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED)
@@ -22,25 +22,25 @@ def place(body: OrderCreate, account: CurrentAccount, key: IdempotencyKey, blog:
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: int, account: CurrentAccount, blog: Blog) -> Order:
+def get_order(order_id: Id, account: CurrentAccount, blog: Blog) -> Order:
     return blog.orders.get(account.id, order_id)
 
 
 @router.post("/orders/{order_id}/refund")
-def refund(order_id: int, account: CurrentAccount, key: IdempotencyKey, blog: Blog) -> Order:
+def refund(order_id: Id, account: CurrentAccount, key: IdempotencyKey, blog: Blog) -> Order:
     """The shop's merchant refunds the order in full (every money flow reversed)."""
     return blog.orders.refund(account.id, order_id, idempotency_key=key)
 
 
 @router.get("/me/orders")
 def my_orders(
-    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[Order]:
     return blog.orders.of_buyer(account.id, cursor, limit)
 
 
 @router.get("/shops/{shop_id}/orders")
 def shop_orders(
-    shop_id: int, account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    shop_id: Id, account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[Order]:
     return blog.orders.of_shop(account.id, shop_id, cursor, limit)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import (
     Changed,
     CommentCreate,
@@ -17,7 +18,6 @@ from microblog.api.schemas import (
 )
 
 router = APIRouter(tags=["posts"])
-Limit = Query(20, ge=1, le=100)
 
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED)
@@ -29,40 +29,38 @@ def create_post(body: PostCreate, account: CurrentAccount, blog: Blog) -> PostPu
 
 
 @router.get("/posts/{post_id}")
-def get_post(post_id: int, account: CurrentAccount, blog: Blog) -> PostPublic:
+def get_post(post_id: Id, account: CurrentAccount, blog: Blog) -> PostPublic:
     return PostPublic.of(blog.posts.get(account.id, post_id))
 
 
 @router.patch("/posts/{post_id}")
-def edit_post(post_id: int, body: PostEdit, account: CurrentAccount, blog: Blog) -> PostPublic:
+def edit_post(post_id: Id, body: PostEdit, account: CurrentAccount, blog: Blog) -> PostPublic:
     return PostPublic.of(blog.posts.edit(account.id, post_id, body.text))
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_post(post_id: int, account: CurrentAccount, blog: Blog) -> None:
+def delete_post(post_id: Id, account: CurrentAccount, blog: Blog) -> None:
     blog.posts.delete(account.id, post_id)
 
 
 @router.put("/posts/{post_id}/like")
-def like(post_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+def like(post_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
     return Changed(changed=blog.posts.like(account.id, post_id))
 
 
 @router.delete("/posts/{post_id}/like")
-def unlike(post_id: int, account: CurrentAccount, blog: Blog) -> Changed:
+def unlike(post_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
     return Changed(changed=blog.posts.unlike(account.id, post_id))
 
 
 @router.post("/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED)
-def comment(
-    post_id: int, body: CommentCreate, account: CurrentAccount, blog: Blog
-) -> CommentPublic:
+def comment(post_id: Id, body: CommentCreate, account: CurrentAccount, blog: Blog) -> CommentPublic:
     return CommentPublic.of(blog.posts.comment(account.id, post_id, body.text))
 
 
 @router.get("/posts/{post_id}/comments")
 def comments(
-    post_id: int, account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    post_id: Id, account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> CommentsPage:
     page = blog.posts.comments(account.id, post_id, cursor, limit)
     return CommentsPage.of(page)
@@ -70,21 +68,21 @@ def comments(
 
 @router.get("/accounts/{account_id}/posts")
 def user_timeline(
-    account_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
     return PostsPage.of(blog.posts.by_author(account_id, cursor, limit))
 
 
 @router.get("/me/mentions")
 def mentions(
-    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
     return PostsPage.of(blog.posts.mentions(account.id, cursor, limit))
 
 
 @router.get("/timeline/home")
 def home_timeline(
-    account: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
     """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
     return PostsPage.of(blog.timelines.home(account.id, cursor, limit))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.money_schemas import (
@@ -12,12 +12,12 @@ from microblog.api.money_schemas import (
     ProductUpdate,
     ShopCreate,
 )
+from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import PostPublic
 from microblog.models import Page
 from microblog.money_models import Product, ProductPost, Shop
 
 router = APIRouter(tags=["shop"])
-Limit = Query(20, ge=1, le=100)
 
 
 @router.post("/shops", status_code=status.HTTP_201_CREATED)
@@ -27,30 +27,30 @@ def open_shop(body: ShopCreate, account: CurrentAccount, blog: Blog) -> Shop:
 
 
 @router.get("/shops/{shop_id}")
-def get_shop(shop_id: int, _: CurrentAccount, blog: Blog) -> Shop:
+def get_shop(shop_id: Id, _: CurrentAccount, blog: Blog) -> Shop:
     return blog.shops.get(shop_id)
 
 
 @router.get("/shops/{shop_id}/products")
 def products(
-    shop_id: int, _: CurrentAccount, blog: Blog, cursor: str | None = None, limit: int = Limit
+    shop_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[Product]:
     return blog.shops.products(shop_id, cursor, limit)
 
 
 @router.post("/shops/{shop_id}/products", status_code=status.HTTP_201_CREATED)
-def add_product(shop_id: int, body: ProductCreate, account: CurrentAccount, blog: Blog) -> Product:
+def add_product(shop_id: Id, body: ProductCreate, account: CurrentAccount, blog: Blog) -> Product:
     return blog.shops.add_product(account.id, shop_id, body.name, body.price_fen, body.stock)
 
 
 @router.get("/products/{product_id}")
-def get_product(product_id: int, _: CurrentAccount, blog: Blog) -> Product:
+def get_product(product_id: Id, _: CurrentAccount, blog: Blog) -> Product:
     return blog.shops.product(product_id)
 
 
 @router.patch("/products/{product_id}")
 def update_product(
-    product_id: int, body: ProductUpdate, account: CurrentAccount, blog: Blog
+    product_id: Id, body: ProductUpdate, account: CurrentAccount, blog: Blog
 ) -> Product:
     return blog.shops.update_product(
         account.id, product_id, price_fen=body.price_fen, add_stock=body.add_stock
@@ -59,7 +59,7 @@ def update_product(
 
 @router.post("/products/{product_id}/posts", status_code=status.HTTP_201_CREATED)
 def post_product(
-    product_id: int, body: ProductPostCreate, account: CurrentAccount, blog: Blog
+    product_id: Id, body: ProductPostCreate, account: CurrentAccount, blog: Blog
 ) -> ProductPostPublic:
     """A post selling the product: by its merchant, or an influencer's (with referral)."""
     post, link = blog.shops.post_product(account.id, product_id, body.text)
@@ -67,6 +67,6 @@ def post_product(
 
 
 @router.get("/posts/{post_id}/product")
-def post_link(post_id: int, _: CurrentAccount, blog: Blog) -> ProductPost:
+def post_link(post_id: Id, _: CurrentAccount, blog: Blog) -> ProductPost:
     """The product a post sells (404 when it sells none)."""
     return blog.shops.post_link(post_id)

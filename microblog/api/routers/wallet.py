@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.money_schemas import (
@@ -18,13 +18,13 @@ from microblog.api.money_schemas import (
     WalletPublic,
     WithdrawalCreate,
 )
+from microblog.api.params import Cursor, Id, Limit
 from microblog.errors import DomainError, Forbidden
 from microblog.models import Account, Page
 from microblog.money_models import Gift, StatementLine, TopUp, TopUpStatus, Withdrawal
 from microblog.services.ledger import coins
 
 router = APIRouter(prefix="/wallets/{account_id}", tags=["wallet"])
-Limit = Query(20, ge=1, le=100)
 
 
 class PaymentDeclined(DomainError):
@@ -32,7 +32,7 @@ class PaymentDeclined(DomainError):
     code = "payment_declined"
 
 
-def own_wallet(account_id: int, account: CurrentAccount) -> Account:
+def own_wallet(account_id: Id, account: CurrentAccount) -> Account:
     if account_id != account.id:
         raise Forbidden(
             f"account {account.id} may only use its own wallet, not account {account_id}'s"
@@ -50,7 +50,7 @@ def wallet(owner: Owner, blog: Blog) -> WalletPublic:
 
 @router.get("/statement")
 def statement(
-    owner: Owner, blog: Blog, cursor: str | None = None, limit: int = Limit
+    owner: Owner, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[StatementLine]:
     """The wallet's movements, newest first (+ in, - out)."""
     return blog.payments.statement(owner.id, cursor, limit)
@@ -79,7 +79,7 @@ def top_up(
 
 
 @router.get("/topups/{topup_id}")
-def get_topup(topup_id: int, owner: Owner, blog: Blog) -> TopUp:
+def get_topup(topup_id: Id, owner: Owner, blog: Blog) -> TopUp:
     return blog.payments.topup(owner.id, topup_id)
 
 

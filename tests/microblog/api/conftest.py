@@ -30,12 +30,12 @@ def client(
 ) -> Iterator[TestClient]:
     with (
         store_url(backend, tmp_path) as store,
-        TestClient(create_app(_settings(store, platform_config))) as test_client,
+        TestClient(create_app(server_settings(store, platform_config))) as test_client,
     ):
         yield test_client
 
 
-def _settings(store: str, platform_config: dict[str, object]) -> ServerSettings:
+def server_settings(store: str, platform_config: dict[str, object]) -> ServerSettings:
     return ServerSettings(
         store=store,
         platform=PlatformConfig.model_validate({**CHEAP_HASHING, **platform_config}),

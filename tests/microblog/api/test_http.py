@@ -105,3 +105,20 @@ def test_openapi_and_healthz_are_served(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     paths = client.get("/openapi.json").json()["paths"]
     assert "/timeline/home" in paths and "/posts" in paths
+
+
+def test_openapi_documents_the_error_body_every_4xx_carries(client: TestClient) -> None:
+    """FastAPI documents 422 as `{"detail": [...]}`, a body this API never sends."""
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if path != "/healthz":
+                error = operation["responses"]["4XX"]["content"]["application/json"]
+                assert error["schema"] == {"$ref": "#/components/schemas/ErrorPublic"}, path
+                assert "422" not in operation["responses"], (method, path)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["ErrorPublic"]["required"]) == {
+        "error",
+        "message",
+        "field",
+    }
