@@ -330,6 +330,13 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     help="Replay this many simulated seconds per real second.",
 )
 @click.option(
+    "--max-actors",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Seed one account per traced actor up to this many; beyond, actors share accounts.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
@@ -349,6 +356,7 @@ def loadtest(
     sets: tuple[str, ...],
     replay: Path | None,
     speedup: float,
+    max_actors: int,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -378,7 +386,7 @@ def loadtest(
     with _bad_input_exits_2():
         request = LoadtestRequest(
             scenario, (*sets, *flag_overrides(flags)), host, operator_token, out, ui,
-            replay, speedup,
+            replay, speedup, max_actors,
         )  # fmt: skip
         prepared = prepare(request)
     for note in prepared.notes:

@@ -119,14 +119,17 @@ class _Driven:
     measured: Measurements
     chat: DeliveryVerdict | None
     """The chat delivery check, None when the users did not chat."""
-    payments: PaymentVerdict | None
-    """The ledger check, None when the users made no payments."""
+    payments: PaymentVerdict
+    """The ledger check."""
 
     def checks(self) -> list[IntegrityCheck]:
         return [check for check in (self.chat, self.payments) if check is not None]
 
     def describe(self, prepared: PreparedRun) -> dict[str, Any]:
         """The Result's `environment.loadtest`: what was tested, and how."""
+        return self._described(prepared) | _replayed(prepared, self.measured)
+
+    def _described(self, prepared: PreparedRun) -> dict[str, Any]:
         return {
             "host": self.base_url,
             "server": "external" if prepared.host else "local",
@@ -147,6 +150,23 @@ class _Driven:
         }
 
 
+def _replayed(prepared: PreparedRun, measured: Measurements) -> dict[str, Any]:
+    """A replay's actors and seeded accounts, and every traced action it did not send."""
+    replay = prepared.replay
+    if replay is None:
+        return {}
+    return {
+        "replay_actors": replay.actors,
+        "replay_accounts": min(replay.actors, replay.max_actors),
+        "replay_not_sent": replay.not_sent | measured.skipped,
+    }
+
+
+def _report_skips(measured: Measurements, progress: Progress) -> None:
+    for reason, count in sorted(measured.skipped.items()):
+        progress(f"the replay skipped {reason} (×{count})")
+
+
 def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driven:
     """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
     with _target(prepared) as (base_url, client, max_body_bytes):
@@ -154,22 +174,19 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         progress(f"seeding {config.seed_users} accounts, groups, shops and campaigns on {base_url}")
         rng = np.random.default_rng(prepared.scenario.seed)
         population = seed_population(client, follow_graph(config, rng), max_body_bytes)
-        economy = None
-        if prepared.replay is None:
-            seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
-            population, economy = seeded
+        seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
+        population, economy = seeded
         before = _fanout_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
         after = _fanout_stats(client, progress)
         measured = _read_measurements(locust_dir)
+        _report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
-        payments = None
-        if economy is not None:
-            progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
-            tokens = _tokens(population) | economy.merchant_tokens
-            payments = check_payments(client, tokens, economy, measured.payments)
+        progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
+        tokens = _tokens(population) | economy.merchant_tokens
+        payments = check_payments(client, tokens, economy, measured.payments)
     return _Driven(base_url, population, before, after, completed, measured, chat, payments)
 
 
@@ -199,7 +216,8 @@ def _check_chat(
     progress: Progress,
 ) -> DeliveryVerdict | None:
     """Collect offline recipients' backlogs, then judge every confirmed chat message."""
-    if prepared.replay is not None or not prepared.scenario.loadtest.tasks.chat:
+    chatted = measured.deliveries.sent if prepared.replay else prepared.scenario.loadtest.tasks.chat
+    if not chatted:
         return None
     waiting = measured.deliveries.unreceived()
     if waiting:

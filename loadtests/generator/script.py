@@ -1,15 +1,23 @@
 """The running side of a replay: the trace's actions handed out in time order, and who is who.
 
-`Schedule` gives each action the clock time it falls due at; `Cast` maps the trace's actors
-to seeded accounts and its posts to the server's post ids (see loadtests.records.trace).
+`Schedule` gives each action the clock time it falls due at. `Cast` maps the trace's actors
+to seeded accounts, one each in order of first appearance, wrapping round only when the
+trace has more actors than accounts were seeded (`fanout loadtest --max-actors`), and the
+posts the replay creates to the server's post ids. `Stable` maps any other traced id
+(group, shop, product, game item, campaign) onto the seeded ones by order of first
+appearance, modulo how many were seeded, so the same traced id always lands on the same
+seeded one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable, Sequence
+from typing import Any, Generic, TypeVar
 
 from loadtests.generator.pacing import Clock
 from loadtests.records.trace import TraceAction
+
+T = TypeVar("T")
 
 
 class Schedule:
@@ -35,25 +43,43 @@ class Schedule:
         return action, self._start + (action.t - self._first_t) / self._speedup
 
 
+class Stable(Generic[T]):
+    """Traced ids onto seeded things, by order of first appearance modulo how many."""
+
+    def __init__(self, seeded: Sequence[T]) -> None:
+        self._seeded = seeded
+        self._order: dict[Hashable, int] = {}
+
+    def __call__(self, traced: Any) -> T | None:
+        """The seeded thing standing for `traced`; None when nothing was seeded."""
+        if not self._seeded or not isinstance(traced, Hashable):
+            return None
+        return self._seeded[self._order.setdefault(traced, len(self._order)) % len(self._seeded)]
+
+
 class Cast:
     """Maps a trace's actors to seeded accounts and its posts to the server's post ids."""
 
-    def __init__(self, accounts: int) -> None:
-        self._accounts = accounts
-        self._actors: dict[int, int] = {}
+    def __init__(self, accounts: Sequence[int]) -> None:
+        self._accounts = Stable(accounts)
         self._posts: dict[int | str, int] = {}
         self._newest: int | None = None
 
     def account(self, actor: int) -> int:
-        """The seeded account index acting for `actor`."""
-        return self._actors.setdefault(actor, len(self._actors) % self._accounts)
+        """The seeded account index acting for `actor` (`accounts` are never empty)."""
+        index = self._accounts(actor)
+        assert index is not None, "a replay seeds at least one account"
+        return index
 
-    def posted(self, trace_post: Any, server_post: int) -> None:
+    def posted(self, trace_post: Any, server_post: int, public: bool = True) -> None:
+        """A post the replay created; a public one is the fallback target of reactions."""
         if isinstance(trace_post, int | str):
             self._posts[trace_post] = server_post
-        self._newest = server_post
+        if public:
+            self._newest = server_post
 
     def post(self, trace_post: Any) -> int | None:
-        """The server post a like or comment should target, or None when none exists yet."""
+        """The server post a reaction should target, or None when none exists yet: the
+        replayed one, else the newest public post the replay created."""
         known = self._posts.get(trace_post) if isinstance(trace_post, int | str) else None
         return known if known is not None else self._newest

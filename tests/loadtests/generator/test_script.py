@@ -1,0 +1,47 @@
+"""A replay's running side: the schedule sped up, and traced ids mapped onto seeded ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from loadtests.generator.script import Cast, Schedule, Stable
+from loadtests.records.trace import TraceAction
+
+
+def test_actions_fall_due_at_their_trace_time_divided_by_the_speedup() -> None:
+    actions = [TraceAction(t, 1, "timeline_read") for t in (100.0, 160.0, 400.0)]
+    now = [50.0]
+    schedule = Schedule(actions, speedup=60.0, clock=lambda: now[0])
+    first = schedule.take()
+    now[0] = 999.0  # later takes do not move the origin
+    due = [first, schedule.take(), schedule.take()]
+    assert [taken[1] for taken in due if taken] == pytest.approx([50.0, 51.0, 55.0])
+    assert schedule.take() is None
+
+
+def test_actors_map_one_to_one_in_order_of_first_appearance() -> None:
+    cast = Cast(accounts=range(3, 8))
+    assert [cast.account(actor) for actor in (70, 5, 70, 9, 11)] == [3, 4, 3, 5, 6]
+
+
+def test_actors_beyond_the_seeded_accounts_wrap_round() -> None:
+    cast = Cast(accounts=range(3, 5))
+    assert [cast.account(actor) for actor in (70, 5, 9, 70, 11)] == [3, 4, 3, 3, 4]
+
+
+def test_traced_ids_map_stably_onto_the_seeded_ones() -> None:
+    groups = Stable([501, 502])
+    assert [groups(traced) for traced in (9, 4, 9, 7, [1])] == [501, 502, 501, 501, None]
+    assert Stable([])(9) is None
+
+
+def test_reactions_target_the_replayed_post_or_else_the_newest_public_one() -> None:
+    cast = Cast(accounts=range(3))
+    assert cast.post(1) is None
+    cast.posted(1, server_post=501)
+    cast.posted(None, server_post=502)
+    cast.posted(2, server_post=503, public=False)  # a group post
+    assert cast.post(1) == 501
+    assert cast.post(2) == 503
+    assert cast.post(99) == 502
+    assert cast.post(None) == 502
