@@ -26,8 +26,8 @@ What each action reads of the trace's params, and whom it targets:
 
 An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
 no ad seen, no friend to message, a campaign launch...) is skipped and counted by kind and
-reason (`Recorder.skipped`), never dropped silently. When the trace runs out, the last user
-to finish closes the sockets still open and stops the test.
+reason (`Recorder.skipped`), never dropped silently. When the trace runs out and the last
+action sent has been answered, the sockets still open are closed and the test stops.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from __future__ import annotations
 import time
 from functools import cache
 from pathlib import Path
-from typing import NoReturn
 
 import gevent
 from locust import task
@@ -49,6 +48,8 @@ from loadtests.generator.users.replay_turn import Handler, World
 from loadtests.records.plan import current_plan
 from loadtests.records.trace import TraceAction
 
+FINISH_POLL_S = 0.1
+"""How often a user with nothing left to send looks whether the others are done."""
 HANDLERS: dict[str, Handler] = replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS
 
 
@@ -75,23 +76,32 @@ class ReplayUser(FanoutUser):
         taken = world().schedule.take()
         if taken is None:
             self._finish()
+            return
         action, due = taken
-        late_s = time.monotonic() - due
-        if late_s < 0:
-            gevent.sleep(-late_s)
-        RECORDER.record_lag(max(0.0, late_s))
-        self._send(action)
+        world().in_flight += 1
+        try:
+            late_s = time.monotonic() - due
+            if late_s < 0:
+                gevent.sleep(-late_s)
+            RECORDER.record_lag(max(0.0, late_s))
+            self._send(action)
+        finally:
+            world().in_flight -= 1
 
     def _send(self, action: TraceAction) -> None:
         reason = HANDLERS[action.action](world().turn(self, action))
         if reason is not None:
             RECORDER.skip(action.action, reason)
 
-    def _finish(self) -> NoReturn:
-        """Stop this user; the last one to finish closes the sockets and stops the test."""
-        world().finished += 1
+    def _finish(self) -> None:
+        """Once the trace is done and no action is still on its way, close the sockets and
+        stop the test; until then wait (a stopped user would be replaced by a new one)."""
         runner = self.environment.runner
-        if runner is not None and world().finished >= runner.user_count:
+        if world().in_flight:
+            gevent.sleep(FINISH_POLL_S)
+            return
+        if runner is not None and not world().quitting:
+            world().quitting = True
             replay_chat.close_all(world())
             gevent.spawn(runner.quit)
         raise StopUser()

@@ -67,7 +67,9 @@ class World:
         neighbours = current_scenario().loadtest.friend_neighbours
         self.follows = Follows(self.population.ordinary, self.population.ids, neighbours)
         self.keys = itertools.count()
-        self.finished = 0
+        self.in_flight = 0
+        """Actions taken from the schedule and not yet sent and answered."""
+        self.quitting = False
 
     def turn(self, user: FanoutUser, action: TraceAction) -> Turn:
         index = self.cast.account(action.actor)
