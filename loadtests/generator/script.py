@@ -6,7 +6,8 @@ trace has more actors than accounts were seeded (`fanout loadtest --max-actors`)
 posts the replay creates to the server's post ids. `Stable` maps any other traced id
 (group, shop, product, game item, campaign) onto the seeded ones by order of first
 appearance, modulo how many were seeded, so the same traced id always lands on the same
-seeded one.
+seeded one. `Follows` keeps the follows the replay knows the server has, since the server's
+graph is the seeded one, not the simulator's.
 """
 
 from __future__ import annotations
@@ -83,3 +84,43 @@ class Cast:
         replayed one, else the newest public post the replay created."""
         known = self._posts.get(trace_post) if isinstance(trace_post, int | str) else None
         return known if known is not None else self._newest
+
+
+class Follows:
+    """The follows the replay knows the server has: the seeded friends ring (each ordinary
+    account and its `neighbours` either side) and those the replay made, less those it
+    dropped. Other seeded follows (by popularity) it does not know of."""
+
+    def __init__(self, ordinary: range, ids: list[int], neighbours: int) -> None:
+        self._ordinary, self._ids, self._neighbours = ordinary, ids, neighbours
+        self._made: set[tuple[int, int]] = set()
+        self._dropped: set[tuple[int, int]] = set()
+
+    def known(self, index: int, target: int) -> bool:
+        pair = (self._ids[index], target)
+        made = pair in self._made or target in self._ring(index)
+        return made and pair not in self._dropped
+
+    def any_of(self, index: int) -> int | None:
+        """One account `index` follows as far as the replay knows, None when none."""
+        made = sorted(b for a, b in self._made if a == self._ids[index])
+        known = [target for target in self._ring(index) + made if self.known(index, target)]
+        return known[0] if known else None
+
+    def friends(self, index: int) -> list[int]:
+        """The seeded friends of `index` (the ring), sorted."""
+        return sorted(self._ring(index))
+
+    def add(self, index: int, target: int) -> None:
+        self._made.add((self._ids[index], target))
+        self._dropped.discard((self._ids[index], target))
+
+    def drop(self, index: int, target: int) -> None:
+        self._made.discard((self._ids[index], target))
+        self._dropped.add((self._ids[index], target))
+
+    def _ring(self, index: int) -> list[int]:
+        first, count = self._ordinary.start, len(self._ordinary)
+        at = index - first
+        steps = range(1, min(self._neighbours, count - 1) + 1)
+        return [self._ids[first + (at + sign * step) % count] for step in steps for sign in (1, -1)]

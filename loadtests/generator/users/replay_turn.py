@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from loadtests.control.seed_money import Priced, SeededCampaign, SeededEconomy
 from loadtests.generator.measure import RECORDER
-from loadtests.generator.script import Cast, Schedule, Stable
+from loadtests.generator.script import Cast, Follows, Schedule, Stable
 from loadtests.generator.users.api import Headers, SeenAd
 from loadtests.records.deliveries import Receipts
 from loadtests.records.plan import LocustPlan, current_scenario
@@ -109,46 +109,6 @@ def _pick(choices: list[int], mapped: int | None, traced: Any) -> int | None:
     if mapped in choices:
         return mapped
     return choices[(traced if isinstance(traced, int) else 0) % len(choices)]
-
-
-class Follows:
-    """The follows the replay knows the server has: the seeded friends ring (each ordinary
-    account and its `neighbours` either side) and those the replay made, less those it
-    dropped. Other seeded follows (by popularity) it does not know of."""
-
-    def __init__(self, ordinary: range, ids: list[int], neighbours: int) -> None:
-        self._ordinary, self._ids, self._neighbours = ordinary, ids, neighbours
-        self._made: set[tuple[int, int]] = set()
-        self._dropped: set[tuple[int, int]] = set()
-
-    def known(self, index: int, target: int) -> bool:
-        pair = (self._ids[index], target)
-        made = pair in self._made or target in self._ring(index)
-        return made and pair not in self._dropped
-
-    def any_of(self, index: int) -> int | None:
-        """One account `index` follows as far as the replay knows, None when none."""
-        made = sorted(b for a, b in self._made if a == self._ids[index])
-        known = [target for target in self._ring(index) + made if self.known(index, target)]
-        return known[0] if known else None
-
-    def friends(self, index: int) -> list[int]:
-        """The seeded friends of `index` (the ring), sorted."""
-        return sorted(self._ring(index))
-
-    def add(self, index: int, target: int) -> None:
-        self._made.add((self._ids[index], target))
-        self._dropped.discard((self._ids[index], target))
-
-    def drop(self, index: int, target: int) -> None:
-        self._made.discard((self._ids[index], target))
-        self._dropped.add((self._ids[index], target))
-
-    def _ring(self, index: int) -> list[int]:
-        first, count = self._ordinary.start, len(self._ordinary)
-        at = index - first
-        steps = range(1, min(self._neighbours, count - 1) + 1)
-        return [self._ids[first + (at + sign * step) % count] for step in steps for sign in (1, -1)]
 
 
 @dataclass

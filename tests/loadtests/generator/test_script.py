@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.generator.script import Cast, Schedule, Stable
+from loadtests.generator.script import Cast, Follows, Schedule, Stable
 from loadtests.records.trace import TraceAction
 
 
@@ -45,3 +45,26 @@ def test_reactions_target_the_replayed_post_or_else_the_newest_public_one() -> N
     assert cast.post(2) == 503
     assert cast.post(99) == 502
     assert cast.post(None) == 502
+
+
+IDS = [900, 901, 902, 903, 904, 905]
+"""Account ids by index: 0 the big V, 1..5 the ordinary accounts."""
+
+
+def test_the_seeded_ring_neighbours_are_known_follows_and_friends() -> None:
+    follows = Follows(range(1, 6), IDS, neighbours=1)
+    assert follows.friends(1) == [902, 905]  # either side, round the ring
+    assert follows.known(1, 902) and follows.known(1, 905)
+    assert not follows.known(1, 903)
+
+
+def test_follows_made_and_dropped_by_the_replay_are_tracked() -> None:
+    follows = Follows(range(1, 6), IDS, neighbours=1)
+    follows.add(1, 903)
+    assert follows.known(1, 903)
+    follows.drop(1, 902)
+    follows.drop(1, 905)
+    assert not follows.known(1, 902)
+    assert follows.any_of(1) == 903
+    follows.drop(1, 903)
+    assert follows.any_of(1) is None

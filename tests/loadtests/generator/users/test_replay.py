@@ -1,8 +1,8 @@
 """`fanout loadtest --replay`: a short trace of every kind of action, against a real server.
 
 One run serves the tests: two friends (A first, B second: neighbours on the seeded
-friends ring, which C, followed and unfollowed, is not) read, post, react, follow, join and use a group,
-chat over their sockets, pay, shop and see ads; a merchant's product post sells, an
+friends ring, which C, followed and unfollowed, is not) read, post, react, follow, join
+and use a group, chat over their sockets, pay, shop and see ads; a merchant's product post sells, an
 advertiser's campaign is read and paused. A campaign launch and the gateway's callback
 are in the trace too, and must be counted as not sent with their reasons.
 """
