@@ -12,7 +12,7 @@ graph is the seeded one, not the simulator's.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Container, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from loadtests.generator.pacing import Clock
@@ -63,7 +63,7 @@ class Cast:
 
     def __init__(self, accounts: Sequence[int]) -> None:
         self._accounts = Stable(accounts)
-        self._posts: dict[int | str, int] = {}
+        self._posts: dict[int | str, tuple[int, int | None]] = {}
         self._newest: int | None = None
 
     def account(self, actor: int) -> int:
@@ -72,18 +72,22 @@ class Cast:
         assert index is not None, "a replay seeds at least one account"
         return index
 
-    def posted(self, trace_post: Any, server_post: int, public: bool = True) -> None:
-        """A post the replay created; a public one is the fallback target of reactions."""
+    def posted(self, trace_post: Any, server_post: int, group: int | None = None) -> None:
+        """A post the replay created (in `group`, for its members only); a public one is
+        the fallback target of reactions."""
         if isinstance(trace_post, int | str):
-            self._posts[trace_post] = server_post
-        if public:
+            self._posts[trace_post] = (server_post, group)
+        if group is None:
             self._newest = server_post
 
-    def post(self, trace_post: Any) -> int | None:
+    def post(self, trace_post: Any, groups: Container[int] = ()) -> int | None:
         """The server post a reaction should target, or None when none exists yet: the
-        replayed one, else the newest public post the replay created."""
+        replayed one if public or in one of the reacting account's `groups`, else the
+        newest public post the replay created."""
         known = self._posts.get(trace_post) if isinstance(trace_post, int | str) else None
-        return known if known is not None else self._newest
+        if known is not None and (known[1] is None or known[1] in groups):
+            return known[0]
+        return self._newest
 
 
 class Follows:

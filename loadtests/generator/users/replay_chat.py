@@ -8,8 +8,11 @@ delivery check after the run judges (nothing lost, nothing twice). Direct messag
 mutual follow on the server, whose friends are the seeded ones, not the simulator's: a
 message goes to the traced recipient's account when it is a friend there, else to one of
 the friends the account's last `chat_friends` read listed (picked by the traced
-recipient). A socket closes as the scenario's chat users close theirs: a `ping` first,
-whose `pong` comes after every push sent before it, so none is cut off in flight.
+recipient). `chat_deliver` times the pushes of messages sent while the socket was open; a
+message that waited for its offline recipient, pushed when it connects, is received (for
+the check) but not timed: its wait is the trace's, not the server's. A socket closes as
+the scenario's chat users close theirs: a `ping` first, whose `pong` comes after every
+push sent before it, so none is cut off in flight.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class ActorSocket:
     def __init__(self, environment: Environment, token: str, receipts: Receipts) -> None:
         self.environment = environment
         self.receipts = receipts
+        self.opened_at = time.time()
         started = time.perf_counter()
         try:
             self.socket: ChatSocket | None = ChatSocket.connect(
@@ -78,9 +82,11 @@ class ActorSocket:
 
     def _on_push(self, frame: Frame) -> None:
         key = pushed_message_key(frame)
-        if key is not None:
+        if key is None:
+            return
+        if frame["message"]["sent_at"] >= self.opened_at:  # else a backlog: late, not slow
             RECORDER.record_delivery(time.time() - frame["message"]["sent_at"])
-            self.receipts.receive(key)
+        self.receipts.receive(key)
 
     def _on_fault(self, error: BaseException) -> None:
         self.environment.events.user_error.fire(

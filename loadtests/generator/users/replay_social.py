@@ -48,7 +48,7 @@ def post(turn: Turn) -> str | None:
 
 
 def repost(turn: Turn) -> str | None:
-    target = turn.world.cast.post(turn.params.get("post_id"))
+    target = _target(turn)
     if target is None:
         return NO_POST
     created = api.repost(turn.user.client, turn.headers, target, turn.text("replayed repost"))
@@ -58,7 +58,7 @@ def repost(turn: Turn) -> str | None:
 
 
 def comment(turn: Turn) -> str | None:
-    target = turn.world.cast.post(turn.params.get("post_id"))
+    target = _target(turn)
     if target is None:
         return NO_POST
     api.comment(turn.user.client, turn.headers, target, turn.text("replayed comment"))
@@ -66,11 +66,17 @@ def comment(turn: Turn) -> str | None:
 
 
 def like(turn: Turn) -> str | None:
-    target = turn.world.cast.post(turn.params.get("post_id"))
+    target = _target(turn)
     if target is None:
         return NO_POST
     api.like(turn.user.client, turn.headers, target)
     return None
+
+
+def _target(turn: Turn) -> int | None:
+    """The post a reaction targets: a group post only for the group's members."""
+    groups = {group for group, ids in turn.world.members.items() if turn.account_id in ids}
+    return turn.world.cast.post(turn.params.get("post_id"), groups)
 
 
 def follow(turn: Turn) -> str | None:
@@ -106,7 +112,7 @@ def group_post(turn: Turn) -> str | None:
     text = turn.text("replayed group post")
     created = api.group_post(turn.user.client, turn.headers, group, text)
     if created is not None:
-        turn.world.cast.posted(turn.params.get("post"), created, public=False)
+        turn.world.cast.posted(turn.params.get("post"), created, group)
     return None
 
 

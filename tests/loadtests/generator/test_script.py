@@ -35,14 +35,15 @@ def test_traced_ids_map_stably_onto_the_seeded_ones() -> None:
     assert Stable([])(9) is None
 
 
-def test_reactions_target_the_replayed_post_or_else_the_newest_public_one() -> None:
+def test_reactions_target_the_replayed_post_they_may_see_or_else_the_newest_public_one() -> None:
     cast = Cast(accounts=range(3))
     assert cast.post(1) is None
     cast.posted(1, server_post=501)
     cast.posted(None, server_post=502)
-    cast.posted(2, server_post=503, public=False)  # a group post
+    cast.posted(2, server_post=503, group=7)  # for group 7's members only
     assert cast.post(1) == 501
-    assert cast.post(2) == 503
+    assert cast.post(2, groups={7}) == 503
+    assert cast.post(2, groups={8}) == 502
     assert cast.post(99) == 502
     assert cast.post(None) == 502
 
