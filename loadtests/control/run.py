@@ -42,9 +42,11 @@ from loadtests.control.runner import (
 from loadtests.control.seed import SeededPopulation, follow_graph, seed_groups, seed_population
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
+from loadtests.control.seed_replay import seed_memberships
 from loadtests.control.server import local_server
 from loadtests.records.deliveries import DeliveryVerdict, verdict
 from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
+from loadtests.records.trace import read_trace
 from microblog.api.settings import ServerSettings
 from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
@@ -176,6 +178,9 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         population = seed_population(client, follow_graph(config, rng), max_body_bytes)
         seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
         population, economy = seeded
+        if prepared.replay is not None:
+            actions = read_trace(Path(prepared.replay.trace)).actions
+            population = seed_memberships(client, population, actions)
         before = _fanout_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)

@@ -4,7 +4,8 @@
 to seeded accounts, one each in order of first appearance, wrapping round only when the
 trace has more actors than accounts were seeded (`fanout loadtest --max-actors`), and the
 posts the replay creates to the server's post ids. `Stable` maps any other traced id
-(group, shop, product, game item, campaign) onto the seeded ones by order of first
+(group, shop, product, game item, campaign; see loadtests.records.trace) onto the seeded
+ones by order of first
 appearance, modulo how many were seeded, so the same traced id always lands on the same
 seeded one. `Follows` keeps the follows the replay knows the server has, since the server's
 graph is the seeded one, not the simulator's.
@@ -12,13 +13,11 @@ graph is the seeded one, not the simulator's.
 
 from __future__ import annotations
 
-from collections.abc import Container, Hashable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Container, Hashable, Iterable, Sequence
+from typing import Any
 
 from loadtests.generator.pacing import Clock
-from loadtests.records.trace import TraceAction
-
-T = TypeVar("T")
+from loadtests.records.trace import Stable, TraceAction
 
 
 class Schedule:
@@ -44,25 +43,12 @@ class Schedule:
         return action, self._start + (action.t - self._first_t) / self._speedup
 
 
-class Stable(Generic[T]):
-    """Traced ids onto seeded things, by order of first appearance modulo how many."""
-
-    def __init__(self, seeded: Sequence[T]) -> None:
-        self._seeded = seeded
-        self._order: dict[Hashable, int] = {}
-
-    def __call__(self, traced: Any) -> T | None:
-        """The seeded thing standing for `traced`; None when nothing was seeded."""
-        if not self._seeded or not isinstance(traced, Hashable):
-            return None
-        return self._seeded[self._order.setdefault(traced, len(self._order)) % len(self._seeded)]
-
-
 class Cast:
     """Maps a trace's actors to seeded accounts and its posts to the server's post ids."""
 
-    def __init__(self, accounts: Sequence[int]) -> None:
-        self._accounts = Stable(accounts)
+    def __init__(self, accounts: Sequence[int], actors: Iterable[Hashable] = ()) -> None:
+        """`actors` in the order they take accounts (the trace's `actors_of`)."""
+        self._accounts = Stable(accounts, actors)
         self._posts: dict[int | str, tuple[int, int | None]] = {}
         self._newest: int | None = None
 

@@ -12,15 +12,21 @@ what it reads of `params`); `topup_callback` is the payment gateway's late answe
 the server makes itself, so it is counted as not sent, with that reason, and so is any
 action that is not a request path. Nothing is dropped silently: the replay prints and
 records every action it did not send, by kind and reason.
+
+Traced ids map onto seeded ones by order of first appearance (`Stable`): accounts in the
+order `actors_of` lists them, groups in the order `groups_named` does, so the fanout
+process (which seeds the trace's group memberships) and the Locust process (which sends
+the actions) map them alike.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 ACTIONS = (
     "timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
@@ -30,9 +36,11 @@ ACTIONS = (
     "campaign_report", "campaign_change",
 )  # fmt: skip
 """The request paths the replay sends."""
+GROUP_ACTIONS = ("group_post", "group_read", "group_join")
 NOT_SENT = {"topup_callback": "the payment gateway's late answer: the server makes it itself"}
 """Traced actions that are no request of a client, and why they are not sent."""
 UNKNOWN = "not a request path the replay knows"
+T = TypeVar("T")
 
 
 class TraceError(ValueError):
@@ -91,6 +99,32 @@ def actors_of(actions: list[TraceAction]) -> dict[int, None]:
             if isinstance(named, int) and not isinstance(named, bool):
                 seen.setdefault(named)
     return seen
+
+
+def groups_named(actions: list[TraceAction]) -> dict[Any, None]:
+    """The traced groups in order of first appearance in group actions."""
+    return {
+        action.params["group_id"]: None
+        for action in actions
+        if action.action in GROUP_ACTIONS and isinstance(action.params.get("group_id"), Hashable)
+    }
+
+
+class Stable(Generic[T]):
+    """Traced ids onto seeded things, by order of first appearance modulo how many."""
+
+    def __init__(self, seeded: Sequence[T], order: Iterable[Hashable] = ()) -> None:
+        """`order`: traced ids known beforehand, in order of first appearance."""
+        self._seeded = seeded
+        self._order: dict[Hashable, int] = {}
+        for traced in order:
+            self._order.setdefault(traced, len(self._order))
+
+    def __call__(self, traced: Any) -> T | None:
+        """The seeded thing standing for `traced`; None when nothing was seeded."""
+        if not self._seeded or not isinstance(traced, Hashable):
+            return None
+        return self._seeded[self._order.setdefault(traced, len(self._order)) % len(self._seeded)]
 
 
 def _parse(path: Path, number: int, line: str) -> TraceAction:

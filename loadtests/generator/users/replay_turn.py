@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from loadtests.control.seed_money import Priced, SeededCampaign, SeededEconomy
 from loadtests.generator.measure import RECORDER
-from loadtests.generator.script import Cast, Follows, Schedule, Stable
+from loadtests.generator.script import Cast, Follows, Schedule
 from loadtests.generator.users.api import Headers, SeenAd
 from loadtests.records.deliveries import Receipts
 from loadtests.records.plan import LocustPlan, current_scenario
-from loadtests.records.trace import TraceAction, read_trace
+from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named, read_trace
 
 if TYPE_CHECKING:
     from loadtests.generator.users.base import FanoutUser
@@ -51,13 +51,14 @@ class World:
     def __init__(self, trace: Path, speedup: float, plan: LocustPlan) -> None:
         if plan.economy is None:
             raise RuntimeError("a replay needs the seeded economy in its plan")
-        self.schedule = Schedule(read_trace(trace).actions, speedup, time.monotonic)
+        actions = read_trace(trace).actions
+        self.schedule = Schedule(actions, speedup, time.monotonic)
         self.population = plan.population
         self.economy: SeededEconomy = plan.economy
-        self.cast = Cast(self.population.ordinary)
+        self.cast = Cast(self.population.ordinary, actors_of(actions))
         self.seen: dict[int, Seen] = {}
         self.members = {group: set(ids) for group, ids in self.population.groups.items()}
-        self.groups = Stable(sorted(self.members))
+        self.groups = Stable(sorted(self.members), groups_named(actions))
         self.shops = Stable(sorted(self.economy.shops))
         self.products = Stable(self.economy.products)
         self.items = Stable(self.economy.game_items)

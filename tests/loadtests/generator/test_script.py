@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.generator.script import Cast, Follows, Schedule, Stable
-from loadtests.records.trace import TraceAction
+from loadtests.generator.script import Cast, Follows, Schedule
+from loadtests.records.trace import Stable, TraceAction
 
 
 def test_actions_fall_due_at_their_trace_time_divided_by_the_speedup() -> None:
@@ -33,6 +33,12 @@ def test_traced_ids_map_stably_onto_the_seeded_ones() -> None:
     groups = Stable([501, 502])
     assert [groups(traced) for traced in (9, 4, 9, 7, [1])] == [501, 502, 501, 501, None]
     assert Stable([])(9) is None
+    assert Stable([501, 502], order=[4, 9])(9) == 502  # the trace's order, known beforehand
+
+
+def test_actors_known_beforehand_take_accounts_in_that_order() -> None:
+    cast = Cast(accounts=range(3, 8), actors=[11, 70])
+    assert [cast.account(actor) for actor in (70, 5, 11)] == [4, 5, 3]
 
 
 def test_reactions_target_the_replayed_post_they_may_see_or_else_the_newest_public_one() -> None:

@@ -38,6 +38,7 @@ STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "group_join", {"group_id": 77}),
     (A, "group_post", {"group_id": 77, "post": 902, "text": "to the group"}),
     (A, "group_read", {"group_id": 77, "limit": 20}),
+    (B, "group_read", {"group_id": 78, "limit": 20}),  # a member from the start
     (A, "chat_connect", {}),
     (B, "chat_connect", {}),
     (A, "chat_friends", {}),
