@@ -1,7 +1,10 @@
 """Replayed chat: each actor's own WebSocket, kept from its chat_connect to its chat_disconnect.
 
 A traced `chat_connect` opens `/ws` as the actor's account and keeps it in the World, so
-that pushes reach the account whichever of the pool's users sends its later actions;
+that pushes reach the account whichever of the pool's users sends its later actions. An
+account has one socket at a time (a second would receive every push again, which the
+check would take for a duplicate), so a connect while it is open, in an actor's
+overlapping sessions, is skipped, and so is the disconnect left without a socket.
 `chat_send` goes over that socket when it is open (else POST /chat/messages) and every
 confirmed message and every push received goes into the process's DeliveryLog, which the
 delivery check after the run judges (nothing lost, nothing twice). Direct messages need a
@@ -103,7 +106,7 @@ class ActorSocket:
 def chat_connect(turn: Turn) -> str | None:
     seen = turn.seen
     if seen.socket is not None and seen.socket.socket is not None:
-        return "the account's socket is already open (two actors fold onto it)"
+        return "the account's socket is already open (overlapping sessions, or folded actors)"
     token = turn.user.population.tokens[turn.index]
     seen.socket = ActorSocket(turn.user.environment, token, seen.receipts)
     return None
