@@ -29,6 +29,7 @@ from loadtests.control.backlog import drain_backlogs
 from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
+from loadtests.control.replay import replay_description, report_skips, seed_memberships
 from loadtests.control.request import PreparedRun
 from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
 from loadtests.control.runner import (
@@ -42,7 +43,6 @@ from loadtests.control.runner import (
 from loadtests.control.seed import SeededPopulation, follow_graph, seed_groups, seed_population
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_money import SeededEconomy, seed_economy
-from loadtests.control.seed_replay import seed_memberships
 from loadtests.control.server import local_server
 from loadtests.records.deliveries import DeliveryVerdict, verdict
 from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
@@ -120,7 +120,7 @@ class _Driven:
     completed: bool
     measured: Measurements
     chat: DeliveryVerdict | None
-    """The chat delivery check, None when the users did not chat."""
+    """The chat delivery check, None when nobody chatted."""
     payments: PaymentVerdict
     """The ledger check."""
 
@@ -129,7 +129,11 @@ class _Driven:
 
     def describe(self, prepared: PreparedRun) -> dict[str, Any]:
         """The Result's `environment.loadtest`: what was tested, and how."""
-        return self._described(prepared) | _replayed(prepared, self.measured)
+        replay = prepared.replay
+        described = self._described(prepared)
+        return (
+            described if replay is None else described | replay_description(replay, self.measured)
+        )
 
     def _described(self, prepared: PreparedRun) -> dict[str, Any]:
         return {
@@ -152,23 +156,6 @@ class _Driven:
         }
 
 
-def _replayed(prepared: PreparedRun, measured: Measurements) -> dict[str, Any]:
-    """A replay's actors and seeded accounts, and every traced action it did not send."""
-    replay = prepared.replay
-    if replay is None:
-        return {}
-    return {
-        "replay_actors": replay.actors,
-        "replay_accounts": min(replay.actors, replay.max_actors),
-        "replay_not_sent": replay.not_sent | measured.skipped,
-    }
-
-
-def _report_skips(measured: Measurements, progress: Progress) -> None:
-    for reason, count in sorted(measured.skipped.items()):
-        progress(f"the replay skipped {reason} (×{count})")
-
-
 def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driven:
     """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
     with _target(prepared) as (base_url, client, max_body_bytes):
@@ -187,7 +174,7 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         completed = run_locust(run, progress)
         after = _fanout_stats(client, progress)
         measured = _read_measurements(locust_dir)
-        _report_skips(measured, progress)
+        report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
         progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
         tokens = _tokens(population) | economy.merchant_tokens

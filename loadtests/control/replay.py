@@ -1,6 +1,7 @@
-"""Seed the group memberships a replay's trace shows its actors had from the start.
+"""The fanout process's side of a replay: the memberships it seeds, what it did not send.
 
-An actor that posts in or reads a group without joining it in the trace was a member when
+`seed_memberships` seeds the group memberships the trace shows its actors had from the
+start. An actor that posts in or reads a group without joining it in the trace was a member when
 the simulation began; its seeded account must be one too, or the server refuses the
 replayed request (a group is for its members only). The accounts and groups map as the
 replay maps them (loadtests.records.trace: `Stable`, `actors_of`, `groups_named`), and each
@@ -9,9 +10,13 @@ missing membership is a join through the public API as the member, like the grou
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
+from loadtests.control.runner import Progress
 from loadtests.control.seed import SeededPopulation, as_account
+from loadtests.records.plan import Measurements, ReplayPlan
 from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named
 
 
@@ -48,3 +53,18 @@ def seed_memberships(
         as_account(client, "PUT", f"/groups/{group}/members/me", population.tokens[index])
         groups[group].append(population.ids[index])
     return population.model_copy(update={"groups": groups})
+
+
+def replay_description(replay: ReplayPlan, measured: Measurements) -> dict[str, Any]:
+    """The Result's `environment.loadtest` entries of a replay: its actors, the accounts
+    they act as, and every traced action it did not send (`action: reason` -> count)."""
+    return {
+        "replay_actors": replay.actors,
+        "replay_accounts": min(replay.actors, replay.max_actors),
+        "replay_not_sent": replay.not_sent | measured.skipped,
+    }
+
+
+def report_skips(measured: Measurements, progress: Progress) -> None:
+    for reason, count in sorted(measured.skipped.items()):
+        progress(f"the replay skipped {reason} (×{count})")

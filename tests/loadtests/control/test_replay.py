@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from loadtests.control.replay import trace_memberships
 from loadtests.control.seed import SeededPopulation
-from loadtests.control.seed_replay import trace_memberships
 from loadtests.records.trace import TraceAction
 
 POPULATION = SeededPopulation(
