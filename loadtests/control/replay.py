@@ -18,6 +18,7 @@ from loadtests.control.runner import Progress
 from loadtests.control.seed import SeededPopulation, as_account
 from loadtests.records.plan import Measurements, ReplayPlan
 from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named
+from outcomes.result import Metric
 
 
 def trace_memberships(
@@ -62,6 +63,15 @@ def replay_description(replay: ReplayPlan, measured: Measurements) -> dict[str, 
         "replay_actors": replay.actors,
         "replay_accounts": min(replay.actors, replay.max_actors),
         "replay_not_sent": replay.not_sent | measured.skipped,
+    }
+
+
+def replay_metrics(replay: ReplayPlan, measured: Measurements) -> dict[str, Metric]:
+    """How many of the trace's actions the replay did not send, and their share."""
+    not_sent = sum((replay.not_sent | measured.skipped).values())
+    return {
+        "replay.not_sent": Metric(value=not_sent, unit="count"),
+        "replay.not_sent_share": Metric(value=not_sent / max(1, replay.traced), unit="ratio"),
     }
 
 

@@ -122,6 +122,7 @@ def _replay_plan(request: LoadtestRequest, trace: Trace) -> ReplayPlan:
         run_time_s=replay_span_s(trace.actions, request.speedup) + REPLAY_TAIL_S,
         actors=trace.actors,
         max_actors=request.max_actors,
+        traced=len(trace.actions) + trace.not_sent.total(),
         not_sent=dict(trace.not_sent),
     )
 

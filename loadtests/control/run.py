@@ -29,7 +29,12 @@ from loadtests.control.backlog import drain_backlogs
 from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
-from loadtests.control.replay import replay_description, report_skips, seed_memberships
+from loadtests.control.replay import (
+    replay_description,
+    replay_metrics,
+    report_skips,
+    seed_memberships,
+)
 from loadtests.control.request import PreparedRun
 from loadtests.control.results import FanoutStats, loadtest_metrics, loadtest_result
 from loadtests.control.runner import (
@@ -100,6 +105,8 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     for check in driven.checks():
         metrics |= check.metrics()
         problems += check.problems()
+    if prepared.replay is not None:
+        metrics |= replay_metrics(prepared.replay, measured)
     duration_s = time.monotonic() - started
     result = loadtest_result(
         prepared.scenario, started_at, duration_s, metrics, driven.describe(prepared)

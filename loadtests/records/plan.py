@@ -35,6 +35,8 @@ class ReplayPlan(BaseModel):
     actors: int
     """Accounts the trace names; they map 1:1 onto seeded accounts up to `max_actors`."""
     max_actors: int
+    traced: int = 0
+    """Actions in the trace, sent or not."""
     not_sent: dict[str, int] = {}
     """The trace's actions that are no client request (`action: reason` -> count)."""
     run_time_s: float

@@ -114,7 +114,10 @@ def test_every_traced_kind_of_request_is_sent(replayed: tuple[int, Path]) -> Non
 
 @pytest.mark.slow
 def test_what_is_not_sent_is_recorded_by_kind_and_reason(replayed: tuple[int, Path]) -> None:
-    assert result_of(replayed).environment["loadtest"]["replay_not_sent"] == NOT_SENT
+    result = result_of(replayed)
+    assert result.environment["loadtest"]["replay_not_sent"] == NOT_SENT
+    assert result.metrics["replay.not_sent"].value == 2
+    assert result.metrics["replay.not_sent_share"].value == 2 / len(STEPS)
 
 
 @pytest.mark.slow
