@@ -368,6 +368,13 @@ def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     help="Replay this many simulated seconds per real second.",
 )
 @click.option(
+    "--max-actors",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Seed one account per traced actor up to this many; beyond, actors share accounts.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
@@ -388,6 +395,7 @@ def loadtest(
     overrides: tuple[str, ...],
     replay: Path | None,
     speedup: float,
+    max_actors: int,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -419,7 +427,7 @@ def loadtest(
     with _bad_input_exits_2():
         request = LoadtestRequest(
             scenario, (*overrides, *flag_overrides(flags)), host, operator_token, out, ui,
-            replay, speedup, allow_remote,
+            replay, speedup, allow_remote, max_actors,
         )  # fmt: skip
         prepared = prepare(request)
     for note in prepared.notes:

@@ -22,6 +22,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("errors.*", "lower"),
     ("fanout.lag.*", "lower"),
     ("loadgen.*", "lower"),
+    ("replay.*", "lower"),
     ("fanout.deliveries", "lower"),
     ("users.churned", "lower"),
     ("utilization.*", "lower"),
@@ -172,6 +173,10 @@ _PAYMENTS_MISMATCHES = (
     "Load tests: wallets whose balance differs from their seeded credit plus the test's "
     "accepted payments, each once (the run fails when above 0)."
 )
+_REPLAY_NOT_SENT = (
+    "Replays: traced actions not sent (no client request, or not sendable as traced; by "
+    "reason in environment.loadtest.replay_not_sent)."
+)
 _OTHER_METRICS = (
     MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
@@ -188,6 +193,8 @@ _OTHER_METRICS = (
     MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test action's start."),
     MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
     MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test action started behind schedule."),
+    MetricInfo("replay.not_sent", "count", _REPLAY_NOT_SENT),
+    MetricInfo("replay.not_sent_share", "ratio", "Replays: share of the trace's actions not sent."),
     MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
     MetricInfo(
         "users.active", "count", "Distinct accounts with any action in the measured window."

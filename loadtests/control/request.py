@@ -15,7 +15,7 @@ from pathlib import Path
 
 from loadtests.control.hosts import checked_host
 from loadtests.records.plan import ReplayPlan
-from loadtests.records.trace import read_trace_counting_skips, replay_span_s
+from loadtests.records.trace import Trace, read_trace, replay_span_s
 from scenario import Scenario, load_scenario
 
 RESULTS_DIR = Path("results")
@@ -40,6 +40,8 @@ class LoadtestRequest:
     speedup: float = 60.0
     allow_remote: bool = False
     """Whether `host` may be off this machine (`--allow-remote`)."""
+    max_actors: int = 20_000
+    """Most seeded accounts a replay's actors map onto one to one; beyond, they share."""
 
 
 @dataclass(frozen=True)
@@ -96,24 +98,49 @@ def prepare(request: LoadtestRequest) -> PreparedRun:
         raise LoadtestInputError(
             "--host needs --operator-token (or FANOUT_OPERATOR_TOKEN): seeding uses /admin"
         )
-    replay, skipped = (
-        _replay_plan(request.replay, request.speedup) if request.replay else (None, Counter())
-    )
+    replay, not_sent = None, Counter[str]()
+    if request.replay is not None:
+        _check_replay(request)
+        trace = read_trace(request.replay)
+        replay, not_sent = _replay_plan(request, trace), trace.not_sent
+        scenario = _seeded_for(request, scenario, replay)
     _check_runnable(scenario, replay)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = request.out or RESULTS_DIR / f"{scenario.name}-loadtest-{stamp}"
-    notes = _notes(replay, skipped)
+    notes = _notes(replay, not_sent)
     return PreparedRun(request, scenario, host, run_dir, replay, notes)
 
 
-def _replay_plan(trace: Path, speedup: float) -> tuple[ReplayPlan, Counter[str]]:
-    """The replay's plan, and how many of each action the trace has that it will not send."""
-    if speedup <= 0:
-        raise LoadtestInputError(f"--speedup {speedup:g}: must be above 0")
-    actions, skipped = read_trace_counting_skips(trace)
-    run_time_s = replay_span_s(actions, speedup) + REPLAY_TAIL_S
-    plan = ReplayPlan(trace=str(trace.resolve()), speedup=speedup, run_time_s=run_time_s)
-    return plan, skipped
+def _check_replay(request: LoadtestRequest) -> None:
+    if request.speedup <= 0:
+        raise LoadtestInputError(f"--speedup {request.speedup:g}: must be above 0")
+    if request.max_actors < 1:
+        raise LoadtestInputError(f"--max-actors {request.max_actors}: must be at least 1")
+
+
+def _replay_plan(request: LoadtestRequest, trace: Trace) -> ReplayPlan:
+    assert request.replay is not None
+    return ReplayPlan(
+        trace=str(request.replay.resolve()),
+        speedup=request.speedup,
+        run_time_s=replay_span_s(trace.actions, request.speedup) + REPLAY_TAIL_S,
+        actors=trace.actors,
+        max_actors=request.max_actors,
+        traced=len(trace.actions) + trace.not_sent.total(),
+        not_sent=dict(trace.not_sent),
+    )
+
+
+def _seeded_for(request: LoadtestRequest, scenario: Scenario, replay: ReplayPlan) -> Scenario:
+    """The scenario seeding one ordinary account per actor (up to --max-actors) besides
+    the big V and the influencers; the big V keeps its followers as far as there are any."""
+    config = scenario.loadtest
+    accounts = 1 + config.influencers + min(replay.actors, replay.max_actors)
+    seeding = [
+        f"loadtest.seed_users={accounts}",
+        f"loadtest.big_v_followers={min(config.big_v_followers, accounts - 1)}",
+    ]
+    return load_scenario(request.scenario, [*request.overrides, *seeding])
 
 
 def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
@@ -127,11 +154,16 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
         )
 
 
-def _notes(replay: ReplayPlan | None, skipped: Counter[str]) -> list[str]:
+def _notes(replay: ReplayPlan | None, not_sent: Counter[str]) -> list[str]:
+    """The actors' accounts, and the trace's actions the replay will not send."""
     if replay is None:
         return []
-    notes = ["a replay sends the trace's actions only: no chat or payments"]
-    if skipped:
-        counts = ", ".join(f"{action} ×{n}" for action, n in sorted(skipped.items()))
-        notes.append(f"the replay skips actions it does not send: {counts}")
+    notes = [f"the trace's {replay.actors} actors act as one seeded account each"]
+    if replay.actors > replay.max_actors:
+        notes = [
+            f"WARNING: the trace has {replay.actors} actors but --max-actors is "
+            f"{replay.max_actors}: they share {replay.max_actors} seeded accounts, "
+            f"{replay.actors / replay.max_actors:.1f} actors to an account"
+        ]
+    notes += [f"the replay does not send {action} (×{n})" for action, n in sorted(not_sent.items())]
     return notes

@@ -29,6 +29,12 @@ from loadtests.control.backlog import drain_backlogs
 from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
+from loadtests.control.replay import (
+    replay_description,
+    replay_metrics,
+    report_skips,
+    seed_memberships,
+)
 from loadtests.control.request import PreparedRun
 from loadtests.control.results import loadtest_metrics, loadtest_result
 from loadtests.control.runner import (
@@ -52,6 +58,7 @@ from loadtests.control.server import local_server
 from loadtests.control.server_stats import ServerStats, read_server_stats
 from loadtests.records.deliveries import DeliveryVerdict, verdict
 from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
+from loadtests.records.trace import read_trace
 from microblog.api.settings import ServerSettings
 from outcomes.gate import GateReport, run_gate
 from outcomes.report import write_run_report
@@ -106,6 +113,8 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     for check in driven.checks():
         metrics |= check.metrics()
         problems += check.problems()
+    if prepared.replay is not None:
+        metrics |= replay_metrics(prepared.replay, measured)
     duration_s = time.monotonic() - started
     result = loadtest_result(
         prepared.scenario, started_at, duration_s, metrics, driven.describe(prepared)
@@ -126,15 +135,22 @@ class _Driven:
     completed: bool
     measured: Measurements
     chat: DeliveryVerdict | None
-    """The chat delivery check, None when the users did not chat."""
-    payments: PaymentVerdict | None
-    """The ledger check, None when the users made no payments."""
+    """The chat delivery check, None when nobody chatted."""
+    payments: PaymentVerdict
+    """The ledger check."""
 
     def checks(self) -> list[IntegrityCheck]:
         return [check for check in (self.chat, self.payments) if check is not None]
 
     def describe(self, prepared: PreparedRun) -> dict[str, Any]:
         """The Result's `environment.loadtest`: what was tested, and how."""
+        replay = prepared.replay
+        described = self._described(prepared)
+        return (
+            described if replay is None else described | replay_description(replay, self.measured)
+        )
+
+    def _described(self, prepared: PreparedRun) -> dict[str, Any]:
         return {
             "host": self.base_url,
             "server": "external" if prepared.host else "local",
@@ -164,22 +180,22 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         graph = follow_graph(config, rng)
         profiles = draw_profiles(prepared.scenario.population.profile, graph.accounts, rng)
         population = seed_population(client, graph, max_body_bytes, profiles.store_profiles())
-        economy = None
-        if prepared.replay is None:
-            seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
-            population, economy = seeded
+        seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
+        population, economy = seeded
+        if prepared.replay is not None:
+            actions = read_trace(Path(prepared.replay.trace)).actions
+            population = seed_memberships(client, population, actions)
         before = read_server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
         after = read_server_stats(client, progress)
         measured = _read_measurements(locust_dir)
+        report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
-        payments = None
-        if economy is not None:
-            progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
-            tokens = _tokens(population) | economy.merchant_tokens
-            payments = check_payments(client, tokens, economy, measured.payments)
+        progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
+        tokens = _tokens(population) | economy.merchant_tokens
+        payments = check_payments(client, tokens, economy, measured.payments)
     return _Driven(base_url, population, before, after, completed, measured, chat, payments)
 
 
@@ -210,7 +226,8 @@ def _check_chat(
     progress: Progress,
 ) -> DeliveryVerdict | None:
     """Collect offline recipients' backlogs, then judge every confirmed chat message."""
-    if prepared.replay is not None or not prepared.scenario.behaviour.per_session.chat:
+    chat = prepared.scenario.behaviour.per_session.chat
+    if not (measured.deliveries.sent if prepared.replay else chat):
         return None
     waiting = measured.deliveries.unreceived()
     if waiting:

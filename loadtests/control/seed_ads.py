@@ -82,6 +82,7 @@ def seed_ads(
         "credits": economy.credits | merchants,
         "product_posts": posts | {one.post_id: one.ref for one in started if one.ref},
         "campaigns": [one.campaign for one in started],
+        "advertiser_tokens": advertisers,
     })  # fmt: skip
 
 

@@ -70,6 +70,8 @@ class SeededEconomy(BaseModel):
     product_posts: dict[int, ProductPostRef] = {}
     """Seeded product posts (merchants' and influencers'), by post id."""
     campaigns: list[SeededCampaign] = []
+    advertiser_tokens: dict[int, str] = {}
+    """Advertiser account id -> token (a replay reads and pauses campaigns as their owner)."""
 
 
 def seed_economy(

@@ -20,6 +20,7 @@ Locust quits, after the workers' last reports have arrived (loadtests.generator.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class Recorder:
         self.payments = PaymentLog()
         self.work = WorkTally()
         self.window = MeasuredWindow()
+        self.skipped: Counter[str] = Counter()
+        """Replayed actions not sent: `action: reason` -> count (one process only)."""
 
     def on_test_start(self, **_: Any) -> None:
         self.window.start(time.time(), current_scenario().loadtest.warmup_s)
@@ -65,6 +68,10 @@ class Recorder:
     def record_lag(self, lag_s: float) -> None:
         if self.window.is_open(time.time()):
             self.loadgen.record_ms(LAG, lag_s * 1000)
+
+    def skip(self, action: str, reason: str) -> None:
+        """A traced action the replay could not send as traced, and why."""
+        self.skipped[f"{action}: {reason}"] += 1
 
     def record_delivery(self, latency_s: float) -> None:
         """A chat message's receive time minus its server `sent_at`."""
@@ -129,6 +136,7 @@ class Recorder:
             payments=self.payments,
             work=self.work,
             unreported_workers=unreported,
+            skipped=dict(self.skipped),
         )
 
 

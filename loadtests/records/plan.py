@@ -32,6 +32,13 @@ PLAN_FILE = "plan.json"
 class ReplayPlan(BaseModel):
     trace: str
     speedup: float
+    actors: int
+    """Accounts the trace names; they map 1:1 onto seeded accounts up to `max_actors`."""
+    max_actors: int
+    traced: int = 0
+    """Actions in the trace, sent or not."""
+    not_sent: dict[str, int] = {}
+    """The trace's actions that are no client request (`action: reason` -> count)."""
     run_time_s: float
     """Upper bound on the replay: its span at this speedup plus a tail for the last replies."""
 
@@ -104,6 +111,8 @@ class Measurements(BaseModel):
     unreported_workers: list[str] = Field(default_factory=list)
     """Locust workers whose last report never reached the master: their final seconds are
     missing from everything above (loadtests.generator.final_reports)."""
+    skipped: dict[str, int] = Field(default_factory=dict)
+    """Traced actions a replay did not send: `action: reason` -> count."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

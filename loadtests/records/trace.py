@@ -1,39 +1,46 @@
 """A simulator trace as the load test reads it: who did what, when (`--replay`).
 
-A trace is JSON lines, one action each, in the format of the simulator's `--trace`:
+A trace is JSON lines, one action each, in the format of the simulator's `--trace`
+(sim/trace.py):
 
-    {"t": 3600.5, "actor": 17, "action": "post", "params": {"post": 912}}
+    {"t": 3600.5, "actor": 17, "action": "post", "params": {"post": 912, "text": "..."}}
 
-`t` is simulated seconds, `actor` the simulated account, `params` optional. Replayed
-actions and what their params mean:
+`t` is simulated seconds, `actor` the simulated account, `params` what the call carried
+(named as the simulator names them) plus `post`, the id of a post the call created. Every
+request path is replayed (loadtests/generator/users/replay.py says how each is sent and
+what it reads of `params`); `topup_callback` is the payment gateway's late answer, which
+the server makes itself, so it is counted as not sent, with that reason, and so is any
+action that is not a request path. Nothing is dropped silently: the replay prints and
+records every action it did not send, by kind and reason.
 
-| action          | request                          | params                                  |
-| --------------- | -------------------------------- | --------------------------------------- |
-| `timeline_read` | GET /timeline/home               | `pages` (default 1)                     |
-| `post`          | POST /posts                      | `post`: the simulator's id of the post  |
-| `like`          | PUT /posts/{id}/like             | `post`: the simulator's id of the post  |
-| `comment`       | POST /posts/{id}/comments        | `post`: as for `like`                   |
-| `follow`        | PUT /accounts/{id}/follow        | `followee`: the followed actor          |
-
-Actors map to seeded accounts in order of first appearance (wrapping round when the trace
-has more actors than `loadtest.seed_users`). A liked or commented post that the replay
-created is mapped to its server id; any other goes to the newest replayed post, and the
-action is skipped while there is none yet. Each action is sent at `t / speedup` seconds
-after the first one; lateness is reported as load-generator lag (see loadtests.generator.pacing).
-`post_id` is read as `post` and a follow's `account_id` as `followee` (the simulator's own
-names). Other actions (chat, payments, ads, shopping...) are skipped and counted: the run
-says how many of each it left out.
+Traced ids map onto seeded ones by order of first appearance (`Stable`): accounts in the
+order `actors_of` lists them, groups in the order `groups_named` does, so the fanout
+process (which seeds the trace's group memberships) and the Locust process (which sends
+the actions) map them alike.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-ACTIONS = ("timeline_read", "post", "like", "comment", "follow")
+ACTIONS = (
+    "timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
+    "group_post", "group_read", "group_join", "chat_presence", "chat_connect",
+    "chat_friends", "chat_send", "chat_history", "chat_disconnect", "topup", "gift",
+    "game_purchase", "order", "product_post", "shop_browse", "ad_click", "ad_hide",
+    "campaign_report", "campaign_change",
+)  # fmt: skip
+"""The request paths the replay sends."""
+GROUP_ACTIONS = ("group_post", "group_read", "group_join")
+NOT_SENT = {"topup_callback": "the payment gateway's late answer: the server makes it itself"}
+"""Traced actions that are no request of a client, and why they are not sent."""
+UNKNOWN = "not a request path the replay knows"
+T = TypeVar("T")
 
 
 class TraceError(ValueError):
@@ -48,15 +55,20 @@ class TraceAction:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def read_trace(path: Path) -> list[TraceAction]:
-    """Every replayable action of the trace in time order; raises TraceError on the first
-    bad line, or when nothing in it can be replayed."""
-    actions, _ = read_trace_counting_skips(path)
-    return actions
+@dataclass(frozen=True)
+class Trace:
+    """The actions to send in time order, the actors they name, and what is not sent."""
+
+    actions: list[TraceAction]
+    actors: int
+    """Distinct accounts acting or named as a recipient or followee (`actors_of`)."""
+    not_sent: Counter[str]
+    """`action: reason` -> how many of the trace's actions will not be sent."""
 
 
-def read_trace_counting_skips(path: Path) -> tuple[list[TraceAction], Counter[str]]:
-    """The replayable actions in time order, and how many of each other action were skipped."""
+def read_trace(path: Path) -> Trace:
+    """The trace to replay; raises TraceError on the first bad line, or when nothing in it
+    can be replayed."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -66,11 +78,53 @@ def read_trace_counting_skips(path: Path) -> tuple[list[TraceAction], Counter[st
     ]
     actions = [action for action in parsed if action.action in ACTIONS]
     if not actions:
-        raise TraceError(
-            f"{path}: the trace has no actions the replay sends ({', '.join(ACTIONS)})"
-        )
-    skipped = Counter(action.action for action in parsed if action.action not in ACTIONS)
-    return sorted(actions, key=lambda action: action.t), skipped
+        raise TraceError(f"{path}: the trace has no actions the replay sends")
+    not_sent = Counter(
+        f"{action.action}: {NOT_SENT.get(action.action, UNKNOWN)}"
+        for action in parsed
+        if action.action not in ACTIONS
+    )
+    ordered = sorted(actions, key=lambda action: action.t)
+    return Trace(ordered, len(actors_of(ordered)), not_sent)
+
+
+def actors_of(actions: list[TraceAction]) -> dict[int, None]:
+    """The accounts of a trace in order of first appearance: who acts, and the accounts
+    named as a gift's recipient, a message's or a follow's target (they need an account)."""
+    seen: dict[int, None] = {}
+    for action in actions:
+        seen.setdefault(action.actor)
+        for key in ("account_id", "to", "recipient_id"):
+            named = action.params.get(key)
+            if isinstance(named, int) and not isinstance(named, bool):
+                seen.setdefault(named)
+    return seen
+
+
+def groups_named(actions: list[TraceAction]) -> dict[Any, None]:
+    """The traced groups in order of first appearance in group actions."""
+    return {
+        action.params["group_id"]: None
+        for action in actions
+        if action.action in GROUP_ACTIONS and isinstance(action.params.get("group_id"), Hashable)
+    }
+
+
+class Stable(Generic[T]):
+    """Traced ids onto seeded things, by order of first appearance modulo how many."""
+
+    def __init__(self, seeded: Sequence[T], order: Iterable[Hashable] = ()) -> None:
+        """`order`: traced ids known beforehand, in order of first appearance."""
+        self._seeded = seeded
+        self._order: dict[Hashable, int] = {}
+        for traced in order:
+            self._order.setdefault(traced, len(self._order))
+
+    def __call__(self, traced: Any) -> T | None:
+        """The seeded thing standing for `traced`; None when nothing was seeded."""
+        if not self._seeded or not isinstance(traced, Hashable):
+            return None
+        return self._seeded[self._order.setdefault(traced, len(self._order)) % len(self._seeded)]
 
 
 def _parse(path: Path, number: int, line: str) -> TraceAction:
@@ -90,20 +144,7 @@ def _parse(path: Path, number: int, line: str) -> TraceAction:
         raise TraceError(f"{where}: field 'action' must name the action, got {action!r}")
     if params is not None and not isinstance(params, dict):
         raise TraceError(f"{where}: field 'params' must be an object, got {params!r}")
-    params = _replay_names(params or {}, action)
-    if action == "follow" and not isinstance(params.get("followee"), int):
-        raise TraceError(f"{where}: a follow needs params.followee, the followed actor's id")
-    return TraceAction(float(t), actor, action, params)
-
-
-def _replay_names(params: dict[str, Any], action: str) -> dict[str, Any]:
-    """The simulator's parameter names (`post_id`, a follow's `account_id`) as the replay's."""
-    renamed = dict(params)
-    if "post_id" in renamed and "post" not in renamed:
-        renamed["post"] = renamed.pop("post_id")
-    if action == "follow" and "account_id" in renamed and "followee" not in renamed:
-        renamed["followee"] = renamed.pop("account_id")
-    return renamed
+    return TraceAction(float(t), actor, action, params or {})
 
 
 def replay_span_s(actions: list[TraceAction], speedup: float) -> float:

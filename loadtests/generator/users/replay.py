@@ -3,8 +3,32 @@
 The pool (`loadtest.users` users) shares one Schedule in time order; a user takes the next
 action, sleeps until it is due (or records how late it already is, as load-generator lag
 and as part of its requests' latency, as in the open model: loadtests.generator.pacing),
-and sends it as the actor's seeded account (see loadtests.records.trace for the mapping). When the
-trace runs out, the last user to finish stops the test.
+and sends it as the actor's seeded account (loadtests.generator.script maps actors, posts
+and the other ids) with the request function of its path (loadtests.generator.users.api).
+What each action reads of the trace's params, and whom it targets:
+
+| action | params used; target |
+| --- | --- |
+| `timeline_read` | `cursor`, `limit`: a later page follows the account's last `next_cursor` |
+| `post` / `repost` / `comment` / `like` | `text`; `post_id`: the replayed post, else newest |
+| `follow` / `unfollow` | `account_id` (an unfollow drops a known follow if not that) |
+| `group_post` / `group_read` | `group_id`: a seeded group the account is a member of |
+| `group_join` | `group_id`: a seeded group the account is not in yet |
+| `chat_presence` / `chat_friends` | `status` |
+| `chat_connect` / `chat_disconnect` | open / close the account's own WebSocket |
+| `chat_send` | `to` (a friend on the server), `text`; over the open socket, else HTTP |
+| `chat_history` | the conversation of the account's last message |
+| `topup` / `gift` | `amount_fen`, `channel` / `recipient_id`, with idempotency keys |
+| `game_purchase` / `order` | `item_id`, `quantity` / `product_id`, `post_id` |
+| `product_post` | `product_id`, `text`; posted as the seeded product's merchant |
+| `shop_browse` | `shop_id`, `limit` |
+| `ad_click` / `ad_hide` | an ad the account was shown in its last feed read |
+| `campaign_report` / `campaign_change` | `campaign_id`, `status`; as the campaign's owner |
+
+An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
+no ad seen, no friend to message, a campaign launch...) is skipped and counted by kind and
+reason (`Recorder.skipped`), never dropped silently. When the trace runs out and the last
+action sent has been answered, the sockets still open are closed and the test stops.
 """
 
 from __future__ import annotations
@@ -12,39 +36,31 @@ from __future__ import annotations
 import time
 from functools import cache
 from pathlib import Path
-from typing import NoReturn
 
 import gevent
 from locust import task
 from locust.exception import StopUser
 
+from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import Pacer
-from loadtests.generator.script import Cast, Schedule
-from loadtests.generator.users.api import comment, follow, like, publish, read_home_timeline
+from loadtests.generator.users import replay_chat, replay_money, replay_social
 from loadtests.generator.users.base import FanoutUser
+from loadtests.generator.users.replay_turn import Handler, World
 from loadtests.records.plan import current_plan
-from loadtests.records.trace import TraceAction, read_trace
+from loadtests.records.trace import TraceAction
 
-POST_TEXT = "load test post {n}: what is everyone reading tonight?"
-COMMENT_TEXT = "load test comment {n}"
-
-
-class Script:
-    """This process's replay: the schedule, the actor mapping, and who has finished."""
-
-    def __init__(self) -> None:
-        replay = current_plan().replay
-        if replay is None:
-            raise RuntimeError("ReplayUser runs only with a replay plan (fanout loadtest --replay)")
-        actions = read_trace(Path(replay.trace))
-        self.schedule = Schedule(actions, replay.speedup, time.monotonic)
-        self.cast = Cast(len(current_plan().population.ids))
-        self.finished = 0
+FINISH_POLL_S = 0.1
+"""How often a user with nothing left to send looks whether the others are done."""
+HANDLERS: dict[str, Handler] = replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS
 
 
 @cache
-def script() -> Script:
-    return Script()
+def world() -> World:
+    """This process's replay (it runs in one process: loadtests.control.request checks)."""
+    replay = current_plan().replay
+    if replay is None:
+        raise RuntimeError("ReplayUser runs only with a replay plan (fanout loadtest --replay)")
+    return World(Path(replay.trace), replay.speedup, current_plan())
 
 
 class ReplayUser(FanoutUser):
@@ -58,47 +74,35 @@ class ReplayUser(FanoutUser):
 
     @task
     def send_next(self) -> None:
-        taken = script().schedule.take()
+        taken = world().schedule.take()
         if taken is None:
             self._finish()
+            return
         action, due = taken
-        late_s = time.monotonic() - due
-        if late_s < 0:
-            gevent.sleep(-late_s)
-        self.start_action(max(0.0, late_s))
-        self._send(action)
-
-    def _finish(self) -> NoReturn:
-        """Stop this user; the last one to finish stops the whole test."""
-        script().finished += 1
-        runner = self.environment.runner
-        if runner is not None and script().finished >= runner.user_count:
-            gevent.spawn(runner.quit)
-        raise StopUser()
+        world().in_flight += 1
+        try:
+            late_s = time.monotonic() - due
+            if late_s < 0:
+                gevent.sleep(-late_s)
+            self.start_action(max(0.0, late_s))
+            self._send(action)
+        finally:
+            world().in_flight -= 1
 
     def _send(self, action: TraceAction) -> None:
-        cast, params = script().cast, action.params
-        headers = self.headers_of(cast.account(action.actor))
-        match action.action:
-            case "timeline_read":
-                page_size = self.scenario.behaviour.page_size
-                read_home_timeline(self.client, headers, page_size, int(params.get("pages", 1)))
-            case "post":
-                post_id = publish(self.client, headers, POST_TEXT.format(n=action.t))
-                if post_id is not None:
-                    cast.posted(params.get("post"), post_id)
-            case "follow":
-                followee = self.population.ids[cast.account(params["followee"])]
-                follow(self.client, headers, followee)
-            case _:
-                self._react(action, headers)
+        reason = HANDLERS[action.action](world().turn(self, action))
+        if reason is not None:
+            RECORDER.skip(action.action, reason)
 
-    def _react(self, action: TraceAction, headers: dict[str, str]) -> None:
-        """A like or comment on the traced post, skipped while no post has been replayed."""
-        post_id = script().cast.post(action.params.get("post"))
-        if post_id is None:
+    def _finish(self) -> None:
+        """Once the trace is done and no action is still on its way, close the sockets and
+        stop the test; until then wait (a stopped user would be replaced by a new one)."""
+        runner = self.environment.runner
+        if world().in_flight:
+            gevent.sleep(FINISH_POLL_S)
             return
-        if action.action == "like":
-            like(self.client, headers, post_id)
-        else:
-            comment(self.client, headers, post_id, COMMENT_TEXT.format(n=action.t))
+        if runner is not None and not world().quitting:
+            world().quitting = True
+            replay_chat.close_all(world())
+            gevent.spawn(runner.quit)
+        raise StopUser()

@@ -49,16 +49,49 @@ def test_a_prepared_run_has_the_overridden_scenario(tmp_path: Path) -> None:
     assert prepared.notes == []
 
 
-def test_a_replay_runs_for_its_trace_span_plus_a_tail_without_chat_or_payments(
+def write_trace(path: Path, actors: int) -> Path:
+    """A trace over 600 s in which `actors` accounts read, and one gateway callback."""
+    actions = [{"t": t, "actor": 100 + t, "action": "timeline_read"} for t in range(actors)]
+    actions += [{"t": 600, "actor": 100, "action": "topup_callback", "params": {"topup_id": 1}}]
+    path.write_text("\n".join(json.dumps(a) for a in actions))
+    return path
+
+
+def test_a_replay_runs_for_its_trace_span_plus_a_tail_and_seeds_an_account_per_actor(
     tmp_path: Path,
 ) -> None:
-    trace = tmp_path / "trace.jsonl"
-    actions = [{"t": t, "actor": 1, "action": "timeline_read"} for t in (0, 600)]
-    trace.write_text("\n".join(json.dumps(a) for a in actions))
+    trace = write_trace(tmp_path / "trace.jsonl", actors=300)
     prepared = prepare(LoadtestRequest(SMOKE, replay=trace, speedup=60.0))
     assert prepared.replay is not None
     assert prepared.run_time_s > 10.0
-    assert prepared.notes == ["a replay sends the trace's actions only: no chat or payments"]
+    config = prepared.scenario.loadtest
+    assert config.seed_users == 1 + config.influencers + 300  # the ordinary accounts: 1:1
+    assert prepared.notes == [
+        "the trace's 300 actors act as one seeded account each",
+        "the replay does not send topup_callback: the payment gateway's late answer: "
+        "the server makes it itself (×1)",
+    ]
+
+
+def test_a_replay_with_more_actors_than_max_actors_folds_them_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    trace = write_trace(tmp_path / "trace.jsonl", actors=300)
+    prepared = prepare(LoadtestRequest(SMOKE, replay=trace, max_actors=120))
+    config = prepared.scenario.loadtest
+    assert config.seed_users == 1 + config.influencers + 120
+    assert prepared.notes[0] == (
+        "WARNING: the trace has 300 actors but --max-actors is 120: they share 120 seeded "
+        "accounts, 2.5 actors to an account"
+    )
+
+
+def test_a_replay_of_few_actors_keeps_the_big_v_followers_within_the_seeded(
+    tmp_path: Path,
+) -> None:
+    trace = write_trace(tmp_path / "trace.jsonl", actors=5)
+    config = prepare(LoadtestRequest(SMOKE, replay=trace)).scenario.loadtest
+    assert config.big_v_followers == config.seed_users - 1 < 150
 
 
 def test_a_replay_no_longer_than_the_warm_up_is_bad_input(tmp_path: Path) -> None:
@@ -80,6 +113,8 @@ def test_a_replay_no_longer_than_the_warm_up_is_bad_input(tmp_path: Path) -> Non
         (LoadtestRequest("scenarios/absent.yaml"), ScenarioError, "no such file"),
         (LoadtestRequest(SMOKE, ("loadtest.users=0",)), ScenarioError, "loadtest.users"),
         (LoadtestRequest(SMOKE, replay=Path("absent.jsonl")), TraceError, "cannot read"),
+        (LoadtestRequest(SMOKE, replay=Path("absent.jsonl"), max_actors=0),
+         LoadtestInputError, "--max-actors"),
     ],
 )  # fmt: skip
 def test_bad_requests_are_refused_before_anything_starts(

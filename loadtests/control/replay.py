@@ -1,0 +1,80 @@
+"""The fanout process's side of a replay: the memberships it seeds, what it did not send.
+
+`seed_memberships` seeds the group memberships the trace shows its actors had from the
+start. An actor that posts in or reads a group without joining it in the trace was a member when
+the simulation began; its seeded account must be one too, or the server refuses the
+replayed request (a group is for its members only). The accounts and groups map as the
+replay maps them (loadtests.records.trace: `Stable`, `actors_of`, `groups_named`), and each
+missing membership is a join through the public API as the member, like the groups' own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from loadtests.control.runner import Progress
+from loadtests.control.seed import SeededPopulation, as_account
+from loadtests.records.plan import Measurements, ReplayPlan
+from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named
+from outcomes.result import Metric
+
+
+def trace_memberships(
+    actions: list[TraceAction], population: SeededPopulation
+) -> list[tuple[int, int]]:
+    """(account index, group id) of every membership the trace implies and the seeded
+    groups lack, in order of first appearance."""
+    accounts = Stable(population.ordinary, actors_of(actions))
+    groups = Stable(sorted(population.groups), groups_named(actions))
+    joined: set[tuple[int, object]] = set()
+    missing: dict[tuple[int, int], None] = {}
+    for action in actions:
+        traced = (action.actor, action.params.get("group_id"))
+        if action.action == "group_join":
+            joined.add(traced)
+        if action.action not in ("group_post", "group_read") or traced in joined:
+            continue
+        index, group = accounts(action.actor), groups(traced[1])
+        if index is None or group is None:
+            continue
+        if population.ids[index] not in population.groups[group]:
+            missing.setdefault((index, group))
+    return list(missing)
+
+
+def seed_memberships(
+    client: httpx.Client, population: SeededPopulation, actions: list[TraceAction]
+) -> SeededPopulation:
+    """Join each account to the groups the trace shows it in; the population's groups
+    with the new members."""
+    groups = {group: list(members) for group, members in population.groups.items()}
+    for index, group in trace_memberships(actions, population):
+        as_account(client, "PUT", f"/groups/{group}/members/me", population.tokens[index])
+        groups[group].append(population.ids[index])
+    return population.model_copy(update={"groups": groups})
+
+
+def replay_description(replay: ReplayPlan, measured: Measurements) -> dict[str, Any]:
+    """The Result's `environment.loadtest` entries of a replay: its actors, the accounts
+    they act as, and every traced action it did not send (`action: reason` -> count)."""
+    return {
+        "replay_actors": replay.actors,
+        "replay_accounts": min(replay.actors, replay.max_actors),
+        "replay_not_sent": replay.not_sent | measured.skipped,
+    }
+
+
+def replay_metrics(replay: ReplayPlan, measured: Measurements) -> dict[str, Metric]:
+    """How many of the trace's actions the replay did not send, and their share."""
+    not_sent = sum((replay.not_sent | measured.skipped).values())
+    return {
+        "replay.not_sent": Metric(value=not_sent, unit="count"),
+        "replay.not_sent_share": Metric(value=not_sent / max(1, replay.traced), unit="ratio"),
+    }
+
+
+def report_skips(measured: Measurements, progress: Progress) -> None:
+    for reason, count in sorted(measured.skipped.items()):
+        progress(f"the replay skipped {reason} (×{count})")
