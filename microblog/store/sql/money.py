@@ -1,8 +1,9 @@
 """SQL repositories of the ledger, idempotency keys and top-ups.
 
-Debits are conditional updates (`... WHERE id = :id AND balance_fen >= :x`) and rows that
-guard money are read `FOR UPDATE`, so the books stay right under concurrent writers on
-PostgreSQL as well as under SQLite's serialised write blocks.
+Debits are conditional updates (`... WHERE id = :id AND balance_fen >= :x`), rows that
+guard money are locked in id order before they are checked, and an idempotency key is
+claimed before it is looked up (see `microblog.store.sql.locks`), so the books stay right
+under concurrent writers on PostgreSQL as well as under SQLite's serialised write blocks.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from microblog.money_models import (
     TransferKind,
 )
 from microblog.store.sql import money_schema as m
+from microblog.store.sql.locks import ROW_LOCK, claim
 from microblog.work import record
 
 L, J = m.ledger_accounts, m.ledger_transfers
@@ -33,7 +35,10 @@ L, J = m.ledger_accounts, m.ledger_transfers
 # more than SQLite takes to run them.
 _FIND = select(L).where(L.c.kind == bindparam("kind"), L.c.owner_id == bindparam("owner"))
 _LOCK = (
-    select(L).where(L.c.id.in_(bindparam("ids", expanding=True))).order_by(L.c.id).with_for_update()
+    select(L)
+    .where(L.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(L.c.id)
+    .with_for_update(**ROW_LOCK)
 )
 _DEBIT = (
     update(L)
@@ -177,6 +182,9 @@ class SqlIdempotency:
         self.conn = conn
 
     def get(self, account_id: int, key: str) -> IdempotencyRecord | None:
+        # Concurrent retries of one request queue here, so the second sees the first's
+        # result (and replays it) instead of paying again or failing on the key's insert.
+        claim(self.conn, ("idempotency", account_id, key))
         row = self.conn.execute(_KEY, {"account": account_id, "key": key}).first()
         record(db_reads=1 if row else 0)
         if row is None:
@@ -234,7 +242,7 @@ class SqlTopUps:
 
     def get(self, topup_id: int, *, lock: bool = False) -> TopUp | None:
         query = select(m.topups).where(m.topups.c.id == topup_id)
-        row = self.conn.execute(query.with_for_update() if lock else query).first()
+        row = self.conn.execute(query.with_for_update(**ROW_LOCK) if lock else query).first()
         record(db_reads=1 if row else 0)
         return _topup(row) if row else None
 
