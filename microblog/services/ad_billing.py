@@ -34,6 +34,16 @@ class AdBilling(Protocol):
         """
         ...
 
+    def reserve(self, tx: Tx, advertiser_ids: list[int]) -> None:
+        """Lock in one go all that `charge` may move for these advertisers in `tx`.
+
+        A page of ads charges several advertisers in one transaction; locking their wallets
+        and the revenue account together, in the ledger's id order, before the first charge
+        keeps it from taking one lock after another in auction order, which could close a
+        cycle with a payment that locked the same accounts in id order.
+        """
+        ...
+
 
 class LedgerBilling:
     """Ad spend as ledger transfers: advertiser's wallet -> platform revenue, kind `ad_spend`.
@@ -45,6 +55,10 @@ class LedgerBilling:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+
+    def reserve(self, tx: Tx, advertiser_ids: list[int]) -> None:
+        wallets = [Ledger.wallet(tx, a) for a in sorted(set(advertiser_ids))]
+        tx.ledger.lock([*wallets, Ledger.system(tx, LedgerKind.PLATFORM)])
 
     def charge(self, tx: Tx, advertiser_id: int, campaign_id: int, amount: int, key: str) -> bool:
         charged, response = charge_record(campaign_id, amount)
@@ -79,6 +93,12 @@ class CampaignBilling:
 
     def __init__(self, billing: AdBilling) -> None:
         self.billing = billing
+
+    def reserve(self, tx: Tx, campaigns: list[Campaign]) -> None:
+        """Lock what serving these campaigns may charge (see `AdBilling.reserve`)."""
+        payers = [c.owner_id for c in campaigns if c.spec.bid_type is BidType.CPM]
+        if payers:
+            self.billing.reserve(tx, payers)
 
     def impression(self, tx: Tx, campaign: Campaign, price: int, day: int) -> bool:
         """Charge a CPM impression about to be shown; False when its owner cannot pay."""

@@ -79,6 +79,7 @@ class AdServer:
         with self.ctx.store.write() as tx:
             viewer = self._viewer(tx, viewer_id, on_page)
             pool = self._candidates(tx, viewer)
+            self.billing.reserve(tx, [c.campaign for c in pool.values()])
             served: list[FeedItem] = []
             while len(served) < slots and (item := self._fill(tx, viewer, pool)):
                 served.append(item)

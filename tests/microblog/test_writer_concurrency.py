@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 from microblog.errors import Conflict
+from microblog.models import Account, Role
 from microblog.money_models import Gift, Order
 from microblog.platform import Microblog
+from tests.microblog.ads_support import MakeWorld, World
 from tests.microblog.conftest import MakeBlog, people
 from tests.microblog.money_helpers import fund, merchant_product
 
@@ -146,3 +148,32 @@ def test_concurrent_retries_of_one_order_pay_and_take_stock_once(make_blog: Make
     assert all(isinstance(r, Order) for r in results), "retries replay, not refuse"
     assert blog.shops.product(product.id).stock == 8
     assert blog.payments.balance(buyer.id) == 10_000 - 500
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ad_pages_charging_two_advertisers_who_gift_each_other_never_deadlock(
+    make_world: MakeWorld,
+) -> None:
+    """A page charges two advertisers in auction order (the later account first) while
+    they pay each other, which locks their wallets in id order: the page locks both up
+    front, in id order too, so the two never wait on each other."""
+    world = make_world(ad_load=0.5, reserve_cpm=2000)
+    first, second = (world.account(Role.ADVERTISER) for _ in range(2))
+    world.campaign(first, bid=2500)
+    world.campaign(second, bid=3000)
+    readers = [world.reader(posts=4) for _ in range(8)]
+    calls: list[Callable[[], object]] = [
+        partial(read_feeds, world, readers[i::4]) for i in range(4)
+    ]
+    calls += [
+        partial(gifts, world.blog, payer.id, payee.id, [1] * 30, n)
+        for n, (payer, payee) in enumerate([(first, second), (second, first)])
+    ]
+    assert unexpected(at_once(calls)) == []
+    assert world.blog.ads.totals().impressions == 2 * len(readers)
+    world.assert_books_balance()
+
+
+def read_feeds(world: World, readers: list[Account]) -> int:
+    """Ads shown on the readers' first pages."""
+    return sum(len(world.ads_seen(reader)) for reader in readers)
