@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, bindparam, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from microblog.errors import Conflict
+from microblog.errors import Busy, Conflict
 from microblog.money_models import (
     MAY_RUN_NEGATIVE,
     IdempotencyRecord,
@@ -40,6 +40,8 @@ _LOCK = (
     .order_by(L.c.id)
     .with_for_update(**ROW_LOCK)
 )
+_LOCK_NOW = _LOCK.with_for_update(nowait=True, **ROW_LOCK)
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_not_available
 _DEBIT = (
     update(L)
     .where(
@@ -112,11 +114,22 @@ class SqlLedger:
         record(db_writes=1)
         return LedgerAccount(ledger_id, kind, owner_id)
 
-    def lock(self, ids: list[int]) -> dict[int, LedgerAccount]:
-        rows = self.conn.execute(_LOCK, {"ids": sorted(set(ids))})
+    def lock(self, ids: list[int], *, wait: bool = True) -> dict[int, LedgerAccount]:
+        values = {"ids": sorted(set(ids))}
+        rows = self.conn.execute(_LOCK, values).all() if wait else self._lock_now(values)
         found = {row.id: _ledger_account(row) for row in rows}
         record(db_reads=len(found))
         return found
+
+    def _lock_now(self, values: dict[str, Any]) -> list[Any]:
+        """Lock without waiting, in a savepoint, so a refusal leaves the transaction usable."""
+        try:
+            with self.conn.begin_nested():
+                return list(self.conn.execute(_LOCK_NOW, values).all())
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                raise
+            raise Busy(f"ledger accounts {values['ids']} are locked by another writer") from None
 
     def transfer(
         self,
