@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import fanout, http_stack, ledger, loadgen, simulator
+from benchmarks import fanout, http_stack, ledger, loadgen, simulator, writers
 from benchmarks.runner import Benchmark
 
 SUITE: tuple[Benchmark, ...] = (
     simulator.BENCHMARK,
     fanout.BENCHMARK,
     ledger.BENCHMARK,
+    writers.BENCHMARK,
     http_stack.BENCHMARK,
     loadgen.BENCHMARK,
 )

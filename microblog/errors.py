@@ -37,6 +37,11 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Busy(Conflict):
+    """Rows a transaction asked not to wait for are locked by another one right now (only
+    asked by code that already holds other locks and would rather skip than risk a cycle)."""
+
+
 class InsufficientFunds(Conflict):
     """A payer's wallet cannot cover a payment (an overdraft refused): an everyday outcome
     the payer fixes by topping up, told apart from other conflicts by its type."""

@@ -26,7 +26,7 @@ from microblog.ads_config import AdsConfig
 from microblog.ads_models import AdPlacement, Campaign, CampaignKind, Delivery, FeedItem
 from microblog.errors import NotFound
 from microblog.models import Account, Post
-from microblog.services.ad_billing import CampaignBilling
+from microblog.services.ad_billing import CampaignBilling, PageCharges
 from microblog.services.auction import Bid, run_auction
 from microblog.services.context import Context
 from microblog.services.pacing import back_on_schedule_at, day_of, released_share
@@ -79,8 +79,9 @@ class AdServer:
         with self.ctx.store.write() as tx:
             viewer = self._viewer(tx, viewer_id, on_page)
             pool = self._candidates(tx, viewer)
+            page = PageCharges()
             served: list[FeedItem] = []
-            while len(served) < slots and (item := self._fill(tx, viewer, pool)):
+            while len(served) < slots and (item := self._fill(tx, viewer, pool, page)):
                 served.append(item)
         return served
 
@@ -148,12 +149,14 @@ class AdServer:
         weight = quality(spec.targeting, viewer.profile, config)
         return Bid(campaign.id, spec.bid_type, spec.bid, ctr, weight)
 
-    def _fill(self, tx: Tx, viewer: Viewer, pool: dict[int, Candidate]) -> FeedItem | None:
+    def _fill(
+        self, tx: Tx, viewer: Viewer, pool: dict[int, Candidate], page: PageCharges
+    ) -> FeedItem | None:
         """Auction one slot; a winner that cannot pay leaves the pool and the slot is re-run."""
         reserve = self.ctx.config.ads.reserve_cpm
         while (award := run_auction([c.bid for c in pool.values()], reserve)) is not None:
             won = pool.pop(award.campaign_id)
-            if self.billing.impression(tx, won.campaign, award.price, viewer.day):
+            if self.billing.impression(tx, won.campaign, award.price, viewer.day, page):
                 return FeedItem(won.post, self._place(tx, won.campaign, award.price, viewer))
         return None
 

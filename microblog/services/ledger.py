@@ -90,12 +90,13 @@ class Ledger:
         return tx.ledger.open(kind, owner_id).id
 
     @staticmethod
-    def check(tx: Tx, legs: list[Leg]) -> None:
-        """Refuse (409, naming the shortfall) when a payer cannot cover all it pays here."""
+    def check(tx: Tx, legs: list[Leg], *, wait: bool = True) -> None:
+        """Refuse (409, naming the shortfall) when a payer cannot cover all it pays here;
+        with `wait=False`, raise `Busy` rather than wait for another writer's locks."""
         owed: defaultdict[int, int] = defaultdict(int)
         for leg in legs:
             owed[leg.payer] += leg.amount_fen
-        accounts = tx.ledger.lock([i for leg in legs for i in (leg.payer, leg.payee)])
+        accounts = tx.ledger.lock([i for leg in legs for i in (leg.payer, leg.payee)], wait=wait)
         for payer, amount in owed.items():
             account = accounts[payer]
             if account.kind not in MAY_RUN_NEGATIVE and account.balance_fen < amount:
@@ -118,9 +119,11 @@ class Ledger:
             transfers.append(moved)
         return transfers
 
-    def post(self, tx: Tx, legs: list[Leg], ref_id: int | None) -> list[Transfer]:
+    def post(
+        self, tx: Tx, legs: list[Leg], ref_id: int | None, *, wait: bool = True
+    ) -> list[Transfer]:
         """Check, then apply: the whole posting or nothing."""
-        self.check(tx, legs)
+        self.check(tx, legs, wait=wait)
         return self.apply(tx, legs, ref_id)
 
     def balance(self, account_id: int) -> int:

@@ -157,6 +157,8 @@ class Orders:
             raise Forbidden(f"order {order_id} belongs to another merchant's shop")
         if order.status is OrderStatus.REFUNDED:
             raise Conflict(f"order {order_id} was already refunded")
+        # The product before the wallets, as an order locks them: never a cycle between the two.
+        tx.shops.product(order.product_id, lock=True)
         legs = [leg.reversed() for leg in self._legs(tx, order)]
         self.ledger.check(tx, legs)
         now = self.ctx.clock()

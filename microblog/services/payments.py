@@ -179,6 +179,10 @@ class Payments:
             missing = sorted({a for a, _ in credits} - set(found))
             if missing:
                 raise NotFound(f"no accounts {missing}", field="account_id")
+            # Every wallet at once, in id order, before the first credit: one lock after
+            # another in request order could close a cycle with a payment between two of them.
+            wallets = [self.ledger.wallet(tx, a) for a in sorted(found)]
+            tx.ledger.lock([self.ledger.system(tx, LedgerKind.ISSUANCE), *wallets])
             for account_id, amount_fen in credits:
                 self._issue(tx, account_id, amount_fen, TransferKind.SEED, None)
         return sum(amount for _, amount in credits)

@@ -294,7 +294,9 @@ class Tx(Protocol):
 
 
 class Store(Protocol):
-    """A backend. `read()` may run concurrently; `write()` blocks are serialised."""
+    """A backend. `read()` may run concurrently; `write()` blocks are isolated from each
+    other: serialised (memory, SQLite) or locking only the rows they decide on
+    (PostgreSQL), so a block's checks still hold when it commits."""
 
     def read(self) -> AbstractContextManager[Tx]: ...
     def write(self) -> AbstractContextManager[Tx]: ...

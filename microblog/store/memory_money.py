@@ -118,7 +118,8 @@ class MemoryLedger:
         record(db_writes=1)
         return replace(account)
 
-    def lock(self, ids: list[int]) -> dict[int, LedgerAccount]:
+    def lock(self, ids: list[int], *, wait: bool = True) -> dict[int, LedgerAccount]:
+        # Write blocks are serialised here: nothing is ever held by another one.
         found = {i: replace(self.d.ledger[i]) for i in sorted(set(ids)) if i in self.d.ledger}
         record(db_reads=len(found))
         return found

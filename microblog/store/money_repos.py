@@ -37,8 +37,12 @@ class LedgerRepo(Protocol):
         """The ledger account, created with a zero balance on first use."""
         ...
 
-    def lock(self, ids: list[int]) -> dict[int, LedgerAccount]:
-        """Read and lock these ledger accounts, in id order (no deadlocks between payers)."""
+    def lock(self, ids: list[int], *, wait: bool = True) -> dict[int, LedgerAccount]:
+        """Read and lock these ledger accounts, in id order (no deadlocks between payers).
+
+        With `wait=False`, raise `Busy` (changing nothing) instead of waiting when another
+        transaction holds one of them.
+        """
         ...
 
     def transfer(

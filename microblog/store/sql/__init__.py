@@ -1,10 +1,12 @@
 """SQL backend: SQLite (the server's embedded default, WAL mode) through SQLAlchemy Core.
 
-Written against SQLAlchemy Core only, so PostgreSQL runs the same code by URL. Write blocks
-are serialised on every dialect, which keeps check-then-act service code correct: SQLite
-takes its write lock up front with `BEGIN IMMEDIATE` (so two writers never deadlock
-upgrading a read lock); PostgreSQL takes one transaction-scoped advisory lock. Reads run
-concurrently everywhere. Finer-grained PostgreSQL locking (row locks) is a later step.
+Written against SQLAlchemy Core only, so PostgreSQL runs the same code by URL. SQLite is
+one file with one writer at a time: it takes its write lock up front with `BEGIN
+IMMEDIATE` (so two writers never deadlock upgrading a read lock). PostgreSQL runs writers
+side by side at READ COMMITTED; the repositories keep check-then-act service code correct
+there with row locks in id order, atomic statements and per-decision advisory locks (the
+rules are in `microblog.store.sql.locks`), never one lock for every writer. Reads run
+concurrently everywhere.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 from microblog.store.sql.ads import SqlAds
@@ -24,7 +26,6 @@ from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
 
 _WRITE = "fanout_write"
-_WRITER_LOCK = 0x46414E4F  # "FANO": the advisory lock that serialises PostgreSQL writers
 
 
 class SqlTx:
@@ -86,8 +87,6 @@ class SqlStore:
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: write})
             with conn.begin():
-                if write and self.engine.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
                 yield SqlTx(conn)
 
     def read(self) -> Any:

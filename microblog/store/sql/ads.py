@@ -4,6 +4,13 @@ Ad retrieval (`reaching`) asks the database for live campaigns in bid order and 
 targeting match in Python as it reads them: targeting lists are JSON columns whose
 containment operators differ between SQLite and PostgreSQL. A caller that stops early stops
 reading the cursor, and `db_reads` counts the rows read, matched or not.
+
+Serving and charging ads decide on campaign state they read first (budgets left, the CPM
+carry, the impression count that names each charge's idempotency key), across every
+campaign an auction considers. So on PostgreSQL they queue behind one another on the
+`ad-serving` claim (`microblog.store.sql.locks`), taken before any campaign is read; every
+other writer runs beside them, and counters that need no decision (impressions, clicks,
+hides, conversions) are atomic increments.
 """
 
 from __future__ import annotations
@@ -26,8 +33,11 @@ from microblog.ads_models import (
 )
 from microblog.models import AgeBand, Gender, Profile
 from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
+from microblog.store.sql.locks import add_new, claim
 from microblog.store.sql.money import new_id
 from microblog.work import record
+
+_AD_SERVING = ("ad-serving",)
 
 
 def _campaign(row: Any) -> Campaign:
@@ -126,6 +136,7 @@ class SqlAds:
         record(db_writes=1)
 
     def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
+        claim(self.conn, _AD_SERVING)
         c = ad_campaigns.c
         value = case((c.bid_type == BidType.CPC.value, c.bid * (click_rate * 1000)), else_=c.bid)
         query = (
@@ -235,6 +246,7 @@ class SqlAds:
         return changed > 0
 
     def mark_clicked(self, impression_id: int, campaign_id: int) -> bool:
+        claim(self.conn, _AD_SERVING)  # a first click is charged from the campaign's state
         if not self._flag_once(impression_id, "clicked"):
             return False
         self._count(campaign_id, clicks=1)
@@ -249,11 +261,8 @@ class SqlAds:
         return True
 
     def hide(self, account_id: int, campaign_id: int) -> bool:
-        h = ad_hides.c
-        exists = select(1).where(h.account_id == account_id, h.campaign_id == campaign_id)
-        if self.conn.execute(exists).first():
+        if not add_new(self.conn, ad_hides, {"account_id": account_id, "campaign_id": campaign_id}):
             return False
-        self.conn.execute(insert(ad_hides).values(account_id=account_id, campaign_id=campaign_id))
         self._count(campaign_id, hides=1)
         record(db_writes=2)
         return True

@@ -1,8 +1,10 @@
 """Chat tables and repository of the SQL backend.
 
 The tables join the shared `metadata`, so importing this module (the SQL store does) is
-what makes `create_all` build them. Message ids come from the table's primary key; write
-blocks are serialised, so ids increase in commit order and therefore within a conversation.
+what makes `create_all` build them. Message ids come from the table's primary key. A new
+message claims its recipients' inboxes before it takes its id (`microblog.store.sql.locks`;
+SQLite serialises writers anyway), so in every inbox ids increase in commit order: a
+delivery that has pushed a message never finds an older one committed after it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sqlalchemy import (
 
 from microblog.chat_models import ChatMessage, Status
 from microblog.store.sql import schema as t
+from microblog.store.sql.locks import ROW_LOCK, claim, upsert
 from microblog.work import record
 
 chat_messages = Table(
@@ -82,6 +85,7 @@ _PENDING = (
     .where(_inbox.delivered.is_(False))
     .order_by(_inbox.message_id, _inbox.account_id)
     .limit(bindparam("limit"))
+    .with_for_update(of=chat_inbox, **ROW_LOCK)  # one deliverer per entry, across processes
 )
 _follow = t.follows.c
 _MUTUAL_EDGES = select(func.count()).where(
@@ -127,6 +131,7 @@ class SqlChat:
         self.conn = conn
 
     def add_message(self, message: ChatMessage, recipient_ids: list[int]) -> ChatMessage:
+        claim(self.conn, *(("inbox", a) for a in recipient_ids))
         values = {
             "conversation": message.conversation,
             "sender_id": message.sender_id,
@@ -149,6 +154,8 @@ class SqlChat:
         return replace(message, id=new_id)
 
     def by_client_id(self, sender_id: int, client_msg_id: str) -> ChatMessage | None:
+        # Concurrent resends of one message queue here; the second finds the first's row.
+        claim(self.conn, ("client-message", sender_id, client_msg_id))
         c = chat_messages.c
         query = select(chat_messages).where(
             c.sender_id == sender_id, c.client_msg_id == client_msg_id
@@ -198,14 +205,8 @@ class SqlChat:
         return changed
 
     def set_status(self, account_id: int, status: Status) -> None:
-        p = chat_presence.c
-        changed = self.conn.execute(
-            update(chat_presence).where(p.account_id == account_id).values(status=status.value)
-        ).rowcount
-        if not changed:
-            self.conn.execute(
-                insert(chat_presence).values(account_id=account_id, status=status.value)
-            )
+        values = {"account_id": account_id, "status": status.value}
+        upsert(self.conn, chat_presence, values, ["account_id"])
         record(cache_writes=1)
 
     def statuses(self, account_ids: list[int]) -> dict[int, Status]:

@@ -21,13 +21,14 @@ from microblog.money_models import (
     Shop,
 )
 from microblog.store.sql import money_schema as m
+from microblog.store.sql.locks import ROW_LOCK, claim
 from microblog.store.sql.money import new_id
 from microblog.work import record
 
 P = m.products
 # The order path's statements are built once (see microblog.store.sql.money).
 _PRODUCT = select(P).where(P.c.id == bindparam("product"))
-_PRODUCT_LOCKED = _PRODUCT.with_for_update()
+_PRODUCT_LOCKED = _PRODUCT.with_for_update(**ROW_LOCK)
 _TAKE_STOCK = (
     update(P)
     .where(P.c.id == bindparam("product"), P.c.stock >= bindparam("quantity"))
@@ -47,6 +48,9 @@ class SqlGames:
         self.conn = conn
 
     def count(self) -> int:
+        """Games in the catalogue; in a write block it also claims the catalogue, so two
+        processes seeding a fresh store at once create it once."""
+        claim(self.conn, ("games-catalogue",))
         record(db_reads=1)
         return self.conn.scalar(select(func.count()).select_from(m.games)) or 0
 
@@ -184,7 +188,7 @@ class SqlShops:
 
     def order(self, order_id: int, *, lock: bool = False) -> Order | None:
         query = select(m.orders).where(m.orders.c.id == order_id)
-        row = self.conn.execute(query.with_for_update() if lock else query).first()
+        row = self.conn.execute(query.with_for_update(**ROW_LOCK) if lock else query).first()
         record(db_reads=1 if row else 0)
         return _order(row) if row else None
 

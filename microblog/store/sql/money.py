@@ -1,8 +1,9 @@
 """SQL repositories of the ledger, idempotency keys and top-ups.
 
-Debits are conditional updates (`... WHERE id = :id AND balance_fen >= :x`) and rows that
-guard money are read `FOR UPDATE`, so the books stay right under concurrent writers on
-PostgreSQL as well as under SQLite's serialised write blocks.
+Debits are conditional updates (`... WHERE id = :id AND balance_fen >= :x`), rows that
+guard money are locked in id order before they are checked, and an idempotency key is
+claimed before it is looked up (see `microblog.store.sql.locks`), so the books stay right
+under concurrent writers on PostgreSQL as well as under SQLite's serialised write blocks.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, bindparam, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from microblog.errors import Conflict
+from microblog.errors import Busy, Conflict
 from microblog.money_models import (
     MAY_RUN_NEGATIVE,
     IdempotencyRecord,
@@ -25,6 +26,7 @@ from microblog.money_models import (
     TransferKind,
 )
 from microblog.store.sql import money_schema as m
+from microblog.store.sql.locks import ROW_LOCK, claim
 from microblog.work import record
 
 L, J = m.ledger_accounts, m.ledger_transfers
@@ -33,8 +35,13 @@ L, J = m.ledger_accounts, m.ledger_transfers
 # more than SQLite takes to run them.
 _FIND = select(L).where(L.c.kind == bindparam("kind"), L.c.owner_id == bindparam("owner"))
 _LOCK = (
-    select(L).where(L.c.id.in_(bindparam("ids", expanding=True))).order_by(L.c.id).with_for_update()
+    select(L)
+    .where(L.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(L.c.id)
+    .with_for_update(**ROW_LOCK)
 )
+_LOCK_NOW = _LOCK.with_for_update(nowait=True, **ROW_LOCK)
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_not_available
 _DEBIT = (
     update(L)
     .where(
@@ -107,11 +114,22 @@ class SqlLedger:
         record(db_writes=1)
         return LedgerAccount(ledger_id, kind, owner_id)
 
-    def lock(self, ids: list[int]) -> dict[int, LedgerAccount]:
-        rows = self.conn.execute(_LOCK, {"ids": sorted(set(ids))})
+    def lock(self, ids: list[int], *, wait: bool = True) -> dict[int, LedgerAccount]:
+        values = {"ids": sorted(set(ids))}
+        rows = self.conn.execute(_LOCK, values).all() if wait else self._lock_now(values)
         found = {row.id: _ledger_account(row) for row in rows}
         record(db_reads=len(found))
         return found
+
+    def _lock_now(self, values: dict[str, Any]) -> list[Any]:
+        """Lock without waiting, in a savepoint, so a refusal leaves the transaction usable."""
+        try:
+            with self.conn.begin_nested():
+                return list(self.conn.execute(_LOCK_NOW, values).all())
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                raise
+            raise Busy(f"ledger accounts {values['ids']} are locked by another writer") from None
 
     def transfer(
         self,
@@ -177,6 +195,9 @@ class SqlIdempotency:
         self.conn = conn
 
     def get(self, account_id: int, key: str) -> IdempotencyRecord | None:
+        # Concurrent retries of one request queue here, so the second sees the first's
+        # result (and replays it) instead of paying again or failing on the key's insert.
+        claim(self.conn, ("idempotency", account_id, key))
         row = self.conn.execute(_KEY, {"account": account_id, "key": key}).first()
         record(db_reads=1 if row else 0)
         if row is None:
@@ -234,7 +255,7 @@ class SqlTopUps:
 
     def get(self, topup_id: int, *, lock: bool = False) -> TopUp | None:
         query = select(m.topups).where(m.topups.c.id == topup_id)
-        row = self.conn.execute(query.with_for_update() if lock else query).first()
+        row = self.conn.execute(query.with_for_update(**ROW_LOCK) if lock else query).first()
         record(db_reads=1 if row else 0)
         return _topup(row) if row else None
 

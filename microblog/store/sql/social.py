@@ -1,4 +1,9 @@
-"""SQL repositories of the social core (SQLAlchemy Core, any dialect SQLAlchemy speaks)."""
+"""SQL repositories of the social core (SQLAlchemy Core, any dialect SQLAlchemy speaks).
+
+Edges, likes, memberships and timeline entries are inserted with `insert_new`, so two
+writers adding the same row at once add it once and the loser learns so from the rowcount;
+counters move by atomic increments, several accounts' in id order (`microblog.store.sql.locks`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from microblog.errors import Conflict
 from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
 from microblog.store.sql import schema as t
+from microblog.store.sql.locks import add_new, insert_new
 from microblog.work import record
 
 
@@ -47,6 +53,16 @@ def _account(row: Any) -> Account:
         row.follower_count,
         row.followee_count,
     )
+
+
+_ADD_FOLLOW_COUNTS = (
+    update(t.accounts)
+    .where(t.accounts.c.id == bindparam("account"))
+    .values(
+        followee_count=t.accounts.c.followee_count + bindparam("followees"),
+        follower_count=t.accounts.c.follower_count + bindparam("followers"),
+    )
+)
 
 
 class SqlAccounts:
@@ -122,32 +138,21 @@ class SqlAccounts:
         record(db_writes=1)
 
     def add_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
-        c = t.accounts.c
-        self.conn.execute(
-            update(t.accounts)
-            .where(c.id == follower_id)
-            .values(followee_count=c.followee_count + delta)
-        )
-        self.conn.execute(
-            update(t.accounts)
-            .where(c.id == followee_id)
-            .values(follower_count=c.follower_count + delta)
-        )
-        record(db_writes=2)
+        self._add_counts(Counter({follower_id: delta}), Counter({followee_id: delta}))
 
     def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
-        c = t.accounts.c
-        for counted, column in ((0, c.followee_count), (1, c.follower_count)):
-            deltas = Counter(edge[counted] for edge in edges)
-            if deltas:
-                statement = (
-                    update(t.accounts)
-                    .where(c.id == bindparam("account"))
-                    .values({column.key: column + bindparam("delta")})
-                )
-                rows = [{"account": a, "delta": n} for a, n in deltas.items()]
-                self.conn.execute(statement, rows)
-                record(db_writes=len(rows))
+        self._add_counts(Counter(a for a, _ in edges), Counter(b for _, b in edges))
+
+    def _add_counts(self, followees: Counter[int], followers: Counter[int]) -> None:
+        """One increment per account, in id order: a follow and the follow back, counted
+        at once, lock their two accounts in the same order and so never deadlock."""
+        rows = [
+            {"account": a, "followees": followees[a], "followers": followers[a]}
+            for a in sorted(followees.keys() | followers.keys())
+        ]
+        if rows:
+            self.conn.execute(_ADD_FOLLOW_COUNTS, rows)
+        record(db_writes=sum(map(len, (followees, followers))))
 
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
         self.conn.execute(
@@ -185,15 +190,10 @@ class SqlGraph:
         return and_(c.follower_id == follower_id, c.followee_id == followee_id)
 
     def add(self, follower_id: int, followee_id: int, created_at: float) -> bool:
-        if self.conn.execute(select(1).where(self._edge(follower_id, followee_id))).first():
-            return False
-        self.conn.execute(
-            insert(t.follows).values(
-                follower_id=follower_id, followee_id=followee_id, created_at=created_at
-            )
-        )
-        record(db_writes=1)
-        return True
+        edge = {"follower_id": follower_id, "followee_id": followee_id, "created_at": created_at}
+        added = add_new(self.conn, t.follows, edge)
+        record(db_writes=int(added))
+        return added
 
     def add_many(self, edges: list[tuple[int, int]], created_at: float) -> list[tuple[int, int]]:
         c = t.follows.c
@@ -370,14 +370,9 @@ class SqlPosts:
         )
 
     def add_like(self, post_id: int, account_id: int) -> bool:
-        c = t.likes.c
-        if self.conn.execute(
-            select(1).where(c.post_id == post_id, c.account_id == account_id)
-        ).first():
-            return False
-        self.conn.execute(insert(t.likes).values(post_id=post_id, account_id=account_id))
-        record(db_writes=1)
-        return True
+        added = add_new(self.conn, t.likes, {"post_id": post_id, "account_id": account_id})
+        record(db_writes=int(added))
+        return added
 
     def remove_like(self, post_id: int, account_id: int) -> bool:
         c = t.likes.c
@@ -438,9 +433,11 @@ class SqlTimelines:
     def deliver(self, owner_ids: list[int], post_id: int, capacity: int) -> None:
         # Entries beyond `capacity` are cut on read by rank, so trimming is only a storage
         # bound; `replace` rebuilds it whenever a timeline is rewritten.
+        # insert_new: a follow's backfill may have merged this post in already.
         if owner_ids:
             self.conn.execute(
-                insert(t.home_entries), [{"owner_id": o, "post_id": post_id} for o in owner_ids]
+                insert_new(self.conn, t.home_entries),
+                [{"owner_id": o, "post_id": post_id} for o in owner_ids],
             )
         record(fanout_deliveries=len(owner_ids))
 
@@ -451,9 +448,10 @@ class SqlTimelines:
 
     def replace(self, owner_id: int, post_ids: list[int]) -> None:
         self.conn.execute(delete(t.home_entries).where(t.home_entries.c.owner_id == owner_id))
-        if post_ids:
+        if post_ids:  # insert_new: a fan-out may deliver one of these posts meanwhile
             self.conn.execute(
-                insert(t.home_entries), [{"owner_id": owner_id, "post_id": p} for p in post_ids]
+                insert_new(self.conn, t.home_entries),
+                [{"owner_id": owner_id, "post_id": p} for p in post_ids],
             )
         record(cache_writes=len(post_ids))
 
@@ -482,17 +480,17 @@ class SqlGroups:
         return _group(row) if row else None
 
     def _set_membership(self, group_id: int, account_id: int, join: bool) -> bool:
-        if self.is_member(group_id, account_id) == join:
-            return False
         m = t.group_members.c
+        record(db_reads=1)  # as the membership check this statement makes
         if join:
-            self.conn.execute(
-                insert(t.group_members).values(group_id=group_id, account_id=account_id)
+            changed = add_new(
+                self.conn, t.group_members, {"group_id": group_id, "account_id": account_id}
             )
         else:
-            self.conn.execute(
-                delete(t.group_members).where(m.group_id == group_id, m.account_id == account_id)
-            )
+            where = (m.group_id == group_id, m.account_id == account_id)
+            changed = self.conn.execute(delete(t.group_members).where(*where)).rowcount > 0
+        if not changed:
+            return False
         g = t.groups.c
         delta = 1 if join else -1
         self.conn.execute(
