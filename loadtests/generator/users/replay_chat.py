@@ -69,13 +69,17 @@ class ActorSocket:
         return message
 
     def close(self) -> None:
-        """Close once every push sent before now has arrived (see module docstring)."""
-        if self.socket is None:
+        """Close once every push sent before now has arrived (see module docstring).
+
+        The socket is let go before the ping: the ping yields to other greenlets, and one
+        of them (the actor's next disconnect, or the end of the test) may close it too.
+        """
+        socket, self.socket = self.socket, None
+        if socket is None:
             return
         with suppress(*SOCKET_FAULTS):
-            self.socket.call({"type": "ping"})
-        self.socket.close()
-        self.socket = None
+            socket.call({"type": "ping"})
+        socket.close()
 
     def disconnect(self) -> None:
         """A traced disconnect: the close, timed as `chat_disconnect`."""
