@@ -2,8 +2,9 @@
 
 A load test of the reference microblog records, per request path, the latency
 distribution (`latency.<path>.*`; on a schedule the server's own `response.<path>.*`,
-without the generator's lateness, is read instead), the throughput and the server's mean work per request
-(`environment.loadtest.work_per_request`, from the responses' work headers). Each path's
+without the generator's lateness, is read instead), the throughput and the server's mean
+work per request (`environment.loadtest.work_per_request`, from the responses' work
+headers). Each path's
 latency is modelled as the capacity model serves it: a fixed, unqueued part plus service
 (and waits) on the stations, whose mean is the priced work and whose spread is a gamma
 of the path's shape (`path_service_shape`; see sim.capacity.latency_shape for why not
