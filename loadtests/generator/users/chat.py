@@ -34,11 +34,16 @@ import time
 from typing import TYPE_CHECKING
 
 import gevent
-from websocket import WebSocketException
 
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.users.api import choose_status, friends_statuses, send_message
-from loadtests.generator.users.chat_socket import ChatSocket, Frame, ReplyError, SocketClosed
+from loadtests.generator.users.chat_socket import (
+    SOCKET_FAULTS,
+    ChatSocket,
+    Frame,
+    report_call,
+    timed_call,
+)
 from loadtests.records.chat_wire import pushed_message_key
 from loadtests.records.deliveries import Receipts, message_key
 from loadtests.records.plan import current_plan
@@ -54,11 +59,6 @@ LEAVE_SETTLE_S = 1.0
 OFFLINE = "offline"
 ONLINE = "online"
 INVISIBLE = "invisible"
-SOCKET_FAULTS = (
-    ReplyError, SocketClosed, WebSocketException, ConnectionError, OSError, ValueError,
-    gevent.Timeout,
-)  # fmt: skip
-"""What a socket call can fail with: counted as a failed request, not a fault of the test."""
 LEAVING: set[int] = set()
 """Accounts of this process on their way out of the chat: friends here wait until they are
 gone before writing to them."""
@@ -194,24 +194,10 @@ class Chatter:
     def _call(self, name: str, frame: Frame) -> Frame | None:
         """A socket call timed as a request named `name`; None when it failed."""
         assert self.socket is not None
-        started = time.perf_counter()
-        try:
-            reply = self.socket.call(frame)
-        except SOCKET_FAULTS as error:
-            self._fire(name, started, error)
-            return None
-        self._fire(name, started, None)
-        return reply
+        return timed_call(self.socket, self.user.environment, name, frame, self.user.context())
 
     def _fire(self, name: str, started: float, error: BaseException | None) -> None:
-        self.user.environment.events.request.fire(
-            request_type="WS",
-            name=name,
-            response_time=(time.perf_counter() - started) * 1000,
-            response_length=0,
-            exception=error,
-            context=self.user.context(),
-        )
+        report_call(self.user.environment, name, started, error, self.user.context())
 
     def _on_push(self, frame: Frame) -> None:
         if frame["type"] == "presence":

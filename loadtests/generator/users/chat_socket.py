@@ -9,12 +9,14 @@ greenlet; gevent's monkey-patching makes both sides cooperative.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from typing import Any
 
 import gevent
 from gevent.event import AsyncResult
-from websocket import WebSocket, WebSocketConnectionClosedException
+from locust.env import Environment
+from websocket import WebSocket, WebSocketConnectionClosedException, WebSocketException
 
 from loadtests.records.chat_wire import REPLY_TIMEOUT_S, decode, encode, is_reply, open_socket
 
@@ -31,6 +33,42 @@ class SocketClosed(ConnectionError):
 
 class ReplyError(RuntimeError):
     """The server answered a frame with an `error` reply."""
+
+
+SOCKET_FAULTS = (
+    ReplyError, SocketClosed, WebSocketException, ConnectionError, OSError, ValueError,
+    gevent.Timeout,
+)  # fmt: skip
+"""What a socket call can fail with: counted as a failed request, not a fault of the test."""
+
+
+def report_call(
+    environment: Environment,
+    name: str,
+    started: float,
+    error: BaseException | None,
+    context: dict[str, Any],
+) -> None:
+    """Report a socket call begun at `started` (perf_counter) to Locust as the request
+    `name`, with the caller's request `context` (its lateness on a schedule)."""
+    environment.events.request.fire(
+        request_type="WS", name=name, response_time=(time.perf_counter() - started) * 1000,
+        response_length=0, exception=error, context=context,
+    )  # fmt: skip
+
+
+def timed_call(
+    socket: ChatSocket, environment: Environment, name: str, frame: Frame, context: dict[str, Any]
+) -> Frame | None:
+    """A socket call timed and reported as the request `name`; None when it failed."""
+    started = time.perf_counter()
+    try:
+        reply = socket.call(frame)
+    except SOCKET_FAULTS as error:
+        report_call(environment, name, started, error, context)
+        return None
+    report_call(environment, name, started, None, context)
+    return reply
 
 
 class ChatSocket:

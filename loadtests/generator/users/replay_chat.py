@@ -28,8 +28,14 @@ from locust.env import Environment
 
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.users import api
-from loadtests.generator.users.chat import FRIENDS_PAGE, SOCKET_FAULTS
-from loadtests.generator.users.chat_socket import ChatSocket, Frame
+from loadtests.generator.users.chat import FRIENDS_PAGE
+from loadtests.generator.users.chat_socket import (
+    SOCKET_FAULTS,
+    ChatSocket,
+    Frame,
+    report_call,
+    timed_call,
+)
 from loadtests.generator.users.replay_turn import Handler, Turn, World
 from loadtests.records.chat_wire import pushed_message_key
 from loadtests.records.deliveries import Receipts, message_key
@@ -39,7 +45,9 @@ from loadtests.records.plan import current_plan
 class ActorSocket:
     """One replayed account's live socket; its pushes go to the account's receipts."""
 
-    def __init__(self, environment: Environment, token: str, receipts: Receipts) -> None:
+    def __init__(
+        self, environment: Environment, token: str, receipts: Receipts, context: dict[str, Any]
+    ) -> None:
         self.environment = environment
         self.receipts = receipts
         self.opened_at = time.time()
@@ -50,23 +58,19 @@ class ActorSocket:
             )
         except SOCKET_FAULTS as error:
             self.socket = None
-            self._fire("chat_connect", started, error)
+            report_call(environment, "chat_connect", started, error, context)
             return
-        self._fire("chat_connect", started, None)
+        report_call(environment, "chat_connect", started, None, context)
 
-    def send(self, to: int, text: str, client_msg_id: str) -> dict[str, Any] | None:
-        """A message over the socket, timed as `chat_send`; the message once confirmed."""
+    def send(
+        self, to: int, text: str, client_msg_id: str, context: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """A message over the socket, timed as `chat_send` with the sending user's request
+        `context`; the message once confirmed."""
         assert self.socket is not None
         frame = {"type": "send", "to": to, "text": text, "client_msg_id": client_msg_id}
-        started = time.perf_counter()
-        try:
-            reply = self.socket.call(frame)
-        except SOCKET_FAULTS as error:
-            self._fire("chat_send", started, error)
-            return None
-        self._fire("chat_send", started, None)
-        message: dict[str, Any] = reply["message"]
-        return message
+        reply = timed_call(self.socket, self.environment, "chat_send", frame, context)
+        return None if reply is None else reply["message"]
 
     def close(self) -> None:
         """Close once every push sent before now has arrived (see module docstring).
@@ -81,11 +85,11 @@ class ActorSocket:
             socket.call({"type": "ping"})
         socket.close()
 
-    def disconnect(self) -> None:
+    def disconnect(self, context: dict[str, Any]) -> None:
         """A traced disconnect: the close, timed as `chat_disconnect`."""
         started = time.perf_counter()
         self.close()
-        self._fire("chat_disconnect", started, None)
+        report_call(self.environment, "chat_disconnect", started, None, context)
 
     def _on_push(self, frame: Frame) -> None:
         key = pushed_message_key(frame)
@@ -100,19 +104,13 @@ class ActorSocket:
             user_instance=None, exception=error, tb=error.__traceback__
         )
 
-    def _fire(self, name: str, started: float, error: BaseException | None) -> None:
-        self.environment.events.request.fire(
-            request_type="WS", name=name, response_time=(time.perf_counter() - started) * 1000,
-            response_length=0, exception=error, context={},
-        )  # fmt: skip
-
 
 def chat_connect(turn: Turn) -> str | None:
     seen = turn.seen
     if seen.socket is not None and seen.socket.socket is not None:
         return "the account's socket is already open (overlapping sessions, or folded actors)"
     token = turn.user.population.tokens[turn.index]
-    seen.socket = ActorSocket(turn.user.environment, token, seen.receipts)
+    seen.socket = ActorSocket(turn.user.environment, token, seen.receipts, turn.user.context())
     return None
 
 
@@ -120,7 +118,7 @@ def chat_disconnect(turn: Turn) -> str | None:
     socket = turn.seen.socket
     if socket is None or socket.socket is None:
         return "the account's socket is not open"
-    socket.disconnect()
+    socket.disconnect(turn.user.context())
     return None
 
 
@@ -148,7 +146,7 @@ def chat_send(turn: Turn) -> str | None:
     text = turn.text("replayed message")
     socket = turn.seen.socket
     if socket is not None and socket.socket is not None:
-        message = socket.send(to, text, client_msg_id)
+        message = socket.send(to, text, client_msg_id, turn.user.context())
     else:
         message = api.send_message(turn.user.client, turn.headers, to, text, client_msg_id)
     if message is not None:
