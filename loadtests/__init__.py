@@ -9,6 +9,7 @@ Three sub-packages, by the process their code runs in:
   the load shape and the recorder; importing it monkey-patches the interpreter (gevent),
   so the control side never does. Start at `loadtests.generator.locustfile`.
 - `records`: what the two sides hand each other: the plan file the control side writes
-  for Locust, the trace being replayed, and the measurements (histograms, chat deliveries,
-  payments, work) Locust writes back.
+  for Locust with what it seeded (`records.seeded`), the trace being replayed, and the
+  measurements (histograms, chat deliveries, payments, work) Locust writes back. Neither
+  `generator` nor `records` imports `control`.
 """

@@ -19,7 +19,6 @@ import time
 import httpx
 from pydantic import BaseModel
 
-from loadtests.control.seed_money import SeededEconomy
 from loadtests.records.payment_log import (
     CREATED,
     DECLINED,
@@ -29,6 +28,7 @@ from loadtests.records.payment_log import (
     PaymentLog,
     expected_balances,
 )
+from loadtests.records.seeded import SeededEconomy
 from microblog.money_config import GatewayConfig
 from outcomes.result import Metric
 

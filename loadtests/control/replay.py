@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 
 from loadtests.control.runner import Progress
-from loadtests.control.seed import SeededPopulation, as_account
+from loadtests.control.seed import as_account
 from loadtests.records.plan import Measurements, ReplayPlan
+from loadtests.records.seeded import SeededPopulation
 from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named
 from outcomes.result import Metric
 

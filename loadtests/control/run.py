@@ -45,19 +45,14 @@ from loadtests.control.runner import (
     log_tail,
     run_locust,
 )
-from loadtests.control.seed import (
-    SeededPopulation,
-    follow_graph,
-    seed_groups,
-    seed_population,
-    seed_posts,
-)
+from loadtests.control.seed import follow_graph, seed_groups, seed_population, seed_posts
 from loadtests.control.seed_ads import seed_ads
-from loadtests.control.seed_money import SeededEconomy, seed_economy
+from loadtests.control.seed_money import seed_economy
 from loadtests.control.server import local_server
 from loadtests.control.server_stats import ServerStats, read_server_stats
 from loadtests.records.deliveries import DeliveryVerdict, verdict
 from loadtests.records.plan import LocustPlan, Measurements, read_measurements, write_plan
+from loadtests.records.seeded import SeededEconomy, SeededPopulation
 from loadtests.records.trace import read_trace
 from microblog.api.settings import ServerSettings
 from outcomes.gate import GateReport, run_gate

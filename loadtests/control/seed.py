@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 import httpx
 import numpy as np
 import orjson
-from pydantic import BaseModel
 
+from loadtests.records.seeded import SeededPopulation
 from microblog.models import Profile
 from scenario import Scenario
 from scenario.loadtest import LoadtestConfig
@@ -55,27 +55,6 @@ class SeedGraph:
     """(n, 2) int array of [follower, followee] indices, without self-follows or repeats."""
 
     big_v: int = 0
-
-
-class SeededPopulation(BaseModel):
-    """Seeded accounts by index: 0 is the big V, then the influencers, then ordinary users."""
-
-    ids: list[int]
-    tokens: list[str]
-    names: list[str] = []
-    """Account names (an @-mention names its account)."""
-    interests: list[list[str]] = []
-    """Each account's interests (what targeted ads aim at)."""
-    big_v: int
-    influencers: list[int]
-    follows: int
-    groups: dict[int, list[int]] = {}
-    """Members' account ids of each seeded group, by group id (the owner first)."""
-
-    @property
-    def ordinary(self) -> range:
-        """Indices of the ordinary accounts, which the mixed users act as."""
-        return range(1 + len(self.influencers), len(self.ids))
 
 
 def follow_graph(config: LoadtestConfig, rng: np.random.Generator) -> SeedGraph:
@@ -122,13 +101,6 @@ def _friend_ring(first: int, n: int, neighbours: int) -> np.ndarray:
     ]
     edges = np.concatenate(one_way) if one_way else np.empty((0, 2), dtype=np.int64)
     return np.concatenate([edges, edges[:, ::-1]])
-
-
-def ring_friends(ordinary: range, account: int, neighbours: int) -> list[int]:
-    """The friends `_friend_ring` gives an ordinary account: its `neighbours` on each side."""
-    at, size = account - ordinary.start, len(ordinary)
-    around = {(at + step) % size for step in range(-neighbours, neighbours + 1)} - {at}
-    return [ordinary[i] for i in sorted(around)]
 
 
 def seed_population(

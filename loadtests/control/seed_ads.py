@@ -27,13 +27,14 @@ from dataclasses import dataclass
 import httpx
 import numpy as np
 
-from loadtests.control.seed import SeededPopulation, as_account, operator_post
-from loadtests.control.seed_money import (
+from loadtests.control.seed import as_account, operator_post
+from loadtests.control.seed_money import credit_wallets
+from loadtests.records.seeded import (
     Priced,
     ProductPostRef,
     SeededCampaign,
     SeededEconomy,
-    credit_wallets,
+    SeededPopulation,
 )
 from microblog.ads_models import CampaignKind, CampaignSpec
 from scenario import Scenario

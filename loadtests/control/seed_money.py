@@ -13,13 +13,12 @@ import secrets
 
 import httpx
 import numpy as np
-from pydantic import BaseModel
 
-from loadtests.control.seed import SeededPopulation, batches, operator_post
+from loadtests.control.seed import batches, operator_post
+from loadtests.records.seeded import FEN_PER_COIN, Priced, SeededEconomy, SeededPopulation
 from microblog.money_config import MoneyConfig
 from scenario import Scenario
 
-FEN_PER_COIN = 100
 CREDITS_PER_CALL = 5000
 """Most credits `POST /admin/seed/wallets` takes in one call."""
 PRODUCT_STOCK = MoneyConfig().max_stock
@@ -28,50 +27,6 @@ MAX_PRODUCTS = 1000
 """Most products `POST /admin/seed/shops` takes per shop."""
 MAX_AMOUNT_FEN = MoneyConfig().max_amount_fen
 """Largest price the server accepts (its default money configuration)."""
-
-
-class Priced(BaseModel):
-    """Something to buy: a product or a game item."""
-
-    id: int
-    price_fen: int
-
-
-class ProductPostRef(BaseModel):
-    """What a seeded product post sells, and whether an influencer (on commission) wrote it."""
-
-    product_id: int
-    price_fen: int
-    by_influencer: bool
-
-
-class SeededCampaign(BaseModel):
-    """A seeded campaign: whose wallet pays for it, and what it is."""
-
-    id: int
-    owner_id: int
-    kind: str
-    """`ad` (an advertiser's) or `promotion` (a merchant's product post)."""
-    topic: str
-    """The interest it is about (targeted campaigns reach only viewers interested in it)."""
-
-
-class SeededEconomy(BaseModel):
-    credits: dict[int, int]
-    """Fen credited per account id before the test (ordinary users, promoting merchants)."""
-    merchant_tokens: dict[int, str]
-    """Merchant account id -> token (to read their wallets after the test)."""
-    products: list[Priced]
-    game_items: list[Priced]
-    shops: dict[int, list[Priced]] = {}
-    """Each shop's products, by shop id."""
-    shop_owners: dict[int, int] = {}
-    """The merchant account id of each shop, by shop id."""
-    product_posts: dict[int, ProductPostRef] = {}
-    """Seeded product posts (merchants' and influencers'), by post id."""
-    campaigns: list[SeededCampaign] = []
-    advertiser_tokens: dict[int, str] = {}
-    """Advertiser account id -> token (a replay reads and pauses campaigns as their owner)."""
 
 
 def seed_economy(

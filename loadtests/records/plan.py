@@ -18,10 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loadtests.control.seed import SeededPopulation
-from loadtests.control.seed_money import SeededEconomy
 from loadtests.records.deliveries import DeliveryLog
 from loadtests.records.payment_log import PaymentLog
+from loadtests.records.seeded import SeededEconomy, SeededPopulation
 from loadtests.records.work_tally import WorkTally
 from scenario import Scenario, scenario_from_dict
 

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import SeededPopulation, follow_graph, seed_groups, seed_population
+from loadtests.control.seed import follow_graph, seed_groups, seed_population
 from loadtests.control.seed_ads import seed_ads
-from loadtests.control.seed_money import SeededEconomy, seed_economy
+from loadtests.control.seed_money import seed_economy
+from loadtests.records.seeded import SeededEconomy, SeededPopulation
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from microblog.config import PlatformConfig

@@ -19,12 +19,12 @@ import gevent
 import numpy as np
 from locust import FastHttpUser
 
-from loadtests.control.seed import SeededPopulation
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import LATENESS, Pacer, per_user_interval_s
 from loadtests.generator.seats import seated_account
 from loadtests.generator.users.api import bearer
 from loadtests.records.plan import current_plan, current_scenario
+from loadtests.records.seeded import SeededPopulation
 from scenario import Scenario
 
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from loadtests.control.seed_money import ProductPostRef
 from loadtests.generator.users.api import SeenAd, SeenPost, ad_click, ad_hide, shop_browse
+from loadtests.records.seeded import ProductPostRef
 
 if TYPE_CHECKING:
     from loadtests.generator.users.payments import Payer

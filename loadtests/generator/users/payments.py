@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from loadtests.control.seed import ring_friends
-from loadtests.control.seed_money import FEN_PER_COIN
 from loadtests.generator.users.api import Payment, game_purchase, gift, order, topup
+from loadtests.records.seeded import FEN_PER_COIN, ring_friends
 
 if TYPE_CHECKING:
     from loadtests.generator.users.session import SessionUser

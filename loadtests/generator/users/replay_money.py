@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from loadtests.control.seed_money import Priced
 from loadtests.generator.users import api
 from loadtests.generator.users.replay_turn import Handler, Turn
+from loadtests.records.seeded import Priced
 
 NOTHING_SEEDED = "nothing of the kind was seeded"
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from loadtests.control.seed_money import Priced, SeededCampaign, SeededEconomy
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.script import Cast, Follows, Schedule
 from loadtests.generator.users.api import Headers, SeenAd
 from loadtests.records.deliveries import Receipts
 from loadtests.records.plan import LocustPlan, current_scenario
+from loadtests.records.seeded import Priced, SeededCampaign, SeededEconomy
 from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named, read_trace
 
 if TYPE_CHECKING:

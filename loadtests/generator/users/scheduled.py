@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from loadtests.control.seed_money import Priced, ProductPostRef
 from loadtests.generator.session_mix import Poster, scheduled_posts_per_session
 from loadtests.generator.users.api import bearer, product_post, publish
 from loadtests.generator.users.feed_readers import PRODUCT_POSTS
+from loadtests.records.seeded import Priced, ProductPostRef
 
 if TYPE_CHECKING:
     from loadtests.generator.users.session import SessionUser

@@ -25,7 +25,6 @@ import itertools
 import gevent
 from locust import task
 
-from loadtests.control.seed_money import SeededEconomy
 from loadtests.generator.seats import Seats
 from loadtests.generator.session_mix import mean_think_s
 from loadtests.generator.users.base import FanoutUser
@@ -35,6 +34,7 @@ from loadtests.generator.users.payments import Payer
 from loadtests.generator.users.scheduled import ScheduledPoster
 from loadtests.generator.users.social import Social
 from loadtests.records.plan import current_plan
+from loadtests.records.seeded import SeededEconomy
 
 SEATS = Seats()
 

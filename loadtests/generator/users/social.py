@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from loadtests.control.seed import ring_friends
 from loadtests.generator.users.api import (
     SeenAd,
     SeenPost,
@@ -37,6 +36,7 @@ from loadtests.generator.users.api import (
     timeline_read,
     unfollow,
 )
+from loadtests.records.seeded import ring_friends
 
 if TYPE_CHECKING:
     from loadtests.generator.users.session import SessionUser

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from loadtests.control.replay import trace_memberships
-from loadtests.control.seed import SeededPopulation
+from loadtests.records.seeded import SeededPopulation
 from loadtests.records.trace import TraceAction
 
 POPULATION = SeededPopulation(

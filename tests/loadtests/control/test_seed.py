@@ -7,13 +7,8 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import (
-    batches,
-    follow_graph,
-    ring_friends,
-    seed_population,
-    seed_posts,
-)
+from loadtests.control.seed import batches, follow_graph, seed_population, seed_posts
+from loadtests.records.seeded import ring_friends
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from scenario import load_scenario

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from loadtests.control.seed_money import FEN_PER_COIN, PRODUCT_STOCK
+from loadtests.control.seed_money import PRODUCT_STOCK
+from loadtests.records.seeded import FEN_PER_COIN
 from tests.loadtests.conftest import SeededServer
 
 
