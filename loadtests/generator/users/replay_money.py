@@ -61,7 +61,7 @@ def order(turn: Turn) -> str | None:
     else:
         product = turn.world.products(turn.params.get("product_id"))
         if product is None:
-            return "params lack product_id" if "product_id" not in turn.params else NOTHING_SEEDED
+            return _unmapped(turn, "product_id")
         product_id, post_id = product.id, _seeded_post(turn, product, turn.params.get("post_id"))
     api.order(turn.user.client, _payment(turn), product_id, post_id)
     return None
@@ -70,7 +70,7 @@ def order(turn: Turn) -> str | None:
 def product_post(turn: Turn) -> str | None:
     product = turn.world.products(turn.params.get("product_id"))
     if product is None:
-        return "params lack product_id" if "product_id" not in turn.params else NOTHING_SEEDED
+        return _unmapped(turn, "product_id")
     token = turn.world.economy.merchant_tokens[turn.world.merchant_of(product)]
     text = turn.text("replayed product post")
     created = api.product_post(turn.user.client, api.bearer(token), product.id, text)
@@ -83,7 +83,7 @@ def product_post(turn: Turn) -> str | None:
 def shop_browse(turn: Turn) -> str | None:
     shop = turn.world.shops(turn.params.get("shop_id"))
     if shop is None:
-        return "params lack shop_id" if "shop_id" not in turn.params else NOTHING_SEEDED
+        return _unmapped(turn, "shop_id")
     limit = int(turn.params.get("limit") or turn.user.scenario.behaviour.page_size)
     api.shop_browse(turn.user.client, turn.headers, shop, limit)
     return None
@@ -134,3 +134,9 @@ HANDLERS: dict[str, Handler] = {
     "product_post": product_post, "shop_browse": shop_browse,
     "campaign_report": campaign_report, "campaign_change": campaign_change,
 }  # fmt: skip
+
+
+def _unmapped(turn: Turn, key: str) -> str:
+    """Why a traced id found no seeded counterpart: the param is missing, or nothing of its
+    kind was seeded."""
+    return f"params lack {key}" if key not in turn.params else NOTHING_SEEDED
