@@ -58,6 +58,12 @@ def fanout() -> None:
     help="'memory', sqlite:///PATH (created if missing) or postgresql+psycopg://USER@HOST/DB.",
 )
 @click.option(
+    "--cache",
+    default="memory",
+    show_default=True,
+    help="Cache tier: 'memory' (this process) or redis://HOST:PORT/DB (shared by processes).",
+)
+@click.option(
     "--fanout",
     "strategy",
     type=click.Choice(["push", "pull", "hybrid"]),
@@ -89,6 +95,7 @@ def serve(
     host: str,
     port: int,
     store: str,
+    cache: str,
     strategy: str,
     hybrid_threshold: int,
     fanout_workers: int,
@@ -108,6 +115,7 @@ def serve(
 
     settings = ServerSettings(
         store=store,
+        cache=cache,
         platform=PlatformConfig(fanout=strategy, hybrid_threshold=hybrid_threshold),
         background_fanout_workers=fanout_workers,
         operator_token=operator_token,

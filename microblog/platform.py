@@ -1,13 +1,15 @@
 """`Microblog`: the whole reference platform as one object over one store.
 
 The simulator builds it over the memory store with a simulated clock; the HTTP app builds
-it over SQLite with wall-clock time and background fan-out.
+it over SQLite or PostgreSQL with wall-clock time, background fan-out and a cache tier in
+the process or in Redis.
 """
 
 from __future__ import annotations
 
 import time
 
+from microblog.cache import CacheTier
 from microblog.config import PlatformConfig
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
@@ -37,8 +39,9 @@ class Microblog:
         run_fanout: FanoutRunner = run_inline,
         gateway: Gateway | None = None,
         ad_billing: AdBilling | None = None,
+        cache: CacheTier | None = None,
     ) -> None:
-        self.ctx = Context(store, config or PlatformConfig(), clock)
+        self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
         self.config = self.ctx.config
         self.accounts = Accounts(self.ctx)
@@ -59,3 +62,4 @@ class Microblog:
 
     def close(self) -> None:
         self.store.close()
+        self.ctx.cache.close()

@@ -1,9 +1,10 @@
-"""Storage backends for tests: memory and SQLite always, PostgreSQL when it is reachable.
+"""Storage backends for tests: memory and SQLite always, PostgreSQL and Redis when reachable.
 
 PostgreSQL tests run in a fresh schema each (dropped afterwards) on the local server at
 127.0.0.1:5432, database `test`; set FANOUT_TEST_POSTGRES to another URL to move them,
 or to `off` to skip them. When the server cannot be reached they are skipped, and the
-skip reason says so.
+skip reason says so. Redis tests likewise use 127.0.0.1:6379 database 0 (FANOUT_TEST_REDIS
+moves or switches them off) under a key prefix of their own, deleted afterwards.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from microblog.cache import CacheTier
+
 POSTGRES_URL = os.environ.get(
     "FANOUT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("FANOUT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 BACKENDS = ["memory", "sqlite", "postgres"]
 
 
@@ -60,3 +64,33 @@ def store_url(backend: str, tmp_path: Path) -> Iterator[str]:
             with admin.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             admin.dispose()
+
+
+@functools.cache
+def redis_unavailable() -> str | None:
+    """Why Redis tests cannot run here, or None when they can."""
+    if REDIS_URL == "off":
+        return "Redis tests switched off by FANOUT_TEST_REDIS=off"
+    from microblog.cache import open_cache
+    from microblog.errors import Invalid
+
+    try:
+        open_cache(REDIS_URL).close()
+    except Invalid as error:
+        return f"Redis not reachable: {error}"
+    return None
+
+
+@contextmanager
+def redis_cache() -> Iterator[CacheTier]:
+    """A Redis cache tier under a fresh key prefix, its keys deleted afterwards."""
+    from microblog.cache import open_cache
+
+    if reason := redis_unavailable():
+        pytest.skip(reason)
+    cache = open_cache(REDIS_URL, prefix=f"fanout-test-{uuid.uuid4().hex[:12]}:")
+    try:
+        yield cache
+    finally:
+        cache.flush()
+        cache.close()

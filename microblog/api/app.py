@@ -24,6 +24,7 @@ from microblog.api.routers import (
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
 from microblog.api.settings import ServerSettings
+from microblog.cache import open_cache
 from microblog.platform import Microblog
 from microblog.services.timelines import BackgroundFanout, run_inline
 from microblog.store import open_store
@@ -38,7 +39,10 @@ def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanou
     workers = settings.background_fanout_workers
     background = BackgroundFanout(workers) if workers else None
     blog = Microblog(
-        open_store(settings.store), settings.platform, run_fanout=background or run_inline
+        open_store(settings.store),
+        settings.platform,
+        run_fanout=background or run_inline,
+        cache=open_cache(settings.cache, settings.cache_prefix),
     )
     return blog, background
 

@@ -12,6 +12,12 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FANOUT_", env_nested_delimiter="__")
 
     store: str = Field("sqlite:///fanout.sqlite", description="'memory' or an SQLAlchemy URL.")
+    cache: str = Field(
+        "memory", description="'memory' (this process) or redis://HOST:PORT/DB (shared)."
+    )
+    cache_prefix: str = Field(
+        "fanout:", min_length=1, description="Prefix of every Redis key of this platform."
+    )
     platform: PlatformConfig = Field(default_factory=PlatformConfig)
     background_fanout_workers: int = Field(
         2, ge=0, description="Threads delivering fan-out after the post returns; 0 = inline."
