@@ -18,12 +18,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.backends import POSTGRES_ENV
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
 from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.store import open_store
 
-POSTGRES_ENV = "FANOUT_BENCH_POSTGRES"
 POSTS_PER_REPEAT = 5
 """Posts timed per repeat and backend: enough to average out one transaction's jitter."""
 

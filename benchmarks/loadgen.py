@@ -6,38 +6,22 @@ is skipped with the reason.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from benchmarks.bare_app import BARE_PATH
-from benchmarks.http_stack import BARE_APP, RUN_TIME_S, USERS
-from benchmarks.locust_run import GRACE_S, Load, run_locust
+from benchmarks.http_stack import RUN_TIME_S, USERS
+from benchmarks.locust_run import Load, run_locust
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
+from benchmarks.serving import BARE_APP
+from benchmarks.wrk_run import WrkLoad, run_wrk, wrk_executable
 from loadtests.control.server import local_server
 from microblog.config import PlatformConfig
-
-WRK_THREADS = 1
-"""One wrk thread, matching one Locust process."""
-WRK_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
-
-
-def wrk_requests_per_s(wrk: str, url: str, run_time_s: float) -> float:
-    command = [wrk, "-t", str(WRK_THREADS), "-c", str(USERS), "-d", f"{run_time_s:g}s", url]
-    done = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=run_time_s + GRACE_S
-    )
-    found = WRK_RATE.search(done.stdout)
-    if found is None:
-        raise RuntimeError(f"wrk printed no Requests/sec:\n{done.stdout[-500:]}")
-    return float(found.group(1))
 
 
 @contextmanager
 def prepare(quick: bool) -> Iterator[Repeat]:
-    wrk = shutil.which("wrk")
+    wrk = wrk_executable()
     run_time_s = RUN_TIME_S[quick]
     with local_server(PlatformConfig(), app=BARE_APP) as bare:
 
@@ -46,9 +30,8 @@ def prepare(quick: bool) -> Iterator[Repeat]:
             values = {"locust.requests_per_s": run_locust(bare.base_url, load, {}).requests_per_s}
             if wrk is None:
                 return Measured(values, ("wrk: not installed (apt-get install wrk)",))
-            values["wrk.requests_per_s"] = wrk_requests_per_s(
-                wrk, bare.base_url + BARE_PATH, run_time_s
-            )
+            wrk_load = WrkLoad(bare.base_url + BARE_PATH)
+            values["wrk.requests_per_s"] = run_wrk(wrk, wrk_load, run_time_s, USERS).requests_per_s
             return Measured(values)
 
         yield repeat

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from benchmarks import fanout, http_stack, ledger, loadgen, simulator, writers
+from benchmarks import (
+    fanout,
+    http_stack,
+    ledger,
+    loadgen,
+    server_throughput,
+    simulator,
+    writers,
+)
 from benchmarks.runner import Benchmark
 
 SUITE: tuple[Benchmark, ...] = (
@@ -11,6 +19,7 @@ SUITE: tuple[Benchmark, ...] = (
     ledger.BENCHMARK,
     writers.BENCHMARK,
     http_stack.BENCHMARK,
+    server_throughput.BENCHMARK,
     loadgen.BENCHMARK,
 )
 

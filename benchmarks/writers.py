@@ -16,18 +16,14 @@ that is dropped afterwards; skipped, with the reason, otherwise.
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from sqlalchemy import create_engine, text
-
-from benchmarks.fanout import POSTGRES_ENV
+from benchmarks.backends import POSTGRES_ENV, fresh_schema, named_url
 from benchmarks.ledger import GIFT_FEN, audited, journal_size, seeded_wallets
-from benchmarks.runner import Benchmark, Measured, Ratio, Repeat, Skipped
+from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
 from microblog.platform import Microblog
 from microblog.store.sql import SqlStore
 
@@ -69,29 +65,8 @@ def time_writers(blog: Microblog, rings: list[list[int]], gifts: int, keys: Iter
 
 
 @contextmanager
-def fresh_schema(url: str) -> Iterator[str]:
-    """A URL to an empty schema of the database at `url`, dropped afterwards."""
-    schema = f"fanout_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # noqa: BLE001 - any failure to connect means "cannot run"
-        admin.dispose()
-        raise Skipped(f"PostgreSQL at {url} unusable: {str(error).splitlines()[0]}") from None
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@contextmanager
 def prepare(quick: bool) -> Iterator[Repeat]:
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        raise Skipped(f"PostgreSQL: not measured, {POSTGRES_ENV} unset")
+    url = named_url(POSTGRES_ENV, "PostgreSQL")
     gifts = GIFTS_PER_WRITER[quick]
     with ExitStack() as stack:
         store = SqlStore(stack.enter_context(fresh_schema(url)))

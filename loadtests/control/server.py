@@ -8,7 +8,8 @@ scenario's `PlatformConfig` (`scenario.platform_config`, the simulator's own) pa
 as FANOUT_PLATFORM. It waits
 (bounded) for `/healthz`, and on leaving the block, whether the test finished, failed or was
 interrupted, terminates the whole process group, killing it if it does not stop in time, and
-removes the database.
+removes the database. `serving` does the same for any server command (the benchmarks run
+`fanout serve` and a bare app with it).
 """
 
 from __future__ import annotations
@@ -88,34 +89,48 @@ def local_server(
     with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
         port, token = free_port(address), secrets.token_urlsafe(32)
         store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
-        log = Path(tmp) / "server.log"
-        environment = server_settings(platform, store, token)
-        process = _spawn(address, port, environment, Path(tmp), log, app)
-        try:
-            base_url = f"http://{address}:{port}"
-            _wait_until_healthy(process, base_url, log)
-            yield LocalServer(base_url, token, process.pid)
-        finally:
-            stop_process_group(process, STOP_TIMEOUT_S)
+        base_url = f"http://{address}:{port}"
+        command = uvicorn_command(app, address, port)
+        settings = server_settings(platform, store, token)
+        with serving(command, settings, base_url, Path(tmp)) as pid:
+            yield LocalServer(base_url, token, pid)
 
 
-def _spawn(
-    address: str, port: int, settings: dict[str, str], cwd: Path, log: Path, app: str
-) -> subprocess.Popen[bytes]:
+def uvicorn_command(app: str, address: str, port: int, workers: int = 1) -> list[str]:
+    """`python -m uvicorn` serving the app factory `app` (module:function) quietly."""
     command = [
         sys.executable, "-m", "uvicorn", "--factory", app,
         "--host", address, "--port", str(port), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
+    return command + (["--workers", str(workers)] if workers > 1 else [])
+
+
+@contextmanager
+def serving(
+    command: list[str], settings: dict[str, str], base_url: str, workdir: Path
+) -> Iterator[int]:
+    """Run a server `command` until it answers `base_url`/healthz, yield its pid, stop it.
+
+    The command runs in `workdir` in a process group of its own, with `settings` added to
+    its environment and its output in `workdir`/server.log (quoted if it fails to start);
+    leaving the block stops the whole group (see stop_process_group).
+    """
+    log = workdir / "server.log"
     with log.open("wb") as out:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             command,
-            cwd=cwd,
+            cwd=workdir,
             env=python_env(**settings),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    try:
+        _wait_until_healthy(process, base_url, log)
+        yield process.pid
+    finally:
+        stop_process_group(process, STOP_TIMEOUT_S)
 
 
 def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
