@@ -23,6 +23,8 @@ WALLET_FEN = MoneyConfig().max_amount_fen
 payment is refused for lack of coins."""
 FANOUT_DRAIN_TIMEOUT_S = 60.0
 """Longest wait for the seeded posts' fan-out to finish before measuring reads."""
+SETTLE_TIMEOUT_S = 30.0
+"""Longest wait for payments still running after the load stopped, before the audit."""
 POLL_INTERVAL_S = 0.1
 
 
@@ -90,6 +92,19 @@ def wait_for_fanout(client: httpx.Client, posts: int) -> None:
 
 
 def audit_failures(client: httpx.Client) -> tuple[str, ...]:
-    """What the operator's ledger audit finds wrong after the payments (nothing, we hope)."""
+    """What the operator's ledger audit finds wrong after the payments (nothing, we hope).
+
+    A load generator stops by cutting its connections, so payments it sent may still be
+    running in the server: the books are judged once the journal has stopped growing (two
+    audits in a row count the same transfers), within `SETTLE_TIMEOUT_S`. On PostgreSQL an
+    audit running beside a transfer can see the journal and the balances at different
+    moments (a read transaction is READ COMMITTED there), which is not what is measured.
+    """
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
     audit = client.get("/admin/ledger/audit").raise_for_status().json()
+    while time.monotonic() < deadline:
+        time.sleep(POLL_INTERVAL_S)
+        previous, audit = audit, client.get("/admin/ledger/audit").raise_for_status().json()
+        if audit["transfers"] == previous["transfers"]:
+            break
     return tuple(f"ledger audit: {problem}" for problem in audit["problems"])

@@ -163,7 +163,8 @@ def prepare(quick: bool) -> Iterator[Repeat]:
                 parts.append(measured(row.name, run_wrk(wrk, load, run_time_s)))
             for deployment in {row.deployment for row in rows if row.probe is GIFT}:
                 with servers[deployment].operator_client() as client:
-                    parts.append(Measured({}, failures=audit_failures(client)))
+                    failures = (f"{deployment.name}: {f}" for f in audit_failures(client))
+                    parts.append(Measured({}, failures=tuple(failures)))
             return merged(parts, tuple(notes))
 
         yield repeat

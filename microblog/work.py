@@ -10,7 +10,7 @@ against measured latency. Outside any scope, recording is a no-op.
 from __future__ import annotations
 
 import contextvars
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 
 @dataclass(slots=True)
@@ -42,11 +42,13 @@ class Work:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        """The counters by unit name (not `dataclasses.asdict`, which deep-copies each one:
+        the work header is built on every response)."""
+        return {name: getattr(self, name) for name in WORK_UNITS}
 
     def to_header(self) -> str:
         """Compact `unit=n` list of the non-zero counters, for the HTTP work header."""
-        return ",".join(f"{k}={v}" for k, v in self.as_dict().items() if v)
+        return ",".join([f"{name}={n}" for name in WORK_UNITS if (n := getattr(self, name))])
 
     @classmethod
     def from_header(cls, text: str) -> Work:

@@ -24,3 +24,10 @@ def test_header_round_trip_keeps_non_zero_units() -> None:
     work = Work(db_reads=3, pushes=2)
     assert work.to_header() == "db_reads=3,pushes=2"
     assert Work.from_header(work.to_header()) == work
+
+
+def test_as_dict_names_every_unit_in_declaration_order() -> None:
+    assert Work(pushes=4).as_dict() == {
+        "db_reads": 0, "db_writes": 0, "cache_reads": 0, "cache_writes": 0,
+        "merged_items": 0, "pushes": 4, "fanout_deliveries": 0,
+    }  # fmt: skip

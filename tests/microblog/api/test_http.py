@@ -107,6 +107,17 @@ def test_openapi_and_healthz_are_served(client: TestClient) -> None:
     assert "/timeline/home" in paths and "/posts" in paths
 
 
+def test_healthz_is_matched_before_any_api_route_and_carries_the_work_header(
+    client: TestClient,
+) -> None:
+    """Routes are tried in order, so a health probe must not pay for matching the API's."""
+    paths = [getattr(route, "path", None) for route in client.app.routes]  # type: ignore[attr-defined]
+    tried_first = paths[: paths.index("/healthz")]
+    assert set(tried_first) <= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    response = client.get("/healthz")
+    assert response.headers[WORK_HEADER] == ""  # no work done, and said so
+
+
 def test_openapi_documents_the_error_body_every_4xx_carries(client: TestClient) -> None:
     """FastAPI documents 422 as `{"detail": [...]}`, a body this API never sends."""
     spec = client.get("/openapi.json").json()
