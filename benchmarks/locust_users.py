@@ -1,5 +1,11 @@
 """Locust users of the HTTP benchmarks, one request type each, no think time (throughput).
 
+They are `FastHttpUser`s (geventhttpclient), the HTTP client every Fanout load-test user
+speaks through (loadtests.generator.users.base.FanoutUser), so the `loadgen` and `http`
+benchmarks measure the generator the load tests really use, not python-requests (which
+saturates near 0.3x wrk here and hid the server's cost). Headers are built per request as
+the load tests build them (`bearer`), FastHttpSession having no session-wide headers.
+
 Run by benchmarks.locust_run in a Locust process of its own; FANOUT_BENCH_PEOPLE names a JSON
 file with the seeded accounts' `ids` and `tokens`, where accounts 2k and 2k+1 are friends
 (and their wallets are funded, see benchmarks.http_stack).
@@ -14,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from locust import HttpUser, constant, task
+from locust import FastHttpUser, constant, task
 
 from benchmarks.bare_app import BARE_PATH
 from benchmarks.locust_run import PEOPLE_ENV
+from loadtests.generator.users.api import KEY_HEADER, bearer
 
 _next_person = itertools.count()
 _keys = itertools.count()
@@ -30,7 +37,7 @@ def _people() -> dict[str, Any]:
     return orjson.loads(Path(file).read_bytes()) if file else {"ids": [], "tokens": []}
 
 
-class SeededUser(HttpUser):
+class SeededUser(FastHttpUser):
     """Acts as the next seeded account, so concurrent users read different timelines."""
 
     abstract = True
@@ -41,10 +48,10 @@ class SeededUser(HttpUser):
         me = next(_next_person) % len(self.people["ids"])
         self.me = self.people["ids"][me]
         self.friend = self.people["ids"][me ^ 1]
-        self.client.headers["Authorization"] = f"Bearer {self.people['tokens'][me]}"
+        self.auth = bearer(self.people["tokens"][me])
 
 
-class BareUser(HttpUser):
+class BareUser(FastHttpUser):
     wait_time = constant(0)
 
     @task
@@ -55,13 +62,14 @@ class BareUser(HttpUser):
 class TimelineUser(SeededUser):
     @task
     def home_timeline(self) -> None:
-        self.client.get("/timeline/home")
+        self.client.get("/timeline/home", headers=self.auth)
 
 
 class ChatUser(SeededUser):
     @task
     def chat_send(self) -> None:
-        self.client.post("/chat/messages", json={"to": self.friend, "text": "benchmark message"})
+        message = {"to": self.friend, "text": "benchmark message"}
+        self.client.post("/chat/messages", json=message, headers=self.auth)
 
 
 class PaymentUser(SeededUser):
@@ -71,6 +79,6 @@ class PaymentUser(SeededUser):
         self.client.post(
             f"/wallets/{self.me}/gifts",
             json={"recipient_id": self.friend, "amount_fen": 1},
-            headers={"Idempotency-Key": f"bench-{_KEY_PREFIX}-{next(_keys)}"},
+            headers={**self.auth, KEY_HEADER: f"bench-{_KEY_PREFIX}-{next(_keys)}"},
             name="gift",
         )

@@ -122,12 +122,13 @@ def merged(parts: list[Measured], notes: tuple[str, ...]) -> Measured:
 
 
 @contextmanager
-def seeded(deployment: Deployment, workdir: Path) -> Iterator[Served]:
-    """`deployment` served and seeded with `POPULATION`, its accounts in a people file."""
-    with fanout_server(deployment, workdir) as server:
-        with server.operator_client() as client:
-            people = seed_people(client, np.random.default_rng(SEED), POPULATION)
-            wait_for_fanout(client, POPULATION.posts)
+def seeded(
+    deployment: Deployment, workdir: Path, population: Population = POPULATION
+) -> Iterator[Served]:
+    """`deployment` served and seeded with `population`, its accounts in a people file."""
+    with fanout_server(deployment, workdir) as server, server.operator_client() as client:
+        people = seed_people(client, np.random.default_rng(SEED), population)
+        wait_for_fanout(client, population.posts)
         people.write_tsv(server.people_file)
         yield server
 

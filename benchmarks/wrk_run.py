@@ -22,6 +22,7 @@ CONNECTIONS = 20
 """Connections kept busy: enough to saturate one server process (issue 19's `-c20`)."""
 GRACE_S = 30.0
 """Time allowed beyond the run for wrk to connect and report before it is abandoned."""
+_REQUESTS = re.compile(r"^\s*(\d+) requests in ", re.MULTILINE)
 _RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
 _P99 = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
 _NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
@@ -31,6 +32,8 @@ _MS_PER = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 @dataclass(frozen=True)
 class WrkResult:
+    requests: int
+    """Responses received (requests still unanswered when the run ended are not counted)."""
     requests_per_s: float
     p99_ms: float
     refused: int
@@ -78,12 +81,13 @@ def run_wrk(
 
 def parse_report(report: str) -> WrkResult:
     """wrk's text report (with `--latency`) as numbers; RuntimeError when it has none."""
-    rate, p99 = _RATE.search(report), _P99.search(report)
-    if rate is None or p99 is None:
-        raise RuntimeError(f"wrk printed no Requests/sec or 99% latency:\n{report[-500:]}")
+    requests, rate, p99 = _REQUESTS.search(report), _RATE.search(report), _P99.search(report)
+    if requests is None or rate is None or p99 is None:
+        raise RuntimeError(f"wrk printed no request count, rate or 99% latency:\n{report[-500:]}")
     refused = _NON_2XX.search(report)
     socket_errors = _SOCKET_ERRORS.search(report)
     return WrkResult(
+        requests=int(requests.group(1)),
         requests_per_s=float(rate.group(1)),
         p99_ms=float(p99.group(1)) * _MS_PER[p99.group(2)],
         refused=int(refused.group(1)) if refused else 0,
