@@ -9,15 +9,15 @@ that is named but unreachable raises `Skipped` with the reason.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from benchmarks.runner import Skipped
-from microblog.cache import open_cache
+from microblog.cache import scratch_cache
 from microblog.errors import Invalid
+from microblog.store.sql.scratch import scratch_schema
 
 POSTGRES_ENV = "FANOUT_BENCH_POSTGRES"
 REDIS_ENV = "FANOUT_BENCH_REDIS"
@@ -34,31 +34,18 @@ def named_url(env: str, what: str) -> str:
 @contextmanager
 def fresh_schema(url: str) -> Iterator[str]:
     """A URL to an empty schema of the database at `url`, dropped afterwards."""
-    schema = f"fanout_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # noqa: BLE001 - any failure to connect means "cannot run"
-        admin.dispose()
+        with scratch_schema(url, "fanout_bench") as scoped:
+            yield scoped
+    except OperationalError as error:
         raise Skipped(f"PostgreSQL at {url} unusable: {str(error).splitlines()[0]}") from None
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @contextmanager
 def fresh_redis_prefix(url: str) -> Iterator[str]:
     """A key prefix nobody uses on the Redis at `url`; every key under it deleted afterwards."""
     try:
-        cache = open_cache(url, prefix=f"fanout-bench-{uuid.uuid4().hex[:12]}:")
+        with scratch_cache(url, "fanout-bench") as cache:
+            yield cache.prefix
     except Invalid as error:
         raise Skipped(f"Redis at {url} unusable: {error}") from None
-    try:
-        yield cache.prefix
-    finally:
-        cache.flush()
-        cache.close()
