@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bare_app import BARE_PATH
+from benchmarks.bare_app import BARE_PATH, HEALTHZ_PATH
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat, Skipped
 from benchmarks.seeding import Population, audit_failures, seed_people, wait_for_fanout
 from benchmarks.serving import Deployment, Served, bare_server, fanout_server
@@ -47,6 +47,10 @@ class Probe:
     name: str
     path: str
     script: str | None = None
+    reference: str = BARE_PATH
+    """The bare app's path it is compared with: `/bare` (a sync endpoint, as the API's
+    are), or `/healthz` for the microblog's own (the same coroutine, so the ratio is what
+    middleware, routing and error handling cost)."""
 
     def load(self, server: Served) -> WrkLoad:
         if self.script is None:
@@ -56,7 +60,7 @@ class Probe:
 
 
 TIMELINE = Probe("timeline", "/timeline/home", "authorized_get.lua")
-HEALTHZ = Probe("healthz", "/healthz")
+HEALTHZ = Probe("healthz", "/healthz", reference=HEALTHZ_PATH)
 CHAT_SEND = Probe("chat_send", "/chat/messages", "chat_send.lua")
 GIFT = Probe("gift", "/wallets", "gift.lua")
 
@@ -77,9 +81,9 @@ class Row:
         return f"{self.probe.name}.{self.deployment.name}"
 
     @property
-    def bare(self) -> str:
-        """The name of its reference: the bare endpoint with as many processes."""
-        return bare_name(self.deployment.workers)
+    def reference(self) -> Reference:
+        """The bare endpoint it is compared with, served with as many processes."""
+        return Reference(self.probe.reference, self.deployment.workers)
 
 
 ROWS = (
@@ -101,8 +105,17 @@ PROCESS_SCALING = Ratio(
 """Timeline reads with 2 server processes against 1 (wrk shares the machine's cores)."""
 
 
-def bare_name(workers: int) -> str:
-    return f"bare.{workers}proc"
+@dataclass(frozen=True, order=True)
+class Reference:
+    """A path of the bare app served by uvicorn with `workers` processes."""
+
+    path: str
+    workers: int
+
+    @property
+    def name(self) -> str:
+        endpoint = "bare" if self.path == BARE_PATH else f"bare_{self.path.strip('/')}"
+        return f"{endpoint}.{self.workers}proc"
 
 
 def measured(name: str, result: WrkResult) -> Measured:
@@ -148,16 +161,17 @@ def prepare(quick: bool) -> Iterator[Repeat]:
                 servers[deployment] = stack.enter_context(seeded(deployment, workdir))
             except Skipped as skip:
                 notes.append(f"{deployment.name}: {skip}")
+        rows = [row for row in ROWS if row.deployment in servers]
         bares = {
             workers: stack.enter_context(bare_server(workers, workdir))
             for workers in sorted({d.workers for d in servers})
         }
-        rows = [row for row in ROWS if row.deployment in servers]
+        references = sorted({row.reference for row in rows})
 
         def repeat() -> Measured:
             parts = [
-                measured(bare_name(n), run_wrk(wrk, WrkLoad(url + BARE_PATH), run_time_s))
-                for n, url in bares.items()
+                measured(ref.name, run_wrk(wrk, WrkLoad(bares[ref.workers] + ref.path), run_time_s))
+                for ref in references
             ]
             for row in rows:
                 load = row.probe.load(servers[row.deployment])
@@ -171,7 +185,7 @@ def prepare(quick: bool) -> Iterator[Repeat]:
         yield repeat
 
 
-NAMES = (bare_name(1), bare_name(2), *(row.name for row in ROWS))
+NAMES = (*dict.fromkeys(row.reference.name for row in ROWS), *(row.name for row in ROWS))
 BENCHMARK = Benchmark(
     name="server",
     description="server requests/s and p99 under wrk per deployment, vs a bare endpoint",
@@ -184,12 +198,14 @@ BENCHMARK = Benchmark(
     ratios={
         **{
             f"ratio.{row.name}.throughput_vs_bare": Ratio(
-                f"{row.name}.requests_per_s", f"{row.bare}.requests_per_s"
+                f"{row.name}.requests_per_s", f"{row.reference.name}.requests_per_s"
             )
             for row in ROWS
         },
         **{
-            f"ratio.{row.name}.p99_vs_bare": Ratio(f"{row.name}.p99_ms", f"{row.bare}.p99_ms")
+            f"ratio.{row.name}.p99_vs_bare": Ratio(
+                f"{row.name}.p99_ms", f"{row.reference.name}.p99_ms"
+            )
             for row in ROWS
         },
         "ratio.timeline.2proc_vs_1proc": PROCESS_SCALING,
