@@ -7,6 +7,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from microblog.api.errors import error_response
 from microblog.work import WORK_HEADER, recording
 
+_WORK_HEADER = WORK_HEADER.encode()
+
 
 class WorkHeaderMiddleware:
     """Return each request's recorded `Work` in a response header, for capacity calibration."""
@@ -22,9 +24,8 @@ class WorkHeaderMiddleware:
 
             async def send_with_work(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    headers = list(message.get("headers", []))
-                    headers.append((WORK_HEADER.encode(), work.to_header().encode()))
-                    message["headers"] = headers
+                    header = (_WORK_HEADER, work.to_header().encode())
+                    message["headers"] = [*message.get("headers", ()), header]
                 await send(message)
 
             await self.app(scope, receive, send_with_work)
