@@ -51,7 +51,7 @@ async def healthz() -> dict[str, str]:
     """Liveness, as cheap as an answer can be: a coroutine, so a probe never waits behind
     the threadpool that database calls fill, and the first route, because routes are
     matched in order and trying every API route first costs ~3 µs each (measured at
-    FastAPI 0.165, about 100 routes: a quarter of a millisecond)."""
+    FastAPI 0.165, 74 API routes: a quarter of a millisecond)."""
     return {"status": "ok"}
 
 
