@@ -70,8 +70,9 @@ def prepare_fit(request: FitRequest) -> PreparedFit:
     if request.seed is not None:
         fixed.append(("seed", request.seed))
     scenario = load_scenario(request.scenario_file, fixed)  # type: ignore[arg-type]
-    for end in ("low", "high"):  # the scenario must hold at both corners of the ranges
-        corner = [(s.path, _whole(s, getattr(s, end))) for s in spans]
+    lows = [(span.path, _whole(span, span.low)) for span in spans]
+    highs = [(span.path, _whole(span, span.high)) for span in spans]
+    for corner in (lows, highs):  # the scenario must hold at both corners of the ranges
         load_scenario(request.scenario_file, [*fixed, *corner])  # type: ignore[list-item]
     if not request.out.parent.is_dir():
         raise ValueError(f"{request.out}: no such directory to write the fitted scenario in")
