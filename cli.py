@@ -890,7 +890,7 @@ def fit(
     # what the runs reveal (a metric they never report, an unreadable graph) is still input
     with (
         _bad_input_exits_2(FitInputError, EdgeListError, ScenarioError),
-        fit_progress_bar(console, show) as progress,
+        fit_progress_bar(console, show, budget) as progress,
     ):
         fitted = run_fit(prepared, progress)
     with _bad_input_exits_2():

@@ -18,7 +18,9 @@ from outcomes.formatting import metric_value, number
 
 
 @contextmanager
-def fit_progress_bar(console: Console, enabled: bool) -> Iterator[ProgressCallback | None]:
+def fit_progress_bar(
+    console: Console, enabled: bool, budget: int
+) -> Iterator[ProgressCallback | None]:
     """A bar of candidates run with the best score so far, or nothing when disabled."""
     if not enabled:
         yield None
@@ -31,7 +33,7 @@ def fit_progress_bar(console: Console, enabled: bool) -> Iterator[ProgressCallba
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("fit", total=None, best="-")
+        task = bar.add_task("fit", total=budget, best="-")
 
         def advance(done: int, budget: int, best: Candidate) -> None:
             bar.update(task, completed=done, total=budget, best=number(best.score))

@@ -50,9 +50,9 @@ def test_the_comment_names_every_target_what_it_achieved_and_any_set() -> None:
 def test_the_progress_bar_counts_candidates_on_a_terminal_only() -> None:
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=100)
-    with fit_progress_bar(console, True) as progress:
+    with fit_progress_bar(console, True, 3) as progress:
         assert progress is not None
         fit = search([LOAD], [Target(IMPRESSIONS, 600, 1)], ads_runner, 3, 1, 1, progress)
     assert "3/3" in out.getvalue() and len(fit.candidates) == 3
-    with fit_progress_bar(console, False) as nothing:
+    with fit_progress_bar(console, False, 3) as nothing:
         assert nothing is None
