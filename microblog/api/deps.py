@@ -24,13 +24,23 @@ def get_blog(request: Request) -> Microblog:
 Blog = Annotated[Microblog, Depends(get_blog)]
 
 
-def current_account(blog: Blog, credentials: Credentials) -> Account:
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
-    return blog.accounts.authenticate(credentials.credentials)
+    return credentials.credentials
+
+
+def current_account(blog: Blog, credentials: Credentials) -> Account:
+    return blog.accounts.authenticate(_token(credentials))
+
+
+def current_account_id(blog: Blog, credentials: Credentials) -> int:
+    return blog.accounts.account_id_for(_token(credentials))
 
 
 CurrentAccount = Annotated[Account, Depends(current_account)]
+CurrentAccountId = Annotated[int, Depends(current_account_id)]
+"""The caller's id only, for hot read paths: a cached token needs no store query."""
 
 
 def require_operator(request: Request, credentials: Credentials) -> None:
