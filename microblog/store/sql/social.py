@@ -18,7 +18,7 @@ from microblog.errors import Conflict
 from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
 from microblog.store.base import FolloweePosts
 from microblog.store.sql import schema as t
-from microblog.store.sql.home import home_streams_query
+from microblog.store.sql.home import home_streams_parameters, home_streams_statement
 from microblog.store.sql.locks import add_new
 from microblog.work import record
 
@@ -378,7 +378,10 @@ class SqlPosts:
     def home_streams(
         self, viewer_id: int, before: int | None, limit: int, followees: FolloweePosts
     ) -> list[int]:
-        return _ids(self.conn, home_streams_query(viewer_id, before, limit, followees))
+        statement = home_streams_statement(followees)
+        ids = list(self.conn.scalars(statement, home_streams_parameters(viewer_id, before, limit)))
+        record(db_reads=len(ids))
+        return ids
 
     def pushed_by_followees(self, owner_id: int, limit: int) -> list[int]:
         c, f = t.posts.c, t.follows.c
