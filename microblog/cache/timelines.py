@@ -26,6 +26,8 @@ import secrets
 import threading
 from array import array
 from bisect import insort
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from microblog.store.paging import page_sorted
@@ -67,9 +69,9 @@ class TimelineCache(Protocol):
         ...
 
 
-def _post_ids(ids: list[int] | None = None) -> array[int]:
+def _post_ids(ids: Iterable[int] = ()) -> array[int]:
     """A compact id list (ids below 2**31, far beyond what one process holds in memory)."""
-    return array("i", ids or ())
+    return array("i", ids)
 
 
 class MemoryTimelineCache:
@@ -83,20 +85,19 @@ class MemoryTimelineCache:
     def __init__(self, capacity: int, *, complete: bool) -> None:
         self.capacity = capacity
         self.complete = complete
-        self._home: dict[int, array[int]] = {}
+        self._home: dict[int, array[int]] = defaultdict(_post_ids) if complete else {}
         self._building: dict[int, int] = {}
         self._generations = itertools.count(1)
         self._lock = threading.Lock()
 
     def deliver(self, owner_ids: list[int], post_id: int) -> None:
-        home, capacity, complete = self._home, self.capacity, self.complete
+        home, capacity = self._home, self.capacity
         with self._lock:
-            for owner in owner_ids:
-                timeline = home.get(owner)
-                if timeline is None:
-                    if not complete:
-                        continue
-                    timeline = home[owner] = _post_ids()
+            if self.complete:  # a defaultdict: an owner's first delivery starts the timeline
+                timelines = [home[owner] for owner in owner_ids]
+            else:
+                timelines = [t for owner in owner_ids if (t := home.get(owner)) is not None]
+            for timeline in timelines:
                 if not timeline or timeline[-1] < post_id:
                     timeline.append(post_id)
                 else:

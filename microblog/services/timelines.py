@@ -60,8 +60,8 @@ class FanoutStats:
             self.lags_s.append(lag_s)
 
 
-def _newest_union(streams: list[list[int]], limit: int) -> list[int]:
-    return sorted({i for stream in streams for i in stream}, reverse=True)[:limit]
+def _newest_union(first: list[int], second: list[int], limit: int) -> list[int]:
+    return sorted({*first, *second}, reverse=True)[:limit]
 
 
 def _below(newest_first: list[int], before: int | None, limit: int) -> list[int]:
@@ -70,12 +70,15 @@ def _below(newest_first: list[int], before: int | None, limit: int) -> list[int]
     return newest_first[:limit]
 
 
-FOLLOWEE_POSTS = {
-    FanoutStrategy.PUSH: FolloweePosts.NONE,
-    FanoutStrategy.HYBRID: FolloweePosts.UNPUSHED,
-    FanoutStrategy.PULL: FolloweePosts.ALL,
-}
-"""What each strategy merges on read of followees' posts (fan-out delivered the rest)."""
+def followee_posts(strategy: FanoutStrategy) -> FolloweePosts:
+    """What a strategy merges on read of followees' posts (fan-out delivered the rest).
+
+    Compared by identity: a dict keyed by the enum would hash it in Python on every read.
+    """
+    if strategy is FanoutStrategy.PUSH:
+        return FolloweePosts.NONE
+    return FolloweePosts.UNPUSHED if strategy is FanoutStrategy.HYBRID else FolloweePosts.ALL
+
 
 REBUILD_BATCH = 1000
 """Accounts listed per store query when the operator rebuilds every timeline."""
@@ -110,20 +113,23 @@ class Timelines:
         Round trips: the materialised page (cache), then one store transaction with one
         query for every merged stream and one for the bodies the cache tier lacks.
         """
+        capacity = self.ctx.config.timeline_capacity
         limit = self.ctx.page_limit(limit)
         rank, before = parse_timeline_cursor(cursor)
-        take = min(limit, self.ctx.config.timeline_capacity - rank)
+        take = min(limit, capacity - rank)
         if take <= 0:
             return Page([], None)
-        streams = [self._materialised(viewer_id, before, take)] if self.materialised else []
-        followees = FOLLOWEE_POSTS[self.ctx.config.fanout]
+        followees = followee_posts(self.ctx.config.fanout)
+        pushed = (
+            [] if followees is FolloweePosts.ALL else self._materialised(viewer_id, before, take)
+        )
         with self.ctx.store.read() as tx:
             pulled = tx.posts.home_streams(viewer_id, before, take, followees)
             record(merged_items=len(pulled))
-            ids = _newest_union([*streams, pulled], take)
+            ids = _newest_union(pushed, pulled, take)
             found = self._bodies(tx, ids)
         rank += len(ids)
-        more = len(ids) == take and rank < self.ctx.config.timeline_capacity
+        more = len(ids) == take and rank < capacity
         posts = [found[i] for i in ids if i in found and not found[i].deleted]
         return Page(posts, timeline_cursor(rank, ids[-1]) if more else None)
 
@@ -134,7 +140,7 @@ class Timelines:
 
     def _bodies(self, tx: Tx, ids: list[int]) -> dict[int, Post]:
         found = self.bodies.get_many(ids)
-        missing = [i for i in ids if i not in found]
+        missing = [i for i in ids if i not in found] if found else ids
         if missing:
             fetched = tx.posts.get_many(missing)
             self.bodies.put_many(fetched.values())
