@@ -124,6 +124,58 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+@fanout.command("rebuild-timelines")
+@click.option(
+    "--store",
+    required=True,
+    help="The servers' store: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.",
+)
+@click.option("--cache", required=True, help="The servers' cache tier: redis://HOST:PORT/DB.")
+@click.option(
+    "--cache-prefix",
+    default="fanout:",
+    show_default=True,
+    envvar="FANOUT_CACHE_PREFIX",
+    help="Prefix of the platform's Redis keys (the servers' FANOUT_CACHE_PREFIX).",
+)
+@click.option("--account", "account_id", type=click.IntRange(min=1), help="Only this account.")
+@click.option("--json", "as_json", is_flag=True, help="Print how many were rebuilt as JSON.")
+def rebuild_timelines(
+    store: str, cache: str, cache_prefix: str, account_id: int | None, as_json: bool
+) -> None:
+    """Rebuild home timelines in Redis from the store (all accounts, or one).
+
+    Timelines also rebuild lazily on read; this saves the first readers the wait after
+    Redis lost its data. Progress goes to stderr.
+
+    \b
+    Example:
+      fanout rebuild-timelines --store postgresql+psycopg://postgres@127.0.0.1/test \\
+        --cache redis://127.0.0.1:6379/0
+    """
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from microblog.errors import DomainError
+    from microblog.rebuild import rebuild_timelines as rebuild
+
+    try:
+        done = rebuild(store, cache, cache_prefix, account_id, _rebuild_progress)
+    except DomainError as exc:
+        click.echo(f"fanout: {exc.message}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    except (ArgumentError, OperationalError) as exc:
+        click.echo(f"fanout: cannot open the store {store!r}: {exc}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    if as_json:
+        _print_json({"rebuilt": done})
+    else:
+        click.echo(f"rebuilt {done} home timeline{'s' if done != 1 else ''}")
+
+
+def _rebuild_progress(done: int) -> None:
+    click.echo(f"rebuilt {done} timelines ...", err=True)
+
+
 BAD_INPUT_ERRORS: tuple[type[Exception], ...] = (ResultError, ValueError)
 """What bad input raises: every input error of the project is a ValueError (ScenarioError,
 EdgeListError, CalibrationError, LoadtestInputError, HostRefused, TraceError, ...)."""
