@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from outcomes.compare import compare_runs
 from outcomes.compare_render import TEXT_FORMATS, comparison_table
+from outcomes.fit import DEFAULT_REPLICATIONS
 from outcomes.gate import run_gate
 from outcomes.gate_render import append_summary, gate_data, gate_table, write_junit
 from outcomes.plots import write_timeseries_plots
@@ -121,6 +122,58 @@ def serve(
         operator_token=operator_token,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@fanout.command("rebuild-timelines")
+@click.option(
+    "--store",
+    required=True,
+    help="The servers' store: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.",
+)
+@click.option("--cache", required=True, help="The servers' cache tier: redis://HOST:PORT/DB.")
+@click.option(
+    "--cache-prefix",
+    default="fanout:",
+    show_default=True,
+    envvar="FANOUT_CACHE_PREFIX",
+    help="Prefix of the platform's Redis keys (the servers' FANOUT_CACHE_PREFIX).",
+)
+@click.option("--account", "account_id", type=click.IntRange(min=1), help="Only this account.")
+@click.option("--json", "as_json", is_flag=True, help="Print how many were rebuilt as JSON.")
+def rebuild_timelines(
+    store: str, cache: str, cache_prefix: str, account_id: int | None, as_json: bool
+) -> None:
+    """Rebuild home timelines in Redis from the store (all accounts, or one).
+
+    Timelines also rebuild lazily on read; this saves the first readers the wait after
+    Redis lost its data. Progress goes to stderr.
+
+    \b
+    Example:
+      fanout rebuild-timelines --store postgresql+psycopg://postgres@127.0.0.1/test \\
+        --cache redis://127.0.0.1:6379/0
+    """
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from microblog.errors import DomainError
+    from microblog.rebuild import rebuild_timelines as rebuild
+
+    try:
+        done = rebuild(store, cache, cache_prefix, account_id, _rebuild_progress)
+    except DomainError as exc:
+        click.echo(f"fanout: {exc.message}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    except (ArgumentError, OperationalError) as exc:
+        click.echo(f"fanout: cannot open the store {store!r}: {exc}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    if as_json:
+        _print_json({"rebuilt": done})
+    else:
+        click.echo(f"rebuilt {done} home timeline{'s' if done != 1 else ''}")
+
+
+def _rebuild_progress(done: int) -> None:
+    click.echo(f"rebuilt {done} timelines ...", err=True)
 
 
 BAD_INPUT_ERRORS: tuple[type[Exception], ...] = (ResultError, ValueError)
@@ -791,6 +844,115 @@ def sweep(
         _print_json({"csv": str(done.csv_path), "plots": plots, "points": points})
         return
     click.echo(f"wrote {done.csv_path} and {len(done.plots)} plots for {len(done.points)} points")
+
+
+@fanout.command()
+@click.argument("scenario_file", metavar="SCENARIO", type=click.Path(dir_okay=False))
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    required=True,
+    metavar="METRIC=VALUE±TOL",
+    help="A metric to bring within VALUE ± TOL (also VALUE+-TOL), e.g. ads.ctr=0.02±0.002 "
+    "(repeatable; names in docs/metrics.md).",
+)
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="PATH=LOW..HIGH",
+    help="A number field and the range to search, e.g. economy.ads.load=0.02..0.3 (repeatable).",
+)
+@click.option(
+    "--budget",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Most candidates to run (fewer when the best meets every target with its whole "
+    "95 % interval).",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=DEFAULT_REPLICATIONS,
+    show_default=True,
+    help="Runs per candidate; its score uses their mean.",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Seed instead of the scenario's.")
+@click.option(
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Candidates run at once, in worker processes (proposed a batch at a time: the same "
+    "--seed and --jobs give the same fit).",
+)
+@SetOption
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="FITTED.yaml",
+    help="Where to write the scenario with the fitted fields set and commented.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def fit(
+    scenario_file: str,
+    targets: tuple[str, ...],
+    varies: tuple[str, ...],
+    budget: int,
+    replications: int,
+    seed: int | None,
+    jobs: int,
+    overrides: tuple[str, ...],
+    out: Path,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Find values of scenario fields whose simulation meets target metrics.
+
+    Runs up to --budget candidates, each --replications times, chosen by Optuna's TPE
+    sampler; each candidate is scored by its mean's distance from the targets in
+    tolerances. Prints each target against what the best candidate achieved (95 %
+    interval over its replications) and writes the scenario with the fitted values, each
+    line commented with the targets and what they achieved. Exit code 0 when every target
+    is met, 1 when the budget ran out first (the best candidate is still written), 2 on bad
+    input (unknown field or metric, a range outside the field's bounds, a bad target).
+
+    \b
+    Example:
+      fanout fit scenarios/baseline.yaml --target ads.ctr=0.012±0.001 \\
+        --vary economy.ads.ctr_base=0.005..0.02 --budget 20 --jobs 2 --out fitted.yaml
+      fanout run fitted.yaml --seed 7
+    """
+    from outcomes.fit import FitInputError
+    from outcomes.fit_render import fit_data, fit_progress_bar, fit_table
+    from sim.edgelist import EdgeListError
+    from sim.fit import FitRequest, prepare_fit, run_fit, write_fitted
+
+    request = FitRequest(
+        scenario_file, targets, varies, budget, out, replications, seed, jobs, overrides
+    )
+    with _bad_input_exits_2():
+        prepared = prepare_fit(request)
+    console = Console(stderr=True)
+    show = console.is_terminal and not quiet
+    # what the runs reveal (a metric they never report, an unreadable graph) is still input
+    with (
+        _bad_input_exits_2(FitInputError, EdgeListError, ScenarioError),
+        fit_progress_bar(console, show, budget) as progress,
+    ):
+        fitted = run_fit(prepared, progress)
+    with _bad_input_exits_2():
+        written = write_fitted(prepared, fitted)
+    if as_json:
+        _print_json(fit_data(fitted, written))
+    else:
+        Console().print(fit_table(fitted))
+        click.echo(f"wrote {written}")
+    raise SystemExit(0 if fitted.all_met else 1)
 
 
 @fanout.command()

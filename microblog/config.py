@@ -36,6 +36,15 @@ class PlatformConfig(BaseModel):
     fanout_chunk: int = Field(
         1000, ge=1, description="Followers delivered per fan-out batch (one store transaction)."
     )
+    post_cache_ttl_s: int = Field(
+        300,
+        ge=1,
+        description="Seconds a post body stays in a shared cache tier (assumption: a post is "
+        "hot for minutes); also bounds how long a read racing an edit can keep the old body.",
+    )
+    token_cache_ttl_s: int = Field(
+        3600, ge=1, description="Seconds a token's account stays cached (assumption: a session)."
+    )
     password_time_cost: int = Field(2, ge=1, description="Argon2 passes per password hash.")
     password_memory_kib: int = Field(19_456, ge=8, description="Argon2 memory per hash, KiB.")
     max_message_chars: int = Field(2000, ge=1, description="Longest chat message, in characters.")

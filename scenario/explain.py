@@ -58,7 +58,7 @@ def _message(error: ErrorDetails, root: type[BaseModel], path: list[str | int]) 
     if kind == "extra_forbidden":
         return unknown_field(root, path)
     if kind in BOUND_ERRORS:
-        return f"{_bounds(root, path)}, got {_show(value)}"
+        return f"{bounds_text(root, path)}, got {_show(value)}"
     if kind in ("value_error", "assertion_error"):
         return str(error["ctx"]["error"])
     if kind == "literal_error":
@@ -69,7 +69,7 @@ def _message(error: ErrorDetails, root: type[BaseModel], path: list[str | int]) 
     return text if isinstance(value, list | dict) else f"{text}, got {_show(value)}"
 
 
-def _bounds(root: type[BaseModel], path: list[str | int]) -> str:
+def bounds_text(root: type[BaseModel], path: Sequence[str | int]) -> str:
     """`must be between 0 and 1` when both ends are inclusive, else `must be >= 0 and < 24`."""
     place = locate(root, path)
     constraints = place.metadata if place is not None else []

@@ -9,7 +9,7 @@ Programs (a sweep) may pass a mapping of paths to values instead of strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, get_args
 
 import yaml
@@ -35,7 +35,7 @@ def apply_overrides(
         name = entry[0] if isinstance(entry, tuple) else entry.partition("=")[0].strip()
         try:
             value = entry[1] if isinstance(entry, tuple) else _value(entry)
-            _set(data, _keys(root, name.split(".")), value)
+            _set(data, schema_keys(root, name.split(".")), value)
         except ValueError as exc:
             problems.append(Problem(name, f"--set: {exc}"))
             continue
@@ -55,8 +55,11 @@ def _value(text: str) -> Any:
         raise ValueError(f"value {raw!r} is not YAML: {reason}") from None
 
 
-def _keys(root: type[BaseModel], segments: list[str]) -> list[Any]:
-    """The raw-dict keys for a dotted path, after checking it against the schema."""
+def schema_keys(root: type[BaseModel], segments: list[str]) -> list[Any]:
+    """The raw-dict keys for a dotted path, after checking it against the schema.
+
+    Raises ValueError naming the first segment that is no field (with the nearest one).
+    """
     place, keys = Node(root), []
     for depth, segment in enumerate(segments):
         if place.container in (list, tuple):
@@ -82,13 +85,21 @@ def _dict_key(parent: Node, segment: str) -> Any:
 
 
 def _set(data: dict[Any, Any], keys: list[Any], value: Any) -> None:
+    holder(data, keys)[keys[-1]] = value
+
+
+def holder(
+    data: dict[Any, Any], keys: list[Any], new_section: Callable[[], dict[Any, Any]] = dict
+) -> dict[Any, Any]:
+    """The mapping that holds the last of `keys`; sections the file left out are created
+    with `new_section` (a round-trip writer passes its own mapping type)."""
     node = data
     for depth, key in enumerate(keys[:-1]):
         below = node.get(key)
         if below is None:
-            below = node[key] = {}
+            below = node[key] = new_section()
         if not isinstance(below, dict):
             where = ".".join(map(str, keys[: depth + 1]))
             raise ValueError(f"the file sets {where} to {below!r}, not a section")
         node = below
-    node[keys[-1]] = value
+    return node

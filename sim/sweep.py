@@ -2,7 +2,8 @@
 
 `outcomes.sweep.run_sweep` runs points in worker processes, so the runner must pickle:
 `point_runner` binds the scenario file and the fixed overrides to the module-level
-`run_point` with `functools.partial`.
+`run_point` with `functools.partial`. `simulate_with` is the one way a point (or a fit's
+candidate, sim.fit) becomes a simulation.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from outcomes.result import Result
 from outcomes.sweep import Runner
 from scenario import load_scenario
 from sim.output import write_run
-from sim.runner import simulate
+from sim.runner import SimulationRun, simulate
 
 FixedOverride = str | tuple[str, Any]
 """`path=value` as typed after --set, or (path, value) already parsed."""
@@ -30,10 +31,17 @@ def run_point(
 ) -> Result:
     """Simulate the scenario with the fixed and the point's overrides; write its run dir
     (summary.json and timeseries.csv: `fanout report DIR` renders a point's report)."""
-    scenario = load_scenario(scenario_file, [*fixed, *overrides.items()])  # type: ignore[list-item]
-    run = simulate(scenario)
+    run = simulate_with(scenario_file, fixed, overrides)
     write_run(run, run_dir, report=False)
     return run.result
+
+
+def simulate_with(
+    scenario_file: str, fixed: Sequence[FixedOverride], overrides: Mapping[str, Any]
+) -> SimulationRun:
+    """Simulate the scenario file with the fixed overrides, then the point's, applied."""
+    scenario = load_scenario(scenario_file, [*fixed, *overrides.items()])  # type: ignore[list-item]
+    return simulate(scenario)
 
 
 def point_runner(scenario_file: str, fixed: Sequence[FixedOverride] = ()) -> Runner:

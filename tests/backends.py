@@ -27,7 +27,8 @@ POSTGRES_URL = os.environ.get(
     "FANOUT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("FANOUT_TEST_REDIS", "redis://127.0.0.1:6379/0")
-BACKENDS = ["memory", "sqlite", "postgres"]
+BACKENDS = ["memory", "sqlite", "postgres", "sqlite+redis"]
+"""A backend is a store, optionally `+redis`: the cache tier in Redis instead of in-process."""
 
 
 @functools.cache
@@ -48,6 +49,7 @@ def postgres_unavailable() -> str | None:
 @contextmanager
 def store_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A URL to a fresh, empty store of the backend; PostgreSQL schemas are dropped after."""
+    backend = backend.partition("+")[0]
     if backend == "memory":
         yield "memory"
     elif backend == "sqlite":
@@ -81,3 +83,13 @@ def redis_cache() -> Iterator[CacheTier]:
         pytest.skip(reason)
     with scratch_cache(REDIS_URL, "fanout-test") as cache:
         yield cache
+
+
+@contextmanager
+def cache_for(backend: str) -> Iterator[CacheTier | None]:
+    """The backend's cache tier: a fresh Redis prefix for `...+redis`, else None (memory)."""
+    if backend.endswith("+redis"):
+        with redis_cache() as cache:
+            yield cache
+    else:
+        yield None

@@ -26,6 +26,8 @@ COMMANDS_WITH_SET = {
     "plan": ["plan", BASELINE, "--users", "1000"],
     "loadtest": ["loadtest", SMOKE],
     "check-model": ["check-model", SMOKE],
+    "fit": f"fit {BASELINE} --target ads.ctr=0.01±0.001 --vary economy.ads.load=0.05..0.2 "
+    "--budget 2 --out fitted.yaml".split(),
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from microblog.cache.tokens import open_token_cache
 from microblog.errors import Invalid, NotFound, Unauthorized
 from microblog.models import Account, Profile, Role, Tier
 from microblog.services.context import Context
@@ -59,6 +60,7 @@ class Accounts:
             memory_cost=ctx.config.password_memory_kib,
             parallelism=1,
         )
+        self.tokens = open_token_cache(ctx.cache, ctx.config.token_cache_ttl_s)
 
     def register(
         self,
@@ -113,12 +115,32 @@ class Accounts:
             return self._new_token(tx, account.id)
 
     def authenticate(self, token: str) -> Account:
+        """The account a bearer token acts as (one store transaction)."""
+        token_hash = hash_token(token)
+        account_id = self.tokens.get(token_hash)
         with self.ctx.store.read() as tx:
-            account_id = tx.accounts.account_for_token(hash_token(token))
-            account = tx.accounts.get(account_id) if account_id is not None else None
-        if account is None:
-            raise Unauthorized("invalid or expired token")
+            if account_id is None:
+                account_id = self._stored_token(tx, token_hash)
+            account = tx.accounts.get(account_id)
+        assert account is not None, "a token's account exists (foreign key)"
         return account
+
+    def account_id_for(self, token: str) -> int:
+        """Only the id of the account a bearer token acts as: a hot read path (the home
+        timeline) needs no more, and a shared cache tier answers it without the store."""
+        token_hash = hash_token(token)
+        account_id = self.tokens.get(token_hash)
+        if account_id is None:
+            with self.ctx.store.read() as tx:
+                account_id = self._stored_token(tx, token_hash)
+        return account_id
+
+    def _stored_token(self, tx: Tx, token_hash: str) -> int:
+        account_id = tx.accounts.account_for_token(token_hash)
+        if account_id is None:
+            raise Unauthorized("invalid or expired token")
+        self.tokens.put(token_hash, account_id)
+        return account_id
 
     def get(self, account_id: int) -> Account:
         with self.ctx.store.read() as tx:

@@ -49,6 +49,8 @@ class Posts:
             if group_id is None and not pushed:
                 tx.accounts.mark_pull_author(author_id)
             tx.posts.add_mentions(post.id, self._mentioned(tx, text, group_id))
+        if repost_of is not None:
+            self.timelines.post_changed(repost_of)
         self.timelines.fan_out(post)
         return post
 
@@ -63,6 +65,7 @@ class Posts:
             tx.posts.set_text(post_id, text, self.ctx.clock())
             post = tx.posts.get(post_id)
         assert post is not None
+        self.timelines.post_changed(post_id)
         return post
 
     def delete(self, actor_id: int, post_id: int) -> None:
@@ -70,6 +73,7 @@ class Posts:
         with self.ctx.store.write() as tx:
             self._require_author(tx, post_id, actor_id)
             tx.posts.mark_deleted(post_id)
+        self.timelines.post_changed(post_id)
 
     def like(self, actor_id: int, post_id: int) -> bool:
         """Like a post; False when already liked (likes are idempotent)."""
@@ -78,7 +82,9 @@ class Posts:
             added = tx.posts.add_like(post_id, actor_id)
             if added:
                 tx.posts.add_counts(post_id, likes=1)
-            return added
+        if added:
+            self.timelines.post_changed(post_id)
+        return added
 
     def unlike(self, actor_id: int, post_id: int) -> bool:
         with self.ctx.store.write() as tx:
@@ -86,7 +92,9 @@ class Posts:
             removed = tx.posts.remove_like(post_id, actor_id)
             if removed:
                 tx.posts.add_counts(post_id, likes=-1)
-            return removed
+        if removed:
+            self.timelines.post_changed(post_id)
+        return removed
 
     def comment(self, actor_id: int, post_id: int, text: str) -> Comment:
         """Comment on a post; accounts @named in it find the post among their mentions."""
@@ -95,7 +103,9 @@ class Posts:
             post = self.visible(tx, post_id, actor_id)
             tx.posts.add_counts(post_id, comments=1)
             tx.posts.add_mentions(post_id, self._mentioned(tx, text, post.group_id))
-            return tx.posts.add_comment(post_id, actor_id, text, self.ctx.clock())
+            comment = tx.posts.add_comment(post_id, actor_id, text, self.ctx.clock())
+        self.timelines.post_changed(post_id)
+        return comment
 
     def comments(
         self, viewer_id: int, post_id: int, cursor: str | None = None, limit: int = 20

@@ -29,7 +29,7 @@ class SocialGraph:
             if not tx.graph.add(actor_id, target_id, self.ctx.clock()):
                 raise Conflict(f"already following account {target_id}")
             tx.accounts.add_follow_counts(actor_id, target_id, +1)
-            self.timelines.backfill(tx, actor_id, target_id)
+        self.timelines.backfill(actor_id, target_id)
 
     def unfollow(self, actor_id: int, target_id: int) -> None:
         """Stop following; the target's posts leave the actor's home timeline."""
@@ -37,7 +37,7 @@ class SocialGraph:
             if not tx.graph.remove(actor_id, target_id):
                 raise NotFound(f"not following account {target_id}")
             tx.accounts.add_follow_counts(actor_id, target_id, -1)
-            self.timelines.rebuild(tx, actor_id)
+        self.timelines.rebuild(actor_id)
 
     def follow_many(self, edges: list[tuple[int, int]]) -> int:
         """Bulk seeding path: add edges (skipping duplicates and self-follows) without

@@ -16,11 +16,13 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from microblog.cache.posts import open_post_bodies
+from microblog.cache.timelines import open_timelines
 from microblog.config import FanoutStrategy
 from microblog.models import Account, Page, Post
 from microblog.services.context import Context
 from microblog.services.cursors import parse_timeline_cursor, timeline_cursor
-from microblog.store.base import Tx
+from microblog.store.base import FolloweePosts, Tx
 from microblog.work import record
 
 FanoutRunner = Callable[[Callable[[], None]], None]
@@ -58,8 +60,28 @@ class FanoutStats:
             self.lags_s.append(lag_s)
 
 
-def _newest_union(streams: list[list[int]], limit: int) -> list[int]:
-    return sorted({i for stream in streams for i in stream}, reverse=True)[:limit]
+def _newest_union(first: list[int], second: list[int], limit: int) -> list[int]:
+    return sorted({*first, *second}, reverse=True)[:limit]
+
+
+def _below(newest_first: list[int], before: int | None, limit: int) -> list[int]:
+    if before is not None:
+        newest_first = [i for i in newest_first if i < before]
+    return newest_first[:limit]
+
+
+def followee_posts(strategy: FanoutStrategy) -> FolloweePosts:
+    """What a strategy merges on read of followees' posts (fan-out delivered the rest).
+
+    Compared by identity: a dict keyed by the enum would hash it in Python on every read.
+    """
+    if strategy is FanoutStrategy.PUSH:
+        return FolloweePosts.NONE
+    return FolloweePosts.UNPUSHED if strategy is FanoutStrategy.HYBRID else FolloweePosts.ALL
+
+
+REBUILD_BATCH = 1000
+"""Accounts listed per store query when the operator rebuilds every timeline."""
 
 
 class Timelines:
@@ -67,6 +89,11 @@ class Timelines:
         self.ctx = ctx
         self.run_fanout = run_fanout
         self.stats = FanoutStats()
+        complete = ctx.store.volatile and not ctx.cache.shared
+        self.cache = open_timelines(ctx.cache, ctx.config.timeline_capacity, complete=complete)
+        """Materialised timelines (push and hybrid) on the cache tier."""
+        self.bodies = open_post_bodies(ctx.cache, ctx.config.post_cache_ttl_s)
+        """Hot post bodies on the cache tier (a shared one only)."""
 
     def pushes(self, author: Account) -> bool:
         """Whether fan-out on write delivers this author's next public post."""
@@ -75,38 +102,54 @@ class Timelines:
             return author.follower_count < self.ctx.config.hybrid_threshold
         return strategy is FanoutStrategy.PUSH
 
+    @property
+    def materialised(self) -> bool:
+        """Whether fan-out keeps home timelines (push, hybrid) rather than none (pull)."""
+        return self.ctx.config.fanout is not FanoutStrategy.PULL
+
     def home(self, viewer_id: int, cursor: str | None = None, limit: int = 20) -> Page[Post]:
-        """One page of the reader's home timeline, newest first."""
+        """One page of the reader's home timeline, newest first.
+
+        Round trips: the materialised page (cache), then one store transaction with one
+        query for every merged stream and one for the bodies the cache tier lacks.
+        """
+        capacity = self.ctx.config.timeline_capacity
         limit = self.ctx.page_limit(limit)
         rank, before = parse_timeline_cursor(cursor)
-        take = min(limit, self.ctx.config.timeline_capacity - rank)
+        take = min(limit, capacity - rank)
         if take <= 0:
             return Page([], None)
+        followees = followee_posts(self.ctx.config.fanout)
+        pushed = (
+            [] if followees is FolloweePosts.ALL else self._materialised(viewer_id, before, take)
+        )
         with self.ctx.store.read() as tx:
-            ids = _newest_union(self._streams(tx, viewer_id, before, take), take)
-            found = tx.posts.get_many(ids)
+            pulled = tx.posts.home_streams(viewer_id, before, take, followees)
+            record(merged_items=len(pulled))
+            ids = _newest_union(pushed, pulled, take)
+            found = self._bodies(tx, ids)
         rank += len(ids)
-        more = len(ids) == take and rank < self.ctx.config.timeline_capacity
+        more = len(ids) == take and rank < capacity
         posts = [found[i] for i in ids if i in found and not found[i].deleted]
         return Page(posts, timeline_cursor(rank, ids[-1]) if more else None)
 
-    def _streams(self, tx: Tx, viewer_id: int, before: int | None, take: int) -> list[list[int]]:
-        strategy = self.ctx.config.fanout
-        pulled: list[list[int]] = [tx.posts.by_author(viewer_id, before, take)]
-        pulled += [tx.posts.by_group(g, before, take) for g in tx.groups.groups_of(viewer_id)]
-        if strategy is FanoutStrategy.PULL:
-            pulled += [
-                tx.posts.by_author(a, before, take) for a in tx.graph.all_followees(viewer_id)
-            ]
-        elif strategy is FanoutStrategy.HYBRID:
-            pulled += [
-                tx.posts.by_author(a, before, take, pushed=False)
-                for a in tx.graph.pull_followees(viewer_id)
-            ]
-        record(merged_items=sum(map(len, pulled)))
-        if strategy is FanoutStrategy.PULL:
-            return pulled
-        return [tx.timelines.page(viewer_id, before, take), *pulled]
+    def _materialised(self, owner_id: int, before: int | None, take: int) -> list[int]:
+        """The cached page, or (a timeline the tier lost) the page of its rebuild."""
+        ids = self.cache.page(owner_id, before, take)
+        return ids if ids is not None else _below(self._rebuild(owner_id), before, take)
+
+    def _bodies(self, tx: Tx, ids: list[int]) -> dict[int, Post]:
+        found = self.bodies.get_many(ids)
+        missing = [i for i in ids if i not in found] if found else ids
+        if missing:
+            fetched = tx.posts.get_many(missing)
+            self.bodies.put_many(fetched.values())
+            found.update(fetched)
+        return found
+
+    def post_changed(self, post_id: int) -> None:
+        """A committed change to a post (text, deletion, counters): readers see it at once."""
+        self.bodies.forget(post_id)
 
     def fan_out(self, post: Post) -> None:
         """Deliver a pushed public post to every follower (through the fan-out runner)."""
@@ -117,28 +160,44 @@ class Timelines:
         with self.ctx.store.read() as tx:
             chunks = list(tx.graph.follower_chunks(post.author_id, self.ctx.config.fanout_chunk))
         for chunk in chunks:
-            with self.ctx.store.write() as tx:
-                tx.timelines.deliver(chunk, post.id, self.ctx.config.timeline_capacity)
+            self.cache.deliver(chunk, post.id)
         self.stats.add(sum(map(len, chunks)), self.ctx.clock() - post.created_at)
 
-    def backfill(self, tx: Tx, owner_id: int, author_id: int) -> None:
-        """Merge a newly followed author's pushed posts into a materialised timeline."""
-        if self.ctx.config.fanout is FanoutStrategy.PULL:
+    def backfill(self, owner_id: int, author_id: int) -> None:
+        """Merge a newly followed author's pushed posts into the owner's timeline (after the
+        follow committed, so a rebuild racing it sees the follow or the merge)."""
+        if not self.materialised:
             return
-        capacity = self.ctx.config.timeline_capacity
-        streams = [
-            tx.timelines.page(owner_id, None, capacity),
-            tx.posts.by_author(author_id, None, capacity, pushed=True),
-        ]
-        tx.timelines.replace(owner_id, _newest_union(streams, capacity))
+        with self.ctx.store.read() as tx:
+            ids = tx.posts.by_author(
+                author_id, None, self.ctx.config.timeline_capacity, pushed=True
+            )
+        self.cache.merge(owner_id, ids)
 
-    def rebuild(self, tx: Tx, owner_id: int) -> None:
-        """Recompute a materialised timeline from the pushed posts of its followees."""
-        if self.ctx.config.fanout is FanoutStrategy.PULL:
-            return
-        capacity = self.ctx.config.timeline_capacity
-        streams = [
-            tx.posts.by_author(a, None, capacity, pushed=True)
-            for a in tx.graph.all_followees(owner_id)
-        ]
-        tx.timelines.replace(owner_id, _newest_union(streams, capacity))
+    def rebuild(self, owner_id: int) -> None:
+        """Recompute a timeline from the store now (after an unfollow, or by the operator)."""
+        if self.materialised:
+            self.cache.forget(owner_id)
+            self._rebuild(owner_id)
+
+    def rebuild_all(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild every account's timeline; calls `progress` with the count done so far."""
+        done = after = 0
+        while True:
+            with self.ctx.store.read() as tx:
+                owners = tx.accounts.ids_after(after, REBUILD_BATCH)
+            if not owners:
+                return done
+            for owner in owners:
+                self.rebuild(owner)
+            done, after = done + len(owners), owners[-1]
+            if progress is not None:
+                progress(done)
+
+    def _rebuild(self, owner_id: int) -> list[int]:
+        """Mark the timeline present, read the store, merge: see microblog.cache.timelines."""
+        generation = self.cache.start_rebuild(owner_id)
+        with self.ctx.store.read() as tx:
+            ids = tx.posts.pushed_by_followees(owner_id, self.ctx.config.timeline_capacity)
+        self.cache.finish_rebuild(owner_id, generation, ids)
+        return ids

@@ -14,12 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from enum import StrEnum
 from typing import Protocol
 
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
+
+
+class FolloweePosts(StrEnum):
+    """Which of a reader's followees' posts a home read merges from the store."""
+
+    NONE = "none"
+    """Push: fan-out delivered them all."""
+    UNPUSHED = "unpushed"
+    """Hybrid: those fan-out did not deliver (of followees marked pull authors)."""
+    ALL = "all"
+    """Pull: every public post."""
 
 
 class AccountRepo(Protocol):
@@ -57,6 +69,9 @@ class AccountRepo(Protocol):
         ...
 
     def count(self) -> int: ...
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        """Up to `limit` account ids above `after`, ascending (walks every account)."""
+        ...
 
 
 class GraphRepo(Protocol):
@@ -111,6 +126,19 @@ class PostRepo(Protocol):
         ...
 
     def by_group(self, group_id: int, before: int | None, limit: int) -> list[int]: ...
+    def home_streams(
+        self, viewer_id: int, before: int | None, limit: int, followees: FolloweePosts
+    ) -> list[int]:
+        """The ids a home read merges from the store, in one query: the newest `limit` below
+        `before` of each stream (the viewer's own public posts, each group of the viewer,
+        and per `followees` each followee's public posts), streams concatenated."""
+        ...
+
+    def pushed_by_followees(self, owner_id: int, limit: int) -> list[int]:
+        """The newest `limit` pushed posts of the owner's followees, newest first: what a
+        materialised home timeline holds (its rebuild), in one query."""
+        ...
+
     def add_like(self, post_id: int, account_id: int) -> bool: ...
     def remove_like(self, post_id: int, account_id: int) -> bool: ...
     def add_comment(
@@ -124,19 +152,6 @@ class PostRepo(Protocol):
         ...
 
     def mentions(self, account_id: int, before: int | None, limit: int) -> list[int]: ...
-
-
-class TimelineRepo(Protocol):
-    """Materialised home timelines (the cache tier): post ids per owner."""
-
-    def deliver(self, owner_ids: list[int], post_id: int, capacity: int) -> None:
-        """Append one post to many timelines, keeping about `capacity` newest each."""
-        ...
-
-    def page(self, owner_id: int, before: int | None, limit: int) -> list[int]: ...
-    def replace(self, owner_id: int, post_ids: list[int]) -> None:
-        """Rebuild one timeline from scratch (follow backfill, unfollow)."""
-        ...
 
 
 class GroupRepo(Protocol):
@@ -274,8 +289,6 @@ class Tx(Protocol):
     @property
     def posts(self) -> PostRepo: ...
     @property
-    def timelines(self) -> TimelineRepo: ...
-    @property
     def groups(self) -> GroupRepo: ...
     @property
     def chat(self) -> ChatRepo: ...
@@ -297,6 +310,10 @@ class Store(Protocol):
     """A backend. `read()` may run concurrently; `write()` blocks are isolated from each
     other: serialised (memory, SQLite) or locking only the rows they decide on
     (PostgreSQL), so a block's checks still hold when it commits."""
+
+    volatile: bool
+    """Whether the store lives and dies with this process (memory): a cache tier of this
+    process built together with it has then seen every write."""
 
     def read(self) -> AbstractContextManager[Tx]: ...
     def write(self) -> AbstractContextManager[Tx]: ...

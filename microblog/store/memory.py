@@ -7,16 +7,17 @@ rolls back as a safety net, the memory one relies on that discipline).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import threading
-from array import array
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, MutableSet
+from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
@@ -24,11 +25,6 @@ from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, Memory
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.store.records import replace
 from microblog.work import record
-
-
-def _post_ids(ids: Iterable[int] = ()) -> array[int]:
-    """A compact id list (ids below 2**31, far beyond what one process holds in memory)."""
-    return array("i", ids)
 
 
 @dataclass
@@ -53,9 +49,6 @@ class MemoryData:
     likes: set[tuple[int, int]] = field(default_factory=set)
     comments: defaultdict[int, list[Comment]] = field(default_factory=lambda: defaultdict(list))
     mentions: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    home: defaultdict[int, array[int]] = field(default_factory=lambda: defaultdict(_post_ids))
-    """Each account's home timeline: post ids, ascending, 4 bytes each (half a list's 8:
-    a simulated day of a million users delivers tens of millions of them)."""
     groups: dict[int, Group] = field(default_factory=dict)
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     memberships: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -147,6 +140,9 @@ class MemoryAccounts:
 
     def count(self) -> int:
         return len(self.d.accounts)
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        return heapq.nsmallest(limit, (i for i in self.d.accounts if i > after))
 
 
 class MemoryGraph:
@@ -283,6 +279,28 @@ class MemoryPosts:
         record(db_reads=len(ids))
         return ids
 
+    def home_streams(
+        self, viewer_id: int, before: int | None, limit: int, followees: FolloweePosts
+    ) -> list[int]:
+        d = self.d
+        sources = [d.author_posts.get(viewer_id, [])]
+        sources += [d.group_posts.get(g, []) for g in sorted(d.memberships.get(viewer_id, ()))]
+        if followees is FolloweePosts.ALL:
+            sources += [d.author_posts.get(a, []) for a in d.followees.get(viewer_id, ())]
+        elif followees is FolloweePosts.UNPUSHED:
+            pulled = MemoryGraph(d).pull_followees(viewer_id)
+            sources += [d.author_unpushed.get(a, []) for a in pulled]
+        ids = [i for source in sources for i in page_sorted(source, before, limit)]
+        record(db_reads=len(ids))
+        return ids
+
+    def pushed_by_followees(self, owner_id: int, limit: int) -> list[int]:
+        pushed, followed = self.d.author_pushed, self.d.followees.get(owner_id, ())
+        recent = (page_sorted(pushed.get(a, []), None, limit) for a in followed)
+        ids = heapq.nlargest(limit, {i for stream in recent for i in stream})
+        record(db_reads=len(ids))
+        return ids
+
     def add_like(self, post_id: int, account_id: int) -> bool:
         if (post_id, account_id) in self.d.likes:
             return False
@@ -324,32 +342,6 @@ class MemoryPosts:
         ids = page_sorted(self.d.mentions.get(account_id, []), before, limit)
         record(db_reads=len(ids))
         return ids
-
-
-class MemoryTimelines:
-    def __init__(self, data: MemoryData) -> None:
-        self.d = data
-
-    def deliver(self, owner_ids: list[int], post_id: int, capacity: int) -> None:
-        home = self.d.home
-        for owner in owner_ids:
-            timeline = home[owner]
-            if not timeline or timeline[-1] < post_id:
-                timeline.append(post_id)
-            else:
-                insort(timeline, post_id)
-            if len(timeline) > capacity + capacity // 4:
-                del timeline[: len(timeline) - capacity]
-        record(fanout_deliveries=len(owner_ids))
-
-    def page(self, owner_id: int, before: int | None, limit: int) -> list[int]:
-        ids = page_sorted(self.d.home.get(owner_id, []), before, limit)
-        record(cache_reads=len(ids))
-        return ids
-
-    def replace(self, owner_id: int, post_ids: list[int]) -> None:
-        self.d.home[owner_id] = _post_ids(sorted(post_ids))
-        record(cache_writes=len(post_ids))
 
 
 class MemoryGroups:
@@ -405,7 +397,6 @@ class MemoryTx:
         self.accounts = MemoryAccounts(data)
         self.graph = MemoryGraph(data)
         self.posts = MemoryPosts(data)
-        self.timelines = MemoryTimelines(data)
         self.groups = MemoryGroups(data)
         self.chat = MemoryChat(data)
         self.ledger = MemoryLedger(data.money)
@@ -439,6 +430,8 @@ class _Locked:
 
 class MemoryStore:
     """All state in this process; one re-entrant lock serialises every block."""
+
+    volatile = True
 
     def __init__(self) -> None:
         self.data = MemoryData()

@@ -19,7 +19,7 @@ from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.services.shops import NewProduct, NewShop
 from microblog.store import open_store
-from tests.backends import store_url
+from tests.backends import cache_for, store_url
 
 NOON = 43_200.0
 DAY = 86_400.0
@@ -133,11 +133,12 @@ def make_world(backend: str, tmp_path: Path) -> Iterator[MakeWorld]:
 
         def make(ad_load: float = 0.2, **ads: Any) -> World:
             url = stack.enter_context(store_url(backend, tmp_path))
+            cache = stack.enter_context(cache_for(backend))
             config = PlatformConfig.model_validate(
                 {"ad_load": ad_load, "ads": {"pacing": False, **ads}}
             )
             clock = ManualClock(NOON)
-            blog = Microblog(open_store(url), config, clock=clock)
+            blog = Microblog(open_store(url), config, clock=clock, cache=cache)
             stack.callback(blog.close)
             return World(blog, clock)
 

@@ -14,7 +14,7 @@ from microblog.models import Account
 from microblog.platform import Microblog
 from microblog.services.accounts import NewAccount
 from microblog.store import open_store
-from tests.backends import BACKENDS, store_url
+from tests.backends import BACKENDS, cache_for, store_url
 from tests.microblog.ads_support import make_world  # noqa: F401  (the ads tests' fixture)
 
 CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
@@ -34,11 +34,13 @@ def make_blog(backend: str, tmp_path: Path) -> Iterator[MakeBlog]:
 
         def make(**config: object) -> Microblog:
             url = stores.enter_context(store_url(backend, tmp_path))
+            cache = stores.enter_context(cache_for(backend))
             ticks = itertools.count(1)
             blog = Microblog(
                 open_store(url),
                 PlatformConfig.model_validate({**CHEAP_HASHING, **config}),
                 clock=lambda: float(next(ticks)),
+                cache=cache,
             )
             made.append(blog)
             return blog

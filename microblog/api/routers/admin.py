@@ -10,6 +10,7 @@ from microblog.api.deps import Blog, Operator
 from microblog.api.params import Id
 from microblog.api.schemas import Body, ProfileBody
 from microblog.models import Role, Tier
+from microblog.rebuild import rebuild_in
 from microblog.services.accounts import NewAccount
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Operator])
@@ -40,6 +41,14 @@ class SeedFollows(Body):
 
 class SeedResult(BaseModel):
     added: int
+
+
+class TimelinesRebuild(Body):
+    account_id: Id | None = Field(None, description="Only this account; omitted: every account.")
+
+
+class TimelinesRebuilt(BaseModel):
+    rebuilt: int
 
 
 class FanoutStatsPublic(BaseModel):
@@ -78,3 +87,9 @@ def fanout_stats(blog: Blog) -> FanoutStatsPublic:
         lag_p99_s=quantile(0.99),
         lag_max_s=float(lags.max()) if lags.size else None,
     )
+
+
+@router.post("/timelines/rebuild")
+def rebuild_timelines(body: TimelinesRebuild, blog: Blog) -> TimelinesRebuilt:
+    """Rebuild home timelines from the store now (they also rebuild lazily on read)."""
+    return TimelinesRebuilt(rebuilt=rebuild_in(blog, body.account_id))

@@ -11,7 +11,7 @@ from microblog.api.ads_schemas import (
     CampaignsPage,
     FeedPage,
 )
-from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.deps import BearerToken, Blog, CurrentAccount, Operator
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import Changed
 
@@ -53,14 +53,13 @@ def report(campaign_id: Id, account: CurrentAccount, blog: Blog) -> CampaignRepo
 
 
 @router.get("/timeline/home/feed")
-def home_feed(
-    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
-) -> FeedPage:
+def home_feed(token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limit = 20) -> FeedPage:
     """The home timeline with ads in the configured share of slots; `limit` counts posts.
 
     Takes the same cursor as /timeline/home; items are posts or ads (`kind`).
     """
-    return FeedPage.of(blog.feed.home(account.id, cursor, limit))
+    viewer_id = blog.accounts.account_id_for(token)
+    return FeedPage.of(blog.feed.home(viewer_id, cursor, limit))
 
 
 @router.post("/ads/impressions/{impression_id}/click")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import BearerToken, Blog, CurrentAccount
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import (
     Changed,
@@ -82,7 +82,8 @@ def mentions(
 
 @router.get("/timeline/home")
 def home_timeline(
-    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
     """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
-    return PostsPage.of(blog.timelines.home(account.id, cursor, limit))
+    viewer_id = blog.accounts.account_id_for(token)
+    return PostsPage.of(blog.timelines.home(viewer_id, cursor, limit))

@@ -23,7 +23,7 @@ from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
-from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts, SqlTimelines
+from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
 
 _WRITE = "fanout_write"
 
@@ -34,7 +34,6 @@ class SqlTx:
         self.accounts = SqlAccounts(conn)
         self.graph = SqlGraph(conn)
         self.posts = SqlPosts(conn)
-        self.timelines = SqlTimelines(conn)
         self.groups = SqlGroups(conn)
         self.chat = SqlChat(conn)
         self.ledger = SqlLedger(conn)
@@ -73,6 +72,8 @@ def _sqlite_engine(url: str) -> Engine:
 
 class SqlStore:
     """A relational backend; tables are created on first open."""
+
+    volatile = False
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -101,13 +101,6 @@ mentions = Table(
     Column("post_id", ForeignKey("posts.id"), primary_key=True),
 )
 
-home_entries = Table(
-    "home_entries",
-    metadata,
-    Column("owner_id", BigInteger, primary_key=True),
-    Column("post_id", BigInteger, primary_key=True),
-)
-
 groups = Table(
     "groups",
     metadata,

@@ -1,6 +1,6 @@
 """SQL repositories of the social core (SQLAlchemy Core, any dialect SQLAlchemy speaks).
 
-Edges, likes, memberships and timeline entries are inserted with `insert_new`, so two
+Edges, likes and memberships are inserted with `insert_new`, so two
 writers adding the same row at once add it once and the loser learns so from the rowcount;
 counters move by atomic increments, several accounts' in id order (`microblog.store.sql.locks`).
 """
@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
 from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
+from microblog.store.base import FolloweePosts
 from microblog.store.sql import schema as t
-from microblog.store.sql.locks import add_new, insert_new
+from microblog.store.sql.home import home_streams_parameters, home_streams_statement
+from microblog.store.sql.locks import add_new
 from microblog.work import record
 
 
@@ -179,6 +181,10 @@ class SqlAccounts:
 
     def count(self) -> int:
         return self.conn.scalar(select(func.count()).select_from(t.accounts)) or 0
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        c = t.accounts.c
+        return _ids(self.conn, select(c.id).where(c.id > after).order_by(c.id).limit(limit))
 
 
 class SqlGraph:
@@ -369,6 +375,20 @@ class SqlPosts:
             self.conn, _newest(select(c.id).where(c.group_id == group_id), c.id, before, limit)
         )
 
+    def home_streams(
+        self, viewer_id: int, before: int | None, limit: int, followees: FolloweePosts
+    ) -> list[int]:
+        statement = home_streams_statement(followees)
+        ids = list(self.conn.scalars(statement, home_streams_parameters(viewer_id, before, limit)))
+        record(db_reads=len(ids))
+        return ids
+
+    def pushed_by_followees(self, owner_id: int, limit: int) -> list[int]:
+        c, f = t.posts.c, t.follows.c
+        followed = select(f.followee_id).where(f.follower_id == owner_id)
+        query = select(c.id).where(c.author_id.in_(followed), c.group_id.is_(None), c.pushed)
+        return _ids(self.conn, query.order_by(c.id.desc()).limit(limit))
+
     def add_like(self, post_id: int, account_id: int) -> bool:
         added = add_new(self.conn, t.likes, {"post_id": post_id, "account_id": account_id})
         record(db_writes=int(added))
@@ -424,36 +444,6 @@ class SqlPosts:
         c = t.mentions.c
         query = select(c.post_id).where(c.account_id == account_id)
         return _ids(self.conn, _newest(query, c.post_id, before, limit))
-
-
-class SqlTimelines:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def deliver(self, owner_ids: list[int], post_id: int, capacity: int) -> None:
-        # Entries beyond `capacity` are cut on read by rank, so trimming is only a storage
-        # bound; `replace` rebuilds it whenever a timeline is rewritten.
-        # insert_new: a follow's backfill may have merged this post in already.
-        if owner_ids:
-            self.conn.execute(
-                insert_new(self.conn, t.home_entries),
-                [{"owner_id": o, "post_id": post_id} for o in owner_ids],
-            )
-        record(fanout_deliveries=len(owner_ids))
-
-    def page(self, owner_id: int, before: int | None, limit: int) -> list[int]:
-        c = t.home_entries.c
-        query = select(c.post_id).where(c.owner_id == owner_id)
-        return _ids(self.conn, _newest(query, c.post_id, before, limit), "cache_reads")
-
-    def replace(self, owner_id: int, post_ids: list[int]) -> None:
-        self.conn.execute(delete(t.home_entries).where(t.home_entries.c.owner_id == owner_id))
-        if post_ids:  # insert_new: a fan-out may deliver one of these posts meanwhile
-            self.conn.execute(
-                insert_new(self.conn, t.home_entries),
-                [{"owner_id": owner_id, "post_id": p} for p in post_ids],
-            )
-        record(cache_writes=len(post_ids))
 
 
 def _group(row: Any) -> Group:

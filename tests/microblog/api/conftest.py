@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
+from microblog.cache import CacheTier
 from microblog.config import PlatformConfig
-from tests.backends import store_url
+from tests.backends import cache_for, store_url
 from tests.microblog.conftest import CHEAP_HASHING
 
 OPERATOR = "operator-secret"
@@ -30,14 +31,22 @@ def client(
 ) -> Iterator[TestClient]:
     with (
         store_url(backend, tmp_path) as store,
-        TestClient(create_app(server_settings(store, platform_config))) as test_client,
+        cache_for(backend) as cache,
+        TestClient(create_app(server_settings(store, platform_config, cache))) as test_client,
     ):
         yield test_client
 
 
-def server_settings(store: str, platform_config: dict[str, object]) -> ServerSettings:
+def server_settings(
+    store: str, platform_config: dict[str, object], cache: CacheTier | None = None
+) -> ServerSettings:
+    """Settings of the app under test: inline fan-out, the operator token, the backend's
+    cache tier (its Redis prefix, when it has one)."""
+    default = CacheTier()
     return ServerSettings(
         store=store,
+        cache=(cache or default).url,
+        cache_prefix=(cache or default).prefix,
         platform=PlatformConfig.model_validate({**CHEAP_HASHING, **platform_config}),
         background_fanout_workers=0,
         operator_token=OPERATOR,

@@ -10,11 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from microblog.api.app import create_app
-from microblog.api.settings import ServerSettings
-from microblog.config import PlatformConfig
-from tests.backends import store_url
-from tests.microblog.api.conftest import OPERATOR, Headers
-from tests.microblog.conftest import CHEAP_HASHING
+from tests.backends import cache_for, store_url
+from tests.microblog.api.conftest import OPERATOR, Headers, server_settings
 
 Join = Callable[..., tuple[int, Headers]]
 
@@ -22,16 +19,8 @@ Join = Callable[..., tuple[int, Headers]]
 @pytest.fixture
 def ads_client(backend: str, tmp_path: Path) -> Iterator[TestClient]:
     """The app with every other feed slot an ad and no pacing (the day starts at 'now')."""
-    platform = PlatformConfig.model_validate(
-        {**CHEAP_HASHING, "ad_load": 0.5, "ads": {"pacing": False}}
-    )
-    with store_url(backend, tmp_path) as store:
-        settings = ServerSettings(
-            store=store,
-            platform=platform,
-            background_fanout_workers=0,
-            operator_token=OPERATOR,
-        )
+    with store_url(backend, tmp_path) as store, cache_for(backend) as cache:
+        settings = server_settings(store, {"ad_load": 0.5, "ads": {"pacing": False}}, cache)
         with TestClient(create_app(settings)) as client:
             yield client
 

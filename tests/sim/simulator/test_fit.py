@@ -1,0 +1,97 @@
+"""`fanout fit` with the simulator: a reachable target met on a tiny scenario, the fitted
+file written with its comments, the same seed giving the same fit, and bad input exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from cli import fanout
+from scenario import load_scenario
+
+from .conftest import TINY, merged
+
+ADS = merged(TINY, {"population": {"advertiser_share": 0.03}})
+"""400 accounts for a quarter day, 12 of them advertisers: a run takes well under a second
+and shows a few hundred ads, more the higher the ad load."""
+TARGET = "ads.impressions=600±150"
+LOAD = "economy.ads.load"
+
+
+def scenario_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ads.yaml"
+    path.write_text("# the test's scenario\n" + yaml.safe_dump(ADS), encoding="utf-8")
+    return path
+
+
+def fit(tmp_path: Path, *args: str, out: str = "fitted.yaml") -> Result:
+    command = ["fit", str(scenario_file(tmp_path)), "--out", str(tmp_path / out), *args]
+    return CliRunner().invoke(fanout, [*command, "--json"])
+
+
+def test_a_reachable_target_is_met_and_the_fitted_file_says_so(tmp_path: Path) -> None:
+    ran = fit(tmp_path, "--target", TARGET, "--vary", f"{LOAD}=0.05..0.45", "--budget", "8")
+    assert ran.exit_code == 0, ran.output
+    outcome = json.loads(ran.output)
+    assert outcome["met"] and outcome["candidates"] <= 8
+    (target,) = outcome["targets"]
+    assert abs(target["achieved"] - 600) <= 150 and target["ci95"] is not None
+    fitted = tmp_path / "fitted.yaml"
+    text = fitted.read_text(encoding="utf-8")
+    assert text.startswith("# the test's scenario\n")
+    line = next(line for line in text.splitlines() if line.strip().startswith("load:"))
+    assert f"# fitted by fanout fit: target {TARGET}, achieved" in line
+    assert load_scenario(fitted).economy.ads.load == outcome["values"][LOAD]
+
+
+def test_the_same_seed_gives_the_same_fit(tmp_path: Path) -> None:
+    args = ["--target", TARGET, "--vary", f"{LOAD}=0.05..0.45", "--budget", "3"]
+    args += ["--replications", "1", "--seed", "9"]
+    first, second = fit(tmp_path, *args, out="a.yaml"), fit(tmp_path, *args, out="b.yaml")
+    assert first.exit_code in (0, 1), first.output
+    same = ("values", "targets", "candidates", "best_score")
+    assert {k: json.loads(first.output)[k] for k in same} == {
+        k: json.loads(second.output)[k] for k in same
+    }
+    assert (tmp_path / "a.yaml").read_text() == (tmp_path / "b.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("target", "vary", "message"),
+    [
+        (TARGET, "economy.ads.lod=0.1..0.2", "economy.ads.lod: unknown field (did you mean"),
+        (TARGET, "platform.fanout=1..2", "platform.fanout: not a number field"),
+        (TARGET, f"{LOAD}=0.3..0.1", "range 0.3..0.1 is empty; LOW must be below HIGH"),
+        (TARGET, f"{LOAD}=0.1..1.5", "must be >= 0 and < 1; 1.5 is not"),
+        (TARGET, f"{LOAD}=0.1", "not a range"),
+        ("ads.impresions=600±150", f"{LOAD}=0.1..0.2", "unknown metric 'ads.impresions'"),
+        ("ads.impressions=600", f"{LOAD}=0.1..0.2", "expected METRIC=VALUE±TOL"),
+        ("ads.impressions=600±x", f"{LOAD}=0.1..0.2", "'x' is not a number"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_problem_before_any_run(
+    tmp_path: Path, target: str, vary: str, message: str
+) -> None:
+    ran = fit(tmp_path, "--target", target, "--vary", vary, "--budget", "5")
+    assert ran.exit_code == 2
+    assert message in ran.output
+    assert not (tmp_path / "fitted.yaml").exists()
+
+
+def test_a_scenario_invalid_at_a_range_end_is_refused(tmp_path: Path) -> None:
+    vary = "economy.ads.daily_budget=500..50000"  # above total_budget at the high end
+    ran = fit(tmp_path, "--target", TARGET, "--vary", vary, "--budget", "5")
+    assert ran.exit_code == 2
+    assert "daily_budget must not exceed total_budget" in ran.output
+
+
+def test_plus_minus_is_accepted_and_a_missed_target_exits_1(tmp_path: Path) -> None:
+    unreachable = "ads.impressions=100000+-10"
+    ran = fit(tmp_path, "--target", unreachable, "--vary", f"{LOAD}=0.05..0.1", "--budget", "2")
+    assert ran.exit_code == 1, ran.output
+    assert json.loads(ran.output)["met"] is False
+    assert (tmp_path / "fitted.yaml").is_file()  # the best candidate, for inspection
