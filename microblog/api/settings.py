@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from microblog.config import PlatformConfig
+from microblog.fanout.settings import FanoutQueueSettings
 
 
 class ServerSettings(BaseSettings):
@@ -20,7 +21,16 @@ class ServerSettings(BaseSettings):
     )
     platform: PlatformConfig = Field(default_factory=PlatformConfig)
     background_fanout_workers: int = Field(
-        2, ge=0, description="Threads delivering fan-out after the post returns; 0 = inline."
+        2,
+        ge=0,
+        description="Fan-out workers: with the memory cache tier or store, threads of the "
+        "server (0 = deliver inside the request); with Redis and a shared store, worker "
+        "processes that `fanout serve` starts beside the server (0 = none here: run "
+        "`fanout fanout-worker` elsewhere).",
+    )
+    fanout_queue: FanoutQueueSettings = Field(
+        default_factory=FanoutQueueSettings,
+        description="The Redis fan-out queue's waits, claims and bounds (workers read them too).",
     )
     operator_token: str | None = Field(
         None, description="Bearer token for /admin (bulk seeding, ledger audit); unset = disabled."

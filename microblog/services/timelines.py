@@ -11,51 +11,14 @@ applied identically everywhere and the three strategies return identical pages.
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-
 from microblog.config import FanoutStrategy
+from microblog.fanout import FanoutQueueFactory, Proceed, always
+from microblog.fanout.local import InlineQueue
 from microblog.models import Account, Page, Post
 from microblog.services.context import Context
 from microblog.services.cursors import parse_timeline_cursor, timeline_cursor
 from microblog.store.base import Tx
 from microblog.work import record
-
-FanoutRunner = Callable[[Callable[[], None]], None]
-"""Runs a fan-out job: inline (simulator, tests) or on background workers (server)."""
-
-
-def run_inline(job: Callable[[], None]) -> None:
-    job()
-
-
-class BackgroundFanout:
-    """Fan-out on worker threads, so a big V's post returns before its last delivery."""
-
-    def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fanout")
-
-    def __call__(self, job: Callable[[], None]) -> None:
-        self._pool.submit(job)
-
-    def drain(self) -> None:
-        self._pool.shutdown(wait=True)
-
-
-class FanoutStats:
-    """Deliveries done and the lag (post created -> last follower delivered) of recent posts."""
-
-    def __init__(self, keep: int = 100_000) -> None:
-        self._lock = threading.Lock()
-        self.deliveries = 0
-        self.lags_s: deque[float] = deque(maxlen=keep)
-
-    def add(self, deliveries: int, lag_s: float) -> None:
-        with self._lock:
-            self.deliveries += deliveries
-            self.lags_s.append(lag_s)
 
 
 def _newest_union(streams: list[list[int]], limit: int) -> list[int]:
@@ -63,10 +26,9 @@ def _newest_union(streams: list[list[int]], limit: int) -> list[int]:
 
 
 class Timelines:
-    def __init__(self, ctx: Context, run_fanout: FanoutRunner = run_inline) -> None:
+    def __init__(self, ctx: Context, fanout: FanoutQueueFactory = InlineQueue) -> None:
         self.ctx = ctx
-        self.run_fanout = run_fanout
-        self.stats = FanoutStats()
+        self.queue = fanout(self.deliver, ctx.clock)
 
     def pushes(self, author: Account) -> bool:
         """Whether fan-out on write delivers this author's next public post."""
@@ -109,17 +71,25 @@ class Timelines:
         return [tx.timelines.page(viewer_id, before, take), *pulled]
 
     def fan_out(self, post: Post) -> None:
-        """Deliver a pushed public post to every follower (through the fan-out runner)."""
+        """Queue a pushed public post for delivery to every follower (see microblog.fanout)."""
         if post.pushed and post.group_id is None:
-            self.run_fanout(lambda: self._deliver(post))
+            self.queue.submit(post)
 
-    def _deliver(self, post: Post) -> None:
+    def deliver(self, post: Post, proceed: Proceed = always) -> int | None:
+        """Deliver a post to every follower, a chunk per transaction; the followers reached.
+
+        Idempotent, so a queue may deliver a post twice. `proceed` is asked before each
+        chunk: a worker shutting down stops between chunks (None) and leaves the post to
+        another, which delivers it again from the start.
+        """
         with self.ctx.store.read() as tx:
             chunks = list(tx.graph.follower_chunks(post.author_id, self.ctx.config.fanout_chunk))
         for chunk in chunks:
+            if not proceed():
+                return None
             with self.ctx.store.write() as tx:
                 tx.timelines.deliver(chunk, post.id, self.ctx.config.timeline_capacity)
-        self.stats.add(sum(map(len, chunks)), self.ctx.clock() - post.created_at)
+        return sum(map(len, chunks))
 
     def backfill(self, tx: Tx, owner_id: int, author_id: int) -> None:
         """Merge a newly followed author's pushed posts into a materialised timeline."""
