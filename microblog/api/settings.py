@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -36,3 +38,12 @@ class ServerSettings(BaseSettings):
         None, description="Bearer token for /admin (bulk seeding, ledger audit); unset = disabled."
     )
     max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the FANOUT_* variables that read them back, for the processes a
+        server starts (nested settings travel as JSON, so none is left behind)."""
+        return {
+            f"FANOUT_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+            for name, value in self.model_dump(mode="json").items()
+            if value is not None
+        }
