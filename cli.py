@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,8 +148,15 @@ def _fanout_worker_processes(settings: ServerSettings) -> Iterator[None]:
         click.echo("fanout: no fan-out workers here: run 'fanout fanout-worker'", err=True)
     prepare_store(settings.store)
     command = [sys.executable, "-m", "cli", "fanout-worker", "--parent-pid", str(os.getpid())]
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with worker_processes([command] * count, settings.environment()):
         yield
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """Uvicorn stops gracefully on SIGTERM, then raises it again: leave by SystemExit here
+    instead of dying of it, so `serve` stops its fan-out workers on the way out."""
+    raise SystemExit(0)
 
 
 def _shared(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -65,7 +65,7 @@ SWEPT = b"0-0"
 
 def _stream_gone(error: ResponseError) -> bool:
     """Whether Redis lost the stream or its group (a FLUSH): making them again is the fix."""
-    return "NOGROUP" in str(error) or "no such key" in str(error)
+    return any(sign in str(error) for sign in ("NOGROUP", "no such key", "no longer exists"))
 
 
 def _ms(seconds: float) -> int:
