@@ -254,12 +254,14 @@ def run_worker(
     ]
     for thread in threads:
         thread.start()
+    log.info("fan-out worker %s: %d consumer(s) on %s", name, concurrency, cache.key("fanout"))
     while not stop.wait(settings.block_s):
         if parent_pid is not None and os.getppid() != parent_pid:
             log.warning("fan-out worker %s: its parent %s is gone, stopping", name, parent_pid)
             stop.set()
     for thread in threads:
         thread.join()
+    log.info("fan-out worker %s stopped", name)
     _forget_idle_consumers(cache.redis, StreamKeys.of(cache), names)
 
 
