@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from microblog.fanout.settings import FanoutQueueSettings
 from microblog.fanout.stream import GROUP, FanoutJob, StreamKeys, ensure_group
@@ -262,7 +262,10 @@ def run_worker(
     for thread in threads:
         thread.join()
     log.info("fan-out worker %s stopped", name)
-    _forget_idle_consumers(cache.redis, StreamKeys.of(cache), names)
+    try:
+        _forget_idle_consumers(cache.redis, StreamKeys.of(cache), names)
+    except RedisError as error:  # only tidiness is lost: the names stay in the group
+        log.warning("fan-out worker %s could not leave the group: %s", name, error)
 
 
 def _forget_idle_consumers(redis: Redis, keys: StreamKeys, names: list[str]) -> None:

@@ -122,6 +122,18 @@ def test_acknowledged_jobs_are_trimmed_off_the_stream(tmp_path: Path) -> None:
         assert redis.xinfo_groups(keys.jobs)[0]["name"] == GROUP.encode()
 
 
+def test_workers_make_the_queue_again_after_the_cache_tier_is_flushed(tmp_path: Path) -> None:
+    with queue_platform(tmp_path) as platform:
+        star, (fan,) = platform.star_with_fans(1)
+        with worker_thread(platform):
+            platform.blog.posts.create(star.id, "before the flush")
+            wait_until(lambda: finished(platform, 1), "the first post")
+            platform.cache.flush()
+            after = platform.blog.posts.create(star.id, "after the flush")
+            wait_until(lambda: finished(platform, 1), "the post after the flush")
+        assert platform.home_ids(fan.id)[0] == after.id
+
+
 def test_every_server_process_reports_the_same_fanout(tmp_path: Path) -> None:
     with queue_platform(tmp_path) as platform:
         settings = platform.settings().model_copy(update={"operator_token": OPERATOR})
