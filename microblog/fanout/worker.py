@@ -63,9 +63,10 @@ SWEPT = b"0-0"
 """XAUTOCLAIM's cursor at the start of the pending jobs, and after a sweep went round."""
 
 
-def _stream_gone(error: ResponseError) -> bool:
+def _stream_gone(error: Exception) -> bool:
     """Whether Redis lost the stream or its group (a FLUSH): making them again is the fix."""
-    return any(sign in str(error) for sign in ("NOGROUP", "no such key", "no longer exists"))
+    signs = ("NOGROUP", "no such key", "no longer exists")
+    return isinstance(error, ResponseError) and any(sign in str(error) for sign in signs)
 
 
 def _ms(seconds: float) -> int:
@@ -106,16 +107,18 @@ class Consumer:
         while not self.stop.is_set():
             try:
                 self.step()
-            except ResponseError as error:
-                if not _stream_gone(error):
-                    self._failed()
-                ensure_group(self.redis, self.keys)
-            except Exception:
-                self._failed()
+            except Exception as error:
+                if not (_stream_gone(error) and self.regroup()):
+                    log.exception("fan-out consumer %s failed; retrying", self.name)
+                    self.stop.wait(self.settings.retry_s)
 
-    def _failed(self) -> None:
-        log.exception("fan-out consumer %s failed; retrying", self.name)
-        self.stop.wait(self.settings.retry_s)
+    def regroup(self) -> bool:
+        """Make the stream and its group again after a FLUSH; False if Redis refuses."""
+        try:
+            ensure_group(self.redis, self.keys)
+        except RedisError:
+            return False
+        return True
 
     def step(self) -> None:
         """Handle at most one job: an abandoned one when a claim is due, else the next."""
