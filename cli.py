@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -138,18 +137,14 @@ def serve(
 def _fanout_worker_processes(settings: ServerSettings) -> Iterator[None]:
     """The server's fan-out worker processes, when its fan-out goes through Redis."""
     from microblog.fanout import delivered_by_worker_processes
-    from microblog.fanout.processes import prepare_store, worker_processes
+    from microblog.fanout.processes import fanout_worker_processes
 
-    if not delivered_by_worker_processes(settings.store, settings.cache):
-        yield
-        return
-    count = settings.background_fanout_workers
-    if not count:
+    store, cache, count = settings.store, settings.cache, settings.background_fanout_workers
+    if delivered_by_worker_processes(store, cache) and not count:
         click.echo("fanout: no fan-out workers here: run 'fanout fanout-worker'", err=True)
-    prepare_store(settings.store)
-    command = [sys.executable, "-m", "cli", "fanout-worker", "--parent-pid", str(os.getpid())]
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with worker_processes([command] * count, settings.environment()):
+    with fanout_worker_processes(store, cache, count, settings.environment()) as started:
+        if started:
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
         yield
 
 

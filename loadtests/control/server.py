@@ -5,11 +5,13 @@ group on a free port of 127.0.0.1 (or another loopback address: tests bind 127.0
 stand in for a deployment on another host), shaped by the scenario's `loadtest.server`
 (`ServerShape`): embedded SQLite in a temporary directory or a scratch schema of a
 PostgreSQL database, the cache tier in the process or under a scratch prefix in Redis,
-one or several server processes. An operator token is made for this run, and the
-scenario's `PlatformConfig` (`scenario.platform_config`, the simulator's own) is passed
-whole as FANOUT_PLATFORM. It waits (bounded) for `/healthz`, and on leaving the block,
-whether the test finished, failed or was interrupted, terminates the whole process group,
-killing it if it does not stop in time, and removes the database, schema and cache keys.
+one or several server processes, and beside them, with Redis, the fan-out worker
+processes that consume its fan-out queue (`microblog.fanout.processes`, stopped after the
+server). An operator token is made for this run, and the scenario's `PlatformConfig`
+(`scenario.platform_config`, the simulator's own) is passed whole as FANOUT_PLATFORM. It
+waits (bounded) for `/healthz`, and on leaving the block, whether the test finished,
+failed or was interrupted, terminates the whole process group, killing it if it does not
+stop in time, and removes the database, schema and cache keys.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import httpx
 
 from microblog.cache import MEMORY, scratch_cache
 from microblog.config import PlatformConfig
+from microblog.fanout.processes import fanout_worker_processes
 from microblog.store.sql.scratch import scratch_schema
 from scenario.loadtest import ServerShape
 
@@ -131,13 +134,23 @@ def local_server(
         port, token = free_port(address), secrets.token_urlsafe(32)
         log = Path(tmp) / "server.log"
         environment = server_settings(platform, deployment, token, shape.fanout_workers)
-        process = _spawn(address, port, environment, Path(tmp), log, app, shape.workers)
-        try:
-            base_url = f"http://{address}:{port}"
-            _wait_until_healthy(process, base_url, log)
-            yield LocalServer(base_url, token, process.pid)
-        finally:
-            stop_process_group(process, STOP_TIMEOUT_S)
+        with (
+            (Path(tmp) / "fanout-workers.log").open("wb") as workers_log,
+            fanout_worker_processes(
+                deployment.store,
+                deployment.cache,
+                shape.fanout_workers,
+                python_env(**environment),
+                workers_log,
+            ),
+        ):
+            process = _spawn(address, port, environment, Path(tmp), log, app, shape.workers)
+            try:
+                base_url = f"http://{address}:{port}"
+                _wait_until_healthy(process, base_url, log)
+                yield LocalServer(base_url, token, process.pid)
+            finally:
+                stop_process_group(process, STOP_TIMEOUT_S)
 
 
 def _spawn(
