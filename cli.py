@@ -137,15 +137,19 @@ def serve(
 def _fanout_worker_processes(settings: ServerSettings) -> Iterator[None]:
     """The server's fan-out worker processes, when its fan-out goes through Redis."""
     from microblog.fanout import delivered_by_worker_processes
-    from microblog.fanout.processes import fanout_worker_processes
+    from microblog.fanout.processes import FanoutWorkersError, fanout_worker_processes
 
     store, cache, count = settings.store, settings.cache, settings.background_fanout_workers
     if delivered_by_worker_processes(store, cache) and not count:
         click.echo("fanout: no fan-out workers here: run 'fanout fanout-worker'", err=True)
-    with fanout_worker_processes(store, cache, count, settings.environment()) as started:
-        if started:
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        yield
+    try:
+        with fanout_worker_processes(store, cache, count, settings.environment()) as started:
+            if started:
+                signal.signal(signal.SIGTERM, _exit_on_sigterm)
+            yield
+    except FanoutWorkersError as error:
+        click.echo(f"fanout: {error}", err=True)
+        raise SystemExit(1) from None
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

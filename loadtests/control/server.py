@@ -33,7 +33,7 @@ import httpx
 
 from microblog.cache import MEMORY, scratch_cache
 from microblog.config import PlatformConfig
-from microblog.fanout.processes import fanout_worker_processes
+from microblog.fanout.processes import FanoutWorkersError, fanout_worker_processes
 from microblog.store.sql.scratch import scratch_schema
 from scenario.loadtest import ServerShape
 
@@ -134,16 +134,7 @@ def local_server(
         port, token = free_port(address), secrets.token_urlsafe(32)
         log = Path(tmp) / "server.log"
         environment = server_settings(platform, deployment, token, shape.fanout_workers)
-        with (
-            (Path(tmp) / "fanout-workers.log").open("wb") as workers_log,
-            fanout_worker_processes(
-                deployment.store,
-                deployment.cache,
-                shape.fanout_workers,
-                python_env(**environment),
-                workers_log,
-            ),
-        ):
+        with _fanout_workers(deployment, shape.fanout_workers, environment, Path(tmp)):
             process = _spawn(address, port, environment, Path(tmp), log, app, shape.workers)
             try:
                 base_url = f"http://{address}:{port}"
@@ -151,6 +142,21 @@ def local_server(
                 yield LocalServer(base_url, token, process.pid)
             finally:
                 stop_process_group(process, STOP_TIMEOUT_S)
+
+
+@contextmanager
+def _fanout_workers(
+    deployment: Deployment, count: int, settings: dict[str, str], directory: Path
+) -> Iterator[None]:
+    """The server's fan-out worker processes (with Redis), logging to a file of the run."""
+    log = directory / "fanout-workers.log"
+    with log.open("wb") as out:
+        try:
+            env = python_env(**settings)
+            with fanout_worker_processes(deployment.store, deployment.cache, count, env, out):
+                yield
+        except FanoutWorkersError as error:
+            raise ServerError(f"{error}:\n{_tail(log)}") from None
 
 
 def _spawn(
