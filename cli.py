@@ -6,12 +6,14 @@ Exit codes: 0 success, 1 a gate or SLO failed, 2 bad input.
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -27,6 +29,9 @@ from outcomes.report import REPORT_FILE, write_report
 from outcomes.result import ResultError, load_result, load_runs
 from outcomes.timeseries import labelled_timeseries
 from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
+
+if TYPE_CHECKING:
+    from microblog.api.settings import ServerSettings
 
 BAD_INPUT = 2
 
@@ -83,8 +88,10 @@ def fanout() -> None:
     "--fanout-workers",
     default=2,
     show_default=True,
-    type=int,
-    help="Background fan-out threads (0 = deliver inside the request).",
+    type=click.IntRange(min=0),
+    help="Fan-out workers. With --cache redis://... and a --store other processes can open: "
+    "'fanout fanout-worker' processes started and stopped with the server (0 = none here, "
+    "run them elsewhere). Otherwise threads of the server (0 = deliver inside the request).",
 )
 @click.option(
     "--operator-token",
@@ -105,8 +112,10 @@ def serve(
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
 
     \b
-    Example:
+    Examples:
       fanout serve --port 8000 --store sqlite:///blog.sqlite --fanout hybrid
+      fanout serve --store postgresql+psycopg://postgres@127.0.0.1/test \\
+          --cache redis://127.0.0.1:6379/0 --fanout-workers 2
     """
     import uvicorn
 
@@ -121,7 +130,125 @@ def serve(
         background_fanout_workers=fanout_workers,
         operator_token=operator_token,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    with _fanout_worker_processes(settings):
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def _fanout_worker_processes(settings: ServerSettings) -> Iterator[None]:
+    """The server's fan-out worker processes, when its fan-out goes through Redis."""
+    from microblog.fanout import delivered_by_worker_processes
+    from microblog.fanout.processes import FanoutWorkersError, fanout_worker_processes
+
+    store, cache, count = settings.store, settings.cache, settings.background_fanout_workers
+    if delivered_by_worker_processes(store, cache) and not count:
+        click.echo("fanout: no fan-out workers here: run 'fanout fanout-worker'", err=True)
+    try:
+        with fanout_worker_processes(store, cache, count, settings.environment()) as started:
+            if started:
+                signal.signal(signal.SIGTERM, _exit_on_sigterm)
+            yield
+    except FanoutWorkersError as error:
+        click.echo(f"fanout: {error}", err=True)
+        raise SystemExit(1) from None
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """Uvicorn stops gracefully on SIGTERM, then raises it again: leave by SystemExit here
+    instead of dying of it, so `serve` stops its fan-out workers on the way out."""
+    raise SystemExit(0)
+
+
+def _shared(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A store or cache a worker in another process can open: not this process's memory."""
+    if value == "memory":
+        raise click.BadParameter(
+            "a fan-out worker runs in its own process and cannot see another's memory; "
+            "give the URL the server uses"
+        )
+    return value
+
+
+@fanout.command("fanout-worker")
+@click.option(
+    "--store",
+    envvar="FANOUT_STORE",
+    required=True,
+    show_envvar=True,
+    callback=_shared,
+    help="The server's store: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.",
+)
+@click.option(
+    "--cache",
+    envvar="FANOUT_CACHE",
+    required=True,
+    show_envvar=True,
+    callback=_shared,
+    help="The server's Redis cache tier, where the queue is: redis://HOST:PORT/DB.",
+)
+@click.option(
+    "--cache-prefix",
+    envvar="FANOUT_CACHE_PREFIX",
+    default="fanout:",
+    show_default=True,
+    show_envvar=True,
+    help="The server's key prefix.",
+)
+@click.option(
+    "--name",
+    default=None,
+    help="This worker's consumer name in the group [default: HOST-PID]. A worker restarted "
+    "under its old name finishes that one's pending jobs first.",
+)
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Jobs delivered at once (threads, one consumer each).",
+)
+@click.option("--parent-pid", type=int, hidden=True, help="Stop when this process is gone.")
+def fanout_worker(
+    store: str,
+    cache: str,
+    cache_prefix: str,
+    name: str | None,
+    concurrency: int,
+    parent_pid: int | None,
+) -> None:
+    """Deliver posts to followers' home timelines from the Redis fan-out queue.
+
+    Run any number, on any machine that reaches the store and Redis; they share the jobs.
+    The platform's rules (FANOUT_PLATFORM) and the queue's settings
+    (FANOUT_FANOUT_QUEUE__*) are read from the environment, as the server reads them.
+    SIGTERM or SIGINT stops it after the current chunk; what is left of that post is
+    delivered by another worker.
+
+    \b
+    Example:
+      fanout fanout-worker --store postgresql+psycopg://postgres@10.0.0.5/blog \\
+          --cache redis://10.0.0.6:6379/0 --concurrency 4
+    """
+    import logging
+    import socket
+    import threading
+
+    from microblog.api.app import build_platform
+    from microblog.api.settings import ServerSettings
+    from microblog.errors import Invalid
+    from microblog.fanout.worker import run_worker, stop_on_signals
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = ServerSettings(store=store, cache=cache, cache_prefix=cache_prefix)
+    with _bad_input_exits_2(Invalid):
+        blog = build_platform(settings)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    try:
+        worker_name = name or f"{socket.gethostname()}-{os.getpid()}"
+        run_worker(blog, settings.fanout_queue, worker_name, concurrency, stop, parent_pid)
+    finally:
+        blog.close()
 
 
 @fanout.command("rebuild-timelines")

@@ -1,8 +1,9 @@
 """`Microblog`: the whole reference platform as one object over one store.
 
 The simulator builds it over the memory store with a simulated clock; the HTTP app builds
-it over SQLite or PostgreSQL with wall-clock time, background fan-out and a cache tier in
-the process or in Redis.
+it over SQLite or PostgreSQL with wall-clock time, a fan-out queue (worker threads, or a
+Redis stream that fan-out worker processes consume) and a cache tier in the process or in
+Redis.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import time
 
 from microblog.cache import CacheTier
 from microblog.config import PlatformConfig
+from microblog.fanout import FanoutQueueFactory
+from microblog.fanout.local import InlineQueue
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
@@ -27,7 +30,7 @@ from microblog.services.payments import Payments
 from microblog.services.posts import Posts
 from microblog.services.shops import Shops
 from microblog.services.social import SocialGraph
-from microblog.services.timelines import FanoutRunner, Timelines, run_inline
+from microblog.services.timelines import Timelines
 from microblog.store.base import Store
 
 
@@ -37,7 +40,7 @@ class Microblog:
         store: Store,
         config: PlatformConfig | None = None,
         clock: Clock = time.time,
-        run_fanout: FanoutRunner = run_inline,
+        fanout: FanoutQueueFactory = InlineQueue,
         gateway: Gateway | None = None,
         ad_billing: AdBilling | None = None,
         cache: CacheTier | None = None,
@@ -46,7 +49,7 @@ class Microblog:
         self.store = store
         self.config = self.ctx.config
         self.accounts = Accounts(self.ctx)
-        self.timelines = Timelines(self.ctx, run_fanout)
+        self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
         self.groups = Groups(self.ctx)
@@ -63,5 +66,7 @@ class Microblog:
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
+        """Finish the fan-out this process holds, then let go of the store and the cache."""
+        self.timelines.queue.close()
         self.store.close()
         self.ctx.cache.close()

@@ -24,6 +24,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("loadgen.*", "lower"),
     ("replay.*", "lower"),
     ("fanout.deliveries", "lower"),
+    ("fanout.backlog", "lower"),
     ("users.churned", "lower"),
     ("utilization.*", "lower"),
     ("revenue.*", "higher"),
@@ -173,6 +174,10 @@ _PAYMENTS_MISMATCHES = (
     "Load tests: wallets whose balance differs from their seeded credit plus the test's "
     "accepted payments, each once (the run fails when above 0)."
 )
+_FANOUT_BACKLOG = (
+    "Load tests: posts whose fan-out had not finished when the load stopped (queued, or in "
+    "a worker's hands); their lag is not yet in fanout.lag.*."
+)
 _REPLAY_NOT_SENT = (
     "Replays: traced actions not sent (no client request, or not sendable as traced; by "
     "reason in environment.loadtest.replay_not_sent)."
@@ -230,6 +235,7 @@ _OTHER_METRICS = (
     MetricInfo("fanout.lag.p99_s", "s", "99th percentile time from a post to its last delivery."),
     MetricInfo("fanout.lag.mean_s", "s", "Mean time from a post to its last delivery."),
     MetricInfo("fanout.lag.max_s", "s", "Longest time from a post to its last delivery."),
+    MetricInfo("fanout.backlog", "count", _FANOUT_BACKLOG),
     MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test action's start."),
     MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
     MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test action started behind schedule."),

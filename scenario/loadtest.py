@@ -61,8 +61,9 @@ class ServerShape(Section):
         "presence and chat delivery through it).", unit="processes", ge=1, le=64,
     )  # fmt: skip
     fanout_workers: int = spec(
-        2, "Fan-out workers: processes consuming the Redis fan-out queue with a Redis cache, "
-        "threads inside the server with the memory one; 0 delivers inside the request.",
+        2, "Fan-out workers: processes consuming the Redis fan-out queue with a Redis cache "
+        "(at least one), threads inside the server with the memory one (0 delivers inside "
+        "the request).",
         unit="workers", ge=0, le=64,
     )  # fmt: skip
 
@@ -74,6 +75,11 @@ class ServerShape(Section):
             )
         if self.cache != "memory" and not self.cache.startswith(("redis://", "rediss://")):
             raise ValueError(f"cache must be 'memory' or a redis:// URL, got {self.cache!r}")
+        if self.fanout_workers == 0 and self.cache != "memory":
+            raise ValueError(
+                "fanout_workers 0 with a Redis cache leaves the fan-out queue to workers "
+                "started elsewhere, and a load test starts none: give it 1 or more"
+            )
         if self.workers > 1 and self.cache == "memory":
             raise ValueError(
                 f"workers {self.workers} needs a shared cache: set cache to a redis:// URL "

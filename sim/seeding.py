@@ -7,10 +7,12 @@ millions of follows load in seconds rather than through millions of service call
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from microblog.config import PlatformConfig
+from microblog.fanout import Deliver, Proceed
+from microblog.fanout.local import InlineQueue
+from microblog.models import Post
 from microblog.platform import Microblog
 from microblog.services.accounts import is_verified
 from microblog.services.context import Clock
@@ -32,15 +34,25 @@ class Seeded:
     """Group id of each population group row."""
 
 
-def fan_out_in_background(job: Callable[[], None]) -> None:
-    """Deliver now, but count the job as the background work it is on a real deployment.
+def counted_as_background(deliver: Deliver) -> Deliver:
+    """Deliver now, but count the delivery as the background work it is on a real deployment.
 
     The post's request is charged only the deliveries (the capacity model prices them on
     the fan-out workers, reading the follower list included), not the rows the job read.
     """
-    with recording() as background:
-        job()
-    record(fanout_deliveries=background.fanout_deliveries)
+
+    def deliver_in_background(post: Post, proceed: Proceed) -> int | None:
+        with recording() as background:
+            delivered = deliver(post, proceed)
+        record(fanout_deliveries=background.fanout_deliveries)
+        return delivered
+
+    return deliver_in_background
+
+
+def fan_out_in_background(deliver: Deliver, clock: Clock) -> InlineQueue:
+    """The simulator's fan-out queue: inline, counted as background work."""
+    return InlineQueue(counted_as_background(deliver), clock)
 
 
 def seed_blog(

@@ -103,3 +103,22 @@ def test_a_load_test_that_breaks_exits_1_not_2(
     result = CliRunner().invoke(fanout, args)
     assert result.exit_code == 1
     assert result.stderr.strip() == "fanout: load test failed: locust exited with code 3"
+
+
+@pytest.mark.parametrize("option", ["--store", "--cache"])
+def test_a_fanout_worker_on_a_memory_store_or_cache_exits_2_naming_it(option: str) -> None:
+    urls = {"--store": "sqlite:///never-opened.sqlite", "--cache": "redis://127.0.0.1:6379/0"}
+    args = [
+        arg for name, url in urls.items() for arg in (name, "memory" if name == option else url)
+    ]
+    result = CliRunner().invoke(fanout, ["fanout-worker", *args])
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.output
+    assert "cannot see another's memory" in result.output
+
+
+def test_a_fanout_worker_that_cannot_reach_redis_exits_2_naming_the_url() -> None:
+    args = ["--store", "sqlite:///never-opened.sqlite", "--cache", "redis://127.0.0.1:1/0"]
+    result = CliRunner().invoke(fanout, ["fanout-worker", *args])
+    assert result.exit_code == 2
+    assert "cannot reach the cache at 'redis://127.0.0.1:1/0'" in result.output

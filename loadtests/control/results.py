@@ -116,6 +116,8 @@ def fanout_metrics(before: FanoutStats, after: FanoutStats) -> dict[str, Metric]
         for stat, value in lags.items()
         if value is not None
     }
+    if (backlog := after.backlog()) is not None:
+        metrics["fanout.backlog"] = Metric(value=backlog, unit="count")
     return metrics
 
 

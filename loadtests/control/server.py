@@ -5,13 +5,14 @@ group on a free port of 127.0.0.1 (or another loopback address: tests bind 127.0
 stand in for a deployment on another host), shaped by the scenario's `loadtest.server`
 (`ServerShape`): embedded SQLite in a temporary directory or a scratch schema of a
 PostgreSQL database, the cache tier in the process or under a scratch prefix in Redis,
-one or several server processes. An operator token is made for this run, and the
-scenario's `PlatformConfig` (`scenario.platform_config`, the simulator's own) is passed
-whole as FANOUT_PLATFORM. It waits (bounded) for `/healthz`, and on leaving the block,
-whether the test finished, failed or was interrupted, terminates the whole process group,
-killing it if it does not stop in time, and removes the database, schema and cache keys.
-`serving` does the same for any server command (the benchmarks run `fanout serve` and a
-bare app with it).
+one or several server processes, and beside them, with Redis, the fan-out worker
+processes that consume its fan-out queue (`microblog.fanout.processes`, stopped after the
+server). An operator token is made for this run, and the scenario's `PlatformConfig`
+(`scenario.platform_config`, the simulator's own) is passed whole as FANOUT_PLATFORM. It
+waits (bounded) for `/healthz`, and on leaving the block, whether the test finished,
+failed or was interrupted, terminates the whole process group, killing it if it does not
+stop in time, and removes the database, schema and cache keys. `serving` does the same
+for any server command (the benchmarks run `fanout serve` and a bare app with it).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import httpx
 
 from microblog.cache import MEMORY, scratch_cache
 from microblog.config import PlatformConfig
+from microblog.fanout.processes import FanoutWorkersError, fanout_worker_processes
 from microblog.store.sql.scratch import scratch_schema
 from scenario.loadtest import ServerShape
 
@@ -134,8 +136,26 @@ def local_server(
         base_url = f"http://{address}:{port}"
         command = uvicorn_command(app, address, port, shape.workers)
         environment = server_settings(platform, deployment, token, shape.fanout_workers)
-        with serving(command, environment, base_url, Path(tmp)) as pid:
+        with (
+            _fanout_workers(deployment, shape.fanout_workers, environment, Path(tmp)),
+            serving(command, environment, base_url, Path(tmp)) as pid,
+        ):
             yield LocalServer(base_url, token, pid)
+
+
+@contextmanager
+def _fanout_workers(
+    deployment: Deployment, count: int, settings: dict[str, str], directory: Path
+) -> Iterator[None]:
+    """The server's fan-out worker processes (with Redis), logging to a file of the run."""
+    log = directory / "fanout-workers.log"
+    with log.open("wb") as out:
+        try:
+            env = python_env(**settings)
+            with fanout_worker_processes(deployment.store, deployment.cache, count, env, out):
+                yield
+        except FanoutWorkersError as error:
+            raise ServerError(f"{error}:\n{_tail(log)}") from None
 
 
 def uvicorn_command(app: str, address: str, port: int, workers: int = 1) -> list[str]:

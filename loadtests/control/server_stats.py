@@ -24,6 +24,14 @@ class FanoutStats(BaseModel):
     lag_p50_s: float | None
     lag_p99_s: float | None
     lag_max_s: float | None
+    queue_depth: int | None = None
+    """Posts waiting for a fan-out worker (None: not told, by an older server or Redis)."""
+    pending: int = 0
+    """Posts a fan-out worker took and has not finished."""
+
+    def backlog(self) -> int | None:
+        """Posts whose fan-out had not finished, or None when the server cannot tell."""
+        return None if self.queue_depth is None else self.queue_depth + self.pending
 
 
 class AdStats(BaseModel):

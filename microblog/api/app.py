@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -24,9 +25,11 @@ from microblog.api.routers import (
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
 from microblog.api.settings import ServerSettings
-from microblog.cache import open_cache
+from microblog.cache import CacheTier, open_cache
+from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
+from microblog.fanout.local import InlineQueue, ThreadQueue
+from microblog.fanout.stream import stream_queue
 from microblog.platform import Microblog
-from microblog.services.timelines import BackgroundFanout, run_inline
 from microblog.store import open_store
 
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
@@ -35,16 +38,25 @@ ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin
 ROUTERS += [ads.router]
 
 
-def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanout | None]:
-    workers = settings.background_fanout_workers
-    background = BackgroundFanout(workers) if workers else None
-    blog = Microblog(
+def build_platform(settings: ServerSettings) -> Microblog:
+    cache = open_cache(settings.cache, settings.cache_prefix)
+    return Microblog(
         open_store(settings.store),
         settings.platform,
-        run_fanout=background or run_inline,
-        cache=open_cache(settings.cache, settings.cache_prefix),
+        fanout=fanout_queue(settings, cache),
+        cache=cache,
     )
-    return blog, background
+
+
+def fanout_queue(settings: ServerSettings, cache: CacheTier) -> FanoutQueueFactory:
+    """Redis when worker processes can deliver (`fanout serve` or `fanout fanout-worker`
+    runs them), else threads of this process, or inline when it is given none or asked to."""
+    if settings.fanout_delivery == "inline":
+        return InlineQueue
+    if delivered_by_worker_processes(settings.store, settings.cache):
+        return stream_queue(cache, settings.fanout_queue)
+    threads = settings.background_fanout_workers
+    return partial(ThreadQueue, workers=threads) if threads else InlineQueue
 
 
 async def healthz() -> dict[str, str]:
@@ -61,11 +73,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        blog, background = build_platform(settings)
+        blog = build_platform(settings)
         app.state.blog = blog
         yield
-        if background:
-            background.drain()
         blog.close()
 
     app = FastAPI(

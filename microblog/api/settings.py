@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from microblog.config import PlatformConfig
+from microblog.fanout.settings import FanoutQueueSettings
 
 
 class ServerSettings(BaseSettings):
@@ -20,9 +24,32 @@ class ServerSettings(BaseSettings):
     )
     platform: PlatformConfig = Field(default_factory=PlatformConfig)
     background_fanout_workers: int = Field(
-        2, ge=0, description="Threads delivering fan-out after the post returns; 0 = inline."
+        2,
+        ge=0,
+        description="Fan-out workers: with the memory cache tier or store, threads of the "
+        "server (0 = deliver inside the request); with Redis and a shared store, worker "
+        "processes that `fanout serve` starts beside the server (0 = none here: run "
+        "`fanout fanout-worker` elsewhere).",
+    )
+    fanout_delivery: Literal["auto", "inline"] = Field(
+        "auto",
+        description="'auto': the rule of `background_fanout_workers`; 'inline': every post "
+        "delivered inside its request whatever the tiers (tests, and a one-box debug run).",
+    )
+    fanout_queue: FanoutQueueSettings = Field(
+        default_factory=FanoutQueueSettings,
+        description="The Redis fan-out queue's waits, claims and bounds (workers read them too).",
     )
     operator_token: str | None = Field(
         None, description="Bearer token for /admin (bulk seeding, ledger audit); unset = disabled."
     )
     max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the FANOUT_* variables that read them back, for the processes a
+        server starts (nested settings travel as JSON, so none is left behind)."""
+        return {
+            f"FANOUT_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+            for name, value in self.model_dump(mode="json").items()
+            if value is not None
+        }

@@ -11,53 +11,18 @@ applied identically everywhere and the three strategies return identical pages.
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from microblog.cache.posts import open_post_bodies
 from microblog.cache.timelines import open_timelines
 from microblog.config import FanoutStrategy
+from microblog.fanout import FanoutQueueFactory, Proceed, always
+from microblog.fanout.local import InlineQueue
 from microblog.models import Account, Page, Post
 from microblog.services.context import Context
 from microblog.services.cursors import parse_timeline_cursor, timeline_cursor
 from microblog.store.base import FolloweePosts, Tx
 from microblog.work import record
-
-FanoutRunner = Callable[[Callable[[], None]], None]
-"""Runs a fan-out job: inline (simulator, tests) or on background workers (server)."""
-
-
-def run_inline(job: Callable[[], None]) -> None:
-    job()
-
-
-class BackgroundFanout:
-    """Fan-out on worker threads, so a big V's post returns before its last delivery."""
-
-    def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fanout")
-
-    def __call__(self, job: Callable[[], None]) -> None:
-        self._pool.submit(job)
-
-    def drain(self) -> None:
-        self._pool.shutdown(wait=True)
-
-
-class FanoutStats:
-    """Deliveries done and the lag (post created -> last follower delivered) of recent posts."""
-
-    def __init__(self, keep: int = 100_000) -> None:
-        self._lock = threading.Lock()
-        self.deliveries = 0
-        self.lags_s: deque[float] = deque(maxlen=keep)
-
-    def add(self, deliveries: int, lag_s: float) -> None:
-        with self._lock:
-            self.deliveries += deliveries
-            self.lags_s.append(lag_s)
 
 
 def _newest_union(first: list[int], second: list[int], limit: int) -> list[int]:
@@ -85,10 +50,9 @@ REBUILD_BATCH = 1000
 
 
 class Timelines:
-    def __init__(self, ctx: Context, run_fanout: FanoutRunner = run_inline) -> None:
+    def __init__(self, ctx: Context, fanout: FanoutQueueFactory = InlineQueue) -> None:
         self.ctx = ctx
-        self.run_fanout = run_fanout
-        self.stats = FanoutStats()
+        self.queue = fanout(self.deliver, ctx.clock)
         complete = ctx.store.volatile and not ctx.cache.shared
         self.cache = open_timelines(ctx.cache, ctx.config.timeline_capacity, complete=complete)
         """Materialised timelines (push and hybrid) on the cache tier."""
@@ -152,16 +116,24 @@ class Timelines:
         self.bodies.forget(post_id)
 
     def fan_out(self, post: Post) -> None:
-        """Deliver a pushed public post to every follower (through the fan-out runner)."""
+        """Queue a pushed public post for delivery to every follower (see microblog.fanout)."""
         if post.pushed and post.group_id is None:
-            self.run_fanout(lambda: self._deliver(post))
+            self.queue.submit(post)
 
-    def _deliver(self, post: Post) -> None:
+    def deliver(self, post: Post, proceed: Proceed = always) -> int | None:
+        """Deliver a post to every follower, a chunk per transaction; the followers reached.
+
+        Idempotent, so a queue may deliver a post twice. `proceed` is asked before each
+        chunk: a worker shutting down stops between chunks (None) and leaves the post to
+        another, which delivers it again from the start.
+        """
         with self.ctx.store.read() as tx:
             chunks = list(tx.graph.follower_chunks(post.author_id, self.ctx.config.fanout_chunk))
         for chunk in chunks:
+            if not proceed():
+                return None
             self.cache.deliver(chunk, post.id)
-        self.stats.add(sum(map(len, chunks)), self.ctx.clock() - post.created_at)
+        return sum(map(len, chunks))
 
     def backfill(self, owner_id: int, author_id: int) -> None:
         """Merge a newly followed author's pushed posts into the owner's timeline (after the

@@ -52,11 +52,16 @@ class TimelinesRebuilt(BaseModel):
 
 
 class FanoutStatsPublic(BaseModel):
-    deliveries: int
-    posts: int
-    lag_p50_s: float | None
+    deliveries: int = Field(description="Follower deliveries of the posts finished so far.")
+    posts: int = Field(description="Posts whose fan-out finished.")
+    lag_p50_s: float | None = Field(description="Post created -> last delivery, recent posts.")
     lag_p99_s: float | None
     lag_max_s: float | None
+    queue_depth: int | None = Field(
+        description="Posts waiting for a fan-out worker (null: Redis cannot tell)."
+    )
+    pending: int = Field(description="Posts a worker took and has not finished.")
+    dead_letters: int = Field(description="Fan-out jobs given up on (unreadable or failing).")
 
 
 @router.post("/seed/accounts", status_code=status.HTTP_201_CREATED)
@@ -76,16 +81,20 @@ def seed_follows(body: SeedFollows, blog: Blog) -> SeedResult:
 
 @router.get("/stats/fanout")
 def fanout_stats(blog: Blog) -> FanoutStatsPublic:
-    """Fan-out deliveries so far and the lag (post -> last delivery) of recent posts."""
-    stats = blog.timelines.stats
-    lags = np.array(stats.lags_s)
+    """Fan-out deliveries so far, the lag (post -> last delivery) of recent posts and the
+    queue's backlog: the same from every server process when the queue is in Redis."""
+    report = blog.timelines.queue.report()
+    lags = np.array(report.lags_s)
     quantile = (lambda q: float(np.quantile(lags, q))) if lags.size else (lambda q: None)
     return FanoutStatsPublic(
-        deliveries=stats.deliveries,
-        posts=int(lags.size),
+        deliveries=report.deliveries,
+        posts=report.posts,
         lag_p50_s=quantile(0.5),
         lag_p99_s=quantile(0.99),
         lag_max_s=float(lags.max()) if lags.size else None,
+        queue_depth=report.queue_depth,
+        pending=report.pending,
+        dead_letters=report.dead_letters,
     )
 
 

@@ -123,6 +123,9 @@ def test_a_replay_no_longer_than_the_warm_up_is_bad_input(tmp_path: Path) -> Non
          "workers 2 needs a shared cache"),
         (LoadtestRequest(SMOKE, ("loadtest.server.store=mysql://root@127.0.0.1/test",)),
          ScenarioError, "store must be 'sqlite' or a postgresql"),
+        (LoadtestRequest(SMOKE, ("loadtest.server.cache=redis://127.0.0.1:6379/0",
+                                 "loadtest.server.fanout_workers=0")),
+         ScenarioError, "fanout_workers 0 with a Redis cache"),
     ],
 )  # fmt: skip
 def test_bad_requests_are_refused_before_anything_starts(

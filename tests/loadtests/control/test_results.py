@@ -45,7 +45,15 @@ STATS_BEFORE = ServerStats(
     ads=AdStats(impressions=40, clicks=2, spent=500),
 )
 STATS_AFTER = ServerStats(
-    fanout=FanoutStats(deliveries=350, posts=3, lag_p50_s=0.01, lag_p99_s=0.3, lag_max_s=0.5),
+    fanout=FanoutStats(
+        deliveries=350,
+        posts=3,
+        lag_p50_s=0.01,
+        lag_p99_s=0.3,
+        lag_max_s=0.5,
+        queue_depth=4,
+        pending=1,
+    ),
     ads=AdStats(impressions=240, clicks=12, spent=2500),
 )
 UNREAD = ServerStats(fanout=None, ads=None)
@@ -104,10 +112,11 @@ def test_response_times_stand_beside_latency_only_when_requests_ran_on_a_schedul
     assert "response.post.p50_ms" not in metrics
 
 
-def test_fan_out_counts_deliveries_during_the_test_and_the_servers_recent_lag() -> None:
+def test_fan_out_counts_deliveries_during_the_test_the_recent_lag_and_the_backlog_left() -> None:
     metrics = loadtest_metrics(measurements([]), STATS_BEFORE, STATS_AFTER)
     assert metrics["fanout.deliveries"].value == 250
     assert metrics["fanout.lag.p99_s"].value == pytest.approx(0.3)
+    assert metrics["fanout.backlog"].value == 5
     assert "fanout.deliveries" not in loadtest_metrics(measurements([]), UNREAD, STATS_AFTER)
 
 

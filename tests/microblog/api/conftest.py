@@ -48,7 +48,7 @@ def server_settings(
         cache=(cache or default).url,
         cache_prefix=(cache or default).prefix,
         platform=PlatformConfig.model_validate({**CHEAP_HASHING, **platform_config}),
-        background_fanout_workers=0,
+        fanout_delivery="inline",
         operator_token=OPERATOR,
     )
 
