@@ -61,5 +61,6 @@ class Microblog:
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
+        self.chat.close()
         self.store.close()
         self.ctx.cache.close()
