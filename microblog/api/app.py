@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,7 +24,7 @@ from microblog.api.routers import (
 )
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
-from microblog.api.settings import ServerSettings
+from microblog.api.settings import ServerSettings, settings_environment
 from microblog.cache import open_cache
 from microblog.platform import Microblog
 from microblog.services.timelines import BackgroundFanout, run_inline
@@ -45,6 +46,16 @@ def build_platform(settings: ServerSettings) -> tuple[Microblog, BackgroundFanou
         cache=open_cache(settings.cache, settings.cache_prefix),
     )
     return blog, background
+
+
+APP_FACTORY = "microblog.api.app:create_app"
+"""What uvicorn calls in each server process: `create_app()` reads FANOUT_* variables."""
+
+
+def export_settings(settings: ServerSettings) -> None:
+    """Put the settings in this process's environment, where `create_app()` in the server
+    processes it starts reads them (`fanout serve --workers N`)."""
+    os.environ.update(settings_environment(settings))
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
