@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 
 from pydantic import BaseModel, Field
 
@@ -168,15 +168,22 @@ class StatusCache:
 
     def __init__(self, cache: CacheTier, config: PresenceTierConfig) -> None:
         assert cache.redis is not None, "a status cache needs a shared tier"
+        from redis.exceptions import RedisError
+
+        self.unreachable = RedisError
         self.redis = cache.redis
         self.cache = cache
         self.ttl_s = config.status_ttl_s
 
     def get(self, account_ids: list[int]) -> dict[int, str]:
-        """Cached statuses of these accounts; the ones missing are not in the result."""
+        """Cached statuses of these accounts; the ones missing (all of them while Redis is
+        unreachable) are not in the result, so they are read from the store."""
         if not account_ids:
             return {}
-        values = self.redis.mget([self.cache.key("status", i) for i in account_ids])
+        try:
+            values = self.redis.mget([self.cache.key("status", i) for i in account_ids])
+        except self.unreachable:
+            return {}
         pairs = zip(account_ids, values, strict=True)
         found = {i: v.decode() if isinstance(v, bytes) else v for i, v in pairs if v is not None}
         record(cache_reads=len(account_ids))
@@ -187,10 +194,12 @@ class StatusCache:
         pipe = self.redis.pipeline(transaction=False)
         for account_id, status in statuses.items():
             pipe.set(self.cache.key("status", account_id), status, ex=self.ttl_s, nx=True)
-        pipe.execute()
+        with suppress(self.unreachable):
+            pipe.execute()
         record(cache_writes=len(statuses))
 
     def put(self, account_id: int, status: str) -> None:
-        """A new choice, inside the store transaction that records it."""
+        """A new choice, inside the store transaction that records it: if Redis cannot
+        take it, the choice fails rather than leave an older one cached."""
         self.redis.set(self.cache.key("status", account_id), status, ex=self.ttl_s)
         record(cache_writes=1)

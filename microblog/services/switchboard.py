@@ -8,6 +8,11 @@ by any process (`SharedSwitchboard`): the directory says which, this process ser
 at once, and the others are told over the bus; each process then runs the delivery step for
 its own connections (take the undelivered messages, push each connection what it has not
 had), so no two processes ever push to the same connection.
+
+While Redis is unreachable, a shared switchboard falls back to what its own hub knows (each
+process serves its own connections; messages for others stay undelivered in the store and
+are pushed when their account next connects), and the heartbeat publishes this process's
+connections again once Redis is back with its keys lost.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from typing import Protocol
 
 from microblog.cache import CacheTier
@@ -81,6 +87,7 @@ class SharedSwitchboard:
     ) -> None:
         from redis.exceptions import RedisError
 
+        self.unreachable = RedisError
         self.hub = hub
         self.deliver = deliver
         self.directory = ConnectionDirectory(cache, config)
@@ -91,30 +98,47 @@ class SharedSwitchboard:
 
     def online(self, account_ids: Iterable[int]) -> list[int]:
         ids = list(account_ids)
-        held = self.directory.where(ids)
+        try:
+            held = self.directory.where(ids)
+        except self.unreachable:
+            return self.hub.online(ids)
         return [i for i in ids if i in held]
 
     def counted(self, account_id: int, connections: int) -> None:
-        self.directory.set_count(account_id, connections)
+        with suppress(self.unreachable):  # the heartbeat republishes when Redis is back
+            self.directory.set_count(account_id, connections)
 
     def mail(self, account_ids: list[int]) -> None:
-        by_process = self._by_process(account_ids)
+        try:
+            by_process = self._by_process(account_ids)
+        except self.unreachable:
+            by_process = {self.process: self.hub.online(account_ids)}
         if here := by_process.pop(self.process, None):
             self.deliver(here)
-        self.bus.send({p: {"mail": ids} for p, ids in by_process.items()})
+        self._send({p: {"mail": ids} for p, ids in by_process.items()})
 
     def announce(self, friend_ids: list[int], change: PresenceChange) -> None:
-        by_process = self._by_process(friend_ids)
+        try:
+            by_process = self._by_process(friend_ids)
+        except self.unreachable:
+            by_process = {self.process: self.hub.online(friend_ids)}
         if here := by_process.pop(self.process, None):
             self._push_presence(here, change)
         event = [change.account_id, change.name, change.status.value]
-        self.bus.send({p: {"presence": event, "to": ids} for p, ids in by_process.items()})
+        self._send({p: {"presence": event, "to": ids} for p, ids in by_process.items()})
 
     def close(self) -> None:
         self.heartbeat.stop()
         self.bus.close()
         self.deliveries.shutdown(wait=True)
         self.directory.leave()
+
+    def _send(self, messages: dict[str, Message]) -> None:
+        """Tell other processes; if Redis is away they are not told (module docstring)."""
+        try:
+            self.bus.send(messages)
+        except self.unreachable:
+            LOG.warning("cache tier unreachable: %d processes not told", len(messages))
 
     def _by_process(self, account_ids: list[int]) -> dict[str, list[int]]:
         grouped: defaultdict[str, list[int]] = defaultdict(list)
