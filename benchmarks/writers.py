@@ -19,17 +19,17 @@ import itertools
 import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from benchmarks.fanout import POSTGRES_ENV
 from benchmarks.ledger import GIFT_FEN, audited, journal_size, seeded_wallets
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat, Skipped
 from microblog.platform import Microblog
 from microblog.store.sql import SqlStore
+from microblog.store.sql.scratch import scratch_schema
 
 WRITERS = 4
 WALLETS_PER_WRITER = 50
@@ -71,20 +71,11 @@ def time_writers(blog: Microblog, rings: list[list[int]], gifts: int, keys: Iter
 @contextmanager
 def fresh_schema(url: str) -> Iterator[str]:
     """A URL to an empty schema of the database at `url`, dropped afterwards."""
-    schema = f"fanout_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # noqa: BLE001 - any failure to connect means "cannot run"
-        admin.dispose()
+        with scratch_schema(url, "fanout_bench") as scoped:
+            yield scoped
+    except OperationalError as error:
         raise Skipped(f"PostgreSQL at {url} unusable: {str(error).splitlines()[0]}") from None
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @contextmanager

@@ -19,7 +19,8 @@ class LedgerKind(StrEnum):
     """Where coins come from (top-ups) and go back to (withdrawals); the only account that
     runs negative: its balance is minus the coins in circulation. Owner 0."""
     PLATFORM = "platform"
-    """The platform's revenue: game fees and order commissions. Owner 0."""
+    """The platform's revenue: game fees, order commissions, ad spend and partner fees.
+    Owner 0."""
     DEVELOPER = "developer"
     """A third-party game developer's earnings; owner is the game id."""
 
@@ -42,6 +43,9 @@ class TransferKind(StrEnum):
     REFUND = "refund"
     AD_SPEND = "ad_spend"
     """An advertiser's or merchant's campaign charge (wallet -> platform revenue)."""
+    PARTNER_FEE = "partner_fee"
+    """A commerce partner's marketing fee: its contract or a diversion to its store
+    (wallet -> platform revenue)."""
 
 
 ISSUING = frozenset({TransferKind.TOPUP, TransferKind.SEED})
@@ -103,6 +107,18 @@ class Gift:
     recipient_id: int
     amount_fen: int
     post_id: int | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerFee:
+    """A marketing fee a commerce partner paid the platform; its id is the transfer id."""
+
+    id: int
+    partner_id: int
+    amount_fen: int
+    post_id: int | None
+    """The product post whose link a diversion followed (None for a contract payment)."""
     created_at: float
 
 

@@ -22,6 +22,7 @@ from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
 from microblog.services.orders import Orders
+from microblog.services.partners import Partners
 from microblog.services.payments import Payments
 from microblog.services.posts import Posts
 from microblog.services.shops import Shops
@@ -57,6 +58,7 @@ class Microblog:
         self.games = Games(self.ctx, self.ledger)
         self.shops = Shops(self.ctx, self.posts)
         self.orders = Orders(self.ctx, self.ledger)
+        self.partners = Partners(self.ctx, self.ledger)
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 

@@ -86,7 +86,7 @@ def better_direction(name: str) -> Direction:
     )
 
 
-NOT_SENT_PATHS = frozenset({"chat_deliver", "topup_callback"})
+NOT_SENT_PATHS = frozenset({"chat_deliver", "topup_callback", "partner_fee"})
 """Latency paths that are no request a load generator sends (so have no response time)."""
 
 
@@ -177,6 +177,46 @@ _REPLAY_NOT_SENT = (
     "Replays: traced actions not sent (no client request, or not sendable as traced; by "
     "reason in environment.loadtest.replay_not_sent)."
 )
+REVENUE_STREAMS: dict[str, str] = {
+    "ads": "Advertisers' and merchants' campaign spend charged for impressions and clicks.",
+    "games": "Platform's share of game item sales, as the ledger moved it.",
+    "commerce": "Platform commission on goods sold on the platform (`on_platform` commerce).",
+    "partner": "A commerce partner's marketing fees, its contract and a fee per diversion to "
+    "its store (`diversion` commerce).",
+}
+"""Every revenue stream `revenue.<stream>`, in coins the ledger moved into the platform's
+revenue account; `revenue.total` and the shares are over exactly these."""
+
+_PER_ACCOUNT_DAY = (
+    "Revenue per simulated account per day of the measured window (coins are yuan at par)."
+)
+_ANNUALISED = (
+    "Revenue per account and day times 365 times the accounts the population stands for "
+    "(`population.represents`), in the scenario's currency."
+)
+_ANNUALISED_USD = "`revenue.annualised` in US dollars at the scenario's `economy.yuan_per_usd`."
+_GMV = (
+    "Gross merchandise value: the price of all goods sold (with `diversion` commerce, in "
+    "the partner's store, off the platform)."
+)
+
+
+def _revenue_metrics() -> list[MetricInfo]:
+    return [
+        info
+        for stream, meaning in REVENUE_STREAMS.items()
+        for info in (
+            MetricInfo(f"revenue.{stream}", "coins", meaning),
+            MetricInfo(
+                f"revenue.share.{stream}",
+                "ratio",
+                f"Share of `revenue.total` that `revenue.{stream}` earned (0-1; per "
+                "interval in timeseries.csv).",
+            ),
+        )
+    ]
+
+
 _OTHER_METRICS = (
     MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
     MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
@@ -209,18 +249,17 @@ _OTHER_METRICS = (
     MetricInfo(
         "users.retention_d30", "ratio", "Share of a day's active users active again 30 days later."
     ),
+    MetricInfo("revenue.total", "coins", "Every revenue stream of the run together."),
+    MetricInfo("revenue.per_account_day", "yuan", _PER_ACCOUNT_DAY),
+    MetricInfo("revenue.annualised", "yuan", _ANNUALISED),
+    MetricInfo("revenue.annualised_usd", "USD", _ANNUALISED_USD),
+    MetricInfo("commerce.gmv", "coins", _GMV),
     MetricInfo(
-        "revenue.ads",
-        "coins",
-        "Advertisers' and merchants' campaign spend charged for impressions and clicks.",
-    ),  # fmt: skip
-    MetricInfo(
-        "revenue.games", "coins", "Platform's share of game item sales, as the ledger moved it."
+        "commerce.orders", "count", "Orders placed (with diversion: in the partner's store)."
     ),
-    MetricInfo("revenue.commerce", "coins", "Platform commission on goods sold."),
-    MetricInfo("revenue.total", "coins", "Every `revenue.*` stream of the run together."),
-    MetricInfo("commerce.gmv", "coins", "Gross merchandise value: the price of all goods sold."),
-    MetricInfo("commerce.orders", "count", "Orders placed."),
+    MetricInfo(
+        "commerce.diversions", "count", "Product links followed to a commerce partner's store."
+    ),
     MetricInfo(
         "commerce.conversion",
         "ratio",
@@ -273,6 +312,7 @@ CATALOGUE: dict[str, MetricInfo] = {
         *_response_metrics(),
         *_path_throughput_metrics(),
         *_path_share_metrics(),
+        *_revenue_metrics(),
         *_OTHER_METRICS,
     )
 }

@@ -107,6 +107,12 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "POST /orders",
         "orders.place",
     ),
+    "partner_fee": RequestPath(
+        "bill the commerce partner a marketing fee: a diversion to its store, or the day's "
+        "share of its contract (`diversion` commerce)",
+        "(the operator's billing of a partner; simulations only)",
+        "partners.charge",
+    ),
     "product_post": RequestPath(
         "publish a merchant's or influencer's product post",
         "POST /products/{id}/posts",

@@ -6,10 +6,18 @@ through an external gateway). Money is in yuan; the ledger's coins are worth one
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 
 from scenario.ads import AdsConfig
 from scenario.fields import ASSUMED, Section, Share, section, spec
+
+SEEDS_ALIBABA = (
+    "seed documents as quoted in issue 23: Alibaba's payments to Weibo were $28.5 M, 40 % "
+    "of revenue, in Q4 2013, falling to 9.3 % ($11.1 M) and 8.7 % ($12.8 M) by mid-2014"
+)
+FED_H10 = "Federal Reserve H.10 annual average (FRED series AEXCHUS)"
 
 BAKSHY = (
     "Bakshy, Eckles, Yan & Rosenn, 'Social Influence in Social Advertising', EC 2012 "
@@ -17,8 +25,60 @@ BAKSHY = (
 )
 
 
+class PartnerConfig(Section):
+    """A commerce partner's marketing fees, in the `diversion` model of commerce.
+
+    Product posts link to the partner's own store; the platform bills the partner a
+    contract amount and a fee per diversion (a user following a product link) through the
+    ledger (`revenue.partner`), and takes no commission. Amounts are for the whole platform
+    the population stands for (`population.represents`); a sample books its share.
+    """
+
+    contract_per_week: float = spec(
+        5_250_000.0, "The partner's fixed marketing fee for the whole represented platform, "
+        "booked day by day: $11.1 M a quarter, the partner's lowest quarterly payment in "
+        "the seeds (mid-2014), as the floor a contract guarantees, at 6.15 yuan/USD, over "
+        "13 weeks.",
+        unit="yuan/week", source=SEEDS_ALIBABA, ge=0,
+    )  # fmt: skip
+    diversion_fee: float = spec(
+        0.5, "Fee per diversion: a click on a product post's link to the partner's store.",
+        unit="yuan", source=ASSUMED, ge=0,
+    )  # fmt: skip
+    click_probability: Share = spec(
+        0.02, "Probability that one product impression (post or shop view) is clicked "
+        "through to the partner's store (times the friend and influencer lifts and "
+        "`novelty_half_life_days` decay, like an on-platform conversion).",
+        source=ASSUMED,
+    )  # fmt: skip
+    store_conversion: Share = spec(
+        0.05, "Share of diversions that buy in the partner's store (off-platform GMV).",
+        source=ASSUMED,
+    )  # fmt: skip
+
+
 class CommerceConfig(Section):
     """Merchants' shops, product posts, orders, and who takes a cut of each sale."""
+
+    model: Literal["on_platform", "diversion"] = spec(
+        "on_platform", "How commerce earns: `on_platform`, orders paid in coins with the "
+        "platform's commission (`revenue.commerce`); `diversion`, product posts link to a "
+        "partner's store off the platform, which pays marketing fees (`partner`, "
+        "`revenue.partner`) and whose sales are the GMV.",
+        source=SEEDS_ALIBABA,
+    )  # fmt: skip
+    partner: PartnerConfig = section(PartnerConfig, "The partner's fees (`diversion` only).")
+    merchant_churn_per_week: float = spec(
+        0.0, "Share of the merchants still selling who quit each week (their product posts "
+        "and shop visits end), as a daily hazard; the seeds: merchants quit when novelty "
+        "faded and fans did not buy.",
+        unit="share per week", source=ASSUMED, ge=0, lt=1,
+    )  # fmt: skip
+    novelty_half_life_days: float | None = spec(
+        None, "Days in which product posts' pull halves: the conversion (or click-through) "
+        "probability is multiplied by 0.5 ** (days since the start / this). Empty: no decay.",
+        unit="days", source=ASSUMED, gt=0,
+    )  # fmt: skip
 
     merchant_product_post_share: Share = spec(0.5, "Share of merchant posts that sell a product.")
     influencer_product_post_share: Share = spec(
@@ -91,6 +151,10 @@ class TopUpGatewayConfig(Section):
 class EconomyConfig(Section):
     """Ads, commerce, games and top-ups."""
 
+    yuan_per_usd: float = spec(
+        6.3093, "Exchange rate for `revenue.annualised_usd`: the 2012 average.",
+        unit="yuan/USD", source=FED_H10, gt=0,
+    )  # fmt: skip
     starting_balance: float = spec(
         200.0, "Coins in each ordinary user's wallet at the start (issued by the operator "
         "through the ledger the first time the user pays for something).",

@@ -41,6 +41,47 @@ class DiurnalShape(Section):
 DEFAULT_STEPS = [LoadStep(users=10), LoadStep(users=25), LoadStep(users=50)]
 
 
+class ServerShape(Section):
+    """The deployment of the reference microblog that `fanout loadtest` starts (unless it is
+    pointed at a running server with --host): one process over embedded SQLite by default,
+    or production-shaped (PostgreSQL, a Redis cache tier, several server processes and
+    fan-out worker processes; docs/deploy.md). Each run gets a scratch PostgreSQL schema and
+    Redis key prefix of its own, dropped afterwards, so nothing is left behind."""
+
+    store: str = spec(
+        "sqlite", "'sqlite' (a fresh file in a temporary directory) or a PostgreSQL URL "
+        "(postgresql+psycopg://USER@HOST/DB), in which the run makes a schema of its own.",
+    )  # fmt: skip
+    cache: str = spec(
+        "memory", "Cache tier: 'memory' (in the server process) or redis://HOST:PORT/DB, "
+        "under a key prefix of the run's own.",
+    )  # fmt: skip
+    workers: int = spec(
+        1, "Server processes; more than one needs a Redis cache (they share timelines, "
+        "presence and chat delivery through it).", unit="processes", ge=1, le=64,
+    )  # fmt: skip
+    fanout_workers: int = spec(
+        2, "Fan-out workers: processes consuming the Redis fan-out queue with a Redis cache, "
+        "threads inside the server with the memory one; 0 delivers inside the request.",
+        unit="workers", ge=0, le=64,
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _processes_share_a_cache(self) -> ServerShape:
+        if self.store != "sqlite" and not self.store.startswith("postgresql"):
+            raise ValueError(
+                f"store must be 'sqlite' or a postgresql+psycopg:// URL, got {self.store!r}"
+            )
+        if self.cache != "memory" and not self.cache.startswith(("redis://", "rediss://")):
+            raise ValueError(f"cache must be 'memory' or a redis:// URL, got {self.cache!r}")
+        if self.workers > 1 and self.cache == "memory":
+            raise ValueError(
+                f"workers {self.workers} needs a shared cache: set cache to a redis:// URL "
+                "(server processes share timelines, presence and chat delivery through it)"
+            )
+        return self
+
+
 class LoadtestConfig(Section):
     """Locust users, load shape, session pace and server seeding."""
 
@@ -124,6 +165,9 @@ class LoadtestConfig(Section):
         10_000.0, "Coins credited to each seeded ordinary account's wallet before the test, "
         "so payments do not overdraw it.", unit="coins", gt=0, le=50_000,
     )  # fmt: skip
+    server: ServerShape = section(
+        ServerShape, "The server the test starts: store, cache tier and processes."
+    )
     merchants: int = spec(
         5, "Seeded merchant accounts, each with a shop of economy.commerce.products_per_merchant "
         "products (on average) priced by economy.commerce.", unit="accounts", ge=1, le=1000,

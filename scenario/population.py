@@ -161,6 +161,13 @@ class PopulationConfig(Section):
     """Accounts and their roles. Role shares are of `users`; the rest are ordinary users."""
 
     users: int = spec(20_000, "Accounts in the simulated population.", unit="accounts", ge=1)
+    represents: int | None = spec(
+        None, "Accounts the simulated population stands for: revenue per account and day "
+        "times this, times 365, is `revenue.annualised`, and a partner's contract is booked "
+        "in the share `users / represents` (economy.commerce.partner). Empty: the simulated "
+        "size itself.",
+        unit="accounts", ge=1,
+    )  # fmt: skip
     big_v_share: Share = spec(
         0.0005,
         "Share of accounts that are big V influencers (verified, huge followings).",
@@ -169,8 +176,13 @@ class PopulationConfig(Section):
         0.005,
         "Share of accounts that are medium V influencers.",
     )
-    merchant_share: Share = spec(0.01, "Share of accounts that are merchants with a shop.")
-    advertiser_share: Share = spec(0.002, "Share of accounts that run ad campaigns.")
+    merchant_share: Share = spec(
+        0.01, "Share of accounts that are merchants with a shop; a positive share gives at "
+        "least one merchant, so a sample smaller than 1 / share still has a shop to buy from.",
+    )  # fmt: skip
+    advertiser_share: Share = spec(
+        0.002, "Share of accounts that run ad campaigns (at least one when positive)."
+    )
     mobile_share: Share = spec(
         0.75,
         "Share of users on the mobile app (the rest use the web).",
@@ -180,6 +192,11 @@ class PopulationConfig(Section):
     profile: ProfileConfig = section(ProfileConfig, "Targeting profiles.")
     graph: GraphConfig = section(GraphConfig, "The follower graph.")
     groups: GroupsConfig = section(GroupsConfig, "Interest groups.")
+
+    @property
+    def represented(self) -> int:
+        """Accounts the population stands for (`represents`, else the simulated size)."""
+        return self.users if self.represents is None else self.represents
 
     @model_validator(mode="after")
     def _roles_fit(self) -> PopulationConfig:

@@ -52,6 +52,7 @@ from sim.activities.base import (
 )
 from sim.activities.chat import Chat
 from sim.activities.commerce import Commerce
+from sim.activities.partner import Partner
 from sim.activities.payments import Payments
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
@@ -75,10 +76,9 @@ from sim.measure import (
     WindowStart,
     capacity_metrics,
     interval_row,
-    revenue_total_metric,
-    with_revenue_total,
 )
 from sim.population import Kind, Population
+from sim.revenue import Scale, mix, revenue_metrics
 from sim.seeding import seed_blog
 from sim.trace import Trace
 from sim.users import UserState
@@ -147,7 +147,8 @@ class Simulation:
         social = Social(self.world)
         wallets = Wallets(seeded.blog, population, scenario.economy.starting_balance)
         ads = Ads(self.world, social, economy.campaigns)
-        commerce = Commerce(self.world, social, economy, wallets)
+        partner = Partner(self.world) if scenario.economy.commerce.model == "diversion" else None
+        commerce = Commerce(self.world, social, economy, wallets, partner)
         self.activities: list[SessionActivity] = [
             social, commerce, Chat(self.world), Payments(self.world, wallets),
         ]  # fmt: skip
@@ -155,6 +156,7 @@ class Simulation:
             ScheduledPosts(self.world, commerce.scheduled_post),
             ScriptedEvents(self.world, social),
             ads,
+            *([] if partner is None else [partner]),
         ]
         parts: list[object] = [*self.activities, *self.schedules]
         self.measured = [part for part in parts if isinstance(part, Measured)]
@@ -185,7 +187,7 @@ class Simulation:
         metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
         for part in self.measured:
             metrics.update(part.metrics())
-        metrics.update(revenue_total_metric(metrics))
+        metrics.update(revenue_metrics(metrics, Scale.of(self.scenario)))
         return Outcome(
             metrics, self.timeline, self.seeding_s, time.perf_counter() - began,
             self.counters.requests,
@@ -294,7 +296,7 @@ class Simulation:
         )
         for part in self.measured:
             row.update(part.interval_row())
-        row.update(with_revenue_total(row))
+        row.update(mix(row))
         self.timeline.add(started / SECONDS_PER_HOUR, row)
         self.users.in_interval.reset()
         self._interval_start = (self.env.now, self.counters.copy())

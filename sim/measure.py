@@ -139,22 +139,6 @@ def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float,
     yield f"latency.{path}.mean_ms", (float(samples.mean()), "ms")
 
 
-def with_revenue_total(metrics: dict[str, float]) -> dict[str, float]:
-    """`revenue.total`: the sum of every `revenue.<stream>` present (none: no total)."""
-    streams = [value for name, value in metrics.items() if _is_stream(name)]
-    return {"revenue.total": sum(streams)} if streams else {}
-
-
-def revenue_total_metric(metrics: Metrics) -> Metrics:
-    """`revenue.total` of end-of-run metrics, in coins like its streams."""
-    values = {name: value for name, (value, _) in metrics.items()}
-    return {name: (total, "coins") for name, total in with_revenue_total(values).items()}
-
-
-def _is_stream(name: str) -> bool:
-    return name.startswith("revenue.") and name != "revenue.total"
-
-
 class Tally:
     """Running totals an activity measures, read per timeseries interval and over the window.
 

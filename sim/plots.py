@@ -11,6 +11,7 @@ from pathlib import Path
 
 from outcomes.plots import new_figure, save_png
 from outcomes.timeseries import Timeseries
+from sim.revenue import STREAM_METRICS
 
 FIGURES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "users.png": (
@@ -33,7 +34,8 @@ FIGURES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "busy share",
         ("utilization.app", "utilization.db", "utilization.cache", "utilization.fanout"),
     ),
-    "revenue.png": ("Revenue by stream", "coins per interval", ("revenue.*",)),
+    "revenue.png": ("Revenue by stream", "coins per interval", (*STREAM_METRICS, "revenue.total")),
+    "revenue_mix.png": ("Revenue mix", "share of the interval's revenue", ("revenue.share.*",)),
 }
 """File name → (title, y-axis label, columns drawn: names or globs)."""
 

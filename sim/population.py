@@ -5,8 +5,8 @@ columns (the follower graph dominates). Row i is account `first_id + i` in the m
 
 Roles follow the graph for synthetic and loaded graphs alike: the most-followed
 `big_v_share` of accounts are big V, the next `medium_v_share` medium V; merchants and
-advertisers are drawn at random from the rest. Groups draw `1 + Poisson(mean_size − 1)`
-members each, uniformly.
+advertisers are drawn at random from the rest (at least one of each role whose share is
+positive). Groups draw `1 + Poisson(mean_size − 1)` members each, uniformly.
 """
 
 from __future__ import annotations
@@ -116,11 +116,18 @@ def assign_kinds(
     kind[ranked[:big]] = Kind.BIG_V
     kind[ranked[big : big + medium]] = Kind.MEDIUM_V
     rest = rng.permutation(ranked[big + medium :])
-    merchants = round(users * config.merchant_share)
-    advertisers = round(users * config.advertiser_share)
+    merchants = role_count(users, config.merchant_share)
+    advertisers = role_count(users, config.advertiser_share)
     kind[rest[:merchants]] = Kind.MERCHANT
     kind[rest[merchants : merchants + advertisers]] = Kind.ADVERTISER
     return kind
+
+
+def role_count(users: int, share: float) -> int:
+    """Accounts of a drawn role: its share of the users, and at least one when the share is
+    positive (a sample of a platform whose merchants are 0.002 % of its accounts still
+    holds a merchant, or its commerce would vanish with the sample's size)."""
+    return max(round(users * share), 1 if share > 0 else 0)
 
 
 def draw_groups(config: PopulationConfig, users: int, rng: np.random.Generator) -> Csr:

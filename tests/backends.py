@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from microblog.cache import CacheTier
+from microblog.cache import CacheTier, scratch_cache
+from microblog.store.sql.scratch import scratch_schema
 
 POSTGRES_URL = os.environ.get(
     "FANOUT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -54,16 +55,8 @@ def store_url(backend: str, tmp_path: Path) -> Iterator[str]:
     else:
         if reason := postgres_unavailable():
             pytest.skip(reason)
-        schema = f"fanout_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
+        with scratch_schema(POSTGRES_URL, "fanout_test") as url:
+            yield url
 
 
 @functools.cache
@@ -84,13 +77,7 @@ def redis_unavailable() -> str | None:
 @contextmanager
 def redis_cache() -> Iterator[CacheTier]:
     """A Redis cache tier under a fresh key prefix, its keys deleted afterwards."""
-    from microblog.cache import open_cache
-
     if reason := redis_unavailable():
         pytest.skip(reason)
-    cache = open_cache(REDIS_URL, prefix=f"fanout-test-{uuid.uuid4().hex[:12]}:")
-    try:
+    with scratch_cache(REDIS_URL, "fanout-test") as cache:
         yield cache
-    finally:
-        cache.flush()
-        cache.close()

@@ -43,3 +43,20 @@ def is_loopback(hostname: str) -> bool:
         return ipaddress.ip_address(hostname).is_loopback
     except ValueError:
         return False
+
+
+def checked_service(url: str, what: str, allow_remote: bool = False) -> str:
+    """A store or cache URL the started server may use: on this machine unless allowed.
+
+    The server under test puts the whole test's load on its database and cache, so they
+    fall under the same rule as `--host`. URLs without a network host (embedded SQLite,
+    the in-process cache) always pass.
+    """
+    hostname = urlsplit(url).hostname
+    if hostname and not allow_remote and not is_loopback(hostname):
+        raise HostRefused(
+            f"{what} {url!r}: refused, {hostname!r} is not a loopback address (127.0.0.0/8, "
+            "::1 or localhost); to put the test's load on a server on another host that you "
+            "are allowed to load, add --allow-remote"
+        )
+    return url

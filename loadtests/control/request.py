@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from loadtests.control.hosts import checked_host
+from loadtests.control.hosts import checked_host, checked_service
 from loadtests.records.plan import ReplayPlan
 from loadtests.records.trace import Trace, read_trace, replay_span_s
 from scenario import Scenario, load_scenario
@@ -94,6 +94,10 @@ def prepare(request: LoadtestRequest) -> PreparedRun:
     host = None
     if request.host is not None:
         host = checked_host(request.host, request.allow_remote)
+    else:
+        server = scenario.loadtest.server
+        checked_service(server.store, "loadtest.server.store", request.allow_remote)
+        checked_service(server.cache, "loadtest.server.cache", request.allow_remote)
     if host is not None and not request.operator_token:
         raise LoadtestInputError(
             "--host needs --operator-token (or FANOUT_OPERATOR_TOKEN): seeding uses /admin"

@@ -253,7 +253,7 @@ def _target(prepared: PreparedRun) -> Iterator[tuple[str, httpx.Client, int]]:
     scenario = prepared.scenario
     if prepared.host is None:
         with (
-            local_server(platform_config(scenario)) as server,
+            local_server(platform_config(scenario), shape=scenario.loadtest.server) as server,
             _operator_client(server.base_url, server.operator_token) as client,
         ):
             yield server.base_url, client, server.max_body_bytes

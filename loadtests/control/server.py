@@ -2,13 +2,14 @@
 
 `local_server` runs `python -m uvicorn` (the interpreter running Fanout) in its own process
 group on a free port of 127.0.0.1 (or another loopback address: tests bind 127.0.0.2 to
-stand in for a deployment on another host), with an embedded SQLite database in a
-temporary directory and an operator token made for this run, configured with the
-scenario's `PlatformConfig` (`scenario.platform_config`, the simulator's own) passed whole
-as FANOUT_PLATFORM. It waits
-(bounded) for `/healthz`, and on leaving the block, whether the test finished, failed or was
-interrupted, terminates the whole process group, killing it if it does not stop in time, and
-removes the database.
+stand in for a deployment on another host), shaped by the scenario's `loadtest.server`
+(`ServerShape`): embedded SQLite in a temporary directory or a scratch schema of a
+PostgreSQL database, the cache tier in the process or under a scratch prefix in Redis,
+one or several server processes. An operator token is made for this run, and the
+scenario's `PlatformConfig` (`scenario.platform_config`, the simulator's own) is passed
+whole as FANOUT_PLATFORM. It waits (bounded) for `/healthz`, and on leaving the block,
+whether the test finished, failed or was interrupted, terminates the whole process group,
+killing it if it does not stop in time, and removes the database, schema and cache keys.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from microblog.cache import MEMORY, scratch_cache
 from microblog.config import PlatformConfig
+from microblog.store.sql.scratch import scratch_schema
+from scenario.loadtest import ServerShape
 
 LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT_S = 30.0
@@ -69,28 +73,65 @@ def python_env(**settings: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **settings}
 
 
-def server_settings(platform: PlatformConfig, store: str, token: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class Deployment:
+    """Where the started server keeps its data: store URL and cache tier of this run."""
+
+    store: str
+    cache: str = MEMORY
+    cache_prefix: str | None = None
+
+
+def server_settings(
+    platform: PlatformConfig, deployment: Deployment, token: str, fanout_workers: int = 2
+) -> dict[str, str]:
     """The FANOUT_* environment that microblog.api.settings.ServerSettings reads: the platform
     settings travel as one JSON document, not field by field, so none can be left behind."""
-    return {
-        "FANOUT_STORE": store,
+    settings = {
+        "FANOUT_STORE": deployment.store,
+        "FANOUT_CACHE": deployment.cache,
         "FANOUT_OPERATOR_TOKEN": token,
         "FANOUT_MAX_BODY_BYTES": str(BODY_LIMIT_BYTES),
+        "FANOUT_BACKGROUND_FANOUT_WORKERS": str(fanout_workers),
         "FANOUT_PLATFORM": platform.model_dump_json(),
     }
+    if deployment.cache_prefix is not None:
+        settings["FANOUT_CACHE_PREFIX"] = deployment.cache_prefix
+    return settings
+
+
+@contextmanager
+def scratch_deployment(shape: ServerShape, directory: Path) -> Iterator[Deployment]:
+    """The shape's store and cache, made empty for this run and removed afterwards."""
+    with ExitStack() as stack:
+        if shape.store == "sqlite":
+            store = f"sqlite:///{directory / 'microblog.sqlite'}"
+        else:
+            store = stack.enter_context(scratch_schema(shape.store, "fanout_loadtest"))
+        if shape.cache == MEMORY:
+            yield Deployment(store)
+            return
+        cache = stack.enter_context(scratch_cache(shape.cache, "fanout-loadtest"))
+        yield Deployment(store, shape.cache, cache.prefix)
 
 
 @contextmanager
 def local_server(
-    platform: PlatformConfig, app: str = MICROBLOG_APP, address: str = LOOPBACK
+    platform: PlatformConfig,
+    app: str = MICROBLOG_APP,
+    address: str = LOOPBACK,
+    shape: ServerShape | None = None,
 ) -> Iterator[LocalServer]:
     """A running server on `address` for the duration of the block (see module docstring)."""
-    with tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp:
+    shape = shape or ServerShape()
+    with (
+        tempfile.TemporaryDirectory(prefix="fanout-loadtest-") as tmp,
+        scratch_deployment(shape, Path(tmp)) as deployment,
+    ):
         port, token = free_port(address), secrets.token_urlsafe(32)
-        store = f"sqlite:///{Path(tmp) / 'microblog.sqlite'}"
         log = Path(tmp) / "server.log"
-        environment = server_settings(platform, store, token)
-        process = _spawn(address, port, environment, Path(tmp), log, app)
+        environment = server_settings(platform, deployment, token, shape.fanout_workers)
+        process = _spawn(address, port, environment, Path(tmp), log, app, shape.workers)
         try:
             base_url = f"http://{address}:{port}"
             _wait_until_healthy(process, base_url, log)
@@ -100,11 +141,18 @@ def local_server(
 
 
 def _spawn(
-    address: str, port: int, settings: dict[str, str], cwd: Path, log: Path, app: str
+    address: str,
+    port: int,
+    settings: dict[str, str],
+    cwd: Path,
+    log: Path,
+    app: str,
+    workers: int,
 ) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "uvicorn", "--factory", app,
         "--host", address, "--port", str(port), "--log-level", "warning", "--no-access-log",
+        "--workers", str(workers),
     ]  # fmt: skip
     with log.open("wb") as out:
         return subprocess.Popen(

@@ -9,8 +9,9 @@ A trace is JSON lines, one action each, in the format of the simulator's `--trac
 (named as the simulator names them) plus `post`, the id of a post the call created. Every
 request path is replayed (loadtests/generator/users/replay.py says how each is sent and
 what it reads of `params`); `topup_callback` is the payment gateway's late answer, which
-the server makes itself, so it is counted as not sent, with that reason, and so is any
-action that is not a request path. Nothing is dropped silently: the replay prints and
+the server makes itself, and `partner_fee` the operator's billing of a commerce partner, so
+they are counted as not sent, with that reason, and so is any action that is not a request
+path. Nothing is dropped silently: the replay prints and
 records every action it did not send, by kind and reason.
 
 Traced ids map onto seeded ones by order of first appearance (`Stable`): accounts in the
@@ -37,7 +38,10 @@ ACTIONS = (
 )  # fmt: skip
 """The request paths the replay sends."""
 GROUP_ACTIONS = ("group_post", "group_read", "group_join")
-NOT_SENT = {"topup_callback": "the payment gateway's late answer: the server makes it itself"}
+NOT_SENT = {
+    "topup_callback": "the payment gateway's late answer: the server makes it itself",
+    "partner_fee": "the operator's billing of a commerce partner: no client request",
+}
 """Traced actions that are no request of a client, and why they are not sent."""
 UNKNOWN = "not a request path the replay knows"
 T = TypeVar("T")

@@ -13,6 +13,9 @@ lives. Two tiers:
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -91,3 +94,15 @@ def open_cache(url: str = MEMORY, prefix: str = DEFAULT_PREFIX) -> CacheTier:
         client.close()
         raise Invalid(f"cannot reach the cache at {url!r}: {error}", field="cache") from None
     return CacheTier(url, prefix, client)
+
+
+@contextmanager
+def scratch_cache(url: str, label: str = "fanout-scratch") -> Iterator[CacheTier]:
+    """A cache tier under a new key prefix of its own (one test, benchmark or load test),
+    its keys deleted on leaving, so runs sharing one Redis never see each other's."""
+    cache = open_cache(url, prefix=f"{label}-{uuid.uuid4().hex[:12]}:")
+    try:
+        yield cache
+    finally:
+        cache.flush()
+        cache.close()

@@ -18,13 +18,25 @@
   `economy.starting_balance` coins (`sim.wallets`) and do not try to buy what they cannot
   afford; merchants do not buy from themselves.
 
+- Diversion (`model: diversion`): a product impression is instead clicked through to the
+  partner's store with probability `partner.click_probability` (times the same lifts); the
+  partner pays the platform `partner.diversion_fee` for it (`sim.activities.partner`), and
+  the partner's store sells the product with probability `partner.store_conversion`: an
+  order and GMV off the platform, with no coins moving on it and no commission.
+- Fading: with `novelty_half_life_days`, the chance of an order (or a diversion) halves
+  every that many days from the start; with `merchant_churn_per_week`, each merchant quits
+  selling at a moment drawn once (exponential, at that weekly hazard): from then on its
+  scheduled posts are plain posts and its shop is no longer browsed.
+
 Measured: `commerce.orders`, `commerce.gmv`, `commerce.conversion` (orders per product
-impression) and `revenue.commerce` (the platform's commission).
+impression), `revenue.commerce` (the platform's commission; on-platform only) and, with
+diversion, `commerce.diversions`.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from functools import partial
 from typing import Any
 
@@ -34,20 +46,35 @@ from microblog.ads_models import AdPlacement, CampaignKind, FeedItem
 from microblog.models import Post
 from microblog.money_models import Order
 from sim.activities.base import Call, Steps, succeeded
+from sim.activities.partner import Partner
 from sim.activities.social import Social
+from sim.arrivals import SECONDS_PER_DAY
 from sim.economy import FEN_PER_YUAN, Economy
 from sim.measure import Metrics, Tally
 from sim.population import Kind
 from sim.wallets import Wallets
 from sim.world import World
 
-MEASURED = ("commerce.orders", "commerce.gmv", "revenue.commerce", "impressions")
+ON_PLATFORM = ("commerce.orders", "commerce.gmv", "revenue.commerce", "impressions")
+DIVERTED = ("commerce.orders", "commerce.gmv", "commerce.diversions", "impressions")
+UNITS = {"commerce.orders": "count", "commerce.gmv": "coins", "revenue.commerce": "coins",
+         "commerce.diversions": "count"}  # fmt: skip
+DAYS_PER_WEEK = 7
 ENDORSING = frozenset({"like", "repost"})
 
 
 class Commerce:
-    def __init__(self, world: World, social: Social, economy: Economy, wallets: Wallets) -> None:
+    def __init__(
+        self,
+        world: World,
+        social: Social,
+        economy: Economy,
+        wallets: Wallets,
+        partner: Partner | None,
+    ) -> None:
+        """`partner` is the diversion model's partner; None buys on the platform."""
         self.world = world
+        self.partner = partner
         self.blog = world.blog
         self.social = social
         self.wallets = wallets
@@ -71,8 +98,11 @@ class Commerce:
         self.endorsers: dict[int, set[int]] = {}
         """Accounts that liked, reposted or bought each product (by product index), each once:
         a buyer who also liked the post is one endorsement to check, not two."""
-        self.tally = Tally(MEASURED)
+        self.tally = Tally(ON_PLATFORM if partner is None else DIVERTED)
         self._serial = itertools.count(1)
+        self.quits = self._quitting_times()
+        """(moment, merchant row) of each merchant that will quit selling, soonest last."""
+        self.quit: set[int] = set()
         social.readers.append(self)
         social.reacted.append(self.reacted)
 
@@ -82,8 +112,11 @@ class Commerce:
         """An influencer's or merchant's scheduled post: a product post at its share."""
         kind = Kind(self.world.population.kind[row])
         actor = self.world.account(row)
+        self._merchants_quit()
         if kind is Kind.MERCHANT:
             share, (lo, hi) = self.config.merchant_product_post_share, self.products_of[row]
+            if row in self.quit:
+                share = 0.0
         else:
             share, (lo, hi) = self.config.influencer_product_post_share, (0, self.catalogue.size)
         draws = self.world.draws
@@ -119,6 +152,7 @@ class Commerce:
 
     def steps(self, row: int, plan: Any) -> Steps:
         """Browse the first page of a shop picked at random (not the user's own)."""
+        self._merchants_quit()
         merchant = self.world.draws.pick(self.merchants) if self.merchants else row
         if merchant == row:
             return
@@ -137,12 +171,18 @@ class Commerce:
             return
         self.tally.add("impressions", 1)
         actor = self.world.account(row)
-        chance = self.config.conversion_probability
+        if self.partner is None:
+            chance = self.config.conversion_probability
+        else:
+            chance = self.config.partner.click_probability
         if self.endorsed_by_friend(actor, index):
             chance *= self.config.friend_endorsement_lift
         if by_influencer:
             chance *= self.config.influencer_promotion_lift
-        if self.world.draws.uniform() >= chance:
+        if self.world.draws.uniform() >= chance * self.novelty():
+            return
+        if self.partner is not None:
+            yield self.partner.diversion(post_id, partial(self._sold_off_platform, index))
             return
         self.wallets.ensure(row, actor)
         if self.blog.payments.balance(actor) < self.price[index]:
@@ -166,6 +206,38 @@ class Commerce:
             self.blog.ads.record_conversion(ad.impression_id, order.amount_fen)
         return order
 
+    def _sold_off_platform(self, index: int) -> None:
+        """A diversion happened: the partner's store may sell the product (GMV, no coins)."""
+        self.tally.add("commerce.diversions", 1)
+        if self.world.draws.uniform() < self.config.partner.store_conversion:
+            self.tally.add("commerce.orders", 1)
+            self.tally.add("commerce.gmv", self.price[index] / FEN_PER_YUAN)
+
+    def novelty(self) -> float:
+        """How much of product posts' first pull is left (`novelty_half_life_days`)."""
+        half_life = self.config.novelty_half_life_days
+        if half_life is None:
+            return 1.0
+        return 0.5 ** (self.world.env.now / SECONDS_PER_DAY / half_life)
+
+    def _quitting_times(self) -> list[tuple[float, int]]:
+        """Each merchant's moment of quitting, at the weekly hazard (none without churn)."""
+        weekly = self.config.merchant_churn_per_week
+        if weekly == 0:
+            return []
+        mean_s = DAYS_PER_WEEK * SECONDS_PER_DAY / -math.log1p(-weekly)
+        moments = self.world.rng.exponential(mean_s, len(self.merchants)).tolist()
+        return sorted(zip(moments, self.merchants, strict=True), reverse=True)
+
+    def _merchants_quit(self) -> None:
+        """Merchants whose moment has come stop selling."""
+        now, quitting = self.world.env.now, set()
+        while self.quits and self.quits[-1][0] <= now:
+            quitting.add(self.quits.pop()[1])
+        if quitting:
+            self.quit |= quitting
+            self.merchants = [m for m in self.merchants if m not in quitting]
+
     def endorsed_by_friend(self, actor: int, index: int) -> bool:
         endorsers = self.endorsers.get(index)
         return endorsers is not None and bool(self.blog.graph.friends_among(actor, endorsers))
@@ -187,12 +259,8 @@ class Commerce:
 
     def metrics(self) -> Metrics:
         done = self.tally.window()
-        orders, seen = done["commerce.orders"], done["impressions"]
-        metrics: Metrics = {
-            "commerce.orders": (orders, "count"),
-            "commerce.gmv": (done["commerce.gmv"], "coins"),
-            "revenue.commerce": (done["revenue.commerce"], "coins"),
-        }
+        seen = done.pop("impressions")
+        metrics: Metrics = {name: (value, UNITS[name]) for name, value in done.items()}
         if seen:
-            metrics["commerce.conversion"] = (orders / seen, "ratio")
+            metrics["commerce.conversion"] = (done["commerce.orders"] / seen, "ratio")
         return metrics

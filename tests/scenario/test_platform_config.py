@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.control.server import server_settings
+from loadtests.control.server import Deployment, server_settings
 from microblog.api.settings import ServerSettings
 from scenario import load_scenario, platform_config, scenario_from_dict
 from sim.engine import Simulation
@@ -20,7 +20,7 @@ def test_the_load_test_server_reads_the_simulators_platform_settings(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = platform_config(load_scenario(path))
-    for name, value in server_settings(expected, "memory", "operator").items():
+    for name, value in server_settings(expected, Deployment("memory"), "operator").items():
         monkeypatch.setenv(name, value)
     assert ServerSettings().platform == expected
 

@@ -115,6 +115,14 @@ def test_a_replay_no_longer_than_the_warm_up_is_bad_input(tmp_path: Path) -> Non
         (LoadtestRequest(SMOKE, replay=Path("absent.jsonl")), TraceError, "cannot read"),
         (LoadtestRequest(SMOKE, replay=Path("absent.jsonl"), max_actors=0),
          LoadtestInputError, "--max-actors"),
+        (LoadtestRequest(SMOKE, ("loadtest.server.store=postgresql+psycopg://u@10.0.0.5/db",)),
+         HostRefused, "loadtest.server.store .*10.0.0.5.* --allow-remote"),
+        (LoadtestRequest(SMOKE, ("loadtest.server.cache=redis://cache.example.com:6379/0",)),
+         HostRefused, "loadtest.server.cache .*cache.example.com"),
+        (LoadtestRequest(SMOKE, ("loadtest.server.workers=2",)), ScenarioError,
+         "workers 2 needs a shared cache"),
+        (LoadtestRequest(SMOKE, ("loadtest.server.store=mysql://root@127.0.0.1/test",)),
+         ScenarioError, "store must be 'sqlite' or a postgresql"),
     ],
 )  # fmt: skip
 def test_bad_requests_are_refused_before_anything_starts(

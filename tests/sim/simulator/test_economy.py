@@ -11,6 +11,7 @@ from microblog.money_models import LedgerKind, TransferKind
 from microblog.platform import Microblog
 from scenario import Scenario, load_scenario
 from sim.activities.ads import Ads
+from sim.revenue import STREAM_METRICS
 from sim.runner import simulate
 
 from .conftest import run_once
@@ -99,8 +100,9 @@ def test_ads_and_orders_move_coins_through_a_balanced_ledger(
     income = platform_income(blog)
     assert metrics["revenue.ads"][0] == pytest.approx(income[TransferKind.AD_SPEND])
     assert metrics["revenue.commerce"][0] == pytest.approx(income[TransferKind.SALE_COMMISSION])
-    streams = [value for name, (value, _) in metrics.items() if name.startswith("revenue.")]
-    assert metrics["revenue.total"][0] == pytest.approx(sum(streams) / 2)
+    streams = [metrics[name][0] for name in STREAM_METRICS if name in metrics]
+    assert metrics["revenue.total"][0] == pytest.approx(sum(streams))
+    assert metrics["revenue.total"][0] == pytest.approx(sum(income.values()))
     exposure = run.world.users.exposure
     assert exposure["targeted_ads"].sum() + exposure["untargeted_ads"].sum() > 0
 
