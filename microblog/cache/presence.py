@@ -1,9 +1,9 @@
 """Presence in the Redis tier: which server processes hold whose connections, and statuses.
 
 Connections (`ConnectionDirectory`): each server process keeps one hash of its own, account
-id -> live connections there, and refreshes its expiry on a heartbeat. A process that dies,
-even by SIGKILL, stops refreshing, so its connections vanish from every view within
-`ttl_s`. A set indexes the processes; a Lua script answers "who holds these accounts" in
+id -> live connections there, and rewrites it with a fresh expiry on a heartbeat. A process
+that dies, even by SIGKILL, stops rewriting it, so its connections vanish from every view
+within `ttl_s`. A set indexes the processes; a Lua script answers "who holds these accounts" in
 one round trip (it names keys outside KEYS, so it needs a single Redis, not a Cluster).
 
 Chosen statuses (`StatusCache`): read through from the store, which stays the truth. A new
@@ -115,21 +115,18 @@ class ConnectionDirectory:
     def renew(
         self, counts: Callable[[], dict[int, int]], hold: AbstractContextManager[None]
     ) -> None:
-        """The heartbeat: extend this process's expiry, or, when its hash is gone (the
-        cache was flushed, or the process stalled past the TTL), write it again from
-        `counts` while `hold` keeps connections from changing."""
-        ttl_ms = int(self.config.ttl_s * 1000)
-        if self.redis.pexpire(self.own, ttl_ms):
-            self.redis.sadd(self.index, self.process)
-            return
+        """The heartbeat: write this process's connections afresh from `counts` (while
+        `hold` keeps them from changing) and extend their expiry, so a count lost while
+        Redis was away, or a hash flushed or expired, is right again within a heartbeat."""
         with hold:
             live = counts()
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.delete(self.own)
             if live:
-                pipe = self.redis.pipeline(transaction=True)
                 pipe.hset(self.own, mapping={str(a): n for a, n in live.items()})
-                pipe.pexpire(self.own, ttl_ms)
+                pipe.pexpire(self.own, int(self.config.ttl_s * 1000))
                 pipe.sadd(self.index, self.process)
-                pipe.execute()
+            pipe.execute()
 
     def leave(self) -> None:
         """This process stops serving: its connections stop counting at once."""

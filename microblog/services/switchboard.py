@@ -12,7 +12,7 @@ had), so no two processes ever push to the same connection.
 While Redis is unreachable, a shared switchboard falls back to what its own hub knows (each
 process serves its own connections; messages for others stay undelivered in the store and
 are pushed when their account next connects), and the heartbeat publishes this process's
-connections again once Redis is back with its keys lost.
+connections again once Redis is back.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 from microblog.chat_models import PresenceChange, Status
 from microblog.models import Account
 from microblog.platform import Microblog
-from microblog.services.hub import InboxConnection
+from microblog.services.hub import LOCK_STRIPES, InboxConnection
 from microblog.services.switchboard import SharedSwitchboard
 from tests.microblog.conftest import people
 from tests.microblog.processes import AckingInbox, server_processes, wait_until
@@ -111,3 +111,20 @@ def test_a_flushed_tier_gets_each_process_connections_back_at_its_next_heartbeat
         lambda: a.chat.presence.visible_status(bob.id) is Status.ONLINE,
         "process b has published bob's connection again",
     )
+
+
+def test_a_count_left_wrong_while_redis_was_away_is_righted_by_the_next_heartbeat(
+    two: list[Microblog], friends: tuple[Account, Account, Account]
+) -> None:
+    a, b = two
+    _, bob, carol = friends
+    switchboard = b.chat.switchboard
+    assert isinstance(switchboard, SharedSwitchboard)
+    switchboard.heartbeat.stop()  # beats by hand below
+    b.chat.connect(bob.id, InboxConnection())
+    directory = switchboard.directory
+    directory.redis.hset(directory.own, str(carol.id), 1)  # a disconnect Redis never heard of
+    assert a.chat.presence.visible_status(carol.id) is Status.ONLINE
+    directory.renew(b.chat.hub.counts, b.chat.hub.locks(range(LOCK_STRIPES)))
+    assert a.chat.presence.visible_status(carol.id) is Status.OFFLINE
+    assert a.chat.presence.visible_status(bob.id) is Status.ONLINE
