@@ -99,6 +99,14 @@ def fanout() -> None:
     default=None,
     help="Enables /admin (bulk seeding, audit) for this bearer token.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes on the one port (uvicorn's); more than 1 needs a Redis --cache "
+    "and a shared --store (SQLite or PostgreSQL).",
+)
 def serve(
     host: str,
     port: int,
@@ -108,19 +116,20 @@ def serve(
     hybrid_threshold: int,
     fanout_workers: int,
     operator_token: str | None,
+    workers: int,
 ) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
 
     \b
     Examples:
       fanout serve --port 8000 --store sqlite:///blog.sqlite --fanout hybrid
-      fanout serve --store postgresql+psycopg://postgres@127.0.0.1/test \\
+      fanout serve --workers 2 --store postgresql+psycopg://postgres@127.0.0.1/test \\
           --cache redis://127.0.0.1:6379/0 --fanout-workers 2
     """
     import uvicorn
 
-    from microblog.api.app import create_app
-    from microblog.api.settings import ServerSettings
+    from microblog.api.app import APP_FACTORY, export_settings
+    from microblog.api.settings import ServerSettings, require_shared_tiers
     from microblog.config import PlatformConfig
 
     settings = ServerSettings(
@@ -130,8 +139,13 @@ def serve(
         background_fanout_workers=fanout_workers,
         operator_token=operator_token,
     )
+    with _bad_input_exits_2():
+        require_shared_tiers(settings, workers)
+    export_settings(settings)
     with _fanout_worker_processes(settings):
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning"
+        )
 
 
 @contextmanager

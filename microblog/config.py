@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from microblog.ads_config import AdsConfig
+from microblog.cache.presence import PresenceTierConfig
 from microblog.money_config import MoneyConfig
 
 
@@ -50,6 +51,10 @@ class PlatformConfig(BaseModel):
     max_message_chars: int = Field(2000, ge=1, description="Longest chat message, in characters.")
     chat_delivery_batch: int = Field(
         500, ge=1, description="Undelivered chat messages pushed per store round trip."
+    )
+    presence: PresenceTierConfig = Field(
+        default_factory=PresenceTierConfig,
+        description="Presence and chat delivery across server processes (Redis tier only).",
     )
     money: MoneyConfig = Field(
         default_factory=MoneyConfig,

@@ -66,7 +66,9 @@ class Microblog:
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
-        """Finish the fan-out this process holds, then let go of the store and the cache."""
+        """Finish the fan-out this process holds, then let go of chat, the store and the
+        cache."""
         self.timelines.queue.close()
+        self.chat.close()
         self.store.close()
         self.ctx.cache.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -65,6 +66,16 @@ async def healthz() -> dict[str, str]:
     matched in order and trying every API route first costs ~3 µs each (measured at
     FastAPI 0.165, 74 API routes: a quarter of a millisecond)."""
     return {"status": "ok"}
+
+
+APP_FACTORY = "microblog.api.app:create_app"
+"""What uvicorn calls in each server process: `create_app()` reads FANOUT_* variables."""
+
+
+def export_settings(settings: ServerSettings) -> None:
+    """Put the settings in this process's environment, where `create_app()` in the server
+    processes it starts reads them (`fanout serve --workers N`)."""
+    os.environ.update(settings.environment())
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:

@@ -1,9 +1,16 @@
 """WebSocket frames of `/ws`: JSON text frames, each an object with a `type`.
 
 Client frames may carry a `ref` (any string); the server answers each with exactly one
-reply carrying the same `ref`: `sent`, `status`, `read`, `pong`, or `error`. Replies also
-carry `work`, the call's work counters in the `x-fanout-work` header format. Pushes
-(`hello`, `message`, `presence`) carry no `ref`.
+reply carrying the same `ref`: `sent`, `status`, `read`, `acked`, `pong`, or `error`.
+Replies also carry `work`, the call's work counters in the `x-fanout-work` header format.
+Pushes (`hello`, `message`, `presence`) carry no `ref`.
+
+A client acknowledges the messages it has received with `{"type": "ack", "up_to": ID}`, ID
+being the last message id pushed to it (pushes come in id order, so one ack covers every
+earlier one). Unacknowledged messages count as not received: the next connection of the
+account is pushed them again, so a message pushed just as the client closed is not lost.
+A client that never acknowledges is pushed its whole undelivered backlog on every connect;
+reading a conversation (`read`) delivers its messages too.
 """
 
 from __future__ import annotations
@@ -36,16 +43,18 @@ class ReadFrame(Request):
     up_to: int | None = None
 
 
+class AckFrame(Request):
+    type: Literal["ack"]
+    up_to: int = Field(description="The last message id received on this socket.")
+
+
 class PingFrame(Request):
     type: Literal["ping"]
 
 
-ClientFrame = Annotated[
-    SendFrame | StatusFrame | ReadFrame | PingFrame, Field(discriminator="type")
-]
-CLIENT_FRAME: TypeAdapter[SendFrame | StatusFrame | ReadFrame | PingFrame] = TypeAdapter(
-    ClientFrame
-)
+AnyClientFrame = SendFrame | StatusFrame | ReadFrame | AckFrame | PingFrame
+ClientFrame = Annotated[AnyClientFrame, Field(discriminator="type")]
+CLIENT_FRAME: TypeAdapter[AnyClientFrame] = TypeAdapter(ClientFrame)
 
 
 class HelloPush(BaseModel):
@@ -90,6 +99,12 @@ class ReadReply(Reply):
     type: Literal["read"] = "read"
     conversation: str
     marked: int
+
+
+class AckedReply(Reply):
+    type: Literal["acked"] = "acked"
+    up_to: int
+    delivered: int = Field(description="Messages this ack marked delivered (0 when repeated).")
 
 
 class PongReply(Reply):

@@ -53,3 +53,21 @@ class ServerSettings(BaseSettings):
             for name, value in self.model_dump(mode="json").items()
             if value is not None
         }
+
+
+def require_shared_tiers(settings: ServerSettings, workers: int) -> None:
+    """Refuse (ValueError) settings that cannot run in `workers` server processes.
+
+    Each process has its own memory: a memory cache would keep connections, presence and
+    cached timelines apart, and a memory store would give each process its own platform.
+    """
+    if workers > 1 and settings.cache == "memory":
+        raise ValueError(
+            f"--workers {workers} needs a shared --cache (redis://HOST:PORT/DB): with "
+            "--cache memory each process would see only its own chat connections and presence"
+        )
+    if workers > 1 and settings.store == "memory":
+        raise ValueError(
+            f"--workers {workers} needs a shared --store (sqlite:///PATH or postgresql+psycopg://"
+            "...): with --store memory each process would hold a platform of its own"
+        )

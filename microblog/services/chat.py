@@ -1,13 +1,20 @@
 """Chat: direct messages between friends and group chat, stored and pushed in real time.
 
 Every message is stored with one inbox entry per recipient (undelivered, unread) before
-anything is pushed. Delivery to an account is one step under that account's hub lock: take
-its undelivered messages oldest first, mark them delivered, push them to its live
-connections. A send runs that step for its connected recipients (one transaction for all
-of them); connecting runs it for the new connection's account. Whoever runs it last finds
-nothing left, so each message reaches each recipient exactly once and in id order, even
-when sends and connects race. A push handed to a connection that dies is not retried:
-history and unread counts, which come from the store, stay complete.
+anything is pushed. Then the switchboard has the recipients' messages pushed wherever they
+are connected: in this process at once, in other server processes through the cache
+tier's bus. Delivery to an account's connections in a process is one step under that
+account's hub lock: take its undelivered messages above what every connection here has
+had, oldest first, and push each connection those it has not had. Whoever runs it last
+finds nothing new, so each message reaches each connection once and in id order, even when
+sends and connects race.
+
+An entry becomes delivered when the recipient has the message: at once for an in-process
+connection (the simulator's), and for a WebSocket when its client acknowledges it (an
+`ack` frame). A message pushed down a socket that closed before the client acknowledged it
+stays undelivered and is pushed again on the next connection; clients that never
+acknowledge get everything again each time they connect. Reading a conversation marks its
+messages delivered too.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.hub import Connection, Hub
 from microblog.services.presence import Presence
+from microblog.services.switchboard import open_switchboard
 from microblog.store.base import Tx
 
 MAX_CLIENT_MSG_ID = 64
@@ -38,14 +46,15 @@ class Chat:
     def __init__(self, ctx: Context, hub: Hub | None = None) -> None:
         self.ctx = ctx
         self.hub = hub or Hub()
-        self.presence = Presence(ctx, self.hub)
+        self.switchboard = open_switchboard(ctx.cache, self.hub, self.deliver, ctx.config.presence)
+        self.presence = Presence(ctx, self.hub, self.switchboard)
 
     def connect(self, account_id: int, connection: Connection) -> None:
         """Open a live connection: friends see the account's presence, and every message
         it has not yet received is pushed, oldest first."""
         with self.hub.lock(account_id):
             self.presence.connect(account_id, connection)
-            self._deliver([account_id])
+            self.deliver([account_id])
 
     def disconnect(self, account_id: int, connection: Connection) -> None:
         self.presence.disconnect(account_id, connection)
@@ -76,8 +85,21 @@ class Chat:
                     0, talk.key, sender_id, text, self.ctx.clock(), to, group_id, client_msg_id
                 )
                 message = tx.chat.add_message(draft, recipients)
-        self._deliver(self.hub.online(recipients))
+        self.switchboard.mail(recipients)
         return message
+
+    def acknowledge(self, account_id: int, connection: Connection, up_to: int) -> int:
+        """The client of `connection` has every message pushed to it up to id `up_to`:
+        those are delivered and will not be pushed again. Returns how many were not yet."""
+        pushed = self.hub.pushed_up_to(account_id, connection)
+        if not 1 <= up_to <= pushed:
+            raise Invalid(
+                f"up_to must be the id of a message pushed to this connection (1-{pushed}), "
+                f"got {up_to}",
+                field="up_to",
+            )
+        with self.ctx.store.write() as tx:
+            return tx.chat.acknowledge(account_id, up_to)
 
     def history(
         self, viewer_id: int, conversation: str, cursor: str | None = None, limit: int = 20
@@ -103,21 +125,36 @@ class Chat:
             self._require_participant(tx, account_id, talk)
             return tx.chat.mark_read(account_id, talk.key, up_to)
 
-    def _deliver(self, account_ids: list[int]) -> None:
-        """Push the accounts' undelivered messages to their live connections, oldest first,
-        one store transaction per batch for all of them."""
+    def deliver(self, account_ids: list[int]) -> None:
+        """Push the accounts' undelivered messages to their live connections here, oldest
+        first, one store transaction per batch for all of them (see module docstring)."""
         if not account_ids:  # every recipient offline: nothing to lock or push
             return
         batch_size = self.ctx.config.chat_delivery_batch
         with self.hub.locks(account_ids):
             waiting = self.hub.online(account_ids)
             while waiting:
-                with self.ctx.store.write() as tx:
-                    entries = tx.chat.pending(waiting, batch_size)
-                    tx.chat.mark_delivered([(a, m.id) for a, m in entries])
+                entries = self._take(waiting, batch_size)
                 for account_id, messages in by_recipient(entries).items():
-                    self.hub.push(account_id, messages)
+                    self.hub.push_messages(account_id, messages)
                 waiting = self.hub.online(waiting) if len(entries) == batch_size else []
+
+    def _take(self, account_ids: list[int], limit: int) -> list[tuple[int, ChatMessage]]:
+        """The next undelivered messages for these connected accounts; those going to an
+        in-process connection, which receives them by being pushed, are delivered now."""
+        after = {a: self.hub.pending_after(a) for a in account_ids}
+        received = {a for a in account_ids if self.hub.receipt_on_push(a)}
+        if not received:
+            with self.ctx.store.read() as tx:
+                return tx.chat.pending(after, limit)
+        with self.ctx.store.write() as tx:
+            entries = tx.chat.pending(after, limit)
+            tx.chat.mark_delivered([(a, m.id) for a, m in entries if a in received])
+        return entries
+
+    def close(self) -> None:
+        """Stop reaching other processes (a shared tier's subscriber and heartbeat)."""
+        self.switchboard.close()
 
     def _check(
         self, text: str, to: int | None, group_id: int | None, client_msg_id: str | None

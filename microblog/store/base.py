@@ -12,7 +12,7 @@ Lists are newest first and paged with `before`: ids strictly below it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from enum import StrEnum
 from typing import Protocol
@@ -239,13 +239,18 @@ class ChatRepo(Protocol):
         """The conversation's messages below `before`, newest first."""
         ...
 
-    def pending(self, account_ids: list[int], limit: int) -> list[tuple[int, ChatMessage]]:
-        """Up to `limit` undelivered (recipient id, message) entries of these accounts,
-        oldest message first."""
+    def pending(self, after: Mapping[int, int], limit: int) -> list[tuple[int, ChatMessage]]:
+        """Up to `limit` undelivered (recipient id, message) entries of the accounts in
+        `after` whose message id is above the account's value there, oldest message first."""
         ...
 
     def mark_delivered(self, entries: list[tuple[int, int]]) -> None:
         """Mark (recipient id, message id) inbox entries delivered."""
+        ...
+
+    def acknowledge(self, account_id: int, up_to: int) -> int:
+        """Mark the account's undelivered messages up to `up_to` delivered (its client has
+        them); returns how many were undelivered."""
         ...
 
     def unread_counts(self, account_id: int) -> dict[str, int]:

@@ -14,7 +14,10 @@ import heapq
 import itertools
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from operator import ge
 from typing import TYPE_CHECKING
 
 from microblog.chat_models import ChatMessage, Status
@@ -112,10 +115,13 @@ class MemoryChat:
         record(db_reads=len(ids))
         return [self.d.messages[i] for i in ids]
 
-    def pending(self, account_ids: list[int], limit: int) -> list[tuple[int, ChatMessage]]:
+    def pending(self, after: Mapping[int, int], limit: int) -> list[tuple[int, ChatMessage]]:
         queues = [
-            zip(self.d.undelivered.get(account_id, {}), itertools.repeat(account_id))
-            for account_id in account_ids
+            zip(
+                itertools.dropwhile(partial(ge, low), self.d.undelivered.get(account_id, {})),
+                itertools.repeat(account_id),
+            )
+            for account_id, low in after.items()
         ]
         oldest = itertools.islice(heapq.merge(*queues), limit)
         found = [(account_id, self.d.messages[message_id]) for message_id, account_id in oldest]
@@ -130,6 +136,14 @@ class MemoryChat:
                 del undelivered[message_id]
                 delivered += 1
         record(db_writes=delivered)
+
+    def acknowledge(self, account_id: int, up_to: int) -> int:
+        undelivered = self.d.undelivered.get(account_id, {})
+        received = list(itertools.takewhile(partial(ge, up_to), undelivered))
+        for message_id in received:
+            del undelivered[message_id]
+        record(db_writes=len(received))
+        return len(received)
 
     def unread_counts(self, account_id: int) -> dict[str, int]:
         counts = {c: len(ids) for c, ids in self.d.unread.get(account_id, {}).items() if ids}

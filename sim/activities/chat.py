@@ -52,6 +52,8 @@ class SessionConnection:
     """
 
     __slots__ = ("tally", "counted_up_to", "row", "live")
+    receipt_on_push = True
+    """In process: a push is the receipt (sockets' clients acknowledge instead)."""
 
     def __init__(self, tally: Tally, counted_up_to: np.ndarray, row: int) -> None:
         self.tally = tally

@@ -14,17 +14,17 @@ Measured besides: `chat_deliver` (a receiver's clock when the push arrives minus
 message's server `sent_at`; one machine, one clock). Every confirmed send and every
 receipt goes into the process's DeliveryLog (loadtests.records.deliveries).
 
-Leaving without losing pushes: the server hands each message once to the connections live
-when it is sent, so a message pushed while a socket closes is gone from the push channel.
-A leaving user therefore first turns `invisible` (friends now see it offline) and tells
-the users of its process that it is leaving (they wait until it is gone before writing to
-it, also those who chose it as an offline friend, whose messages would otherwise reach the
-closing socket live; then their messages wait for its next connection), waits
-LEAVE_SETTLE_S for sends already under way, and sends a `ping`, whose `pong` comes after
-every earlier push, before it closes; `chat_disconnect` times those
-frames and the close, not the wait. The next connection puts the account's own choice
-back over the socket before it counts as connected (timed in `chat_connect`), so presence
-changes are requested when the simulator would request them.
+Leaving without losing pushes: every message received is acknowledged
+(loadtests.generator.users.chat_socket), so one pushed while a socket closes is not lost:
+it stays unacknowledged and the account's next connection, or the backlog collected after
+the run, gets it. A leaving user still first turns `invisible` (friends now see it
+offline) and tells the users of its process that it is leaving (they wait until it is gone
+before writing to it, also those who chose it as an offline friend), so their messages wait
+for its next connection instead of racing its close; it waits LEAVE_SETTLE_S for sends
+already under way and closes (`ChatSocket.close`: a `ping` after its last ack);
+`chat_disconnect` times those frames and the close, not the wait. The next connection
+puts the account's own choice back over the socket before it counts as connected (timed in
+`chat_connect`), so presence changes are requested when the simulator would request them.
 """
 
 from __future__ import annotations
@@ -121,8 +121,7 @@ class Chatter:
         error = self._quietly({"type": "status", "status": INVISIBLE})
         self.hidden = True
         gevent.sleep(LEAVE_SETTLE_S)
-        error = error or self._quietly({"type": "ping"})
-        self.socket.close()
+        error = self.socket.close() or error
         self.socket = None
         LEAVING.discard(self.user.account_id)
         return error

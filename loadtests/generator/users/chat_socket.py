@@ -3,7 +3,14 @@
 A reader greenlet owns the socket's receiving side. Replies (frames with a `ref`) complete
 the call that sent the matching frame; pushes (`message`, `presence`) go to the user's
 handler as they arrive, between or during its calls. Sending happens on the caller's
-greenlet; gevent's monkey-patching makes both sides cooperative.
+greenlet; gevent's monkey-patching makes both sides cooperative (websocket-client's send
+lock keeps their frames whole).
+
+Receiving a message means acknowledging it: the reader sends an `ack` for it and only then
+hands it to the handler, so a message the handler counted is one the server will not push
+again. Closing stops taking messages first (one arriving later stays unacknowledged, and
+the account's next connection is pushed it again), then waits for a `ping`'s `pong`, which
+comes after every frame sent before it, acks included, has been handled.
 """
 
 from __future__ import annotations
@@ -83,6 +90,8 @@ class ChatSocket:
         self.on_error = on_error
         self.waiting: dict[str, AsyncResult] = {}
         self.refs = itertools.count()
+        self.closing = False
+        """Set on closing: messages arriving from then on are left unacknowledged."""
         self.reader = gevent.spawn(self._read)
 
     @classmethod
@@ -111,10 +120,17 @@ class ChatSocket:
             raise ReplyError(f"{frame['type']}: {reply['error']}: {reply['message']}")
         return reply
 
-    def close(self) -> None:
-        """Stop reading and close the socket politely (nothing more is expected on it)."""
+    def close(self) -> BaseException | None:
+        """Close without losing a message (module docstring); the fault met on the way."""
+        self.closing = True
+        try:
+            self.call({"type": "ping"})
+            error = None
+        except SOCKET_FAULTS as fault:
+            error = fault
         self.reader.kill()
         self.socket.close(timeout=CLOSE_TIMEOUT_S)
+        return error
 
     def _read(self) -> None:
         try:
@@ -122,7 +138,10 @@ class ChatSocket:
                 frame = decode(self.socket.recv())
                 if is_reply(frame):
                     self._complete(frame)
-                else:
+                elif frame["type"] != "message":
+                    self.on_push(frame)
+                elif not self.closing:
+                    self.socket.send(encode({"type": "ack", "up_to": frame["message"]["id"]}))
                     self.on_push(frame)
         except Exception as error:
             self._fail_waiting(error)

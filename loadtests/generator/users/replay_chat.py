@@ -14,14 +14,13 @@ the friends the account's last `chat_friends` read listed (picked by the traced
 recipient). `chat_deliver` times the pushes of messages sent while the socket was open; a
 message that waited for its offline recipient, pushed when it connects, is received (for
 the check) but not timed: its wait is the trace's, not the server's. A socket closes as
-the scenario's chat users close theirs: a `ping` first, whose `pong` comes after every
-push sent before it, so none is cut off in flight.
+the scenario's chat users close theirs (`ChatSocket.close`): every message it counted was
+acknowledged first, and one cut off in flight is pushed again on the next connection.
 """
 
 from __future__ import annotations
 
 import time
-from contextlib import suppress
 from typing import Any
 
 from locust.env import Environment
@@ -73,17 +72,15 @@ class ActorSocket:
         return None if reply is None else reply["message"]
 
     def close(self) -> None:
-        """Close once every push sent before now has arrived (see module docstring).
+        """Close without losing a message (see module docstring).
 
-        The socket is let go before the ping: the ping yields to other greenlets, and one
-        of them (the actor's next disconnect, or the end of the test) may close it too.
+        The socket is let go before closing it: the close waits for a ping, yielding to
+        other greenlets, and one of them (the actor's next disconnect, or the end of the
+        test) may close it too.
         """
         socket, self.socket = self.socket, None
-        if socket is None:
-            return
-        with suppress(*SOCKET_FAULTS):
-            socket.call({"type": "ping"})
-        socket.close()
+        if socket is not None:
+            socket.close()
 
     def disconnect(self, context: dict[str, Any]) -> None:
         """A traced disconnect: the close, timed as `chat_disconnect`."""

@@ -3,9 +3,10 @@
 Authenticate the upgrade with the bearer token from `POST /auth/token`, either as
 `/ws?token=<token>` or as an `Authorization: Bearer <token>` header; without a valid token
 the handshake is refused with close code 1008. The server then sends `hello` (by then the
-socket is registered, so anything sent afterwards reaches it), pushes every undelivered
-message oldest first, and from then on pushes messages and friends' presence changes as
-they happen (frames: `microblog.api.chat_frames`).
+socket is registered, so anything sent afterwards reaches it), pushes every message the
+account has not acknowledged, oldest first, and from then on pushes messages and friends'
+presence changes as they happen, whichever server process they were sent through (frames,
+and acknowledging what was received: `microblog.api.chat_frames`).
 
 Service calls block on the store, so each runs in the threadpool. Pushes may come from any
 thread (another socket's send, an HTTP send); the connection hands them to this socket's
@@ -18,6 +19,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -26,6 +28,8 @@ from starlette.concurrency import run_in_threadpool
 
 from microblog.api.chat_frames import (
     CLIENT_FRAME,
+    AckedReply,
+    AckFrame,
     ErrorReply,
     HelloPush,
     PongReply,
@@ -53,6 +57,9 @@ POLICY_VIOLATION = 1008
 class SocketConnection:
     """The hub's view of one WebSocket: a thread-safe hand-over onto its event loop."""
 
+    receipt_on_push = False
+    """A frame written is not a frame read: the client acknowledges (`ack`)."""
+
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.outbox: asyncio.Queue[ServerFrame] = asyncio.Queue()
@@ -78,9 +85,18 @@ class SocketConnection:
             return
 
 
-def on_send(blog: Microblog, account_id: int, frame: SendFrame) -> Reply:
-    message = blog.chat.send(
-        account_id,
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a client frame: the account, over which socket, to which platform."""
+
+    blog: Microblog
+    account_id: int
+    connection: SocketConnection
+
+
+def on_send(caller: Caller, frame: SendFrame) -> Reply:
+    message = caller.blog.chat.send(
+        caller.account_id,
         frame.text,
         to=frame.to,
         group_id=frame.group_id,
@@ -89,44 +105,50 @@ def on_send(blog: Microblog, account_id: int, frame: SendFrame) -> Reply:
     return SentReply(ref=frame.ref, message=MessagePublic.of(message))
 
 
-def on_status(blog: Microblog, account_id: int, frame: StatusFrame) -> Reply:
-    return StatusReply(
-        ref=frame.ref, status=blog.chat.presence.set_status(account_id, frame.status)
-    )
+def on_status(caller: Caller, frame: StatusFrame) -> Reply:
+    status = caller.blog.chat.presence.set_status(caller.account_id, frame.status)
+    return StatusReply(ref=frame.ref, status=status)
 
 
-def on_read(blog: Microblog, account_id: int, frame: ReadFrame) -> Reply:
-    marked = blog.chat.mark_read(account_id, frame.conversation, frame.up_to)
+def on_read(caller: Caller, frame: ReadFrame) -> Reply:
+    marked = caller.blog.chat.mark_read(caller.account_id, frame.conversation, frame.up_to)
     return ReadReply(ref=frame.ref, conversation=frame.conversation, marked=marked)
 
 
-def on_ping(blog: Microblog, account_id: int, frame: Any) -> Reply:
+def on_ack(caller: Caller, frame: AckFrame) -> Reply:
+    chat = caller.blog.chat
+    delivered = chat.acknowledge(caller.account_id, caller.connection, frame.up_to)
+    return AckedReply(ref=frame.ref, up_to=frame.up_to, delivered=delivered)
+
+
+def on_ping(caller: Caller, frame: Any) -> Reply:
     return PongReply(ref=frame.ref)
 
 
-HANDLERS: dict[str, Callable[[Microblog, int, Any], Reply]] = {
+HANDLERS: dict[str, Callable[[Caller, Any], Reply]] = {
     "send": on_send,
     "status": on_status,
     "read": on_read,
+    "ack": on_ack,
     "ping": on_ping,
 }
 
 
-def answer(blog: Microblog, account_id: int, text: str) -> Reply:
+def answer(caller: Caller, text: str) -> Reply:
     """The one reply to a client frame, with the work the call did."""
     with recording() as work:
-        reply = _handle(blog, account_id, text)
+        reply = _handle(caller, text)
     reply.work = work.to_header()
     return reply
 
 
-def _handle(blog: Microblog, account_id: int, text: str) -> Reply:
+def _handle(caller: Caller, text: str) -> Reply:
     try:
         frame = CLIENT_FRAME.validate_json(text)
     except ValidationError as error:
         return _invalid(text, error)
     try:
-        return HANDLERS[frame.type](blog, account_id, frame)
+        return HANDLERS[frame.type](caller, frame)
     except DomainError as error:
         return ErrorReply(ref=frame.ref, error=error.code, message=error.message, field=error.field)
 
@@ -170,7 +192,7 @@ async def chat_socket(websocket: WebSocket) -> None:
     try:
         await run_in_threadpool(blog.chat.connect, account.id, connection)
         writer = asyncio.create_task(connection.pump(websocket))  # `hello` now means connected
-        await _serve(websocket, blog, account.id, connection)
+        await _serve(websocket, Caller(blog, account.id, connection))
     finally:
         await run_in_threadpool(blog.chat.disconnect, account.id, connection)
         if writer is not None:
@@ -191,13 +213,11 @@ async def _authenticated(websocket: WebSocket, blog: Microblog) -> Account | Non
         return None
 
 
-async def _serve(
-    websocket: WebSocket, blog: Microblog, account_id: int, connection: SocketConnection
-) -> None:
+async def _serve(websocket: WebSocket, caller: Caller) -> None:
     """Answer client frames, one at a time, until the client goes away."""
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             return
         text = message.get("text") or (message.get("bytes") or b"").decode(errors="replace")
-        connection.send(await run_in_threadpool(answer, blog, account_id, text))
+        caller.connection.send(await run_in_threadpool(answer, caller, text))

@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 from microblog.store.sql.ads import SqlAds
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
+from microblog.store.sql.locks import claim
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
@@ -71,7 +72,9 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 class SqlStore:
-    """A relational backend; tables are created on first open."""
+    """A relational backend; tables are created on first open, in one write transaction
+    that claims the schema, so server processes starting together (`fanout serve
+    --workers N`) create them once: the others wait, then find them."""
 
     volatile = False
 
@@ -81,7 +84,9 @@ class SqlStore:
             self.engine = _sqlite_engine(url)
         else:
             self.engine = create_engine(url, pool_size=20, max_overflow=20)
-        metadata.create_all(self.engine)
+        with self._transaction(write=True) as tx:
+            claim(tx.conn, ("schema",))
+            metadata.create_all(tx.conn)
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[SqlTx]:

@@ -9,6 +9,7 @@ delivery that has pushed a message never finds an older one committed after it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -35,7 +36,7 @@ from sqlalchemy import (
 
 from microblog.chat_models import ChatMessage, Status
 from microblog.store.sql import schema as t
-from microblog.store.sql.locks import ROW_LOCK, claim, upsert
+from microblog.store.sql.locks import claim, upsert
 from microblog.work import record
 
 chat_messages = Table(
@@ -81,12 +82,11 @@ _INSERT_INBOX = insert(chat_inbox)
 _PENDING = (
     select(_inbox.account_id, chat_messages)
     .join(chat_inbox, _inbox.message_id == chat_messages.c.id)
-    .where(_inbox.account_id.in_(bindparam("accounts", expanding=True)))
     .where(_inbox.delivered.is_(False))
     .order_by(_inbox.message_id, _inbox.account_id)
     .limit(bindparam("limit"))
-    .with_for_update(of=chat_inbox, **ROW_LOCK)  # one deliverer per entry, across processes
 )
+"""Completed per call with each account's lower bound (`SqlChat.pending`)."""
 _follow = t.follows.c
 _MUTUAL_EDGES = select(func.count()).where(
     or_(
@@ -98,6 +98,13 @@ _GROUP_MEMBERS = (
     select(t.group_members.c.account_id)
     .where(t.group_members.c.group_id == bindparam("group_id"))
     .order_by(t.group_members.c.account_id)
+)
+_ACKNOWLEDGE = (
+    update(chat_inbox)
+    .where(_inbox.account_id == bindparam("account"))
+    .where(_inbox.delivered.is_(False))
+    .where(_inbox.message_id <= bindparam("up_to"))
+    .values(delivered=True)
 )
 _MARK_DELIVERED = (
     update(chat_inbox)
@@ -170,8 +177,11 @@ class SqlChat:
             query = query.where(c.id < before)
         return _messages(self.conn, query.order_by(c.id.desc()).limit(limit))
 
-    def pending(self, account_ids: list[int], limit: int) -> list[tuple[int, ChatMessage]]:
-        rows = self.conn.execute(_PENDING, {"accounts": account_ids, "limit": limit})
+    def pending(self, after: Mapping[int, int], limit: int) -> list[tuple[int, ChatMessage]]:
+        above = or_(
+            *(and_(_inbox.account_id == a, _inbox.message_id > low) for a, low in after.items())
+        )
+        rows = self.conn.execute(_PENDING.where(above), {"limit": limit})
         found = [(row.account_id, _message(row)) for row in rows]
         record(db_reads=len(found))
         return found
@@ -181,6 +191,13 @@ class SqlChat:
         if entries:
             changed = self.conn.execute(_MARK_DELIVERED, {"entries": entries}).rowcount
         record(db_writes=changed)
+
+    def acknowledge(self, account_id: int, up_to: int) -> int:
+        changed: int = self.conn.execute(
+            _ACKNOWLEDGE, {"account": account_id, "up_to": up_to}
+        ).rowcount
+        record(db_writes=changed)
+        return changed
 
     def unread_counts(self, account_id: int) -> dict[str, int]:
         i = chat_inbox.c

@@ -68,3 +68,9 @@ def next_reply(socket: WebSocketTestSession) -> Frame:
 
 def messages(frames: list[Frame]) -> list[Frame]:
     return [f["message"] for f in frames if f["type"] == "message"]
+
+
+def acknowledge(socket: WebSocketTestSession, received: list[Frame]) -> Frame:
+    """Acknowledge messages received on the socket (the last id covers the earlier ones)."""
+    socket.send_json({"type": "ack", "up_to": max(m["id"] for m in received), "ref": "ack"})
+    return next_reply(socket)

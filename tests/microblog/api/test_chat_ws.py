@@ -12,6 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 from microblog.work import Work
 from tests.microblog.api.chatters import (
     Frame,
+    acknowledge,
     frames_until_pong,
     make_chatters,
     messages,
@@ -36,10 +37,50 @@ def test_two_sockets_deliver_in_real_time_and_an_offline_third_gets_the_backlog_
         backlog = [next_reply(s)["message"]["id"] for _ in range(3) for s in (a, b)]
     with open_socket(client, carol) as c:
         received = messages(frames_until_pong(c))
+        assert acknowledge(c, received)["delivered"] == 6
     assert [m["id"] for m in received] == sorted(backlog)
     assert {m["text"] for m in received} == {"a0", "a1", "a2", "b0", "b1", "b2"}
     with open_socket(client, carol) as again:
         assert messages(frames_until_pong(again)) == []
+
+
+def test_messages_not_acknowledged_before_the_socket_closed_are_pushed_again(
+    client: TestClient,
+) -> None:
+    alice, bob = make_chatters(client, "alice", "bob")
+    with open_socket(client, bob) as b:
+        sent = [
+            client.post(
+                "/chat/messages", json={"to": bob.id, "text": f"m{n}"}, headers=alice.headers
+            ).json()
+            for n in range(3)
+        ]
+        first = messages(frames_until_pong(b))
+        assert acknowledge(b, first[:1])["delivered"] == 1
+    with open_socket(client, bob) as again:
+        assert messages(frames_until_pong(again)) == sent[1:] == first[1:]
+        acknowledge(again, sent[1:])
+    with open_socket(client, bob) as last:
+        assert messages(frames_until_pong(last)) == []
+
+
+def test_an_ack_names_a_message_pushed_to_this_socket(client: TestClient) -> None:
+    alice, bob = make_chatters(client, "alice", "bob")
+    with open_socket(client, bob) as b:
+        sent = client.post(
+            "/chat/messages", json={"to": bob.id, "text": "hi"}, headers=alice.headers
+        ).json()
+        b.send_json({"type": "ack", "up_to": sent["id"] + 1, "ref": "early"})
+        refused = next_reply(b)
+        assert (refused["type"], refused["ref"], refused["field"]) == ("error", "early", "up_to")
+        assert acknowledge(b, [sent]) | {"work": ""} == {
+            "type": "acked",
+            "ref": "ack",
+            "up_to": sent["id"],
+            "delivered": 1,
+            "work": "",
+        }
+        assert acknowledge(b, [sent])["delivered"] == 0
 
 
 def test_a_message_sent_over_http_is_pushed_to_the_recipients_socket(client: TestClient) -> None:
@@ -74,6 +115,7 @@ def test_a_resend_with_the_same_client_msg_id_is_stored_and_pushed_once(client: 
     with open_socket(client, alice) as a, open_socket(client, bob) as b:
         a.send_json(frame)
         first = next_reply(a)["message"]
+        acknowledge(b, messages(frames_until_pong(b)))
     with open_socket(client, alice) as a, open_socket(client, bob) as b:
         a.send_json(frame)
         assert next_reply(a)["message"] == first

@@ -38,7 +38,7 @@ def stored_and_waiting(simulation: Simulation) -> tuple[int, int]:
     accounts = [world.account(row) for row in range(world.population.size)]
     stored = sum(sum(blog.chat.unread(account).values()) for account in accounts)
     with blog.store.read() as tx:
-        waiting = len(tx.chat.pending(accounts, 10**9))
+        waiting = len(tx.chat.pending(dict.fromkeys(accounts, 0), 10**9))
     return stored, waiting
 
 
