@@ -7,7 +7,10 @@ nothing, because the store keeps every message and a client reconnecting (to any
 is pushed all it has not acknowledged.
 
 The subscriber is redis-py's own worker thread (`PubSub.run_in_thread`); it hands each
-message to `on_message` in publication order.
+message to `on_message` in publication order. When Redis drops the subscriber's connection
+(a restart, a failover, an output-buffer limit), the thread logs it and carries on: the
+next read reconnects and subscribes again, and what was published in between is missed
+like anything published to a process that is down.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+
+from redis.client import PubSub, PubSubWorkerThread
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from microblog.cache import CacheTier
 from microblog.work import record
@@ -43,7 +50,9 @@ class ProcessBus:
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         own = self.channel(process)
         self.pubsub.subscribe(**{own: self._receive})
-        self.worker = self.pubsub.run_in_thread(sleep_time=POLL_S, daemon=True)
+        self.worker = self.pubsub.run_in_thread(
+            sleep_time=POLL_S, daemon=True, exception_handler=_reconnect_later
+        )
         self._await_subscription(own)
 
     def channel(self, process: str) -> str:
@@ -78,3 +87,15 @@ class ProcessBus:
             self.on_message(json.loads(raw["data"]))
         except Exception:
             LOG.exception("could not handle a message from another process: %r", raw["data"])
+
+
+def _reconnect_later(error: BaseException, pubsub: PubSub, worker: PubSubWorkerThread) -> None:
+    """Keep the subscriber alive when Redis drops it; anything else is a bug and stops it.
+
+    redis-py reconnects and re-subscribes on the next read; waiting a poll interval first
+    keeps a subscriber from spinning while Redis is away.
+    """
+    if not isinstance(error, RedisConnectionError | RedisTimeoutError):
+        raise error
+    LOG.warning("lost the subscription connection to Redis (%s); reconnecting", error)
+    time.sleep(POLL_S)
