@@ -56,14 +56,21 @@ class SentGift:
     transfer_id: int
 
 
+@dataclass(frozen=True)
+class SentChat:
+    message_id: int
+    conversation: str
+    recipient_id: int
+
+
 @dataclass
 class Acknowledged:
     """What the server acknowledged (2xx) during the load, and every status it answered."""
 
     posts: dict[int, int] = field(default_factory=dict)
     """Post id -> author id."""
-    chats: dict[str, tuple[int, str]] = field(default_factory=dict)
-    """client_msg_id -> (message id, conversation)."""
+    chats: dict[str, SentChat] = field(default_factory=dict)
+    """client_msg_id -> the message it sent."""
     gifts: dict[str, SentGift] = field(default_factory=dict)
     """Idempotency-Key -> the gift it paid."""
     statuses: Counter[int] = field(default_factory=Counter)
@@ -164,7 +171,7 @@ class MixedLoad:
         if response is not None and response.status_code == 201:
             message = response.json()
             with self.seen.lock:
-                self.seen.chats[name] = (message["id"], message["conversation"])
+                self.seen.chats[name] = SentChat(message["id"], message["conversation"], to)
 
     def _gift(self, rng: random.Random, name: str) -> None:
         sender = rng.choice(self.members)

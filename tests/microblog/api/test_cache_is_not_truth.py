@@ -191,7 +191,7 @@ def assert_home_timelines(
 
 def assert_chats_kept(client: httpx.Client, members: list[Member], seen: Acknowledged) -> None:
     by_id = {m.id: m for m in members}
-    conversations = {conversation for _, conversation in seen.chats.values()}
+    conversations = {chat.conversation for chat in seen.chats.values()}
     stored: Counter[int] = Counter()
     for conversation in conversations:
         low = int(conversation.split("-")[1])
@@ -199,7 +199,7 @@ def assert_chats_kept(client: httpx.Client, members: list[Member], seen: Acknowl
         stored.update(m["id"] for m in history)
         keys = Counter(m["client_msg_id"] for m in history)
         assert max(keys.values()) == 1, f"a client_msg_id stored twice in {conversation}"
-    counts = {key: stored[message_id] for key, (message_id, _) in seen.chats.items()}
+    counts = {key: stored[chat.message_id] for key, chat in seen.chats.items()}
     assert set(counts.values()) == {1}, f"acknowledged messages not stored once: {counts}"
 
 
@@ -209,18 +209,14 @@ def assert_socket_holder_got_its_messages(
     """Every acknowledged message to the holder reached it: pushed to the socket it held, or
     waiting for its next connection (pushed before an ack reached a process that died)."""
     to_holder = {
-        message_key(conversation, key)
-        for key, (_, conversation) in seen.chats.items()
-        if _has(conversation, holder)
+        message_key(chat.conversation, key)
+        for key, chat in seen.chats.items()
+        if chat.recipient_id == holder.id
     }
     with closing(open_socket(server.base_url, holder.token)) as socket:
         backlog = set(read_backlog(socket))
     assert to_holder, "the load sent the holder messages"
     assert to_holder <= seen.pushed.keys() | backlog
-
-
-def _has(conversation: str, member: Member) -> bool:
-    return str(member.id) in conversation.split("-")[1:]
 
 
 def assert_gifts_paid_once(client: httpx.Client, members: list[Member], seen: Acknowledged) -> None:
