@@ -6,9 +6,10 @@ that acknowledges pushes). Mid-load the run's Redis data goes, and one uvicorn p
 SIGKILLed (its supervisor may start another; either is fine). Afterwards everything the
 server acknowledged is there: each post readable and in every follower's home timeline
 exactly once (rebuilt lazily on read, and again by the operator command), each chat
-message once in its conversation and pushed to the socket holder, each gift key paid once,
-and the ledger audit balances. No request got a 5xx (the killed process's in-flight
-requests fail as connection errors, which the load retries when it has a key to retry with).
+message once in its conversation, each message to the socket holder pushed to it or
+waiting in its backlog, each gift key paid once, and the ledger audit balances. No request
+got a 5xx (the killed process's in-flight requests fail as connection errors, which the
+load retries when it has a key to retry with).
 
 "Redis's data goes" is the run's keys, deleted by prefix (`CacheTier.flush`): a literal
 FLUSHDB would also wipe the other users of database 0 sharing this Redis server. To the
@@ -131,7 +132,7 @@ def run_with_chaos(load: MixedLoad, server: Server, tier: CacheTier) -> Acknowle
         assert tier.flush() > 0, "the run had keys in Redis to lose"
         assert seen.wait_for(KILL_AFTER, PHASE_TIMEOUT_S), f"too slow: {seen.statuses}"
         (victim, _) = server.http_workers()
-        victim.kill()
+        victim.kill()  # SIGKILL: no shutdown, in-flight requests die with it
         assert seen.wait_for(STOP_AFTER, PHASE_TIMEOUT_S), f"too slow: {seen.statuses}"
     finally:
         load.stop.set()
