@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -16,8 +17,8 @@ from tests.backends import REDIS_URL, redis_cache
 
 def test_it_rebuilds_every_timeline_in_redis(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'blog.sqlite'}"
-    with redis_cache() as tier:
-        blog = Microblog(open_store(store), cache=tier)
+    # Closed (its chat bus's subscriber thread stopped) before the tier's client goes.
+    with redis_cache() as tier, closing(Microblog(open_store(store), cache=tier)) as blog:
         (ann, _), (bob, _) = blog.accounts.register_many([NewAccount("ann"), NewAccount("bob")])
         blog.graph.follow(ann.id, bob.id)
         post = blog.posts.create(bob.id, "hi")
@@ -30,7 +31,6 @@ def test_it_rebuilds_every_timeline_in_redis(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {"rebuilt": 2}
         assert blog.timelines.cache.page(ann.id, None, 5) == [post.id]
-        blog.store.close()
 
 
 def test_a_memory_cache_is_bad_input(tmp_path: Path) -> None:

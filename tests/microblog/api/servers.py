@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 from loadtests.control.server import free_port, has_exited, python_env, stop_process_group
 
@@ -35,16 +36,32 @@ class Server:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
+    def http_workers(self) -> list[psutil.Process]:
+        """The uvicorn processes answering HTTP under `--workers N`: the children
+        multiprocessing spawned, not the fan-out workers nor its resource tracker."""
+        children = psutil.Process(self.process.pid).children()
+        return [c for c in children if _is_http_worker(c.cmdline())]
+
+
+def _is_http_worker(cmdline: list[str]) -> bool:
+    command = " ".join(cmdline)
+    return "spawn_main" in command and "resource_tracker" not in command
+
 
 @contextmanager
 def fanout_serve(
-    store: str, cache: str, cache_prefix: str, log: Path, workers: int = 1
+    store: str,
+    cache: str,
+    cache_prefix: str,
+    log: Path,
+    workers: int = 1,
+    fanout_workers: int = 0,
 ) -> Iterator[Server]:
     """`fanout serve` on a free port of 127.0.0.1 with this store and Redis tier."""
     port = free_port()
     command = [
         sys.executable, "-m", "cli", "serve", "--port", str(port), "--store", store,
-        "--cache", cache, "--workers", str(workers), "--fanout-workers", "0",
+        "--cache", cache, "--workers", str(workers), "--fanout-workers", str(fanout_workers),
         "--operator-token", OPERATOR,
     ]  # fmt: skip
     with log.open("wb") as out:
