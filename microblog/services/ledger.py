@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from microblog.errors import Conflict, InsufficientFunds, Invalid
+from microblog.errors import Conflict, InsufficientFunds, Invalid, NotFound
 from microblog.money_models import (
     MAY_RUN_NEGATIVE,
     Audit,
@@ -64,6 +64,15 @@ def check_count(value: int, limit: int, field: str, unit: str = "fen", lowest: i
             f"{field} must be a whole number of {unit} from {lowest} to {limit:,}, got {value!r}",
             field=field,
         )
+
+
+def require_account_and_post(tx: Tx, account_id: int, field: str, post_id: int | None) -> None:
+    """The other party of a payment exists, and so does the post it is paid through (if any):
+    checked inside the transfer's transaction, so a 404 names the field that was wrong."""
+    if tx.accounts.get(account_id) is None:
+        raise NotFound(f"no account {account_id}", field=field)
+    if post_id is not None and tx.posts.get(post_id) is None:
+        raise NotFound(f"no post {post_id}", field="post_id")
 
 
 def describe(account: LedgerAccount) -> str:

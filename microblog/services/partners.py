@@ -11,11 +11,10 @@ the shortfall, like any other payer.
 
 from __future__ import annotations
 
-from microblog.errors import NotFound
 from microblog.money_models import LedgerKind, PartnerFee, TransferKind
 from microblog.services.context import Context
 from microblog.services.idempotency import Idempotency
-from microblog.services.ledger import Ledger, Leg, check_count
+from microblog.services.ledger import Ledger, Leg, check_count, require_account_and_post
 from microblog.store.base import Tx
 
 
@@ -43,10 +42,7 @@ class Partners:
         }
 
         def bill(tx: Tx) -> PartnerFee:
-            if tx.accounts.get(partner_id) is None:
-                raise NotFound(f"no account {partner_id}", field="partner_id")
-            if post_id is not None and tx.posts.get(post_id) is None:
-                raise NotFound(f"no post {post_id}", field="post_id")
+            require_account_and_post(tx, partner_id, "partner_id", post_id)
             leg = Leg(
                 self.ledger.wallet(tx, partner_id),
                 self.ledger.system(tx, LedgerKind.PLATFORM),

@@ -26,7 +26,7 @@ from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.gateway import Gateway, GatewayReply
 from microblog.services.idempotency import Idempotency
-from microblog.services.ledger import Ledger, Leg, check_count
+from microblog.services.ledger import Ledger, Leg, check_count, require_account_and_post
 from microblog.store.base import Tx
 
 
@@ -136,10 +136,7 @@ class Payments:
         }
 
         def give(tx: Tx) -> Gift:
-            if tx.accounts.get(recipient_id) is None:
-                raise NotFound(f"no account {recipient_id}", field="recipient_id")
-            if post_id is not None and tx.posts.get(post_id) is None:
-                raise NotFound(f"no post {post_id}", field="post_id")
+            require_account_and_post(tx, recipient_id, "recipient_id", post_id)
             leg = Leg(
                 self.ledger.wallet(tx, sender_id),
                 self.ledger.wallet(tx, recipient_id),
