@@ -4,7 +4,10 @@ A traced `chat_connect` opens `/ws` as the actor's account and keeps it in the W
 that pushes reach the account whichever of the pool's users sends its later actions. An
 account has one socket at a time (a second would receive every push again, which the
 check would take for a duplicate), so a connect while it is open, in an actor's
-overlapping sessions, is skipped, and so is the disconnect left without a socket.
+overlapping sessions, is skipped, and so is the disconnect left without a socket. A
+connect while the account's last socket is still closing waits for that close: its acks
+reach the server before the close's `pong`, so the new connection is not pushed again
+what the old one received (without the wait it was, and the check counted duplicates).
 `chat_send` goes over that socket when it is open (else POST /chat/messages) and every
 confirmed message and every push received goes into the process's DeliveryLog, which the
 delivery check after the run judges (nothing lost, nothing twice). Direct messages need a
@@ -23,6 +26,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from gevent.event import Event
 from locust.env import Environment
 
 from loadtests.generator.measure import RECORDER
@@ -50,6 +54,8 @@ class ActorSocket:
         self.environment = environment
         self.receipts = receipts
         self.opened_at = time.time()
+        self.closed = Event()
+        """Set once the socket is closed (or never opened): its acks have been handled."""
         started = time.perf_counter()
         try:
             self.socket: ChatSocket | None = ChatSocket.connect(
@@ -57,6 +63,7 @@ class ActorSocket:
             )
         except SOCKET_FAULTS as error:
             self.socket = None
+            self.closed.set()
             report_call(environment, "chat_connect", started, error, context)
             return
         report_call(environment, "chat_connect", started, None, context)
@@ -81,6 +88,7 @@ class ActorSocket:
         socket, self.socket = self.socket, None
         if socket is not None:
             socket.close()
+            self.closed.set()
 
     def disconnect(self, context: dict[str, Any]) -> None:
         """A traced disconnect: the close, timed as `chat_disconnect`."""
@@ -106,6 +114,8 @@ def chat_connect(turn: Turn) -> str | None:
     seen = turn.seen
     if seen.socket is not None and seen.socket.socket is not None:
         return "the account's socket is already open (overlapping sessions, or folded actors)"
+    if seen.socket is not None:
+        seen.socket.closed.wait()  # a close under way (module docstring)
     token = turn.user.population.tokens[turn.index]
     seen.socket = ActorSocket(turn.user.environment, token, seen.receipts, turn.user.context())
     return None

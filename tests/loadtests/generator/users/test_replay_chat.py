@@ -1,4 +1,5 @@
-"""A replayed account's socket closed by two greenlets at once closes once, without error.
+"""A replayed account's socket closed by two greenlets at once closes once, without error;
+the account's next connection waits until a close under way is done.
 
 Run in a child interpreter: importing Locust monkey-patches the process (gevent), which the
 test process must not be.
@@ -15,6 +16,7 @@ from loadtests.control.server import python_env
 CLOSE_TWICE = textwrap.dedent(
     """
     import gevent
+    from gevent.event import Event
     from loadtests.generator.users.replay_chat import ActorSocket
 
     class SlowSocket:
@@ -26,6 +28,7 @@ CLOSE_TWICE = textwrap.dedent(
 
     replayed = ActorSocket.__new__(ActorSocket)
     replayed.socket = SlowSocket()
+    replayed.closed = Event()
     jobs = [gevent.spawn(replayed.close) for _ in range(2)]
     gevent.joinall(jobs, raise_error=True)
     assert SlowSocket.closed == 1, SlowSocket.closed
@@ -42,3 +45,57 @@ def test_two_closes_at_once_close_the_socket_once() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "closed once"
+
+
+RECONNECT_WHILE_CLOSING = textwrap.dedent(
+    """
+    import gevent
+    from gevent.event import Event
+    from loadtests.generator.users import replay_chat
+    from loadtests.generator.users.replay_chat import ActorSocket
+
+    order = []
+
+    class ClosingSocket:
+        def close(self):
+            gevent.sleep(0.05)  # the ping after the last ack, still unanswered
+            order.append("closed")
+
+    class Opened:
+        def __init__(self, environment, token, receipts, context):
+            order.append("opened")
+            self.socket = object()
+
+    class Seen:
+        socket = ActorSocket.__new__(ActorSocket)
+        receipts = None
+
+    Seen.socket.socket, Seen.socket.closed = ClosingSocket(), Event()
+
+    class Turn:
+        seen, index = Seen, 0
+        class user:
+            environment = None
+            population = type("P", (), {"tokens": ["t"]})
+            @staticmethod
+            def context():
+                return {}
+
+    replay_chat.ActorSocket = Opened
+    closing = gevent.spawn(Seen.socket.close)
+    gevent.sleep(0)  # the close has begun: the socket is let go, its ping in flight
+    skipped = replay_chat.chat_connect(Turn)
+    closing.get()
+    assert skipped is None, skipped
+    print(" ".join(order))
+    """
+)
+
+
+def test_a_connect_while_the_last_socket_closes_waits_for_the_close() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RECONNECT_WHILE_CLOSING], env=python_env(), capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "closed opened"
