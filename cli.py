@@ -247,8 +247,8 @@ def fanout_worker(
     import socket
     import threading
 
-    from microblog.api.app import build_platform
     from microblog.api.settings import ServerSettings
+    from microblog.deployment import build_platform
     from microblog.errors import Invalid
     from microblog.fanout.worker import run_worker, stop_on_signals
 
