@@ -46,6 +46,13 @@ class PlatformConfig(BaseModel):
     token_cache_ttl_s: int = Field(
         3600, ge=1, description="Seconds a token's account stays cached (assumption: a session)."
     )
+    idempotency_cache_ttl_s: int = Field(
+        86_400,
+        ge=1,
+        description="Seconds a finished payment's idempotency key stays in a shared cache "
+        "tier (assumption: clients retry within a day); the store's record never expires, "
+        "so an older retry is still replayed, by the store.",
+    )
     token_memo_entries: int = Field(
         100_000,
         ge=1,
