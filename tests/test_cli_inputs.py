@@ -127,9 +127,10 @@ def test_a_fanout_worker_that_cannot_reach_redis_exits_2_naming_the_url() -> Non
     assert "cannot reach the cache at 'redis://127.0.0.1:1/0'" in result.output
 
 
-def test_a_fanout_worker_does_not_import_the_web_stack(tmp_path: Path) -> None:
-    """A worker never answers HTTP, so it starts without FastAPI or Starlette: checked on
-    the real command's imports (`-X importtime`), up to where it opens the cache tier."""
+def test_a_fanout_worker_imports_neither_the_web_stack_nor_plotting(tmp_path: Path) -> None:
+    """A worker never answers HTTP nor plots, so it starts without FastAPI, Starlette or
+    matplotlib: checked on the real command's imports (`-X importtime`), up to where it
+    opens the cache tier."""
     args = ["--store", f"sqlite:///{tmp_path / 'never-opened.sqlite'}"]
     args += ["--cache", "redis://127.0.0.1:1/0"]
     done = subprocess.run(
@@ -142,4 +143,4 @@ def test_a_fanout_worker_does_not_import_the_web_stack(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr[-2000:]
     imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
     assert "microblog.fanout.worker" in imported and "redis" in imported
-    assert not {"fastapi", "starlette", "uvicorn"} & imported
+    assert not {"fastapi", "starlette", "uvicorn", "matplotlib"} & imported
