@@ -102,6 +102,14 @@ class SqlStore:
     def write(self) -> Any:
         return self._transaction(write=True)
 
+    def statements(self) -> Any:
+        """PostgreSQL: AUTOCOMMIT, so no BEGIN and COMMIT (two of a home read's four round
+        trips without Redis). SQLite: a plain read (a transaction there costs no round
+        trip, and this engine issues its own BEGIN)."""
+        if self.engine.dialect.name == "sqlite":
+            return self.read()
+        return self._transaction(write=False, isolation_level="AUTOCOMMIT")
+
     def snapshot(self) -> Any:
         """PostgreSQL: REPEATABLE READ, READ ONLY (one snapshot for every statement; at READ
         COMMITTED each statement sees the commits made before it). SQLite: a plain read, as
