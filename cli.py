@@ -13,12 +13,15 @@ from contextlib import contextmanager
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 
+from microblog.api.settings import ServerSettings
+from microblog.config import PlatformConfig
 from outcomes.compare import compare_runs
 from outcomes.compare_render import TEXT_FORMATS, comparison_table
 from outcomes.fit import DEFAULT_REPLICATIONS
@@ -30,10 +33,10 @@ from outcomes.result import ResultError, load_result, load_runs
 from outcomes.timeseries import labelled_timeseries
 from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
 
-if TYPE_CHECKING:
-    from microblog.api.settings import ServerSettings
-
 BAD_INPUT = 2
+SERVER_DEFAULTS = {name: field.default for name, field in ServerSettings.model_fields.items()}
+PLATFORM_DEFAULTS = {name: field.default for name, field in PlatformConfig.model_fields.items()}
+"""`fanout serve` shows the settings' own defaults: one definition of each."""
 
 
 def _version() -> str:
@@ -59,13 +62,13 @@ def fanout() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
     "--store",
-    default="sqlite:///fanout.sqlite",
+    default=SERVER_DEFAULTS["store"],
     show_default=True,
     help="'memory', sqlite:///PATH (created if missing) or postgresql+psycopg://USER@HOST/DB.",
 )
 @click.option(
     "--cache",
-    default="memory",
+    default=SERVER_DEFAULTS["cache"],
     show_default=True,
     help="Cache tier: 'memory' (this process) or redis://HOST:PORT/DB (shared by processes).",
 )
@@ -73,20 +76,21 @@ def fanout() -> None:
     "--fanout",
     "strategy",
     type=click.Choice(["push", "pull", "hybrid"]),
-    default="push",
+    default=PLATFORM_DEFAULTS["fanout"].value,
     show_default=True,
     help="How posts reach followers' home timelines.",
 )
 @click.option(
     "--hybrid-threshold",
-    default=10_000,
+    default=PLATFORM_DEFAULTS["hybrid_threshold"],
     show_default=True,
     type=int,
     help="Followers at which hybrid stops pushing an author's posts.",
 )
 @click.option(
     "--fanout-workers",
-    default=2,
+    "background_fanout_workers",
+    default=SERVER_DEFAULTS["background_fanout_workers"],
     show_default=True,
     type=click.IntRange(min=0),
     help="Fan-out workers. With --cache redis://... and a --store other processes can open: "
@@ -95,7 +99,6 @@ def fanout() -> None:
 )
 @click.option(
     "--operator-token",
-    envvar="FANOUT_OPERATOR_TOKEN",
     default=None,
     help="Enables /admin (bulk seeding, audit) for this bearer token.",
 )
@@ -107,45 +110,52 @@ def fanout() -> None:
     help="Server processes on the one port (uvicorn's); more than 1 needs a Redis --cache "
     "and a shared --store (SQLite or PostgreSQL).",
 )
-def serve(
-    host: str,
-    port: int,
-    store: str,
-    cache: str,
-    strategy: str,
-    hybrid_threshold: int,
-    fanout_workers: int,
-    operator_token: str | None,
-    workers: int,
-) -> None:
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
+
+    Each setting is taken from its option when given, else from its FANOUT_* environment
+    variable (FANOUT_STORE, FANOUT_CACHE, FANOUT_PLATFORM as JSON, FANOUT_OPERATOR_TOKEN,
+    FANOUT_CACHE_PREFIX, ...: microblog.api.settings), else from the default shown.
 
     \b
     Examples:
       fanout serve --port 8000 --store sqlite:///blog.sqlite --fanout hybrid
       fanout serve --workers 2 --store postgresql+psycopg://postgres@127.0.0.1/test \\
           --cache redis://127.0.0.1:6379/0 --fanout-workers 2
+      FANOUT_STORE=sqlite:///blog.sqlite fanout serve --port 8001
     """
     import uvicorn
 
     from microblog.api.app import APP_FACTORY, export_settings
-    from microblog.api.settings import ServerSettings, require_shared_tiers
-    from microblog.config import PlatformConfig
+    from microblog.api.settings import require_shared_tiers
 
-    settings = ServerSettings(
-        store=store,
-        cache=cache,
-        platform=PlatformConfig(fanout=strategy, hybrid_threshold=hybrid_threshold),
-        background_fanout_workers=fanout_workers,
-        operator_token=operator_token,
-    )
+    given = {
+        name: value
+        for name, value in options.items()
+        if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+    }
     with _bad_input_exits_2():
+        settings = _server_settings(given)
         require_shared_tiers(settings, workers)
     export_settings(settings)
     with _fanout_worker_processes(settings):
         uvicorn.run(
             APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning"
         )
+
+
+def _server_settings(given: dict[str, Any]) -> ServerSettings:
+    """The options given on the command line over the FANOUT_* environment over the
+    defaults; a platform option changes that one field of the environment's platform."""
+    platform_fields = {"strategy": "fanout", "hybrid_threshold": "hybrid_threshold"}
+    platform = {platform_fields[k]: given.pop(k) for k in list(given) if k in platform_fields}
+    if not platform:
+        return ServerSettings(**given)
+    from_environment = ServerSettings().platform.model_dump()
+    return ServerSettings(
+        **given, platform=PlatformConfig.model_validate({**from_environment, **platform})
+    )
 
 
 @contextmanager
@@ -247,8 +257,7 @@ def fanout_worker(
     import socket
     import threading
 
-    from microblog.api.app import build_platform
-    from microblog.api.settings import ServerSettings
+    from microblog.deployment import build_platform
     from microblog.errors import Invalid
     from microblog.fanout.worker import run_worker, stop_on_signals
 

@@ -24,7 +24,7 @@ import orjson
 from benchmarks.locust_run import PEOPLE_ENV, Load, run_locust
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
 from benchmarks.seeding import Population, audit_failures, seed_people
-from benchmarks.serving import BARE_APP
+from benchmarks.serving import bare_server
 from loadtests.control.server import local_server
 from microblog.config import FanoutStrategy, PlatformConfig
 
@@ -46,20 +46,19 @@ def measure(base_url: str, user_class: str, run_time_s: float, env: dict[str, st
 def prepare(quick: bool) -> Iterator[Repeat]:
     platform = PlatformConfig(fanout=FanoutStrategy.HYBRID)
     with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fanout-bench-")))
         blog = stack.enter_context(local_server(platform))
-        bare = stack.enter_context(local_server(platform, app=BARE_APP))
+        bare_url = stack.enter_context(bare_server(1, tmp))
         operator = {"Authorization": f"Bearer {blog.operator_token}"}
         client = stack.enter_context(httpx.Client(base_url=blog.base_url, headers=operator))
         people = seed_people(client, np.random.default_rng(SEED), POPULATION)
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fanout-bench-")))
         (tmp / "people.json").write_bytes(orjson.dumps(people.as_json()))
         env = {PEOPLE_ENV: str(tmp / "people.json")}
         run_time_s = RUN_TIME_S[quick]
 
         def repeat() -> Measured:
             values = {
-                f"bare.{k}": v
-                for k, v in measure(bare.base_url, "BareUser", run_time_s, env).items()
+                f"bare.{k}": v for k, v in measure(bare_url, "BareUser", run_time_s, env).items()
             }
             for path, user_class in PATHS.items():
                 for k, v in measure(blog.base_url, user_class, run_time_s, env).items():

@@ -30,11 +30,9 @@ from benchmarks.backends import (
     named_url,
 )
 from benchmarks.runner import Skipped
-from loadtests.control.server import LOOPBACK, free_port, python_env, serving, uvicorn_command
+from loadtests.control.server import FANOUT_SERVE, LOOPBACK, free_port, python_env, serving
 
 BARE_APP = "benchmarks.bare_app:create_app"
-FANOUT_SERVE = [sys.executable, "-m", "cli", "serve"]
-"""`fanout serve`, run by this interpreter from the project (the same command, no PATH)."""
 SETUP_TIMEOUT_S = 30.0
 """Longest an operator request of the set-up (seeding, audit) may take."""
 _WORKERS_OPTION = re.compile(r"(?<![\w-])--workers\b")
@@ -115,6 +113,15 @@ def fanout_server(deployment: Deployment, workdir: Path) -> Iterator[Served]:
         home.mkdir()
         stack.enter_context(serving(command, env, base_url, home))
         yield Served(base_url, token, home / "people.tsv")
+
+
+def uvicorn_command(app: str, address: str, port: int, workers: int = 1) -> list[str]:
+    """`python -m uvicorn` serving the app factory `app` (module:function) quietly."""
+    return [
+        sys.executable, "-m", "uvicorn", "--factory", app,
+        "--host", address, "--port", str(port), "--log-level", "warning", "--no-access-log",
+        "--workers", str(workers),
+    ]  # fmt: skip
 
 
 @contextmanager

@@ -46,6 +46,20 @@ class PlatformConfig(BaseModel):
     token_cache_ttl_s: int = Field(
         3600, ge=1, description="Seconds a token's account stays cached (assumption: a session)."
     )
+    idempotency_cache_ttl_s: int = Field(
+        86_400,
+        ge=1,
+        description="Seconds a finished payment's idempotency key stays in a shared cache "
+        "tier (assumption: clients retry within a day); the store's record never expires, "
+        "so an older retry is still replayed, by the store.",
+    )
+    token_memo_entries: int = Field(
+        100_000,
+        ge=1,
+        description="Token lookups each server process remembers in its own memory, ahead "
+        "of the cache tier and the store (assumption: the tokens active on one app host; "
+        "about 150 bytes each, so 15 MB). Safe because a token never changes account.",
+    )
     password_time_cost: int = Field(2, ge=1, description="Argon2 passes per password hash.")
     password_memory_kib: int = Field(19_456, ge=8, description="Argon2 memory per hash, KiB.")
     max_message_chars: int = Field(2000, ge=1, description="Longest chat message, in characters.")

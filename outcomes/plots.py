@@ -10,12 +10,14 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from outcomes.metrics import CATALOGUE
 from outcomes.timeseries import Timeseries, shared_columns
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 FIGURE_SIZE = (8.0, 4.5)
 """Inches; wide enough for a day of samples, short enough to stack in a report."""
@@ -33,7 +35,13 @@ every tick label took half of a run's plotting time."""
 
 
 def new_figure(title: str) -> tuple[Figure, Axes]:
-    """A figure with one axes and a title; returns both."""
+    """A figure with one axes and a title; returns both.
+
+    Matplotlib is imported here, when a first figure is drawn, not with this module: the
+    `fanout` command imports every command's modules, and matplotlib is most of a second
+    of the start-up of `fanout serve` and `fanout fanout-worker`, which never plot."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
     figure.subplots_adjust(**MARGINS)
     axes = figure.add_subplot()

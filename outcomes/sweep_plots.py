@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from outcomes.metrics import Direction, better_direction
 from outcomes.plots import axis_label, file_stem, new_figure, save_png
 from outcomes.result import Metric
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PlotPoint = tuple[Mapping[str, object], Mapping[str, Metric]]
 """One sweep point as plots see it: its overrides and its metrics."""

@@ -3,6 +3,8 @@ stderr and exit code 2, before anything runs or is written; `--set` is one optio
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from cli import fanout
 from loadtests.control import run as load_test_run
 from loadtests.control.request import PreparedRun
 from loadtests.control.runner import LocustError
+from loadtests.control.server import PROJECT_ROOT
 from scenario.calibration import write_calibration
 from sim.capacity.fit import calibrate
 from tests.sim.capacity.test_fit import explained_result
@@ -122,3 +125,22 @@ def test_a_fanout_worker_that_cannot_reach_redis_exits_2_naming_the_url() -> Non
     result = CliRunner().invoke(fanout, ["fanout-worker", *args])
     assert result.exit_code == 2
     assert "cannot reach the cache at 'redis://127.0.0.1:1/0'" in result.output
+
+
+def test_a_fanout_worker_imports_neither_the_web_stack_nor_plotting(tmp_path: Path) -> None:
+    """A worker never answers HTTP nor plots, so it starts without FastAPI, Starlette or
+    matplotlib: checked on the real command's imports (`-X importtime`), up to where it
+    opens the cache tier."""
+    args = ["--store", f"sqlite:///{tmp_path / 'never-opened.sqlite'}"]
+    args += ["--cache", "redis://127.0.0.1:1/0"]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cli", "fanout-worker", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert "microblog.fanout.worker" in imported and "redis" in imported
+    assert not {"fastapi", "starlette", "uvicorn", "matplotlib"} & imported

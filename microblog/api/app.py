@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 
 from fastapi import FastAPI
 
@@ -26,38 +25,12 @@ from microblog.api.routers import (
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
 from microblog.api.settings import ServerSettings
-from microblog.cache import CacheTier, open_cache
-from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
-from microblog.fanout.local import InlineQueue, ThreadQueue
-from microblog.fanout.stream import stream_queue
-from microblog.platform import Microblog
-from microblog.store import open_store
+from microblog.deployment import build_platform
 
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router]
-
-
-def build_platform(settings: ServerSettings) -> Microblog:
-    cache = open_cache(settings.cache, settings.cache_prefix)
-    return Microblog(
-        open_store(settings.store),
-        settings.platform,
-        fanout=fanout_queue(settings, cache),
-        cache=cache,
-    )
-
-
-def fanout_queue(settings: ServerSettings, cache: CacheTier) -> FanoutQueueFactory:
-    """Redis when worker processes can deliver (`fanout serve` or `fanout fanout-worker`
-    runs them), else threads of this process, or inline when it is given none or asked to."""
-    if settings.fanout_delivery == "inline":
-        return InlineQueue
-    if delivered_by_worker_processes(settings.store, settings.cache):
-        return stream_queue(cache, settings.fanout_queue)
-    threads = settings.background_fanout_workers
-    return partial(ThreadQueue, workers=threads) if threads else InlineQueue
 
 
 async def healthz() -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from microblog.api.params import Id
@@ -20,24 +22,32 @@ from microblog.models import (
 
 
 class Body(BaseModel):
-    """Every request body: unknown fields are refused, and so is a NUL character in any text
-    (PostgreSQL cannot store one: it failed in the driver, a 500)."""
+    """Every request body: unknown fields are refused, and so is text no store can keep: a
+    NUL character (PostgreSQL cannot store one: it failed in the driver, a 500) or a lone
+    UTF-16 surrogate, which JSON's `\\ud800` escapes let in and which no UTF-8 encoder
+    accepts (the response that echoed it failed to encode, a 500)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*")
     @classmethod
-    def _no_nul_character(cls, value: object) -> object:
-        if _has_nul(value):
-            raise ValueError("text must not contain a NUL character (\\u0000)")
+    def _storable_text(cls, value: object) -> object:
+        if _unstorable(value):
+            raise ValueError(
+                "text must not contain a NUL character (\\u0000) or a lone surrogate "
+                "(\\ud800-\\udfff)"
+            )
         return value
 
 
-def _has_nul(value: object) -> bool:
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: object) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
+        return any(_unstorable(item) for item in value)
     return False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -61,6 +62,12 @@ class Accounts:
             parallelism=1,
         )
         self.tokens = open_token_cache(ctx.cache, ctx.config.token_cache_ttl_s)
+        self._remembered = functools.lru_cache(maxsize=ctx.config.token_memo_entries)(
+            self._account_id_for_hash
+        )
+        """Token hash -> account id in this process: a token never changes account, so an
+        answer stays right, and every authenticated request skips a cache or store round
+        trip. `lru_cache` is thread-safe and keeps no failure (a wrong token raises)."""
 
     def register(
         self,
@@ -115,28 +122,26 @@ class Accounts:
             return self._new_token(tx, account.id)
 
     def authenticate(self, token: str) -> Account:
-        """The account a bearer token acts as (one store transaction)."""
-        token_hash = hash_token(token)
-        account_id = self.tokens.get(token_hash)
+        """The account a bearer token acts as (one store read once the token is known)."""
+        account_id = self.account_id_for(token)
         with self.ctx.store.read() as tx:
-            if account_id is None:
-                account_id = self._stored_token(tx, token_hash)
             account = tx.accounts.get(account_id)
         assert account is not None, "a token's account exists (foreign key)"
         return account
 
     def account_id_for(self, token: str) -> int:
         """Only the id of the account a bearer token acts as: a hot read path (the home
-        timeline) needs no more, and a shared cache tier answers it without the store."""
-        token_hash = hash_token(token)
-        account_id = self.tokens.get(token_hash)
-        if account_id is None:
-            with self.ctx.store.read() as tx:
-                account_id = self._stored_token(tx, token_hash)
-        return account_id
+        timeline) needs no more, and after a token's first request in this process it
+        costs no round trip at all."""
+        return self._remembered(hash_token(token))
 
-    def _stored_token(self, tx: Tx, token_hash: str) -> int:
-        account_id = tx.accounts.account_for_token(token_hash)
+    def _account_id_for_hash(self, token_hash: str) -> int:
+        """The shared cache tier's answer, else the store's (which then fills the tier)."""
+        account_id = self.tokens.get(token_hash)
+        if account_id is not None:
+            return account_id
+        with self.ctx.store.read() as tx:
+            account_id = tx.accounts.account_for_token(token_hash)
         if account_id is None:
             raise Unauthorized("invalid or expired token")
         self.tokens.put(token_hash, account_id)

@@ -6,6 +6,10 @@ movement, so either both are kept or neither. A retry with the same key replays 
 result; the same key with a different request is refused (422), because silently
 replaying a different operation's result would hide a client bug. Refused requests store
 nothing: a retry after the refusal's cause is fixed (say, after a top-up) runs afresh.
+
+A shared cache tier holds finished requests too (microblog.cache.idempotency), so a retry
+reaching any server process is answered without the store's write transaction; the
+store's record stays the truth for every key the tier does not hold.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
+from microblog.cache.idempotency import Finished, open_idempotency_cache
 from microblog.errors import Invalid
 from microblog.money_models import IdempotencyRecord
 from microblog.services.context import Context
@@ -44,6 +49,7 @@ def fingerprint(request: dict[str, object]) -> str:
 class Idempotency:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.finished = open_idempotency_cache(ctx.cache, ctx.config.idempotency_cache_ttl_s)
 
     def check_key(self, key: str) -> None:
         longest = self.ctx.config.money.max_idempotency_key_chars
@@ -60,22 +66,27 @@ class Idempotency:
         stored = tx.idempotency.get(account_id, key)
         if stored is None:
             return None
-        if stored.fingerprint != fingerprint(request):
+        return self._replayed(Finished(stored.fingerprint, stored.response), key, request, kind)
+
+    def _replayed(self, first: Finished, key: str, request: dict[str, object], kind: type[R]) -> R:
+        if first.fingerprint != fingerprint(request):
             raise Invalid(
                 f"{KEY_FIELD} {key!r} was already used for a different request by this "
                 "account; send a new key for a new request",
                 field=KEY_FIELD,
             )
-        result: R = _adapter(kind).validate_python(stored.response)
+        result: R = _adapter(kind).validate_python(first.response)
         return result
 
     def remember(
         self, tx: Tx, account_id: int, key: str, request: dict[str, object], result: object
-    ) -> None:
+    ) -> IdempotencyRecord:
         response = _adapter(type(result)).dump_python(result, mode="json")
-        tx.idempotency.put(
-            IdempotencyRecord(account_id, key, fingerprint(request), response, self.ctx.clock())
+        stored = IdempotencyRecord(
+            account_id, key, fingerprint(request), response, self.ctx.clock()
         )
+        tx.idempotency.put(stored)
+        return stored
 
     def once(
         self,
@@ -85,12 +96,17 @@ class Idempotency:
         kind: type[R],
         operation: Callable[[Tx], R],
     ) -> R:
-        """Run `operation` in a write transaction unless this key already ran it."""
+        """Run `operation` in a write transaction unless this key already ran it (which the
+        cache tier or else the store remembers)."""
         self.check_key(key)
+        cached = self.finished.get(account_id, key)
+        if cached is not None:
+            return self._replayed(cached, key, request, kind)
         with self.ctx.store.write() as tx:
             replayed = self.replay(tx, account_id, key, request, kind)
             if replayed is not None:
                 return replayed
             result = operation(tx)
-            self.remember(tx, account_id, key, request, result)
-            return result
+            stored = self.remember(tx, account_id, key, request, result)
+        self.finished.put(stored)
+        return result

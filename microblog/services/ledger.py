@@ -142,6 +142,7 @@ class Ledger:
         return 0 if wallet is None else wallet.balance_fen
 
     def audit(self) -> Audit:
-        """Check the books to the fen in one consistent read."""
-        with self.ctx.store.read() as tx:
+        """Check the books to the fen in one consistent read: a snapshot, since its checks
+        compare tables that every transfer changes together."""
+        with self.ctx.store.snapshot() as tx:
             return audit_books(tx)

@@ -74,8 +74,9 @@ class Timelines:
     def home(self, viewer_id: int, cursor: str | None = None, limit: int = 20) -> Page[Post]:
         """One page of the reader's home timeline, newest first.
 
-        Round trips: the materialised page (cache), then one store transaction with one
-        query for every merged stream and one for the bodies the cache tier lacks.
+        Round trips: the materialised page (cache), then one store query for every merged
+        stream and one for the bodies the cache tier lacks, outside a transaction (a post
+        deleted between them is left out, as if deleted just after the read).
         """
         capacity = self.ctx.config.timeline_capacity
         limit = self.ctx.page_limit(limit)
@@ -87,7 +88,7 @@ class Timelines:
         pushed = (
             [] if followees is FolloweePosts.ALL else self._materialised(viewer_id, before, take)
         )
-        with self.ctx.store.read() as tx:
+        with self.ctx.store.statements() as tx:
             pulled = tx.posts.home_streams(viewer_id, before, take, followees)
             record(merged_items=len(pulled))
             ids = _newest_union(pushed, pulled, take)

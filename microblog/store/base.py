@@ -322,4 +322,16 @@ class Store(Protocol):
 
     def read(self) -> AbstractContextManager[Tx]: ...
     def write(self) -> AbstractContextManager[Tx]: ...
+    def statements(self) -> AbstractContextManager[Tx]:
+        """A read without a transaction: each statement sees the latest commits, and the
+        BEGIN and COMMIT round trips are saved. For a hot read whose statements need not
+        agree (a home page: a body deleted between them is left out, as when it is
+        deleted just after)."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[Tx]:
+        """A read whose statements all see the store as of one instant, however many
+        writers commit meanwhile (the ledger audit compares tables against each other)."""
+        ...
+
     def close(self) -> None: ...

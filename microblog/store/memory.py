@@ -440,7 +440,8 @@ class MemoryStore:
     def read(self) -> _Locked:
         return self._block
 
-    write = read
+    write = snapshot = statements = read
+    """One lock: nothing commits while a block holds it."""
 
     def close(self) -> None:
         """Nothing to release."""

@@ -5,6 +5,8 @@ import pytest
 from microblog.errors import Conflict, Invalid, Unauthorized
 from microblog.models import Profile, Role, Tier
 from microblog.platform import Microblog
+from microblog.work import recording
+from tests.microblog.conftest import MakeBlog
 
 
 def test_register_then_login_yields_a_token_that_authenticates(blog: Microblog) -> None:
@@ -46,3 +48,32 @@ def test_profile_update_is_stored(blog: Microblog) -> None:
     blog.accounts.update_profile(account.id, Profile(["games", "food"], "beijing"))
     assert blog.accounts.get(account.id).profile.interests == ["games", "food"]
     assert blog.accounts.get(account.id).profile.region == "beijing"
+
+
+def test_a_known_token_is_answered_from_the_process_memory(blog: Microblog) -> None:
+    """After a token's first lookup the process remembers its account: no store or cache
+    read is recorded for it again, while a wrong token is refused every time (a failure
+    is never remembered)."""
+    account = blog.accounts.register("alice", "s3cret-pass")
+    token = blog.accounts.login("alice", "s3cret-pass")
+    with recording() as first:
+        assert blog.accounts.account_id_for(token) == account.id
+    with recording() as again:
+        assert blog.accounts.account_id_for(token) == account.id
+    assert first.db_reads + first.cache_reads >= 1
+    assert again.db_reads == again.cache_reads == 0
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            blog.accounts.account_id_for("not-a-token")
+
+
+def test_the_token_memory_is_bounded_by_its_setting(make_blog: MakeBlog) -> None:
+    blog = make_blog(token_memo_entries=1)
+    blog.accounts.register("alice", "s3cret-pass")
+    blog.accounts.register("bob", "s3cret-pass")
+    tokens = [blog.accounts.login(name, "s3cret-pass") for name in ("alice", "bob")]
+    for token in tokens:
+        blog.accounts.account_id_for(token)
+    with recording() as evicted:
+        blog.accounts.account_id_for(tokens[0])
+    assert evicted.db_reads + evicted.cache_reads >= 1

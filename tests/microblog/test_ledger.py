@@ -8,10 +8,11 @@ from sqlalchemy import update
 from microblog.config import PlatformConfig
 from microblog.errors import Conflict, Invalid
 from microblog.money_config import MoneyConfig
-from microblog.money_models import LedgerKind, TransferKind
+from microblog.money_models import LedgerAccount, LedgerKind, TransferKind
 from microblog.platform import Microblog
 from microblog.services.orders import split_sale
 from microblog.store import open_store
+from microblog.store.sql.money import SqlLedger
 from microblog.store.sql.money_schema import ledger_accounts
 from tests.microblog.conftest import CHEAP_HASHING, MakeBlog, people
 from tests.microblog.money_helpers import ExpectedBooks, fund, key
@@ -145,3 +146,34 @@ def test_any_sequence_of_payments_keeps_the_books(ops: list[tuple[str, int, int,
             pass
     assert blog.ledger.audit().balanced
     books.assert_matches(blog)
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "read-committed"])
+def test_the_audit_reads_one_snapshot_while_gifts_commit(
+    make_blog: MakeBlog, backend: str, monkeypatch: pytest.MonkeyPatch, snapshot: bool
+) -> None:
+    """A gift that commits between the audit's statements (after it read the balances,
+    before it sums the journal) is invisible to the whole audit, so the books balance.
+    The negative control reads PostgreSQL at READ COMMITTED: each statement sees that
+    commit, and the audit finds a wallet a fen off its journal."""
+    if not backend.startswith("postgres") and not (snapshot and backend.startswith("sqlite")):
+        pytest.skip("the memory store's audit holds its one lock; SQLite reads are snapshots")
+    blog = make_blog()
+    alice, bob = people(blog, "alice", "bob")
+    fund(blog, alice.id, 100)
+    read_balances = SqlLedger.accounts
+    gifts = []
+
+    def balances_then_a_gift(self: SqlLedger) -> list[LedgerAccount]:
+        balances = read_balances(self)
+        if not gifts:
+            gifts.append(blog.payments.gift(alice.id, bob.id, 1, idempotency_key=key()))
+        return balances
+
+    monkeypatch.setattr(SqlLedger, "accounts", balances_then_a_gift)
+    if not snapshot:
+        monkeypatch.setattr(type(blog.store), "snapshot", type(blog.store).read)
+    audit = blog.ledger.audit()
+    assert gifts, "the gift committed during the audit"
+    assert audit.balanced is snapshot, audit.problems
+    assert blog.ledger.audit().balanced

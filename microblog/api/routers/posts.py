@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from microblog.api.bodies import JsonBody, posts_page_json
 from microblog.api.deps import BearerToken, Blog, CurrentAccount
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import (
@@ -80,10 +81,10 @@ def mentions(
     return PostsPage.of(blog.posts.mentions(account.id, cursor, limit))
 
 
-@router.get("/timeline/home")
+@router.get("/timeline/home", response_model=PostsPage)
 def home_timeline(
     token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limit = 20
-) -> PostsPage:
+) -> JsonBody:
     """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
     viewer_id = blog.accounts.account_id_for(token)
-    return PostsPage.of(blog.timelines.home(viewer_id, cursor, limit))
+    return JsonBody(posts_page_json(blog.timelines.home(viewer_id, cursor, limit)))

@@ -6,7 +6,8 @@ IMMEDIATE` (so two writers never deadlock upgrading a read lock). PostgreSQL run
 side by side at READ COMMITTED; the repositories keep check-then-act service code correct
 there with row locks in id order, atomic statements and per-decision advisory locks (the
 rules are in `microblog.store.sql.locks`), never one lock for every writer. Reads run
-concurrently everywhere.
+concurrently everywhere; a read that compares tables (the ledger audit) takes one
+REPEATABLE READ snapshot (`snapshot`).
 """
 
 from __future__ import annotations
@@ -89,9 +90,9 @@ class SqlStore:
             metadata.create_all(tx.conn)
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[SqlTx]:
+    def _transaction(self, write: bool, **options: Any) -> Iterator[SqlTx]:
         with self.engine.connect() as conn:
-            conn.execution_options(**{_WRITE: write})
+            conn.execution_options(**{_WRITE: write}, **options)
             with conn.begin():
                 yield SqlTx(conn)
 
@@ -100,6 +101,24 @@ class SqlStore:
 
     def write(self) -> Any:
         return self._transaction(write=True)
+
+    def statements(self) -> Any:
+        """PostgreSQL: AUTOCOMMIT, so no BEGIN and COMMIT (two of a home read's four round
+        trips without Redis). SQLite: a plain read (a transaction there costs no round
+        trip, and this engine issues its own BEGIN)."""
+        if self.engine.dialect.name == "sqlite":
+            return self.read()
+        return self._transaction(write=False, isolation_level="AUTOCOMMIT")
+
+    def snapshot(self) -> Any:
+        """PostgreSQL: REPEATABLE READ, READ ONLY (one snapshot for every statement; at READ
+        COMMITTED each statement sees the commits made before it). SQLite: a plain read, as
+        a WAL reader keeps the snapshot of its first statement until it ends."""
+        if self.engine.dialect.name == "sqlite":
+            return self.read()
+        return self._transaction(
+            write=False, isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -63,7 +63,8 @@ def test_a_server_with_redis_fans_out_through_worker_processes_stopped_with_it()
         pytest.skip(reason)
     shape = ServerShape(cache=REDIS_URL, fanout_workers=2)
     with local_server(PlatformConfig(), shape=shape) as server:
-        workers = [p for p in psutil.Process().children() if "fanout-worker" in p.cmdline()]
+        children = psutil.Process().children(recursive=True)
+        workers = [p for p in children if "fanout-worker" in p.cmdline()]
         assert len(workers) == 2
         operator = {"Authorization": f"Bearer {server.operator_token}"}
         star_token = seed_star_with_a_fan(server.base_url, operator)

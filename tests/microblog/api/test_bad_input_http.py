@@ -50,3 +50,18 @@ def test_text_with_a_nul_character_is_422_naming_the_field(client: TestClient) -
         response = client.request(method, url, json=body, headers=caller.headers)
         assert response.status_code == 422, (url, response.text)
         assert response.json()["field"] == field
+
+
+def test_text_with_a_lone_surrogate_is_422_naming_the_field(client: TestClient) -> None:
+    """JSON may escape half a UTF-16 pair (`\\ud800`), which no UTF-8 encoder accepts:
+    echoing the post back failed to encode, a 500."""
+    (caller,) = users(client, "ann")
+    cases = [
+        ("/posts", b'{"text": "a\\ud800b"}', "text"),
+        ("/groups", b'{"name": "club\\udfff"}', "name"),
+    ]
+    for url, body, field in cases:
+        headers = {**caller.headers, "Content-Type": "application/json"}
+        response = client.post(url, content=body, headers=headers)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["field"] == field
