@@ -52,11 +52,13 @@ from sim.capacity.analytic import PERCENTILES, Percentiles
 from sim.capacity.demand import (
     REQUEST_STATIONS,
     WORK_FIELDS,
+    Delay,
     WorkCounts,
     fixed_ms,
     request_coefficients,
     servers,
     service_shape,
+    unqueued_delay,
 )
 from sim.capacity.draws import CapacityDraws
 from sim.capacity.jobs import DONE, Jobs, next_stage
@@ -176,8 +178,8 @@ class CapacityModel:
         config = self.config
         latency_ms = self._path_values(lambda path: fixed_ms(config, path))[done.path]
         latency_ms += (done.time - done.origin) * MS_PER_S
-        means = self._path_values(lambda path: config.path_delay_ms.get(path, 0.0))
-        shapes = self._path_values(lambda path: config.path_delay_shape.get(path, 1.0))
+        delays = [unqueued_delay(config, path) or Delay(0.0, 1.0) for path in self._log.paths]
+        means, shapes = np.array(delays, dtype=float).reshape(-1, 2).T
         latency_ms += self._draws.delays_ms(means[done.path], shapes[done.path])
         for index in np.unique(done.path).tolist():
             samples = latency_ms[done.path == index]
