@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from benchmarks import (
+    capacity,
     fanout,
     http_stack,
     ledger,
@@ -15,6 +16,7 @@ from benchmarks.runner import Benchmark
 
 SUITE: tuple[Benchmark, ...] = (
     simulator.BENCHMARK,
+    capacity.BENCHMARK,
     fanout.BENCHMARK,
     ledger.BENCHMARK,
     writers.BENCHMARK,

@@ -95,7 +95,7 @@ class WindowStart:
     def now(cls, model: CapacityModel, counters: Counters) -> WindowStart:
         return cls(
             model.env.now,
-            {name: station.mark() for name, station in model.stations.items()},
+            model.station_marks(),
             {path: model.latency_ms(path).size for path in model.paths()},
             model.fanout_lags_s().size,
             counters.copy(),
@@ -126,8 +126,8 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
         for stat, q in LAG_STATS:
             metrics[f"fanout.lag.{stat}"] = (float(np.percentile(lags, q)), "s")
         metrics["fanout.lag.mean_s"] = (float(lags.mean()), "s")
-    for name, station in model.stations.items():
-        metrics[f"utilization.{name}"] = (station.stats(start.stations[name]).utilisation, "ratio")
+    for name, stats in model.station_stats(start.stations).items():
+        metrics[f"utilization.{name}"] = (stats.utilisation, "ratio")
     return metrics
 
 

@@ -102,14 +102,22 @@ def request_variance(config: CapacityConfig, covariance: np.ndarray) -> tuple[fl
     """Variance (ms²) of a call's demand on each of `REQUEST_STATIONS`, for work counters
     with this covariance matrix (over a path's calls, counters in `WORK_FIELDS` order).
 
-    Demand is affine in the counters, D = a + cᵀw, so Var[D] = cᵀΣc; each station's
-    coefficients c are read off `demand` itself (unit work less no work), so this prices
+    Demand is affine in the counters, D = a + cᵀw, so Var[D] = cᵀΣc.
+    """
+    _, coefficients = request_coefficients(config)
+    return tuple(float(c @ covariance @ c) for c in coefficients.T)
+
+
+def request_coefficients(config: CapacityConfig) -> tuple[np.ndarray, np.ndarray]:
+    """`demand` as an affine map of a work vector (`WORK_FIELDS` order) to the request
+    stations' demand (ms): (a, C) with demand = a + w @ C, for pricing many calls at once.
+
+    The coefficients are read off `demand` itself (unit work less no work), so they price
     exactly what `demand` prices.
     """
     base = np.array(demand(config, MeanWork()).request_ms)
     units = [MeanWork(**{name: 1.0}) for name in WORK_FIELDS]
-    coefficients = np.array([demand(config, unit).request_ms for unit in units]) - base
-    return tuple(float(c @ covariance @ c) for c in coefficients.T)
+    return base, np.array([demand(config, unit).request_ms for unit in units]) - base
 
 
 def fixed_ms(config: CapacityConfig, path: str) -> float:

@@ -1,10 +1,9 @@
-"""The platform's capacity as a SimPy queueing network: `Work` in, latency and fan-out lag out.
+"""The platform's capacity as a queueing network: `Work` in, latency and fan-out lag out.
 
 Usage (simulated time is in seconds; latencies come out in milliseconds)::
 
     model = CapacityModel(env, scenario.capacity, rng)
-    env.process(model.serve("timeline_read", work))   # a process that waits for the reply
-    model.submit("timeline_read", work)               # or: fire and forget (open loop)
+    model.submit("timeline_read", work)  # open loop: appends to column buffers, returns
     ...
     model.latency_ms("timeline_read")   # np.ndarray, one sample per completed request
     model.fanout_lags_s()               # np.ndarray, one sample per fanned-out post
@@ -19,23 +18,31 @@ once the request completes, they are split into jobs of `fanout_batch` deliverie
 on the `fanout` station, and the post's fan-out lag runs from that moment until its last
 job finishes.
 
-Service times are sampled around the priced demand (`demand.demand`): exponential with
-that mean, or exactly the mean, per `service_distribution`, or gamma with that mean and the
-path's shape for a path in `path_service_shape` (each station's time drawn independently);
-a path's delay is a gamma of `path_delay_shape`, drawn when the request completes.
-Random draws come from the run's generator in blocks, and samples are kept in typed
-arrays, so a million requests cost SimPy's events and little else.
+The model is open loop (what people do never depends on how fast the platform answers),
+so nothing here runs on the event loop: `submit` only buffers the call
+(`sim.capacity.requests`), and the network is solved whenever it is read (a snapshot, the
+metrics) or `SOLVE_EVERY` calls have piled up. Solving up to `now` prices the batch in one
+matrix product, draws its service times, then takes the stations in order: each admits,
+in time order, the requests due there by `now` (new ones and those carried from the
+batch before), in one call of the compiled FCFS kernel. A request due at a station after
+`now` waits in `Jobs` for the next solve, when every arrival before it will be known, so
+each station still serves strictly in arrival order (requests arriving at one instant in
+submission order): the latencies are those of the event-driven network on the same
+service times, whatever the batch size.
+
+Service times are the priced demand (`demand.request_coefficients`) times a mean-1 factor
+(`sim.capacity.draws`): exponential, or exactly the mean, per `service_distribution`, or
+gamma with the path's shape for a path in `path_service_shape`; a path's delay is a gamma
+of `path_delay_shape`, drawn when the request completes.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from array import array
 from collections import defaultdict
-from collections.abc import Generator, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple
 
 import numpy as np
 import simpy
@@ -44,53 +51,25 @@ from scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles
 from sim.capacity.demand import (
     REQUEST_STATIONS,
+    WORK_FIELDS,
+    Delay,
     WorkCounts,
-    demand,
-    fanout_jobs,
     fixed_ms,
+    request_coefficients,
     servers,
     service_shape,
     unqueued_delay,
 )
+from sim.capacity.draws import CapacityDraws
+from sim.capacity.jobs import DONE, Jobs, next_stage
+from sim.capacity.requests import RequestLog, Submitted
 from sim.capacity.station import Station, StationMark, StationStats
 
 MS_PER_S = 1000.0
-_DRAW_BLOCK = 4096
-
-
-class ServiceSampler:
-    """Service time around a mean: exponential, gamma of a given shape, or fixed.
-
-    Exponential and gamma factors (mean 1) are drawn from the run's rng in blocks, one
-    stream per shape; without gamma paths the draws are exactly those of plain exponential
-    service, so a configuration without `path_service_shape` runs as it always did.
-    """
-
-    def __init__(self, rng: np.random.Generator, distribution: str) -> None:
-        self._rng = rng
-        self._exponential = distribution == "exponential"
-        self._draws: Iterator[float] = iter(())
-        self._gamma_draws: dict[float, Iterator[float]] = {}
-
-    def __call__(self, mean: float, shape: float | None = None) -> float:
-        if shape is not None:
-            return mean * self._gamma(shape)
-        if not self._exponential:
-            return mean
-        try:
-            return mean * next(self._draws)
-        except StopIteration:
-            self._draws = iter(self._rng.standard_exponential(_DRAW_BLOCK).tolist())
-            return mean * next(self._draws)
-
-    def _gamma(self, shape: float) -> float:
-        """A gamma factor of mean 1 and squared coefficient of variation 1/shape."""
-        try:
-            return next(self._gamma_draws[shape])
-        except (KeyError, StopIteration):
-            block = self._rng.standard_gamma(shape, _DRAW_BLOCK) / shape
-            self._gamma_draws[shape] = iter(block.tolist())
-            return next(self._gamma_draws[shape])
+SOLVE_EVERY = 16_384
+"""Buffered calls that trigger a solve: bounds the buffers' memory. Not a model parameter:
+the latencies are the same for any value (tests/sim/capacity/test_model.py)."""
+_DELIVERIES = WORK_FIELDS.index("fanout_deliveries")
 
 
 def summarise(samples: np.ndarray) -> Percentiles:
@@ -123,6 +102,14 @@ class _Mark(NamedTuple):
     lags: int
 
 
+class _Fanouts(NamedTuple):
+    """Posts whose fan-out jobs are queued: when each was posted and its last job ends."""
+
+    seq: np.ndarray
+    posted: np.ndarray
+    landed: np.ndarray
+
+
 class CapacityModel:
     """Stations `app`, `db`, `cache` and `fanout` sized and priced by a `CapacityConfig`."""
 
@@ -131,112 +118,129 @@ class CapacityModel:
     ) -> None:
         self.env = env
         self.config = config
-        self.stations = {name: Station(env, count) for name, count in servers(config).items()}
-        self._request_stations = [self.stations[name] for name in REQUEST_STATIONS]
-        self._fanout = self.stations["fanout"]
-        self._sample = ServiceSampler(rng, config.service_distribution)
+        self.stations = {name: Station(count, env.now) for name, count in servers(config).items()}
+        self._draws = CapacityDraws(rng, config)
+        self._base_ms, self._per_unit_ms = request_coefficients(config)
+        self._log = RequestLog()
+        self._submitted = 0
+        self._jobs = Jobs.empty()
+        self._fanouts = _Fanouts(np.empty(0, np.int64), np.empty(0), np.empty(0))
         self._latencies: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
         self._lags = array("d")
-        self._departures: list[tuple[float, int, _Departing]] = []
-        self._order = itertools.count()
         self._interval = self._mark()
 
-    def serve(self, path: str, work: WorkCounts) -> Generator[simpy.Event, Any, None]:
-        """One request of kind `path` doing `work` (a `microblog.work.Work`); a SimPy process."""
-        arrived = self.env.now
-        need = demand(self.config, work)
-        shape = service_shape(self.config, path)
-        for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True):
-            if demand_ms > 0.0:
-                self._catch_up()
-                yield from station.serve(self._sample(demand_ms, shape) / MS_PER_S)
-        self._record_latency(path, arrived, self.env.now)
-        if need.fanout_deliveries > 0:
-            self.env.process(self._fan_out(int(need.fanout_deliveries)))
-
     def submit(self, path: str, work: WorkCounts, external_s: float = 0.0) -> None:
-        """Serve a request that nobody waits for (open loop), at no SimPy event's cost.
-
-        The simulator's agents submit: their next action never depends on this one's
-        latency, so the request's path through the stations can be computed lazily, in
-        time order, whenever the model is next touched (see `_catch_up`). `external_s` is
-        time the request waited on a service outside the platform (the payment gateway):
-        it adds to the latency but holds no modelled server.
+        """Serve a request of kind `path` doing `work` (a `microblog.work.Work`), arriving
+        now; nobody waits for it. `external_s` is time it waited on a service outside the
+        platform (the payment gateway): it adds to the latency but holds no modelled server.
         """
-        self._catch_up()
-        need = demand(self.config, work)
-        shape = service_shape(self.config, path)
-        visits = [
-            (station, self._sample(demand_ms, shape) / MS_PER_S)
-            for station, demand_ms in zip(self._request_stations, need.request_ms, strict=True)
-            if demand_ms > 0.0
-        ]
+        self._log.append(self.env.now, path, work, external_s)
+        if len(self._log) >= SOLVE_EVERY:
+            self._solve()
+
+    def _solve(self) -> None:
+        """Everything due by now: the buffered calls and those carried over, through the
+        request stations, then the completed ones' latencies and fan-out."""
         now = self.env.now
-        _Request(path, now - external_s, need.fanout_deliveries, visits).arrive(self, now)
+        jobs = self._jobs.plus(self._priced(self._log.take()))
+        for stage, name in enumerate(REQUEST_STATIONS):
+            due = jobs.in_time_order((jobs.stage == stage) & (jobs.time <= now))
+            jobs.time[due] = self.stations[name].admit(jobs.time[due], jobs.services[due, stage])
+            jobs.stage[due] = next_stage(jobs.visits[due], stage)
+        finished = (jobs.stage == DONE) & (jobs.time <= now)
+        done = jobs.rows(jobs.in_time_order(finished))
+        self._jobs = jobs.rows(~finished)
+        self._record_latencies(done)
+        self._fan_out(done.rows(done.deliveries > 0))
+        self._record_lags(now)
 
-    def _schedule(self, end: float, job: _Departing) -> None:
-        heapq.heappush(self._departures, (end, next(self._order), job))
+    def _priced(self, batch: Submitted) -> Jobs:
+        """New requests priced, with their service times drawn, due at their first station."""
+        size = batch.time.size
+        demand_ms = self._base_ms + batch.work @ self._per_unit_ms
+        visits = demand_ms > 0.0
+        shapes = self._path_values(lambda path: service_shape(self.config, path) or np.nan)
+        factors = self._draws.service_factors(visits, shapes[batch.path])
+        seq = np.arange(self._submitted, self._submitted + size)
+        self._submitted += size
+        return Jobs(
+            seq, batch.path, batch.time - batch.external_s, batch.time.copy(),
+            next_stage(visits, -1), visits, np.where(visits, demand_ms * factors, 0.0) / MS_PER_S,
+            batch.work[:, _DELIVERIES],
+        )  # fmt: skip
 
-    def _catch_up(self) -> None:
-        """Process every lazy departure due by now, in time order.
+    def _path_values(self, value: Callable[[str], float]) -> np.ndarray:
+        """`value` of each path submitted so far, indexable by a request's path index."""
+        return np.array([value(path) for path in self._log.paths], dtype=float)
 
-        Submitted requests and their fan-out do not wait on SimPy events: each holds a
-        place in this heap at the end of its current station visit. Arrivals at a station
-        happen only at `submit` (now) or at a departure from the station before, so taking
-        the due departures in time order before any station is touched admits every job
-        in arrival order, which is all FIFO needs.
-        """
-        departures, now = self._departures, self.env.now
-        while departures and departures[0][0] <= now:
-            end, _, job = heapq.heappop(departures)
-            job.depart(self, end)
+    def _record_latencies(self, done: Jobs) -> None:
+        """Latencies of completed requests, in completion order."""
+        config = self.config
+        latency_ms = self._path_values(lambda path: fixed_ms(config, path))[done.path]
+        latency_ms += (done.time - done.origin) * MS_PER_S
+        delays = [unqueued_delay(config, path) or Delay(0.0, 1.0) for path in self._log.paths]
+        means, shapes = np.array(delays, dtype=float).reshape(-1, 2).T
+        latency_ms += self._draws.delays_ms(means[done.path], shapes[done.path])
+        for index in np.unique(done.path).tolist():
+            samples = latency_ms[done.path == index]
+            self._latencies[self._log.paths[index]].frombytes(samples.tobytes())
 
-    def _record_latency(self, path: str, arrived: float, now: float) -> None:
-        """A request arrived at `arrived` left its last station at `now`.
+    def _fan_out(self, posts: Jobs) -> None:
+        """Completed posts' deliveries as jobs of `fanout_batch` on the fan-out workers."""
+        if posts.seq.size == 0:
+            return
+        batch = self.config.fanout_batch
+        jobs = np.ceil(posts.deliveries / batch).astype(np.int64)
+        sizes = np.full(int(jobs.sum()), float(batch))
+        firsts = np.cumsum(jobs) - jobs
+        sizes[firsts + jobs - 1] = posts.deliveries - batch * (jobs - 1)
+        services = sizes * self.config.fanout_delivery_ms / MS_PER_S
+        services *= self._draws.fanout_factors(sizes.size)
+        ends = self.stations["fanout"].admit(np.repeat(posts.time, jobs), services)
+        landed = np.maximum.reduceat(ends, firsts)
+        queued = _Fanouts(posts.seq, posts.time, landed)
+        self._fanouts = _Fanouts(
+            *(np.concatenate([a, b]) for a, b in zip(self._fanouts, queued, strict=True))
+        )
 
-        The path's unqueued delay is drawn here, only for a path that has one, so a
-        configuration without `path_delay_ms` draws exactly what it always did.
-        """
-        latency_ms = fixed_ms(self.config, path) + (now - arrived) * MS_PER_S
-        delay = unqueued_delay(self.config, path)
-        if delay is not None:
-            latency_ms += self._sample(delay.mean_ms, delay.shape)
-        self._latencies[path].append(latency_ms)
-
-    def _fan_out(self, deliveries: int) -> Generator[simpy.Event, Any, None]:
-        """A served post's deliveries as batch jobs; record when the last one lands."""
-        posted = self.env.now
-        self._catch_up()
-        jobs = [self.env.process(self._fanout.serve(t)) for t in self._batches(deliveries)]
-        yield self.env.all_of(jobs)
-        self._lags.append(self.env.now - posted)
-
-    def _batches(self, deliveries: int) -> list[float]:
-        """Service times of the fan-out jobs a post's deliveries are split into."""
-        jobs = fanout_jobs(self.config, deliveries)
-        last_batch = deliveries - self.config.fanout_batch * (jobs - 1)
-        sizes = [self.config.fanout_batch] * (jobs - 1) + [last_batch]
-        return [self._sample(n * self.config.fanout_delivery_ms) / MS_PER_S for n in sizes]
+    def _record_lags(self, now: float) -> None:
+        """Lags of posts whose last fan-out job has ended by now, in that order."""
+        fanouts = self._fanouts
+        landed = np.flatnonzero(fanouts.landed <= now)
+        landed = landed[np.lexsort((fanouts.seq[landed], fanouts.landed[landed]))]
+        self._lags.frombytes((fanouts.landed[landed] - fanouts.posted[landed]).tobytes())
+        still = fanouts.landed > now
+        self._fanouts = _Fanouts(*(column[still] for column in fanouts))
 
     def latency_ms(self, path: str) -> np.ndarray:
         """Latency of every completed request of `path`, in completion order (a copy)."""
-        self._catch_up()
+        self._solve()
         return np.array(self._latencies.get(path, ()), dtype=float)
 
     def paths(self) -> list[str]:
         """Request kinds served so far."""
-        self._catch_up()
+        self._solve()
         return sorted(self._latencies)
 
     def fanout_lags_s(self) -> np.ndarray:
         """Fan-out lag of every post whose deliveries have all landed (a copy)."""
-        self._catch_up()
+        self._solve()
         return np.array(self._lags, dtype=float)
 
-    def station_stats(self) -> dict[str, StationStats]:
-        """Whole-run statistics per station (utilisation, mean queue length, throughput...)."""
-        self._catch_up()
-        return {name: station.stats() for name, station in self.stations.items()}
+    def station_marks(self) -> dict[str, StationMark]:
+        """Every station's cumulative counters now, to pass to `station_stats` later."""
+        self._solve()
+        return {name: station.mark(self.env.now) for name, station in self.stations.items()}
+
+    def station_stats(self, since: dict[str, StationMark] | None = None) -> dict[str, StationStats]:
+        """Statistics per station (utilisation, mean queue length, throughput...) from
+        `since` (marks from `station_marks`; default: the whole run) until now."""
+        self._solve()
+        now = self.env.now
+        return {
+            name: station.stats(now, None if since is None else since[name])
+            for name, station in self.stations.items()
+        }
 
     def utilisation(self) -> dict[str, float]:
         return {name: stats.utilisation for name, stats in self.station_stats().items()}
@@ -244,7 +248,7 @@ class CapacityModel:
     def snapshot(self) -> Snapshot:
         """Statistics since the previous snapshot (or the start); begins the next interval."""
         previous, self._interval = self._interval, self._mark()
-        stations = {name: st.stats(previous.stations[name]) for name, st in self.stations.items()}
+        stations = self.station_stats(previous.stations)
         latency = {
             path: np.array(samples[previous.requests.get(path, 0) :], dtype=float)
             for path, samples in self._latencies.items()
@@ -261,80 +265,9 @@ class CapacityModel:
         )
 
     def _mark(self) -> _Mark:
-        self._catch_up()
         return _Mark(
             self.env.now,
-            {name: station.mark() for name, station in self.stations.items()},
+            self.station_marks(),
             {path: len(samples) for path, samples in self._latencies.items()},
             len(self._lags),
         )
-
-
-class _Departing(Protocol):
-    def depart(self, model: CapacityModel, now: float) -> None: ...
-
-
-class _Request:
-    """A submitted request walking its stations lazily (see `CapacityModel._catch_up`)."""
-
-    __slots__ = ("path", "arrived", "deliveries", "visits", "_at", "_job")
-
-    def __init__(
-        self, path: str, arrived: float, deliveries: float, visits: list[tuple[Station, float]]
-    ) -> None:
-        self.path = path
-        self.arrived = arrived
-        self.deliveries = deliveries
-        self.visits = visits
-        self._at = 0
-        self._job = (0.0, 0.0, 0.0)
-
-    def arrive(self, model: CapacityModel, now: float) -> None:
-        """Queue at the next station at `now`, or complete when there is none left."""
-        if self._at == len(self.visits):
-            model._record_latency(self.path, self.arrived, now)
-            if self.deliveries > 0:
-                _Fanout(now).start(model, now, model._batches(int(self.deliveries)))
-            return
-        station, service_time = self.visits[self._at]
-        start, end = station.admit(service_time, now)
-        self._job = (now, start, end)
-        model._schedule(end, self)
-
-    def depart(self, model: CapacityModel, now: float) -> None:
-        self.visits[self._at][0].release(*self._job)
-        self._at += 1
-        self.arrive(model, now)
-
-
-class _Fanout:
-    """A post's fan-out jobs on the workers; its lag ends when the last one departs."""
-
-    __slots__ = ("posted", "remaining")
-
-    def __init__(self, posted: float) -> None:
-        self.posted = posted
-        self.remaining = 0
-
-    def start(self, model: CapacityModel, now: float, batches: list[float]) -> None:
-        self.remaining = len(batches)
-        for service_time in batches:
-            start, end = model._fanout.admit(service_time, now)
-            model._schedule(end, _FanoutJob(self, (now, start, end)))
-
-    def job_done(self, model: CapacityModel, now: float) -> None:
-        self.remaining -= 1
-        if self.remaining == 0:
-            model._lags.append(now - self.posted)
-
-
-class _FanoutJob:
-    __slots__ = ("fanout", "job")
-
-    def __init__(self, fanout: _Fanout, job: tuple[float, float, float]) -> None:
-        self.fanout = fanout
-        self.job = job
-
-    def depart(self, model: CapacityModel, now: float) -> None:
-        model._fanout.release(*self.job)
-        self.fanout.job_done(model, now)

@@ -1,37 +1,35 @@
-"""A queueing station: `c` identical servers, one FIFO queue, exact statistics.
+"""A queueing station: `c` identical servers, one FIFO queue, solved in batches, exact stats.
 
-The station prices nothing and draws no randomness: a caller hands it a service time
-(already sampled) and it delays the job by the queue wait plus that time. FIFO on identical
-servers needs no queue of waiting processes: a job arriving at `t` starts when the
-earliest of the servers' free times allows (Kiefer–Wolfowitz), so the station keeps a heap
-of those free times and `admit` knows a job's start and end the moment it arrives. A job
-then costs one SimPy timeout, until its end (`serve` in a process, or the caller's own
-timeout before `release`), a third of what `simpy.Resource` costs (request, grant,
-release); the simulator serves millions of requests. Jobs still arrive in simulated-time
-order, so the schedule is exactly FIFO's. What the station records, so that queueing theory
-can be checked against it:
+The station prices nothing and draws no randomness: a caller hands it jobs' arrival and
+(already sampled) service times, in arrival order, a batch at a time, and the compiled
+kernel (`sim.capacity.fcfs`) returns each job's start; its end is start plus service.
+Nothing waits on a SimPy event: the model is open loop, so a job's schedule is known the
+moment the jobs before it are. What the station records, so that queueing theory can be
+checked against it:
 
 - the sums of the completed jobs' waits and response (sojourn) times (sums, not lists:
-  a simulated day has tens of millions of jobs, and only their means are read);
+  a simulated day has tens of millions of jobs, and only their means are read); a job
+  completes at the first reading at or after its end;
 - the time integrals of the number of busy servers and of the number queued, exact rather
-  than sampled: each arrival commits its whole service and wait, and a reading at time T
-  takes back the parts of jobs still in the system that lie after T. So utilisation =
-  busy integral / (c × elapsed), and the time-average number in system L can be set
-  against λ·W (Little's law) from two independent records.
+  than sampled: each admitted job commits its whole service and wait, and a reading at
+  time T takes back the parts of jobs still in the system that lie after T. So
+  utilisation = busy integral / (c × elapsed), and the time-average number in system L can
+  be set against λ·W (Little's law) from two independent records.
 
-`mark()` takes a cumulative reading and `stats(since)` reports the interval between a mark
-and now, which is how the simulator cuts per-hour timeseries. Times are in the units of the
-environment's clock.
+`mark(now)` takes a cumulative reading and `stats(since, now)` reports the interval
+between a mark and `now`, which is how the simulator cuts per-hour timeseries. A reading
+at `now` is complete only once every job arriving by `now` has been admitted (the model
+solves up to `now` before reading). Times are in seconds of simulated time.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import simpy
+import numpy as np
+
+from sim.capacity.fcfs import fcfs
 
 
 class StationMark(NamedTuple):
@@ -48,7 +46,7 @@ class StationMark(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class StationStats:
-    """What a station did over an interval (times in the environment's units)."""
+    """What a station did over an interval (times in seconds)."""
 
     servers: int
     elapsed: float
@@ -69,83 +67,62 @@ class StationStats:
 
 
 class Station:
-    """`servers` identical FIFO servers on `env`, with exact occupancy statistics."""
+    """`servers` identical FIFO servers, idle from `start`, with exact occupancy statistics."""
 
-    def __init__(self, env: simpy.Environment, servers: int) -> None:
-        self.env = env
+    def __init__(self, servers: int, start: float = 0.0) -> None:
         self.servers = servers
-        self._free = [env.now] * servers
-        """Heap of the times each server finishes the work already assigned to it."""
-        self._in_system: list[tuple[float, float, float]] = []
-        """Heap of (end, start, arrival) of jobs that may not have left yet."""
+        self._free = np.full(servers, float(start))
+        """Min-heap of the times each server finishes the work already assigned to it."""
+        self._in_system = np.empty((3, 0))
+        """Rows arrival, start, end of admitted jobs not yet read as complete."""
         self._busy_committed = 0.0
         self._queue_committed = 0.0
         self._arrivals = 0
         self._completions = 0
         self._total_wait = 0.0
         self._total_response = 0.0
-        self._start = self.mark()
+        self._start = self.mark(start)
 
-    def serve(self, service_time: float) -> Generator[simpy.Event, Any, None]:
-        """Wait for the earliest free server, hold it for `service_time` (use `yield from`)."""
-        arrived = self.env.now
-        start, end = self.admit(service_time)
-        yield self.env.timeout(end - arrived)
-        self.release(arrived, start, end)
+    def admit(self, arrivals: np.ndarray, services: np.ndarray) -> np.ndarray:
+        """End times of jobs arriving at `arrivals` (in order, none before an earlier
+        batch's) with these service times."""
+        starts = fcfs(arrivals, services, self._free)
+        ends = starts + services
+        self._arrivals += arrivals.size
+        self._busy_committed += float(services.sum())
+        self._queue_committed += float((starts - arrivals).sum())
+        self._in_system = np.hstack([self._in_system, np.vstack([arrivals, starts, ends])])
+        if arrivals.size:  # no later reading comes before the last arrival admitted
+            self._complete(float(arrivals[-1]))
+        return ends
 
-    def admit(self, service_time: float, arrived: float | None = None) -> tuple[float, float]:
-        """Assign a job arriving now to the earliest free server; its (start, end) times.
-
-        `arrived` may be given for a job whose arrival is being processed late, provided
-        jobs are still admitted in arrival order. The caller must `release` the job at its
-        `end` (as `serve` does), or it never completes in the statistics.
-        """
-        arrived = self.env.now if arrived is None else arrived
-        start = max(arrived, self._free[0])
-        end = start + service_time
-        heapq.heapreplace(self._free, end)
-        self._arrivals += 1
-        self._busy_committed += end - start
-        self._queue_committed += start - arrived
-        in_system = self._in_system
-        while in_system and in_system[0][0] <= arrived:
-            heapq.heappop(in_system)
-        heapq.heappush(in_system, (end, start, arrived))
-        return start, end
-
-    def release(self, arrived: float, start: float, end: float) -> None:
-        """Record a job admitted at `arrived` as complete (at its `end`, which is now)."""
-        wait, response = start - arrived, end - arrived
-        self._completions += 1
-        self._total_wait += wait
-        self._total_response += response
-
-    def _areas(self, now: float) -> tuple[float, float]:
-        """Busy-server and queue-length time integrals from the station's creation to `now`."""
-        busy_ahead = queued_ahead = 0.0
-        for end, start, arrived in self._in_system:
-            if end > now:
-                busy_ahead += end - max(start, now)
-                queued_ahead += max(0.0, start - max(arrived, now))
-        return self._busy_committed - busy_ahead, self._queue_committed - queued_ahead
-
-    def mark(self) -> StationMark:
-        """Cumulative counters now, to pass to `stats` later."""
-        now = self.env.now
-        busy_area, queue_area = self._areas(now)
+    def mark(self, now: float) -> StationMark:
+        """Cumulative counters at `now`, to pass to `stats` later; completes jobs ended by then."""
+        self._complete(now)
+        arrived, start, end = self._in_system
+        busy_ahead = (end - np.maximum(start, now)).sum()
+        queued_ahead = np.maximum(0.0, start - np.maximum(arrived, now)).sum()
         return StationMark(
             now,
-            busy_area,
-            queue_area,
+            self._busy_committed - float(busy_ahead),
+            self._queue_committed - float(queued_ahead),
             self._arrivals,
             self._completions,
             self._total_wait,
             self._total_response,
         )
 
-    def stats(self, since: StationMark | None = None) -> StationStats:
-        """Statistics from `since` (default: the station's creation) until now."""
-        start, end = since or self._start, self.mark()
+    def _complete(self, now: float) -> None:
+        arrived, start, end = self._in_system
+        done = end <= now
+        self._completions += int(done.sum())
+        self._total_wait += float((start[done] - arrived[done]).sum())
+        self._total_response += float((end[done] - arrived[done]).sum())
+        self._in_system = self._in_system[:, ~done]
+
+    def stats(self, now: float, since: StationMark | None = None) -> StationStats:
+        """Statistics from `since` (default: the station's start) until `now`."""
+        start, end = since or self._start, self.mark(now)
         elapsed = end.time - start.time
         done = end.completions - start.completions
         per_time = 1.0 / elapsed if elapsed > 0 else float("nan")

@@ -54,7 +54,7 @@ def simulate(
     rates: dict[str, float] = RATES,
     works: Callable[[str, np.random.Generator], Work] = lambda path, _: WORKS[path],
 ) -> CapacityModel:
-    """Poisson requests, kinds drawn in proportion to `rates`, through the SimPy model."""
+    """Poisson requests, kinds drawn in proportion to `rates`, through the model."""
     rng = np.random.default_rng(seed)
     model = CapacityModel(simpy.Environment(), config, rng)
     paths, weights = list(rates), np.array(list(rates.values()))
@@ -64,7 +64,7 @@ def simulate(
     def arrivals() -> Generator[simpy.Event, Any, None]:
         for gap, kind in zip(gaps.tolist(), kinds.tolist(), strict=True):
             yield model.env.timeout(gap)
-            model.env.process(model.serve(paths[kind], works(paths[kind], rng)))
+            model.submit(paths[kind], works(paths[kind], rng))
 
     model.env.process(arrivals())
     model.env.run(until=float(gaps.sum()))
