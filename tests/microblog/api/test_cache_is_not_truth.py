@@ -50,8 +50,10 @@ KILL_AFTER = 240
 """Requests acknowledged before one server process is SIGKILLed."""
 STOP_AFTER = 480
 """Requests acknowledged before the load stops (bounds the run: a few seconds here)."""
-PHASE_TIMEOUT_S = 30.0
-"""Longest wait for each phase's acknowledgements (2 cores shared with other work)."""
+PHASE_TIMEOUT_S = 90.0
+"""Longest wait for each phase's acknowledgements: a guard against a hung load, not a speed
+check (2 cores shared with the other test worker; at a load average of 20 one phase took
+longer than 30 s)."""
 SETTLE_TIMEOUT_S = 30.0
 """Longest wait for the fan-out worker to deliver every acknowledged post."""
 PAGE = 100

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from websocket import WebSocket
+from websocket import WebSocket, WebSocketTimeoutException
 
 from loadtests.control.backlog import read_backlog
 from loadtests.records.chat_wire import decode, encode, open_socket
@@ -30,6 +30,8 @@ MESSAGES = 200
 KILL_AFTER = 40
 """Messages acknowledged through the process that is then killed."""
 RECEIVE_TIMEOUT_S = 30.0
+READ_POLL_S = 0.5
+"""How often a held socket's reader looks whether every expected message came."""
 
 
 @dataclass(frozen=True)
@@ -79,20 +81,41 @@ def send_over_socket(server: Server, sender: User, to: User, key: str) -> bool:
         return frame["type"] == "sent"
 
 
-def receive(socket: WebSocket, expected: set[str]) -> Counter[str]:
-    """Messages pushed to the socket until every expected key came, then up to a ping's
-    pong (anything pushed twice would be there by then), acknowledged."""
-    socket.settimeout(RECEIVE_TIMEOUT_S)
-    received: Counter[str] = Counter()
-    last_id = 0
-    while not expected <= received.keys():
-        frame = decode(socket.recv())
-        if frame["type"] == "message":
-            received[frame["message"]["client_msg_id"]] += 1
-            last_id = frame["message"]["id"]
-    socket.send(encode({"type": "ack", "up_to": last_id, "ref": "ack"}))
-    received.update(read_backlog(socket))
-    return received
+class HeldSocket:
+    """A connection held open and read all along, as a client keeps reading its socket: it
+    answers the server's pings (a socket left unread while hundreds of messages are sent
+    misses them, and uvicorn closes it) and counts the messages pushed to it."""
+
+    def __init__(self, socket: WebSocket) -> None:
+        assert decode(socket.recv())["type"] == "hello"
+        self.socket = socket
+        self.received: Counter[str] = Counter()
+        self.last_id = 0
+        self.expected: set[str] | None = None
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        self.socket.settimeout(READ_POLL_S)
+        while self.expected is None or not self.expected <= self.received.keys():
+            try:
+                frame = decode(self.socket.recv())
+            except WebSocketTimeoutException:
+                continue
+            if frame["type"] == "message":
+                self.received[frame["message"]["client_msg_id"]] += 1
+                self.last_id = frame["message"]["id"]
+
+    def receive(self, expected: set[str]) -> Counter[str]:
+        """Messages pushed until every expected key came, then up to a ping's pong
+        (anything pushed twice would be there by then), acknowledged."""
+        self.expected = expected
+        self.reader.join(RECEIVE_TIMEOUT_S)
+        assert not self.reader.is_alive(), f"not pushed: {expected - self.received.keys()}"
+        self.socket.settimeout(RECEIVE_TIMEOUT_S)
+        self.socket.send(encode({"type": "ack", "up_to": self.last_id, "ref": "ack"}))
+        self.received.update(read_backlog(self.socket))
+        return self.received
 
 
 def friends_statuses(server: Server, viewer: User) -> dict[int, str]:
@@ -106,13 +129,13 @@ def test_two_workers_push_messages_sent_through_fresh_connections_exactly_once(
     store, prefix = shared
     with fanout_serve(store, REDIS_URL, prefix, tmp_path / "serve.log", workers=2) as server:
         alice, bob = seed_friends(server, "alice", "bob")
-        with closing(open_socket(server.base_url, bob.token)) as held:
-            assert decode(held.recv())["type"] == "hello"
+        with closing(open_socket(server.base_url, bob.token)) as socket:
+            held = HeldSocket(socket)
             keys = [f"m{n}" for n in range(MESSAGES)]
             for n, key in enumerate(keys):
                 send = send_over_http if n % 2 else send_over_socket
                 assert send(server, alice, bob, key)
-            received = receive(held, set(keys))
+            received = held.receive(set(keys))
             assert received == Counter(keys), "each message pushed exactly once"
             assert {friends_statuses(server, alice)[bob.id] for _ in range(10)} == {"online"}
         with closing(open_socket(server.base_url, bob.token)) as again:
@@ -130,15 +153,15 @@ def test_a_killed_process_holding_no_socket_loses_no_acknowledged_message(
         )
         alice, bob = seed_friends(doomed, "alice", "bob")
         assert fresh("GET", holder, "/chat/presence", headers=alice.headers).is_success
-        with closing(open_socket(holder.base_url, bob.token)) as held:
-            assert decode(held.recv())["type"] == "hello"
+        with closing(open_socket(holder.base_url, bob.token)) as socket:
+            held = HeldSocket(socket)
             assert friends_statuses(holder, alice) == friends_statuses(doomed, alice)
             assert friends_statuses(doomed, alice) == {bob.id: "online"}
             acknowledged = send_until_killed(doomed, alice, bob)
             assert len(acknowledged) >= KILL_AFTER
             after = [f"after-{n}" for n in range(10)]
             assert all(send_over_http(holder, alice, bob, key) for key in after)
-            received = receive(held, {*acknowledged, *after})
+            received = held.receive({*acknowledged, *after})
         assert max(received.values()) == 1, "nothing pushed twice"
 
 
