@@ -17,6 +17,7 @@ from microblog.fanout.local import InlineQueue
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.certifications import Certifications
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
 from microblog.services.feed import Feed
@@ -49,6 +50,7 @@ class Microblog:
         self.store = store
         self.config = self.ctx.config
         self.accounts = Accounts(self.ctx)
+        self.certifications = Certifications(self.ctx)
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)

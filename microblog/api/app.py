@@ -15,6 +15,7 @@ from microblog.api.routers import (
     accounts,
     admin,
     ads,
+    certifications,
     games,
     groups,
     money_admin,
@@ -36,7 +37,7 @@ from microblog.store import open_store
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
-ROUTERS += [ads.router]
+ROUTERS += [ads.router, certifications.router, certifications.admin_router]
 
 
 def build_platform(settings: ServerSettings) -> Microblog:

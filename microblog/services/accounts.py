@@ -11,8 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 from microblog.cache.tokens import open_token_cache
+from microblog.certification_models import CertificationKind
 from microblog.errors import Invalid, NotFound, Unauthorized
 from microblog.models import Account, Profile, Role, Tier
+from microblog.services.certification_rules import file_application
 from microblog.services.context import Context
 from microblog.store.base import Tx
 
@@ -42,8 +44,8 @@ def check_role(role: Role, tier: Tier | None) -> None:
         )
 
 
-def is_verified(role: Role) -> bool:
-    """Influencers are verified at their tier and merchants certified when they register."""
+def seeded_verified(role: Role) -> bool:
+    """Bulk seeding is an operator path: its influencers and merchants come certified."""
     return role in (Role.INFLUENCER, Role.MERCHANT)
 
 
@@ -70,20 +72,19 @@ class Accounts:
         tier: Tier | None = None,
         profile: Profile | None = None,
     ) -> Account:
-        """Create an account; influencers are verified at their tier, merchants certified."""
+        """Create an unverified account: registering as a merchant or influencer applies for
+        that certification, which an operator grants (`microblog.services.certifications`)."""
         check_name(name)
         check_role(role, tier)
         password_hash = self.hasher.hash(password)
+        now = self.ctx.clock()
         with self.ctx.store.write() as tx:
-            return tx.accounts.create(
-                name,
-                role,
-                profile or Profile(),
-                self.ctx.clock(),
-                tier=tier,
-                verified=is_verified(role),
-                password_hash=password_hash,
+            account = tx.accounts.create(
+                name, role, profile or Profile(), now, tier=tier, password_hash=password_hash
             )
+            if kind := CertificationKind.declared(role, tier):
+                file_application(tx, account, kind, now)
+            return account
 
     def register_many(self, accounts: list[NewAccount]) -> list[tuple[Account, str]]:
         """Bulk seeding path: accounts without passwords, each with a fresh token."""
@@ -99,7 +100,7 @@ class Accounts:
                     new.profile or Profile(),
                     self.ctx.clock(),
                     tier=new.tier,
-                    verified=is_verified(new.role),
+                    verified=seeded_verified(new.role),
                 )
                 created.append((account, self._new_token(tx, account.id)))
         return created
