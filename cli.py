@@ -107,6 +107,12 @@ def fanout() -> None:
     help="Server processes on the one port (uvicorn's); more than 1 needs a Redis --cache "
     "and a shared --store (SQLite or PostgreSQL).",
 )
+@click.option(
+    "--rate-limits/--no-rate-limits",
+    default=True,
+    show_default=True,
+    help="Enforce the published per-IP, per-user and per-action limits (429 over them).",
+)
 def serve(
     host: str,
     port: int,
@@ -117,6 +123,7 @@ def serve(
     fanout_workers: int,
     operator_token: str | None,
     workers: int,
+    rate_limits: bool,
 ) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
 
@@ -131,11 +138,16 @@ def serve(
     from microblog.api.app import APP_FACTORY, export_settings
     from microblog.api.settings import ServerSettings, require_shared_tiers
     from microblog.config import PlatformConfig
+    from microblog.rate_limit_config import RateLimitConfig
 
     settings = ServerSettings(
         store=store,
         cache=cache,
-        platform=PlatformConfig(fanout=strategy, hybrid_threshold=hybrid_threshold),
+        platform=PlatformConfig(
+            fanout=strategy,
+            hybrid_threshold=hybrid_threshold,
+            rate_limits=RateLimitConfig(enabled=rate_limits),
+        ),
         background_fanout_workers=fanout_workers,
         operator_token=operator_token,
     )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from microblog.ads_config import AdsConfig
 from microblog.cache.presence import PresenceTierConfig
 from microblog.money_config import MoneyConfig
+from microblog.rate_limit_config import RateLimitConfig
 
 
 class FanoutStrategy(StrEnum):
@@ -68,3 +69,7 @@ class PlatformConfig(BaseModel):
         "(the slot rule is in microblog.services.feed).",
     )
     ads: AdsConfig = Field(default_factory=AdsConfig, description="Ad server rules.")
+    rate_limits: RateLimitConfig = Field(
+        default_factory=RateLimitConfig,
+        description="Published per-IP, per-user and per-action limits of the HTTP API.",
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from microblog.cache import CacheTier
+from microblog.cache.rate_limits import RateLimiter
 from microblog.config import PlatformConfig
 from microblog.fanout import FanoutQueueFactory
 from microblog.fanout.local import InlineQueue
@@ -51,6 +52,7 @@ class Microblog:
         self.config = self.ctx.config
         self.accounts = Accounts(self.ctx)
         self.certifications = Certifications(self.ctx)
+        self.rate_limits = RateLimiter(self.ctx.cache, self.config.rate_limits)
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from microblog.config import FanoutStrategy, PlatformConfig
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
+from microblog.rate_limit_config import RateLimitConfig
 from scenario.economy import EconomyConfig
 from scenario.model import Scenario
 
@@ -23,6 +24,7 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         timeline_capacity=platform.timeline_capacity,
         money=platform_money(scenario.economy, scenario.seed),
         ad_load=scenario.economy.ads.load,
+        rate_limits=RateLimitConfig(enabled=platform.rate_limits),
     )
 
 

@@ -9,8 +9,10 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from microblog.api import rate_limits
 from microblog.api.errors import ERROR_RESPONSES, install_error_handlers
 from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
+from microblog.api.rate_limits import CountCall, install_throttle_handler
 from microblog.api.routers import (
     accounts,
     admin,
@@ -38,6 +40,10 @@ ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
+ROUTERS += [rate_limits.router]
+UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]
+UNCOUNTED += [chat_socket_router]  # a socket has no HTTP response to carry the headers
+"""Routers whose calls count against no rate limit: the operator's, and the status itself."""
 
 
 def build_platform(settings: ServerSettings) -> Microblog:
@@ -99,8 +105,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_api_route("/healthz", healthz, tags=["ops"])  # first: see healthz
+    install_throttle_handler(app)
+    counted = [CountCall] if settings.platform.rate_limits.enabled else []
     for router in ROUTERS:
-        app.include_router(router, responses=ERROR_RESPONSES)
+        limits = [] if router in UNCOUNTED else counted
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=limits)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(WorkHeaderMiddleware)
     return app
