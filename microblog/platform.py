@@ -18,6 +18,7 @@ from microblog.fanout.local import InlineQueue
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.apps import Apps
 from microblog.services.certifications import Certifications
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
@@ -26,6 +27,7 @@ from microblog.services.games import Games
 from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
+from microblog.services.oauth import OAuth
 from microblog.services.orders import Orders
 from microblog.services.partners import Partners
 from microblog.services.payments import Payments
@@ -50,7 +52,9 @@ class Microblog:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
         self.config = self.ctx.config
-        self.accounts = Accounts(self.ctx)
+        self.apps = Apps(self.ctx)
+        self.oauth = OAuth(self.ctx)
+        self.accounts = Accounts(self.ctx, self.apps.account_for)
         self.certifications = Certifications(self.ctx)
         self.rate_limits = RateLimiter(self.ctx.cache, self.config.rate_limits)
         self.timelines = Timelines(self.ctx, fanout)

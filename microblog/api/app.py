@@ -17,10 +17,12 @@ from microblog.api.routers import (
     accounts,
     admin,
     ads,
+    apps,
     certifications,
     games,
     groups,
     money_admin,
+    oauth,
     orders,
     posts,
     shop,
@@ -28,6 +30,7 @@ from microblog.api.routers import (
 )
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
+from microblog.api.scopes import EnforceScope
 from microblog.api.settings import ServerSettings
 from microblog.cache import CacheTier, open_cache
 from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
@@ -40,9 +43,9 @@ ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
-ROUTERS += [rate_limits.router]
+ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router]
 UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]
-UNCOUNTED += [chat_socket_router]  # a socket has no HTTP response to carry the headers
+UNCOUNTED += [apps.admin_router, chat_socket_router]  # a socket has no HTTP response
 """Routers whose calls count against no rate limit: the operator's, and the status itself."""
 
 
@@ -109,7 +112,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     counted = [CountCall] if settings.platform.rate_limits.enabled else []
     for router in ROUTERS:
         limits = [] if router in UNCOUNTED else counted
-        app.include_router(router, responses=ERROR_RESPONSES, dependencies=limits)
+        scoped = [] if router is chat_socket_router else [EnforceScope]
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=scoped + limits)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(WorkHeaderMiddleware)
     return app

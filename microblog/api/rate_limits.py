@@ -22,6 +22,7 @@ from microblog.cache.rate_limits import Caller, Quota, Throttled
 from microblog.errors import Unauthorized
 from microblog.platform import Microblog
 from microblog.rate_limit_config import Action
+from microblog.services.apps import Grant
 
 router = APIRouter(prefix="/account", tags=["rate limits"])
 
@@ -38,6 +39,9 @@ def caller_of(request: Request, blog: Microblog, credentials: Credentials) -> Ca
     """The caller's IP and, for a valid token, its account (an invalid one is left to the
     route to refuse with 401)."""
     ip = request.client.host if request.client else "unknown"
+    grant: Grant | None = getattr(request.state, "grant", None)
+    if grant is not None:  # an app token, already checked by `enforce_scope`
+        return Caller(ip, grant.account_id, grant.tier, grant.client_id)
     if credentials is None:
         return Caller(ip)
     try:

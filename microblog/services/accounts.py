@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from microblog.app_models import is_app_token
 from microblog.cache.tokens import open_token_cache
 from microblog.certification_models import CertificationKind
 from microblog.errors import Invalid, NotFound, Unauthorized
@@ -54,9 +56,20 @@ def check_name(name: str) -> None:
         raise Invalid(f"name must be 3-32 letters, digits or '_', got {name!r}", field="name")
 
 
+AppTokenAccount = Callable[[str], int]
+"""Resolves a third-party app's token to the account it acts for (`Apps.account_for`)."""
+
+
+def no_app_tokens(token: str) -> int:
+    raise Unauthorized("invalid or expired token")
+
+
 class Accounts:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, app_account: AppTokenAccount = no_app_tokens) -> None:
+        """`app_account` answers for app tokens: they live with the apps (and are never
+        cached here, so revoking one takes effect at once)."""
         self.ctx = ctx
+        self.app_account = app_account
         self.hasher = PasswordHasher(
             time_cost=ctx.config.password_time_cost,
             memory_cost=ctx.config.password_memory_kib,
@@ -116,7 +129,9 @@ class Accounts:
             return self._new_token(tx, account.id)
 
     def authenticate(self, token: str) -> Account:
-        """The account a bearer token acts as (one store transaction)."""
+        """The account a bearer token acts as (one store transaction for a first-party one)."""
+        if is_app_token(token):
+            return self.get(self.app_account(token))
         token_hash = hash_token(token)
         account_id = self.tokens.get(token_hash)
         with self.ctx.store.read() as tx:
@@ -129,6 +144,8 @@ class Accounts:
     def account_id_for(self, token: str) -> int:
         """Only the id of the account a bearer token acts as: a hot read path (the home
         timeline) needs no more, and a shared cache tier answers it without the store."""
+        if is_app_token(token):
+            return self.app_account(token)
         token_hash = hash_token(token)
         account_id = self.tokens.get(token_hash)
         if account_id is None:

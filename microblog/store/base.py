@@ -20,6 +20,7 @@ from typing import Protocol
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.app_repo import AppRepo
 from microblog.store.certification_repo import CertificationRepo
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
@@ -316,6 +317,8 @@ class Tx(Protocol):
     def ads(self) -> AdsRepo: ...
     @property
     def certifications(self) -> CertificationRepo: ...
+    @property
+    def apps(self) -> AppRepo: ...
 
 
 class Store(Protocol):

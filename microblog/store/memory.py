@@ -19,6 +19,7 @@ from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
+from microblog.store.memory_apps import AppData, MemoryApps
 from microblog.store.memory_certifications import CertificationData, MemoryCertifications
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
@@ -57,6 +58,7 @@ class MemoryData:
     money: MoneyData = field(default_factory=MoneyData)
     ads: MemoryAdsData = field(default_factory=MemoryAdsData)
     certifications: CertificationData = field(default_factory=CertificationData)
+    apps: AppData = field(default_factory=AppData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -413,6 +415,7 @@ class MemoryTx:
         self.shops = MemoryShops(data.money)
         self.ads = MemoryAds(data.ads)
         self.certifications = MemoryCertifications(data.certifications)
+        self.apps = MemoryApps(data.apps)
 
 
 class _Locked:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 from microblog.store.sql.ads import SqlAds
+from microblog.store.sql.apps import SqlApps
 from microblog.store.sql.certifications import SqlCertifications
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
@@ -45,6 +46,7 @@ class SqlTx:
         self.shops = SqlShops(conn)
         self.ads = SqlAds(conn)
         self.certifications = SqlCertifications(conn)
+        self.apps = SqlApps(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.microblog.api.conftest import Headers
+from tests.microblog.api.conftest import OPERATOR, Headers
+from tests.microblog.api.oauth_flow import authorize, bearer, register_app
 
 
 @pytest.fixture
@@ -101,3 +102,24 @@ def test_switched_off_no_call_is_counted(
         posted = client.post("/posts", json={"text": f"post {i}"}, headers=erin)
         assert posted.status_code == 201
     assert "RateLimit-Remaining" not in posted.headers
+
+
+def test_an_apps_calls_count_per_user_at_its_tier(
+    client: TestClient, signup: Callable[[str], Headers]
+) -> None:
+    dev, alice = signup("dev"), signup("alice")
+    app = register_app(client, dev)
+    as_app = bearer(authorize(client, app, alice, "read")["access_token"])
+    status = client.get("/account/rate_limit_status", headers=as_app).json()
+    assert (status["user_limit"], status["remaining_user_hits"]) == (150, 150)
+    before = client.get("/account/rate_limit_status", headers=alice).json()
+    client.get("/timeline/home", headers=as_app)
+    after = client.get("/account/rate_limit_status", headers=alice).json()
+    assert after["remaining_user_hits"] == before["remaining_user_hits"], "apps count apart"
+    operator = {"Authorization": f"Bearer {OPERATOR}"}
+    client.put(f"/admin/apps/{app.client_id}/tier", json={"tier": "advanced"}, headers=operator)
+    client.get("/timeline/home", headers=as_app)
+    status = client.get("/account/rate_limit_status", headers=as_app).json()
+    assert (status["user_limit"], status["remaining_user_hits"]) == (450, 449), (
+        "a new level counts afresh from the change"
+    )
