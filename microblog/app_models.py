@@ -70,3 +70,19 @@ class AppToken:
     scopes: list[Scope]
     expires_at: float
     created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AppCharge:
+    """Coins a user paid an app for an item: the developer and the platform split them."""
+
+    id: int
+    client_id: str
+    account_id: int
+    developer_id: int
+    item: str
+    amount_fen: int
+    developer_fen: int
+    platform_fen: int
+    created_at: float
+    refunded: bool = False

@@ -18,4 +18,13 @@ class AppsConfig(BaseModel):
         description="Seconds an authorization code may wait to be redeemed (source: RFC 6749 "
         "section 4.1.2 recommends at most 10 minutes).",
     )
+    platform_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="The platform's share of what apps charge users (source: the open "
+        "platform 'plans to charge no fees to partners and developers within one year', "
+        "Sina, 2011).",
+    )
+    max_item_chars: int = Field(100, ge=1, description="Longest item name of a charge.")
     max_redirect_uris: int = Field(10, ge=1, description="Redirect URIs per app (assumption).")

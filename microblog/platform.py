@@ -18,6 +18,7 @@ from microblog.fanout.local import InlineQueue
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.app_payments import AppPayments
 from microblog.services.apps import Apps
 from microblog.services.certifications import Certifications
 from microblog.services.chat import Chat
@@ -67,6 +68,7 @@ class Microblog:
             self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
         )
         self.games = Games(self.ctx, self.ledger)
+        self.app_payments = AppPayments(self.ctx, self.ledger)
         self.shops = Shops(self.ctx, self.posts)
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)

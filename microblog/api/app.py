@@ -19,6 +19,7 @@ from microblog.api.routers import (
     ads,
     apps,
     certifications,
+    charges,
     games,
     groups,
     money_admin,
@@ -43,7 +44,7 @@ ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
-ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router]
+ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, charges.router]
 UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]
 UNCOUNTED += [apps.admin_router, chat_socket_router]  # a socket has no HTTP response
 """Routers whose calls count against no rate limit: the operator's, and the status itself."""

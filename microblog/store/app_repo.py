@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from microblog.app_models import App, AppToken, AuthCode, Scope
+from microblog.app_models import App, AppCharge, AppToken, AuthCode, Scope
 from microblog.rate_limit_config import AppTier
 
 
@@ -46,4 +46,13 @@ class AppRepo(Protocol):
 
     def authorized_apps(self, account_id: int) -> list[str]:
         """Client ids of apps holding a user-granted token of the account."""
+        ...
+
+    def add_charge(self, charge: AppCharge) -> AppCharge:
+        """Store a charge under a new id (the given one is ignored)."""
+        ...
+
+    def charge(self, charge_id: int) -> AppCharge | None: ...
+    def mark_refunded(self, charge_id: int) -> bool:
+        """Atomically: False when it was refunded already (two refunds racing)."""
         ...

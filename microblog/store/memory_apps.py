@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 
-from microblog.app_models import App, AppToken, AuthCode, Scope
+from microblog.app_models import App, AppCharge, AppToken, AuthCode, Scope
 from microblog.errors import Conflict
 from microblog.rate_limit_config import AppTier
 from microblog.work import record
@@ -20,6 +20,8 @@ class AppData:
     tokens: dict[str, AppToken] = field(default_factory=dict)
     refresh: dict[str, str] = field(default_factory=dict)
     """Refresh hash -> access hash."""
+    charge_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    charges: dict[int, AppCharge] = field(default_factory=dict)
 
 
 class MemoryApps:
@@ -130,3 +132,22 @@ class MemoryApps:
         }
         record(db_reads=len(found))
         return sorted(found)
+
+    def add_charge(self, charge: AppCharge) -> AppCharge:
+        stored = replace(charge, id=next(self.d.charge_ids))
+        self.d.charges[stored.id] = stored
+        record(db_writes=1)
+        return stored
+
+    def charge(self, charge_id: int) -> AppCharge | None:
+        found = self.d.charges.get(charge_id)
+        record(db_reads=1 if found else 0)
+        return found
+
+    def mark_refunded(self, charge_id: int) -> bool:
+        found = self.d.charges[charge_id]
+        if found.refunded:
+            return False
+        self.d.charges[charge_id] = replace(found, refunded=True)
+        record(db_writes=1)
+        return True

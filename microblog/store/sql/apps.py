@@ -3,10 +3,12 @@ created with the rest by `SqlStore`) and the repository."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -21,7 +23,7 @@ from sqlalchemy import (
     update,
 )
 
-from microblog.app_models import App, AppToken, AuthCode, Scope
+from microblog.app_models import App, AppCharge, AppToken, AuthCode, Scope
 from microblog.rate_limit_config import AppTier
 from microblog.store.sql.schema import Id, metadata
 from microblog.work import record
@@ -67,6 +69,22 @@ app_tokens = Table(
     Column("expires_at", Float, nullable=False),
     Column("created_at", Float, nullable=False),
     Index("ix_app_tokens_account", "account_id", "client_id"),
+)
+
+app_charges = Table(
+    "app_charges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("client_id", ForeignKey("apps.client_id"), nullable=False),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("developer_id", ForeignKey("accounts.id"), nullable=False),
+    Column("item", String(100), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("developer_fen", BigInteger, nullable=False),
+    Column("platform_fen", BigInteger, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("refunded", Boolean, nullable=False, default=False),
+    Index("ix_app_charges_account", "account_id", "id"),
 )
 
 
@@ -220,3 +238,25 @@ class SqlApps:
         found = list(self.conn.scalars(query))
         record(db_reads=len(found))
         return found
+
+    def add_charge(self, charge: AppCharge) -> AppCharge:
+        values = {k: v for k, v in asdict(charge).items() if k != "id"}
+        key = self.conn.execute(insert(app_charges).values(values)).inserted_primary_key
+        assert key is not None, "app_charges has an autoincrement primary key"
+        record(db_writes=1)
+        return replace(charge, id=int(key[0]))
+
+    def charge(self, charge_id: int) -> AppCharge | None:
+        row = self.conn.execute(select(app_charges).where(app_charges.c.id == charge_id)).first()
+        record(db_reads=1 if row else 0)
+        return AppCharge(**row._asdict()) if row else None
+
+    def mark_refunded(self, charge_id: int) -> bool:
+        c = app_charges.c
+        done = self.conn.execute(
+            update(app_charges)
+            .where(c.id == charge_id, c.refunded.is_(False))
+            .values(refunded=True)
+        )
+        record(db_writes=done.rowcount)
+        return done.rowcount == 1
