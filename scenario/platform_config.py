@@ -7,6 +7,7 @@ path name means the same endpoint under the same rules in a simulation and a loa
 
 from __future__ import annotations
 
+from microblog.apps_config import AppsConfig as PlatformApps
 from microblog.config import FanoutStrategy, PlatformConfig
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
 from microblog.rate_limit_config import RateLimitConfig
@@ -25,6 +26,7 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         money=platform_money(scenario.economy, scenario.seed),
         ad_load=scenario.economy.ads.load,
         rate_limits=RateLimitConfig(enabled=platform.rate_limits),
+        apps=PlatformApps(platform_share=scenario.apps.platform_share),
     )
 
 
