@@ -110,6 +110,12 @@ def fanout() -> None:
     help="Server processes on the one port (uvicorn's); more than 1 needs a Redis --cache "
     "and a shared --store (SQLite or PostgreSQL).",
 )
+@click.option(
+    "--rate-limits/--no-rate-limits",
+    default=None,
+    help="Enforce the published per-IP, per-user and per-action limits (429 over them). "
+    "Default: on, unless FANOUT_PLATFORM sets platform.rate_limits.",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
@@ -147,12 +153,18 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any
 
 def _server_settings(given: dict[str, Any]) -> ServerSettings:
     """The options given on the command line over the FANOUT_* environment over the
-    defaults; a platform option changes that one field of the environment's platform."""
+    defaults; a platform option changes that one field of the environment's platform. A
+    served platform enforces its rate limits unless an option or FANOUT_PLATFORM says not."""
     platform_fields = {"strategy": "fanout", "hybrid_threshold": "hybrid_threshold"}
     platform = {platform_fields[k]: given.pop(k) for k in list(given) if k in platform_fields}
-    if not platform:
+    enforce = given.pop("rate_limits", None)
+    if enforce is None and "FANOUT_PLATFORM" not in os.environ:
+        enforce = True
+    if not platform and enforce is None:
         return ServerSettings(**given)
     from_environment = ServerSettings().platform.model_dump()
+    if enforce is not None:
+        platform["rate_limits"] = {**from_environment["rate_limits"], "enabled": enforce}
     return ServerSettings(
         **given, platform=PlatformConfig.model_validate({**from_environment, **platform})
     )
@@ -324,6 +336,133 @@ def rebuild_timelines(
 
 def _rebuild_progress(done: int) -> None:
     click.echo(f"rebuilt {done} timelines ...", err=True)
+
+
+@fanout.group()
+def certifications() -> None:
+    """Operators: the certification queue, approvals and rejections, straight on the store.
+
+    The same decisions as POST /admin/certifications/ID/approve|reject, kept with the
+    operator's name for the audit trail; useful where no server runs.
+
+    \b
+    Example:
+      fanout certifications list --store sqlite:///fanout.sqlite --status pending
+      fanout certifications approve 7 --store sqlite:///fanout.sqlite --operator ops-li
+    """
+
+
+StoreOption = click.option(
+    "--store",
+    required=True,
+    help="The platform's store: sqlite:///PATH or postgresql+psycopg://...",
+)
+JsonOption = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+DecisionOptions = [
+    click.argument("certification_id", type=click.IntRange(min=1)),
+    StoreOption,
+    click.option("--operator", required=True, help="Who decides (kept in the audit trail)."),
+    click.option("--note", default="", help="Why (kept in the audit trail)."),
+    JsonOption,
+]
+
+
+@contextmanager
+def _certification_service(store: str) -> Iterator[Any]:
+    """The certification service over the store; a domain or connection error exits 2."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from microblog.errors import DomainError
+    from microblog.services.certifications import Certifications
+    from microblog.services.context import Context
+    from microblog.store import open_store
+
+    try:
+        opened = open_store(store)
+        try:
+            yield Certifications(Context(opened))
+        finally:
+            opened.close()
+    except DomainError as exc:
+        click.echo(f"fanout: {exc.message}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+    except (ArgumentError, OperationalError) as exc:
+        click.echo(f"fanout: cannot open the store {store!r}: {exc}", err=True)
+        raise SystemExit(BAD_INPUT) from None
+
+
+def _print_certification(row: Any, as_json: bool) -> None:
+    from dataclasses import asdict
+
+    if as_json:
+        _print_json(asdict(row))
+    else:
+        decided = f" by {row.decided_by}" if row.decided_by else ""
+        click.echo(
+            f"#{row.id} account {row.account_id} {row.kind.value}: {row.status.value}{decided}"
+        )
+
+
+@certifications.command("list")
+@StoreOption
+@click.option(
+    "--status", type=click.Choice(["pending", "approved", "rejected"]), help="Only this status."
+)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100))
+@JsonOption
+def certifications_list(store: str, status: str | None, limit: int, as_json: bool) -> None:
+    """Applications newest first: the queue (--status pending) or the audit trail.
+
+    \b
+    Example:
+      fanout certifications list --store sqlite:///fanout.sqlite --status pending --json
+    """
+    from dataclasses import asdict
+
+    from microblog.certification_models import CertificationStatus
+
+    with _certification_service(store) as service:
+        wanted = CertificationStatus(status) if status else None
+        rows = service.listed(wanted, None, limit).items
+    if as_json:
+        _print_json([asdict(row) for row in rows])
+        return
+    for row in rows:
+        _print_certification(row, as_json=False)
+
+
+def _decision_command(name: str, doc: str) -> None:
+    def decide(certification_id: int, store: str, operator: str, note: str, as_json: bool) -> None:
+        with _certification_service(store) as service:
+            row = getattr(service, name)(certification_id, operator, note)
+        _print_certification(row, as_json)
+
+    decide.__doc__ = doc
+    for option in reversed(DecisionOptions):
+        decide = option(decide)
+    certifications.command(name)(decide)
+
+
+_decision_command(
+    "approve",
+    """Certify the account: its kind's role and tier, and verified. Exit 2 when there is
+    no such application, it was already decided, or the input is bad.
+
+    \b
+    Example:
+      fanout certifications approve 7 --store sqlite:///fanout.sqlite --operator ops-li
+    """,
+)
+_decision_command(
+    "reject",
+    """Reject the application; the account stays unverified and may apply again.
+
+    \b
+    Example:
+      fanout certifications reject 7 --store sqlite:///fanout.sqlite --operator ops-li \\
+        --note "no licence"
+    """,
+)
 
 
 BAD_INPUT_ERRORS: tuple[type[Exception], ...] = (ResultError, ValueError)

@@ -7,8 +7,10 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from microblog.ads_config import AdsConfig
+from microblog.apps_config import AppsConfig
 from microblog.cache.presence import PresenceTierConfig
 from microblog.money_config import MoneyConfig
+from microblog.rate_limit_config import RateLimitConfig
 
 
 class FanoutStrategy(StrEnum):
@@ -82,3 +84,8 @@ class PlatformConfig(BaseModel):
         "(the slot rule is in microblog.services.feed).",
     )
     ads: AdsConfig = Field(default_factory=AdsConfig, description="Ad server rules.")
+    apps: AppsConfig = Field(default_factory=AppsConfig, description="Third-party apps.")
+    rate_limits: RateLimitConfig = Field(
+        default_factory=RateLimitConfig,
+        description="Published per-IP, per-user and per-action limits of the HTTP API.",
+    )

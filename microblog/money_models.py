@@ -43,6 +43,10 @@ class TransferKind(StrEnum):
     REFUND = "refund"
     AD_SPEND = "ad_spend"
     """An advertiser's or merchant's campaign charge (wallet -> platform revenue)."""
+    APP_PURCHASE = "app_purchase"
+    """A third-party app's charge to a user (wallet -> the app developer's wallet)."""
+    APP_FEE = "app_fee"
+    """The platform's share of an app charge (wallet -> platform revenue)."""
     PARTNER_FEE = "partner_fee"
     """A commerce partner's marketing fee: its contract or a diversion to its store
     (wallet -> platform revenue)."""

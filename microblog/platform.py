@@ -11,12 +11,16 @@ from __future__ import annotations
 import time
 
 from microblog.cache import CacheTier
+from microblog.cache.rate_limits import RateLimiter
 from microblog.config import PlatformConfig
 from microblog.fanout import FanoutQueueFactory
 from microblog.fanout.local import InlineQueue
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.app_payments import AppPayments
+from microblog.services.apps import Apps
+from microblog.services.certifications import Certifications
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
 from microblog.services.feed import Feed
@@ -24,6 +28,7 @@ from microblog.services.games import Games
 from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
+from microblog.services.oauth import OAuth
 from microblog.services.orders import Orders
 from microblog.services.partners import Partners
 from microblog.services.payments import Payments
@@ -48,7 +53,11 @@ class Microblog:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
         self.config = self.ctx.config
-        self.accounts = Accounts(self.ctx)
+        self.apps = Apps(self.ctx)
+        self.oauth = OAuth(self.ctx)
+        self.accounts = Accounts(self.ctx, self.apps.account_for)
+        self.certifications = Certifications(self.ctx)
+        self.rate_limits = RateLimiter(self.ctx.cache, self.config.rate_limits)
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
@@ -59,6 +68,7 @@ class Microblog:
             self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
         )
         self.games = Games(self.ctx, self.ledger)
+        self.app_payments = AppPayments(self.ctx, self.ledger)
         self.shops = Shops(self.ctx, self.posts)
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)

@@ -45,6 +45,8 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("payments.game_*", "higher"),
     ("payments.gift*", "higher"),
     ("payments.*", "lower"),
+    ("apps.throttled", "lower"),
+    ("apps.*", "higher"),
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
@@ -186,6 +188,8 @@ REVENUE_STREAMS: dict[str, str] = {
     "ads": "Advertisers' and merchants' campaign spend charged for impressions and clicks.",
     "games": "Platform's share of game item sales, as the ledger moved it.",
     "commerce": "Platform commission on goods sold on the platform (`on_platform` commerce).",
+    "apps": "Platform's share of what third-party apps charged users (`apps.platform_share`, "
+    "0 by default: no fees to developers in the open platform's first year).",
     "partner": "A commerce partner's marketing fees, its contract and a fee per diversion to "
     "its store (`diversion` commerce).",
 }
@@ -305,6 +309,12 @@ _OTHER_METRICS = (
     MetricInfo("payments.double_paid", "count", _PAYMENTS_DOUBLE_PAID),
     MetricInfo("payments.wallet_mismatches", "count", _PAYMENTS_MISMATCHES),
     MetricInfo("payments.audit_balanced", "bool", _PAYMENTS_AUDIT),
+    MetricInfo("apps.requests", "count", "Simulations: calls third-party apps made for users."),
+    MetricInfo(
+        "apps.throttled", "count", "Simulations: app calls over their hourly limit (HTTP 429)."
+    ),
+    MetricInfo("apps.purchases", "count", "Simulations: app purchases users paid."),
+    MetricInfo("apps.purchase_volume", "coins", "Simulations: coins users paid apps."),
     MetricInfo("utilization.app", "ratio", "Busy share of application server capacity (0-1)."),
     MetricInfo("utilization.db", "ratio", "Busy share of database capacity (0-1)."),
     MetricInfo("utilization.cache", "ratio", "Busy share of cache tier capacity (0-1)."),

@@ -23,7 +23,7 @@ class RequestPath(NamedTuple):
     """The service-layer call the simulator makes for it (in-process, same work)."""
 
 
-POST_PATHS = frozenset({"post", "repost", "group_post", "product_post"})
+POST_PATHS = frozenset({"post", "repost", "group_post", "product_post", "app_post"})
 """Paths that publish a post: `throughput.posts_per_s` counts them, in both modes."""
 
 LATENCY_PATHS: dict[str, RequestPath] = {
@@ -143,6 +143,21 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "pause a campaign or launch one (an advertiser changing its bid)",
         "POST /campaigns/{id}/pause, POST /campaigns",
         "ads.pause, ads.create_campaign",
+    ),
+    "app_poll": RequestPath(
+        "a third-party app polls a user's home timeline (every 3-5 minutes)",
+        "GET /timeline/home with an app's OAuth token",
+        "timelines.home",
+    ),
+    "app_post": RequestPath(
+        "a third-party app posts on a user's behalf",
+        "POST /posts with an app's OAuth token (post scope)",
+        "posts.create",
+    ),
+    "app_purchase": RequestPath(
+        "a third-party app charges a user coins for an item",
+        "POST /charges with an app's OAuth token (payments scope)",
+        "app_payments.charge",
     ),
 }
 """Request paths whose latency is reported, one family of statistics each; one path is

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, model_validator
 
 from outcomes.slo import parse_slo
+from scenario.apps import AppsConfig
 from scenario.behaviour import BehaviourConfig
 from scenario.churn import ChurnConfig
 from scenario.economy import EconomyConfig
@@ -57,6 +58,7 @@ class Scenario(Section):
     population: PopulationConfig = section(PopulationConfig, "Accounts, roles and the graph.")
     behaviour: BehaviourConfig = section(BehaviourConfig, "Sessions and actions.")
     economy: EconomyConfig = section(EconomyConfig, "Ads, commerce, games and top-ups.")
+    apps: AppsConfig = section(AppsConfig, "Third-party apps: polling, posting, purchases.")
     churn: ChurnConfig = section(ChurnConfig, "Why users leave.")
     platform: PlatformSection = section(PlatformSection, "Timeline strategy and capacity.")
     events: list[ScriptedEvent] = spec([], "Scripted events, such as a big V's post at the peak.")

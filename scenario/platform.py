@@ -27,6 +27,12 @@ class PlatformSection(Section):
         800, "Entries kept per home timeline.", unit="posts",
         source="Krikorian, 'Timelines at Scale', QCon 2012 (Twitter keeps 800)", ge=1,
     )  # fmt: skip
+    rate_limits: bool = spec(
+        False, "Enforce the published per-IP, per-user and per-action rate limits (Weibo "
+        "open platform API v2 figures, `microblog.rate_limit_config`) in the load-test "
+        "server; off by default (assumption: a load test from one host measures capacity, "
+        "and would otherwise meet the per-IP limit of 10,000 calls an hour within minutes).",
+    )  # fmt: skip
     capacity: CapacityConfig = section(
         CapacityConfig, "Modelled servers and cost per unit of work."
     )

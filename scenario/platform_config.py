@@ -7,8 +7,10 @@ path name means the same endpoint under the same rules in a simulation and a loa
 
 from __future__ import annotations
 
+from microblog.apps_config import AppsConfig as PlatformApps
 from microblog.config import FanoutStrategy, PlatformConfig
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
+from microblog.rate_limit_config import RateLimitConfig
 from scenario.economy import EconomyConfig
 from scenario.model import Scenario
 
@@ -23,6 +25,8 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         timeline_capacity=platform.timeline_capacity,
         money=platform_money(scenario.economy, scenario.seed),
         ad_load=scenario.economy.ads.load,
+        rate_limits=RateLimitConfig(enabled=platform.rate_limits),
+        apps=PlatformApps(platform_share=scenario.apps.platform_share),
     )
 
 

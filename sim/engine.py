@@ -40,6 +40,7 @@ from microblog.work import recording
 from outcomes.paths import POST_PATHS
 from scenario import Scenario, platform_config
 from sim.activities.ads import Ads
+from sim.activities.apps import Apps
 from sim.activities.base import (
     Arrival,
     Call,
@@ -114,7 +115,7 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed, gateway_seed, economy_seed = seed.spawn(4)
+        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = seed.spawn(5)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -157,6 +158,7 @@ class Simulation:
             ScriptedEvents(self.world, social),
             ads,
             *([] if partner is None else [partner]),
+            *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
         ]
         parts: list[object] = [*self.activities, *self.schedules]
         self.measured = [part for part in parts if isinstance(part, Measured)]

@@ -14,7 +14,7 @@ from microblog.fanout import Deliver, Proceed
 from microblog.fanout.local import InlineQueue
 from microblog.models import Post
 from microblog.platform import Microblog
-from microblog.services.accounts import is_verified
+from microblog.services.accounts import seeded_verified
 from microblog.services.context import Clock
 from microblog.services.gateway import Gateway
 from microblog.store.memory import MemoryStore
@@ -85,6 +85,6 @@ def bulk_accounts(population: Population) -> BulkAccounts:
         names=[account_name(row) for row in range(population.size)],
         roles=roles,
         tiers=[tiers[code] for code in codes],
-        verified=[is_verified(role) for role in roles],
+        verified=[seeded_verified(role) for role in roles],
         profiles=population.profiles.store_profiles(),
     )

@@ -8,15 +8,21 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from microblog.api import rate_limits
 from microblog.api.errors import ERROR_RESPONSES, install_error_handlers
 from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
+from microblog.api.rate_limits import CountCall, install_throttle_handler
 from microblog.api.routers import (
     accounts,
     admin,
     ads,
+    apps,
+    certifications,
+    charges,
     games,
     groups,
     money_admin,
+    oauth,
     orders,
     posts,
     shop,
@@ -24,13 +30,18 @@ from microblog.api.routers import (
 )
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
+from microblog.api.scopes import EnforceScope
 from microblog.api.settings import ServerSettings
 from microblog.deployment import build_platform
 
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
-ROUTERS += [ads.router]
+ROUTERS += [ads.router, certifications.router, certifications.admin_router]
+ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, charges.router]
+UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]
+UNCOUNTED += [apps.admin_router, chat_socket_router]  # a socket has no HTTP response
+"""Routers whose calls count against no rate limit: the operator's, and the status itself."""
 
 
 async def healthz() -> dict[str, str]:
@@ -71,8 +82,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_api_route("/healthz", healthz, tags=["ops"])  # first: see healthz
+    install_throttle_handler(app)
+    counted = [CountCall] if settings.platform.rate_limits.enabled else []
     for router in ROUTERS:
-        app.include_router(router, responses=ERROR_RESPONSES)
+        limits = [] if router in UNCOUNTED else counted
+        scoped = [] if router is chat_socket_router else [EnforceScope]
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=scoped + limits)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(WorkHeaderMiddleware)
     return app

@@ -6,14 +6,18 @@ import functools
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from microblog.app_models import is_app_token
 from microblog.cache.tokens import open_token_cache
+from microblog.certification_models import CertificationKind
 from microblog.errors import Invalid, NotFound, Unauthorized
 from microblog.models import Account, Profile, Role, Tier
+from microblog.services.certification_rules import file_application
 from microblog.services.context import Context
 from microblog.store.base import Tx
 
@@ -43,8 +47,8 @@ def check_role(role: Role, tier: Tier | None) -> None:
         )
 
 
-def is_verified(role: Role) -> bool:
-    """Influencers are verified at their tier and merchants certified when they register."""
+def seeded_verified(role: Role) -> bool:
+    """Bulk seeding is an operator path: its influencers and merchants come certified."""
     return role in (Role.INFLUENCER, Role.MERCHANT)
 
 
@@ -53,9 +57,20 @@ def check_name(name: str) -> None:
         raise Invalid(f"name must be 3-32 letters, digits or '_', got {name!r}", field="name")
 
 
+AppTokenAccount = Callable[[str], int]
+"""Resolves a third-party app's token to the account it acts for (`Apps.account_for`)."""
+
+
+def no_app_tokens(token: str) -> int:
+    raise Unauthorized("invalid or expired token")
+
+
 class Accounts:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, app_account: AppTokenAccount = no_app_tokens) -> None:
+        """`app_account` answers for app tokens: they live with the apps (and are never
+        cached here, so revoking one takes effect at once)."""
         self.ctx = ctx
+        self.app_account = app_account
         self.hasher = PasswordHasher(
             time_cost=ctx.config.password_time_cost,
             memory_cost=ctx.config.password_memory_kib,
@@ -77,20 +92,19 @@ class Accounts:
         tier: Tier | None = None,
         profile: Profile | None = None,
     ) -> Account:
-        """Create an account; influencers are verified at their tier, merchants certified."""
+        """Create an unverified account: registering as a merchant or influencer applies for
+        that certification, which an operator grants (`microblog.services.certifications`)."""
         check_name(name)
         check_role(role, tier)
         password_hash = self.hasher.hash(password)
+        now = self.ctx.clock()
         with self.ctx.store.write() as tx:
-            return tx.accounts.create(
-                name,
-                role,
-                profile or Profile(),
-                self.ctx.clock(),
-                tier=tier,
-                verified=is_verified(role),
-                password_hash=password_hash,
+            account = tx.accounts.create(
+                name, role, profile or Profile(), now, tier=tier, password_hash=password_hash
             )
+            if kind := CertificationKind.declared(role, tier):
+                file_application(tx, account, kind, now)
+            return account
 
     def register_many(self, accounts: list[NewAccount]) -> list[tuple[Account, str]]:
         """Bulk seeding path: accounts without passwords, each with a fresh token."""
@@ -106,7 +120,7 @@ class Accounts:
                     new.profile or Profile(),
                     self.ctx.clock(),
                     tier=new.tier,
-                    verified=is_verified(new.role),
+                    verified=seeded_verified(new.role),
                 )
                 created.append((account, self._new_token(tx, account.id)))
         return created
@@ -131,8 +145,11 @@ class Accounts:
 
     def account_id_for(self, token: str) -> int:
         """Only the id of the account a bearer token acts as: a hot read path (the home
-        timeline) needs no more, and after a token's first request in this process it
-        costs no round trip at all."""
+        timeline) needs no more, and after a first-party token's first request in this
+        process it costs no round trip at all (an app's token is checked every time: its
+        grant can be withdrawn)."""
+        if is_app_token(token):
+            return self.app_account(token)
         return self._remembered(hash_token(token))
 
     def _account_id_for_hash(self, token_hash: str) -> int:

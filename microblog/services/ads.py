@@ -24,6 +24,7 @@ from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import MAX_ID, Page, Role
 from microblog.services.ad_billing import AdBilling, CampaignBilling
 from microblog.services.ad_server import AdServer
+from microblog.services.certification_rules import require_certified
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.pacing import day_of
@@ -174,8 +175,12 @@ class Ads:
     @staticmethod
     def _check_owner(tx: Tx, owner_id: int, spec: CampaignSpec) -> None:
         owner = tx.accounts.get(owner_id)
+        if owner is None:
+            raise NotFound(f"no account {owner_id}")
         role = OWNER_ROLE[spec.kind]
-        if owner is None or owner.role is not role:
+        if role is Role.MERCHANT:
+            require_certified(owner, role, f"run {spec.kind.value} campaigns")
+        elif owner.role is not role:
             raise Forbidden(f"only {role.value} accounts may run {spec.kind.value} campaigns")
         post = tx.posts.get(spec.post_id)
         if post is None or post.deleted:

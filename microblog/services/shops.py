@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import Account, Page, Post, Role
 from microblog.money_models import Product, ProductPost, Shop
+from microblog.services.certification_rules import require_certified
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.ledger import check_count
@@ -139,10 +140,7 @@ class Shops:
         owner = tx.accounts.get(owner_id)
         if owner is None:
             raise NotFound(f"no account {owner_id}", field="owner_id")
-        if owner.role is not Role.MERCHANT:
-            raise Forbidden(
-                f"only certified merchants open shops; account {owner_id} is {owner.role.value}"
-            )
+        require_certified(owner, Role.MERCHANT, "open shops")
         return tx.shops.create_shop(owner_id, name.strip(), self.ctx.clock())
 
     def _check_product(self, product: NewProduct) -> None:
@@ -155,12 +153,8 @@ class Shops:
     def _referral(actor: Account, product: Product) -> int | None:
         if actor.id == product.merchant_id:
             return None
-        if actor.role is Role.INFLUENCER:
-            return actor.id
-        raise Forbidden(
-            f"only product {product.id}'s merchant or an influencer may post it; "
-            f"account {actor.id} is {actor.role.value}"
-        )
+        require_certified(actor, Role.INFLUENCER, f"post product {product.id} of another merchant")
+        return actor.id
 
     @staticmethod
     def _shop(tx: Tx, shop_id: int) -> Shop:

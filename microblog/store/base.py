@@ -20,6 +20,8 @@ from typing import Protocol
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.store.app_repo import AppRepo
+from microblog.store.certification_repo import CertificationRepo
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
 
@@ -60,6 +62,10 @@ class AccountRepo(Protocol):
 
     def add_follow_counts_many(self, edges: list[tuple[int, int]]) -> None:
         """Bulk twin of `add_follow_counts` (+1 per edge), one statement per account."""
+        ...
+
+    def certify(self, account_id: int, role: Role, tier: Tier | None) -> None:
+        """Give the account the role and tier of an approved certification, verified."""
         ...
 
     def add_token(self, token_hash: str, account_id: int, created_at: float) -> None: ...
@@ -309,6 +315,10 @@ class Tx(Protocol):
     def shops(self) -> ShopRepo: ...
     @property
     def ads(self) -> AdsRepo: ...
+    @property
+    def certifications(self) -> CertificationRepo: ...
+    @property
+    def apps(self) -> AppRepo: ...
 
 
 class Store(Protocol):

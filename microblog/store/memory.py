@@ -19,6 +19,8 @@ from microblog.errors import Conflict
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
+from microblog.store.memory_apps import AppData, MemoryApps
+from microblog.store.memory_certifications import CertificationData, MemoryCertifications
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
@@ -55,6 +57,8 @@ class MemoryData:
     chat: ChatData = field(default_factory=ChatData)
     money: MoneyData = field(default_factory=MoneyData)
     ads: MemoryAdsData = field(default_factory=MemoryAdsData)
+    certifications: CertificationData = field(default_factory=CertificationData)
+    apps: AppData = field(default_factory=AppData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -111,6 +115,11 @@ class MemoryAccounts:
     def update_profile(self, account_id: int, profile: Profile) -> None:
         accounts = self.d.accounts
         accounts[account_id] = replace(accounts[account_id], profile=replace(profile))
+        record(db_writes=1)
+
+    def certify(self, account_id: int, role: Role, tier: Tier | None) -> None:
+        accounts = self.d.accounts
+        accounts[account_id] = replace(accounts[account_id], role=role, tier=tier, verified=True)
         record(db_writes=1)
 
     def add_follow_counts(self, follower_id: int, followee_id: int, delta: int) -> None:
@@ -405,6 +414,8 @@ class MemoryTx:
         self.games = MemoryGames(data.money)
         self.shops = MemoryShops(data.money)
         self.ads = MemoryAds(data.ads)
+        self.certifications = MemoryCertifications(data.certifications)
+        self.apps = MemoryApps(data.apps)
 
 
 class _Locked:

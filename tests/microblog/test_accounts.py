@@ -29,12 +29,14 @@ def test_duplicate_name_conflicts(blog: Microblog) -> None:
         blog.accounts.register("alice", "pw")
 
 
-def test_influencers_need_a_tier_and_are_verified(blog: Microblog) -> None:
+def test_influencers_need_a_tier_and_wait_for_an_operator_to_verify_them(
+    blog: Microblog,
+) -> None:
     with pytest.raises(Invalid) as raised:
         blog.accounts.register("star", "pw", Role.INFLUENCER)
     assert raised.value.field == "tier"
     star = blog.accounts.register("star", "pw", Role.INFLUENCER, Tier.BIG_V)
-    assert star.verified and star.tier is Tier.BIG_V
+    assert not star.verified and star.tier is Tier.BIG_V
 
 
 def test_bad_names_are_refused_naming_the_field(blog: Microblog) -> None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.params import Cursor, Id, Limit
+from microblog.api.rate_limits import limit
 from microblog.api.schemas import (
     AccountCreate,
     AccountPublic,
@@ -14,6 +15,7 @@ from microblog.api.schemas import (
     ProfileBody,
     TokenPublic,
 )
+from microblog.rate_limit_config import Action
 
 router = APIRouter(tags=["accounts"])
 
@@ -47,7 +49,11 @@ def get_account(account_id: Id, _: CurrentAccount, blog: Blog) -> AccountPublic:
     return AccountPublic.of(blog.accounts.get(account_id))
 
 
-@router.put("/accounts/{account_id}/follow", status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/accounts/{account_id}/follow",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[limit(Action.FOLLOW)],
+)
 def follow(account_id: Id, account: CurrentAccount, blog: Blog) -> None:
     blog.graph.follow(account.id, account_id)
 

@@ -22,7 +22,9 @@ from microblog.api.chat_schemas import (
 )
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.params import Cursor, Limit
+from microblog.api.rate_limits import limit
 from microblog.platform import Microblog
+from microblog.rate_limit_config import Action
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 
@@ -36,7 +38,7 @@ def presence_of(blog: Microblog, account_id: int) -> PresencePublic:
     )
 
 
-@router.post("/messages", status_code=status.HTTP_201_CREATED)
+@router.post("/messages", status_code=status.HTTP_201_CREATED, dependencies=[limit(Action.MESSAGE)])
 def send(body: MessageSend, account: CurrentAccount, blog: Blog) -> MessagePublic:
     """Send to a friend (`to`) or a group (`group_id`); a resend with the same
     `client_msg_id` returns the stored message."""

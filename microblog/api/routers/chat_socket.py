@@ -44,8 +44,9 @@ from microblog.api.chat_frames import (
     push_frame,
 )
 from microblog.api.chat_schemas import MessagePublic
+from microblog.app_models import Scope, is_app_token
 from microblog.chat_models import ChatEvent
-from microblog.errors import DomainError, Unauthorized
+from microblog.errors import DomainError, Forbidden, Unauthorized
 from microblog.models import Account
 from microblog.platform import Microblog
 from microblog.work import recording
@@ -207,8 +208,12 @@ async def _authenticated(websocket: WebSocket, blog: Microblog) -> Account | Non
     try:
         if token is None:
             raise Unauthorized("missing token: use /ws?token=<token> or a bearer header")
+        if is_app_token(token):
+            grant = await run_in_threadpool(blog.apps.grant, token)
+            if Scope.MESSAGES not in grant.scopes:
+                raise Forbidden("this app token lacks the 'messages' scope")
         return await run_in_threadpool(blog.accounts.authenticate, token)
-    except Unauthorized as error:
+    except (Unauthorized, Forbidden) as error:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message)
         return None
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from microblog.api.bodies import JsonBody, posts_page_json
 from microblog.api.deps import BearerToken, Blog, CurrentAccount
 from microblog.api.params import Cursor, Id, Limit
+from microblog.api.rate_limits import limit
 from microblog.api.schemas import (
     Changed,
     CommentCreate,
@@ -17,11 +18,12 @@ from microblog.api.schemas import (
     PostPublic,
     PostsPage,
 )
+from microblog.rate_limit_config import Action
 
 router = APIRouter(tags=["posts"])
 
 
-@router.post("/posts", status_code=status.HTTP_201_CREATED)
+@router.post("/posts", status_code=status.HTTP_201_CREATED, dependencies=[limit(Action.POST)])
 def create_post(body: PostCreate, account: CurrentAccount, blog: Blog) -> PostPublic:
     post = blog.posts.create(
         account.id, body.text, group_id=body.group_id, repost_of=body.repost_of
@@ -54,7 +56,11 @@ def unlike(post_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
     return Changed(changed=blog.posts.unlike(account.id, post_id))
 
 
-@router.post("/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/posts/{post_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[limit(Action.COMMENT)],
+)
 def comment(post_id: Id, body: CommentCreate, account: CurrentAccount, blog: Blog) -> CommentPublic:
     return CommentPublic.of(blog.posts.comment(account.id, post_id, body.text))
 

@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 from microblog.store.sql.ads import SqlAds
+from microblog.store.sql.apps import SqlApps
+from microblog.store.sql.certifications import SqlCertifications
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
 from microblog.store.sql.locks import claim
@@ -44,6 +46,8 @@ class SqlTx:
         self.games = SqlGames(conn)
         self.shops = SqlShops(conn)
         self.ads = SqlAds(conn)
+        self.certifications = SqlCertifications(conn)
+        self.apps = SqlApps(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -126,6 +126,14 @@ class SqlAccounts:
         query = select(t.accounts.c.password_hash).where(t.accounts.c.id == account_id)
         return self.conn.scalar(query)
 
+    def certify(self, account_id: int, role: Role, tier: Tier | None) -> None:
+        self.conn.execute(
+            update(t.accounts)
+            .where(t.accounts.c.id == account_id)
+            .values(role=role.value, tier=tier.value if tier else None, verified=True)
+        )
+        record(db_writes=1)
+
     def update_profile(self, account_id: int, profile: Profile) -> None:
         self.conn.execute(
             update(t.accounts)

@@ -66,3 +66,16 @@ def signup(client: TestClient) -> Callable[[str], Headers]:
         return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
     return make
+
+
+def certify(client: TestClient, headers: Headers, operator: str = "ops-test") -> None:
+    """Have an operator approve the caller's pending certification application."""
+    (pending,) = [
+        c for c in client.get("/certifications", headers=headers).json() if c["status"] == "pending"
+    ]
+    approved = client.post(
+        f"/admin/certifications/{pending['id']}/approve",
+        json={"operator": operator},
+        headers={"Authorization": f"Bearer {OPERATOR}"},
+    )
+    assert approved.status_code == 200, approved.text

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from microblog.api.app import create_app
 from tests.backends import cache_for, store_url
-from tests.microblog.api.conftest import OPERATOR, Headers, server_settings
+from tests.microblog.api.conftest import OPERATOR, Headers, certify, server_settings
 
 Join = Callable[..., tuple[int, Headers]]
 
@@ -110,6 +110,10 @@ def test_only_advertisers_and_merchants_may_buy_reach(ads_client: TestClient, jo
     bad = ads_client.post("/campaigns", json=campaign_body(post["id"], bid=0), headers=user)
     assert bad.status_code == 422 and bad.json()["field"] == "bid"
     _, merchant = join("shop", "merchant")
+    promotion = campaign_body(post["id"], kind="promotion")
+    unapproved = ads_client.post("/campaigns", json=promotion, headers=merchant)
+    assert unapproved.status_code == 403 and "certification" in unapproved.json()["message"]
+    certify(ads_client, merchant)
     plain = ads_client.post("/posts", json={"text": "no product"}, headers=merchant).json()
     body = campaign_body(plain["id"], kind="promotion")
     refused = ads_client.post("/campaigns", json=body, headers=merchant)

@@ -1,0 +1,58 @@
+"""Third-party apps: developers register and manage them; users list and revoke the apps
+they authorised; operators set an app's tier."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+
+from microblog.api.app_schemas import AppCreate, AppCreated, AppPublic, SecretPublic, TierUpdate
+from microblog.api.deps import Blog, CurrentAccount, Operator
+
+router = APIRouter(prefix="/apps", tags=["apps"])
+admin_router = APIRouter(prefix="/admin/apps", tags=["admin"], dependencies=[Operator])
+
+ClientId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def register(body: AppCreate, account: CurrentAccount, blog: Blog) -> AppCreated:
+    """Register an app (normal tier); the secret is in this answer only."""
+    app, secret = blog.apps.register(account.id, body.name, body.redirect_uris, body.scopes)
+    return AppCreated(**AppPublic.of(app).model_dump(), client_secret=secret)
+
+
+@router.get("")
+def mine(account: CurrentAccount, blog: Blog) -> list[AppPublic]:
+    """The caller's own apps, newest first."""
+    return [AppPublic.of(app) for app in blog.apps.of_developer(account.id) if not app.revoked]
+
+
+@router.get("/authorized")
+def authorized(account: CurrentAccount, blog: Blog) -> list[AppPublic]:
+    """The apps the caller has authorised (holding a token of theirs)."""
+    return [AppPublic.of(app) for app in blog.apps.authorized(account.id)]
+
+
+@router.delete("/authorized/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
+def deauthorize(client_id: ClientId, account: CurrentAccount, blog: Blog) -> None:
+    """Withdraw every grant the caller gave the app: its tokens stop working at once."""
+    blog.apps.deauthorize(account.id, client_id)
+
+
+@router.post("/{client_id}/secret")
+def rotate_secret(client_id: ClientId, account: CurrentAccount, blog: Blog) -> SecretPublic:
+    return SecretPublic(client_secret=blog.apps.rotate_secret(account.id, client_id))
+
+
+@router.delete("/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke(client_id: ClientId, account: CurrentAccount, blog: Blog) -> None:
+    """Retire the app: its secret, pending codes and every token stop working."""
+    blog.apps.revoke(account.id, client_id)
+
+
+@admin_router.put("/{client_id}/tier")
+def set_tier(client_id: ClientId, body: TierUpdate, blog: Blog) -> AppPublic:
+    """Move the app to another published authorisation level (its per-user hourly calls)."""
+    return AppPublic.of(blog.apps.set_tier(client_id, body.tier))
