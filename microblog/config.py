@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from microblog.ads_config import AdsConfig
 from microblog.cache.presence import PresenceTierConfig
+from microblog.media_config import MediaConfig
 from microblog.money_config import MoneyConfig
 
 
@@ -68,3 +69,6 @@ class PlatformConfig(BaseModel):
         "(the slot rule is in microblog.services.feed).",
     )
     ads: AdsConfig = Field(default_factory=AdsConfig, description="Ad server rules.")
+    media: MediaConfig = Field(
+        default_factory=MediaConfig, description="Photo upload limits and thumbnails."
+    )

@@ -14,9 +14,11 @@ from microblog.cache import CacheTier
 from microblog.config import PlatformConfig
 from microblog.fanout import FanoutQueueFactory
 from microblog.fanout.local import InlineQueue
+from microblog.media.store import MediaStore, MemoryMediaStore
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.albums import Albums
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
 from microblog.services.feed import Feed
@@ -44,6 +46,7 @@ class Microblog:
         gateway: Gateway | None = None,
         ad_billing: AdBilling | None = None,
         cache: CacheTier | None = None,
+        media: MediaStore | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
@@ -52,6 +55,7 @@ class Microblog:
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
+        self.albums = Albums(self.ctx, media or MemoryMediaStore())
         self.groups = Groups(self.ctx)
         self.chat = Chat(self.ctx)
         self.ledger = Ledger(self.ctx)

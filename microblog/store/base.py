@@ -19,6 +19,7 @@ from typing import Protocol
 
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
+from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
@@ -107,6 +108,7 @@ class PostRepo(Protocol):
         group_id: int | None,
         repost_of: int | None,
         pushed: bool,
+        photo_ids: tuple[int, ...] = (),
     ) -> Post: ...
 
     def get(self, post_id: int) -> Post | None: ...
@@ -283,6 +285,45 @@ class ChatRepo(Protocol):
         ...
 
 
+class AlbumRepo(Protocol):
+    """Albums and their photos' metadata (the bytes are in the media store). Deleting marks
+    a tombstone, so posts that carried a photo can show it removed."""
+
+    def create(self, owner_id: int, name: str, created_at: float) -> Album: ...
+    def get(self, album_id: int) -> Album | None:
+        """The album, tombstones included."""
+        ...
+
+    def rename(self, album_id: int, name: str) -> None: ...
+    def delete(self, album_id: int) -> list[Photo]:
+        """Mark the album and its live photos deleted; returns those photos."""
+        ...
+
+    def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Album]:
+        """The owner's live albums, newest first."""
+        ...
+
+    def add_photo(self, draft: PhotoDraft, created_at: float) -> Photo:
+        """Insert a photo and count it on its album."""
+        ...
+
+    def photo(self, photo_id: int) -> Photo | None:
+        """The photo, tombstones included."""
+        ...
+
+    def photos(self, photo_ids: list[int]) -> dict[int, Photo]:
+        """The photos found among these ids, tombstones included."""
+        ...
+
+    def delete_photo(self, photo_id: int) -> None:
+        """Mark a live photo deleted and uncount it from its album."""
+        ...
+
+    def in_album(self, album_id: int, before: int | None, limit: int) -> list[Photo]:
+        """The album's live photos, newest first."""
+        ...
+
+
 class Tx(Protocol):
     """The repositories, bound to one transaction (read-only members, so any backend's
     repository classes satisfy them structurally)."""
@@ -309,6 +350,8 @@ class Tx(Protocol):
     def shops(self) -> ShopRepo: ...
     @property
     def ads(self) -> AdsRepo: ...
+    @property
+    def albums(self) -> AlbumRepo: ...
 
 
 class Store(Protocol):

@@ -21,6 +21,7 @@ from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_media import MediaData, MemoryAlbums
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.store.records import replace
@@ -55,6 +56,7 @@ class MemoryData:
     chat: ChatData = field(default_factory=ChatData)
     money: MoneyData = field(default_factory=MoneyData)
     ads: MemoryAdsData = field(default_factory=MemoryAdsData)
+    media: MediaData = field(default_factory=MediaData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -216,9 +218,17 @@ class MemoryPosts:
         group_id: int | None,
         repost_of: int | None,
         pushed: bool,
+        photo_ids: tuple[int, ...] = (),
     ) -> Post:
         post = Post(
-            self.d.next_id("posts"), author_id, text, created_at, group_id, repost_of, pushed
+            self.d.next_id("posts"),
+            author_id,
+            text,
+            created_at,
+            group_id,
+            repost_of,
+            pushed,
+            photo_ids=photo_ids,
         )
         self.d.posts[post.id] = post
         if group_id is not None:
@@ -405,6 +415,7 @@ class MemoryTx:
         self.games = MemoryGames(data.money)
         self.shops = MemoryShops(data.money)
         self.ads = MemoryAds(data.ads)
+        self.albums = MemoryAlbums(data.media)
 
 
 class _Locked:

@@ -22,6 +22,7 @@ from microblog.store.sql.ads import SqlAds
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
 from microblog.store.sql.locks import claim
+from microblog.store.sql.media import SqlAlbums
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
@@ -43,6 +44,7 @@ class SqlTx:
         self.games = SqlGames(conn)
         self.shops = SqlShops(conn)
         self.ads = SqlAds(conn)
+        self.albums = SqlAlbums(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:
