@@ -15,10 +15,12 @@ from microblog.api.routers import (
     accounts,
     admin,
     ads,
+    albums,
     games,
     groups,
     money_admin,
     orders,
+    photos,
     posts,
     shop,
     wallet,
@@ -30,13 +32,14 @@ from microblog.cache import CacheTier, open_cache
 from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
 from microblog.fanout.local import InlineQueue, ThreadQueue
 from microblog.fanout.stream import stream_queue
+from microblog.media.store import open_media_store
 from microblog.platform import Microblog
 from microblog.store import open_store
 
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
-ROUTERS += [ads.router]
+ROUTERS += [ads.router, albums.router, photos.router]
 
 
 def build_platform(settings: ServerSettings) -> Microblog:
@@ -46,6 +49,7 @@ def build_platform(settings: ServerSettings) -> Microblog:
         settings.platform,
         fanout=fanout_queue(settings, cache),
         cache=cache,
+        media=open_media_store(settings.media_location()),
     )
 
 
@@ -100,6 +104,10 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_api_route("/healthz", healthz, tags=["ops"])  # first: see healthz
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.platform.media.max_photo_bytes + settings.upload_envelope_bytes,
+    )
     app.add_middleware(WorkHeaderMiddleware)
     return app

@@ -8,8 +8,9 @@ from PIL import Image
 
 
 def image_bytes(kind: str = "JPEG", size: tuple[int, int] = (640, 480), mode: str = "RGB") -> bytes:
-    """A `kind` image of `size` pixels: a gradient, so encoders cannot shrink it to nothing."""
-    image = Image.linear_gradient("L").resize(size).convert(mode)
+    """A `kind` image of `size` pixels of noise, so encoders cannot shrink it to nothing
+    (its bytes grow with its pixels, as a photo's do)."""
+    image = Image.effect_noise(size, 64).convert(mode)
     out = io.BytesIO()
     image.save(out, kind)
     return out.getvalue()
