@@ -107,6 +107,12 @@ def fanout() -> None:
     help="Server processes on the one port (uvicorn's); more than 1 needs a Redis --cache "
     "and a shared --store (SQLite or PostgreSQL).",
 )
+@click.option(
+    "--media",
+    default=None,
+    help="Directory of photo bytes, or 'memory' [default: PATH.media beside an SQLite "
+    "store, memory with --store memory, else ./fanout-media].",
+)
 def serve(
     host: str,
     port: int,
@@ -117,6 +123,7 @@ def serve(
     fanout_workers: int,
     operator_token: str | None,
     workers: int,
+    media: str | None,
 ) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
 
@@ -138,6 +145,7 @@ def serve(
         platform=PlatformConfig(fanout=strategy, hybrid_threshold=hybrid_threshold),
         background_fanout_workers=fanout_workers,
         operator_token=operator_token,
+        media=media,
     )
     with _bad_input_exits_2():
         require_shared_tiers(settings, workers)

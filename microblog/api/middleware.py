@@ -76,6 +76,8 @@ class BodyLimitMiddleware:
         scope: Scope, receive: Receive, send: Send, limit: int, field: str | None
     ) -> None:
         message = f"request body is larger than {limit} bytes"
+        if field is not None:
+            message = f"{field}: a photo upload's body may be at most {limit} bytes"
         await error_response(413, "payload_too_large", message, field)(scope, receive, send)
 
 

@@ -90,6 +90,11 @@ def require_shared_tiers(settings: ServerSettings, workers: int) -> None:
             f"--workers {workers} needs a shared --cache (redis://HOST:PORT/DB): with "
             "--cache memory each process would see only its own chat connections and presence"
         )
+    if workers > 1 and settings.media_location() == "memory" and settings.store != "memory":
+        raise ValueError(
+            f"--workers {workers} needs photo bytes every process can read (--media DIR): "
+            "with memory each process would hold only the photos uploaded to it"
+        )
     if workers > 1 and settings.store == "memory":
         raise ValueError(
             f"--workers {workers} needs a shared --store (sqlite:///PATH or postgresql+psycopg://"

@@ -39,8 +39,11 @@ def check_image(data: bytes, rules: MediaConfig, field: str = "file") -> Checked
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise Invalid(f"{field} is not a readable image ({error})", field=field) from None
+    except UnidentifiedImageError:
+        message = f"{field} is not an image: no image format reads its bytes"
+        raise Invalid(message, field=field) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise Invalid(f"{field} is a damaged image ({error})", field=field) from None
     if kind not in rules.formats:
         accepted = ", ".join(rules.formats)
         raise Invalid(f"{field} is a {kind} image; accepted: {accepted}", field=field)
