@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from microblog.ads_config import AdsConfig
 from microblog.cache.presence import PresenceTierConfig
+from microblog.live_config import LiveConfig
 from microblog.media_config import MediaConfig
 from microblog.money_config import MoneyConfig
 
@@ -71,4 +72,7 @@ class PlatformConfig(BaseModel):
     ads: AdsConfig = Field(default_factory=AdsConfig, description="Ad server rules.")
     media: MediaConfig = Field(
         default_factory=MediaConfig, description="Photo upload limits and thumbnails."
+    )
+    live: LiveConfig = Field(
+        default_factory=LiveConfig, description="Live broadcast: gift share, list tilt, limits."
     )

@@ -26,6 +26,7 @@ from microblog.services.games import Games
 from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
+from microblog.services.live import Live
 from microblog.services.orders import Orders
 from microblog.services.partners import Partners
 from microblog.services.payments import Payments
@@ -67,6 +68,7 @@ class Microblog:
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
+        self.live = Live(self.ctx, self.ledger, self.posts)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
+from microblog.live_models import LiveComment, LiveGift, Room
 from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
@@ -324,6 +325,39 @@ class AlbumRepo(Protocol):
         ...
 
 
+class LiveRepo(Protocol):
+    """Live rooms, their comments and the gifts to their anchors."""
+
+    def create(
+        self, anchor_id: int, title: str, stream_url: str | None, started_at: float, post_id: int
+    ) -> Room: ...
+    def get(self, room_id: int) -> Room | None: ...
+    def end(self, room_id: int, ended_at: float) -> None: ...
+    def live_of(self, anchor_id: int) -> Room | None:
+        """The anchor's room on air, if any."""
+        ...
+
+    def on_air(self) -> list[Room]:
+        """Every room not yet ended."""
+        ...
+
+    def add_viewers(self, room_id: int, delta: int) -> int:
+        """Move the connected-viewer count (and the peak with it); returns the new count."""
+        ...
+
+    def add_comment(
+        self, room_id: int, author_id: int, text: str, created_at: float
+    ) -> LiveComment: ...
+    def add_gift(self, gift: LiveGift) -> LiveGift:
+        """Store a gift under a new id (the draft's id is a placeholder) and add its amount
+        to the room's total."""
+        ...
+
+    def gifts_to(self, anchor_id: int, before: int | None, limit: int) -> list[LiveGift]:
+        """The anchor's gifts, newest first (its earnings statement)."""
+        ...
+
+
 class Tx(Protocol):
     """The repositories, bound to one transaction (read-only members, so any backend's
     repository classes satisfy them structurally)."""
@@ -352,6 +386,8 @@ class Tx(Protocol):
     def ads(self) -> AdsRepo: ...
     @property
     def albums(self) -> AlbumRepo: ...
+    @property
+    def live(self) -> LiveRepo: ...
 
 
 class Store(Protocol):

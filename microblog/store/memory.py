@@ -21,6 +21,7 @@ from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_live import LiveData, MemoryLive
 from microblog.store.memory_media import MediaData, MemoryAlbums
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
@@ -57,6 +58,7 @@ class MemoryData:
     money: MoneyData = field(default_factory=MoneyData)
     ads: MemoryAdsData = field(default_factory=MemoryAdsData)
     media: MediaData = field(default_factory=MediaData)
+    live: LiveData = field(default_factory=LiveData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -416,6 +418,7 @@ class MemoryTx:
         self.shops = MemoryShops(data.money)
         self.ads = MemoryAds(data.ads)
         self.albums = MemoryAlbums(data.media)
+        self.live = MemoryLive(data.live)
 
 
 class _Locked:

@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 from microblog.store.sql.ads import SqlAds
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
+from microblog.store.sql.live import SqlLive
 from microblog.store.sql.locks import claim
 from microblog.store.sql.media import SqlAlbums
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
@@ -45,6 +46,7 @@ class SqlTx:
         self.shops = SqlShops(conn)
         self.ads = SqlAds(conn)
         self.albums = SqlAlbums(conn)
+        self.live = SqlLive(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:
