@@ -27,6 +27,8 @@ from microblog.api.routers import (
 )
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
+from microblog.api.routers.live import router as live_router
+from microblog.api.routers.live_socket import router as live_socket_router
 from microblog.api.settings import ServerSettings
 from microblog.cache import CacheTier, open_cache
 from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
@@ -39,7 +41,7 @@ from microblog.store import open_store
 ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
-ROUTERS += [ads.router, albums.router, photos.router]
+ROUTERS += [ads.router, albums.router, photos.router, live_router, live_socket_router]
 
 
 def build_platform(settings: ServerSettings) -> Microblog:

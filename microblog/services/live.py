@@ -80,14 +80,14 @@ class Live:
         return sorted(rooms, key=score, reverse=True)[: self.ctx.config.live.list_size]
 
     def join(self, viewer_id: int, room_id: int, connection: LiveConnection) -> Room:
-        """Connect a viewer: from now on it is pushed the room's comments and gifts, and
-        everyone is pushed the new viewer count."""
+        """Connect a viewer: from now on it is pushed the room's comments and gifts; the
+        other viewers are pushed the new count (the joiner has it in the room returned)."""
         with self.ctx.store.write() as tx:
             self._on_air(tx, room_id)
             self.hub.attach(room_id, viewer_id, connection)
             viewers = tx.live.add_viewers(room_id, +1)
             room = tx.live.get(room_id)
-        self.hub.broadcast(room_id, ViewerCount(room_id, viewers))
+        self.hub.broadcast(room_id, ViewerCount(room_id, viewers), but=connection)
         assert room is not None
         return room
 

@@ -58,11 +58,13 @@ class RoomHub:
         with self.lock(room_id):
             return len(self._rooms.get(room_id, {}))
 
-    def broadcast(self, room_id: int, event: LiveEvent) -> int:
-        """Push the event to every connection of the room here; returns pushes made."""
+    def broadcast(self, room_id: int, event: LiveEvent, but: LiveConnection | None = None) -> int:
+        """Push the event to every connection of the room here (`but` one); returns pushes
+        made."""
         with self.lock(room_id):
-            connections = list(self._rooms.get(room_id, {}).values())
-            for _, connection in connections:
+            attached = self._rooms.get(room_id, {})
+            connections = [c for key, (_, c) in attached.items() if key != id(but)]
+            for connection in connections:
                 connection.push(event)
         record(pushes=len(connections))
         return len(connections)
