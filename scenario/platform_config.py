@@ -8,6 +8,8 @@ path name means the same endpoint under the same rules in a simulation and a loa
 from __future__ import annotations
 
 from microblog.config import FanoutStrategy, PlatformConfig
+from microblog.live_config import LiveConfig
+from microblog.models import Tier
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
 from scenario.economy import EconomyConfig
 from scenario.model import Scenario
@@ -15,7 +17,7 @@ from scenario.model import Scenario
 
 def platform_config(scenario: Scenario) -> PlatformConfig:
     """The microblog's rules from the scenario's platform section and its economy: the
-    timeline strategy, the feed's ad load and the money rules."""
+    timeline strategy, the feed's ad load, the money rules and live broadcast's."""
     platform = scenario.platform
     return PlatformConfig(
         fanout=FanoutStrategy(platform.fanout),
@@ -23,7 +25,15 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         timeline_capacity=platform.timeline_capacity,
         money=platform_money(scenario.economy, scenario.seed),
         ad_load=scenario.economy.ads.load,
+        live=platform_live(scenario.economy),
     )
+
+
+def platform_live(economy: EconomyConfig) -> LiveConfig:
+    """The gift share and the live list's tilt towards V anchors."""
+    live = economy.live
+    boost = {Tier.BIG_V: live.big_v_boost, Tier.MEDIUM_V: live.medium_v_boost}
+    return LiveConfig(platform_share=live.platform_share, tier_boost=boost)
 
 
 def platform_money(economy: EconomyConfig, seed: int) -> MoneyConfig:
