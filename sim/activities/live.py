@@ -36,6 +36,7 @@ from sim.activities.base import Arrival, Call, Steps, succeeded
 from sim.activities.schedule import event_authors
 from sim.activities.tally import Tally
 from sim.arrivals import SECONDS_PER_HOUR, Segment
+from sim.draws import Draws
 from sim.measure import Metrics
 from sim.population import Kind
 from sim.wallets import Wallets
@@ -76,6 +77,9 @@ class LiveBroadcasts:
     def __init__(self, world: World, wallets: Wallets) -> None:
         self.world = world
         self.live = world.blog.live
+        (self.rng,) = world.rng.spawn(1)
+        """A stream of its own, so broadcasts leave the draws of sessions as they were."""
+        self.draws = Draws(self.rng)
         self.wallets = wallets
         config = world.scenario.behaviour.live
         self.config = config
@@ -114,11 +118,13 @@ class LiveBroadcasts:
         """Broadcasts drawn from the population, with the tilt towards V anchors."""
         if not self.rooms_per_hour or not self.anchor_p.any():
             return []
-        rng = self.world.rng
+        rng = self.rng
         length_h = (segment.end_s - segment.start_s) / SECONDS_PER_HOUR
         count = rng.poisson(self.rooms_per_hour * self.hour_weight[segment.hour_of_day] * length_h)
         times = rng.uniform(segment.start_s, segment.end_s, count)
         anchors = rng.choice(self.anchor_p.size, count, p=self.anchor_p)
+        staying = ~self.world.users.churned[anchors]  # a churned account no longer broadcasts
+        times, anchors = times[staying], anchors[staying]
         return [
             Arrival(float(t), int(row), self._broadcast, self._plan(int(row), None), False)
             for t, row in zip(times, anchors, strict=True)
@@ -127,7 +133,7 @@ class LiveBroadcasts:
     def _plan(self, anchor: int, list_viewers: int | None) -> Broadcast:
         """Who will watch: followers at `follower_viewer_share`, and `list_viewers` from the
         live list (`Poisson(live.list_viewers)` when None)."""
-        rng, config = self.world.rng, self.config
+        rng, config = self.rng, self.config
         listed = rng.poisson(config.list_viewers) if list_viewers is None else list_viewers
         duration_s = rng.uniform(*config.duration_min) * 60.0
         assert self.followers is not None
@@ -135,7 +141,7 @@ class LiveBroadcasts:
         from_followers = followers[rng.random(followers.size) < config.follower_viewer_share]
         from_list = rng.integers(0, self.world.population.size, listed)
         rows = np.unique(np.concatenate([from_followers, from_list]))
-        rows = rows[rows != anchor]
+        rows = rows[(rows != anchor) & ~self.world.users.churned[rows]]  # the gone do not watch
         joins = rng.uniform(0.0, duration_s, rows.size)
         watches = rng.uniform(*config.watch_min, rows.size) * 60.0
         viewers = list(zip(joins.tolist(), rows.tolist(), watches.tolist(), strict=True))
@@ -179,8 +185,8 @@ class LiveBroadcasts:
             self.world.env.now + watch_s, row, self._leave, (room_id, connection), False
         )
         self.world.start_at(leaving)
-        draws = self.world.draws
-        for _ in range(self.world.rng.poisson(self.config.comments_per_viewer)):
+        draws = self.draws
+        for _ in range(self.rng.poisson(self.config.comments_per_viewer)):
             text = f"live comment {next(self._serial)}"
             said = yield Call(
                 "live_comment",

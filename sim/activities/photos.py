@@ -34,6 +34,7 @@ from microblog.work import Work, record, recording
 from sim.activities.base import Call, Steps, succeeded
 from sim.activities.social import Social
 from sim.activities.tally import Tally
+from sim.draws import Draws
 from sim.world import World
 
 COUNTS = ("media.photos", "media.bytes_stored", "media.egress_bytes")
@@ -66,6 +67,8 @@ class Photos:
         self.world = world
         self.blog = world.blog
         self.social = social
+        self.draws = Draws(world.rng.spawn(1)[0])
+        """A stream of its own, so choosing photos leaves the sessions' draws as they were."""
         config = world.scenario.behaviour.photos
         self.share = config.post_share
         self.fewest, self.most = config.photos_per_post
@@ -79,7 +82,7 @@ class Photos:
 
     def post(self, actor: int) -> Steps:
         """One session post: with photos at `post_share`, else a plain one."""
-        draws = self.world.draws
+        draws = self.draws
         if draws.uniform() >= self.share:
             yield self.social.post(actor)
             return
@@ -105,7 +108,7 @@ class Photos:
         read_all = partial(self._read, thumbnails, Variant.THUMBNAIL)
         yield Call("thumbnail_read", read_all, {"photo_ids": thumbnails})
         for post in posts:
-            if self.world.draws.uniform() < self.open_share:
+            if self.draws.uniform() < self.open_share:
                 first = [post.photo_ids[0]]
                 yield Call(
                     "photo_read", partial(self._read, first, Variant.FULL), {"photo_id": first}
