@@ -1141,8 +1141,10 @@ def plan(
     from its start hour, measuring its peak hour), scales the rates and the fan-out to
     --users, and searches the fewest app servers, database and cache servers and fan-out
     workers meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C
-    per station. Prints each resource's servers and utilisation, each SLO's predicted value and
-    verdict, and the fan-out lag of the largest pushed post. Exit 0 with a plan, 1 when no
+    per station. Prints each resource's servers and utilisation (the live fan-out servers and
+    media egress links among them), each SLO's predicted value and verdict, the fan-out lag
+    of the largest pushed post, photo storage per day, egress at the peak and the largest live
+    room served within the live-delivery SLO. Exit 0 with a plan, 1 when no
     capacity meets the SLOs (e.g. a p99 below the service time), 2 on bad input (unknown
     metric, bad SLO, bad scenario).
 
@@ -1152,7 +1154,7 @@ def plan(
           --slo 'latency.timeline_read.p99_ms<=200' --slo 'fanout.lag.p99_s<=5'
     """
     from outcomes.slo import parse_slo
-    from sim.capacity.render import plan_tables
+    from sim.capacity.render import media_live_lines, plan_tables
     from sim.capacity.sizing import UnreachablePlan, plan_capacity
 
     loaded = _scenario_for_run(scenario, overrides, [])
@@ -1167,7 +1169,7 @@ def plan(
     if as_json:
         _print_json(planned.as_dict())
         return
-    Console().print(*plan_tables(planned))
+    Console().print(*plan_tables(planned), *media_live_lines(planned))
 
 
 def main() -> None:
