@@ -1169,7 +1169,10 @@ def plan(
     if as_json:
         _print_json(planned.as_dict())
         return
-    Console().print(*plan_tables(planned), *media_live_lines(planned))
+    console = Console()
+    console.print(*plan_tables(planned))
+    for line in media_live_lines(planned):
+        console.print(line)
 
 
 def main() -> None:
