@@ -72,9 +72,10 @@ class Microblog:
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
-        """Finish the fan-out this process holds, then let go of chat, the store and the
-        cache."""
+        """Finish the fan-out this process holds, then let go of chat, live rooms, the store
+        and the cache."""
         self.timelines.queue.close()
         self.chat.close()
+        self.live.close()
         self.store.close()
         self.ctx.cache.close()

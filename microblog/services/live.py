@@ -20,6 +20,7 @@ from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.idempotency import Idempotency
 from microblog.services.ledger import Ledger, Leg, check_count, cut
+from microblog.services.live_board import open_room_board
 from microblog.services.live_rooms import LiveConnection, RoomHub
 from microblog.services.posts import Posts
 from microblog.store.base import Tx
@@ -33,6 +34,7 @@ class Live:
         self.ledger = ledger
         self.posts = posts
         self.hub = hub or RoomHub()
+        self.board = open_room_board(ctx.cache, self.hub)
         self.keys = Idempotency(ctx)
 
     def start(self, anchor_id: int, title: str, stream_url: str | None = None) -> Room:
@@ -53,10 +55,14 @@ class Live:
                 raise Forbidden(f"room {room_id} belongs to another anchor")
             tx.live.end(room_id, self.ctx.clock())
             ended = tx.live.get(room_id)
-        self.hub.broadcast(room_id, RoomEnded(room_id))
+        self.board.broadcast(room_id, RoomEnded(room_id))
         self.hub.close_room(room_id)
         assert ended is not None
         return ended
+
+    def close(self) -> None:
+        """Stop hearing other processes' room events."""
+        self.board.close()
 
     def room(self, room_id: int) -> Room:
         with self.ctx.store.read() as tx:
@@ -87,7 +93,7 @@ class Live:
             self.hub.attach(room_id, viewer_id, connection)
             viewers = tx.live.add_viewers(room_id, +1)
             room = tx.live.get(room_id)
-        self.hub.broadcast(room_id, ViewerCount(room_id, viewers), but=connection)
+        self.board.broadcast(room_id, ViewerCount(room_id, viewers), but=connection)
         assert room is not None
         return room
 
@@ -96,14 +102,14 @@ class Live:
             return  # the room ended and let it go, or it left already
         with self.ctx.store.write() as tx:
             viewers = tx.live.add_viewers(room_id, -1)
-        self.hub.broadcast(room_id, ViewerCount(room_id, viewers))
+        self.board.broadcast(room_id, ViewerCount(room_id, viewers))
 
     def comment(self, author_id: int, room_id: int, text: str) -> LiveComment:
         self._check_text(text, self.ctx.config.live.max_comment_chars, "text")
         with self.ctx.store.write() as tx:
             self._on_air(tx, room_id)
             comment = tx.live.add_comment(room_id, author_id, text, self.ctx.clock())
-        self.hub.broadcast(room_id, comment)
+        self.board.broadcast(room_id, comment)
         return comment
 
     def gift(
@@ -120,7 +126,7 @@ class Live:
 
         gift = self.keys.once(viewer_id, idempotency_key, request, LiveGift, give)
         if made:
-            self.hub.broadcast(room_id, gift)
+            self.board.broadcast(room_id, gift)
         return gift
 
     def earnings(
