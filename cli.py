@@ -116,6 +116,12 @@ def fanout() -> None:
     help="Enforce the published per-IP, per-user and per-action limits (429 over them). "
     "Default: on, unless FANOUT_PLATFORM sets platform.rate_limits.",
 )
+@click.option(
+    "--media",
+    default=None,
+    help="Directory of photo bytes, or 'memory' [default: PATH.media beside an SQLite "
+    "store, memory with --store memory, else ./fanout-media].",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
@@ -1281,8 +1287,10 @@ def plan(
     from its start hour, measuring its peak hour), scales the rates and the fan-out to
     --users, and searches the fewest app servers, database and cache servers and fan-out
     workers meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C
-    per station. Prints each resource's servers and utilisation, each SLO's predicted value and
-    verdict, and the fan-out lag of the largest pushed post. Exit 0 with a plan, 1 when no
+    per station. Prints each resource's servers and utilisation (the live fan-out servers and
+    media egress links among them), each SLO's predicted value and verdict, the fan-out lag
+    of the largest pushed post, photo storage per day, egress at the peak and the largest live
+    room served within the live-delivery SLO. Exit 0 with a plan, 1 when no
     capacity meets the SLOs (e.g. a p99 below the service time), 2 on bad input (unknown
     metric, bad SLO, bad scenario).
 
@@ -1292,7 +1300,7 @@ def plan(
           --slo 'latency.timeline_read.p99_ms<=200' --slo 'fanout.lag.p99_s<=5'
     """
     from outcomes.slo import parse_slo
-    from sim.capacity.render import plan_tables
+    from sim.capacity.render import media_live_lines, plan_tables
     from sim.capacity.sizing import UnreachablePlan, plan_capacity
 
     loaded = _scenario_for_run(scenario, overrides, [])
@@ -1307,7 +1315,10 @@ def plan(
     if as_json:
         _print_json(planned.as_dict())
         return
-    Console().print(*plan_tables(planned))
+    console = Console()
+    console.print(*plan_tables(planned))
+    for line in media_live_lines(planned):
+        console.print(line)
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 from microblog.ads_config import AdsConfig
 from microblog.apps_config import AppsConfig
 from microblog.cache.presence import PresenceTierConfig
+from microblog.live_config import LiveConfig
+from microblog.media_config import MediaConfig
 from microblog.money_config import MoneyConfig
 from microblog.rate_limit_config import RateLimitConfig
 
@@ -88,4 +90,10 @@ class PlatformConfig(BaseModel):
     rate_limits: RateLimitConfig = Field(
         default_factory=RateLimitConfig,
         description="Published per-IP, per-user and per-action limits of the HTTP API.",
+    )
+    media: MediaConfig = Field(
+        default_factory=MediaConfig, description="Photo upload limits and thumbnails."
+    )
+    live: LiveConfig = Field(
+        default_factory=LiveConfig, description="Live broadcast: gift share, list tilt, limits."
     )

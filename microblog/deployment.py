@@ -14,6 +14,7 @@ from microblog.cache import CacheTier, open_cache
 from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
 from microblog.fanout.local import InlineQueue, ThreadQueue
 from microblog.fanout.stream import stream_queue
+from microblog.media.store import open_media_store
 from microblog.platform import Microblog
 from microblog.store import open_store
 
@@ -25,6 +26,7 @@ def build_platform(settings: ServerSettings) -> Microblog:
         settings.platform,
         fanout=fanout_queue(settings, cache),
         cache=cache,
+        media=open_media_store(settings.media_location()),
     )
 
 

@@ -52,3 +52,10 @@ class Invalid(DomainError):
 
     status = 422
     code = "invalid"
+
+
+class TooLarge(DomainError):
+    """An upload over the platform's size limit (names the field that carried it)."""
+
+    status = 413
+    code = "payload_too_large"

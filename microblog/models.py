@@ -92,6 +92,8 @@ class Post:
     like_count: int = 0
     comment_count: int = 0
     repost_count: int = 0
+    photo_ids: tuple[int, ...] = ()
+    """Photos attached at posting, in order (a photo deleted since shows as removed)."""
 
 
 @dataclass(slots=True)

@@ -50,6 +50,10 @@ class TransferKind(StrEnum):
     PARTNER_FEE = "partner_fee"
     """A commerce partner's marketing fee: its contract or a diversion to its store
     (wallet -> platform revenue)."""
+    LIVE_GIFT = "live_gift"
+    """A viewer's gift to a live anchor, less the platform's share (wallet -> wallet)."""
+    LIVE_FEE = "live_fee"
+    """The platform's share of a live gift (wallet -> platform revenue)."""
 
 
 ISSUING = frozenset({TransferKind.TOPUP, TransferKind.SEED})

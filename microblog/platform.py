@@ -15,9 +15,11 @@ from microblog.cache.rate_limits import RateLimiter
 from microblog.config import PlatformConfig
 from microblog.fanout import FanoutQueueFactory
 from microblog.fanout.local import InlineQueue
+from microblog.media.store import MediaStore, MemoryMediaStore
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
 from microblog.services.ads import Ads
+from microblog.services.albums import Albums
 from microblog.services.app_payments import AppPayments
 from microblog.services.apps import Apps
 from microblog.services.certifications import Certifications
@@ -28,6 +30,7 @@ from microblog.services.games import Games
 from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
+from microblog.services.live import Live
 from microblog.services.oauth import OAuth
 from microblog.services.orders import Orders
 from microblog.services.partners import Partners
@@ -49,6 +52,7 @@ class Microblog:
         gateway: Gateway | None = None,
         ad_billing: AdBilling | None = None,
         cache: CacheTier | None = None,
+        media: MediaStore | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
@@ -61,6 +65,7 @@ class Microblog:
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.posts = Posts(self.ctx, self.timelines)
+        self.albums = Albums(self.ctx, media or MemoryMediaStore())
         self.groups = Groups(self.ctx)
         self.chat = Chat(self.ctx)
         self.ledger = Ledger(self.ctx)
@@ -73,12 +78,14 @@ class Microblog:
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
+        self.live = Live(self.ctx, self.ledger, self.posts)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:
-        """Finish the fan-out this process holds, then let go of chat, the store and the
-        cache."""
+        """Finish the fan-out this process holds, then let go of chat, live rooms, the store
+        and the cache."""
         self.timelines.queue.close()
         self.chat.close()
+        self.live.close()
         self.store.close()
         self.ctx.cache.close()

@@ -35,6 +35,13 @@ class Work:
     """Real-time messages pushed to live connections (chat, presence)."""
     fanout_deliveries: int = 0
     """Home-timeline entries written by fan-out on write (background work)."""
+    media_bytes_stored: int = 0
+    """Photo and thumbnail bytes written to the media store (storage growth)."""
+    media_bytes_served: int = 0
+    """Photo and thumbnail bytes read from the media store for a reader (egress)."""
+    thumbnail_pixels: int = 0
+    """Source pixels decoded to make thumbnails: what a thumbnail's CPU grows with (a
+    count, not a measured time, so the same upload always costs the same)."""
 
     def add(self, other: Work) -> None:
         """Accumulate another call's counters into this one."""

@@ -47,6 +47,12 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("payments.*", "lower"),
     ("apps.throttled", "lower"),
     ("apps.*", "higher"),
+    ("media.photos", "higher"),
+    ("media.*", "lower"),  # bytes cost storage and bandwidth
+    ("live.delivery.*", "lower"),
+    ("live.lost", "lower"),
+    ("live.duplicated", "lower"),
+    ("live.*", "higher"),
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
@@ -184,6 +190,13 @@ _REPLAY_NOT_SENT = (
     "Replays: traced actions not sent (no client request, or not sendable as traced; by "
     "reason in environment.loadtest.replay_not_sent)."
 )
+_LIVE_DELIVERY = (
+    "99th percentile time from a live comment being sent to a viewer having it: in "
+    "simulations the comment request's own (the push to every viewer is part of it), in "
+    "load tests a viewer's receive time minus the comment's created_at."
+)
+_LIVE_LOST = "Load tests: live comments a viewer connected at the time never received."
+_LIVE_DUPLICATED = "Load tests: live comments a viewer received more than once."
 REVENUE_STREAMS: dict[str, str] = {
     "ads": "Advertisers' and merchants' campaign spend charged for impressions and clicks.",
     "games": "Platform's share of game item sales, as the ledger moved it.",
@@ -192,6 +205,7 @@ REVENUE_STREAMS: dict[str, str] = {
     "0 by default: no fees to developers in the open platform's first year).",
     "partner": "A commerce partner's marketing fees, its contract and a fee per diversion to "
     "its store (`diversion` commerce).",
+    "live": "Platform's share of viewers' gifts to live anchors, as the ledger moved it.",
 }
 """Every revenue stream `revenue.<stream>`, in coins the ledger moved into the platform's
 revenue account; `revenue.total` and the shares are over exactly these."""
@@ -291,6 +305,20 @@ _OTHER_METRICS = (
         "Simulations: waiting chat messages pushed when their recipient connected.",
     ),
     MetricInfo("chat.backlog", "count", _CHAT_BACKLOG),
+    MetricInfo(
+        "media.bytes_stored", "bytes", "Photo and thumbnail bytes written to the media store."
+    ),
+    MetricInfo("media.egress_bytes", "bytes", "Photo and thumbnail bytes served to readers."),
+    MetricInfo("media.photos", "count", "Photos uploaded."),
+    MetricInfo("live.rooms", "count", "Live broadcasts started."),
+    MetricInfo("live.viewers.peak", "count", "Most viewers connected to one room at once."),
+    MetricInfo("live.delivery.p99_ms", "ms", _LIVE_DELIVERY),
+    MetricInfo(
+        "live.comments", "count", "Live comments stored (each pushed to the room's viewers)."
+    ),
+    MetricInfo("live.gifts", "count", "Gifts to live anchors that went through the ledger."),
+    MetricInfo("live.lost", "count", _LIVE_LOST),
+    MetricInfo("live.duplicated", "count", _LIVE_DUPLICATED),
     MetricInfo("chat.lost", "count", _CHAT_LOST),
     MetricInfo("chat.duplicated", "count", _CHAT_DUPLICATED),
     MetricInfo("payments.calls", "count", "Load tests: payment calls made (retries not counted)."),

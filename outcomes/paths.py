@@ -159,6 +159,46 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "POST /charges with an app's OAuth token (payments scope)",
         "app_payments.charge",
     ),
+    "album_create": RequestPath(
+        "create a photo album (a user's first photo post makes one)",
+        "POST /albums",
+        "albums.create",
+    ),
+    "photo_upload": RequestPath(
+        "upload a photo: checked, thumbnailed once and stored",
+        "POST /albums/{id}/photos (multipart)",
+        "albums.upload",
+    ),
+    "thumbnail_read": RequestPath(
+        "read the thumbnails of a timeline page's photos",
+        "GET /photos/{id}/thumbnail, per photo",
+        "albums.photo + albums.read(thumbnail), per photo",
+    ),
+    "photo_read": RequestPath(
+        "open one full photo seen in the feed", "GET /photos/{id}", "albums.photo + albums.read"
+    ),
+    "live_start": RequestPath(
+        "go on air (the announcement post fans out to followers)",
+        "POST /live/rooms",
+        "live.start",
+    ),
+    "live_end": RequestPath("end a broadcast", "POST /live/rooms/{id}/end", "live.end"),
+    "live_join": RequestPath(
+        "join a live room as a viewer", "open WebSocket /live/rooms/{id}/ws", "live.join"
+    ),
+    "live_leave": RequestPath(
+        "leave a live room", "close WebSocket /live/rooms/{id}/ws", "live.leave"
+    ),
+    "live_comment": RequestPath(
+        "comment in a live room (pushed to every viewer within the request)",
+        "POST /live/rooms/{id}/comments, or a room WebSocket `comment` frame",
+        "live.comment",
+    ),
+    "live_gift": RequestPath(
+        "give a live anchor coins (the platform keeps its share)",
+        "POST /live/rooms/{id}/gifts",
+        "live.gift",
+    ),
 }
 """Request paths whose latency is reported, one family of statistics each; one path is
 one endpoint in both modes."""

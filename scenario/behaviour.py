@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from scenario.fields import (
     ASSUMED,
+    NonNegative,
     Range,
     Section,
     Share,
@@ -148,6 +149,87 @@ class GiftConfig(Section):
     )  # fmt: skip
 
 
+Pixels = Annotated[int, Field(ge=16, le=4096)]
+
+
+class PhotoConfig(Section):
+    """Photos in posts and in what readers look at (albums, issue 20)."""
+
+    post_share: Share = spec(
+        0.3, "Share of users' session posts that carry photos.", source=ASSUMED
+    )
+    photos_per_post: Range = spec(
+        (1.0, 9.0), "Photos a photo post carries, drawn uniformly and rounded down (at most "
+        "9, as Weibo allowed: issue 20).",
+        unit="photos", source=ASSUMED,
+    )  # fmt: skip
+    image_px: tuple[Pixels, Pixels] = spec(
+        (320, 240), "Width and height of the image a simulated upload carries (a real JPEG, "
+        "checked and thumbnailed by the service; its bytes are kept in memory for the run, so "
+        "keep it small and read the byte metrics as scaled to it).",
+        unit="px", source=ASSUMED,
+    )  # fmt: skip
+    open_share: Share = spec(
+        0.1, "Share of photo posts seen in the feed whose first photo the reader opens in "
+        "full (every photo post seen has its thumbnails read).",
+        source=ASSUMED,
+    )  # fmt: skip
+
+
+StartHours = Annotated[
+    list[Annotated[float, Field(ge=0)]],
+    Field(min_length=24, max_length=24),
+    AfterValidator(check_weights),
+]
+DEFAULT_LIVE_HOURS = [
+    0.3, 0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6,
+    0.7, 0.6, 0.5, 0.5, 0.6, 0.8, 1.0, 1.4, 2.0, 2.5, 2.0, 1.0,
+]  # fmt: skip
+
+
+class LiveBehaviourConfig(Section):
+    """Live broadcasts: who goes on air and when, who watches, what viewers do (issue 20)."""
+
+    rooms_per_day: float = spec(
+        1.0, "Broadcasts started per day, per 1000 accounts; 0 = none but scripted ones "
+        "(`events`, kind live_premiere).",
+        unit="rooms/1000 accounts/day", source=ASSUMED, ge=0,
+    )  # fmt: skip
+    anchor_tilt: dict[Literal["big_v", "medium_v", "user"], NonNegative] = spec(
+        {"big_v": 50.0, "medium_v": 10.0, "user": 1.0},
+        "Relative chance of an account of each kind to be the next anchor: the source's "
+        "'deliberately tilting resources towards anchors such as China V and big V' (issue "
+        "20); the weights are an assumption.",
+        source=ASSUMED,
+    )  # fmt: skip
+    start_hours: StartHours = spec(
+        DEFAULT_LIVE_HOURS, "24 relative weights of broadcast starts per hour of day, 0h first.",
+        source="assumption: evening peak at 20-22 h",
+    )  # fmt: skip
+    duration_min: Range = spec(
+        (30.0, 120.0), "Broadcast length, drawn uniformly.", unit="min", source=ASSUMED
+    )
+    follower_viewer_share: Share = spec(
+        0.05, "Share of the anchor's followers who watch the broadcast.", source=ASSUMED
+    )
+    list_viewers: float = spec(
+        5.0, "Mean viewers who find the room in the live list (Poisson), besides followers.",
+        unit="viewers", source=ASSUMED, ge=0,
+    )  # fmt: skip
+    watch_min: Range = spec(
+        (2.0, 30.0), "How long a viewer watches, drawn uniformly.", unit="min", source=ASSUMED
+    )
+    comments_per_viewer: float = spec(
+        2.0, "Mean comments a viewer sends while watching (Poisson; paced by think_time_s).",
+        unit="comments", source=ASSUMED, ge=0,
+    )  # fmt: skip
+    gift_share: Share = spec(0.05, "Share of viewers who give the anchor a gift.", source=ASSUMED)
+    gift_coins: Range = spec(
+        (1.0, 50.0), "Gift amounts, drawn uniformly and rounded to the fen.",
+        unit="coins", source=ASSUMED,
+    )  # fmt: skip
+
+
 Diurnal = Annotated[
     list[Annotated[float, Field(ge=0)]],
     Field(min_length=24, max_length=24),
@@ -189,6 +271,8 @@ class BehaviourConfig(Section):
     topup: TopUpConfig = section(TopUpConfig, "Wallet top-ups.")
     games: GameSpendConfig = section(GameSpendConfig, "Game spending.")
     gifts: GiftConfig = section(GiftConfig, "Gifts to followed accounts.")
+    photos: PhotoConfig = section(PhotoConfig, "Photos in posts and feeds.")
+    live: LiveBehaviourConfig = section(LiveBehaviourConfig, "Live broadcasts.")
 
     @model_validator(mode="after")
     def _active_share_reachable(self) -> BehaviourConfig:

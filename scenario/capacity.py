@@ -78,6 +78,25 @@ class CapacityConfig(BaseModel):
     fanout_delivery_ms: float = spec(
         0.05, "Fan-out worker time per home-timeline delivery.", unit=MS, source=ASSUMED, ge=0
     )
+    egress_link_gbps: float = spec(
+        10.0, "Bandwidth of one egress link of the media/egress station (photo bytes to "
+        "readers; bandwidth-priced, so a link serves bits, not requests).",
+        unit="Gbit/s", source="assumption: a 10 GbE port", gt=0,
+    )  # fmt: skip
+    egress_max_utilisation: float = spec(
+        0.7, "Highest share of an egress link's bandwidth the plan fills at the peak.",
+        source="assumption: headroom for bursts above the hour's mean", gt=0, le=1,
+    )  # fmt: skip
+    live_max_utilisation: float = spec(
+        0.7, "Highest busy share of a live fan-out server (real-time pushes to viewers, each "
+        "`push_ms`) the plan allows at the peak.",
+        source=ASSUMED, gt=0, le=1,
+    )  # fmt: skip
+    live_delivery_slo_ms: float = spec(
+        500.0, "Time in which a live comment must reach every viewer of its room when the "
+        "scenario's `slos:` set no `live.delivery.p99_ms` (the plan's largest room).",
+        unit=MS, source=ASSUMED, gt=0,
+    )  # fmt: skip
     fanout_batch: int = spec(
         1000,
         "Deliveries per fan-out job; a big V's post is split into many jobs.",

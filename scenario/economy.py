@@ -141,6 +141,23 @@ class GamesConfig(Section):
     )  # fmt: skip
 
 
+class LiveEconomyConfig(Section):
+    """Live broadcast's money: gifts to anchors and how the live list favours V anchors."""
+
+    platform_share: Share = spec(
+        0.5, "Platform's share of each gift to a live anchor; the anchor keeps the rest.",
+        source="assumption: Chinese live platforms keep about half of virtual-gift value",
+    )  # fmt: skip
+    big_v_boost: float = spec(
+        4.0, "Multiplier of a big V anchor's viewers in the live list ranking (the 'tilt').",
+        source=ASSUMED, ge=1,
+    )  # fmt: skip
+    medium_v_boost: float = spec(
+        2.0, "Multiplier of a medium V anchor's viewers in the live list ranking.",
+        source=ASSUMED, ge=1,
+    )  # fmt: skip
+
+
 class TopUpGatewayConfig(Section):
     """The external payment gateway that wallet top-ups go through."""
 
@@ -164,3 +181,4 @@ class EconomyConfig(Section):
     commerce: CommerceConfig = section(CommerceConfig, "Shops and orders.")
     games: GamesConfig = section(GamesConfig, "Games and items.")
     topup: TopUpGatewayConfig = section(TopUpGatewayConfig, "Top-up payment gateway.")
+    live: LiveEconomyConfig = section(LiveEconomyConfig, "Gifts to live anchors, list tilt.")

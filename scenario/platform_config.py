@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from microblog.apps_config import AppsConfig as PlatformApps
 from microblog.config import FanoutStrategy, PlatformConfig
+from microblog.live_config import LiveConfig
+from microblog.models import Tier
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
 from microblog.rate_limit_config import RateLimitConfig
 from scenario.economy import EconomyConfig
@@ -17,7 +19,7 @@ from scenario.model import Scenario
 
 def platform_config(scenario: Scenario) -> PlatformConfig:
     """The microblog's rules from the scenario's platform section and its economy: the
-    timeline strategy, the feed's ad load and the money rules."""
+    timeline strategy, the feed's ad load, the money rules and live broadcast's."""
     platform = scenario.platform
     return PlatformConfig(
         fanout=FanoutStrategy(platform.fanout),
@@ -27,7 +29,15 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         ad_load=scenario.economy.ads.load,
         rate_limits=RateLimitConfig(enabled=platform.rate_limits),
         apps=PlatformApps(platform_share=scenario.apps.platform_share),
+        live=platform_live(scenario.economy),
     )
+
+
+def platform_live(economy: EconomyConfig) -> LiveConfig:
+    """The gift share and the live list's tilt towards V anchors."""
+    live = economy.live
+    boost = {Tier.BIG_V: live.big_v_boost, Tier.MEDIUM_V: live.medium_v_boost}
+    return LiveConfig(platform_share=live.platform_share, tier_boost=boost)
 
 
 def platform_money(economy: EconomyConfig, seed: int) -> MoneyConfig:

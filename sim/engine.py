@@ -53,8 +53,10 @@ from sim.activities.base import (
 )
 from sim.activities.chat import Chat
 from sim.activities.commerce import Commerce
+from sim.activities.live import LiveBroadcasts, live_delivery
 from sim.activities.partner import Partner
 from sim.activities.payments import Payments
+from sim.activities.photos import Photos
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
 from sim.arrivals import (
@@ -150,6 +152,7 @@ class Simulation:
         ads = Ads(self.world, social, economy.campaigns)
         partner = Partner(self.world) if scenario.economy.commerce.model == "diversion" else None
         commerce = Commerce(self.world, social, economy, wallets, partner)
+        photos = Photos(self.world, social)
         self.activities: list[SessionActivity] = [
             social, commerce, Chat(self.world), Payments(self.world, wallets),
         ]  # fmt: skip
@@ -159,8 +162,9 @@ class Simulation:
             ads,
             *([] if partner is None else [partner]),
             *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
+            LiveBroadcasts(self.world, wallets),
         ]
-        parts: list[object] = [*self.activities, *self.schedules]
+        parts: list[object] = [*self.activities, *self.schedules, photos]
         self.measured = [part for part in parts if isinstance(part, Measured)]
         diurnal = diurnal_profile(scenario.behaviour.diurnal)
         self.sessions = PoissonArrivals(population.session_rate, diurnal, rng)
@@ -189,6 +193,7 @@ class Simulation:
         metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
         for part in self.measured:
             metrics.update(part.metrics())
+        metrics.update(live_delivery(metrics))
         metrics.update(revenue_metrics(metrics, Scale.of(self.scenario)))
         return Outcome(
             metrics, self.timeline, self.seeding_s, time.perf_counter() - began,

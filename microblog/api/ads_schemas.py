@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -146,11 +147,11 @@ class FeedItemPublic(BaseModel):
     ad: AdPublic | None = Field(description="Set on ads: the campaign and impression.")
 
     @classmethod
-    def of(cls, item: FeedItem) -> FeedItemPublic:
+    def of(cls, item: FeedItem, removed: Collection[int] = ()) -> FeedItemPublic:
         ad = item.ad
         return cls(
             kind="ad" if ad else "post",
-            post=PostPublic.of(item.post),
+            post=PostPublic.of(item.post, removed),
             ad=AdPublic(impression_id=ad.impression_id, campaign_id=ad.campaign_id, kind=ad.kind)
             if ad
             else None,
@@ -162,5 +163,6 @@ class FeedPage(BaseModel):
     next_cursor: str | None
 
     @classmethod
-    def of(cls, page: Page[FeedItem]) -> FeedPage:
-        return cls(items=[FeedItemPublic.of(i) for i in page.items], next_cursor=page.next_cursor)
+    def of(cls, page: Page[FeedItem], removed: Collection[int] = ()) -> FeedPage:
+        items = [FeedItemPublic.of(i, removed) for i in page.items]
+        return cls(items=items, next_cursor=page.next_cursor)

@@ -16,6 +16,7 @@ from microblog.api.routers import (
     accounts,
     admin,
     ads,
+    albums,
     apps,
     certifications,
     charges,
@@ -24,12 +25,15 @@ from microblog.api.routers import (
     money_admin,
     oauth,
     orders,
+    photos,
     posts,
     shop,
     wallet,
 )
 from microblog.api.routers.chat import router as chat_router
 from microblog.api.routers.chat_socket import router as chat_socket_router
+from microblog.api.routers.live import router as live_router
+from microblog.api.routers.live_socket import router as live_socket_router
 from microblog.api.scopes import EnforceScope
 from microblog.api.settings import ServerSettings
 from microblog.deployment import build_platform
@@ -39,9 +43,13 @@ ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
 ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, charges.router]
+ROUTERS += [albums.router, photos.router, live_router, live_socket_router]
+SOCKETS = [chat_socket_router, live_socket_router]
+"""Routers of WebSockets: no HTTP response to carry a scope refusal or a limit's headers."""
 UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]
-UNCOUNTED += [apps.admin_router, chat_socket_router]  # a socket has no HTTP response
-"""Routers whose calls count against no rate limit: the operator's, and the status itself."""
+UNCOUNTED += [apps.admin_router, *SOCKETS]
+"""Routers whose calls count against no rate limit: the operator's, the status itself and
+the sockets."""
 
 
 async def healthz() -> dict[str, str]:
@@ -86,8 +94,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     counted = [CountCall] if settings.platform.rate_limits.enabled else []
     for router in ROUTERS:
         limits = [] if router in UNCOUNTED else counted
-        scoped = [] if router is chat_socket_router else [EnforceScope]
+        scoped = [] if router in SOCKETS else [EnforceScope]
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=scoped + limits)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.platform.media.max_photo_bytes + settings.upload_envelope_bytes,
+    )
     app.add_middleware(WorkHeaderMiddleware)
     return app

@@ -9,14 +9,17 @@ the bytes against the model, so the schema and the wire stay the same.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import orjson
 from starlette.responses import Response
 
-from microblog.api.schemas import PostPublic
+from microblog.api.schemas import PhotoRef, PostPublic
 from microblog.models import Page, Post
 
-POST_FIELDS = tuple(PostPublic.model_fields)
-"""The fields a reader sees of a post, in the schema's order (a stored `Post` has more)."""
+POST_FIELDS = tuple(name for name in PostPublic.model_fields if name != "photos")
+"""The fields a reader sees of a post as stored, in the schema's order (a stored `Post` has
+more); `photos`, last, is built from its `photo_ids`."""
 
 
 class JsonBody(Response):
@@ -25,7 +28,14 @@ class JsonBody(Response):
     media_type = "application/json"
 
 
-def posts_page_json(page: Page[Post]) -> bytes:
-    """A `PostsPage` as JSON, without building or validating the pydantic models."""
-    items = [{name: getattr(post, name) for name in POST_FIELDS} for post in page.items]
+def posts_page_json(page: Page[Post], removed: Collection[int] = ()) -> bytes:
+    """A `PostsPage` as JSON, without building or validating the pydantic models (but for
+    the photos of the few posts that carry any); `removed` as in `PostPublic.of`."""
+    items = [post_json(post, removed) for post in page.items]
     return orjson.dumps({"items": items, "next_cursor": page.next_cursor})
+
+
+def post_json(post: Post, removed: Collection[int]) -> dict[str, object]:
+    item: dict[str, object] = {name: getattr(post, name) for name in POST_FIELDS}
+    item["photos"] = [PhotoRef.of(i, i in removed).model_dump() for i in post.photo_ids]
+    return item

@@ -8,6 +8,8 @@ from microblog.api.errors import error_response
 from microblog.work import WORK_HEADER, recording
 
 _WORK_HEADER = WORK_HEADER.encode()
+UPLOAD_SUFFIX = "/photos"
+"""Paths of photo uploads (POST /albums/{id}/photos), which may carry a photo's bytes."""
 
 
 class WorkHeaderMiddleware:
@@ -32,19 +34,27 @@ class WorkHeaderMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over `max_bytes` with 413, whether declared up front or streamed."""
+    """Refuse bodies over `max_bytes` with 413, whether declared up front or streamed.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Photo uploads (POST .../photos) may carry `upload_bytes`: their refusal names the
+    multipart field `file`, so an oversize photo is refused before it is read, as the
+    service would refuse it after.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = scope["method"] == "POST" and scope["path"].endswith(UPLOAD_SUFFIX)
+        limit, field = (self.upload_bytes, "file") if upload else (self.max_bytes, None)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit, field)
             return
         seen = 0
 
@@ -52,18 +62,23 @@ class BodyLimitMiddleware:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise BodyTooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except BodyTooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit, field)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"request body is larger than {self.max_bytes} bytes"
-        await error_response(413, "payload_too_large", message)(scope, receive, send)
+    @staticmethod
+    async def _refuse(
+        scope: Scope, receive: Receive, send: Send, limit: int, field: str | None
+    ) -> None:
+        message = f"request body is larger than {limit} bytes"
+        if field is not None:
+            message = f"{field}: a photo upload's body may be at most {limit} bytes"
+        await error_response(413, "payload_too_large", message, field)(scope, receive, send)
 
 
 class BodyTooLarge(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -120,10 +121,30 @@ class PostCreate(Body):
     text: str = Field(description="1-2000 characters; @name mentions notify those accounts.")
     group_id: Id | None = Field(None, description="Post to a group's members only.")
     repost_of: Id | None = Field(None, description="Repost this post (the original is kept).")
+    photo_ids: list[Id] = Field(
+        default_factory=list,
+        description="The author's photos to attach, in order (at most `max_photos_per_post`).",
+    )
 
 
 class PostEdit(Body):
     text: str
+
+
+class PhotoRef(BaseModel):
+    """A photo a post carries: where to read it, or that it has been deleted since."""
+
+    id: int
+    removed: bool = Field(description="Deleted since it was posted: there is nothing to read.")
+    url: str | None = Field(description="GET it for the photo (ETag; 304 when unchanged).")
+    thumbnail_url: str | None = Field(description="GET it for the thumbnail (a JPEG).")
+
+    @classmethod
+    def of(cls, photo_id: int, removed: bool) -> PhotoRef:
+        if removed:
+            return cls(id=photo_id, removed=True, url=None, thumbnail_url=None)
+        url = f"/photos/{photo_id}"
+        return cls(id=photo_id, removed=False, url=url, thumbnail_url=f"{url}/thumbnail")
 
 
 class PostPublic(BaseModel):
@@ -137,9 +158,11 @@ class PostPublic(BaseModel):
     like_count: int
     comment_count: int
     repost_count: int
+    photos: list[PhotoRef]
 
     @classmethod
-    def of(cls, p: Post) -> PostPublic:
+    def of(cls, p: Post, removed: Collection[int] = ()) -> PostPublic:
+        """`removed`: ids of the post's photos deleted since (`Albums.removed`)."""
         return cls(
             id=p.id,
             author_id=p.author_id,
@@ -151,6 +174,7 @@ class PostPublic(BaseModel):
             like_count=p.like_count,
             comment_count=p.comment_count,
             repost_count=p.repost_count,
+            photos=[PhotoRef.of(i, i in removed) for i in p.photo_ids],
         )
 
 
@@ -159,8 +183,9 @@ class PostsPage(BaseModel):
     next_cursor: str | None
 
     @classmethod
-    def of(cls, page: Page[Post]) -> PostsPage:
-        return cls(items=[PostPublic.of(p) for p in page.items], next_cursor=page.next_cursor)
+    def of(cls, page: Page[Post], removed: Collection[int] = ()) -> PostsPage:
+        items = [PostPublic.of(p, removed) for p in page.items]
+        return cls(items=items, next_cursor=page.next_cursor)
 
 
 class CommentCreate(Body):

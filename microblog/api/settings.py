@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from microblog.config import PlatformConfig
 from microblog.fanout.settings import FanoutQueueSettings
@@ -44,6 +45,29 @@ class ServerSettings(BaseSettings):
         None, description="Bearer token for /admin (bulk seeding, ledger audit); unset = disabled."
     )
     max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")
+    upload_envelope_bytes: int = Field(
+        65_536,
+        ge=1024,
+        description="What a photo upload's body may hold beyond the photo itself (multipart "
+        "headers and boundaries; assumption: generous for one file part).",
+    )
+    media: str | None = Field(
+        None,
+        description="Where photo bytes are kept: a directory, or 'memory'. Unset: the data "
+        "directory beside the store (`<file>.media/` beside an SQLite file), this process's "
+        "memory for an in-memory store, else `fanout-media/` in the working directory.",
+    )
+
+    def media_location(self) -> str:
+        """The media store's location (`media`, or its default beside the store)."""
+        if self.media is not None:
+            return self.media
+        if self.store == "memory":
+            return "memory"
+        if not self.store.startswith("sqlite"):
+            return "fanout-media"
+        database = make_url(self.store).database
+        return f"{database}.media" if database and database != ":memory:" else "memory"
 
     def environment(self) -> dict[str, str]:
         """These settings as the FANOUT_* variables that read them back, for the processes a
@@ -65,6 +89,11 @@ def require_shared_tiers(settings: ServerSettings, workers: int) -> None:
         raise ValueError(
             f"--workers {workers} needs a shared --cache (redis://HOST:PORT/DB): with "
             "--cache memory each process would see only its own chat connections and presence"
+        )
+    if workers > 1 and settings.media_location() == "memory" and settings.store != "memory":
+        raise ValueError(
+            f"--workers {workers} needs photo bytes every process can read (--media DIR): "
+            "with memory each process would hold only the photos uploaded to it"
         )
     if workers > 1 and settings.store == "memory":
         raise ValueError(

@@ -13,7 +13,7 @@ body for at most `post_cache_ttl_s`, the bound every cached body carries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from typing import TYPE_CHECKING, Protocol
 
 import orjson
@@ -66,7 +66,7 @@ class RedisPostBodies:
         if not post_ids:
             return {}
         found = self._redis.mget([self._key(i) for i in post_ids])
-        hits = {i: Post(*orjson.loads(raw)) for i, raw in zip(post_ids, found, strict=True) if raw}
+        hits = {i: _post(orjson.loads(raw)) for i, raw in zip(post_ids, found, strict=True) if raw}
         record(cache_reads=len(hits))
         return hits
 
@@ -81,6 +81,12 @@ class RedisPostBodies:
 
     def forget(self, post_id: int) -> None:
         self._redis.unlink(self._key(post_id))
+
+
+def _post(fields: list[object]) -> Post:
+    """A post from its cached fields (JSON has no tuples: its photo ids come back a list)."""
+    post = Post(*fields)  # type: ignore[arg-type]
+    return replace(post, photo_ids=tuple(post.photo_ids)) if post.photo_ids else post
 
 
 def open_post_bodies(tier: CacheTier, ttl_s: int) -> PostBodies:

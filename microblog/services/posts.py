@@ -6,6 +6,7 @@ import re
 
 from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import Comment, Page, Post
+from microblog.services.albums import require_attachable
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.timelines import Timelines
@@ -26,10 +27,15 @@ class Posts:
         *,
         group_id: int | None = None,
         repost_of: int | None = None,
+        photo_ids: tuple[int, ...] = (),
     ) -> Post:
-        """Publish a post (to followers, or to a group's members only) and fan it out."""
+        """Publish a post (to followers, or to a group's members only), carrying the
+        author's photos, and fan it out."""
         self._check_text(text)
         with self.ctx.store.write() as tx:
+            if photo_ids:
+                most = self.ctx.config.media.max_photos_per_post
+                require_attachable(tx, author_id, photo_ids, most)
             if group_id is not None:
                 self._require_member(tx, group_id, author_id)
             if repost_of is not None:
@@ -45,6 +51,7 @@ class Posts:
                 group_id=group_id,
                 repost_of=repost_of,
                 pushed=pushed,
+                photo_ids=photo_ids,
             )
             if group_id is None and not pushed:
                 tx.accounts.mark_pull_author(author_id)

@@ -19,6 +19,8 @@ from typing import Protocol
 
 from microblog.ads_models import AdImpression, Campaign, CampaignSpec, CampaignStatus, Delivery
 from microblog.chat_models import ChatMessage, Status
+from microblog.live_models import LiveComment, LiveGift, Room
+from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.app_repo import AppRepo
 from microblog.store.certification_repo import CertificationRepo
@@ -113,6 +115,7 @@ class PostRepo(Protocol):
         group_id: int | None,
         repost_of: int | None,
         pushed: bool,
+        photo_ids: tuple[int, ...] = (),
     ) -> Post: ...
 
     def get(self, post_id: int) -> Post | None: ...
@@ -289,6 +292,78 @@ class ChatRepo(Protocol):
         ...
 
 
+class AlbumRepo(Protocol):
+    """Albums and their photos' metadata (the bytes are in the media store). Deleting marks
+    a tombstone, so posts that carried a photo can show it removed."""
+
+    def create(self, owner_id: int, name: str, created_at: float) -> Album: ...
+    def get(self, album_id: int) -> Album | None:
+        """The album, tombstones included."""
+        ...
+
+    def rename(self, album_id: int, name: str) -> None: ...
+    def delete(self, album_id: int) -> list[Photo]:
+        """Mark the album and its live photos deleted; returns those photos."""
+        ...
+
+    def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Album]:
+        """The owner's live albums, newest first."""
+        ...
+
+    def add_photo(self, draft: PhotoDraft, created_at: float) -> Photo:
+        """Insert a photo and count it on its album."""
+        ...
+
+    def photo(self, photo_id: int) -> Photo | None:
+        """The photo, tombstones included."""
+        ...
+
+    def photos(self, photo_ids: list[int]) -> dict[int, Photo]:
+        """The photos found among these ids, tombstones included."""
+        ...
+
+    def delete_photo(self, photo_id: int) -> None:
+        """Mark a live photo deleted and uncount it from its album."""
+        ...
+
+    def in_album(self, album_id: int, before: int | None, limit: int) -> list[Photo]:
+        """The album's live photos, newest first."""
+        ...
+
+
+class LiveRepo(Protocol):
+    """Live rooms, their comments and the gifts to their anchors."""
+
+    def create(
+        self, anchor_id: int, title: str, stream_url: str | None, started_at: float, post_id: int
+    ) -> Room: ...
+    def get(self, room_id: int) -> Room | None: ...
+    def end(self, room_id: int, ended_at: float) -> None: ...
+    def live_of(self, anchor_id: int) -> Room | None:
+        """The anchor's room on air, if any."""
+        ...
+
+    def on_air(self) -> list[Room]:
+        """Every room not yet ended."""
+        ...
+
+    def add_viewers(self, room_id: int, delta: int) -> int:
+        """Move the connected-viewer count (and the peak with it); returns the new count."""
+        ...
+
+    def add_comment(
+        self, room_id: int, author_id: int, text: str, created_at: float
+    ) -> LiveComment: ...
+    def add_gift(self, gift: LiveGift) -> LiveGift:
+        """Store a gift under a new id (the draft's id is a placeholder) and add its amount
+        to the room's total."""
+        ...
+
+    def gifts_to(self, anchor_id: int, before: int | None, limit: int) -> list[LiveGift]:
+        """The anchor's gifts, newest first (its earnings statement)."""
+        ...
+
+
 class Tx(Protocol):
     """The repositories, bound to one transaction (read-only members, so any backend's
     repository classes satisfy them structurally)."""
@@ -319,6 +394,10 @@ class Tx(Protocol):
     def certifications(self) -> CertificationRepo: ...
     @property
     def apps(self) -> AppRepo: ...
+    @property
+    def albums(self) -> AlbumRepo: ...
+    @property
+    def live(self) -> LiveRepo: ...
 
 
 class Store(Protocol):

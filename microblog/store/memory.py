@@ -23,6 +23,8 @@ from microblog.store.memory_apps import AppData, MemoryApps
 from microblog.store.memory_certifications import CertificationData, MemoryCertifications
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_live import LiveData, MemoryLive
+from microblog.store.memory_media import MediaData, MemoryAlbums
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.store.records import replace
@@ -59,6 +61,8 @@ class MemoryData:
     ads: MemoryAdsData = field(default_factory=MemoryAdsData)
     certifications: CertificationData = field(default_factory=CertificationData)
     apps: AppData = field(default_factory=AppData)
+    media: MediaData = field(default_factory=MediaData)
+    live: LiveData = field(default_factory=LiveData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -225,9 +229,17 @@ class MemoryPosts:
         group_id: int | None,
         repost_of: int | None,
         pushed: bool,
+        photo_ids: tuple[int, ...] = (),
     ) -> Post:
         post = Post(
-            self.d.next_id("posts"), author_id, text, created_at, group_id, repost_of, pushed
+            self.d.next_id("posts"),
+            author_id,
+            text,
+            created_at,
+            group_id,
+            repost_of,
+            pushed,
+            photo_ids=photo_ids,
         )
         self.d.posts[post.id] = post
         if group_id is not None:
@@ -416,6 +428,8 @@ class MemoryTx:
         self.ads = MemoryAds(data.ads)
         self.certifications = MemoryCertifications(data.certifications)
         self.apps = MemoryApps(data.apps)
+        self.albums = MemoryAlbums(data.media)
+        self.live = MemoryLive(data.live)
 
 
 class _Locked:

@@ -73,7 +73,8 @@ def event_authors(scenario: Scenario, population: Population) -> list[int]:
 
 
 class ScriptedEvents:
-    """The scenario's `events`: a big V's burst of posts at a given hour."""
+    """The scenario's `big_v_post` events: a big V's burst of posts at a given hour (the
+    live activity runs `live_premiere` events)."""
 
     def __init__(self, world: World, social: Social) -> None:
         events = world.scenario.events
@@ -81,6 +82,7 @@ class ScriptedEvents:
         self._events = [
             (event.at_hours * SECONDS_PER_HOUR, row, event.count)
             for event, row in zip(events, rows, strict=True)
+            if event.kind == "big_v_post"
         ]
         self.world = world
         self.social = social

@@ -73,6 +73,8 @@ class Social:
         self._serial = itertools.count(1)
         self.readers: list[FeedReader] = []
         self.reacted: list[Reacted] = []
+        self.writer: Callable[[int], Steps] = self._plain_post
+        """Writes one session post (the photos activity replaces it to attach photos)."""
 
     def plan(self, rows: np.ndarray) -> list[SocialPlan]:
         rng = self.world.rng
@@ -89,7 +91,7 @@ class Social:
             yield from reader.seen(row, items)
         seen = [item.post for item in items if item.ad is None]
         for _ in range(posts):
-            yield self.post(actor)
+            yield from self.writer(actor)
         others = [post for post in seen if post.author_id != actor]
         draws = self.world.draws
         if repost and others:
@@ -130,9 +132,14 @@ class Social:
                 break
         return seen
 
-    def post(self, actor: int) -> Call:
+    def post(self, actor: int, photo_ids: tuple[int, ...] = ()) -> Call:
         text = self._text("post")
-        return Call("post", partial(self.blog.posts.create, actor, text), {"text": text})
+        action = partial(self.blog.posts.create, actor, text, photo_ids=photo_ids)
+        params: dict[str, Any] = {"text": text, **({"photo_ids": photo_ids} if photo_ids else {})}
+        return Call("post", action, params)
+
+    def _plain_post(self, actor: int) -> Steps:
+        yield self.post(actor)
 
     def react(self, actor: int, post: Post, kind: str, mention: bool = False) -> Steps:
         """Repost, comment on (`mention`ing a friend) or like a post; a friend's post counts

@@ -97,6 +97,10 @@ def plan_tables(planned: CapacityPlan) -> tuple[Table, Table]:
         resources.add_column(column, justify="left" if column == "resource" else "right")
     for name, queue in planned.solution.stations.items():
         resources.add_row(name, str(planned.servers[name]), f"{queue.utilisation:.1%}")
+    live, media = planned.live, planned.media
+    resources.add_row("live fan-out", str(live.servers), f"{live.utilisation:.1%}")
+    links, use = str(media.egress_links), f"{media.egress_utilisation:.1%}"
+    resources.add_row("media egress links", links, use)
     slos = Table(title="SLOs at the peak hour")
     slos.add_column("SLO", no_wrap=True)
     slos.add_column("predicted", justify="right")
@@ -107,6 +111,17 @@ def plan_tables(planned: CapacityPlan) -> tuple[Table, Table]:
     for slo in planned.not_planned:
         slos.add_row(str(slo), "-", "not predicted by the capacity model")
     return resources, slos
+
+
+def media_live_lines(planned: CapacityPlan) -> list[str]:
+    """Storage growth, egress at the peak and the largest live room, as printed lines."""
+    media, live = planned.media, planned.live
+    return [
+        f"photo storage: {number(media.storage_gib_per_day)} GiB/day",
+        f"photo egress at the peak: {number(media.egress_gbit_s)} Gbit/s",
+        f"live fan-out: {number(live.pushes_per_s)} pushes/s at the peak; largest room within "
+        f"{number(live.delivery_slo_ms)} ms delivery: {live.largest_room:,} viewers",
+    ]
 
 
 def _largest_caption(planned: CapacityPlan) -> str:

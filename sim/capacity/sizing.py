@@ -1,4 +1,5 @@
-"""`fanout plan`: the smallest platform that serves a scenario's peak hour at N users.
+"""`fanout plan`: the smallest platform that serves a scenario's peak hour at N users, with
+its photo storage growth and egress and its live fan-out (`media_live`).
 
 Glue between the three steps, each in its own module: the peak-hour workload at N users
 (`workload`: a probe simulation, scaled), the closed-form search for the fewest servers
@@ -15,15 +16,16 @@ planned for rather than failing the plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from outcomes.slo import Slo, parse_slo
 from scenario import Scenario
 from sim.capacity.demand import servers
+from sim.capacity.media_live import LivePlan, MediaPlan, live_plan, media_plan
 from sim.capacity.network import PlatformSolution, solve
 from sim.capacity.plan import Unreachable, plan
-from sim.capacity.workload import Workload, peak_hour, run_probe, scale
+from sim.capacity.workload import Workload, peak_factor, peak_hour, run_probe, scale
 
 
 class UnreachablePlan(Unreachable):
@@ -66,6 +68,8 @@ class CapacityPlan:
     verdicts: list[SloVerdict]
     not_planned: list[Slo]
     """Scenario SLOs on metrics the capacity model does not predict."""
+    media: MediaPlan
+    live: LivePlan
 
     @property
     def servers(self) -> dict[str, int]:
@@ -89,6 +93,8 @@ class CapacityPlan:
                 "deliveries": solution.largest_fanout,
                 "fanout_lag_s": solution.fanout_lag_s._asdict(),
             },
+            "media": asdict(self.media),
+            "live": asdict(self.live),
             "workload": self.workload.as_dict(),
         }
 
@@ -121,4 +127,6 @@ def plan_capacity(
         solution=solution,
         verdicts=[SloVerdict(slo, metrics[slo.metric]) for slo in planned],
         not_planned=[slo for slo in own if slo.metric not in known],
+        media=media_plan(config, workload, peak_factor(scenario)),
+        live=live_plan(config, workload, [*slos, *own]),
     )

@@ -46,7 +46,7 @@ Scripted `events` are one-off bursts, not the steady peak, so the probe leaves t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -92,6 +92,17 @@ class Probe:
     """Covariance of one request's work counters (`WORK_FIELDS` order) per path."""
     most_followers: int
     """Followers of the probe's most-followed account."""
+    media_bytes: MediaBytes = field(default_factory=lambda: MediaBytes(0.0, 0.0))
+    """Photo bytes stored and served in the peak hour."""
+
+
+@dataclass(frozen=True)
+class MediaBytes:
+    """Photo and thumbnail bytes written to the media store and served to readers, in some
+    span of time (the probe's peak hour; per second once scaled)."""
+
+    stored: float
+    served: float
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,8 @@ class Workload:
     largest_fanout: float
     """Deliveries of the largest post fanned out on write: the largest account's followers
     under push, just under `hybrid_threshold` under hybrid when it is pulled, 0 under pull."""
+    media_per_s: MediaBytes = field(default_factory=lambda: MediaBytes(0.0, 0.0))
+    """Photo bytes stored and served per second at the peak."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +129,7 @@ class Workload:
             "sessions_per_s": self.sessions_per_s,
             "largest_followers": self.largest_followers,
             "largest_fanout": self.largest_fanout,
+            "media_bytes_per_s": asdict(self.media_per_s),
             "paths": {
                 path: {"requests_per_s": rate, "work": asdict(self.works[path])}
                 for path, rate in sorted(self.rates.items())
@@ -135,6 +149,8 @@ class _TallyingModel(CapacityModel):
         self.counts: defaultdict[str, int] = defaultdict(int)
         self.totals: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros(size))
         self.products: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros((size, size)))
+        self.media = np.zeros(2)
+        """Photo bytes stored and served (the media station's units, priced apart)."""
 
     def submit(self, path: str, work: WorkCounts, external_s: float = 0.0) -> None:
         if self.env.now >= self.since_s:
@@ -142,6 +158,10 @@ class _TallyingModel(CapacityModel):
             self.counts[path] += 1
             self.totals[path] += vector
             self.products[path] += np.outer(vector, vector)
+            self.media += (
+                getattr(work, "media_bytes_stored", 0),
+                getattr(work, "media_bytes_served", 0),
+            )
         super().submit(path, work, external_s)
 
     def covariance(self, path: str) -> np.ndarray:
@@ -269,7 +289,8 @@ def run_probe(
     }
     covariance = {path: tally.covariance(path) for path in tally.counts}
     most = int(population.initial_followers.max(initial=0))
-    return Probe(population.size, dict(tally.counts), work, covariance, most)
+    media = MediaBytes(*tally.media.tolist())
+    return Probe(population.size, dict(tally.counts), work, covariance, most, media)
 
 
 def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
@@ -293,6 +314,10 @@ def scale(scenario: Scenario, probe: Probe, users: int) -> Workload:
         covariances=dict(probe.work_covariance),
         largest_followers=largest,
         largest_fanout=_largest_pushed(scenario, largest),
+        media_per_s=MediaBytes(
+            probe.media_bytes.stored / SECONDS_PER_HOUR * ratio,
+            probe.media_bytes.served / SECONDS_PER_HOUR * ratio,
+        ),
     )
 
 

@@ -59,7 +59,8 @@ def home_feed(token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limi
     Takes the same cursor as /timeline/home; items are posts or ads (`kind`).
     """
     viewer_id = blog.accounts.account_id_for(token)
-    return FeedPage.of(blog.feed.home(viewer_id, cursor, limit))
+    page = blog.feed.home(viewer_id, cursor, limit)
+    return FeedPage.of(page, blog.albums.removed(item.post for item in page.items))
 
 
 @router.post("/ads/impressions/{impression_id}/click")

@@ -10,7 +10,7 @@ and acknowledging what was received: `microblog.api.chat_frames`).
 
 Service calls block on the store, so each runs in the threadpool. Pushes may come from any
 thread (another socket's send, an HTTP send); the connection hands them to this socket's
-event loop, and one writer task sends everything, so frames never interleave.
+event loop (`microblog.api.outbox`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import json
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, WebSocket
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from microblog.api.chat_frames import (
@@ -36,14 +36,15 @@ from microblog.api.chat_frames import (
     ReadFrame,
     ReadReply,
     Reply,
+    Request,
     SendFrame,
     SentReply,
-    ServerFrame,
     StatusFrame,
     StatusReply,
     push_frame,
 )
 from microblog.api.chat_schemas import MessagePublic
+from microblog.api.outbox import Outbox
 from microblog.app_models import Scope, is_app_token
 from microblog.chat_models import ChatEvent
 from microblog.errors import DomainError, Forbidden, Unauthorized
@@ -55,35 +56,14 @@ router = APIRouter(tags=["chat"])
 POLICY_VIOLATION = 1008
 
 
-class SocketConnection:
+class SocketConnection(Outbox):
     """The hub's view of one WebSocket: a thread-safe hand-over onto its event loop."""
 
     receipt_on_push = False
     """A frame written is not a frame read: the client acknowledges (`ack`)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.outbox: asyncio.Queue[ServerFrame] = asyncio.Queue()
-
     def push(self, event: ChatEvent) -> None:
-        frame = push_frame(event)
-        with suppress(RuntimeError):  # the loop has closed: the socket is gone, the store kept it
-            self.loop.call_soon_threadsafe(self.outbox.put_nowait, frame)
-
-    def send(self, frame: ServerFrame) -> None:
-        """Queue a frame from the event loop's own thread."""
-        self.outbox.put_nowait(frame)
-
-    async def pump(self, websocket: WebSocket) -> None:
-        """Send queued frames in order until the socket closes."""
-        try:
-            while True:
-                frame = await self.outbox.get()
-                await websocket.send_text(frame.model_dump_json())
-        except Exception:
-            # Any failed send means the client is gone: the reader sees the disconnect and
-            # cleans up, and the store still holds every message for history.
-            return
+        self.hand_over(push_frame(event))
 
 
 @dataclass(frozen=True)
@@ -137,21 +117,29 @@ HANDLERS: dict[str, Callable[[Caller, Any], Reply]] = {
 
 def answer(caller: Caller, text: str) -> Reply:
     """The one reply to a client frame, with the work the call did."""
+    return reply_to(text, CLIENT_FRAME, lambda frame: HANDLERS[frame.type](caller, frame))
+
+
+F = TypeVar("F", bound=Request)
+
+
+def reply_to(text: str, frames: TypeAdapter[F], handle: Callable[[F], Reply]) -> Reply:
+    """The one reply to a client frame of any socket: `handle`'s, an error naming the bad
+    field, or the domain's refusal; with the work the call did."""
     with recording() as work:
-        reply = _handle(caller, text)
+        try:
+            frame = frames.validate_json(text)
+        except ValidationError as error:
+            reply: Reply = _invalid(text, error)
+        else:
+            try:
+                reply = handle(frame)
+            except DomainError as error:
+                reply = ErrorReply(
+                    ref=frame.ref, error=error.code, message=error.message, field=error.field
+                )
     reply.work = work.to_header()
     return reply
-
-
-def _handle(caller: Caller, text: str) -> Reply:
-    try:
-        frame = CLIENT_FRAME.validate_json(text)
-    except ValidationError as error:
-        return _invalid(text, error)
-    try:
-        return HANDLERS[frame.type](caller, frame)
-    except DomainError as error:
-        return ErrorReply(ref=frame.ref, error=error.code, message=error.message, field=error.field)
 
 
 def _invalid(text: str, error: ValidationError) -> ErrorReply:
@@ -182,7 +170,7 @@ def _token(websocket: WebSocket) -> str | None:
 @router.websocket("/ws")
 async def chat_socket(websocket: WebSocket) -> None:
     blog: Microblog = websocket.app.state.blog
-    account = await _authenticated(websocket, blog)
+    account = await authenticated(websocket, blog)
     if account is None:
         return
     await websocket.accept()
@@ -202,7 +190,7 @@ async def chat_socket(websocket: WebSocket) -> None:
                 await writer
 
 
-async def _authenticated(websocket: WebSocket, blog: Microblog) -> Account | None:
+async def authenticated(websocket: WebSocket, blog: Microblog) -> Account | None:
     """The caller's account, or None after refusing the handshake."""
     token = _token(websocket)
     try:

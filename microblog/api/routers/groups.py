@@ -51,4 +51,5 @@ def feed(
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> PostsPage:
-    return PostsPage.of(blog.groups.feed(account.id, group_id, cursor, limit))
+    page = blog.groups.feed(account.id, group_id, cursor, limit)
+    return PostsPage.of(page, blog.albums.removed(page.items))

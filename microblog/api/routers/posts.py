@@ -25,20 +25,23 @@ router = APIRouter(tags=["posts"])
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, dependencies=[limit(Action.POST)])
 def create_post(body: PostCreate, account: CurrentAccount, blog: Blog) -> PostPublic:
+    photos = tuple(body.photo_ids)
     post = blog.posts.create(
-        account.id, body.text, group_id=body.group_id, repost_of=body.repost_of
+        account.id, body.text, group_id=body.group_id, repost_of=body.repost_of, photo_ids=photos
     )
     return PostPublic.of(post)
 
 
 @router.get("/posts/{post_id}")
 def get_post(post_id: Id, account: CurrentAccount, blog: Blog) -> PostPublic:
-    return PostPublic.of(blog.posts.get(account.id, post_id))
+    post = blog.posts.get(account.id, post_id)
+    return PostPublic.of(post, blog.albums.removed([post]))
 
 
 @router.patch("/posts/{post_id}")
 def edit_post(post_id: Id, body: PostEdit, account: CurrentAccount, blog: Blog) -> PostPublic:
-    return PostPublic.of(blog.posts.edit(account.id, post_id, body.text))
+    post = blog.posts.edit(account.id, post_id, body.text)
+    return PostPublic.of(post, blog.albums.removed([post]))
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -77,14 +80,16 @@ def comments(
 def user_timeline(
     account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
-    return PostsPage.of(blog.posts.by_author(account_id, cursor, limit))
+    page = blog.posts.by_author(account_id, cursor, limit)
+    return PostsPage.of(page, blog.albums.removed(page.items))
 
 
 @router.get("/me/mentions")
 def mentions(
     account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
-    return PostsPage.of(blog.posts.mentions(account.id, cursor, limit))
+    page = blog.posts.mentions(account.id, cursor, limit)
+    return PostsPage.of(page, blog.albums.removed(page.items))
 
 
 @router.get("/timeline/home", response_model=PostsPage)
@@ -93,4 +98,5 @@ def home_timeline(
 ) -> JsonBody:
     """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
     viewer_id = blog.accounts.account_id_for(token)
-    return JsonBody(posts_page_json(blog.timelines.home(viewer_id, cursor, limit)))
+    page = blog.timelines.home(viewer_id, cursor, limit)
+    return JsonBody(posts_page_json(page, blog.albums.removed(page.items)))

@@ -24,7 +24,9 @@ from microblog.store.sql.apps import SqlApps
 from microblog.store.sql.certifications import SqlCertifications
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
+from microblog.store.sql.live import SqlLive
 from microblog.store.sql.locks import claim
+from microblog.store.sql.media import SqlAlbums
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
@@ -48,6 +50,8 @@ class SqlTx:
         self.ads = SqlAds(conn)
         self.certifications = SqlCertifications(conn)
         self.apps = SqlApps(conn)
+        self.albums = SqlAlbums(conn)
+        self.live = SqlLive(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -72,6 +72,7 @@ posts = Table(
     Column("like_count", Integer, nullable=False, default=0),
     Column("comment_count", Integer, nullable=False, default=0),
     Column("repost_count", Integer, nullable=False, default=0),
+    Column("photo_ids", JSON),  # attached photos in order; NULL for none
     Index("ix_posts_author", "author_id", "group_id", "pushed", "id"),
     Index("ix_posts_group", "group_id", "id"),
 )

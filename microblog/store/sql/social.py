@@ -297,6 +297,7 @@ def _post(row: Any) -> Post:
         row.like_count,
         row.comment_count,
         row.repost_count,
+        tuple(row.photo_ids or ()),
     )
 
 
@@ -313,6 +314,7 @@ class SqlPosts:
         group_id: int | None,
         repost_of: int | None,
         pushed: bool,
+        photo_ids: tuple[int, ...] = (),
     ) -> Post:
         new_id = _insert_id(
             self.conn,
@@ -327,10 +329,13 @@ class SqlPosts:
                 like_count=0,
                 comment_count=0,
                 repost_count=0,
+                photo_ids=list(photo_ids) or None,
             ),
         )
         record(db_writes=1)
-        return Post(new_id, author_id, text, created_at, group_id, repost_of, pushed)
+        return Post(
+            new_id, author_id, text, created_at, group_id, repost_of, pushed, photo_ids=photo_ids
+        )
 
     def get(self, post_id: int) -> Post | None:
         row = self.conn.execute(select(t.posts).where(t.posts.c.id == post_id)).first()

@@ -32,16 +32,21 @@ def client(
     with (
         store_url(backend, tmp_path) as store,
         cache_for(backend) as cache,
-        TestClient(create_app(server_settings(store, platform_config, cache))) as test_client,
+        TestClient(
+            create_app(server_settings(store, platform_config, cache, str(tmp_path / "media")))
+        ) as test_client,
     ):
         yield test_client
 
 
 def server_settings(
-    store: str, platform_config: dict[str, object], cache: CacheTier | None = None
+    store: str,
+    platform_config: dict[str, object],
+    cache: CacheTier | None = None,
+    media: str = "memory",
 ) -> ServerSettings:
     """Settings of the app under test: inline fan-out, the operator token, the backend's
-    cache tier (its Redis prefix, when it has one)."""
+    cache tier (its Redis prefix, when it has one), photo bytes in `media`."""
     default = CacheTier()
     return ServerSettings(
         store=store,
@@ -50,6 +55,7 @@ def server_settings(
         platform=PlatformConfig.model_validate({**CHEAP_HASHING, **platform_config}),
         fanout_delivery="inline",
         operator_token=OPERATOR,
+        media=media,
     )
 
 

@@ -24,11 +24,15 @@ posts = st.builds(
     deleted=st.booleans(),
     edited_at=st.none() | times,
     like_count=st.integers(min_value=0, max_value=2**40),
+    photo_ids=st.lists(ids, max_size=9).map(tuple),
 )
 
 
-@given(st.lists(posts, max_size=5), st.none() | st.text(max_size=20))
-def test_a_posts_page_body_is_the_models_json(items: list[Post], cursor: str | None) -> None:
+@given(st.lists(posts, max_size=5), st.none() | st.text(max_size=20), st.sets(ids, max_size=3))
+def test_a_posts_page_body_is_the_models_json(
+    items: list[Post], cursor: str | None, removed: set[int]
+) -> None:
     page = Page(items, cursor)
-    expected = PostsPage.of(page).model_dump_json()
-    assert orjson.loads(posts_page_json(page)) == orjson.loads(expected)
+    removed |= {post.photo_ids[0] for post in items[:1] if post.photo_ids}
+    expected = PostsPage.of(page, removed).model_dump_json()
+    assert orjson.loads(posts_page_json(page, removed)) == orjson.loads(expected)
