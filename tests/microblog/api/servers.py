@@ -57,12 +57,13 @@ def fanout_serve(
     workers: int = 1,
     fanout_workers: int = 0,
 ) -> Iterator[Server]:
-    """`fanout serve` on a free port of 127.0.0.1 with this store and Redis tier."""
+    """`fanout serve` on a free port of 127.0.0.1 with this store and Redis tier, its rate
+    limits off (these tests count deliveries and losses, not refusals)."""
     port = free_port()
     command = [
         sys.executable, "-m", "cli", "serve", "--port", str(port), "--store", store,
         "--cache", cache, "--workers", str(workers), "--fanout-workers", str(fanout_workers),
-        "--operator-token", OPERATOR,
+        "--operator-token", OPERATOR, "--no-rate-limits",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -32,8 +32,8 @@ def paged_paths(client: TestClient) -> list[str]:
 
 
 def merchant_with_everything(client: TestClient) -> tuple[Caller, dict[str, object]]:
-    """A merchant with a shop, a group, a commented post and a friend to chat with, so every
-    paged list is one it may read; and the path values that name them."""
+    """A merchant with a shop, a group, a commented post, an album and a friend to chat
+    with, so every paged list is one it may read; and the path values that name them."""
     merchant, friend = seed(client, {"name": "maker", "role": "merchant"}, {"name": "pal"})
     for a, b in [(merchant, friend), (friend, merchant)]:
         client.put(f"/accounts/{b.id}/follow", headers=a.headers)
@@ -43,8 +43,10 @@ def merchant_with_everything(client: TestClient) -> tuple[Caller, dict[str, obje
     post = client.post("/posts", json={"text": "hi"}, headers=merchant.headers).json()
     sent = {"to": friend.id, "text": "psst"}
     message = client.post("/chat/messages", json=sent, headers=merchant.headers).json()
+    album = client.post("/albums", json={"name": "trip"}, headers=merchant.headers).json()
     names = {"account_id": merchant.id, "group_id": group["id"], "post_id": post["id"]}
     return merchant, {
+        "album_id": album["id"],
         **names,
         "shop_id": shop["shop"]["id"],
         "conversation": message["conversation"],
