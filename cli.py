@@ -26,7 +26,7 @@ from outcomes.gate import run_gate
 from outcomes.gate_render import append_summary, gate_data, gate_table, write_junit
 from outcomes.plots import write_timeseries_plots
 from outcomes.report import REPORT_FILE, write_report
-from outcomes.result import ResultError, load_result, load_runs
+from outcomes.result import ResultError, load_result, load_run, load_runs
 from outcomes.timeseries import labelled_timeseries
 from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
 
@@ -897,10 +897,12 @@ def run(
       fanout run scenarios/baseline.yaml
       fanout run scenarios/celebrity-storm.yaml --set platform.fanout=push --out results/push
     """
+    from outcomes.headline import headline
+    from outcomes.headline_render import headline_console
     from sim.edgelist import EdgeListError
     from sim.output import default_run_dir, write_run
     from sim.runner import simulate
-    from sim.terminal import progress_bar, summary_table
+    from sim.terminal import progress_bar
 
     scenario = _scenario_for_run(
         scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
@@ -915,7 +917,7 @@ def run(
     if as_json:
         click.echo(finished.result.model_dump_json(indent=2))
         return
-    Console().print(summary_table(finished.result))
+    Console().print(headline_console(headline([load_run(run_dir)])))
     click.echo(f"wrote {run_dir} (report: {report_path})")
 
 

@@ -20,6 +20,11 @@ def metric_value(metric: Metric) -> str:
     return f"{number(metric.value)} [{number(lo)}, {number(hi)}]"
 
 
+def percent(fraction: float) -> str:
+    """A ratio (0-1) as a percentage with three significant digits: `12.3 %`."""
+    return f"{fraction * 100:.3g} %"
+
+
 def signed_percent(fraction: float | None) -> str:
     return "n/a" if fraction is None else f"{fraction * 100:+.1f} %"
 

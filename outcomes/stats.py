@@ -33,6 +33,24 @@ def mean_ci95(values: Sequence[float]) -> tuple[float, Interval | None]:
     return mean, (mean - half, mean + half)
 
 
+def mean_ci95_by_row(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and t-based 95 % interval bounds of each column of a (replications, rows) array.
+
+    NaN cells are gaps and left out; a column with fewer than two values has NaN bounds
+    (and NaN mean when empty). Vectorised: a month of hourly rows is thousands of intervals.
+    """
+    from scipy import stats  # see mean_ci95
+
+    present = np.sum(~np.isnan(samples), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.nansum(samples, axis=0)
+        mean = np.where(present > 0, total / np.maximum(present, 1), np.nan)
+        spread = np.nansum((samples - mean) ** 2, axis=0) / (present - 1)
+        half = stats.t.ppf(0.5 + CONFIDENCE / 2, present - 1) * np.sqrt(spread / present)
+    half = np.where(present >= 2, half, np.nan)
+    return mean, mean - half, mean + half
+
+
 def welch_p_value(a: Sequence[float], b: Sequence[float]) -> float:
     """Two-sided p-value of Welch's t-test that samples `a` and `b` share a mean.
 
