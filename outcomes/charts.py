@@ -49,6 +49,8 @@ class Panel:
     """Defaults to the first column's label."""
     stacked: bool = False
     saturation: bool = False
+    implied: tuple[str, ...] = ()
+    """Columns the panel shows without a line of their own (a stack's top is its total)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ CHART_GROUPS: tuple[ChartGroup, ...] = (
         "business",
         "Business: did users, revenue, ads and sales move?",
         (
-            Panel(STREAM_METRICS, "Revenue by stream", stacked=True),
+            Panel(STREAM_METRICS, "Revenue by stream", stacked=True, implied=("revenue.total",)),
             Panel(("users.active",)),
             Panel(("users.churned",)),
             Panel(("users.sessions",)),
@@ -141,20 +143,14 @@ def charts(runs: LabelledSeries, origin: float | None) -> list[Chart]:
 
 
 def _claim(panel: Panel, available: Sequence[str], taken: set[str]) -> list[str]:
+    """The columns the panel draws: those its patterns match that no earlier panel took."""
     columns = [
-        c
-        for pattern in panel.columns
-        for c in fnmatch.filter(available, pattern)
-        if c not in taken and not _is_drawn_elsewhere(c, pattern)
+        c for pattern in panel.columns for c in fnmatch.filter(available, pattern) if c not in taken
     ]
     columns = list(dict.fromkeys(columns))
-    taken.update(columns)
+    if columns:
+        taken.update([*columns, *panel.implied])
     return columns
-
-
-def _is_drawn_elsewhere(column: str, pattern: str) -> bool:
-    """`revenue.total` is the top of the stacked streams, so it is not drawn on its own."""
-    return column == "revenue.total" and pattern != column
 
 
 def _other_group(available: Sequence[str]) -> ChartGroup:

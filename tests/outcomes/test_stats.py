@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from outcomes.stats import intervals_overlap, mean_ci95, relative_change, welch_p_value
+from outcomes.stats import (
+    intervals_overlap,
+    mean_ci95,
+    mean_ci95_by_row,
+    relative_change,
+    welch_p_value,
+)
 
 
 def test_welch_decides_constant_samples_without_scipy_warnings() -> None:
@@ -37,3 +44,15 @@ def test_relative_change_is_against_the_magnitude_of_the_base() -> None:
 def test_an_empty_sample_cannot_be_summarised() -> None:
     with pytest.raises(ValueError, match="no replicate values"):
         mean_ci95([])
+
+
+def test_row_intervals_match_the_single_sample_interval_and_skip_gaps() -> None:
+    samples = np.array([[1.0, 5.0, np.nan, 2.0], [2.0, 7.0, np.nan, np.nan], [4.0, 6.0, 1.0, 3.0]])
+    mean, lo, hi = mean_ci95_by_row(samples)
+    for column, present in ((0, [1.0, 2.0, 4.0]), (1, [5.0, 7.0, 6.0]), (3, [2.0, 3.0])):
+        expected_mean, interval = mean_ci95(present)
+        assert interval is not None
+        expected_lo, expected_hi = interval
+        assert mean[column] == pytest.approx(expected_mean)
+        assert (lo[column], hi[column]) == pytest.approx((expected_lo, expected_hi))
+    assert mean[2] == 1.0 and np.isnan(lo[2]) and np.isnan(hi[2])  # one value: no interval

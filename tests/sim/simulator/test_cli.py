@@ -42,7 +42,7 @@ def test_run_writes_summary_timeseries_plots_report_and_trace(tmp_path: Path) ->
     assert printed.kind == "simulation"
     assert printed.scenario.resolved["population"]["users"] == 300
     assert load_result(out).metrics == printed.metrics
-    for name in ("summary.json", "timeseries.csv", "users.png", "latency.png", "report.html"):
+    for name in ("summary.json", "timeseries.csv", "chart_capacity.png", "report.html"):
         assert (out / name).is_file(), name
     with (out / "timeseries.csv").open() as handle:
         assert "latency.timeline_read.p99_ms" in next(csv.reader(handle))
