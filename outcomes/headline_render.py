@@ -132,24 +132,29 @@ def _reading_html(reading: Reading | None) -> str:
 
 
 def _compared_html(card: Card, labels: list[str]) -> str:
-    rows = [_compared_row(labels[0], card.readings[0], None)]
-    rows += [
-        _compared_row(label, reading, change)
-        for label, reading, change in zip(labels[1:], card.readings[1:], card.changes, strict=True)
-    ]
-    return f'<table class="runs">{"".join(rows)}</table>'
+    """Each run's value (its interval as a tooltip), then each later run's change."""
+    rows = "".join(
+        f"<tr>{_tag('td', 'run', label)}{_value_cell(reading)}</tr>"
+        for label, reading in zip(labels, card.readings, strict=True)
+    )
+    changes = "".join(
+        _tag("div", f"change {change.verdict}", _change_line(label, change, len(labels)))
+        for label, change in zip(labels[1:], card.changes, strict=True)
+        if change is not None
+    )
+    return f'<table class="runs">{rows}</table>{changes}'
 
 
-def _compared_row(label: str, reading: Reading | None, change: Change | None) -> str:
-    """Run label, value (its interval as a tooltip) and the change against the first run."""
-    value = "–" if reading is None else with_unit(reading.value.value, reading.value.unit)
-    detail = interval_text(reading.value) if reading is not None else ""
-    cells = [
-        _tag("td", "run", label),
-        _tag("td", "value", value, detail),
-        _tag("td", f"change {change.verdict}", change_words(change)) if change else "<td></td>",
-    ]
-    return f"<tr>{''.join(cells)}</tr>"
+def _value_cell(reading: Reading | None) -> str:
+    if reading is None:
+        return _tag("td", "value", "–")
+    metric = reading.value
+    return _tag("td", "value", with_unit(metric.value, metric.unit), interval_text(metric))
+
+
+def _change_line(label: str, change: Change, runs: int) -> str:
+    """The change alone when two runs are compared, else prefixed by the run it is of."""
+    return change_words(change) if runs == 2 else f"{label}: {change_words(change)}"
 
 
 def _tag(name: str, css: str, text: str, title: str = "") -> str:

@@ -25,6 +25,11 @@ def _before_charts(html: str) -> str:
     return html[: html.index('id="charts"')]
 
 
+def _card(html: str, label: str) -> str:
+    card = html[html.index(f'<div class="label">{label}</div>') :]
+    return card[: card.index('<div class="card"')] if '<div class="card"' in card else card
+
+
 def test_run_report_saves_one_chart_per_question_and_embeds_them(
     factory: ResultFactory, tmp_path: Path
 ) -> None:
@@ -81,11 +86,12 @@ def test_comparison_report_leads_with_significant_changes_and_overlays_charts(
     dirs = [factory.run(tmp_path, "light", base), factory.run(tmp_path, "heavy", richer)]
     html = write_report(load_runs(dirs), tmp_path / "out" / "cmp.html").read_text("utf-8")
     first = _before_charts(html)
-    revenue = first[first.index("Total revenue") :]
-    revenue = revenue[: revenue.index("</table>")]
-    assert re.search(r'class="change better">\+\d+\.\d % ▲ better \(q=', revenue)
-    users = first[first.index("Daily active users") :]
-    assert re.search(r'class="change same">[-+]\d+\.\d % n\.s\.', users[: users.index("</table>")])
+    assert re.search(
+        r'class="change better">\+\d+\.\d % ▲ better \(q=', _card(first, "Total revenue")
+    )
+    assert re.search(
+        r'class="change same">[-+]\d+\.\d % n\.s\.', _card(first, "Daily active users")
+    )
     assert "<th>light</th><th>heavy</th>" in first  # each SLO judged for each run
     assert "<th>Δ heavy</th>" in html  # the full comparison table below
     assert html.count(EMBEDDED_PNG) == 2  # one chart per question, both runs overlaid

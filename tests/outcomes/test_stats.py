@@ -56,3 +56,16 @@ def test_row_intervals_match_the_single_sample_interval_and_skip_gaps() -> None:
         assert mean[column] == pytest.approx(expected_mean)
         assert (lo[column], hi[column]) == pytest.approx((expected_lo, expected_hi))
     assert mean[2] == 1.0 and np.isnan(lo[2]) and np.isnan(hi[2])  # one value: no interval
+
+
+def test_welch_decides_samples_constant_but_for_rounding_without_scipy_warnings() -> None:
+    third = [1 / 3, 0.1 + 0.2 - 0.3 + 1 / 3]  # equal but for the last bits
+    assert third[0] != third[1]
+    assert welch_p_value(third, [1 / 3, 1 / 3]) == 1.0
+    assert welch_p_value(third, [0.5, 0.5]) == 0.0
+
+
+def test_welch_against_one_constant_sample_leans_on_the_others_spread_without_warnings() -> None:
+    # the replicates of a rare path's rate that tripped scipy's precision-loss warning
+    varying, constant = [0.0020833333333333333, 0.001990740740740741], [0.0020833333333333333] * 2
+    assert 0.05 < welch_p_value(varying, constant) < 1.0
