@@ -957,7 +957,7 @@ def sweep(
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """Simulate every combination of the varied fields; write sweep.csv and plots.
+    """Simulate every combination of the varied fields; write sweep.csv, plots and report.html.
 
     \b
     Example:
@@ -984,9 +984,19 @@ def sweep(
     if as_json:
         points = [{"overrides": p.overrides, "run_dir": str(p.run_dir)} for p in done.points]
         plots = [str(plot) for plot in done.plots]
-        _print_json({"csv": str(done.csv_path), "plots": plots, "points": points})
+        _print_json(
+            {
+                "csv": str(done.csv_path),
+                "plots": plots,
+                "report": str(done.report),
+                "points": points,
+            }
+        )
         return
-    click.echo(f"wrote {done.csv_path} and {len(done.plots)} plots for {len(done.points)} points")
+    click.echo(
+        f"wrote {done.csv_path}, {len(done.plots)} plots and {done.report} "
+        f"for {len(done.points)} points"
+    )
 
 
 @fanout.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.collections import PolyCollection
 
 from outcomes.charts import OTHER_QUESTION, charts
@@ -52,13 +53,15 @@ def test_the_peak_hour_of_traffic_is_marked_on_every_panel_and_named() -> None:
     assert "peak traffic (19:00)" in chart.caption
     for axes in chart.figure.axes:
         if axes.get_visible():
-            assert any(list(line.get_xdata()) == [19.0, 19.0] for line in axes.get_lines())
+            assert any(np.array_equal(line.get_xdata(), [19.0, 19.0]) for line in axes.get_lines())
 
 
 def test_the_saturation_line_shows_when_utilisation_comes_near_it() -> None:
     def saturation(values: list[float]) -> list[str]:
         (chart,) = charts([("run", _series(utilization__db=values))], 0.0)
-        return [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+        legend = chart.figure.axes[0].get_legend()
+        assert legend is not None
+        return [t.get_text() for t in legend.get_texts()]
 
     assert "saturation" in saturation([0.2, 0.7, 0.9, 0.5])
     assert "saturation (100%): off the scale" in saturation([0.01, 0.02, 0.01, 0.01])

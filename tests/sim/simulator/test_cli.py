@@ -89,6 +89,7 @@ def test_sweep_over_two_values_writes_sweep_csv_and_plots(tmp_path: Path) -> Non
     assert [row["platform.fanout"] for row in rows] == ["push", "pull"]
     assert float(rows[0]["fanout.deliveries"]) > float(rows[1]["fanout.deliveries"]) == 0
     assert written["plots"] and all(Path(plot).is_file() for plot in written["plots"])
+    assert "Fan-out deliveries" in Path(written["report"]).read_text(encoding="utf-8")
 
 
 def test_sweep_rejects_a_bad_value_before_running_anything(tmp_path: Path) -> None:
