@@ -5,19 +5,12 @@ from __future__ import annotations
 from outcomes.result import Metric
 
 
-def number(value: float) -> str:
-    """Four significant digits (enough to see a change), whole numbers from 10,000 up."""
+def number(value: float, digits: int = 4) -> str:
+    """Four significant digits (enough to see a change; three read as a headline), whole
+    numbers from 10,000 up."""
     if 1e4 <= abs(value) < 1e15:
         return f"{value:,.0f}"
-    return f"{value:.4g}"
-
-
-def metric_value(metric: Metric) -> str:
-    """`value [lo, hi]`, or the bare value when the run has no interval."""
-    if metric.ci95 is None:
-        return number(metric.value)
-    lo, hi = metric.ci95
-    return f"{number(metric.value)} [{number(lo)}, {number(hi)}]"
+    return f"{value:.{digits}g}"
 
 
 def percent(fraction: float) -> str:

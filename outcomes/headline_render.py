@@ -23,15 +23,18 @@ from outcomes.result import Metric
 
 BARE_UNITS = frozenset({"count", "bool", ""})
 """Units a number reads without."""
+HEADLINE_DIGITS = 3
 OPERATOR_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
 CHANGE_MARKS = {"better": "▲ better", "worse": "▼ worse"}
 
 
 def with_unit(value: float, unit: str) -> str:
-    """`12.3 %` for a ratio, `1,234 coins`, `85.2 ms`; counts bare."""
+    """`12.3 %` for a ratio, `1,234 coins`, `85.2 ms`; counts bare; three significant
+    digits, as a headline reads (the full table has four)."""
     if unit == "ratio":
         return percent(value)
-    return number(value) if unit in BARE_UNITS else f"{number(value)} {unit}"
+    text = number(value, HEADLINE_DIGITS)
+    return text if unit in BARE_UNITS else f"{text} {unit}"
 
 
 def interval_text(metric: Metric) -> str:
@@ -75,8 +78,9 @@ def verdict_summary(headline: Headline) -> str:
 
 def headline_html(headline: Headline) -> str:
     """The verdict block and the card groups, for the top of report.html."""
+    compared = ' class="compared"' if len(headline.labels) > 1 else ""
     return (
-        f'<section id="first-screen">{_verdicts_html(headline)}'
+        f'<section id="first-screen"{compared}>{_verdicts_html(headline)}'
         + "".join(
             f'<div class="group"><h3>{html.escape(g.title)}</h3><div class="cards">'
             + "".join(_card_html(card, headline.labels) for card in g.cards)
@@ -134,7 +138,7 @@ def _reading_html(reading: Reading | None) -> str:
 def _compared_html(card: Card, labels: list[str]) -> str:
     """Each run's value (its interval as a tooltip), then each later run's change."""
     rows = "".join(
-        f"<tr>{_tag('td', 'run', label)}{_value_cell(reading)}</tr>"
+        f"<tr>{_tag('td', 'run', label, label)}{_value_cell(reading)}</tr>"
         for label, reading in zip(labels, card.readings, strict=True)
     )
     changes = "".join(

@@ -54,9 +54,13 @@ td.pass { color: #1e8e3e; font-weight: 600; } td.fail { color: #c5221f; font-wei
 .card .label { font-size: 0.75rem; color: #555; }
 .card .value { font-size: 1.15rem; font-weight: 600; }
 .card .ci, .card .note { font-size: 0.7rem; color: #666; }
-.card .value, .card td { white-space: nowrap; }
-.card table.runs { font-size: 0.75rem; margin: 0; } .card table.runs td { border: none;
-  padding: 0 0.4rem 0 0; } .card table.runs td.value { font-size: 0.9rem; font-weight: 600; }
+.card .value { white-space: nowrap; }
+.compared .cards { grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); }
+.card table.runs { font-size: 0.72rem; margin: 0; }
+.card table.runs td { border: none; padding: 0 0.4rem 0 0; white-space: nowrap; }
+.card table.runs td.run { max-width: 5.5rem; overflow: hidden; text-overflow: ellipsis;
+  color: #555; }
+.card table.runs td.value { font-size: 0.85rem; font-weight: 600; }
 .change { font-size: 0.75rem; } .change.better { color: #1e8e3e; font-weight: 600; }
 .change.worse { color: #c5221f; font-weight: 600; } .change.same, .change.unknown { color: #777; }
 """
