@@ -13,6 +13,14 @@ def number(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def metric_value(metric: Metric) -> str:
+    """`value [lo, hi]`, or the bare value when the run has no interval."""
+    if metric.ci95 is None:
+        return number(metric.value)
+    lo, hi = metric.ci95
+    return f"{number(metric.value)} [{number(lo)}, {number(hi)}]"
+
+
 def percent(fraction: float) -> str:
     """A ratio (0-1) as a percentage with three significant digits: `12.3 %`."""
     return f"{fraction * 100:.3g} %"
