@@ -63,7 +63,8 @@ def _tick_step(span_hours: float) -> float:
 
 
 def _tick_text(hours: float, span_hours: float) -> str:
-    """Multi-day axes tick at midnights, labelled by the day alone."""
+    """A day's axis reads the clock alone (its end at `00:00`, not `day 2 00:00`);
+    multi-day axes tick at midnights, labelled by the day."""
     if span_hours > 2 * HOURS_PER_DAY:
         return f"day {round(hours / HOURS_PER_DAY) + 1}"
-    return clock_text(hours)
+    return clock_text(hours % HOURS_PER_DAY if span_hours <= HOURS_PER_DAY else hours)

@@ -7,8 +7,8 @@ from outcomes.result import Metric
 
 def number(value: float, digits: int = 4) -> str:
     """Four significant digits (enough to see a change; three read as a headline), whole
-    numbers from 10,000 up."""
-    if 1e4 <= abs(value) < 1e15:
+    numbers with thousands separators from 10**digits up (never `8.55e+03`)."""
+    if 10.0**digits <= abs(value) < 1e15:
         return f"{value:,.0f}"
     return f"{value:.{digits}g}"
 

@@ -85,6 +85,7 @@ class Verdict:
 @dataclass(frozen=True)
 class Headline:
     labels: list[str]
+    replications: list[int]
     verdicts: list[Verdict]
     groups: list[CardGroup]
 
@@ -103,7 +104,12 @@ def headline(runs: Sequence[Run]) -> Headline:
         for title, slots in HEADLINE_GROUPS
         if (cards := [c for slot in slots if (c := _card(slot, readings, tests)) is not None])
     ]
-    return Headline([run.label for run in runs], verdicts([r.result for r in runs]), groups)
+    return Headline(
+        [run.label for run in runs],
+        [run.result.replications for run in runs],
+        verdicts([r.result for r in runs]),
+        groups,
+    )
 
 
 def verdicts(results: Sequence[Result]) -> list[Verdict]:

@@ -73,14 +73,29 @@ def verdict_summary(headline: Headline) -> str:
     return f"{failed} of {len(checks)} SLO checks failed"
 
 
+def _single_replication_note(headline: Headline) -> str:
+    """Why the cards have no intervals, when they have none: runs of one replication."""
+    single = [
+        label for label, n in zip(headline.labels, headline.replications, strict=True) if n < 2
+    ]
+    if not single:
+        return ""
+    return (
+        f"{', '.join(single)}: one replication, so no 95 % intervals and no test of changes; "
+        "`--replications 3` or more gives both."
+    )
+
+
 # --- HTML ---------------------------------------------------------------------------------
 
 
 def headline_html(headline: Headline) -> str:
     """The verdict block and the card groups, for the top of report.html."""
     compared = ' class="compared"' if len(headline.labels) > 1 else ""
+    single = _single_replication_note(headline)
     return (
         f'<section id="first-screen"{compared}>{_verdicts_html(headline)}'
+        + (_tag("p", "single", single) if single else "")
         + "".join(
             f'<div class="group"><h3>{html.escape(g.title)}</h3><div class="cards">'
             + "".join(_card_html(card, headline.labels) for card in g.cards)
@@ -198,7 +213,7 @@ def _verdict_table(headline: Headline) -> Table:
 
 
 def _cards_table(headline: Headline) -> Table:
-    table = Table(title="Headline numbers")
+    table = Table(title="Headline numbers", caption=_single_replication_note(headline) or None)
     table.add_column("", no_wrap=True)
     for i, label in enumerate(headline.labels):
         table.add_column(label if len(headline.labels) > 1 else "value", justify="right")

@@ -52,7 +52,8 @@ def _tick_labels(span: float, origin: float | None, right: float) -> list[str]:
 def test_a_days_axis_ticks_in_hours_of_the_day() -> None:
     labels = _tick_labels(6.0, 18.0, 24.0)
     assert "18:00" in labels and "21:00" in labels
-    assert all(":" in label for label in labels)
+    assert all(":" in label and "day" not in label for label in labels)
+    assert "00:00" in labels  # the evening ends at midnight, not "day 2 00:00"
 
 
 def test_a_months_axis_ticks_by_day() -> None:
