@@ -76,6 +76,7 @@ CHART_GROUPS: tuple[ChartGroup, ...] = (
             Panel(("utilization.*",), "Utilisation by station", saturation=True),
             *_latency_panels(),
             Panel(("fanout.lag.*",), "Fan-out lag"),
+            Panel(("fanout.deliveries",)),
             Panel(("throughput.requests_per_s",)),
             Panel(("users.concurrent",)),
             Panel(("errors.*",), "Errors"),

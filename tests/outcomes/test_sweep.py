@@ -80,7 +80,7 @@ def test_two_metrics_add_a_trade_off_plot(tmp_path: Path) -> None:
     assert names[-1] == "tradeoff_revenue.ads__users.retention_d30.png"
     report = sweep.report.read_text(encoding="utf-8")
     first_screen = report[: report.index('id="charts"')]
-    assert first_screen.count('<td class="run">') == 6 * 2  # every point on both cards
+    assert first_screen.count('<td class="run"') == 6 * 2  # every point on both cards
     assert "Trade-off: Ads revenue against Retention after 30 days" in report
     assert "sweep_" not in report and "tradeoff_" not in report  # captions, not file names
     assert all(p.is_file() for p in sweep.plots)
