@@ -504,6 +504,9 @@ def gate(
 def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     """Write a self-contained HTML report of one run, or a side-by-side comparison of several.
 
+    The page opens on every SLO's verdict and the headline numbers (a comparison: each
+    one's change against the first run, marked where significant), then charts by question.
+
     \b
     Example:
       fanout report results/main results/pr --out comparison.html
