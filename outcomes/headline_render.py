@@ -86,6 +86,25 @@ def _single_replication_note(headline: Headline) -> str:
     )
 
 
+def moved_lines(headline: Headline) -> list[str]:
+    """Per later run, which headline numbers changed significantly and by how much."""
+    lines = []
+    for i, label in enumerate(headline.labels[1:]):
+        moved = [
+            f"{card.label} {change_words(change)}"
+            for group in headline.groups
+            for card in group.cards
+            if (change := card.changes[i]) is not None and change.verdict in CHANGE_MARKS
+        ]
+        against = f"{label} against {headline.labels[0]}"
+        lines.append(
+            f"{against}, changed significantly: {'; '.join(moved)}"
+            if moved
+            else f"{against}: no headline number changed significantly"
+        )
+    return lines
+
+
 # --- HTML ---------------------------------------------------------------------------------
 
 
@@ -96,6 +115,7 @@ def headline_html(headline: Headline) -> str:
     return (
         f'<section id="first-screen"{compared}>{_verdicts_html(headline)}'
         + (_tag("p", "single", single) if single else "")
+        + "".join(_tag("p", "moved", line) for line in moved_lines(headline))
         + "".join(
             f'<div class="group"><h3>{html.escape(g.title)}</h3><div class="cards">'
             + "".join(_card_html(card, headline.labels) for card in g.cards)

@@ -46,6 +46,7 @@ header h1 { font-size: 1.35rem; margin: 0.2rem 0; } header p { margin: 0.1rem 0;
 .verdict td, .verdict th { border: none; padding: 0.05rem 0.8rem 0.05rem 0; background: none; }
 td.pass { color: #1e8e3e; font-weight: 600; } td.fail { color: #c5221f; font-weight: 600; }
 p.single { font-size: 0.8rem; color: #8a6d00; margin: 0.2rem 0; }
+p.moved { font-size: 0.85rem; font-weight: 600; margin: 0.3rem 0; }
 .group { display: flex; align-items: flex-start; gap: 0.6rem; margin: 0.35rem 0; }
 .group h3 { flex: 0 0 8rem; font-size: 0.85rem; margin: 0.4rem 0; color: #444; }
 .cards { flex: 1; display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr));

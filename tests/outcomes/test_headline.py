@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from rich.console import Console
 
 from outcomes.compare import compare_runs
 from outcomes.headline import headline
-from outcomes.headline_render import headline_console
+from outcomes.headline_render import headline_console, moved_lines
 from outcomes.result import Metric, load_runs
 from outcomes.timeseries import Timeseries, write_timeseries
 
@@ -87,3 +88,17 @@ def test_the_terminal_summary_prints_verdicts_before_headline_numbers(
     numbers = text[text.index("Headline numbers") :]
     assert numbers.index("Daily active users") < numbers.index("Total revenue")
     assert numbers.index("Total revenue") < numbers.index("Error rate")
+
+
+def test_a_comparison_names_the_headline_numbers_that_moved_or_says_none_did(
+    factory: ResultFactory, tmp_path: Path
+) -> None:
+    base = factory.run(tmp_path, "a", factory.result())
+    same = factory.run(tmp_path, "b", factory.result())
+    fewer = factory.run(tmp_path, "c", factory.result(factory.shifted("users.dau", 0.9)))
+    lines = moved_lines(headline(load_runs([base, same, fewer])))
+    assert lines[0] == "b against a: no headline number changed significantly"
+    assert re.fullmatch(
+        r"c against a, changed significantly: Daily active users -\d+\.\d % ▼ worse \(q=\S+\)",
+        lines[1],
+    )

@@ -92,6 +92,10 @@ def test_comparison_report_leads_with_significant_changes_and_overlays_charts(
     assert re.search(
         r'class="change same">[-+]\d+\.\d % n\.s\.', _card(first, "Daily active users")
     )
+    moved = re.search(r'<p class="moved">([^<]*)</p>', first)
+    assert moved is not None
+    assert moved[1].startswith("heavy against light, changed significantly: Total revenue +")
+    assert "Daily active users" not in moved[1]
     assert "<th>light</th><th>heavy</th>" in first  # each SLO judged for each run
     assert "<th>Δ heavy</th>" in html  # the full comparison table below
     assert html.count(EMBEDDED_PNG) == 2  # one chart per question, both runs overlaid
