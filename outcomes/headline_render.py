@@ -127,7 +127,7 @@ def headline_html(headline: Headline) -> str:
 
 
 def _verdicts_html(headline: Headline) -> str:
-    state = "pass" if headline.passed else "fail"
+    state = "none" if not headline.verdicts else "pass" if headline.passed else "fail"
     rows = "".join(
         f"<tr><td>{html.escape(slo_text(v))}</td>"
         + "".join(_check_cell(c, v) for c in v.checks)

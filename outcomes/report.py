@@ -41,6 +41,7 @@ header h1 { font-size: 1.35rem; margin: 0.2rem 0; } header p { margin: 0.1rem 0;
 .verdict { border-left: 0.4rem solid; padding: 0.2rem 0.8rem; margin: 0.6rem 0; }
 .verdict.pass { border-color: #1e8e3e; background: #eef8f0; }
 .verdict.fail { border-color: #c5221f; background: #fcefee; }
+.verdict.none { border-color: #999; background: #f3f3f3; }
 .verdict h2 { font-size: 1.1rem; margin: 0.3rem 0; }
 .verdict table { margin: 0.2rem 0 0.4rem; font-size: 0.82rem; }
 .verdict td, .verdict th { border: none; padding: 0.05rem 0.8rem 0.05rem 0; background: none; }

@@ -64,7 +64,8 @@ def test_the_first_screen_holds_the_verdicts_and_headline_cards_before_any_chart
 
 def test_a_run_whose_scenario_lists_no_slos_says_so(factory: ResultFactory, tmp_path: Path) -> None:
     run_dir = factory.run(tmp_path, "main", factory.result())
-    assert "No SLOs: the scenario lists none" in render_report(load_runs([run_dir]))
+    html = render_report(load_runs([run_dir]))
+    assert '<div id="verdict" class="verdict none"><h2>No SLOs: the scenario lists none' in html
 
 
 def test_the_full_metrics_table_stays_below_with_an_inline_filter(
