@@ -29,7 +29,7 @@ from outcomes.gate import run_gate
 from outcomes.gate_render import append_summary, gate_data, gate_table, write_junit
 from outcomes.plots import write_timeseries_plots
 from outcomes.report import REPORT_FILE, write_report
-from outcomes.result import ResultError, load_result, load_runs
+from outcomes.result import ResultError, load_result, load_run, load_runs
 from outcomes.timeseries import labelled_timeseries
 from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
 
@@ -658,6 +658,9 @@ def gate(
 def report(results: tuple[Path, ...], out: Path | None, as_json: bool) -> None:
     """Write a self-contained HTML report of one run, or a side-by-side comparison of several.
 
+    The page opens on every SLO's verdict and the headline numbers (a comparison: each
+    one's change against the first run, marked where significant), then charts by question.
+
     \b
     Example:
       fanout report results/main results/pr --out comparison.html
@@ -1051,10 +1054,12 @@ def run(
       fanout run scenarios/baseline.yaml
       fanout run scenarios/celebrity-storm.yaml --set platform.fanout=push --out results/push
     """
+    from outcomes.headline import headline
+    from outcomes.headline_render import headline_console
     from sim.edgelist import EdgeListError
     from sim.output import default_run_dir, write_run
     from sim.runner import simulate
-    from sim.terminal import progress_bar, summary_table
+    from sim.terminal import progress_bar
 
     scenario = _scenario_for_run(
         scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
@@ -1069,7 +1074,7 @@ def run(
     if as_json:
         click.echo(finished.result.model_dump_json(indent=2))
         return
-    Console().print(summary_table(finished.result))
+    Console().print(headline_console(headline([load_run(run_dir)])))
     click.echo(f"wrote {run_dir} (report: {report_path})")
 
 
@@ -1109,7 +1114,7 @@ def sweep(
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """Simulate every combination of the varied fields; write sweep.csv and plots.
+    """Simulate every combination of the varied fields; write sweep.csv, plots and report.html.
 
     \b
     Example:
@@ -1136,9 +1141,19 @@ def sweep(
     if as_json:
         points = [{"overrides": p.overrides, "run_dir": str(p.run_dir)} for p in done.points]
         plots = [str(plot) for plot in done.plots]
-        _print_json({"csv": str(done.csv_path), "plots": plots, "points": points})
+        _print_json(
+            {
+                "csv": str(done.csv_path),
+                "plots": plots,
+                "report": str(done.report),
+                "points": points,
+            }
+        )
         return
-    click.echo(f"wrote {done.csv_path} and {len(done.plots)} plots for {len(done.points)} points")
+    click.echo(
+        f"wrote {done.csv_path}, {len(done.plots)} plots and {done.report} "
+        f"for {len(done.points)} points"
+    )
 
 
 @fanout.command()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from outcomes.result import Metric
 
 
-def number(value: float) -> str:
-    """Four significant digits (enough to see a change), whole numbers from 10,000 up."""
-    if 1e4 <= abs(value) < 1e15:
+def number(value: float, digits: int = 4) -> str:
+    """Four significant digits (enough to see a change; three read as a headline), whole
+    numbers with thousands separators from 10**digits up (never `8.55e+03`)."""
+    if 10.0**digits <= abs(value) < 1e15:
         return f"{value:,.0f}"
-    return f"{value:.4g}"
+    return f"{value:.{digits}g}"
 
 
 def metric_value(metric: Metric) -> str:
@@ -18,6 +19,11 @@ def metric_value(metric: Metric) -> str:
         return number(metric.value)
     lo, hi = metric.ci95
     return f"{number(metric.value)} [{number(lo)}, {number(hi)}]"
+
+
+def percent(fraction: float) -> str:
+    """A ratio (0-1) as a percentage with three significant digits: `12.3 %`."""
+    return f"{fraction * 100:.3g} %"
 
 
 def signed_percent(fraction: float | None) -> str:

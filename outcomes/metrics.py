@@ -74,10 +74,32 @@ class MetricInfo:
     name: str
     unit: str
     description: str
+    label: str = ""
+    """Plain-language name for reports' cards and chart axes; derived from the name when
+    empty (see `title`)."""
 
     @property
     def better(self) -> Direction:
         return better_direction(self.name)
+
+    @property
+    def title(self) -> str:
+        """The label a report shows for this metric."""
+        return self.label or derived_label(self.name)
+
+
+def derived_label(name: str) -> str:
+    """A readable label from a metric or column name: `payments.topups_late` →
+    `Payments: topups late`, for names catalogued without a label or not at all."""
+    family, _, rest = name.partition(".")
+    words = rest.replace(".", " ").replace("_", " ")
+    return f"{family.capitalize()}: {words}" if words else family.capitalize()
+
+
+def metric_label(name: str) -> str:
+    """The catalogue's label for a metric or timeseries column named like one."""
+    info = CATALOGUE.get(name)
+    return info.title if info else derived_label(name)
 
 
 def better_direction(name: str) -> Direction:
@@ -103,6 +125,10 @@ SCHEDULED_LATENCY = "; in load tests on a schedule, from when the request was du
 """How a sent request's latency is counted in an open-model or replayed load test."""
 
 
+def _path_words(path: str) -> str:
+    return path.replace("_", " ").capitalize()
+
+
 def _latency_metrics() -> list[MetricInfo]:
     return [
         MetricInfo(
@@ -110,6 +136,7 @@ def _latency_metrics() -> list[MetricInfo]:
             "ms",
             f"{label.capitalize()} latency to {route.action}"
             f"{'' if path in NOT_SENT_PATHS else SCHEDULED_LATENCY}.",
+            f"{_path_words(path)} latency, {label}",
         )
         for path, route in LATENCY_PATHS.items()
         for stat, label in LATENCY_STATS.items()
@@ -209,6 +236,7 @@ REVENUE_STREAMS: dict[str, str] = {
 }
 """Every revenue stream `revenue.<stream>`, in coins the ledger moved into the platform's
 revenue account; `revenue.total` and the shares are over exactly these."""
+STREAM_METRICS = tuple(f"revenue.{stream}" for stream in REVENUE_STREAMS)
 
 _PER_ACCOUNT_DAY = (
     "Revenue per simulated account per day of the measured window (coins are yuan at par)."
@@ -229,82 +257,175 @@ def _revenue_metrics() -> list[MetricInfo]:
         info
         for stream, meaning in REVENUE_STREAMS.items()
         for info in (
-            MetricInfo(f"revenue.{stream}", "coins", meaning),
+            MetricInfo(f"revenue.{stream}", "coins", meaning, f"{stream.capitalize()} revenue"),
             MetricInfo(
                 f"revenue.share.{stream}",
                 "ratio",
                 f"Share of `revenue.total` that `revenue.{stream}` earned (0-1; per "
                 "interval in timeseries.csv).",
+                f"{stream.capitalize()} share of revenue",
             ),
         )
     ]
 
 
 _OTHER_METRICS = (
-    MetricInfo("throughput.requests_per_s", "1/s", "Completed requests per second, all paths."),
-    MetricInfo("throughput.posts_per_s", "1/s", "Posts and reposts published per second."),
-    MetricInfo("errors.rate", "ratio", "Share of requests that failed (0-1)."),
-    MetricInfo("errors.count", "count", "Requests that failed."),
-    MetricInfo("errors.refused", "count", _REFUSED),
+    MetricInfo(
+        "throughput.requests_per_s",
+        "1/s",
+        "Completed requests per second, all paths.",
+        "Requests per second",
+    ),
+    MetricInfo(
+        "throughput.posts_per_s",
+        "1/s",
+        "Posts and reposts published per second.",
+        "Posts per second",
+    ),
+    MetricInfo("errors.rate", "ratio", "Share of requests that failed (0-1).", "Error rate"),
+    MetricInfo("errors.count", "count", "Requests that failed.", "Failed requests"),
+    MetricInfo("errors.refused", "count", _REFUSED, "Refused requests"),
     MetricInfo("errors.exceptions", "count", "Load tests: exceptions in the test's own user code."),
-    MetricInfo("fanout.deliveries", "count", "Home-timeline entries written by fan-out on write."),
-    MetricInfo("fanout.lag.p50_s", "s", "Median time from a post to its last delivery."),
-    MetricInfo("fanout.lag.p95_s", "s", "95th percentile time from a post to its last delivery."),
-    MetricInfo("fanout.lag.p99_s", "s", "99th percentile time from a post to its last delivery."),
-    MetricInfo("fanout.lag.mean_s", "s", "Mean time from a post to its last delivery."),
-    MetricInfo("fanout.lag.max_s", "s", "Longest time from a post to its last delivery."),
-    MetricInfo("fanout.backlog", "count", _FANOUT_BACKLOG),
-    MetricInfo("loadgen.lag.p50_ms", "ms", "Median lateness of a load-test action's start."),
-    MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99),
-    MetricInfo("loadgen.lag.max_ms", "ms", "Latest any load-test action started behind schedule."),
+    MetricInfo(
+        "fanout.deliveries",
+        "count",
+        "Home-timeline entries written by fan-out on write.",
+        "Fan-out deliveries",
+    ),
+    MetricInfo(
+        "fanout.lag.p50_s",
+        "s",
+        "Median time from a post to its last delivery.",
+        "Fan-out lag, median",
+    ),
+    MetricInfo(
+        "fanout.lag.p95_s",
+        "s",
+        "95th percentile time from a post to its last delivery.",
+        "Fan-out lag, 95th percentile",
+    ),
+    MetricInfo(
+        "fanout.lag.p99_s",
+        "s",
+        "99th percentile time from a post to its last delivery.",
+        "Fan-out lag, 99th percentile",
+    ),
+    MetricInfo(
+        "fanout.lag.mean_s", "s", "Mean time from a post to its last delivery.", "Fan-out lag, mean"
+    ),
+    MetricInfo(
+        "fanout.lag.max_s",
+        "s",
+        "Longest time from a post to its last delivery.",
+        "Fan-out lag, longest",
+    ),
+    MetricInfo("fanout.backlog", "count", _FANOUT_BACKLOG, "Fan-out backlog"),
+    MetricInfo(
+        "loadgen.lag.p50_ms",
+        "ms",
+        "Median lateness of a load-test action's start.",
+        "Load generator lag, median",
+    ),
+    MetricInfo("loadgen.lag.p99_ms", "ms", _LAG_P99, "Load generator lag, 99th percentile"),
+    MetricInfo(
+        "loadgen.lag.max_ms",
+        "ms",
+        "Latest any load-test action started behind schedule.",
+        "Load generator lag, longest",
+    ),
     MetricInfo("replay.not_sent", "count", _REPLAY_NOT_SENT),
     MetricInfo("replay.not_sent_share", "ratio", "Replays: share of the trace's actions not sent."),
-    MetricInfo("users.dau", "count", "Daily active users: accounts with any action in a day."),
     MetricInfo(
-        "users.active", "count", "Distinct accounts with any action in the measured window."
-    ),
-    MetricInfo("users.churned", "count", "Accounts that left the platform for good in the run."),
-    MetricInfo(
-        "users.retention_d1", "ratio", "Share of a day's active users active again 1 day later."
+        "users.dau",
+        "count",
+        "Daily active users: accounts with any action in a day.",
+        "Daily active users",
     ),
     MetricInfo(
-        "users.retention_d7", "ratio", "Share of a day's active users active again 7 days later."
+        "users.active",
+        "count",
+        "Distinct accounts with any action in the measured window.",
+        "Active users",
     ),
     MetricInfo(
-        "users.retention_d30", "ratio", "Share of a day's active users active again 30 days later."
-    ),
-    MetricInfo("revenue.total", "coins", "Every revenue stream of the run together."),
-    MetricInfo("revenue.per_account_day", "yuan", _PER_ACCOUNT_DAY),
-    MetricInfo("revenue.annualised", "yuan", _ANNUALISED),
-    MetricInfo("revenue.annualised_usd", "USD", _ANNUALISED_USD),
-    MetricInfo("commerce.gmv", "coins", _GMV),
-    MetricInfo(
-        "commerce.orders", "count", "Orders placed (with diversion: in the partner's store)."
+        "users.churned",
+        "count",
+        "Accounts that left the platform for good in the run.",
+        "Churned users",
     ),
     MetricInfo(
-        "commerce.diversions", "count", "Product links followed to a commerce partner's store."
+        "users.retention_d1",
+        "ratio",
+        "Share of a day's active users active again 1 day later.",
+        "Retention after 1 day",
+    ),
+    MetricInfo(
+        "users.retention_d7",
+        "ratio",
+        "Share of a day's active users active again 7 days later.",
+        "Retention after 7 days",
+    ),
+    MetricInfo(
+        "users.retention_d30",
+        "ratio",
+        "Share of a day's active users active again 30 days later.",
+        "Retention after 30 days",
+    ),
+    MetricInfo(
+        "revenue.total", "coins", "Every revenue stream of the run together.", "Total revenue"
+    ),
+    MetricInfo("revenue.per_account_day", "yuan", _PER_ACCOUNT_DAY, "Revenue per account and day"),
+    MetricInfo("revenue.annualised", "yuan", _ANNUALISED, "Annualised revenue"),
+    MetricInfo("revenue.annualised_usd", "USD", _ANNUALISED_USD, "Annualised revenue (USD)"),
+    MetricInfo("commerce.gmv", "coins", _GMV, "GMV (goods sold)"),
+    MetricInfo(
+        "commerce.orders",
+        "count",
+        "Orders placed (with diversion: in the partner's store).",
+        "Orders",
+    ),
+    MetricInfo(
+        "commerce.diversions",
+        "count",
+        "Product links followed to a commerce partner's store.",
+        "Diversions to partner",
     ),
     MetricInfo(
         "commerce.conversion",
         "ratio",
         "Orders per product impression (product posts seen and shop products viewed).",
-    ),  # fmt: skip
-    MetricInfo("ads.impressions", "count", "Ads shown in timelines."),
-    MetricInfo("ads.clicks", "count", "Ads clicked."),
-    MetricInfo("ads.ctr", "ratio", "Click-through rate: clicks per impression."),
-    MetricInfo("chat.sent", "count", "Chat messages the server stored (confirmed to the sender)."),
+        "Order conversion",
+    ),
+    MetricInfo("ads.impressions", "count", "Ads shown in timelines.", "Ad impressions"),
+    MetricInfo("ads.clicks", "count", "Ads clicked.", "Ad clicks"),
     MetricInfo(
-        "chat.sent_to_offline", "count", "Simulations: chat messages to a friend shown offline."
+        "ads.ctr", "ratio", "Click-through rate: clicks per impression.", "Ad click-through rate"
     ),
     MetricInfo(
-        "chat.delivered_live", "count", "Simulations: chat messages pushed at once to a connection."
+        "chat.sent",
+        "count",
+        "Chat messages the server stored (confirmed to the sender).",
+        "Chat messages sent",
+    ),
+    MetricInfo(
+        "chat.sent_to_offline",
+        "count",
+        "Simulations: chat messages to a friend shown offline.",
+        "Chat messages to offline friends",
+    ),
+    MetricInfo(
+        "chat.delivered_live",
+        "count",
+        "Simulations: chat messages pushed at once to a connection.",
+        "Chat messages delivered live",
     ),
     MetricInfo(
         "chat.delivered_on_connect",
         "count",
         "Simulations: waiting chat messages pushed when their recipient connected.",
+        "Chat messages delivered on connect",
     ),
-    MetricInfo("chat.backlog", "count", _CHAT_BACKLOG),
+    MetricInfo("chat.backlog", "count", _CHAT_BACKLOG, "Chat backlog"),
     MetricInfo(
         "media.bytes_stored", "bytes", "Photo and thumbnail bytes written to the media store."
     ),
@@ -319,34 +440,81 @@ _OTHER_METRICS = (
     MetricInfo("live.gifts", "count", "Gifts to live anchors that went through the ledger."),
     MetricInfo("live.lost", "count", _LIVE_LOST),
     MetricInfo("live.duplicated", "count", _LIVE_DUPLICATED),
-    MetricInfo("chat.lost", "count", _CHAT_LOST),
-    MetricInfo("chat.duplicated", "count", _CHAT_DUPLICATED),
+    MetricInfo("chat.lost", "count", _CHAT_LOST, "Chat messages lost"),
+    MetricInfo("chat.duplicated", "count", _CHAT_DUPLICATED, "Chat messages duplicated"),
     MetricInfo("payments.calls", "count", "Load tests: payment calls made (retries not counted)."),
     MetricInfo(
-        "payments.topups", "count", "Simulations: top-ups requested (gateway answers aside)."
+        "payments.topups",
+        "count",
+        "Simulations: top-ups requested (gateway answers aside).",
+        "Top-ups requested",
     ),
-    MetricInfo("payments.topups_confirmed", "count", "Simulations: top-ups the gateway confirmed."),
-    MetricInfo("payments.topups_declined", "count", "Simulations: top-ups the gateway declined."),
-    MetricInfo("payments.topups_late", "count", _TOPUPS_LATE),
-    MetricInfo("payments.topup_volume", "yuan", "Simulations: money confirmed into wallets."),
-    MetricInfo("payments.game_purchases", "count", "Simulations: game item purchases paid."),
-    MetricInfo("payments.game_spend", "coins", "Simulations: coins users paid for game items."),
-    MetricInfo("payments.gifts", "count", "Simulations: gifts paid to followed accounts."),
-    MetricInfo("payments.gift_volume", "coins", "Simulations: coins given as gifts."),
+    MetricInfo(
+        "payments.topups_confirmed",
+        "count",
+        "Simulations: top-ups the gateway confirmed.",
+        "Top-ups confirmed",
+    ),
+    MetricInfo(
+        "payments.topups_declined",
+        "count",
+        "Simulations: top-ups the gateway declined.",
+        "Top-ups declined",
+    ),
+    MetricInfo("payments.topups_late", "count", _TOPUPS_LATE, "Top-ups settled late"),
+    MetricInfo(
+        "payments.topup_volume",
+        "yuan",
+        "Simulations: money confirmed into wallets.",
+        "Top-up volume",
+    ),
+    MetricInfo(
+        "payments.game_purchases",
+        "count",
+        "Simulations: game item purchases paid.",
+        "Game purchases",
+    ),
+    MetricInfo(
+        "payments.game_spend",
+        "coins",
+        "Simulations: coins users paid for game items.",
+        "Game spend",
+    ),
+    MetricInfo("payments.gifts", "count", "Simulations: gifts paid to followed accounts.", "Gifts"),
+    MetricInfo(
+        "payments.gift_volume", "coins", "Simulations: coins given as gifts.", "Gift volume"
+    ),
     MetricInfo("payments.retries", "count", _PAYMENTS_RETRIES),
     MetricInfo("payments.double_paid", "count", _PAYMENTS_DOUBLE_PAID),
     MetricInfo("payments.wallet_mismatches", "count", _PAYMENTS_MISMATCHES),
-    MetricInfo("payments.audit_balanced", "bool", _PAYMENTS_AUDIT),
+    MetricInfo("payments.audit_balanced", "bool", _PAYMENTS_AUDIT, "Ledger audit balanced"),
     MetricInfo("apps.requests", "count", "Simulations: calls third-party apps made for users."),
     MetricInfo(
         "apps.throttled", "count", "Simulations: app calls over their hourly limit (HTTP 429)."
     ),
     MetricInfo("apps.purchases", "count", "Simulations: app purchases users paid."),
     MetricInfo("apps.purchase_volume", "coins", "Simulations: coins users paid apps."),
-    MetricInfo("utilization.app", "ratio", "Busy share of application server capacity (0-1)."),
-    MetricInfo("utilization.db", "ratio", "Busy share of database capacity (0-1)."),
-    MetricInfo("utilization.cache", "ratio", "Busy share of cache tier capacity (0-1)."),
-    MetricInfo("utilization.fanout", "ratio", "Busy share of fan-out worker capacity (0-1)."),
+    MetricInfo(
+        "utilization.app",
+        "ratio",
+        "Busy share of application server capacity (0-1).",
+        "App server utilisation",
+    ),
+    MetricInfo(
+        "utilization.db", "ratio", "Busy share of database capacity (0-1).", "Database utilisation"
+    ),
+    MetricInfo(
+        "utilization.cache",
+        "ratio",
+        "Busy share of cache tier capacity (0-1).",
+        "Cache utilisation",
+    ),
+    MetricInfo(
+        "utilization.fanout",
+        "ratio",
+        "Busy share of fan-out worker capacity (0-1).",
+        "Fan-out worker utilisation",
+    ),
 )
 
 CATALOGUE: dict[str, MetricInfo] = {
@@ -380,11 +548,11 @@ def render_markdown() -> str:
             "",
             f"## {family}",
             "",
-            "| metric | unit | better | meaning |",
-            "| --- | --- | --- | --- |",
+            "| metric | label | unit | better | meaning |",
+            "| --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| `{m.name}` | {m.unit} | {m.better} | {m.description} |"
+            f"| `{m.name}` | {m.title} | {m.unit} | {m.better} | {m.description} |"
             for m in CATALOGUE.values()
             if m.name.split(".")[0] == family
         ]

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import yaml
 
+from outcomes.charts import Chart
 from outcomes.compare import shared_metrics
 from outcomes.formatting import csv_cells, csv_columns
 from outcomes.metrics import better_direction
-from outcomes.result import Result
-from outcomes.sweep_plots import write_sweep_plots
+from outcomes.plots import png_bytes
+from outcomes.report import REPORT_FILE, DrawnCharts, drawn_charts, render_report
+from outcomes.result import Result, load_runs
+from outcomes.sweep_plots import sweep_figures
 
 SWEEP_CSV = "sweep.csv"
 
@@ -52,6 +55,7 @@ class SweepResult:
     points: list[SweepPoint]
     csv_path: Path
     plots: list[Path]
+    report: Path
 
 
 def parse_vary(text: str) -> Vary:
@@ -82,7 +86,8 @@ def run_sweep(
     metrics: Sequence[str] = (),
     jobs: int = 1,
 ) -> SweepResult:
-    """Run every grid point into `out_dir/<point>/`, then write `sweep.csv` and the plots.
+    """Run every grid point into `out_dir/<point>/`, then write `sweep.csv`, the plots and
+    `report.html`.
 
     `metrics` are the ones plotted against each parameter (two of them also get a
     trade-off plot); the CSV holds every metric all points share.
@@ -95,8 +100,23 @@ def run_sweep(
     _check_metrics(points, metrics)
     csv_path = write_sweep_csv(points, list(varies), out_dir / SWEEP_CSV)
     plot_points = [(p.overrides, p.result.metrics) for p in points]
-    plots = write_sweep_plots(plot_points, [v.path for v in varies], list(metrics), out_dir)
-    return SweepResult(list(varies), points, csv_path, plots)
+    figures = sweep_figures(plot_points, [v.path for v in varies], list(metrics))
+    drawn = [
+        (Chart("sweep", caption, "", figure), png_bytes(figure)) for _, caption, figure in figures
+    ]
+    plots = [out_dir / name for name, _, _ in figures]
+    for path, (_, png) in zip(plots, drawn, strict=True):
+        path.write_bytes(png)
+    report = write_sweep_report(points, drawn, out_dir / REPORT_FILE)
+    return SweepResult(list(varies), points, csv_path, plots, report)
+
+
+def write_sweep_report(points: Sequence[SweepPoint], plots: DrawnCharts, out: Path) -> Path:
+    """The points compared with the first (the report's first screen, with each headline
+    number's change), the sweep's plots first among the charts."""
+    runs = load_runs([point.run_dir for point in points])
+    out.write_text(render_report(runs, [*plots, *drawn_charts(runs)]), encoding="utf-8")
+    return out
 
 
 def point_name(index: int, overrides: Overrides) -> str:

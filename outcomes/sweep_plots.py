@@ -2,17 +2,18 @@
 
 A trade-off plot marks the Pareto-efficient points: those no other point beats on both
 metrics at once (judged in each metric's better direction), i.e. the settings worth
-choosing between.
+choosing between, and labels the front's knee: the point farthest from the straight line
+between the front's ends (both metrics scaled to the front's range), where giving up a
+little of one metric stops buying much of the other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outcomes.metrics import Direction, better_direction
-from outcomes.plots import axis_label, file_stem, new_figure, save_png
+from outcomes.metrics import Direction, better_direction, metric_label
+from outcomes.plots import axis_label, file_stem, new_figure
 from outcomes.result import Metric
 
 if TYPE_CHECKING:
@@ -32,21 +33,44 @@ def pareto_efficient(
     return [not any(_dominates(other, mine) for other in scores) for mine in scores]
 
 
-def write_sweep_plots(
-    points: Sequence[PlotPoint], paths: Sequence[str], metrics: Sequence[str], out_dir: Path
-) -> list[Path]:
-    """Save `sweep_<param>__<metric>.png` for each pair and, for two metrics, a trade-off."""
-    written = [
-        save_png(
-            parameter_figure(points, path, metric), out_dir / _plot_name("sweep", path, metric)
+def knee_point(front: Sequence[tuple[float, float]]) -> int | None:
+    """Index of the front's knee (front sorted along the first metric); None for fewer than
+    three points or a front with no spread, where no point bends away from the others."""
+    if len(front) < 3:
+        return None
+    xs, ys = zip(*front, strict=True)
+    spans = (max(xs) - min(xs), max(ys) - min(ys))
+    if 0 in spans:
+        return None
+    scaled = [((x - min(xs)) / spans[0], (y - min(ys)) / spans[1]) for x, y in front]
+    (x0, y0), (x1, y1) = scaled[0], scaled[-1]
+    distances = [abs((x1 - x0) * (y0 - y) - (x0 - x) * (y1 - y0)) for x, y in scaled]
+    best = max(range(len(scaled)), key=distances.__getitem__)
+    return best if distances[best] > 0 else None
+
+
+SweepFigure = tuple[str, str, "Figure"]
+"""(file name, caption, figure) of one sweep plot."""
+
+
+def sweep_figures(
+    points: Sequence[PlotPoint], paths: Sequence[str], metrics: Sequence[str]
+) -> list[SweepFigure]:
+    """`sweep_<param>__<metric>.png` for each pair and, for two metrics, a trade-off."""
+    figures = [
+        (
+            _plot_name("sweep", path, metric),
+            f"{metric_label(metric)} against {path}",
+            parameter_figure(points, path, metric),
         )
         for path in paths
         for metric in metrics
     ]
     if len(metrics) == 2:
-        figure = tradeoff_figure(points, metrics[0], metrics[1])
-        written.append(save_png(figure, out_dir / _plot_name("tradeoff", *metrics)))
-    return written
+        a, b = metrics
+        caption = f"Trade-off: {metric_label(a)} against {metric_label(b)}, Pareto front and knee"
+        figures.append((_plot_name("tradeoff", a, b), caption, tradeoff_figure(points, a, b)))
+    return figures
 
 
 def parameter_figure(points: Sequence[PlotPoint], path: str, metric: str) -> Figure:
@@ -85,6 +109,10 @@ def tradeoff_figure(points: Sequence[PlotPoint], metric_a: str, metric_b: str) -
     axes.plot(*zip(*front, strict=True), "o-", color="tab:red", label="Pareto-efficient")
     for (x, y), (overrides, _) in zip(xy, points, strict=True):
         axes.annotate(_point_label(overrides), (x, y), fontsize="x-small", alpha=0.8)
+    knee = knee_point(front)
+    if knee is not None:
+        axes.scatter(*front[knee], s=160, facecolors="none", edgecolors="black", label="knee")
+        axes.annotate("knee", front[knee], xytext=(8, -14), textcoords="offset points")
     axes.set_xlabel(axis_label(metric_a))
     axes.set_ylabel(axis_label(metric_b))
     axes.legend(fontsize="small")

@@ -1,4 +1,4 @@
-"""A simulation's run directory: summary.json, timeseries.csv, plots and report.html."""
+"""A simulation's run directory: summary.json, timeseries.csv, charts and report.html."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 from outcomes.report import write_run_report
 from outcomes.result import write_result
 from outcomes.timeseries import write_timeseries
-from sim.plots import write_run_plots
 from sim.runner import SimulationRun
 
 RESULTS_DIR = Path("results")
@@ -24,7 +23,7 @@ def default_run_dir(scenario_name: str, now: datetime | None = None) -> Path:
 
 def write_run(run: SimulationRun, run_dir: Path, report: bool = True) -> Path:
     """Write the run's summary.json and timeseries.csv, and unless `report` is False (sweep
-    points, where the sweep's own plots are what a person reads) its plots and report.html.
+    points, where the sweep's own plots are what a person reads) its charts and report.html.
 
     Returns the report's path, or the summary's when there is no report.
     """
@@ -32,5 +31,4 @@ def write_run(run: SimulationRun, run_dir: Path, report: bool = True) -> Path:
     write_timeseries(run_dir, run.timeseries)
     if not report:
         return summary
-    write_run_plots(run.timeseries, run_dir)
     return write_run_report(run_dir)

@@ -13,12 +13,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from outcomes.metrics import REVENUE_STREAMS
+from outcomes.metrics import STREAM_METRICS
 from scenario import Scenario
 from sim.measure import Metrics
 
 DAYS_PER_YEAR = 365.0
-STREAM_METRICS = tuple(f"revenue.{stream}" for stream in REVENUE_STREAMS)
 
 
 def mix(values: Mapping[str, float]) -> dict[str, float]:

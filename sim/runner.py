@@ -14,7 +14,6 @@ seed give byte-identical metrics.
 
 from __future__ import annotations
 
-import math
 import resource
 import sys
 import time
@@ -28,7 +27,8 @@ import numpy as np
 
 from microblog.store.memory_bulk import Csr
 from outcomes.result import Result, ScenarioRef, current_environment, metric_from_replicates
-from outcomes.timeseries import Timeseries
+from outcomes.stats import mean_ci95_by_row
+from outcomes.timeseries import Band, Timeseries
 from scenario import Scenario, resolved_dict
 from sim.activities.schedule import event_authors
 from sim.arrivals import SECONDS_PER_DAY
@@ -161,20 +161,18 @@ def aggregate_metrics(replicates: Sequence[Metrics]) -> dict[str, Any]:
 
 
 def mean_timeseries(timelines: Sequence[Timeline]) -> Timeseries:
-    """Row-by-row mean over replications, skipping gaps (NaN) rather than spreading them."""
+    """Row-by-row mean over replications, skipping gaps (NaN) rather than spreading them,
+    with each row's 95 % interval as the series' band when there are replications."""
     first = timelines[0]
-    columns = {
-        name: [
-            _mean_present(row) for row in zip(*(t.columns[name] for t in timelines), strict=True)
-        ]
-        for name in first.columns
-    }
-    return Timeseries(t_hours=list(first.t_hours), columns=columns)
-
-
-def _mean_present(values: Sequence[float]) -> float:
-    present = [value for value in values if not math.isnan(value)]
-    return sum(present) / len(present) if present else math.nan
+    columns: dict[str, list[float]] = {}
+    bands: dict[str, Band] = {}
+    for name in first.columns:
+        samples = np.array([t.columns[name] for t in timelines], dtype=float)
+        mean, lo, hi = mean_ci95_by_row(samples)
+        columns[name] = mean.tolist()
+        if len(timelines) > 1:
+            bands[name] = (lo.tolist(), hi.tolist())
+    return Timeseries(t_hours=list(first.t_hours), columns=columns, bands=bands)
 
 
 def _performance(

@@ -9,7 +9,7 @@ import pytest
 
 from outcomes.result import Result, ScenarioRef, metric_from_replicates, write_result
 from outcomes.sweep import Vary, expand_grid, parse_vary, run_sweep
-from outcomes.sweep_plots import pareto_efficient
+from outcomes.sweep_plots import knee_point, pareto_efficient
 
 REVENUE, RETENTION = "revenue.ads", "users.retention_d30"
 
@@ -78,6 +78,11 @@ def test_two_metrics_add_a_trade_off_plot(tmp_path: Path) -> None:
     names = [p.name for p in sweep.plots]
     assert len(names) == 2 * 2 + 1
     assert names[-1] == "tradeoff_revenue.ads__users.retention_d30.png"
+    report = sweep.report.read_text(encoding="utf-8")
+    first_screen = report[: report.index('id="charts"')]
+    assert first_screen.count('<td class="run"') == 6 * 2  # every point on both cards
+    assert "Trade-off: Ads revenue against Retention after 30 days" in report
+    assert "sweep_" not in report and "tradeoff_" not in report  # captions, not file names
     assert all(p.is_file() for p in sweep.plots)
 
 
@@ -109,3 +114,11 @@ def test_pareto_points_are_those_no_other_point_beats_on_both_metrics() -> None:
 
 def test_identical_points_do_not_dominate_each_other() -> None:
     assert pareto_efficient([(1.0, 1.0), (1.0, 1.0)], ("higher", "higher")) == [True, True]
+
+
+def test_the_knee_is_the_front_point_bending_farthest_from_the_line_between_its_ends() -> None:
+    # ad revenue rising with ad load while retention falls slowly, then steeply
+    front = [(1.0, 0.50), (2.0, 0.49), (3.0, 0.47), (4.0, 0.30), (5.0, 0.10)]
+    assert knee_point(front) == 2
+    assert knee_point([(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]) is None  # a straight front
+    assert knee_point([(1.0, 1.0), (2.0, 0.5)]) is None

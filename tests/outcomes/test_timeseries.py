@@ -55,3 +55,17 @@ def test_shared_columns_keep_the_first_runs_order() -> None:
     a = Timeseries([0.0], {"x": [1.0], "y": [1.0], "z": [1.0]})
     b = Timeseries([0.0], {"z": [1.0], "x": [1.0]})
     assert shared_columns([a, b]) == ["x", "z"]
+
+
+def test_intervals_round_trip_as_ci_columns_beside_their_series(tmp_path: Path) -> None:
+    band = ([0.5, float("nan")], [1.5, float("nan")])
+    series = Timeseries([0.0, 1.0], {"a": [1.0, 2.0], "b": [3.0, 4.0]}, {"a": band})
+    write_timeseries(tmp_path, series)
+    header = (tmp_path / "timeseries.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "t_hours,a,a.ci_lo,a.ci_hi,b"
+    read = read_timeseries(tmp_path)
+    assert read is not None
+    assert list(read.columns) == ["a", "b"]
+    assert read.band("a", 0) == (0.5, 1.5)
+    assert read.band("a", 1) is None  # a gap
+    assert read.band("b", 0) is None

@@ -42,7 +42,7 @@ def test_run_writes_summary_timeseries_plots_report_and_trace(tmp_path: Path) ->
     assert printed.kind == "simulation"
     assert printed.scenario.resolved["population"]["users"] == 300
     assert load_result(out).metrics == printed.metrics
-    for name in ("summary.json", "timeseries.csv", "users.png", "latency.png", "report.html"):
+    for name in ("summary.json", "timeseries.csv", "chart_capacity.png", "report.html"):
         assert (out / name).is_file(), name
     with (out / "timeseries.csv").open() as handle:
         assert "latency.timeline_read.p99_ms" in next(csv.reader(handle))
@@ -89,6 +89,7 @@ def test_sweep_over_two_values_writes_sweep_csv_and_plots(tmp_path: Path) -> Non
     assert [row["platform.fanout"] for row in rows] == ["push", "pull"]
     assert float(rows[0]["fanout.deliveries"]) > float(rows[1]["fanout.deliveries"]) == 0
     assert written["plots"] and all(Path(plot).is_file() for plot in written["plots"])
+    assert "Fan-out deliveries" in Path(written["report"]).read_text(encoding="utf-8")
 
 
 def test_sweep_rejects_a_bad_value_before_running_anything(tmp_path: Path) -> None:
