@@ -62,7 +62,7 @@ from scenario.calibration import (
     WorkFit,
 )
 from scenario.capacity import CapacityConfig
-from sim.capacity.demand import MeanWork, demand
+from sim.capacity.demand import WORK_FIELDS, MeanWork, demand
 from sim.capacity.latency_shape import FITTED_STATS, ShiftedGamma, fit_shifted_gamma
 from sim.capacity.network import solve
 from sim.capacity.usl import fit_usl
@@ -307,7 +307,9 @@ def _path_data(result: Result, path: str, work: Mapping[str, float], requests: i
     return PathData(
         requests_per_s=metric[f"throughput.{path}.requests_per_s"].value,
         work_requests=requests,
-        work=MeanWork(**work),
+        # Media bytes are priced on the media station (sim/capacity/media_live.py), not in
+        # the request stations' unit costs this fit finds.
+        work=MeanWork(**{name: work[name] for name in WORK_FIELDS if name in work}),
         latency_ms={
             stat: metric[response_metric(result, path, stat)].value for stat in FITTED_STATS
         },
