@@ -91,7 +91,8 @@ def _authorise(client: httpx.Client, user_token: str, client_id: str, redirect_u
         "code_challenge_method": "S256",
     }
     url = f"/oauth/authorize?{urlencode(query)}"  # oauthlib's builder insists on https
-    consent = client.post(url, headers={"Authorization": f"Bearer {user_token}"})
+    headers = {"Authorization": f"Bearer {user_token}"}
+    consent = client.post(url, headers=headers, follow_redirects=False)  # the code is in it
     if consent.status_code != FOUND:
         raise RuntimeError(f"seeding failed: {url} -> {consent.status_code} {consent.text}")
     answer = parse_qs(urlsplit(consent.headers["location"]).query)
@@ -100,8 +101,8 @@ def _authorise(client: httpx.Client, user_token: str, client_id: str, redirect_u
     body = oauth.prepare_request_body(
         code=answer["code"][0], redirect_uri=redirect_uri, code_verifier=verifier
     )
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    exchanged = client.post("/oauth/token", content=body, headers=headers)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    exchanged = client.post("/oauth/token", content=body, headers=form)
     return str(_ok(exchanged, "POST /oauth/token")["access_token"])
 
 

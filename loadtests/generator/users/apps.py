@@ -4,7 +4,8 @@
 with PKCE, loadtests.control.seed_apps) and calls with the app's token, never the user's:
 polls of the user's home timeline (`app_poll`), posts on the user's behalf (`app_post`) and
 charges of `apps.purchase_price_coins` (`app_purchase`, through the ledger, recorded in the
-PaymentLog like every payment so the check after the run judges it).
+PaymentLog like every payment so the check after the run judges it; a `loadtest.retry_share`
+of them sent twice with their key, as the session's own payments are).
 
 The simulator's apps poll on their own clock (`apps.poll_interval_*_s` per pair, a
 `post_share` of the calls posting, `purchases_per_user_day`), which a load test has not: as
@@ -79,6 +80,8 @@ class AppClient:
         else:
             account_id = user.population.ids[grant.account]
             key = f"{user.tag}-{next(user.written)}"
-            payment = Payment(account_id, headers, key, expected=self.throttled + (CONFLICT,))
+            retry = bool(user.rng.random() < user.scenario.loadtest.retry_share)
+            expected = self.throttled + (CONFLICT,)
+            payment = Payment(account_id, headers, key, retry, expected)
             price_fen = user.scenario.apps.purchase_price_coins * FEN_PER_COIN
             app_purchase(user.client, payment, grant.token, ITEM, price_fen)

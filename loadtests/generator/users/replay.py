@@ -27,7 +27,7 @@ What each action reads of the trace's params, and whom it targets:
 | `app_poll` / `app_post` / `app_purchase` | `app`: the (app, user) pair maps onto a seeded grant |
 
 An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
-no ad seen, no friend to message, a campaign launch, a kind no handler knows...) is skipped
+no ad seen, no friend to message, a campaign launch...) is skipped
 and counted by kind and reason (`Recorder.skipped`), never dropped silently. When the trace
 runs out and the last action sent has been answered, the sockets still open are closed and
 the test stops.
@@ -56,7 +56,6 @@ FINISH_POLL_S = 0.1
 HANDLERS: dict[str, Handler] = (
     replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS | replay_apps.HANDLERS
 )
-UNKNOWN_KIND = "no replay handler for this kind"
 
 
 @cache
@@ -95,8 +94,7 @@ class ReplayUser(FanoutUser):
             world().in_flight -= 1
 
     def _send(self, action: TraceAction) -> None:
-        handler = HANDLERS.get(action.action)
-        reason = UNKNOWN_KIND if handler is None else handler(world().turn(self, action))
+        reason = HANDLERS[action.action](world().turn(self, action))
         if reason is not None:
             RECORDER.skip(action.action, reason)
 

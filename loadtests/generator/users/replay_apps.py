@@ -5,9 +5,9 @@ app's client id). Each traced (app, user) pair maps onto one of the grants seede
 the OAuth flow (loadtests.control.seed_apps), by order of first appearance (`Stable`), so
 a pair's calls stay one pair's and count against one pair's hourly limit; the call is sent
 with that grant's token (loadtests.generator.users.apps has the calls). A purchase is
-charged at `apps.purchase_price_coins` with a fresh idempotency key and goes into the
-PaymentLog like every payment. A trace without `app`, or a run with no apps seeded, is
-counted as skipped with the reason.
+charged at `apps.purchase_price_coins` with a fresh idempotency key (sent twice for a
+`loadtest.retry_share` of them) and goes into the PaymentLog like every payment. A trace
+without `app`, or a run with no apps seeded, is counted as skipped with the reason.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def app_purchase(turn: Turn) -> str | None:
     account_id = turn.world.population.ids[grant.account]
     key = f"replay-{next(turn.world.keys)}"
     expected = expected_refusals(scenario) + (api.CONFLICT,)
-    payment = api.Payment(account_id, api.bearer(grant.token), key, expected=expected)
+    retry = bool(turn.user.rng.random() < scenario.loadtest.retry_share)
+    payment = api.Payment(account_id, api.bearer(grant.token), key, retry, expected)
     price_fen = scenario.apps.purchase_price_coins * FEN_PER_COIN
     api.app_purchase(turn.user.client, payment, grant.token, ITEM, price_fen)
     return None

@@ -2,9 +2,10 @@
 
 One run serves the tests: two friends (A first, B second: neighbours on the seeded
 friends ring, which C, followed and unfollowed, is not) read, post, react, follow, join
-and use a group, chat over their sockets, pay, shop and see ads; a merchant's product post sells, an
-advertiser's campaign is read and paused. A campaign launch and the gateway's callback
-are in the trace too, and must be counted as not sent with their reasons.
+and use a group, chat over their sockets, pay, shop and see ads, and third-party apps poll,
+post and charge for them (with grants seeded through the OAuth flow); a merchant's product
+post sells, an advertiser's campaign is read and paused. A campaign launch and the gateway's
+callback are in the trace too, and must be counted as not sent with their reasons.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "ad_click", {"impression_id": 1, "campaign_id": 1}),
     (A, "timeline_read", {"cursor": None, "limit": 20}),
     (A, "ad_hide", {"impression_id": 2, "campaign_id": 1}),
+    (A, "app_poll", {"app": "app-one"}),
+    (B, "app_post", {"app": "app-two"}),
+    (A, "app_purchase", {"app": "app-one", "idempotency_key": "sim-app-1"}),
     (ADVERTISER, "campaign_report", {"campaign_id": 1}),
     (ADVERTISER, "campaign_change", {"campaign_id": 1, "status": "paused"}),
     (ADVERTISER, "campaign_change", {"post_id": 5, "bid": 1.0, "total_budget": 100}),
@@ -132,6 +136,6 @@ def test_the_replays_chat_and_payments_pass_their_checks(replayed: tuple[int, Pa
     metrics = result_of(replayed).metrics
     assert metrics["chat.sent"].value == 1
     assert metrics["chat.lost"].value == metrics["chat.duplicated"].value == 0
-    assert metrics["payments.calls"].value == 4 and metrics["payments.retries"].value == 4
+    assert metrics["payments.calls"].value == 5 and metrics["payments.retries"].value == 5
     assert metrics["payments.audit_balanced"].value == 1
     assert metrics["payments.double_paid"].value == 0
