@@ -277,7 +277,7 @@ def order(
 def app_poll(client: FastHttpSession, headers: Headers, expected: tuple[int, ...]) -> None:
     """A third-party app reads its user's home timeline with its token (`app_poll`)."""
     with client.get("/timeline/home", headers=headers, name="app_poll", catch_response=True) as r:
-        _expected(r, expected)
+        _expected(r, "app_poll", expected)
 
 
 def app_post(
@@ -288,7 +288,7 @@ def app_post(
     with client.post(
         "/posts", json=body, headers=headers, name="app_post", catch_response=True
     ) as response:
-        _expected(response, expected)
+        _expected(response, "app_post", expected)
 
 
 def app_purchase(
@@ -299,10 +299,13 @@ def app_purchase(
     return _pay(client, payment, "app_purchase", "/charges", body, token)
 
 
-def _expected(response: Any, expected: tuple[int, ...]) -> None:
-    """An expected refusal is an answer, not a failure (Locust counts the rest as it does)."""
+def _expected(response: Any, name: str, expected: tuple[int, ...]) -> None:
+    """An expected refusal is an answer, not a failure (Locust counts the rest as it does);
+    a 429 among them is counted as throttled."""
     if response.status_code in expected:
         response.success()
+        if response.status_code == THROTTLED:
+            RECORDER.record_throttled(name)
 
 
 def _pay(
@@ -336,7 +339,7 @@ def _send_payment(
         call.path, json=call.body, headers=keyed, name=call.kind, catch_response=True
     ) as response:
         # declined or pending is the gateway's answer, not an error; so is an expected refusal
-        _expected(response, ACCEPTED + expected)
+        _expected(response, call.kind, ACCEPTED + expected)
         if not response.status_code:
             return None  # no answer: the check after the run asks the server again
         return Answer(status=response.status_code, body=response.json())
