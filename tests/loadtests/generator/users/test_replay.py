@@ -10,7 +10,6 @@ callback are in the trace too, and must be counted as not sent with their reason
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import fanout
+from loadtests.control.run import MEASUREMENTS_FILE
+from loadtests.records.plan import read_measurements
 from loadtests.records.trace import ACTIONS
 from outcomes.result import Result, load_result
 
@@ -99,9 +100,10 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
 
 
 def sent_requests(out: Path) -> dict[str, int]:
-    """Locust's own request counts per name, the whole run."""
-    with (out / "locust" / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
-        return {row["Name"]: int(row["Request Count"]) for row in csv.DictReader(handle)}
+    """Locust's own request counts per name, the whole run, as its process counted them
+    when it quit (its stats CSV is rewritten once a second and can miss the last request)."""
+    measured = read_measurements(out / "locust" / MEASUREMENTS_FILE)
+    return {name: count.requests for name, count in measured.counts.items()}
 
 
 def result_of(replayed: tuple[int, Path]) -> Result:
