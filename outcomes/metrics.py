@@ -488,9 +488,16 @@ _OTHER_METRICS = (
     MetricInfo("payments.double_paid", "count", _PAYMENTS_DOUBLE_PAID),
     MetricInfo("payments.wallet_mismatches", "count", _PAYMENTS_MISMATCHES),
     MetricInfo("payments.audit_balanced", "bool", _PAYMENTS_AUDIT, "Ledger audit balanced"),
-    MetricInfo("apps.requests", "count", "Simulations: calls third-party apps made for users."),
     MetricInfo(
-        "apps.throttled", "count", "Simulations: app calls over their hourly limit (HTTP 429)."
+        "apps.requests",
+        "count",
+        "Calls third-party apps made for users (load tests: after the warm-up).",
+    ),
+    MetricInfo(
+        "apps.throttled",
+        "count",
+        "App calls over their hourly limit (HTTP 429), expected "
+        "refusals, not errors (load tests: after the warm-up).",
     ),
     MetricInfo("apps.purchases", "count", "Simulations: app purchases users paid."),
     MetricInfo("apps.purchase_volume", "coins", "Simulations: coins users paid apps."),

@@ -25,6 +25,8 @@ class RequestPath(NamedTuple):
 
 POST_PATHS = frozenset({"post", "repost", "group_post", "product_post", "app_post"})
 """Paths that publish a post: `throughput.posts_per_s` counts them, in both modes."""
+APP_PATHS = ("app_poll", "app_post", "app_purchase")
+"""The third-party apps' paths (sim/activities/apps.py), counted in `apps.requests`."""
 
 LATENCY_PATHS: dict[str, RequestPath] = {
     "timeline_read": RequestPath(

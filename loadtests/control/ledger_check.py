@@ -74,7 +74,7 @@ def check_payments(
 ) -> PaymentVerdict:
     """The whole check (see module docstring); `client` acts as the operator."""
     for call in log.unanswered():
-        call.answer = _resend(client, tokens[call.account_id], call)
+        call.answer = _resend(client, call.token or tokens[call.account_id], call)
         _await_settlement(client, tokens[call.account_id], call)
     audit = client.get("/admin/ledger/audit")
     audit.raise_for_status()

@@ -10,8 +10,10 @@ it), the error rate over the whole run (a failure is one whatever its moment), t
 fan-out statistics (deliveries during the test; lag percentiles over the server's recent
 posts), its ad totals over the test (`ads.impressions`, `ads.clicks`, `ads.ctr`,
 `revenue.ads`: `GET /admin/stats/ads` before and after, promotions included, as the
-simulator counts them), and `loadgen.lag.*`, how late scheduled actions started (open model
-and replay only).
+simulator counts them), the third-party apps' requests after the warm-up and the 429s the
+rate limits answered them as expected (`apps.requests`, `apps.throttled`, as the simulator's
+apps count them), and `loadgen.lag.*`, how late scheduled actions started (open model and
+replay only).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from loadtests.records.deliveries import CHAT_DELIVER
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements
 from outcomes.mix import request_shares
-from outcomes.paths import POST_PATHS
+from outcomes.paths import APP_PATHS, POST_PATHS
 from outcomes.result import Metric, Result, ScenarioRef, current_environment
 from scenario import Scenario, resolved_dict
 from scenario.seed_draws import FEN_PER_YUAN
@@ -42,6 +44,7 @@ def loadtest_metrics(
         **share_metrics(latency),
         **error_metrics(measured),
         **loadgen_metrics(merged([measured.loadgen_lag])),
+        **app_metrics(measured, latency),
     }
     if before.fanout is not None and after.fanout is not None:
         metrics |= fanout_metrics(before.fanout, after.fanout)
@@ -95,6 +98,16 @@ def error_metrics(measured: Measurements) -> dict[str, Metric]:
     if requests:
         metrics["errors.rate"] = Metric(value=failures / requests, unit="ratio")
     return metrics
+
+
+def app_metrics(measured: Measurements, latency: PathHistograms) -> dict[str, Metric]:
+    """The apps' requests after the warm-up, and how many of them were throttled (429)."""
+    requests = sum(latency.count(path) for path in APP_PATHS)
+    throttled = sum(measured.throttled.get(path, 0) for path in APP_PATHS)
+    return {
+        "apps.requests": Metric(value=requests, unit="count"),
+        "apps.throttled": Metric(value=throttled, unit="count"),
+    }
 
 
 def loadgen_metrics(histograms: PathHistograms) -> dict[str, Metric]:

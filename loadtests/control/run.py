@@ -47,6 +47,7 @@ from loadtests.control.runner import (
 )
 from loadtests.control.seed import follow_graph, seed_groups, seed_population, seed_posts
 from loadtests.control.seed_ads import seed_ads
+from loadtests.control.seed_apps import seed_apps
 from loadtests.control.seed_money import seed_economy
 from loadtests.control.server import local_server
 from loadtests.control.server_stats import ServerStats, read_server_stats
@@ -189,7 +190,7 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
         progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
-        tokens = _tokens(population) | economy.merchant_tokens
+        tokens = _tokens(population) | economy.merchant_tokens | economy.developer_tokens
         payments = check_payments(client, tokens, economy, measured.payments)
     return _Driven(base_url, population, before, after, completed, measured, chat, payments)
 
@@ -201,12 +202,16 @@ def _seed_scenario(
     rng: np.random.Generator,
     max_body_bytes: int,
 ) -> tuple[SeededPopulation, SeededEconomy]:
-    """Groups, a day of posts, shops, wallets, campaigns and product posts."""
+    """Groups, a day of posts, shops, wallets, campaigns, product posts and apps."""
     groups = seed_groups(client, population, scenario, rng)
     population = population.model_copy(update={"groups": groups})
     seed_posts(client, population, scenario, rng)
     economy = seed_economy(client, population, scenario, rng, max_body_bytes)
-    return population, seed_ads(client, population, economy, scenario, rng, max_body_bytes)
+    economy = seed_ads(client, population, economy, scenario, rng, max_body_bytes)
+    grants, developers = seed_apps(client, population, scenario, rng)
+    return population, economy.model_copy(
+        update={"app_grants": grants, "developer_tokens": developers}
+    )
 
 
 def _tokens(population: SeededPopulation) -> dict[int, str]:

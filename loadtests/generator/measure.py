@@ -8,7 +8,8 @@ lateness of the requesting user's running action, so each of the users sharing t
 process gets its own. Chat users add each message's send-to-receive time
 (`chat_deliver`) and their sends and receipts (a DeliveryLog), payment users every
 payment call (a PaymentLog); every response's work header
-goes into a WorkTally under its request name. Latency, send lag and work are kept only
+goes into a WorkTally under its request name, every expected 429 (an app over its rate
+limit) into a count per request name. Latency, send lag and work are kept only
 from the end of the scenario's warm-up on (loadtests.generator.window); deliveries, payments and
 Locust's own request and failure counts cover the whole run. In distributed mode each
 worker attaches what it recorded (histograms HDR-encoded) to the statistics report Locust
@@ -61,6 +62,8 @@ class Recorder:
         self.window = MeasuredWindow()
         self.skipped: Counter[str] = Counter()
         """Replayed actions not sent: `action: reason` -> count (one process only)."""
+        self.throttled: Counter[str] = Counter()
+        """Requests answered 429 as expected, per request name, after the warm-up."""
 
     def on_test_start(self, **_: Any) -> None:
         self.window.start(time.time(), current_scenario().loadtest.warmup_s)
@@ -72,6 +75,11 @@ class Recorder:
     def skip(self, action: str, reason: str) -> None:
         """A traced action the replay could not send as traced, and why."""
         self.skipped[f"{action}: {reason}"] += 1
+
+    def record_throttled(self, name: str) -> None:
+        """A request the platform's rate limits refused, as expected (an app over its limit)."""
+        if self.window.is_open(time.time()):
+            self.throttled[name] += 1
 
     def record_delivery(self, latency_s: float) -> None:
         """A chat message's receive time minus its server `sent_at`."""
@@ -102,9 +110,11 @@ class Recorder:
             "deliveries": self.deliveries.take().model_dump(mode="json"),
             "payments": self.payments.take().model_dump(mode="json"),
             "work": self.work.take().model_dump(mode="json"),
+            "throttled": dict(self.throttled),
         }
         self.times.clear()
         self.loadgen.clear()
+        self.throttled.clear()
 
     def on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
         report = data.get(REPORT_KEY, {})
@@ -114,6 +124,7 @@ class Recorder:
         self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
         self.work.merge(WorkTally.model_validate(report.get("work", {})))
+        self.throttled.update(report.get("throttled", {}))
 
     def measurements(self, environment: Environment, unreported: list[str]) -> Measurements:
         """What this process measured; `unreported`: workers whose last report is missing."""
@@ -137,6 +148,7 @@ class Recorder:
             work=self.work,
             unreported_workers=unreported,
             skipped=dict(self.skipped),
+            throttled=dict(self.throttled),
         )
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-PaymentKind = Literal["topup", "gift", "game_purchase", "order"]
+PaymentKind = Literal["topup", "gift", "game_purchase", "order", "app_purchase"]
 """Each is also the request path the payment is timed under."""
 CREATED, PENDING, DECLINED = 201, 202, 402
 ACCEPTED = (CREATED, PENDING, DECLINED)
@@ -43,6 +43,8 @@ class PaymentCall(BaseModel):
     path: str
     body: dict[str, Any]
     key: str
+    token: str | None = None
+    """The app's token for an app purchase (the account's own token pays the others)."""
     answer: Answer | None = None
     retry: Answer | None = None
 
@@ -74,6 +76,9 @@ class PaymentCall(BaseModel):
                 if paid["influencer_id"] is not None:
                     legs.append((paid["influencer_id"], paid["influencer_fen"]))
                 return legs
+            case "app_purchase":
+                return [(paid["account_id"], -paid["amount_fen"]),
+                        (paid["developer_id"], paid["developer_fen"])]  # fmt: skip
 
 
 def _id(answer: Answer) -> Any:

@@ -112,6 +112,9 @@ class Measurements(BaseModel):
     missing from everything above (loadtests.generator.final_reports)."""
     skipped: dict[str, int] = Field(default_factory=dict)
     """Traced actions a replay did not send: `action: reason` -> count."""
+    throttled: dict[str, int] = Field(default_factory=dict)
+    """Requests the rate limits refused with 429 as expected (`platform.rate_limits` on),
+    per request name, after the warm-up: answers, not failures."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

@@ -65,6 +65,17 @@ class SeededCampaign(BaseModel):
     """The interest it is about (targeted campaigns reach only viewers interested in it)."""
 
 
+class SeededAppGrant(BaseModel):
+    """A third-party app's grant of one seeded user, obtained through the OAuth flow."""
+
+    client_id: str
+    tier: str
+    account: int
+    """The user's index in the seeded population."""
+    token: str
+    """The app's access token for this user (scopes read, post, payments)."""
+
+
 class SeededEconomy(BaseModel):
     credits: dict[int, int]
     """Fen credited per account id before the test (ordinary users, promoting merchants)."""
@@ -81,3 +92,7 @@ class SeededEconomy(BaseModel):
     campaigns: list[SeededCampaign] = []
     advertiser_tokens: dict[int, str] = {}
     """Advertiser account id -> token (a replay reads and pauses campaigns as their owner)."""
+    app_grants: list[SeededAppGrant] = []
+    """The third-party apps' grants (loadtests.control.seed_apps)."""
+    developer_tokens: dict[int, str] = {}
+    """App developer account id -> token (to read the wallets app purchases pay into)."""

@@ -3,7 +3,8 @@
 Each request is named after its path (the agreed path table: `timeline_read`, `post`,
 `repost`, `comment`, `like`, `follow`, `unfollow`, `group_post`, `group_read`,
 `group_join`, `chat_*`, `topup`, `gift`, `game_purchase`, `order`, `product_post`,
-`shop_browse`, `ad_click`, `ad_hide`, `campaign_report`, `campaign_change`), so statistics
+`shop_browse`, `ad_click`, `ad_hide`, `campaign_report`, `campaign_change`, `app_poll`,
+`app_post`, `app_purchase`), so statistics
 come out per path however the URL varies (post ids, cursors, conversations). Failed
 requests are counted by Locust; these functions then return None (or nothing) rather than
 raise, so one failure does not end the user's task.
@@ -26,6 +27,7 @@ from loadtests.records.payment_log import ACCEPTED, Answer, PaymentCall, Payment
 
 OK = range(200, 300)
 CONFLICT = 409
+THROTTLED = 429
 KEY_HEADER = "Idempotency-Key"
 Headers = dict[str, str]
 
@@ -66,6 +68,8 @@ class Payment:
     headers: Headers
     key: str
     retry: bool = False
+    expected: tuple[int, ...] = ()
+    """Refusals that are answers here, not errors (429 when the platform's limits are on)."""
 
 
 def bearer(token: str) -> Headers:
@@ -270,30 +274,72 @@ def order(
     return _pay(client, payment, "order", "/orders", body)
 
 
+def app_poll(client: FastHttpSession, headers: Headers, expected: tuple[int, ...]) -> None:
+    """A third-party app reads its user's home timeline with its token (`app_poll`)."""
+    with client.get("/timeline/home", headers=headers, name="app_poll", catch_response=True) as r:
+        _expected(r, "app_poll", expected)
+
+
+def app_post(
+    client: FastHttpSession, headers: Headers, text: str, expected: tuple[int, ...]
+) -> None:
+    """A third-party app posts on its user's behalf (`app_post`)."""
+    body = {"text": text}
+    with client.post(
+        "/posts", json=body, headers=headers, name="app_post", catch_response=True
+    ) as response:
+        _expected(response, "app_post", expected)
+
+
+def app_purchase(
+    client: FastHttpSession, payment: Payment, token: str, item: str, amount_fen: int
+) -> Answer | None:
+    """A third-party app charges its user (`app_purchase`), with the app's token."""
+    body = {"item": item, "amount_fen": amount_fen}
+    return _pay(client, payment, "app_purchase", "/charges", body, token)
+
+
+def _expected(response: Any, name: str, expected: tuple[int, ...]) -> None:
+    """An expected refusal is an answer, not a failure (Locust counts the rest as it does);
+    a 429 among them is counted as throttled."""
+    if response.status_code in expected:
+        response.success()
+        if response.status_code == THROTTLED:
+            RECORDER.record_throttled(name)
+
+
 def _pay(
-    client: FastHttpSession, payment: Payment, kind: PaymentKind, path: str, body: dict[str, Any]
+    client: FastHttpSession,
+    payment: Payment,
+    kind: PaymentKind,
+    path: str,
+    body: dict[str, Any],
+    token: str | None = None,
 ) -> Answer | None:
     """Send a payment (and its retry); record it, also when the end of the test cuts it off."""
     call = PaymentCall(
-        kind=kind, account_id=payment.account_id, path=path, body=body, key=payment.key
-    )
+        kind=kind, account_id=payment.account_id, path=path, body=body, key=payment.key,
+        token=token,
+    )  # fmt: skip
     try:
-        call.answer = _send_payment(client, payment.headers, call)
+        call.answer = _send_payment(client, payment.headers, call, payment.expected)
         if payment.retry and call.answer is not None:
-            call.retry = _send_payment(client, payment.headers, call)
+            call.retry = _send_payment(client, payment.headers, call, payment.expected)
     finally:
         RECORDER.payments.record(call)
     return call.answer
 
 
-def _send_payment(client: FastHttpSession, headers: Headers, call: PaymentCall) -> Answer | None:
+def _send_payment(
+    client: FastHttpSession, headers: Headers, call: PaymentCall, expected: tuple[int, ...]
+) -> Answer | None:
     """Send the call with its key, named by its kind; its answer, None when none arrived."""
     keyed = {**headers, KEY_HEADER: call.key}
     with client.post(
         call.path, json=call.body, headers=keyed, name=call.kind, catch_response=True
     ) as response:
-        if response.status_code in ACCEPTED:
-            response.success()  # declined or pending is the gateway's answer, not an error
+        # declined or pending is the gateway's answer, not an error; so is an expected refusal
+        _expected(response, call.kind, ACCEPTED + expected)
         if not response.status_code:
             return None  # no answer: the check after the run asks the server again
         return Answer(status=response.status_code, body=response.json())

@@ -24,11 +24,13 @@ What each action reads of the trace's params, and whom it targets:
 | `shop_browse` | `shop_id`, `limit` |
 | `ad_click` / `ad_hide` | an ad the account was shown in its last feed read |
 | `campaign_report` / `campaign_change` | `campaign_id`, `status`; as the campaign's owner |
+| `app_poll` / `app_post` / `app_purchase` | `app`: the (app, user) pair maps onto a seeded grant |
 
 An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
-no ad seen, no friend to message, a campaign launch...) is skipped and counted by kind and
-reason (`Recorder.skipped`), never dropped silently. When the trace runs out and the last
-action sent has been answered, the sockets still open are closed and the test stops.
+no ad seen, no friend to message, a campaign launch...) is skipped
+and counted by kind and reason (`Recorder.skipped`), never dropped silently. When the trace
+runs out and the last action sent has been answered, the sockets still open are closed and
+the test stops.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from locust.exception import StopUser
 
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import Pacer
-from loadtests.generator.users import replay_chat, replay_money, replay_social
+from loadtests.generator.users import replay_apps, replay_chat, replay_money, replay_social
 from loadtests.generator.users.base import FanoutUser
 from loadtests.generator.users.replay_turn import Handler, World
 from loadtests.records.plan import current_plan
@@ -51,7 +53,9 @@ from loadtests.records.trace import TraceAction
 
 FINISH_POLL_S = 0.1
 """How often a user with nothing left to send looks whether the others are done."""
-HANDLERS: dict[str, Handler] = replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS
+HANDLERS: dict[str, Handler] = (
+    replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS | replay_apps.HANDLERS
+)
 
 
 @cache

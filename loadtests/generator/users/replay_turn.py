@@ -20,7 +20,7 @@ from loadtests.generator.script import Cast, Follows, Schedule
 from loadtests.generator.users.api import Headers, SeenAd
 from loadtests.records.deliveries import Receipts
 from loadtests.records.plan import LocustPlan, current_scenario
-from loadtests.records.seeded import Priced, SeededCampaign, SeededEconomy
+from loadtests.records.seeded import Priced, SeededAppGrant, SeededCampaign, SeededEconomy
 from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named, read_trace
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class World:
         self.products = Stable(self.economy.products)
         self.items = Stable(self.economy.game_items)
         self.campaigns = Stable(self.economy.campaigns)
+        self.app_grants: Stable[SeededAppGrant] = Stable(self.economy.app_grants)
+        """Traced (app, user) pairs onto the seeded apps' grants."""
         self.product_posts: dict[Any, tuple[int, int]] = {}
         """Traced product post -> (server post, server product) of those the replay made."""
         neighbours = current_scenario().loadtest.friend_neighbours

@@ -11,7 +11,8 @@ same `behaviour` fields with the user's own numpy Generator, in the same order:
 3. chat (`per_session.chat`, chat.py), with the delivery checks;
 4. payments (`per_session.top_up`, `game_purchase`, `gift`, payments.py), with the ledger
    checks;
-5. the influencers' and merchants' scheduled posts due for one session (scheduled.py).
+5. the influencers' and merchants' scheduled posts due for one session (scheduled.py);
+6. the third-party apps' calls due for one session (apps.py).
 
 Between two calls of a session the user thinks for an exponential time of mean
 `behaviour.think_time_s` × `loadtest.think_time_scale`; between sessions it waits
@@ -27,6 +28,7 @@ from locust import task
 
 from loadtests.generator.seats import Seats
 from loadtests.generator.session_mix import mean_think_s
+from loadtests.generator.users.apps import AppClient
 from loadtests.generator.users.base import FanoutUser
 from loadtests.generator.users.chat import Chatter
 from loadtests.generator.users.feed_readers import AdViewer, Shopper
@@ -64,6 +66,7 @@ class SessionUser(FanoutUser):
         self.shopper = Shopper(self, self.payer)
         self.chat = Chatter(self)
         self.scheduled = ScheduledPoster(self)
+        self.apps = AppClient(self)
 
     def on_stop(self) -> None:
         """Leave the chat cleanly and free the seat (also when stopped mid-session)."""
@@ -84,6 +87,7 @@ class SessionUser(FanoutUser):
             self.chat.session()
         self.payer.session()
         self.scheduled.post()
+        self.apps.session()
 
     def think(self) -> None:
         """Pause before every call of a session but its first (the simulator's think time)."""

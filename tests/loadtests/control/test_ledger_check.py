@@ -96,3 +96,33 @@ def test_money_moved_behind_the_tests_back_shows_in_the_wallets(
     held, implied = verdict.wallet_mismatches[payments.payer]
     assert implied - held == 300
     assert verdict.metrics()["payments.wallet_mismatches"].value == 2
+
+
+def test_app_purchases_by_an_apps_token_balance_user_and_developer(
+    seeded_server: SeededServer,
+) -> None:
+    """Charged with the app's token (also when the check sends a cut-off one again): the
+    user pays, the developer earns, each once."""
+    grant = seeded_server.economy.app_grants[0]
+    user = seeded_server.population.ids[grant.account]
+    log = PaymentLog()
+    answered, cut_off = (
+        PaymentCall(kind="app_purchase", account_id=user, path="/charges", key=key,
+                    body={"item": "app item", "amount_fen": 600}, token=grant.token)
+        for key in ("app-1", "app-2")
+    )  # fmt: skip
+    headers = {"Authorization": f"Bearer {grant.token}", "Idempotency-Key": answered.key}
+    response = seeded_server.client.post("/charges", json=answered.body, headers=headers)
+    answered.answer = Answer(status=response.status_code, body=response.json())
+    log.record(answered)
+    log.record(cut_off)
+    verdict = check_payments(seeded_server.client, seeded_server.tokens, seeded_server.economy, log)
+    assert answered.answer.status == 201 and cut_off.answer is not None
+    assert cut_off.answer.status == 201
+    assert verdict.wallet_mismatches == {} and verdict.audit_balanced
+    developer = answered.answer.body["developer_id"]
+    held = seeded_server.client.get(
+        f"/wallets/{developer}",
+        headers={"Authorization": f"Bearer {seeded_server.tokens[developer]}"},
+    ).json()["balance_fen"]
+    assert held == 1200

@@ -156,3 +156,17 @@ def test_the_result_is_a_loadtest_of_the_resolved_scenario() -> None:
     assert result.scenario.resolved["loadtest"]["users"] == 3
     assert result.environment["loadtest"] == {"host": "http://127.0.0.1:1"}
     assert result.started_at == "2025-01-02T00:00:00+00:00"
+
+
+def test_app_requests_and_their_expected_throttling_are_counted_apart_from_errors() -> None:
+    """Three app polls after the warm-up, two of them 429s the limits answered as expected."""
+    measured = measurements([])
+    latency = PathHistograms()
+    for ms in (5.0, 6.0, 7.0):
+        latency.record_ms("app_poll", ms)
+    latency.record_ms("app_purchase", 9.0)
+    measured.latency = merged([measured.latency, latency.encode()]).encode()
+    measured.throttled = {"app_poll": 2}
+    metrics = loadtest_metrics(measured, UNREAD, UNREAD)
+    assert metrics["apps.requests"].value == 4 and metrics["apps.throttled"].value == 2
+    assert metrics["errors.count"].value == 1  # the timeline read's failure only

@@ -1,10 +1,14 @@
-"""Scheduled posts keep the simulator's ratio to sessions; think time is scaled for tests."""
+"""Scheduled posts and apps keep the simulator's ratio to sessions; think time is scaled."""
 
 from __future__ import annotations
 
 import pytest
 
-from loadtests.generator.session_mix import mean_think_s, scheduled_posts_per_session
+from loadtests.generator.session_mix import (
+    app_calls_per_session,
+    mean_think_s,
+    scheduled_posts_per_session,
+)
 from scenario import load_scenario
 
 
@@ -32,3 +36,30 @@ def test_no_merchants_no_merchant_posts() -> None:
 def test_think_time_is_the_simulators_scaled() -> None:
     sets = ["behaviour.think_time_s=8", "loadtest.think_time_scale=0.25"]
     assert mean_think_s(load_scenario("scenarios/ci-smoke.yaml", sets)) == pytest.approx(2.0)
+
+
+FLAT_DAY = "behaviour.diurnal=[" + ",".join(["1"] * 24) + "]"
+
+
+def test_app_calls_per_session_are_the_pairs_calls_over_the_windows_sessions() -> None:
+    """4 apps x 20 users polling every 240 s for 6 h: 7,200 calls, 2 % of them posts; 80
+    pairs x 0.05 purchases a day x 0.25 day; over 2,000 x 0.43 x 6 x 0.25 sessions."""
+    per_session = app_calls_per_session(load_scenario("scenarios/ci-smoke.yaml", [FLAT_DAY]))
+    sessions = 2000 * 0.43 * 6 * 0.25
+    assert per_session["app_poll"] == pytest.approx(7200 * 0.98 / sessions)
+    assert per_session["app_post"] == pytest.approx(7200 * 0.02 / sessions)
+    assert per_session["app_purchase"] == pytest.approx(80 * 0.05 * 0.25 / sessions)
+
+
+def test_apps_poll_flat_while_sessions_follow_the_day() -> None:
+    """The same apps against an evening twice as busy as the flat day's: half the calls."""
+    evening = "behaviour.diurnal=[" + ",".join(["1"] * 18 + ["3"] * 6) + "]"
+    flat = app_calls_per_session(load_scenario("scenarios/ci-smoke.yaml", [FLAT_DAY]))
+    busy = app_calls_per_session(load_scenario("scenarios/ci-smoke.yaml", [evening]))
+    assert busy["app_poll"] == pytest.approx(flat["app_poll"] / 2)
+
+
+def test_no_apps_no_app_calls() -> None:
+    sets = ["apps.normal=0", "apps.medium=0", "apps.advanced=0"]
+    per_session = app_calls_per_session(load_scenario("scenarios/ci-smoke.yaml", sets))
+    assert set(per_session.values()) == {0.0}
