@@ -36,6 +36,8 @@ class SeenPost:
 
     id: int
     author_id: int
+    photo_ids: tuple[int, ...] = ()
+    """The photos it carries that are still there (not removed since)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +302,8 @@ def _send_payment(client: FastHttpSession, headers: Headers, call: PaymentCall) 
 
 
 def _seen(post: dict[str, Any]) -> SeenPost:
-    return SeenPost(int(post["id"]), int(post["author_id"]))
+    photos = tuple(int(photo["id"]) for photo in post.get("photos", ()) if not photo["removed"])
+    return SeenPost(int(post["id"]), int(post["author_id"]), photos)
 
 
 def _seen_ad(item: dict[str, Any]) -> SeenAd:
