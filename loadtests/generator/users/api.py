@@ -256,6 +256,14 @@ def gift(
     return _pay(client, payment, "gift", f"/wallets/{payment.account_id}/gifts", body)
 
 
+def live_gift(
+    client: FastHttpSession, payment: Payment, room_id: int, amount_fen: int
+) -> Answer | None:
+    """Give coins to a live room's anchor (`live_gift`)."""
+    path = f"/live/rooms/{room_id}/gifts"
+    return _pay(client, payment, "live_gift", path, {"amount_fen": amount_fen})
+
+
 def game_purchase(
     client: FastHttpSession, payment: Payment, item_id: int, quantity: int
 ) -> Answer | None:
