@@ -34,7 +34,9 @@ ACTIONS = (
     "group_post", "group_read", "group_join", "chat_presence", "chat_connect",
     "chat_friends", "chat_send", "chat_history", "chat_disconnect", "topup", "gift",
     "game_purchase", "order", "product_post", "shop_browse", "ad_click", "ad_hide",
-    "campaign_report", "campaign_change",
+    "campaign_report", "campaign_change", "album_create", "photo_upload", "thumbnail_read",
+    "photo_read", "live_start", "live_end", "live_join", "live_leave", "live_comment",
+    "live_gift",
 )  # fmt: skip
 """The request paths the replay sends."""
 GROUP_ACTIONS = ("group_post", "group_read", "group_join")

@@ -24,6 +24,9 @@ What each action reads of the trace's params, and whom it targets:
 | `shop_browse` | `shop_id`, `limit` |
 | `ad_click` / `ad_hide` | an ad the account was shown in its last feed read |
 | `campaign_report` / `campaign_change` | `campaign_id`, `status`; as the campaign's owner |
+| `album_create` / `photo_upload` / `thumbnail_read` / `photo_read` | replay_media.py |
+| `live_start` / `live_join` / `live_comment` / `live_gift` / `live_leave` / `live_end` | see
+  replay_live.py |
 
 An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
 no ad seen, no friend to message, a campaign launch...) is skipped and counted by kind and
@@ -43,7 +46,13 @@ from locust.exception import StopUser
 
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import Pacer
-from loadtests.generator.users import replay_chat, replay_money, replay_social
+from loadtests.generator.users import (
+    replay_chat,
+    replay_live,
+    replay_media,
+    replay_money,
+    replay_social,
+)
 from loadtests.generator.users.base import FanoutUser
 from loadtests.generator.users.replay_turn import Handler, World
 from loadtests.records.plan import current_plan
@@ -51,7 +60,10 @@ from loadtests.records.trace import TraceAction
 
 FINISH_POLL_S = 0.1
 """How often a user with nothing left to send looks whether the others are done."""
-HANDLERS: dict[str, Handler] = replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS
+HANDLERS: dict[str, Handler] = (
+    replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS
+    | replay_media.HANDLERS | replay_live.HANDLERS
+)  # fmt: skip
 
 
 @cache
@@ -104,5 +116,6 @@ class ReplayUser(FanoutUser):
         if runner is not None and not world().quitting:
             world().quitting = True
             replay_chat.close_all(world())
+            replay_live.close_all(world())
             gevent.spawn(runner.quit)
         raise StopUser()
