@@ -117,7 +117,7 @@ def better_direction(name: str) -> Direction:
     )
 
 
-NOT_SENT_PATHS = frozenset({"chat_deliver", "topup_callback", "partner_fee"})
+NOT_SENT_PATHS = frozenset({"chat_deliver", "live_deliver", "topup_callback", "partner_fee"})
 """Latency paths that are no request a load generator sends (so have no response time)."""
 
 

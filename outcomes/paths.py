@@ -69,6 +69,11 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "(WebSocket push; load tests only)",
         "(none)",
     ),
+    "live_deliver": RequestPath(
+        "deliver a live comment to a viewer: receive time minus the comment's created_at",
+        "(room WebSocket push; load tests only)",
+        "(none)",
+    ),
     "chat_connect": RequestPath(
         "open the chat WebSocket (upgrade to hello)", "open WebSocket /ws", "chat.connect"
     ),

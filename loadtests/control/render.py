@@ -29,6 +29,8 @@ HEADLINE = (
     "chat.sent",
     "chat.lost",
     "chat.duplicated",
+    "live.lost",
+    "live.duplicated",
     "payments.calls",
     "payments.double_paid",
     "payments.audit_balanced",

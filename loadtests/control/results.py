@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from loadtests.control.server_stats import AdStats, FanoutStats, ServerStats
-from loadtests.records.deliveries import CHAT_DELIVER
+from loadtests.records.deliveries import LIVE_DELIVER, PUSHES
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements
 from outcomes.mix import request_shares
@@ -45,6 +45,7 @@ def loadtest_metrics(
         **error_metrics(measured),
         **loadgen_metrics(merged([measured.loadgen_lag])),
         **app_metrics(measured, latency),
+        **live_delivery_metrics(latency),
     }
     if before.fanout is not None and after.fanout is not None:
         metrics |= fanout_metrics(before.fanout, after.fanout)
@@ -78,10 +79,16 @@ def throughput_metrics(measured: Measurements, latency: PathHistograms) -> dict[
     return metrics
 
 
+def live_delivery_metrics(latency: PathHistograms) -> dict[str, Metric]:
+    """`live.delivery.p99_ms`: the 99th percentile of the viewers' comment pushes."""
+    p99 = latency.summary_ms(LIVE_DELIVER).get("p99")
+    return {} if p99 is None else {"live.delivery.p99_ms": Metric(value=p99, unit="ms")}
+
+
 def share_metrics(latency: PathHistograms) -> dict[str, Metric]:
-    """Each path's share of the requests completed after the warm-up (chat_deliver is no
-    request: it times a push)."""
-    counts = {name: latency.count(name) for name in latency.names() if name != CHAT_DELIVER}
+    """Each path's share of the requests completed after the warm-up (chat_deliver and
+    live_deliver are no requests: they time pushes)."""
+    counts = {name: latency.count(name) for name in latency.names() if name not in PUSHES}
     return {
         name: Metric(value=value, unit=unit)
         for name, (value, unit) in request_shares(counts).items()

@@ -67,6 +67,8 @@ MEASUREMENTS_FILE = "measurements.json"
 OPERATOR_TIMEOUT_S = 120.0
 """Longest one operator call may take (seeding 50 000 edges in one SQLite transaction)."""
 SCENARIO_USERS = ("SessionUser",)
+PREMIERE_USERS = ("LiveAnchor", "LiveViewer")
+"""A scenario with a `live_premiere` event loads its room (loadtests.generator.users.live)."""
 REPLAY_USERS = ("ReplayUser",)
 
 
@@ -132,11 +134,13 @@ class _Driven:
     measured: Measurements
     chat: DeliveryVerdict | None
     """The chat delivery check, None when nobody chatted."""
+    live: DeliveryVerdict | None
+    """The live room delivery check, None when no comment was confirmed."""
     payments: PaymentVerdict
     """The ledger check."""
 
     def checks(self) -> list[IntegrityCheck]:
-        return [check for check in (self.chat, self.payments) if check is not None]
+        return [check for check in (self.chat, self.live, self.payments) if check is not None]
 
     def describe(self, prepared: PreparedRun) -> dict[str, Any]:
         """The Result's `environment.loadtest`: what was tested, and how."""
@@ -189,10 +193,11 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         measured = _read_measurements(locust_dir)
         report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
+        live = verdict(measured.live, [], kind="live") if measured.live.sent else None
         progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
         tokens = _tokens(population) | economy.merchant_tokens | economy.developer_tokens
         payments = check_payments(client, tokens, economy, measured.payments)
-    return _Driven(base_url, population, before, after, completed, measured, chat, payments)
+    return _Driven(base_url, population, before, after, completed, measured, chat, live, payments)
 
 
 def _seed_scenario(
@@ -291,6 +296,13 @@ def _locust_plan(
     )
 
 
+def _user_classes(prepared: PreparedRun) -> tuple[str, ...]:
+    if prepared.replay:
+        return REPLAY_USERS
+    premiere = any(event.kind == "live_premiere" for event in prepared.scenario.events)
+    return PREMIERE_USERS if premiere else SCENARIO_USERS
+
+
 def _locust_run(
     prepared: PreparedRun, base_url: str, plan_file: Path, locust_dir: Path
 ) -> LocustRun:
@@ -298,7 +310,7 @@ def _locust_run(
         base_url=base_url,
         plan_file=plan_file.resolve(),
         locust_dir=locust_dir.resolve(),
-        user_classes=REPLAY_USERS if prepared.replay else SCENARIO_USERS,
+        user_classes=_user_classes(prepared),
         processes=prepared.scenario.loadtest.processes,
         run_time_s=prepared.run_time_s,
         ui=prepared.request.ui,

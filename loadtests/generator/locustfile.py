@@ -2,7 +2,8 @@
 
 Run by `fanout loadtest` in a Locust process of its own, with FANOUT_LOADTEST_PLAN naming
 the plan file (see loadtests.records.plan). The user classes to run are passed on Locust's command
-line: `SessionUser` for the scenario's load, `ReplayUser` for a trace replay.
+line: `SessionUser` for the scenario's load, `LiveAnchor` and `LiveViewer` for a live
+premiere's, `ReplayUser` for a trace replay.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from locust.env import Environment
 
 from loadtests.generator.measure import install
 from loadtests.generator.shapes import ConstantLoad, LoadPlan, UserTarget, plan_for
+from loadtests.generator.users.live import LiveAnchor, LiveViewer
 from loadtests.generator.users.replay import ReplayUser
 from loadtests.generator.users.session import SessionUser
 from loadtests.records.plan import LocustPlan, current_plan, current_scenario
 
-__all__ = ["ReplayUser", "ScenarioShape", "SessionUser"]
+__all__ = ["LiveAnchor", "LiveViewer", "ReplayUser", "ScenarioShape", "SessionUser"]
 
 
 def load_plan(plan: LocustPlan) -> LoadPlan:

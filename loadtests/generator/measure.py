@@ -31,7 +31,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from loadtests.generator.final_reports import FinalReports, answer_flushes
 from loadtests.generator.pacing import RequestTimes
 from loadtests.generator.window import MeasuredWindow
-from loadtests.records.deliveries import CHAT_DELIVER, DeliveryLog
+from loadtests.records.deliveries import CHAT_DELIVER, LIVE_DELIVER, DeliveryLog
 from loadtests.records.histograms import PathHistograms
 from loadtests.records.payment_log import PaymentLog
 from loadtests.records.plan import (
@@ -57,6 +57,8 @@ class Recorder:
         self.times = RequestTimes()
         self.loadgen = PathHistograms()
         self.deliveries = DeliveryLog()
+        self.live = DeliveryLog()
+        """Live room comments: one key per viewer expected to get it (users/live.py)."""
         self.payments = PaymentLog()
         self.work = WorkTally()
         self.window = MeasuredWindow()
@@ -81,10 +83,14 @@ class Recorder:
         if self.window.is_open(time.time()):
             self.throttled[name] += 1
 
-    def record_delivery(self, latency_s: float) -> None:
-        """A chat message's receive time minus its server `sent_at`."""
+    def record_delivery(self, latency_s: float, name: str = CHAT_DELIVER) -> None:
+        """A push's receive time minus its server time: a chat message's `sent_at`
+        (`chat_deliver`), a live comment's `created_at` (LIVE_DELIVER)."""
         if self.window.is_open(time.time()):
-            self.times.latency.record_ms(CHAT_DELIVER, latency_s * 1000)
+            self.times.latency.record_ms(name, latency_s * 1000)
+
+    def record_live_delivery(self, latency_s: float) -> None:
+        self.record_delivery(latency_s, LIVE_DELIVER)
 
     def on_request(
         self,
@@ -108,6 +114,7 @@ class Recorder:
             "response": self.times.response.encode(),
             "loadgen": self.loadgen.encode(),
             "deliveries": self.deliveries.take().model_dump(mode="json"),
+            "live": self.live.take().model_dump(mode="json"),
             "payments": self.payments.take().model_dump(mode="json"),
             "work": self.work.take().model_dump(mode="json"),
             "throttled": dict(self.throttled),
@@ -122,6 +129,7 @@ class Recorder:
         self.times.response.merge_encoded(report.get("response", {}))
         self.loadgen.merge_encoded(report.get("loadgen", {}))
         self.deliveries.merge(DeliveryLog.model_validate(report.get("deliveries", {})))
+        self.live.merge(DeliveryLog.model_validate(report.get("live", {})))
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
         self.work.merge(WorkTally.model_validate(report.get("work", {})))
         self.throttled.update(report.get("throttled", {}))
@@ -144,6 +152,7 @@ class Recorder:
             loadgen_lag=self.loadgen.encode(),
             exceptions=_exceptions(environment),
             deliveries=self.deliveries,
+            live=self.live,
             payments=self.payments,
             work=self.work,
             unreported_workers=unreported,

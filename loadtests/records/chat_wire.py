@@ -20,21 +20,23 @@ from loadtests.records.deliveries import message_key
 
 CONNECT_TIMEOUT_S = 30.0
 """Longest wait for the upgrade handshake (the server may be busy under load)."""
+CHAT_PATH = "/ws"
 REPLY_TIMEOUT_S = 30.0
 """Longest wait for the one reply every client frame gets."""
 
 
-def socket_url(base_url: str, token: str) -> str:
-    """`ws://host:port/ws?token=...` for the server at `base_url` (http -> ws)."""
+def socket_url(base_url: str, token: str, path: str = CHAT_PATH) -> str:
+    """`ws://host:port/ws?token=...` for the server at `base_url` (http -> ws); `path`
+    another socket of the same framing (a live room's)."""
     parts = urlsplit(base_url)
     scheme = "wss" if parts.scheme == "https" else "ws"
-    return urlunsplit((scheme, parts.netloc, "/ws", urlencode({"token": token}), ""))
+    return urlunsplit((scheme, parts.netloc, path, urlencode({"token": token}), ""))
 
 
-def open_socket(base_url: str, token: str) -> WebSocket:
+def open_socket(base_url: str, token: str, path: str = CHAT_PATH) -> WebSocket:
     """A connected socket acting as the token's account; the `hello` push comes first."""
     return create_connection(
-        socket_url(base_url, token), timeout=CONNECT_TIMEOUT_S, http_no_proxy=["*"]
+        socket_url(base_url, token, path), timeout=CONNECT_TIMEOUT_S, http_no_proxy=["*"]
     )
 
 

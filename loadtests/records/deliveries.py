@@ -23,6 +23,11 @@ from outcomes.result import Metric
 CHAT_DELIVER = "chat_deliver"
 """Name under which receivers record each message's send-to-receive time: a push, not a
 request."""
+LIVE_DELIVER = "live_deliver"
+"""Name under which live viewers record each comment push's latency (receive time minus
+the comment's server `created_at`): a push, not a request."""
+PUSHES = (CHAT_DELIVER, LIVE_DELIVER)
+"""Timed pushes: measured like requests, but not part of the request mix."""
 
 
 def message_key(conversation: str, client_msg_id: str) -> str:
@@ -79,8 +84,10 @@ class Receipts:
 
 
 class DeliveryVerdict(BaseModel):
-    """The run's chat delivery check."""
+    """The run's chat (or live room) delivery check."""
 
+    kind: str = "chat"
+    """`chat` (direct messages) or `live` (room comments, one key per expected viewer)."""
     sent: int
     """Messages the server confirmed."""
     backlog: int
@@ -91,15 +98,18 @@ class DeliveryVerdict(BaseModel):
     def metrics(self) -> dict[str, Metric]:
         counts = {"sent": self.sent, "backlog": self.backlog, "lost": self.lost}
         counts["duplicated"] = self.duplicated
-        return {f"chat.{name}": Metric(value=n, unit="count") for name, n in counts.items()}
+        if self.kind == "live":  # a room has no backlog; `live.comments` counts the sent
+            counts = {"lost": self.lost, "duplicated": self.duplicated}
+        return {f"{self.kind}.{name}": Metric(value=n, unit="count") for name, n in counts.items()}
 
     def problems(self) -> list[str]:
         """Why the run fails: any message lost or delivered twice."""
         found = [(self.lost, "lost"), (self.duplicated, "delivered more than once")]
-        return [f"chat: {n} of {self.sent} messages {what}" for n, what in found if n]
+        items = "messages" if self.kind == "chat" else "comment deliveries"
+        return [f"{self.kind}: {n} of {self.sent} {items} {what}" for n, what in found if n]
 
 
-def verdict(log: DeliveryLog, drained: Iterable[str]) -> DeliveryVerdict:
+def verdict(log: DeliveryLog, drained: Iterable[str], kind: str = "chat") -> DeliveryVerdict:
     """Judge the run once the backlogs have been `drained` (keys pushed on reconnecting).
 
     A drained key that a connection had already received was delivered twice.
@@ -109,6 +119,7 @@ def verdict(log: DeliveryLog, drained: Iterable[str]) -> DeliveryVerdict:
     late = {key for key in drained if key in waiting}
     again = sum(1 for key in drained if key in log.received)
     return DeliveryVerdict(
+        kind=kind,
         sent=len(log.sent),
         backlog=len(late),
         lost=len(waiting) - len(late),

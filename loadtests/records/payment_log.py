@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-PaymentKind = Literal["topup", "gift", "game_purchase", "order", "app_purchase"]
+PaymentKind = Literal["topup", "gift", "game_purchase", "order", "app_purchase", "live_gift"]
 """Each is also the request path the payment is timed under."""
 CREATED, PENDING, DECLINED = 201, 202, 402
 ACCEPTED = (CREATED, PENDING, DECLINED)
@@ -68,6 +68,11 @@ class PaymentCall(BaseModel):
             case "gift":
                 amount = paid["amount_fen"]
                 return [(paid["sender_id"], -amount), (paid["recipient_id"], amount)]
+            case "live_gift":  # the platform's share goes to revenue, no wallet
+                return [
+                    (paid["viewer_id"], -paid["amount_fen"]),
+                    (paid["anchor_id"], paid["anchor_fen"]),
+                ]
             case "game_purchase":
                 return [(paid["account_id"], -paid["amount_fen"])]
             case "order":

@@ -102,6 +102,8 @@ class Measurements(BaseModel):
     """How often each exception was raised by the users' own code (the test went wrong)."""
     deliveries: DeliveryLog = Field(default_factory=DeliveryLog)
     """Chat messages confirmed sent and received, before backlogs are collected."""
+    live: DeliveryLog = Field(default_factory=DeliveryLog)
+    """Live room comments each viewer was expected to get, and those it got."""
     payments: PaymentLog = Field(default_factory=PaymentLog)
     """Every payment call, its answer and its deliberate retry's."""
     work: WorkTally = Field(default_factory=WorkTally)

@@ -35,6 +35,8 @@ ACTIONS = (
     "chat_friends", "chat_send", "chat_history", "chat_disconnect", "topup", "gift",
     "game_purchase", "order", "product_post", "shop_browse", "ad_click", "ad_hide",
     "campaign_report", "campaign_change", "app_poll", "app_post", "app_purchase",
+    "album_create", "photo_upload", "thumbnail_read", "photo_read", "live_start", "live_end",
+    "live_join", "live_leave", "live_comment", "live_gift",
 )  # fmt: skip
 """The request paths the replay sends."""
 GROUP_ACTIONS = ("group_post", "group_read", "group_join")

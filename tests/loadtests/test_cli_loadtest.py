@@ -37,6 +37,7 @@ BUSY_USERS = [
     "loadtest.wait_s=[0.2,0.6]", "loadtest.retry_share=0.5", "loadtest.think_time_scale=0.01",
     "behaviour.per_session.gift=0.5", "behaviour.per_session.top_up=0.3",
     "behaviour.per_session.post=0.5", "behaviour.per_session.repost=0.5",
+    "behaviour.photos.post_share=0.8", "behaviour.photos.open_share=1",
 ]  # fmt: skip
 ALL_PAYING = [
     "behaviour.per_session.gift=1", "behaviour.per_session.top_up=1",
@@ -124,6 +125,19 @@ def test_a_smoke_run_reports_its_request_mix_and_the_servers_ad_totals(smoke_run
         shares["requests.timeline_read.share"] > 0 and "requests.chat_deliver.share" not in shares
     )
     assert metrics["ads.impressions"].value >= metrics["ads.clicks"].value >= 0
+
+
+@pytest.mark.slow
+def test_a_smoke_run_uploads_real_photos_and_reads_them_and_their_thumbnails(
+    smoke_run: Run,
+) -> None:
+    """Uploads the service accepted (a refused image is an error), photo posts read back."""
+    _, _, out = smoke_run
+    metrics = load_result(out).metrics
+    for path in ("photo_upload", "thumbnail_read", "photo_read"):
+        assert metrics[f"requests.{path}.share"].value > 0
+        assert metrics[f"latency.{path}.p50_ms"].value > 0
+    assert metrics["errors.rate"].value == 0
 
 
 @pytest.mark.slow

@@ -38,6 +38,8 @@ class SeenPost:
 
     id: int
     author_id: int
+    photo_ids: tuple[int, ...] = ()
+    """The photos it carries that are still there (not removed since)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,14 @@ def gift(
     return _pay(client, payment, "gift", f"/wallets/{payment.account_id}/gifts", body)
 
 
+def live_gift(
+    client: FastHttpSession, payment: Payment, room_id: int, amount_fen: int
+) -> Answer | None:
+    """Give coins to a live room's anchor (`live_gift`)."""
+    path = f"/live/rooms/{room_id}/gifts"
+    return _pay(client, payment, "live_gift", path, {"amount_fen": amount_fen})
+
+
 def game_purchase(
     client: FastHttpSession, payment: Payment, item_id: int, quantity: int
 ) -> Answer | None:
@@ -346,7 +356,8 @@ def _send_payment(
 
 
 def _seen(post: dict[str, Any]) -> SeenPost:
-    return SeenPost(int(post["id"]), int(post["author_id"]))
+    photos = tuple(int(photo["id"]) for photo in post.get("photos", ()) if not photo["removed"])
+    return SeenPost(int(post["id"]), int(post["author_id"]), photos)
 
 
 def _seen_ad(item: dict[str, Any]) -> SeenAd:

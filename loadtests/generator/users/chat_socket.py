@@ -25,7 +25,14 @@ from gevent.event import AsyncResult
 from locust.env import Environment
 from websocket import WebSocket, WebSocketConnectionClosedException, WebSocketException
 
-from loadtests.records.chat_wire import REPLY_TIMEOUT_S, decode, encode, is_reply, open_socket
+from loadtests.records.chat_wire import (
+    CHAT_PATH,
+    REPLY_TIMEOUT_S,
+    decode,
+    encode,
+    is_reply,
+    open_socket,
+)
 
 Frame = dict[str, Any]
 PushHandler = Callable[[Frame], None]
@@ -96,10 +103,16 @@ class ChatSocket:
 
     @classmethod
     def connect(
-        cls, base_url: str, token: str, on_push: PushHandler, on_error: ErrorHandler
+        cls,
+        base_url: str,
+        token: str,
+        on_push: PushHandler,
+        on_error: ErrorHandler,
+        path: str = CHAT_PATH,
     ) -> ChatSocket:
-        """Connect as the token's account; `on_error` hears of failures in the reader."""
-        socket = open_socket(base_url, token)
+        """Connect as the token's account; `on_error` hears of failures in the reader.
+        `path` names another socket of the same framing (a live room's: users/live.py)."""
+        socket = open_socket(base_url, token, path)
         hello = decode(socket.recv())
         if hello["type"] != "hello":
             socket.close()
@@ -135,7 +148,10 @@ class ChatSocket:
     def _read(self) -> None:
         try:
             while True:
-                frame = decode(self.socket.recv())
+                text = self.socket.recv()
+                if not text:  # a close frame from the server (a live room that ended)
+                    raise WebSocketConnectionClosedException("closed by the server")
+                frame = decode(text)
                 if is_reply(frame):
                     self._complete(frame)
                 elif frame["type"] != "message":

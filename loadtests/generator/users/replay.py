@@ -25,6 +25,9 @@ What each action reads of the trace's params, and whom it targets:
 | `ad_click` / `ad_hide` | an ad the account was shown in its last feed read |
 | `campaign_report` / `campaign_change` | `campaign_id`, `status`; as the campaign's owner |
 | `app_poll` / `app_post` / `app_purchase` | `app`: the (app, user) pair maps onto a seeded grant |
+| `album_create` / `photo_upload` / `thumbnail_read` / `photo_read` | replay_media.py |
+| `live_start` / `live_join` / `live_comment` / `live_gift` / `live_leave` / `live_end` | see
+  replay_live.py |
 
 An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
 no ad seen, no friend to message, a campaign launch...) is skipped
@@ -45,7 +48,14 @@ from locust.exception import StopUser
 
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import Pacer
-from loadtests.generator.users import replay_apps, replay_chat, replay_money, replay_social
+from loadtests.generator.users import (
+    replay_apps,
+    replay_chat,
+    replay_live,
+    replay_media,
+    replay_money,
+    replay_social,
+)
 from loadtests.generator.users.base import FanoutUser
 from loadtests.generator.users.replay_turn import Handler, World
 from loadtests.records.plan import current_plan
@@ -55,7 +65,8 @@ FINISH_POLL_S = 0.1
 """How often a user with nothing left to send looks whether the others are done."""
 HANDLERS: dict[str, Handler] = (
     replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS | replay_apps.HANDLERS
-)
+    | replay_media.HANDLERS | replay_live.HANDLERS
+)  # fmt: skip
 
 
 @cache
@@ -108,5 +119,6 @@ class ReplayUser(FanoutUser):
         if runner is not None and not world().quitting:
             world().quitting = True
             replay_chat.close_all(world())
+            replay_live.close_all(world())
             gevent.spawn(runner.quit)
         raise StopUser()

@@ -25,7 +25,7 @@ def topup(turn: Turn) -> str | None:
     amount, channel = turn.params.get("amount_fen"), turn.params.get("channel")
     if not isinstance(amount, int) or not isinstance(channel, str):
         return "params lack amount_fen or channel"
-    api.topup(turn.user.client, _payment(turn), amount, channel)
+    api.topup(turn.user.client, payment(turn), amount, channel)
     return None
 
 
@@ -36,7 +36,7 @@ def gift(turn: Turn) -> str | None:
         return "params lack recipient_id or amount_fen"
     if recipient == turn.account_id:
         return "the two accounts fold onto one seeded account"
-    api.gift(turn.user.client, _payment(turn), recipient, amount)
+    api.gift(turn.user.client, payment(turn), recipient, amount)
     return None
 
 
@@ -47,7 +47,7 @@ def game_purchase(turn: Turn) -> str | None:
     if item is None:
         return NOTHING_SEEDED
     quantity = int(turn.params.get("quantity") or 1)
-    api.game_purchase(turn.user.client, _payment(turn), item.id, quantity)
+    api.game_purchase(turn.user.client, payment(turn), item.id, quantity)
     return None
 
 
@@ -63,7 +63,7 @@ def order(turn: Turn) -> str | None:
         if product is None:
             return _unmapped(turn, "product_id")
         product_id, post_id = product.id, _seeded_post(turn, product, turn.params.get("post_id"))
-    api.order(turn.user.client, _payment(turn), product_id, post_id)
+    api.order(turn.user.client, payment(turn), product_id, post_id)
     return None
 
 
@@ -123,7 +123,8 @@ def _seeded_post(turn: Turn, product: Priced, traced_post: Any) -> int | None:
     return next((post for post, ref in sorted(posts.items()) if ref.product_id == product.id), None)
 
 
-def _payment(turn: Turn) -> api.Payment:
+def payment(turn: Turn) -> api.Payment:
+    """A fresh idempotency key, sent twice for a `loadtest.retry_share` of calls."""
     retry = bool(turn.user.rng.random() < turn.user.scenario.loadtest.retry_share)
     key = f"replay-{next(turn.world.keys)}"
     return api.Payment(turn.account_id, turn.headers, key, retry)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from locust.contrib.fasthttp import FastHttpSession
 
-from loadtests.generator.users import api
+from loadtests.generator.users import api, replay_media
 from loadtests.generator.users.replay_turn import Handler, Turn
 
 ImpressionCall = Callable[[FastHttpSession, api.Headers, int], None]
@@ -41,7 +41,12 @@ def timeline_read(turn: Turn) -> str | None:
 
 
 def post(turn: Turn) -> str | None:
-    created = api.publish(turn.user.client, turn.headers, turn.text(POST_TEXT))
+    """A post, carrying the account's unposted photos when the traced one had photos."""
+    text = turn.text(POST_TEXT)
+    if turn.params.get("photo_ids"):
+        created = replay_media.post_with_photos(turn, text)
+    else:
+        created = api.publish(turn.user.client, turn.headers, text)
     if created is not None:
         turn.world.cast.posted(turn.params.get("post"), created)
     return None

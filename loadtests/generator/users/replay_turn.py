@@ -25,6 +25,7 @@ from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named
 
 if TYPE_CHECKING:
     from loadtests.generator.users.base import FanoutUser
+    from loadtests.generator.users.chat_socket import ChatSocket
     from loadtests.generator.users.replay_chat import ActorSocket
 
 
@@ -43,6 +44,12 @@ class Seen:
     conversation: str | None = None
     receipts: Receipts = field(default_factory=lambda: Receipts(RECORDER.deliveries))
     """Pushes the account received, over all its sockets (a second one is a duplicate)."""
+    album: int | None = None
+    unposted: list[int] = field(default_factory=list)
+    """Photos the account uploaded that no post carries yet (its next photo post will)."""
+    room: ChatSocket | None = None
+    """The account's live room socket while it watches (replay_live)."""
+    etags: dict[str, str] = field(default_factory=dict)
 
 
 class World:
@@ -70,6 +77,11 @@ class World:
         neighbours = current_scenario().loadtest.friend_neighbours
         self.follows = Follows(self.population.ordinary, self.population.ids, neighbours)
         self.keys = itertools.count()
+        self.photos: list[int] = []
+        """Every photo the replay uploaded, oldest first (reads pick the newest)."""
+        self.rooms: list[int] = []
+        """Rooms the replay started, in order; traced room ids map onto them in order."""
+        self.room_of: dict[Any, int] = {}
         self.in_flight = 0
         """Actions taken from the schedule and not yet sent and answered."""
         self.quitting = False

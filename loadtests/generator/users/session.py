@@ -6,7 +6,8 @@ what a simulated session does (sim/engine.py `_session` and sim/activities/), dr
 same `behaviour` fields with the user's own numpy Generator, in the same order:
 
 1. the social part (loadtests/generator/users/social.py): feed pages, the ads and product
-   posts in them (feed_readers.py), posts, reactions, follows, groups;
+   posts in them (feed_readers.py), the photos in them and photo posts (photos.py), posts,
+   reactions, follows, groups;
 2. shop browsing (`per_session.shop_browse`, feed_readers.py);
 3. chat (`per_session.chat`, chat.py), with the delivery checks;
 4. payments (`per_session.top_up`, `game_purchase`, `gift`, payments.py), with the ledger
@@ -33,6 +34,7 @@ from loadtests.generator.users.base import FanoutUser
 from loadtests.generator.users.chat import Chatter
 from loadtests.generator.users.feed_readers import AdViewer, Shopper
 from loadtests.generator.users.payments import Payer
+from loadtests.generator.users.photos import Photographer
 from loadtests.generator.users.scheduled import ScheduledPoster
 from loadtests.generator.users.social import Social
 from loadtests.records.plan import current_plan
@@ -61,6 +63,7 @@ class SessionUser(FanoutUser):
             raise RuntimeError("session users need a plan with a seeded economy")
         self.economy: SeededEconomy = economy
         self.payer = Payer(self)
+        self.photos = Photographer(self)
         self.social = Social(self)
         self.ads = AdViewer(self)
         self.shopper = Shopper(self, self.payer)
@@ -81,6 +84,7 @@ class SessionUser(FanoutUser):
         posts, ads = self.social.read_feed()
         self.ads.seen(ads)
         self.shopper.seen(posts, ads)
+        self.photos.seen(posts + [ad.post for ad in ads])
         self.social.act(posts)
         self.shopper.browse()
         if self.chat is not None and self.rng.random() < self.scenario.behaviour.per_session.chat:

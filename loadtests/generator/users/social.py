@@ -3,11 +3,12 @@
 A session reads `1 + Poisson(timeline_pages_per_session − 1)` pages of its home feed
 (`timeline_read`, with ads at `economy.ads.load`), following `next_cursor` and stopping
 when there is none; the session's feed readers see the posts and ads. It then writes
-Poisson(`per_session.post`) posts and, each with its `per_session` probability, reposts,
-comments on (a `behaviour.mention_share` of comments @-mention one of its friends) and likes
-an organic post by someone else it saw, follows an account, unfollows one, reads one of its
-groups, posts in one and joins one (picked in proportion to members). What it cannot do
-(nothing from others seen, no group, already a member) it skips without a request.
+Poisson(`per_session.post`) posts (some with photos: photos.py) and, each with its
+`per_session` probability, reposts, comments on (a `behaviour.mention_share` of comments
+@-mention one of its friends) and likes an organic post by someone else it saw, follows an
+account, unfollows one, reads one of its groups, posts in one and joins one (picked in
+proportion to members). What it cannot do (nothing from others seen, no group, already a
+member) it skips without a request.
 
 Where the load test cannot know what the simulator knows, it does the nearest thing: it
 follows a seeded account picked uniformly (the simulator prefers the original author of a
@@ -31,7 +32,6 @@ from loadtests.generator.users.api import (
     group_post,
     group_read,
     like,
-    publish,
     repost,
     timeline_read,
     unfollow,
@@ -87,8 +87,7 @@ class Social:
         """Posts, reactions, follows and groups, after the feed (see module docstring)."""
         user = self.user
         for _ in range(int(user.rng.poisson(user.scenario.behaviour.per_session.post))):
-            user.think()
-            publish(user.client, user.headers, user.text("post"))
+            user.photos.post()
         drawn = (user.rng.random(self.chances.size) < self.chances).tolist()
         reposts, comments, likes, follows, unfollows, reads, group_posts, joins = drawn
         others = [post for post in seen if post.author_id != user.account_id]

@@ -43,6 +43,13 @@ class RoomSocket(Outbox):
         super().__init__(loop)
         self.ended = asyncio.Event()
 
+    def greet(self, hello: HelloPush) -> None:
+        """Queue `hello` ahead of the pushes that reached this viewer while it joined (the
+        viewer counts of others joining at once, a comment): hello always comes first."""
+        early = [self.outbox.get_nowait() for _ in range(self.outbox.qsize())]
+        for frame in (hello, *early):
+            self.send(frame)
+
     def push(self, event: LiveEvent) -> None:
         self.hand_over(room_push(event))
         if isinstance(event, RoomEnded):
@@ -64,7 +71,7 @@ async def room_socket(websocket: WebSocket, room_id: int) -> None:
         connection.send(_refusal(error))
         await connection_closed(websocket, connection)
         return
-    connection.send(HelloPush(room=RoomPublic.of(room)))
+    connection.greet(HelloPush(room=RoomPublic.of(room)))
     writer = asyncio.create_task(connection.pump(websocket))
     try:
         await _serve(websocket, blog, account.id, room_id, connection)

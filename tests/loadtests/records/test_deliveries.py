@@ -85,3 +85,18 @@ def test_the_verdicts_metrics_are_catalogued_counts() -> None:
     assert set(metrics) == {"chat.sent", "chat.backlog", "chat.lost", "chat.duplicated"}
     assert all(CATALOGUE[name].unit == metric.unit for name, metric in metrics.items())
     assert CATALOGUE["chat.lost"].better == "lower" and CATALOGUE["chat.sent"].better == "higher"
+
+
+def test_a_live_verdict_reports_only_lost_and_duplicated_comment_deliveries() -> None:
+    """A room keeps no backlog: a viewer's expected comment never received is lost."""
+    first, second = "live/1/0.1.0", "live/1/0.2.0"
+    log = log_with({first: 2, second: 3}, [first, first])
+    judged = verdict(log, [], kind="live")
+    assert (judged.lost, judged.duplicated) == (1, 1)
+    metrics = judged.metrics()
+    assert set(metrics) == {"live.lost", "live.duplicated"}
+    assert all(CATALOGUE[name].unit == metric.unit for name, metric in metrics.items())
+    assert judged.problems() == [
+        "live: 1 of 2 comment deliveries lost",
+        "live: 1 of 2 comment deliveries delivered more than once",
+    ]

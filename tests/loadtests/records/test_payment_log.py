@@ -88,3 +88,10 @@ def test_a_workers_reports_add_up_and_unanswered_calls_are_found() -> None:
     master.merge(worker.take())
     assert worker.calls == [] and len(master.calls) == 2
     assert len(master.retries()) == 1 and master.unanswered() == [call("gift", None)]
+
+
+def test_a_live_gift_moves_the_anchors_part_and_leaves_the_platforms_share_out() -> None:
+    gift = {"id": 2, "room_id": 5, "viewer_id": 1, "anchor_id": 8, "amount_fen": 500,
+            "anchor_fen": 250, "platform_fen": 250, "created_at": 0.0}  # fmt: skip
+    calls = [call("live_gift", Answer(status=201, body=gift), Answer(status=201, body=gift))]
+    assert expected_balances({1: 10_000}, calls) == {1: 9_500, 8: 250}

@@ -4,8 +4,9 @@ One run serves the tests: two friends (A first, B second: neighbours on the seed
 friends ring, which C, followed and unfollowed, is not) read, post, react, follow, join
 and use a group, chat over their sockets, pay, shop and see ads, and third-party apps poll,
 post and charge for them (with grants seeded through the OAuth flow); a merchant's product
-post sells, an advertiser's campaign is read and paused. A campaign launch and the gateway's
-callback are in the trace too, and must be counted as not sent with their reasons.
+post sells, an advertiser's campaign is read and paused; A posts a photo B reads, goes on
+air, and B watches, comments and gives. A campaign launch and the gateway's callback are in
+the trace too, and must be counted as not sent with their reasons.
 """
 
 from __future__ import annotations
@@ -48,6 +49,17 @@ STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "chat_history", {}),
     (A, "chat_disconnect", {}),
     (B, "chat_disconnect", {}),
+    (A, "album_create", {"name": "photos"}),
+    (A, "photo_upload", {"album_id": 1, "bytes": 9000}),
+    (A, "post", {"post": 904, "text": "with a photo", "photo_ids": [1]}),
+    (B, "thumbnail_read", {"photo_ids": [1]}),
+    (B, "photo_read", {"photo_id": [1]}),
+    (A, "live_start", {"title": "on air"}),
+    (B, "live_join", {"room_id": 1}),
+    (B, "live_comment", {"room_id": 1, "text": "hi"}),
+    (B, "live_gift", {"room_id": 1, "amount_fen": 500}),
+    (B, "live_leave", {"room_id": 1}),
+    (A, "live_end", {"room_id": 1}),
     (A, "topup", {"amount_fen": 600, "channel": "online_banking", "idempotency_key": "k1"}),
     (A, "gift", {"recipient_id": B, "amount_fen": 100, "idempotency_key": "k2"}),
     (A, "game_purchase", {"item_id": 5, "quantity": 1, "idempotency_key": "k3"}),
@@ -141,3 +153,4 @@ def test_the_replays_chat_and_payments_pass_their_checks(replayed: tuple[int, Pa
     assert metrics["payments.calls"].value == 5 and metrics["payments.retries"].value == 5
     assert metrics["payments.audit_balanced"].value == 1
     assert metrics["payments.double_paid"].value == 0
+    assert metrics["latency.live_deliver.p50_ms"].value > 0  # B's comment pushed back to B
