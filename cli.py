@@ -780,6 +780,8 @@ def loadtest(
     from loadtests.control.render import loadtest_data, loadtest_table
     from loadtests.control.request import LoadtestRequest, flag_overrides, prepare
     from loadtests.control.run import execute
+    from outcomes.headline import headline
+    from outcomes.headline_render import headline_console
 
     flags = {"users": users, "spawn_rate": spawn_rate, "run_time": run_time}
     flags |= {"rate": rate, "processes": processes}
@@ -795,10 +797,9 @@ def loadtest(
         outcome = execute(prepared, progress=_progress)
     if as_json:
         _print_json(loadtest_data(outcome))
-    else:
+    else:  # the report's first screen (its verdicts are the gate's), then every path
+        Console().print(headline_console(headline([load_run(outcome.run_dir)])))
         Console().print(loadtest_table(outcome.result))
-        if outcome.gate is not None:
-            Console().print(gate_table(outcome.gate))
         click.echo(f"wrote {outcome.run_dir}")
     for message, count in outcome.exceptions.items():
         click.echo(f"fanout: load-test users raised {count} x {message}", err=True)

@@ -41,7 +41,15 @@ HEADLINE_GROUPS: tuple[tuple[str, tuple[Slot, ...]], ...] = (
             *((s,) for s in STATIONS),
         ),
     ),
-    ("Load generator health", (("loadgen.lag.p99_ms",), ("loadgen.lag.max_ms",))),
+    (
+        "Load generator health",
+        (
+            ("loadgen.lag.p99_ms",),
+            ("loadgen.lag.max_ms",),
+            ("loadgen.cpu.mean_pct",),
+            ("loadgen.cpu.max_pct",),
+        ),
+    ),
 )
 """The cards of the first screen by question, in reading order; a card whose metric no run
 has is left out, so a load test shows its generator's health and a simulation does not."""

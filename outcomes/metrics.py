@@ -333,6 +333,20 @@ _OTHER_METRICS = (
         "Latest any load-test action started behind schedule.",
         "Load generator lag, longest",
     ),
+    MetricInfo(
+        "loadgen.cpu.mean_pct",
+        "%",
+        "Load tests: mean CPU use of a load-generating process after the warm-up, in percent "
+        "of one core (near 100 the generator, not the server, limits the test).",
+        "Load generator CPU, mean",
+    ),
+    MetricInfo(
+        "loadgen.cpu.max_pct",
+        "%",
+        "Load tests: highest CPU use any load-generating process was sampled at, in percent "
+        "of one core (Locust warns at 90).",
+        "Load generator CPU, highest",
+    ),
     MetricInfo("replay.not_sent", "count", _REPLAY_NOT_SENT),
     MetricInfo("replay.not_sent_share", "ratio", "Replays: share of the trace's actions not sent."),
     MetricInfo(

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from loadtests.control.server_stats import AdStats, FanoutStats, ServerStats
+from loadtests.records.cpu_use import CpuUse
 from loadtests.records.deliveries import LIVE_DELIVER, PUSHES
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements
@@ -44,6 +45,7 @@ def loadtest_metrics(
         **share_metrics(latency),
         **error_metrics(measured),
         **loadgen_metrics(merged([measured.loadgen_lag])),
+        **cpu_metrics(measured.loadgen_cpu),
         **app_metrics(measured, latency),
         **live_delivery_metrics(latency),
     }
@@ -124,6 +126,16 @@ def loadgen_metrics(histograms: PathHistograms) -> dict[str, Metric]:
         f"loadgen.lag.{suffix}": Metric(value=stats[stat], unit="ms")
         for stat, suffix in wanted.items()
         if stat in stats
+    }
+
+
+def cpu_metrics(cpu: CpuUse) -> dict[str, Metric]:
+    """`loadgen.cpu.*`: mean and highest CPU use of the processes that ran users."""
+    if cpu.mean_pct is None:  # no sample: the run ended within its warm-up
+        return {}
+    return {
+        "loadgen.cpu.mean_pct": Metric(value=cpu.mean_pct, unit="%"),
+        "loadgen.cpu.max_pct": Metric(value=cpu.max_pct, unit="%"),
     }
 
 

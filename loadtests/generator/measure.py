@@ -25,12 +25,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from loadtests.generator.final_reports import FinalReports, answer_flushes
 from loadtests.generator.pacing import RequestTimes
 from loadtests.generator.window import MeasuredWindow
+from loadtests.records.cpu_use import CpuUse
 from loadtests.records.deliveries import CHAT_DELIVER, LIVE_DELIVER, DeliveryLog
 from loadtests.records.histograms import PathHistograms
 from loadtests.records.payment_log import PaymentLog
@@ -44,6 +46,8 @@ from loadtests.records.plan import (
 from loadtests.records.work_tally import WorkTally
 from microblog.work import WORK_HEADER
 
+CPU_SAMPLE_S = 1.0
+"""How often a generating process samples its CPU use (Locust refreshes it every few s)."""
 REPORT_KEY = "fanout_hdr"
 """Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
 LAG = "lag"
@@ -66,9 +70,20 @@ class Recorder:
         """Replayed actions not sent: `action: reason` -> count (one process only)."""
         self.throttled: Counter[str] = Counter()
         """Requests answered 429 as expected, per request name, after the warm-up."""
+        self.cpu = CpuUse()
+        """This process's CPU use after the warm-up (a process running users)."""
 
     def on_test_start(self, **_: Any) -> None:
         self.window.start(time.time(), current_scenario().loadtest.warmup_s)
+
+    def sample_cpu(self, environment: Environment) -> None:
+        """Sample the process's CPU use every CPU_SAMPLE_S after the warm-up, for ever (a
+        greenlet of a process that runs users; it ends with the process)."""
+        while True:
+            gevent.sleep(CPU_SAMPLE_S)
+            runner = environment.runner
+            if runner is not None and self.window.is_open(time.time()):
+                self.cpu.record(runner.current_cpu_usage)
 
     def record_lag(self, lag_s: float) -> None:
         if self.window.is_open(time.time()):
@@ -118,6 +133,7 @@ class Recorder:
             "payments": self.payments.take().model_dump(mode="json"),
             "work": self.work.take().model_dump(mode="json"),
             "throttled": dict(self.throttled),
+            "cpu": self.cpu.take().model_dump(mode="json"),
         }
         self.times.clear()
         self.loadgen.clear()
@@ -133,6 +149,7 @@ class Recorder:
         self.payments.merge(PaymentLog.model_validate(report.get("payments", {})))
         self.work.merge(WorkTally.model_validate(report.get("work", {})))
         self.throttled.update(report.get("throttled", {}))
+        self.cpu.merge(CpuUse.model_validate(report.get("cpu", {})))
 
     def measurements(self, environment: Environment, unreported: list[str]) -> Measurements:
         """What this process measured; `unreported`: workers whose last report is missing."""
@@ -158,6 +175,7 @@ class Recorder:
             unreported_workers=unreported,
             skipped=dict(self.skipped),
             throttled=dict(self.throttled),
+            loadgen_cpu=self.cpu,
         )
 
 
@@ -179,6 +197,8 @@ def install(environment: Environment) -> None:
     events.test_start.add_listener(RECORDER.on_test_start)
     events.request.add_listener(RECORDER.on_request)
     runner = environment.runner
+    if not isinstance(runner, MasterRunner):  # this process runs users
+        gevent.spawn(RECORDER.sample_cpu, environment)
     if isinstance(runner, WorkerRunner):
         events.report_to_master.add_listener(RECORDER.on_report_to_master)
         answer_flushes(runner)

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loadtests.records.cpu_use import CpuUse
 from loadtests.records.deliveries import DeliveryLog
 from loadtests.records.payment_log import PaymentLog
 from loadtests.records.seeded import SeededEconomy, SeededPopulation
@@ -117,6 +118,8 @@ class Measurements(BaseModel):
     throttled: dict[str, int] = Field(default_factory=dict)
     """Requests the rate limits refused with 429 as expected (`platform.rate_limits` on),
     per request name, after the warm-up: answers, not failures."""
+    loadgen_cpu: CpuUse = Field(default_factory=CpuUse)
+    """CPU use of the processes that ran users, sampled after the warm-up."""
 
 
 def write_measurements(path: Path, measurements: Measurements) -> None:

@@ -72,6 +72,11 @@ def test_a_smoke_run_measures_exact_timeline_percentiles_and_no_errors(smoke_run
     assert result.metrics["errors.rate"].value == 0
     assert result.metrics["errors.exceptions"].value == 0
     assert result.metrics["fanout.deliveries"].value > 0
+    assert (
+        0
+        < result.metrics["loadgen.cpu.mean_pct"].value
+        <= result.metrics["loadgen.cpu.max_pct"].value
+    )  # the generator watched its own CPU after the warm-up
     written = ["report.html", "timeseries.csv", "locust/locust_stats.csv", "locust/report.html"]
     assert all((out / name).is_file() for name in written)
 
