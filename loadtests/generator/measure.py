@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
+import psutil
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -47,7 +48,7 @@ from loadtests.records.work_tally import WorkTally
 from microblog.work import WORK_HEADER
 
 CPU_SAMPLE_S = 1.0
-"""How often a generating process samples its CPU use (Locust refreshes it every few s)."""
+"""How often a generating process samples its CPU use."""
 REPORT_KEY = "fanout_hdr"
 """Key of our histograms in the worker's report dict (Locust owns `stats` and `errors`)."""
 LAG = "lag"
@@ -76,14 +77,17 @@ class Recorder:
     def on_test_start(self, **_: Any) -> None:
         self.window.start(time.time(), current_scenario().loadtest.warmup_s)
 
-    def sample_cpu(self, environment: Environment) -> None:
-        """Sample the process's CPU use every CPU_SAMPLE_S after the warm-up, for ever (a
-        greenlet of a process that runs users; it ends with the process)."""
+    def sample_cpu(self) -> None:
+        """Sample the process's CPU use over each CPU_SAMPLE_S after the warm-up, for ever
+        (a greenlet of a process that runs users; it ends with the process). psutil, as
+        Locust's own monitor, which samples only every 10 s."""
+        process = psutil.Process()
+        process.cpu_percent(None)  # the first call only starts the count
         while True:
             gevent.sleep(CPU_SAMPLE_S)
-            runner = environment.runner
-            if runner is not None and self.window.is_open(time.time()):
-                self.cpu.record(runner.current_cpu_usage)
+            used = process.cpu_percent(None)
+            if self.window.is_open(time.time()):
+                self.cpu.record(used)
 
     def record_lag(self, lag_s: float) -> None:
         if self.window.is_open(time.time()):
@@ -198,7 +202,7 @@ def install(environment: Environment) -> None:
     events.request.add_listener(RECORDER.on_request)
     runner = environment.runner
     if not isinstance(runner, MasterRunner):  # this process runs users
-        gevent.spawn(RECORDER.sample_cpu, environment)
+        gevent.spawn(RECORDER.sample_cpu)
     if isinstance(runner, WorkerRunner):
         events.report_to_master.add_listener(RECORDER.on_report_to_master)
         answer_flushes(runner)

@@ -1,8 +1,8 @@
 """How busy the load generator's own processes were: is the generator, not the server,
-the bottleneck? Each Locust process that runs users samples its CPU use (Locust's own
-`runner.current_cpu_usage`, percent of one core) once a second after the warm-up; the
-master adds the workers' samples up. A generator near 100 % of a core delays its users'
-requests and inflates the latency it reports (Locust warns at 90 %)."""
+the bottleneck? Each Locust process that runs users samples its CPU use (psutil, percent
+of one core) once a second after the warm-up; the master adds the workers' samples up. A
+generator near 100 % of a core delays its users' requests and inflates the latency it
+reports (Locust warns at 90 %)."""
 
 from __future__ import annotations
 
