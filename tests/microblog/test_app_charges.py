@@ -15,6 +15,13 @@ from tests.microblog.conftest import MakeBlog, people
 from tests.microblog.money_helpers import fund, key, ledger_balance
 
 
+@pytest.fixture(params=["memory", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The memory store and one SQL store (the status moves are conditional updates there);
+    SQLite and Redis meet the same code over HTTP (`api/test_app_charges_http.py`)."""
+    return str(request.param)
+
+
 def grant_of(blog: Microblog, *scopes: Scope) -> tuple[Grant, int, int]:
     """A funded user's grant to a developer's app: (grant, user id, developer id)."""
     user, developer = people(blog, "player", "studio")
