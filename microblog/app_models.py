@@ -33,13 +33,28 @@ class Scope(StrEnum):
 class App:
     id: int
     client_id: str
-    developer_id: int
+    developer_id: int | None
+    """The developer's account; None for a game of the platform's catalogue, whose earnings
+    go to the game's developer ledger account instead."""
     name: str
     redirect_uris: list[str]
     scopes: list[Scope]
     tier: AppTier
     created_at: float
     revoked: bool = False
+    game_id: int | None = None
+    """The catalogue game this app is (`microblog.services.games`), else None."""
+    user_per_hour: int | None = None
+    """An operator's override of the tier's calls per user per window, else None."""
+
+
+GAME_CLIENT_PREFIX = "game-"
+"""Client ids of the catalogue's game apps: `game-<game id>` (never a registered app's,
+which are hexadecimal)."""
+
+
+def game_client_id(game_id: int) -> str:
+    return f"{GAME_CLIENT_PREFIX}{game_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +87,33 @@ class AppToken:
     created_at: float
 
 
+class ChargeStatus(StrEnum):
+    """Where an app charge stands: only `paid` (and then `refunded`) moved coins."""
+
+    PENDING = "pending"
+    """Asked by the app; waiting for the user to confirm or decline until `expires_at`."""
+    PAID = "paid"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    """Not confirmed in time (`apps.pending_charge_ttl_s`); never pays."""
+    REFUNDED = "refunded"
+
+
 @dataclass(frozen=True, slots=True)
 class AppCharge:
-    """Coins a user paid an app for an item: the developer and the platform split them."""
+    """Coins an app asked a user for an item: once paid, the developer and the platform
+    split them."""
 
     id: int
     client_id: str
     account_id: int
-    developer_id: int
+    developer_id: int | None
+    """None for a catalogue game's charge (paid to the game's developer ledger account)."""
     item: str
     amount_fen: int
     developer_fen: int
     platform_fen: int
     created_at: float
-    refunded: bool = False
+    status: ChargeStatus = ChargeStatus.PAID
+    expires_at: float | None = None
+    """When a pending charge lapses; None once it was settled at once."""

@@ -26,5 +26,19 @@ class AppsConfig(BaseModel):
         "platform 'plans to charge no fees to partners and developers within one year', "
         "Sina, 2011).",
     )
+    preauthorized_max_fen: int = Field(
+        10_000,
+        ge=0,
+        description="Largest charge (fen) a grant holding the `payments` scope pays at once: "
+        "granting that scope at consent pre-authorises charges up to this much each; a larger "
+        "one, or any charge by an app without the scope, waits for the user to confirm "
+        "(assumption: 100 coins, above the games' median item price of a few coins).",
+    )
+    pending_charge_ttl_s: int = Field(
+        86_400,
+        ge=1,
+        description="Seconds a charge waits for the user to confirm before it expires "
+        "unpaid (assumption: one day, a user's next visit).",
+    )
     max_item_chars: int = Field(100, ge=1, description="Longest item name of a charge.")
     max_redirect_uris: int = Field(10, ge=1, description="Redirect URIs per app (assumption).")

@@ -35,8 +35,6 @@ class TransferKind(StrEnum):
     SEED = "seed"
     WITHDRAWAL = "withdrawal"
     GIFT = "gift"
-    GAME_ITEM = "game_item"
-    GAME_FEE = "game_fee"
     SALE = "sale"
     SALE_COMMISSION = "sale_commission"
     SALE_REFERRAL = "sale_referral"
@@ -44,7 +42,8 @@ class TransferKind(StrEnum):
     AD_SPEND = "ad_spend"
     """An advertiser's or merchant's campaign charge (wallet -> platform revenue)."""
     APP_PURCHASE = "app_purchase"
-    """A third-party app's charge to a user (wallet -> the app developer's wallet)."""
+    """An app's charge to a user: a third-party app's (wallet -> its developer's wallet) or
+    a catalogue game's (wallet -> the game's developer account)."""
     APP_FEE = "app_fee"
     """The platform's share of an app charge (wallet -> platform revenue)."""
     PARTNER_FEE = "partner_fee"
@@ -169,7 +168,8 @@ class Game:
 
 @dataclass(frozen=True, slots=True)
 class Purchase:
-    """A game item bought with coins; the developer and the platform split `amount_fen`."""
+    """A game item bought with coins; the developer and the platform split `amount_fen`.
+    Its id is the app charge's that paid it (`microblog.services.app_payments`)."""
 
     id: int
     account_id: int

@@ -72,8 +72,8 @@ class Microblog:
         self.payments = Payments(
             self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
         )
-        self.games = Games(self.ctx, self.ledger)
         self.app_payments = AppPayments(self.ctx, self.ledger)
+        self.games = Games(self.ctx, self.app_payments)
         self.shops = Shops(self.ctx, self.posts)
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)

@@ -99,3 +99,8 @@ class RateLimitConfig(BaseModel):
         description="Per user: posting 30/hour, comments 60/hour, private messages 60/hour, "
         f"follows 60/hour and 200/day (source: {API_V2}).",
     )
+
+    def per_user(self, tier: AppTier, override: int | None = None) -> int:
+        """Calls per user per window of an app: the operator's setting for the app (`PUT
+        /admin/apps/{client_id}/limits`) when there is one, else its tier's."""
+        return override if override is not None else self.user_per_hour.of(tier)

@@ -48,6 +48,11 @@ class AppsConfig(Section):
     purchase_price_coins: int = spec(6, "Price of an app item.", unit="coins",
                                      source=ASSUMED, ge=1)  # fmt: skip
     platform_share: Share = spec(0.0, "The platform's share of app purchases.", source=NO_FEES)
+    preauthorized_max_coins: int = spec(
+        100, "Largest charge an app's `payments` grant pays at once; a dearer item waits for "
+        "the user to confirm it, which the simulated users never do (it goes unpaid).",
+        unit="coins", source=ASSUMED, ge=0,
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _interval_in_order(self) -> AppsConfig:

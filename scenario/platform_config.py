@@ -13,8 +13,10 @@ from microblog.live_config import LiveConfig
 from microblog.models import Tier
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
 from microblog.rate_limit_config import RateLimitConfig
+from scenario.apps import AppsConfig
 from scenario.economy import EconomyConfig
 from scenario.model import Scenario
+from scenario.seed_draws import FEN_PER_YUAN
 
 
 def platform_config(scenario: Scenario) -> PlatformConfig:
@@ -28,8 +30,16 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         money=platform_money(scenario.economy, scenario.seed),
         ad_load=scenario.economy.ads.load,
         rate_limits=RateLimitConfig(enabled=platform.rate_limits),
-        apps=PlatformApps(platform_share=scenario.apps.platform_share),
+        apps=platform_apps(scenario.apps),
         live=platform_live(scenario.economy),
+    )
+
+
+def platform_apps(apps: AppsConfig) -> PlatformApps:
+    """The apps' platform share and the pre-authorised cap of a `payments` grant."""
+    return PlatformApps(
+        platform_share=apps.platform_share,
+        preauthorized_max_fen=apps.preauthorized_max_coins * FEN_PER_YUAN,
     )
 
 

@@ -17,6 +17,7 @@ from microblog.api.routers import (
     admin,
     ads,
     albums,
+    app_charges,
     apps,
     certifications,
     charges,
@@ -43,6 +44,7 @@ ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
 ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, charges.router]
+ROUTERS += [app_charges.router]
 ROUTERS += [albums.router, photos.router, live_router, live_socket_router]
 SOCKETS = [chat_socket_router, live_socket_router]
 """Routers of WebSockets: no HTTP response to carry a scope refusal or a limit's headers."""

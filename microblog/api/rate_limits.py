@@ -41,7 +41,7 @@ def caller_of(request: Request, blog: Microblog, credentials: Credentials) -> Ca
     ip = request.client.host if request.client else "unknown"
     grant: Grant | None = getattr(request.state, "grant", None)
     if grant is not None:  # an app token, already checked by `enforce_scope`
-        return Caller(ip, grant.account_id, grant.tier, grant.client_id)
+        return Caller(ip, grant.account_id, grant.tier, grant.client_id, grant.user_per_hour)
     if credentials is None:
         return Caller(ip)
     try:

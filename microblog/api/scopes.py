@@ -3,7 +3,10 @@
 First-party tokens may do anything their account may; an app token only what its scopes
 allow. One table by path, so a new route falls under a rule without being listed:
 chat is `messages`, money is `payments`, any other read is `read` and any other write
-is `post`. App management, consent, certification and login are first-party only.
+is `post`. An app's own charges (`/charges`) are no exception: asking a user to pay is a
+write the user confirms, while `payments` is the pre-authorisation that pays at once
+(`microblog.services.app_payments`). App management, consent, certification, login and
+answering charges are first-party only.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from microblog.api.deps import Blog
 from microblog.app_models import Scope, is_app_token
 from microblog.errors import Forbidden
 
-FIRST_PARTY_ONLY = ("/apps", "/oauth", "/certifications", "/auth", "/admin")
+FIRST_PARTY_ONLY = ("/apps", "/oauth", "/certifications", "/auth", "/admin", "/me/app-charges")
 BY_PREFIX = (
     ("/chat", Scope.MESSAGES),
     ("/wallets", Scope.PAYMENTS),
@@ -23,23 +26,26 @@ BY_PREFIX = (
     ("/orders", Scope.PAYMENTS),
     ("/me/orders", Scope.PAYMENTS),
     ("/campaigns", Scope.PAYMENTS),
-    ("/charges", Scope.PAYMENTS),
 )
 READS = ("GET", "HEAD")
+CHARGES = "/charges"
+"""An app's own charges: a call of its plain scope (the user confirms each) or of `payments`
+(the pre-authorisation that pays at once)."""
 
 
 def _under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
-def required_scope(method: str, path: str) -> Scope | None:
-    """The scope a call needs; None when no app token may make it."""
+def accepted_scopes(method: str, path: str) -> frozenset[Scope] | None:
+    """The scopes of which a call needs one; None when no app token may make it."""
     if any(_under(path, prefix) for prefix in FIRST_PARTY_ONLY):
         return None
     for prefix, scope in BY_PREFIX:
         if _under(path, prefix):
-            return scope
-    return Scope.READ if method in READS else Scope.POST
+            return frozenset({scope})
+    plain = Scope.READ if method in READS else Scope.POST
+    return frozenset({plain, Scope.PAYMENTS}) if _under(path, CHARGES) else frozenset({plain})
 
 
 def bearer_of(request: Request) -> str | None:
@@ -55,11 +61,12 @@ async def enforce_scope(request: Request, blog: Blog) -> None:
         return
     grant = await run_in_threadpool(blog.apps.grant, token)
     request.state.grant = grant
-    needed = required_scope(request.method, request.url.path)
-    if needed is None:
+    accepted = accepted_scopes(request.method, request.url.path)
+    if accepted is None:
         raise Forbidden(f"app tokens cannot call {request.url.path}: first-party clients only")
-    if needed not in grant.scopes:
-        raise Forbidden(f"this app token lacks the '{needed.value}' scope", field="scope")
+    if not accepted & grant.scopes:
+        names = "' or '".join(sorted(s.value for s in accepted))
+        raise Forbidden(f"this app token lacks the '{names}' scope", field="scope")
 
 
 EnforceScope = Depends(enforce_scope)

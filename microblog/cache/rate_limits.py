@@ -66,6 +66,8 @@ class Caller:
     account_id: int | None = None
     tier: AppTier = AppTier.NORMAL
     app: str = "first-party"
+    user_per_hour: int | None = None
+    """The app's own limit an operator set, overriding its tier's."""
 
 
 def _storage(tier: CacheTier) -> Storage:
@@ -107,7 +109,7 @@ class RateLimiter:
             ("ip", RateLimitItemPerSecond(self.config.ip_per_hour, window), ("ip", caller.ip))
         ]
         if caller.account_id is not None:
-            per_user = self.config.user_per_hour.of(caller.tier)
+            per_user = self.config.per_user(caller.tier, caller.user_per_hour)
             ids = ("user", caller.app, str(caller.account_id))
             limits.append(("user", RateLimitItemPerSecond(per_user, window), ids))
         return limits

@@ -28,6 +28,8 @@ class Grant:
     scopes: frozenset[Scope]
     client_id: str
     tier: AppTier
+    user_per_hour: int | None = None
+    """The operator's per-app override of the tier's hourly calls per user."""
 
 
 def new_secret() -> str:
@@ -94,6 +96,19 @@ class Apps:
         assert app is not None
         return app
 
+    def app(self, client_id: str) -> App:
+        with self.ctx.store.read() as tx:
+            return self._live(tx, client_id)
+
+    def set_user_limit(self, client_id: str, user_per_hour: int | None) -> App:
+        """Operators hold one app to its own calls per user per window (None: its tier's)."""
+        with self.ctx.store.write() as tx:
+            self._live(tx, client_id)
+            tx.apps.set_user_limit(client_id, user_per_hour)
+            app = tx.apps.get(client_id)
+        assert app is not None
+        return app
+
     def authorized(self, account_id: int) -> list[App]:
         """The apps holding a grant of the account."""
         with self.ctx.store.read() as tx:
@@ -117,7 +132,10 @@ class Apps:
             app = tx.apps.get(found.client_id) if found else None
         if found is None or app is None or app.revoked or expired(found, self.ctx.clock()):
             raise Unauthorized("invalid, expired or revoked app token")
-        return Grant(found.account_id, frozenset(found.scopes), app.client_id, app.tier)
+        return Grant(
+            found.account_id, frozenset(found.scopes), app.client_id, app.tier,
+            app.user_per_hour,
+        )  # fmt: skip
 
     def _own(self, tx: Tx, developer_id: int, client_id: str) -> App:
         app = self._live(tx, client_id)

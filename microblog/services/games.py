@@ -1,8 +1,10 @@
 """The games platform: third-party games selling value-added items for coins.
 
 The catalogue is generated from a seed (same config, same games, names and prices). Each
-game has a developer ledger account; a purchase pays the developer the price minus the
-platform's share, and the platform its share.
+game is an app of the open platform (client id `game-<id>`) whose earnings go to the game's
+developer ledger account: buying an item is an app charge the buyer confirms by buying
+(`AppPayments.pay_now`), split by `money.games.platform_share`, so game sales and other
+apps' sales are one path through the ledger.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import threading
 
 import numpy as np
 
+from microblog.app_models import Scope, game_client_id
 from microblog.errors import NotFound
 from microblog.money_config import GamesCatalogueConfig
-from microblog.money_models import Game, LedgerKind, Purchase, TransferKind
+from microblog.money_models import Game, GameItem, Purchase
+from microblog.rate_limit_config import AppTier
+from microblog.services.accounts import hash_token
+from microblog.services.app_payments import AppPayments
+from microblog.services.apps import new_secret
 from microblog.services.context import Context
 from microblog.services.idempotency import Idempotency
-from microblog.services.ledger import Ledger, Leg, check_count, cut
+from microblog.services.ledger import check_count
 from microblog.store.base import Tx
 
 ADJECTIVES = ("Jade", "Lucky", "Golden", "Silent", "Crimson", "Flying", "Hidden", "Dancing")
@@ -49,9 +56,9 @@ def catalogue_specs(config: GamesCatalogueConfig) -> list[GameSpec]:
 
 
 class Games:
-    def __init__(self, ctx: Context, ledger: Ledger) -> None:
+    def __init__(self, ctx: Context, payments: AppPayments) -> None:
         self.ctx = ctx
-        self.ledger = ledger
+        self.payments = payments
         self.keys = Idempotency(ctx)
         self._seeding = threading.Lock()
         self._ready = False
@@ -70,7 +77,15 @@ class Games:
             if tx.games.count():
                 return
             for name, genre, items in catalogue_specs(self.ctx.config.money.games):
-                tx.games.create(name, genre, items)
+                self._register(tx, tx.games.create(name, genre, items))
+
+    def _register(self, tx: Tx, game: Game) -> None:
+        """The game's app: held by the platform (its secret is never shown, so it takes no
+        OAuth grants), selling for the game's developer ledger account."""
+        tx.apps.create(
+            game_client_id(game.id), hash_token(new_secret()), None, game.name, [],
+            [Scope.PAYMENTS], AppTier.NORMAL, self.ctx.clock(), game_id=game.id,
+        )  # fmt: skip
 
     def catalogue(self) -> list[Game]:
         self.ensure_catalogue()
@@ -104,27 +119,24 @@ class Games:
         item = tx.games.item(item_id)
         if item is None:
             raise NotFound(f"no game item {item_id}", field="item_id")
-        amount = item.price_fen * quantity
-        fee = cut(amount, self.ctx.config.money.games.platform_share)
-        wallet = self.ledger.wallet(tx, account_id)
-        developer = self.ledger.system(tx, LedgerKind.DEVELOPER, item.game_id)
-        legs = [
-            Leg(wallet, developer, amount - fee, TransferKind.GAME_ITEM),
-            Leg(wallet, self.ledger.system(tx, LedgerKind.PLATFORM), fee, TransferKind.GAME_FEE),
-        ]
-        self.ledger.check(tx, legs)
-        purchase = tx.games.record_purchase(
-            Purchase(
-                id=0,
-                account_id=account_id,
-                game_id=item.game_id,
-                item_id=item_id,
-                quantity=quantity,
-                amount_fen=amount,
-                developer_fen=amount - fee,
-                platform_fen=fee,
-                created_at=self.ctx.clock(),
-            )
+        app = tx.apps.get(game_client_id(item.game_id))
+        assert app is not None, "every catalogue game is registered as an app with it"
+        charge = self.payments.pay_now(
+            tx, app, account_id, item_label(item, quantity), item.price_fen * quantity
         )
-        self.ledger.apply(tx, legs, purchase.id)
-        return purchase
+        return Purchase(
+            id=charge.id,
+            account_id=account_id,
+            game_id=item.game_id,
+            item_id=item_id,
+            quantity=quantity,
+            amount_fen=charge.amount_fen,
+            developer_fen=charge.developer_fen,
+            platform_fen=charge.platform_fen,
+            created_at=charge.created_at,
+        )
+
+
+def item_label(item: GameItem, quantity: int) -> str:
+    """What the app charge says was bought, e.g. '2 x Gem bundle'."""
+    return f"{quantity} x {item.name}"

@@ -59,11 +59,14 @@ class StoreValidator(RequestValidator):  # type: ignore[misc]
         self.ctx = ctx
 
     def _app(self, client_id: str | None) -> App | None:
+        """A live app that takes OAuth grants: a catalogue game's app (no developer account,
+        sold through `/games`) never does."""
         if not client_id:
             return None
         with self.ctx.store.read() as tx:
             app = tx.apps.get(client_id)
-        return app if app is not None and not app.revoked else None
+        live = app is not None and not app.revoked and app.developer_id is not None
+        return app if live else None
 
     # Clients
 
@@ -202,6 +205,7 @@ class StoreValidator(RequestValidator):  # type: ignore[misc]
         self, token: Mapping[str, Any], request: Request, *args: Any, **kwargs: Any
     ) -> None:
         app: App = request.client
+        assert app.developer_id is not None, "`_app` admits only apps with a developer"
         user_grant = request.grant_type != "client_credentials"
         refresh = token.get("refresh_token")
         issued = AppToken(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from microblog.app_models import App, AppCharge, AppToken, AuthCode, Scope
+from microblog.app_models import App, AppCharge, AppToken, AuthCode, ChargeStatus, Scope
 from microblog.rate_limit_config import AppTier
 
 
@@ -13,12 +13,13 @@ class AppRepo(Protocol):
         self,
         client_id: str,
         secret_hash: str,
-        developer_id: int,
+        developer_id: int | None,
         name: str,
         redirect_uris: list[str],
         scopes: list[Scope],
         tier: AppTier,
         created_at: float,
+        game_id: int | None = None,
     ) -> App: ...
 
     def get(self, client_id: str) -> App | None: ...
@@ -26,6 +27,7 @@ class AppRepo(Protocol):
     def of_developer(self, developer_id: int) -> list[App]: ...
     def set_secret(self, client_id: str, secret_hash: str) -> None: ...
     def set_tier(self, client_id: str, tier: AppTier) -> None: ...
+    def set_user_limit(self, client_id: str, user_per_hour: int | None) -> None: ...
     def revoke(self, client_id: str) -> None:
         """Mark the app revoked and delete its codes and tokens."""
         ...
@@ -53,6 +55,11 @@ class AppRepo(Protocol):
         ...
 
     def charge(self, charge_id: int) -> AppCharge | None: ...
-    def mark_refunded(self, charge_id: int) -> bool:
-        """Atomically: False when it was refunded already (two refunds racing)."""
+    def charges_of(self, account_id: int, status: ChargeStatus) -> list[AppCharge]:
+        """The account's charges in that status, newest first."""
+        ...
+
+    def move_charge(self, charge_id: int, old: ChargeStatus, new: ChargeStatus) -> bool:
+        """Atomically old -> new: False when the charge was no longer `old` (two confirms,
+        or a confirm and a decline, racing)."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 
-from microblog.app_models import App, AppCharge, AppToken, AuthCode, Scope
+from microblog.app_models import App, AppCharge, AppToken, AuthCode, ChargeStatus, Scope
 from microblog.errors import Conflict
 from microblog.rate_limit_config import AppTier
 from microblog.work import record
@@ -32,18 +32,19 @@ class MemoryApps:
         self,
         client_id: str,
         secret_hash: str,
-        developer_id: int,
+        developer_id: int | None,
         name: str,
         redirect_uris: list[str],
         scopes: list[Scope],
         tier: AppTier,
         created_at: float,
+        game_id: int | None = None,
     ) -> App:
         if client_id in self.d.apps:
             raise Conflict(f"client id {client_id!r} is taken")
         app = App(
             next(self.d.ids), client_id, developer_id, name, list(redirect_uris), list(scopes),
-            tier, created_at,
+            tier, created_at, game_id=game_id,
         )  # fmt: skip
         self.d.apps[client_id] = app
         self.d.secrets[client_id] = secret_hash
@@ -70,6 +71,10 @@ class MemoryApps:
 
     def set_tier(self, client_id: str, tier: AppTier) -> None:
         self.d.apps[client_id] = replace(self.d.apps[client_id], tier=tier)
+        record(db_writes=1)
+
+    def set_user_limit(self, client_id: str, user_per_hour: int | None) -> None:
+        self.d.apps[client_id] = replace(self.d.apps[client_id], user_per_hour=user_per_hour)
         record(db_writes=1)
 
     def revoke(self, client_id: str) -> None:
@@ -144,10 +149,17 @@ class MemoryApps:
         record(db_reads=1 if found else 0)
         return found
 
-    def mark_refunded(self, charge_id: int) -> bool:
+    def charges_of(self, account_id: int, status: ChargeStatus) -> list[AppCharge]:
+        found = [
+            c for c in self.d.charges.values() if c.account_id == account_id and c.status == status
+        ]
+        record(db_reads=len(found))
+        return sorted(found, key=lambda c: -c.id)
+
+    def move_charge(self, charge_id: int, old: ChargeStatus, new: ChargeStatus) -> bool:
         found = self.d.charges[charge_id]
-        if found.refunded:
+        if found.status != old:
             return False
-        self.d.charges[charge_id] = replace(found, refunded=True)
+        self.d.charges[charge_id] = replace(found, status=new)
         record(db_writes=1)
         return True

@@ -12,7 +12,6 @@ from microblog.money_models import (
     OrderStatus,
     Product,
     ProductPost,
-    Purchase,
     Shop,
 )
 from microblog.store.memory_money import MoneyData
@@ -56,12 +55,6 @@ class MemoryGames:
         item = self.d.items.get(item_id)
         record(db_reads=0 if item is None else 1)
         return item
-
-    def record_purchase(self, purchase: Purchase) -> Purchase:
-        stored = replace(purchase, id=self.d.next_id("purchases"))
-        self.d.purchases[stored.id] = stored
-        record(db_writes=1)
-        return stored
 
 
 class MemoryShops:

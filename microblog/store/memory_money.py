@@ -22,7 +22,6 @@ from microblog.money_models import (
     Order,
     Product,
     ProductPost,
-    Purchase,
     Shop,
     TopUp,
     TopUpChannel,
@@ -85,7 +84,6 @@ class MoneyData:
     topups: dict[int, TopUp] = field(default_factory=dict)
     games: dict[int, Game] = field(default_factory=dict)
     items: dict[int, GameItem] = field(default_factory=dict)
-    purchases: dict[int, Purchase] = field(default_factory=dict)
     shops: dict[int, Shop] = field(default_factory=dict)
     shop_of: dict[int, int] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)

@@ -21,7 +21,6 @@ from microblog.money_models import (
     Order,
     Product,
     ProductPost,
-    Purchase,
     Shop,
     TopUp,
     TopUpChannel,
@@ -105,9 +104,6 @@ class GameRepo(Protocol):
     def games(self) -> list[Game]: ...
     def get(self, game_id: int) -> Game | None: ...
     def item(self, item_id: int) -> GameItem | None: ...
-    def record_purchase(self, purchase: Purchase) -> Purchase:
-        """Store a purchase; the id of the one given is ignored and a new one assigned."""
-        ...
 
 
 class ShopRepo(Protocol):

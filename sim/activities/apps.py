@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from microblog.app_models import Scope
+from microblog.app_models import ChargeStatus, Scope
 from microblog.cache.rate_limits import Quota, Throttled
 from microblog.errors import InsufficientFunds
 from microblog.rate_limit_config import AppTier
@@ -157,6 +157,8 @@ class Apps:
         self.wallets.ensure(int(self.rows[pair]), grant.account_id)
         price = self.config.purchase_price_coins * FEN_PER_YUAN
         charge = self.blog.app_payments.charge(grant, "app item", price, idempotency_key=key)
+        if charge.status is not ChargeStatus.PAID:
+            return charge  # above the pre-authorised cap: waits for the user, unpaid
         self.tally.add("apps.purchases")
         self.tally.add("apps.purchase_volume", charge.amount_fen)
         self.tally.add("revenue.apps", charge.platform_fen)
@@ -170,7 +172,7 @@ class Apps:
         now = self.world.env.now
         window = int(now // self.limits.window_s)
         self.windows[pair, window] += 1
-        limit = self.limits.user_per_hour.of(grant.tier)
+        limit = self.limits.per_user(grant.tier, grant.user_per_hour)
         if self.windows[pair, window] > limit:
             self.tally.add("apps.throttled")
             reset_at = (window + 1) * self.limits.window_s

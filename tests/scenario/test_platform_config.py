@@ -40,3 +40,8 @@ def test_the_scenarios_economy_reaches_the_platform() -> None:
     assert config.ad_load == 0.3
     assert config.money.commerce_commission == 0.07
     assert config.money.gateway.seed == scenario.seed
+
+
+def test_the_apps_section_sets_the_pre_authorised_cap_in_fen() -> None:
+    scenario = load_scenario(SCENARIOS[0], ["apps.preauthorized_max_coins=7"])
+    assert platform_config(scenario).apps.preauthorized_max_fen == 700

@@ -1,5 +1,5 @@
 """Third-party apps: developers register and manage them; users list and revoke the apps
-they authorised; operators set an app's tier."""
+they authorised; operators set an app's tier or its own per-user limit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from microblog.api.app_schemas import AppCreate, AppCreated, AppPublic, SecretPublic, TierUpdate
+from microblog.api.app_schemas import (
+    AppCreate,
+    AppCreated,
+    AppLimitsPublic,
+    AppPublic,
+    LimitsUpdate,
+    SecretPublic,
+    TierUpdate,
+)
 from microblog.api.deps import Blog, CurrentAccount, Operator
 
 router = APIRouter(prefix="/apps", tags=["apps"])
@@ -56,3 +64,17 @@ def revoke(client_id: ClientId, account: CurrentAccount, blog: Blog) -> None:
 def set_tier(client_id: ClientId, body: TierUpdate, blog: Blog) -> AppPublic:
     """Move the app to another published authorisation level (its per-user hourly calls)."""
     return AppPublic.of(blog.apps.set_tier(client_id, body.tier))
+
+
+@admin_router.get("/{client_id}/limits")
+def get_limits(client_id: ClientId, blog: Blog) -> AppLimitsPublic:
+    """The app's calls per authorised user per window: its tier's, or the operator's own."""
+    return AppLimitsPublic.of(blog.apps.app(client_id), blog.config.rate_limits)
+
+
+@admin_router.put("/{client_id}/limits")
+def set_limits(client_id: ClientId, body: LimitsUpdate, blog: Blog) -> AppLimitsPublic:
+    """Hold the app to its own per-user limit (null: back to its tier's); its tokens meet
+    it from their next call, counted in a window of its own."""
+    app = blog.apps.set_user_limit(client_id, body.user_per_hour)
+    return AppLimitsPublic.of(app, blog.config.rate_limits)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     delete,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from microblog.app_models import App, AppCharge, AppToken, AuthCode, Scope
+from microblog.app_models import App, AppCharge, AppToken, AuthCode, ChargeStatus, Scope
 from microblog.rate_limit_config import AppTier
 from microblog.store.sql.schema import Id, metadata
 from microblog.work import record
@@ -34,13 +35,15 @@ apps = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("client_id", String(64), nullable=False, unique=True),
     Column("secret_hash", String(64), nullable=False),
-    Column("developer_id", ForeignKey("accounts.id"), nullable=False),
+    Column("developer_id", ForeignKey("accounts.id")),
     Column("name", String(100), nullable=False),
     Column("redirect_uris", JSON, nullable=False),
     Column("scopes", JSON, nullable=False),
     Column("tier", String(16), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("game_id", ForeignKey("games.id"), unique=True),
+    Column("user_per_hour", Integer),
     Index("ix_apps_developer", "developer_id", "id"),
 )
 
@@ -77,14 +80,15 @@ app_charges = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("client_id", ForeignKey("apps.client_id"), nullable=False),
     Column("account_id", ForeignKey("accounts.id"), nullable=False),
-    Column("developer_id", ForeignKey("accounts.id"), nullable=False),
+    Column("developer_id", ForeignKey("accounts.id")),
     Column("item", String(100), nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
     Column("developer_fen", BigInteger, nullable=False),
     Column("platform_fen", BigInteger, nullable=False),
     Column("created_at", Float, nullable=False),
-    Column("refunded", Boolean, nullable=False, default=False),
-    Index("ix_app_charges_account", "account_id", "id"),
+    Column("status", String(16), nullable=False),
+    Column("expires_at", Float),
+    Index("ix_app_charges_account", "account_id", "status", "id"),
 )
 
 
@@ -92,6 +96,7 @@ def _app(row: Any) -> App:
     return App(
         row.id, row.client_id, row.developer_id, row.name, list(row.redirect_uris),
         [Scope(s) for s in row.scopes], AppTier(row.tier), row.created_at, row.revoked,
+        row.game_id, row.user_per_hour,
     )  # fmt: skip
 
 
@@ -109,6 +114,10 @@ def _token(row: Any) -> AppToken:
     )  # fmt: skip
 
 
+def _charge(row: Any) -> AppCharge:
+    return replace(AppCharge(**row._asdict()), status=ChargeStatus(row.status))
+
+
 class SqlApps:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -117,24 +126,25 @@ class SqlApps:
         self,
         client_id: str,
         secret_hash: str,
-        developer_id: int,
+        developer_id: int | None,
         name: str,
         redirect_uris: list[str],
         scopes: list[Scope],
         tier: AppTier,
         created_at: float,
+        game_id: int | None = None,
     ) -> App:
         values = dict(
             client_id=client_id, secret_hash=secret_hash, developer_id=developer_id, name=name,
             redirect_uris=list(redirect_uris), scopes=[s.value for s in scopes],
-            tier=tier.value, created_at=created_at, revoked=False,
+            tier=tier.value, created_at=created_at, revoked=False, game_id=game_id,
         )  # fmt: skip
         key = self.conn.execute(insert(apps).values(values)).inserted_primary_key
         assert key is not None, "apps has an autoincrement primary key"
         record(db_writes=1)
         return App(
             int(key[0]), client_id, developer_id, name, list(redirect_uris), list(scopes),
-            tier, created_at,
+            tier, created_at, game_id=game_id,
         )  # fmt: skip
 
     def get(self, client_id: str) -> App | None:
@@ -157,6 +167,9 @@ class SqlApps:
 
     def set_tier(self, client_id: str, tier: AppTier) -> None:
         self._update(client_id, tier=tier.value)
+
+    def set_user_limit(self, client_id: str, user_per_hour: int | None) -> None:
+        self._update(client_id, user_per_hour=user_per_hour)
 
     def revoke(self, client_id: str) -> None:
         self._update(client_id, revoked=True)
@@ -249,14 +262,25 @@ class SqlApps:
     def charge(self, charge_id: int) -> AppCharge | None:
         row = self.conn.execute(select(app_charges).where(app_charges.c.id == charge_id)).first()
         record(db_reads=1 if row else 0)
-        return AppCharge(**row._asdict()) if row else None
+        return _charge(row) if row else None
 
-    def mark_refunded(self, charge_id: int) -> bool:
+    def charges_of(self, account_id: int, status: ChargeStatus) -> list[AppCharge]:
+        c = app_charges.c
+        query = (
+            select(app_charges)
+            .where(c.account_id == account_id, c.status == status.value)
+            .order_by(c.id.desc())
+        )
+        found = [_charge(row) for row in self.conn.execute(query)]
+        record(db_reads=len(found))
+        return found
+
+    def move_charge(self, charge_id: int, old: ChargeStatus, new: ChargeStatus) -> bool:
         c = app_charges.c
         done = self.conn.execute(
             update(app_charges)
-            .where(c.id == charge_id, c.refunded.is_(False))
-            .values(refunded=True)
+            .where(c.id == charge_id, c.status == old.value)
+            .values(status=new.value)
         )
         record(db_writes=done.rowcount)
         return done.rowcount == 1

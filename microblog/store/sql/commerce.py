@@ -17,7 +17,6 @@ from microblog.money_models import (
     OrderStatus,
     Product,
     ProductPost,
-    Purchase,
     Shop,
 )
 from microblog.store.sql import money_schema as m
@@ -85,11 +84,6 @@ class SqlGames:
         row = self.conn.execute(select(m.game_items).where(m.game_items.c.id == item_id)).first()
         record(db_reads=1 if row else 0)
         return GameItem(row.id, row.game_id, row.name, row.price_fen) if row else None
-
-    def record_purchase(self, purchase: Purchase) -> Purchase:
-        values = asdict(purchase)
-        del values["id"]
-        return replace(purchase, id=_insert(self.conn, m.game_purchases, values))
 
 
 def _product(row: Any) -> Product:

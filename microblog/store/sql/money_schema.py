@@ -93,20 +93,6 @@ game_items = Table(
     Index("ix_game_items_game", "game_id", "id"),
 )
 
-game_purchases = Table(
-    "game_purchases",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("account_id", ForeignKey("accounts.id"), nullable=False),
-    Column("game_id", ForeignKey("games.id"), nullable=False),
-    Column("item_id", ForeignKey("game_items.id"), nullable=False),
-    Column("quantity", Integer, nullable=False),
-    Column("amount_fen", Fen, nullable=False),
-    Column("developer_fen", Fen, nullable=False),
-    Column("platform_fen", Fen, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
-
 shops = Table(
     "shops",
     metadata,

@@ -1,5 +1,6 @@
 """App purchases over HTTP: an app holding a user's payments grant charges coins through
-the ledger, once per idempotency key, and refunds; the books balance."""
+the ledger, once per idempotency key, and refunds; an app without it asks, and the user
+confirms or declines at /me/app-charges; the books balance."""
 
 from __future__ import annotations
 
@@ -45,17 +46,18 @@ def test_a_refund_reverses_the_charge_once(client: TestClient) -> None:
     body = {"item": "Season pass", "amount_fen": 600}
     made = client.post("/charges", json=body, headers={**as_app, "Idempotency-Key": "k1"}).json()
     refunded = client.post(f"/charges/{made['id']}/refund", headers=as_app)
-    assert refunded.status_code == 200 and refunded.json()["refunded"] is True
+    assert refunded.status_code == 200 and refunded.json()["status"] == "refunded"
     assert (balance(client, user), balance(client, developer)) == (1000, 0)
     assert client.post(f"/charges/{made['id']}/refund", headers=as_app).status_code == 409
     assert books_balance(client)
 
 
-def test_charges_need_the_payments_scope_and_an_app(client: TestClient) -> None:
+def test_charges_need_the_payments_or_post_scope_and_an_app(client: TestClient) -> None:
     user, _, reader, _ = paying_app(client, scope="read")
     body = {"item": "Booster", "amount_fen": 600}
     refused = client.post("/charges", json=body, headers={**reader, "Idempotency-Key": "k"})
     assert refused.status_code == 403 and refused.json()["field"] == "scope"
+    assert "'payments' or 'post'" in refused.json()["message"]
     first_party = client.post("/charges", json=body, headers=user.keyed())
     assert first_party.status_code == 403
     assert balance(client, user) == 1000
@@ -79,3 +81,26 @@ def test_the_platform_takes_its_configured_share(client: TestClient) -> None:
     assert books_balance(client)
     audit = client.get("/admin/ledger/audit", headers=OPERATOR_HEADERS).json()
     assert audit["platform_revenue_fen"] == 180
+
+
+def test_an_app_without_payments_asks_and_the_user_confirms(client: TestClient) -> None:
+    user, developer = users(client, "player", "studio")
+    fund(client, user, 1000)
+    app = register_app(client, developer.headers, scopes=("read", "post"))
+    as_app = bearer(authorize(client, app, user.headers, "read post")["access_token"])
+    body = {"item": "Gem bundle", "amount_fen": 600}
+    asked = client.post("/charges", json=body, headers={**as_app, "Idempotency-Key": "k"})
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    assert balance(client, user) == 1000
+    listed = client.get("/me/app-charges", headers=user.headers).json()
+    assert [c["id"] for c in listed] == [asked.json()["id"]]
+    confirm = f"/me/app-charges/{asked.json()['id']}/confirm"
+    assert client.post(confirm, headers=as_app).status_code == 403, "apps never confirm"
+    paid = client.post(confirm, headers=user.headers)
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    assert client.post(confirm, headers=user.headers).status_code == 409
+    assert (balance(client, user), balance(client, developer)) == (400, 600)
+    retried = client.post("/charges", json=body, headers={**as_app, "Idempotency-Key": "k"})
+    assert retried.json()["status"] == "paid", "a retry answers the charge as it stands"
+    assert client.get("/me/app-charges", headers=user.headers).json() == []
+    assert books_balance(client)

@@ -123,3 +123,25 @@ def test_an_apps_calls_count_per_user_at_its_tier(
     assert (status["user_limit"], status["remaining_user_hits"]) == (450, 449), (
         "a new level counts afresh from the change"
     )
+
+
+def test_an_operator_holds_one_app_to_its_own_limit(
+    client: TestClient, signup: Callable[[str], Headers]
+) -> None:
+    dev, alice = signup("dev"), signup("alice")
+    app = register_app(client, dev)
+    as_app = bearer(authorize(client, app, alice, "read")["access_token"])
+    operator = {"Authorization": f"Bearer {OPERATOR}"}
+    limits = f"/admin/apps/{app.client_id}/limits"
+    assert client.get(limits, headers=operator).json()["user_per_hour"] == 150
+    set_to = client.put(limits, json={"user_per_hour": 2}, headers=operator).json()
+    assert (set_to["user_per_hour"], set_to["tier_user_per_hour"]) == (2, 150)
+    status = client.get("/account/rate_limit_status", headers=as_app).json()
+    assert (status["user_limit"], status["remaining_user_hits"]) == (2, 2)
+    answers = [client.get("/timeline/home", headers=as_app).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    assert client.get("/timeline/home", headers=alice).status_code == 200, "the app's alone"
+    assert client.put(limits, json={"user_per_hour": 0}, headers=operator).status_code == 422
+    assert client.put(limits, json={"user_per_hour": 2}, headers=dev).status_code == 401
+    client.put(limits, json={"user_per_hour": None}, headers=operator)
+    assert client.get("/timeline/home", headers=as_app).status_code == 200, "back to its tier"
