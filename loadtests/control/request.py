@@ -167,8 +167,8 @@ def _premiere_notes(scenario: Scenario) -> list[str]:
         return []
     return [
         f"the live premiere's room holds at most {scenario.loadtest.users - 1:,} viewers "
-        f"(loadtest.users less the anchor), not the {listed:,} from the live list and the "
-        "followers `fanout run` seats: each viewer is a Locust user with its own socket "
+        f"(loadtest.users less the anchor), not the thousands `fanout run` seats ({listed:,} "
+        "from the live list, and followers): each viewer is a Locust user with its own socket "
         "(raise --users on a machine with the cores for it)"
     ]
 

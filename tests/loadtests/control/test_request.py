@@ -54,7 +54,7 @@ def test_a_premiere_says_its_viewers_are_capped_by_the_load_tests_users(tmp_path
         "scenarios/live-premiere.yaml", ("loadtest.users=40",), out=tmp_path / "run"
     )
     (note,) = prepare(request).notes
-    assert "at most 39 viewers" in note and "not the 2,000 from the live list" in note
+    assert "at most 39 viewers" in note and "(2,000 from the live list, and followers)" in note
 
 
 def write_trace(path: Path, actors: int) -> Path:
