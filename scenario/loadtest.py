@@ -42,12 +42,16 @@ class DiurnalShape(Section):
 DEFAULT_STEPS = [LoadStep(users=10), LoadStep(users=25), LoadStep(users=50)]
 
 
+ImageKind = Literal["JPEG", "PNG"]
+"""The encodings the load test's generated images come in."""
+
+
 class PhotoImage(Section):
     """One kind of image the load test uploads: a generated picture (noise over a gradient,
     which compresses about as a photo does) of this format and size, encoded once per
     process and sent as often as drawn."""
 
-    format: Literal["JPEG", "PNG"] = spec("JPEG", "How the image is encoded.")
+    format: ImageKind = spec("JPEG", "How the image is encoded.")
     px: tuple[Pixels, Pixels] = spec((320, 240), "Width and height.", unit="px")
     weight: Positive = spec(1.0, "Relative chance that an upload is this image.")
 

@@ -22,7 +22,7 @@ import io
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from functools import cache, partial
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -31,6 +31,7 @@ from microblog.ads_models import FeedItem
 from microblog.media_models import Photo
 from microblog.services.albums import Variant
 from microblog.work import Work, record, recording
+from scenario.loadtest import ImageKind
 from sim.activities.base import Call, Steps, succeeded
 from sim.activities.social import Social
 from sim.activities.tally import Tally
@@ -40,7 +41,6 @@ from sim.world import World
 COUNTS = ("media.photos", "media.bytes_stored", "media.egress_bytes")
 IMAGE_SEED = 20
 """Seed of the uploaded image's pixels (any fixed number: only its size matters)."""
-ImageKind = Literal["JPEG", "PNG"]
 ENCODING: dict[ImageKind, dict[str, int]] = {"JPEG": {"quality": 85}, "PNG": {}}
 """Pillow's save options per kind: JPEG at a camera's usual quality (assumption)."""
 
