@@ -1303,12 +1303,13 @@ def plan(
     from its start hour, measuring its peak hour), scales the rates and the fan-out to
     --users, and searches the fewest app servers, database and cache servers and fan-out
     workers meeting every SLO (the --slo flags and the scenario's `slos:`) with Erlang C
-    per station. Prints each resource's servers and utilisation (the live fan-out servers and
-    media egress links among them), each SLO's predicted value and verdict, the fan-out lag
-    of the largest pushed post, photo storage per day, egress at the peak and the largest live
-    room served within the live-delivery SLO. Exit 0 with a plan, 1 when no
-    capacity meets the SLOs (e.g. a p99 below the service time), 2 on bad input (unknown
-    metric, bad SLO, bad scenario).
+    per station. Prints each resource's servers and utilisation (the live fan-out servers,
+    media egress links and thumbnail servers among them), each SLO's predicted value and
+    verdict, the fan-out lag of the largest pushed post, photo storage per day, egress and
+    thumbnailing at the peak (uploads/s, cores busy) and the largest live room served
+    within the live-delivery SLO. Exit 0 with a plan, 1 when no capacity meets the SLOs
+    (e.g. a p99 below the service time), 2 on bad input (unknown metric, bad SLO, bad
+    scenario).
 
     \b
     Example:

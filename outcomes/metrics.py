@@ -441,7 +441,11 @@ _OTHER_METRICS = (
     ),
     MetricInfo("chat.backlog", "count", _CHAT_BACKLOG, "Chat backlog"),
     MetricInfo(
-        "media.bytes_stored", "bytes", "Photo and thumbnail bytes written to the media store."
+        "media.bytes_stored",
+        "bytes",
+        "Photo and thumbnail bytes written to the media store "
+        "(load tests: of the `loadtest.photo_images` mix; simulations: of one small JPEG, "
+        "`behaviour.photos.image_px`).",
     ),
     MetricInfo("media.egress_bytes", "bytes", "Photo and thumbnail bytes served to readers."),
     MetricInfo("media.photos", "count", "Photos uploaded."),

@@ -27,6 +27,8 @@ POST_PATHS = frozenset({"post", "repost", "group_post", "product_post", "app_pos
 """Paths that publish a post: `throughput.posts_per_s` counts them, in both modes."""
 APP_PATHS = ("app_poll", "app_post", "app_purchase")
 """The third-party apps' paths (sim/activities/apps.py), counted in `apps.requests`."""
+MEDIA_PATHS = ("photo_upload", "thumbnail_read", "photo_read")
+"""The paths that move photo bytes (`media.bytes_stored`, `media.egress_bytes`)."""
 
 LATENCY_PATHS: dict[str, RequestPath] = {
     "timeline_read": RequestPath(

@@ -216,6 +216,12 @@ class LiveBehaviourConfig(Section):
         5.0, "Mean viewers who find the room in the live list (Poisson), besides followers.",
         unit="viewers", source=ASSUMED, ge=0,
     )  # fmt: skip
+    join_window_share: float = spec(
+        1.0, "Share of the broadcast, from its start, within which its viewers arrive "
+        "(uniformly): 1 spreads them over the whole broadcast; a premiere announced ahead "
+        "draws its crowd early, which is what lets its viewers be there at once.",
+        source=ASSUMED, gt=0, le=1,
+    )  # fmt: skip
     watch_min: Range = spec(
         (2.0, 30.0), "How long a viewer watches, drawn uniformly.", unit="min", source=ASSUMED
     )

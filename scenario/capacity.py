@@ -97,6 +97,19 @@ class CapacityConfig(BaseModel):
         "scenario's `slos:` set no `live.delivery.p99_ms` (the plan's largest room).",
         unit=MS, source=ASSUMED, gt=0,
     )  # fmt: skip
+    thumbnail_ms: float = spec(
+        16.0, "CPU time to make one upload's thumbnail (decode, shrink to "
+        "`media.thumbnail_px`, encode): what the plan's thumbnail servers are sized by, one "
+        "thumbnail per `photo_upload`.",
+        unit=MS, source="measured: Pillow 13 thumbnailing a 2048x1536 (3 MP) JPEG to 240 px "
+        "took 15.5 ms of CPU (median of 5, process time) on the 2-core development machine; "
+        "a PNG of that size took 51 ms, a 1280x960 JPEG 6.5 ms (microblog.media.images)",
+        ge=0,
+    )  # fmt: skip
+    thumbnail_max_utilisation: float = spec(
+        0.7, "Highest busy share of a thumbnail server's core the plan allows at the peak.",
+        source="assumption: headroom for bursts above the hour's mean", gt=0, le=1,
+    )  # fmt: skip
     fanout_batch: int = spec(
         1000,
         "Deliveries per fan-out job; a big V's post is split into many jobs.",

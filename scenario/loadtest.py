@@ -11,7 +11,8 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
-from scenario.fields import ASSUMED, Range, Section, Share, ShareRange, section, spec
+from scenario.behaviour import Pixels
+from scenario.fields import ASSUMED, Positive, Range, Section, Share, ShareRange, section, spec
 from scenario.population import KWAK
 
 
@@ -39,6 +40,29 @@ class DiurnalShape(Section):
 
 
 DEFAULT_STEPS = [LoadStep(users=10), LoadStep(users=25), LoadStep(users=50)]
+
+
+ImageKind = Literal["JPEG", "PNG"]
+"""The encodings the load test's generated images come in."""
+
+
+class PhotoImage(Section):
+    """One kind of image the load test uploads: a generated picture (noise over a gradient,
+    which compresses about as a photo does) of this format and size, encoded once per
+    process and sent as often as drawn."""
+
+    format: ImageKind = spec("JPEG", "How the image is encoded.")
+    px: tuple[Pixels, Pixels] = spec((320, 240), "Width and height.", unit="px")
+    weight: Positive = spec(1.0, "Relative chance that an upload is this image.")
+
+
+DEFAULT_PHOTO_IMAGES = [
+    PhotoImage(format="JPEG", px=(320, 240), weight=0.4),  # ~33 KB
+    PhotoImage(format="JPEG", px=(800, 600), weight=0.3),  # ~200 KB
+    PhotoImage(format="JPEG", px=(1600, 1200), weight=0.1),  # ~790 KB
+    PhotoImage(format="PNG", px=(320, 240), weight=0.15),  # ~200 KB
+    PhotoImage(format="PNG", px=(800, 600), weight=0.05),  # ~1.3 MB
+]
 
 
 class ServerShape(Section):
@@ -131,6 +155,15 @@ class LoadtestConfig(Section):
         "long as the simulated users. Think time spaces a session's calls but does not change "
         "which calls it makes, so the request mix stays the simulator's.",
         unit="x", source=ASSUMED, gt=0,
+    )  # fmt: skip
+    photo_images: list[PhotoImage] = spec(
+        DEFAULT_PHOTO_IMAGES, "The images photo uploads carry, one drawn per upload by "
+        "weight: small, medium and large JPEGs and PNGs (the service checks and thumbnails "
+        "each; a PNG of the same size is bigger and costs more to thumbnail). Load test only: "
+        "the simulator uploads one small JPEG, behaviour.photos.image_px, as its bytes stay "
+        "in its memory. media.bytes_stored and media.egress_bytes are of this mix.",
+        source="assumption: phone photos resized by the client, a few screenshots",
+        min_length=1,
     )  # fmt: skip
     processes: int = spec(1, "Locust worker processes.", unit="processes", ge=1)
     seed_users: int = spec(

@@ -111,7 +111,7 @@ def prepare(request: LoadtestRequest) -> PreparedRun:
     _check_runnable(scenario, replay)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = request.out or RESULTS_DIR / f"{scenario.name}-loadtest-{stamp}"
-    notes = _notes(replay, not_sent)
+    notes = _notes(replay, not_sent) if replay else _premiere_notes(scenario)
     return PreparedRun(request, scenario, host, run_dir, replay, notes)
 
 
@@ -158,10 +158,23 @@ def _check_runnable(scenario: Scenario, replay: ReplayPlan | None) -> None:
         )
 
 
-def _notes(replay: ReplayPlan | None, not_sent: Counter[str]) -> list[str]:
-    """The actors' accounts, and the trace's actions the replay will not send."""
-    if replay is None:
+def _premiere_notes(scenario: Scenario) -> list[str]:
+    """A live premiere's room in the load test is capped at `loadtest.users` less its anchor:
+    every viewer is a Locust user holding a WebSocket, so one small machine runs a hundred,
+    not the thousands the simulation seats."""
+    listed = sum(e.count for e in scenario.events if e.kind == "live_premiere")
+    if not listed:
         return []
+    return [
+        f"the live premiere's room holds at most {scenario.loadtest.users - 1:,} viewers "
+        f"(loadtest.users less the anchor), not the thousands `fanout run` seats ({listed:,} "
+        "from the live list, and followers): each viewer is a Locust user with its own socket "
+        "(raise --users on a machine with the cores for it)"
+    ]
+
+
+def _notes(replay: ReplayPlan, not_sent: Counter[str]) -> list[str]:
+    """The actors' accounts, and the trace's actions the replay will not send."""
     notes = [f"the trace's {replay.actors} actors act as one seeded account each"]
     if replay.actors > replay.max_actors:
         notes = [

@@ -12,8 +12,9 @@ posts), its ad totals over the test (`ads.impressions`, `ads.clicks`, `ads.ctr`,
 `revenue.ads`: `GET /admin/stats/ads` before and after, promotions included, as the
 simulator counts them), the third-party apps' requests after the warm-up and the 429s the
 rate limits answered them as expected (`apps.requests`, `apps.throttled`, as the simulator's
-apps count them), and `loadgen.lag.*`, how late scheduled actions started (open model and
-replay only).
+apps count them), the photo bytes stored and served (`media.bytes_stored`,
+`media.egress_bytes`, from the work headers), and `loadgen.lag.*`, how late scheduled
+actions started (open model and replay only).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from loadtests.records.deliveries import LIVE_DELIVER, PUSHES
 from loadtests.records.histograms import PathHistograms, merged
 from loadtests.records.plan import Measurements
 from outcomes.mix import request_shares
-from outcomes.paths import APP_PATHS, POST_PATHS
+from outcomes.paths import APP_PATHS, MEDIA_PATHS, POST_PATHS
 from outcomes.result import Metric, Result, ScenarioRef, current_environment
 from scenario import Scenario, resolved_dict
 from scenario.seed_draws import FEN_PER_YUAN
@@ -48,6 +49,7 @@ def loadtest_metrics(
         **cpu_metrics(measured.loadgen_cpu),
         **app_metrics(measured, latency),
         **live_delivery_metrics(latency),
+        **media_metrics(measured),
     }
     if before.fanout is not None and after.fanout is not None:
         metrics |= fanout_metrics(before.fanout, after.fanout)
@@ -116,6 +118,20 @@ def app_metrics(measured: Measurements, latency: PathHistograms) -> dict[str, Me
     return {
         "apps.requests": Metric(value=requests, unit="count"),
         "apps.throttled": Metric(value=throttled, unit="count"),
+    }
+
+
+def media_metrics(measured: Measurements) -> dict[str, Metric]:
+    """Photo bytes the server wrote and served after the warm-up, from the work headers of
+    the photo paths (a thumbnail batch's reads summed): absent when no photo path ran."""
+    work = measured.work
+    photo_paths = [path for path in MEDIA_PATHS if path in work.totals]
+    if not photo_paths:
+        return {}
+    units = {"media.bytes_stored": "media_bytes_stored", "media.egress_bytes": "media_bytes_served"}
+    return {
+        name: Metric(value=sum(work.totals[p].get(unit, 0) for p in photo_paths), unit="bytes")
+        for name, unit in units.items()
     }
 
 

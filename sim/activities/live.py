@@ -6,11 +6,11 @@ Broadcasts start as a Poisson process of `live.rooms_per_day` per 1000 accounts 
 on air (`live_start`: the announcement post fans out to its followers) and ends the room
 (`live_end`) after a `live.duration_min` draw. Its viewers are `follower_viewer_share` of
 its followers plus `Poisson(list_viewers)` accounts drawn uniformly (who find it in the live
-list); each arrives uniformly within the broadcast, joins (`live_join`) with an in-process
-connection, sends `Poisson(comments_per_viewer)` comments (`live_comment`, paced by
-`think_time_s`), gives a gift with probability `gift_share` (`live_gift`), and leaves
-(`live_leave`) after a `watch_min` draw or when the room ends. A comment or gift after the
-room ended is refused as expected (`errors.refused`).
+list); each arrives uniformly within the first `join_window_share` of the broadcast, joins
+(`live_join`) with an in-process connection, sends `Poisson(comments_per_viewer)` comments
+(`live_comment`, paced by `think_time_s`), gives a gift with probability `gift_share`
+(`live_gift`), and leaves (`live_leave`) after a `watch_min` draw or when the room ends. A
+comment or gift after the room ended is refused as expected (`errors.refused`).
 
 The push of a comment to every viewer is part of the comment request (the service pushes
 before it returns), so a comment's delivery latency is its request's latency:
@@ -139,10 +139,11 @@ class LiveBroadcasts:
         assert self.followers is not None
         followers = self.followers.row(anchor)
         from_followers = followers[rng.random(followers.size) < config.follower_viewer_share]
-        from_list = rng.integers(0, self.world.population.size, listed)
+        size = self.world.population.size
+        from_list = rng.choice(size, min(listed, size), replace=False)  # `listed` accounts
         rows = np.unique(np.concatenate([from_followers, from_list]))
         rows = rows[(rows != anchor) & ~self.world.users.churned[rows]]  # the gone do not watch
-        joins = rng.uniform(0.0, duration_s, rows.size)
+        joins = rng.uniform(0.0, duration_s * config.join_window_share, rows.size)
         watches = rng.uniform(*config.watch_min, rows.size) * 60.0
         viewers = list(zip(joins.tolist(), rows.tolist(), watches.tolist(), strict=True))
         return Broadcast(duration_s, viewers)

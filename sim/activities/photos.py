@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from microblog.ads_models import FeedItem
 from microblog.media_models import Photo
 from microblog.services.albums import Variant
 from microblog.work import Work, record, recording
+from scenario.loadtest import ImageKind
 from sim.activities.base import Call, Steps, succeeded
 from sim.activities.social import Social
 from sim.activities.tally import Tally
@@ -40,16 +41,20 @@ from sim.world import World
 COUNTS = ("media.photos", "media.bytes_stored", "media.egress_bytes")
 IMAGE_SEED = 20
 """Seed of the uploaded image's pixels (any fixed number: only its size matters)."""
+ENCODING: dict[ImageKind, dict[str, int]] = {"JPEG": {"quality": 85}, "PNG": {}}
+"""Pillow's save options per kind: JPEG at a camera's usual quality (assumption)."""
 
 
-def sample_jpeg(width: int, height: int) -> bytes:
-    """A JPEG of noise over a gradient: compresses about as a photo does, not to nothing."""
+@cache
+def sample_image(width: int, height: int, kind: ImageKind = "JPEG") -> bytes:
+    """An image of noise over a gradient: compresses about as a photo does, not to nothing.
+    Encoded once per size and kind (a large one takes a few hundred ms), then shared."""
     rng = np.random.default_rng(IMAGE_SEED)
     gradient = np.linspace(0, 255, width, dtype=np.float64)[None, :, None]
     noise = rng.normal(0, 24, (height, width, 3))
     pixels = np.clip(gradient + noise, 0, 255).astype(np.uint8)
     out = io.BytesIO()
-    Image.fromarray(pixels, "RGB").save(out, "JPEG", quality=85)
+    Image.fromarray(pixels, "RGB").save(out, kind, **ENCODING[kind])
     return out.getvalue()
 
 
@@ -73,7 +78,7 @@ class Photos:
         self.share = config.post_share
         self.fewest, self.most = config.photos_per_post
         self.open_share = config.open_share
-        self.image = sample_jpeg(*config.image_px)
+        self.image = sample_image(*config.image_px)
         self.albums: dict[int, int] = {}
         """Row -> the user's album (made on its first photo post)."""
         self.tally = Tally(world, COUNTS, timeseries=("media.photos",))

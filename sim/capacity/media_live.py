@@ -4,6 +4,8 @@
   the peak (`Workload.media_per_s.served`, the probe's measured bytes scaled to N users) fill
   egress links of `egress_link_gbps`, each up to `egress_max_utilisation`; storage grows by
   the bytes stored per day (the peak hour's rate over the diurnal peak factor, times a day).
+  Its CPU is thumbnailing: every `photo_upload` at the peak makes one thumbnail of
+  `thumbnail_ms`, on servers (one core each) busy at most `thumbnail_max_utilisation`.
 - **live fan-out** pushes every live comment, gift and viewer count to every viewer
   connected (messages x concurrent viewers): pushes per second at the peak (each `push_ms`,
   measured per live request path) need servers busy at most `live_max_utilisation`. One
@@ -28,6 +30,8 @@ GIB = 2**30
 LIVE_PREFIX = "live_"
 """Request paths of live broadcast (outcomes.paths), whose pushes the live station serves."""
 LIVE_DELIVERY = "live.delivery.p99_ms"
+UPLOAD_PATH = "photo_upload"
+"""The request path that makes one thumbnail per call (microblog.services.albums.upload)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ class MediaPlan:
     egress_gbit_s: float
     egress_links: int
     egress_utilisation: float
+    thumbnails_per_s: float
+    thumbnail_cores: float
+    """Cores busy thumbnailing at the peak (before headroom)."""
+    thumbnail_servers: int
+    thumbnail_utilisation: float
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,12 @@ def media_plan(config: CapacityConfig, workload: Workload, peak_factor: float) -
     usable = config.egress_link_gbps * config.egress_max_utilisation
     links = math.ceil(egress_gbit_s / usable)
     utilisation = egress_gbit_s / (links * config.egress_link_gbps) if links else 0.0
-    return MediaPlan(per_day / GIB, egress_gbit_s, links, utilisation)
+    thumbnails = workload.rates.get(UPLOAD_PATH, 0.0)
+    cores = thumbnails * config.thumbnail_ms / 1000.0
+    thumbnail_servers, busy = sized(cores, config.thumbnail_max_utilisation)
+    return MediaPlan(
+        per_day / GIB, egress_gbit_s, links, utilisation, thumbnails, cores, thumbnail_servers, busy
+    )
 
 
 def live_plan(config: CapacityConfig, workload: Workload, slos: list[Slo]) -> LivePlan:
@@ -64,12 +78,19 @@ def live_plan(config: CapacityConfig, workload: Workload, slos: list[Slo]) -> Li
         for path, rate in workload.rates.items()
         if path.startswith(LIVE_PREFIX)
     )
-    busy = pushes * config.push_ms / 1000.0
-    servers = max(1, math.ceil(busy / config.live_max_utilisation)) if pushes else 0
+    servers, utilisation = sized(pushes * config.push_ms / 1000.0, config.live_max_utilisation)
     slo_ms = next(
         (slo.threshold for slo in slos if slo.metric == LIVE_DELIVERY),
         config.live_delivery_slo_ms,
     )
     largest = math.floor(slo_ms / config.push_ms) if config.push_ms > 0 else 0
-    utilisation = busy / servers if servers else 0.0
     return LivePlan(pushes, servers, utilisation, slo_ms, largest)
+
+
+def sized(busy: float, max_utilisation: float) -> tuple[int, float]:
+    """Servers for `busy` cores of work with none above `max_utilisation`, and their busy
+    share: at least one server when there is any work, none without."""
+    if busy <= 0:
+        return 0, 0.0
+    servers = max(1, math.ceil(busy / max_utilisation))
+    return servers, busy / servers

@@ -101,6 +101,8 @@ def plan_tables(planned: CapacityPlan) -> tuple[Table, Table]:
     resources.add_row("live fan-out", str(live.servers), f"{live.utilisation:.1%}")
     links, use = str(media.egress_links), f"{media.egress_utilisation:.1%}"
     resources.add_row("media egress links", links, use)
+    thumbnails = str(media.thumbnail_servers), f"{media.thumbnail_utilisation:.1%}"
+    resources.add_row("thumbnail CPU (cores)", *thumbnails)
     slos = Table(title="SLOs at the peak hour")
     slos.add_column("SLO", no_wrap=True)
     slos.add_column("predicted", justify="right")
@@ -114,11 +116,15 @@ def plan_tables(planned: CapacityPlan) -> tuple[Table, Table]:
 
 
 def media_live_lines(planned: CapacityPlan) -> list[str]:
-    """Storage growth, egress at the peak and the largest live room, as printed lines."""
+    """Storage growth, egress and thumbnailing at the peak and the largest live room, as
+    printed lines."""
     media, live = planned.media, planned.live
     return [
         f"photo storage: {number(media.storage_gib_per_day)} GiB/day",
         f"photo egress at the peak: {number(media.egress_gbit_s)} Gbit/s",
+        f"thumbnailing at the peak: {number(media.thumbnails_per_s)} uploads/s, "
+        f"{number(media.thumbnail_cores)} cores busy; thumbnail servers (one core each): "
+        f"{media.thumbnail_servers:,}",
         f"live fan-out: {number(live.pushes_per_s)} pushes/s at the peak; largest room within "
         f"{number(live.delivery_slo_ms)} ms delivery: {live.largest_room:,} viewers",
     ]

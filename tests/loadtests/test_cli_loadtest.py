@@ -142,6 +142,7 @@ def test_a_smoke_run_uploads_real_photos_and_reads_them_and_their_thumbnails(
     for path in ("photo_upload", "thumbnail_read", "photo_read"):
         assert metrics[f"requests.{path}.share"].value > 0
         assert metrics[f"latency.{path}.p50_ms"].value > 0
+    assert metrics["media.bytes_stored"].value > 0 and metrics["media.egress_bytes"].value > 0
     assert metrics["errors.rate"].value == 0
 
 

@@ -5,7 +5,7 @@
 got before for that URL (`If-None-Match`); a 304 is an answer, as a browser's cache would
 take it. A page's thumbnails are read side by side, as a browser fetches them, and reported
 as one `thumbnail_read` request timed from the first to the last, as the simulator counts
-one call for them.
+one call for them, with the work of its reads summed (the bytes they served).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from locust.env import Environment
 from urllib3 import encode_multipart_formdata
 
 from loadtests.generator.users.api import OK, Headers, _post_id
+from microblog.work import WORK_HEADER, Work
 
 NOT_MODIFIED = 304
 ETags = dict[str, str]
@@ -72,19 +73,32 @@ def thumbnails_read(
     started = time.perf_counter()
     reads = [gevent.spawn(_thumbnail, client, headers, i, etags) for i in photo_ids]
     gevent.joinall(reads)
-    failures = [read.value for read in reads if read.value is not None]
+    failures = [read.value for read in reads if isinstance(read.value, Exception)]
+    work = Work()
+    for read in reads:
+        if isinstance(read.value, Work):
+            work.add(read.value)
     environment.events.request.fire(
         request_type="GET", name="thumbnail_read", context=context,
         response_time=(time.perf_counter() - started) * 1000,
-        response_length=sum(read.value is None for read in reads),
+        response_length=len(reads) - len(failures), response=BatchResponse(work),
         exception=failures[0] if failures else None,
     )  # fmt: skip
 
 
+class BatchResponse:
+    """The response a batch's request event carries: only the work header, its reads' work
+    summed, so the recorder tallies the batch's bytes served as it does any request's."""
+
+    def __init__(self, work: Work) -> None:
+        self.headers = {WORK_HEADER: work.to_header()}
+
+
 def _thumbnail(
     client: FastHttpSession, headers: Headers, photo_id: int, etags: ETags
-) -> Exception | None:
-    """One thumbnail, read past Locust's statistics (the batch is the request); its fault."""
+) -> Exception | Work:
+    """One thumbnail, read past Locust's statistics (the batch is the request): its fault,
+    or the work its answer reported."""
     url = f"/photos/{photo_id}/thumbnail"
     try:
         response = client.client.urlopen(
@@ -96,7 +110,8 @@ def _thumbnail(
     if response.status_code != NOT_MODIFIED and response.status_code not in OK:
         return ConnectionError(f"GET {url}: {response.status_code}")
     _keep_etag(etags, url, response.headers)
-    return None
+    reported = response.headers.get(WORK_HEADER)
+    return Work.from_header(reported if isinstance(reported, str) else "")
 
 
 def _revalidating(headers: Headers, etags: ETags, url: str) -> Headers:

@@ -7,14 +7,17 @@ album is made on its first photo post (`album_create`), then the drawn number of
 their thumbnails read in one batch (`thumbnail_read`) and `open_share` of them have their
 first photo opened in full (`photo_read`). Repeated reads revalidate by ETag (304).
 
-The image is the simulator's: one real JPEG of `photos.image_px` (sim.activities.photos),
-so the service checks and thumbnails the same bytes in both modes.
+Each upload carries an image drawn by weight from `loadtest.photo_images` (small, medium and
+large JPEGs and PNGs by default; loadtests.generator.image_mix). The simulator uploads one
+small JPEG instead (its bytes stay in its memory), so photo bytes and upload latency differ
+between the modes by design.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loadtests.generator.image_mix import FILE_NAMES, ImageMix
 from loadtests.generator.users.api import SeenPost, publish
 from loadtests.generator.users.media_api import (
     ETags,
@@ -24,13 +27,12 @@ from loadtests.generator.users.media_api import (
     photo_upload,
     thumbnails_read,
 )
-from sim.activities.photos import sample_jpeg
 
 if TYPE_CHECKING:
     from loadtests.generator.users.session import SessionUser
 
 ALBUM_NAME = "photos"
-PHOTO_FILE = "photo.jpg"
+PHOTO_FILE = FILE_NAMES["JPEG"]
 MOST_PHOTOS = 9
 """Photos a post may carry (the service's limit, as Weibo allowed)."""
 
@@ -41,7 +43,7 @@ class Photographer:
     def __init__(self, user: SessionUser) -> None:
         self.user = user
         self.config = user.scenario.behaviour.photos
-        self.image = sample_jpeg(*self.config.image_px)
+        self.images = ImageMix(user.scenario.loadtest.photo_images, user.rng)
         self.album: int | None = None
         self.etags: ETags = {}
 
@@ -62,7 +64,7 @@ class Photographer:
         ids: list[int] = []
         for _ in range(count):
             user.think()
-            photo = photo_upload(user.client, user.headers, self.album, self.image, PHOTO_FILE)
+            photo = photo_upload(user.client, user.headers, self.album, *self.images.draw())
             if photo is not None:
                 ids.append(photo)
         user.think()

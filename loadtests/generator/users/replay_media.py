@@ -11,8 +11,6 @@ newest one (both skipped before any upload).
 
 from __future__ import annotations
 
-from functools import cache
-
 from loadtests.generator.users.media_api import (
     album_create,
     photo_post,
@@ -22,14 +20,9 @@ from loadtests.generator.users.media_api import (
 )
 from loadtests.generator.users.photos import ALBUM_NAME, PHOTO_FILE
 from loadtests.generator.users.replay_turn import Handler, Turn
-from sim.activities.photos import sample_jpeg
+from sim.activities.photos import sample_image
 
 NO_PHOTO = "no photo uploaded in the replay yet"
-
-
-@cache
-def _image(width: int, height: int) -> bytes:
-    return sample_jpeg(width, height)
 
 
 def create_album(turn: Turn) -> str | None:
@@ -44,7 +37,7 @@ def upload(turn: Turn) -> str | None:
     album = turn.seen.album
     if album is None:
         return "the account has no album in the replay"
-    image = _image(*turn.user.scenario.behaviour.photos.image_px)
+    image = sample_image(*turn.user.scenario.behaviour.photos.image_px)
     photo = photo_upload(turn.user.client, turn.headers, album, image, PHOTO_FILE)
     if photo is not None:
         turn.seen.unposted.append(photo)

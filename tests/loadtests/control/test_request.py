@@ -49,6 +49,14 @@ def test_a_prepared_run_has_the_overridden_scenario(tmp_path: Path) -> None:
     assert prepared.notes == []
 
 
+def test_a_premiere_says_its_viewers_are_capped_by_the_load_tests_users(tmp_path: Path) -> None:
+    request = LoadtestRequest(
+        "scenarios/live-premiere.yaml", ("loadtest.users=40",), out=tmp_path / "run"
+    )
+    (note,) = prepare(request).notes
+    assert "at most 39 viewers" in note and "(2,000 from the live list, and followers)" in note
+
+
 def write_trace(path: Path, actors: int) -> Path:
     """A trace over 600 s in which `actors` accounts read, and one gateway callback."""
     actions = [{"t": t, "actor": 100 + t, "action": "timeline_read"} for t in range(actors)]

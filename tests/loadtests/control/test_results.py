@@ -170,3 +170,18 @@ def test_app_requests_and_their_expected_throttling_are_counted_apart_from_error
     metrics = loadtest_metrics(measured, UNREAD, UNREAD)
     assert metrics["apps.requests"].value == 4 and metrics["apps.throttled"].value == 2
     assert metrics["errors.count"].value == 1  # the timeline read's failure only
+
+
+def test_photo_bytes_are_the_photo_paths_work_and_absent_without_photos() -> None:
+    """Bytes stored by uploads and served by photo and thumbnail reads, as the server's work
+    headers said; a run without photo paths reports no media metrics, not zeros."""
+    measured = measurements([])
+    assert "media.bytes_stored" not in loadtest_metrics(measured, UNREAD, UNREAD)
+    measured.work.record("photo_upload", "db_writes=2,media_bytes_stored=240000")
+    measured.work.record("photo_upload", "media_bytes_stored=35000")
+    measured.work.record("thumbnail_read", "media_bytes_served=9000")
+    measured.work.record("photo_read", "media_bytes_served=200000")
+    measured.work.record("timeline_read", "db_reads=20")
+    metrics = loadtest_metrics(measured, UNREAD, UNREAD)
+    assert metrics["media.bytes_stored"].value == 275_000
+    assert metrics["media.egress_bytes"].value == 209_000

@@ -13,9 +13,14 @@ from sim.capacity.media_live import live_plan, media_plan
 from sim.capacity.workload import MediaBytes, Workload
 
 
-def workload(stored: float, served: float, comments_per_s: float, pushes: float) -> Workload:
+def workload(
+    stored: float, served: float, comments_per_s: float, pushes: float, uploads_per_s: float = 0.0
+) -> Workload:
     rates = {"live_comment": comments_per_s, "timeline_read": 100.0}
+    if uploads_per_s:
+        rates["photo_upload"] = uploads_per_s
     works = {"live_comment": MeanWork(pushes=pushes), "timeline_read": MeanWork(pushes=50.0)}
+    works["photo_upload"] = MeanWork(db_writes=2.0)
     return Workload(
         users=1000,
         sessions_per_s=1.0,
@@ -38,6 +43,19 @@ def test_storage_per_day_and_egress_links() -> None:
     assert planned.egress_utilisation == pytest.approx(0.5)
     doubled = media_plan(config, workload(2.0**30, 5e9, 0.0, 0.0), peak_factor=2.0)
     assert doubled.egress_links == 8
+
+
+def test_thumbnail_servers_grow_with_the_upload_rate() -> None:
+    config = CapacityConfig(thumbnail_ms=20.0, thumbnail_max_utilisation=0.5)
+    # 300 uploads/s x 20 ms = 6 cores busy; at most half busy each: 12 servers
+    planned = media_plan(config, workload(0.0, 0.0, 0.0, 0.0, uploads_per_s=300.0), 2.0)
+    assert planned.thumbnails_per_s == 300.0
+    assert planned.thumbnail_cores == pytest.approx(6.0)
+    assert planned.thumbnail_servers == 12
+    assert planned.thumbnail_utilisation == pytest.approx(0.5)
+    doubled = media_plan(config, workload(0.0, 0.0, 0.0, 0.0, uploads_per_s=600.0), 2.0)
+    assert doubled.thumbnail_servers == 24
+    assert media_plan(config, workload(0.0, 0.0, 0.0, 0.0), 2.0).thumbnail_servers == 0
 
 
 def test_live_servers_count_only_live_pushes_and_the_room_bound_follows_the_slo() -> None:

@@ -71,3 +71,24 @@ def test_same_seed_same_media_and_live_numbers(tiny: Callable[..., Scenario]) ->
     first, second = run_once(scenario)[1].metrics, run_once(scenario)[1].metrics
     for name in ("media.bytes_stored", "media.egress_bytes", "live.comments", "revenue.live"):
         assert first[name] == second[name]
+
+
+def premiere_peak(tiny: Callable[..., Scenario], join_window_share: float) -> float:
+    """Peak viewers of one 60-minute premiere of 150 list viewers who each watch 10 min."""
+    live = {
+        "rooms_per_day": 0.0, "follower_viewer_share": 0.0, "duration_min": [60.0, 60.0],
+        "watch_min": [10.0, 10.0], "comments_per_viewer": 0.0, "gift_share": 0.0,
+        "join_window_share": join_window_share,
+    }  # fmt: skip
+    premiere = {"kind": "live_premiere", "at_hours": 0.1, "count": 150}
+    scenario = tiny(duration_days=0.1, behaviour={"live": live}, events=[premiere])
+    return run_once(scenario)[1].metrics["live.viewers.peak"][0]
+
+
+def test_viewers_arriving_early_are_there_at_once(tiny: Callable[..., Scenario]) -> None:
+    """Concurrency is about viewers x watch time / arrival span: spread over the hour, a
+    sixth of the room (a few more at the busiest moment); within its first 5 minutes
+    (shorter than a watch), all 150 at once."""
+    spread, early = premiere_peak(tiny, 1.0), premiere_peak(tiny, 1 / 12)
+    assert spread <= 0.35 * 150
+    assert early >= 0.95 * 150
