@@ -289,7 +289,9 @@ def _caption(runs: LabelledSeries, peak: float | None, origin: float | None) -> 
         when = clock_text(peak) if origin is not None else f"{peak:.1f} h in"
         parts.append(f"Dotted line: peak traffic ({when}).")
     if any(s.bands for _, s in runs):
-        parts.append("Shaded: 95 % interval over replications.")
+        parts.append(
+            "Shaded: 95 % interval over replications (within the run, for one replication)."
+        )
     if len(runs) > 1:
         styles = ", ".join(f"{label} {_style_name(i)}" for i, (label, _) in enumerate(runs))
         parts.append(f"Runs: {styles}.")

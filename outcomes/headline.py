@@ -17,7 +17,7 @@ from outcomes.compare import Change, change_between, compare_runs
 from outcomes.formatting import percent
 from outcomes.gate import Check, parse_slos, slo_check
 from outcomes.metrics import CATALOGUE, STREAM_METRICS, better_direction, metric_label
-from outcomes.result import Metric, Result, Run
+from outcomes.result import IntervalMethod, Metric, Result, Run
 from outcomes.slo import Slo
 from outcomes.timeseries import Timeseries, labelled_timeseries
 
@@ -25,6 +25,9 @@ RETENTION = ("users.retention_d30", "users.retention_d7", "users.retention_d1")
 """Retention horizons, longest first: a run shows the longest it was long enough to measure."""
 STATIONS = tuple(name for name in CATALOGUE if name.startswith("utilization."))
 """Each capacity station's busy share; its card shows the peak of its timeseries."""
+WITHIN_RUN_BAND: IntervalMethod = "compound-poisson"
+"""How a one-replication simulation's utilisation bands are made (busy time as a compound
+sum of service times, `sim.measure.interval_bands`)."""
 
 Slot = tuple[str, ...]
 """Metric names that can fill one card, the first a run has winning."""
@@ -137,15 +140,13 @@ def _readings(result: Result, series: Timeseries | None) -> Readings:
     if series is not None:
         origin = clock_origin(result)
         for station in STATIONS:
-            peak = _peak(series, station, result.metrics.get(station), origin)
+            peak = _peak(series, station, result, origin)
             if peak is not None:
                 found[station] = peak
     return found
 
 
-def _peak(
-    series: Timeseries, column: str, whole_run: Metric | None, origin: float | None
-) -> Reading | None:
+def _peak(series: Timeseries, column: str, result: Result, origin: float | None) -> Reading | None:
     values = series.columns.get(column)
     present = [(v, i) for i, v in enumerate(values or []) if v == v]  # NaN is a gap
     if not present:
@@ -153,8 +154,11 @@ def _peak(
     value, row = max(present)
     t = series.t_hours[row]
     when = clock_text(t + origin) if origin is not None else f"{t:.1f} h in"
+    whole_run = result.metrics.get(column)
     mean = f"; run mean {percent(whole_run.value)}" if whole_run is not None else ""
-    peak = Metric(value=value, unit="ratio", ci95=series.band(column, row))
+    band = series.band(column, row)
+    method: IntervalMethod = "replications" if result.replications > 1 else WITHIN_RUN_BAND
+    peak = Metric(value=value, unit="ratio", ci95=band, interval=None if band is None else method)
     return Reading(peak, f"peak at {when}{mean}", summary=False)
 
 
