@@ -5,6 +5,12 @@ two) gives a p-value that stays below 0.05 after the Benjamini–Hochberg adjust
 metrics compared between the same two runs (so a comparison of fifty metrics does not cry
 wolf by chance), otherwise when their 95 % intervals do not overlap. With neither
 replicates nor intervals, significance is unknown rather than guessed.
+
+Runs of one replication reach the overlap test with their within-run intervals
+(`Metric.interval`), which are honest 95 % intervals of the run's own event noise: they
+feed it as any interval does. Overlap of two 95 % intervals is a strict test (about
+p < 0.006 for equal widths), which keeps it from crying wolf though the intervals leave out
+the population's spread when the runs' seeds differ.
 """
 
 from __future__ import annotations
