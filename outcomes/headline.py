@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outcomes.clock import clock_origin, clock_text
-from outcomes.compare import Change, change_between, compare_runs
+from outcomes.compare import Change, change_between, compare_runs, shares_population
 from outcomes.formatting import percent
 from outcomes.gate import Check, parse_slos, slo_check
 from outcomes.metrics import CATALOGUE, STREAM_METRICS, better_direction, metric_label
@@ -110,10 +110,15 @@ def headline(runs: Sequence[Run]) -> Headline:
     series = dict(labelled_timeseries(runs))
     readings = [_readings(run.result, series.get(run.label)) for run in runs]
     tests = _tests(runs)
+    paired = [shares_population(runs[0].result, run.result) for run in runs[1:]]
     groups = [
         CardGroup(title, cards)
         for title, slots in HEADLINE_GROUPS
-        if (cards := [c for slot in slots if (c := _card(slot, readings, tests)) is not None])
+        if (
+            cards := [
+                c for slot in slots if (c := _card(slot, readings, tests, paired)) is not None
+            ]
+        )
     ]
     return Headline(
         [run.label for run in runs],
@@ -173,25 +178,29 @@ def _tests(runs: Sequence[Run]) -> Tests:
     return [{row.metric: row.changes[i] for row in rows} for i in range(len(runs) - 1)]
 
 
-def _card(slot: Slot, readings: list[Readings], tests: Tests) -> Card | None:
+def _card(slot: Slot, readings: list[Readings], tests: Tests, paired: list[bool]) -> Card | None:
     metric = next((m for m in slot if any(m in r for r in readings)), None)
     if metric is None:
         return None
     found = [r.get(metric) for r in readings]
     changes = [
-        _change(metric, found[0], other, tested)
-        for other, tested in zip(found[1:], tests, strict=True)
+        _change(metric, found[0], other, tested, same)
+        for other, tested, same in zip(found[1:], tests, paired, strict=True)
     ]
     peak = any(reading is not None and not reading.summary for reading in found)
     return Card(metric, f"{metric_label(metric)}{', peak' if peak else ''}", found, changes)
 
 
 def _change(
-    metric: str, base: Reading | None, other: Reading | None, tested: dict[str, Change]
+    metric: str,
+    base: Reading | None,
+    other: Reading | None,
+    tested: dict[str, Change],
+    paired: bool,
 ) -> Change | None:
     """The comparison's tested change; a peak (drawn from the timeseries) is judged alone."""
     if base is None or other is None:
         return None
     if base.summary and other.summary and metric in tested:
         return tested[metric]
-    return change_between(base.value, other.value, better_direction(metric))
+    return change_between(base.value, other.value, better_direction(metric), paired=paired)

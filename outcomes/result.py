@@ -42,7 +42,7 @@ INTERVAL_METHODS: dict[str, str] = {
     "replications": "t-interval over replications",
     "order-statistic": "order statistic",
     "wilson": "Wilson score",
-    "binomial": "binomial, Wilson score of the population",
+    "binomial": "binomial",
     "poisson": "Poisson, exact",
     "compound-poisson": "compound Poisson",
 }
