@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from statistics import NormalDist
 from typing import NamedTuple
 
 import numpy as np
@@ -42,8 +43,8 @@ from outcomes.result import IntervalMethod
 from outcomes.stats import CONFIDENCE
 
 ALPHA = 1.0 - CONFIDENCE
-Z = 1.959963984540054
-"""Standard normal quantile at 97.5 %, for the normal intervals of compound sums."""
+Z = NormalDist().inv_cdf(1.0 - ALPHA / 2)
+"""Standard normal quantile (1.96 at 95 %), for the normal intervals of compound sums."""
 
 
 class Estimate(NamedTuple):

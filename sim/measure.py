@@ -3,7 +3,7 @@
 Metric names come from the catalogue (`outcomes.metrics`); everything is in simulated time,
 and warm-up is left out of the metrics (not of the timeseries, which shows the whole run).
 Each metric's within-run 95 % interval is made here too, from the samples and counts it
-was made of (`capacity_intervals`, `interval_bands`; methods in `sim.intervals`).
+was made of (`capacity_metrics`, `interval_bands`; methods in `sim.intervals`).
 """
 
 from __future__ import annotations
@@ -71,8 +71,10 @@ class Timeline:
         for name, value in row.items():
             self.columns.setdefault(name, []).append(value)
         for name, estimate in bands.items():
-            gap = [math.nan] * (len(self.t_hours) - 1)
-            low, high = self.bands.setdefault(name, (list(gap), list(gap)))
+            if name not in self.bands:
+                before = len(self.t_hours) - 1
+                self.bands[name] = ([math.nan] * before, [math.nan] * before)
+            low, high = self.bands[name]
             low.append(math.nan if estimate is None else estimate.lo)
             high.append(math.nan if estimate is None else estimate.hi)
 
