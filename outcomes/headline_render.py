@@ -84,17 +84,29 @@ def verdict_summary(headline: Headline) -> str:
 
 
 def _single_replication_note(headline: Headline) -> str:
-    """What a run of one replication's intervals are: from within the run."""
-    single = [
-        label for label, n in zip(headline.labels, headline.replications, strict=True) if n < 2
-    ]
-    if not single:
-        return ""
-    return (
-        f"{', '.join(single)}: one replication, so intervals are within-run (this run's "
-        "events, its population fixed); `--replications 3` or more also samples populations "
-        "and tests changes by Welch's test."
-    )
+    """What the intervals of runs of one replication are: from within the run (a
+    simulation's), or none at all (a load test's)."""
+    single = [i for i, n in enumerate(headline.replications) if n < 2]
+    within = [headline.labels[i] for i in single if _has_within_run(headline, i)]
+    bare = [headline.labels[i] for i in single if headline.labels[i] not in within]
+    notes = []
+    if within:
+        notes.append(
+            f"{', '.join(within)}: one replication, so intervals are within-run (this run's "
+            "events, its population fixed); `--replications 3` or more also samples "
+            "populations and tests changes by Welch's test."
+        )
+    if bare:
+        notes.append(
+            f"{', '.join(bare)}: one replication, so no 95 % intervals and no test of "
+            "changes; `--replications 3` or more gives both."
+        )
+    return " ".join(notes)
+
+
+def _has_within_run(headline: Headline, run: int) -> bool:
+    readings = [card.readings[run] for group in headline.groups for card in group.cards]
+    return any(r is not None and _method_word(r.value) for r in readings)
 
 
 def moved_lines(headline: Headline) -> list[str]:

@@ -122,6 +122,15 @@ def test_a_single_runs_card_says_its_interval_is_from_within_the_run(
     assert "95 % CI 41.6 ms – 52.2 ms (within run, order statistic)" in console.export_text()
 
 
+def test_a_single_run_without_within_run_intervals_says_it_has_none(
+    factory: ResultFactory, tmp_path: Path
+) -> None:
+    """A load test of one run has no interval to explain: the note says so, not 'within'."""
+    runs = load_runs([factory.run(tmp_path, "lt", factory.result(replications=1))])
+    page = headline_html(headline(runs))
+    assert "lt: one replication, so no 95 % intervals" in page and "within-run" not in page
+
+
 @pytest.mark.parametrize(("replications", "method"), [(1, "compound-poisson"), (3, "replications")])
 def test_a_stations_peak_band_is_within_run_for_one_replication(
     factory: ResultFactory, tmp_path: Path, replications: int, method: str
