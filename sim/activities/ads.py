@@ -77,10 +77,12 @@ class Ads:
         actor = self.world.account(row)
         for item in items:
             ad = item.ad
-            if ad is not None and self.bid_type.get(ad.campaign_id) is BidType.CPM:
-                self.tally.add_square("revenue.ads", ad.price / MILLI / FEN_PER_YUAN)
-            if ad is None or ad.kind is not CampaignKind.AD:
+            if ad is None:
                 continue
+            if self.bid_type.get(ad.campaign_id) is BidType.CPM:
+                self.tally.add_square("revenue.ads", ad.price / MILLI / FEN_PER_YUAN)
+            if ad.kind is not CampaignKind.AD:
+                continue  # a merchant's promotion: the commerce activity's to act on
             targeted = bool(interests[self.topic[ad.campaign_id]])
             exposure["targeted_ads" if targeted else "untargeted_ads"][row] += 1
             lift = self.config.targeted_ctr_lift if targeted else 1.0
