@@ -184,7 +184,8 @@ def _chart(
         wspace=0.3,
         hspace=0.6,
     )
-    return Chart(group.key, group.question, _caption(runs, peak, origin), figure)
+    drawn = {column for _, columns in panels for column in columns}
+    return Chart(group.key, group.question, _caption(runs, peak, origin, drawn), figure)
 
 
 def _draw_panel(
@@ -283,13 +284,19 @@ def _peak_hours(series: Timeseries, origin: float | None) -> float | None:
     return max(present)[1] + (origin or 0.0)
 
 
-def _caption(runs: LabelledSeries, peak: float | None, origin: float | None) -> str:
+def _caption(
+    runs: LabelledSeries, peak: float | None, origin: float | None, drawn: set[str]
+) -> str:
+    """What the chart shows beyond its axes; the shading only where a drawn series has it
+    (one replication has bands for station utilisation alone)."""
     parts = []
     if peak is not None:
         when = clock_text(peak) if origin is not None else f"{peak:.1f} h in"
         parts.append(f"Dotted line: peak traffic ({when}).")
-    if any(s.bands for _, s in runs):
-        parts.append("Shaded: 95 % interval over replications.")
+    if any(drawn & s.bands.keys() for _, s in runs):
+        parts.append(
+            "Shaded: 95 % interval over replications (within the run, for one replication)."
+        )
     if len(runs) > 1:
         styles = ", ".join(f"{label} {_style_name(i)}" for i, (label, _) in enumerate(runs))
         parts.append(f"Runs: {styles}.")

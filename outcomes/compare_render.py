@@ -93,7 +93,9 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
             {
                 "metric": row.metric,
                 "unit": row.unit,
-                "values": [{"value": v.value, "ci95": v.ci95} for v in row.values],
+                "values": [
+                    {"value": v.value, "ci95": v.ci95, "interval": v.interval} for v in row.values
+                ],
                 "changes": [
                     {"run": label, **vars(change)}
                     for label, change in zip(comparison.labels[1:], row.changes, strict=True)

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outcomes.clock import clock_origin, clock_text
-from outcomes.compare import Change, change_between, compare_runs
+from outcomes.compare import Change, change_between, compare_runs, shares_population
 from outcomes.formatting import percent
 from outcomes.gate import Check, parse_slos, slo_check
 from outcomes.metrics import CATALOGUE, STREAM_METRICS, better_direction, metric_label
-from outcomes.result import Metric, Result, Run
+from outcomes.result import IntervalMethod, Metric, Result, Run
 from outcomes.slo import Slo
 from outcomes.timeseries import Timeseries, labelled_timeseries
 
@@ -25,6 +25,9 @@ RETENTION = ("users.retention_d30", "users.retention_d7", "users.retention_d1")
 """Retention horizons, longest first: a run shows the longest it was long enough to measure."""
 STATIONS = tuple(name for name in CATALOGUE if name.startswith("utilization."))
 """Each capacity station's busy share; its card shows the peak of its timeseries."""
+WITHIN_RUN_BAND: IntervalMethod = "compound-poisson"
+"""How a one-replication simulation's utilisation bands are made (busy time as a compound
+sum of service times, `sim.measure.interval_bands`)."""
 
 Slot = tuple[str, ...]
 """Metric names that can fill one card, the first a run has winning."""
@@ -107,10 +110,15 @@ def headline(runs: Sequence[Run]) -> Headline:
     series = dict(labelled_timeseries(runs))
     readings = [_readings(run.result, series.get(run.label)) for run in runs]
     tests = _tests(runs)
+    paired = [shares_population(runs[0].result, run.result) for run in runs[1:]]
     groups = [
         CardGroup(title, cards)
         for title, slots in HEADLINE_GROUPS
-        if (cards := [c for slot in slots if (c := _card(slot, readings, tests)) is not None])
+        if (
+            cards := [
+                c for slot in slots if (c := _card(slot, readings, tests, paired)) is not None
+            ]
+        )
     ]
     return Headline(
         [run.label for run in runs],
@@ -137,15 +145,13 @@ def _readings(result: Result, series: Timeseries | None) -> Readings:
     if series is not None:
         origin = clock_origin(result)
         for station in STATIONS:
-            peak = _peak(series, station, result.metrics.get(station), origin)
+            peak = _peak(series, station, result, origin)
             if peak is not None:
                 found[station] = peak
     return found
 
 
-def _peak(
-    series: Timeseries, column: str, whole_run: Metric | None, origin: float | None
-) -> Reading | None:
+def _peak(series: Timeseries, column: str, result: Result, origin: float | None) -> Reading | None:
     values = series.columns.get(column)
     present = [(v, i) for i, v in enumerate(values or []) if v == v]  # NaN is a gap
     if not present:
@@ -153,8 +159,11 @@ def _peak(
     value, row = max(present)
     t = series.t_hours[row]
     when = clock_text(t + origin) if origin is not None else f"{t:.1f} h in"
+    whole_run = result.metrics.get(column)
     mean = f"; run mean {percent(whole_run.value)}" if whole_run is not None else ""
-    peak = Metric(value=value, unit="ratio", ci95=series.band(column, row))
+    band = series.band(column, row)
+    method: IntervalMethod = "replications" if result.replications > 1 else WITHIN_RUN_BAND
+    peak = Metric(value=value, unit="ratio", ci95=band, interval=None if band is None else method)
     return Reading(peak, f"peak at {when}{mean}", summary=False)
 
 
@@ -169,25 +178,29 @@ def _tests(runs: Sequence[Run]) -> Tests:
     return [{row.metric: row.changes[i] for row in rows} for i in range(len(runs) - 1)]
 
 
-def _card(slot: Slot, readings: list[Readings], tests: Tests) -> Card | None:
+def _card(slot: Slot, readings: list[Readings], tests: Tests, paired: list[bool]) -> Card | None:
     metric = next((m for m in slot if any(m in r for r in readings)), None)
     if metric is None:
         return None
     found = [r.get(metric) for r in readings]
     changes = [
-        _change(metric, found[0], other, tested)
-        for other, tested in zip(found[1:], tests, strict=True)
+        _change(metric, found[0], other, tested, same)
+        for other, tested, same in zip(found[1:], tests, paired, strict=True)
     ]
     peak = any(reading is not None and not reading.summary for reading in found)
     return Card(metric, f"{metric_label(metric)}{', peak' if peak else ''}", found, changes)
 
 
 def _change(
-    metric: str, base: Reading | None, other: Reading | None, tested: dict[str, Change]
+    metric: str,
+    base: Reading | None,
+    other: Reading | None,
+    tested: dict[str, Change],
+    paired: bool,
 ) -> Change | None:
     """The comparison's tested change; a peak (drawn from the timeseries) is judged alone."""
     if base is None or other is None:
         return None
     if base.summary and other.summary and metric in tested:
         return tested[metric]
-    return change_between(base.value, other.value, better_direction(metric))
+    return change_between(base.value, other.value, better_direction(metric), paired=paired)

@@ -19,7 +19,7 @@ from outcomes.formatting import number, percent
 from outcomes.gate import Check
 from outcomes.headline import Card, Headline, Reading, Verdict
 from outcomes.metrics import CATALOGUE, metric_label
-from outcomes.result import Metric
+from outcomes.result import INTERVAL_METHODS, Metric
 
 BARE_UNITS = frozenset({"count", "bool", ""})
 """Units a number reads without."""
@@ -43,6 +43,16 @@ def interval_text(metric: Metric) -> str:
         return ""
     lo, hi = (with_unit(bound, metric.unit) for bound in metric.ci95)
     return f"95 % CI {lo} – {hi}"
+
+
+def method_text(metric: Metric) -> str:
+    """`95 % within-run interval (order statistic)`, `95 % interval over replications
+    (t-interval)`, or nothing when the interval does not say how it was made."""
+    if metric.ci95 is None or metric.interval is None:
+        return ""
+    if metric.interval == "replications":
+        return "95 % interval over replications (t-interval)"
+    return f"95 % within-run interval ({INTERVAL_METHODS[metric.interval]})"
 
 
 def slo_text(verdict: Verdict) -> str:
@@ -74,16 +84,29 @@ def verdict_summary(headline: Headline) -> str:
 
 
 def _single_replication_note(headline: Headline) -> str:
-    """Why the cards have no intervals, when they have none: runs of one replication."""
-    single = [
-        label for label, n in zip(headline.labels, headline.replications, strict=True) if n < 2
-    ]
-    if not single:
-        return ""
-    return (
-        f"{', '.join(single)}: one replication, so no 95 % intervals and no test of changes; "
-        "`--replications 3` or more gives both."
-    )
+    """What the intervals of runs of one replication are: from within the run (a
+    simulation's), or none at all (a load test's)."""
+    single = [i for i, n in enumerate(headline.replications) if n < 2]
+    within = [headline.labels[i] for i in single if _has_within_run(headline, i)]
+    bare = [headline.labels[i] for i in single if headline.labels[i] not in within]
+    notes = []
+    if within:
+        notes.append(
+            f"{', '.join(within)}: one replication, so intervals are within-run (this run's "
+            "events, its population fixed); `--replications 3` or more also samples "
+            "populations and tests changes by Welch's test."
+        )
+    if bare:
+        notes.append(
+            f"{', '.join(bare)}: one replication, so no 95 % intervals and no test of "
+            "changes; `--replications 3` or more gives both."
+        )
+    return " ".join(notes)
+
+
+def _has_within_run(headline: Headline, run: int) -> bool:
+    readings = [card.readings[run] for group in headline.groups for card in group.cards]
+    return any(r is not None and _method_word(r.value) for r in readings)
 
 
 def moved_lines(headline: Headline) -> list[str]:
@@ -162,12 +185,21 @@ def _card_html(card: Card, labels: list[str]) -> str:
 def _reading_html(reading: Reading | None) -> str:
     if reading is None:
         return _tag("div", "value", "–")
+    metric = reading.value
     texts = [
-        (with_unit(reading.value.value, reading.value.unit), "value"),
-        (interval_text(reading.value), "ci"),
-        (reading.note, "note"),
+        (with_unit(metric.value, metric.unit), "value", ""),
+        (interval_text(metric), "ci", method_text(metric)),
+        (_method_word(metric), "method", method_text(metric)),
+        (reading.note, "note", ""),
     ]
-    return "".join(_tag("div", css, text) for text, css in texts if text)
+    return "".join(_tag("div", css, text, title) for text, css, title in texts if text)
+
+
+def _method_word(metric: Metric) -> str:
+    """The card's small print under an interval: `within run, order statistic`."""
+    if metric.ci95 is None or metric.interval in (None, "replications"):
+        return ""
+    return f"within run, {INTERVAL_METHODS[metric.interval]}"
 
 
 def _compared_html(card: Card, labels: list[str]) -> str:
@@ -188,7 +220,8 @@ def _value_cell(reading: Reading | None) -> str:
     if reading is None:
         return _tag("td", "value", "–")
     metric = reading.value
-    return _tag("td", "value", with_unit(metric.value, metric.unit), interval_text(metric))
+    tip = "; ".join(t for t in (interval_text(metric), method_text(metric)) if t)
+    return _tag("td", "value", with_unit(metric.value, metric.unit), tip)
 
 
 def _change_line(label: str, change: Change, runs: int) -> str:
@@ -253,9 +286,15 @@ def _card_cells(card: Card) -> list[str]:
     cells.append(_value_text(first))
     for reading, change in zip(card.readings[1:], card.changes, strict=True):
         cells += [_value_text(reading), _change_cell(change)]
-    notes = [interval_text(first.value), first.note] if first is not None else []
+    notes = [_interval_with_method(first.value), first.note] if first is not None else []
     cells.append(escape("; ".join(n for n in notes if n)))
     return cells
+
+
+def _interval_with_method(metric: Metric) -> str:
+    """`95 % CI 41.6 ms – 52.2 ms (within run, order statistic)` for the terminal."""
+    word = _method_word(metric)
+    return f"{interval_text(metric)} ({word})" if word else interval_text(metric)
 
 
 def _value_text(reading: Reading | None) -> str:

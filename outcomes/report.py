@@ -57,6 +57,7 @@ p.moved { font-size: 0.85rem; font-weight: 600; margin: 0.3rem 0; }
 .card .label { font-size: 0.75rem; color: #555; }
 .card .value { font-size: 1.15rem; font-weight: 600; }
 .card .ci, .card .note { font-size: 0.7rem; color: #666; }
+.card .method { font-size: 0.62rem; color: #888; }
 .card .value { white-space: nowrap; }
 .compared .cards { grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); }
 .card table.runs { font-size: 0.72rem; margin: 0; }

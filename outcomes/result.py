@@ -33,8 +33,25 @@ class ResultError(Exception):
     """A result file is missing, unreadable or not a Result; the message names the file."""
 
 
+IntervalMethod = Literal[
+    "replications", "order-statistic", "wilson", "binomial", "poisson", "compound-poisson"
+]
+"""How a metric's 95 % interval was made: a t-interval over replications, or from within
+one replication by the method for its kind of metric (`sim.intervals` says which and why)."""
+INTERVAL_METHODS: dict[str, str] = {
+    "replications": "t-interval over replications",
+    "order-statistic": "order statistic",
+    "wilson": "Wilson score",
+    "binomial": "binomial",
+    "poisson": "Poisson, exact",
+    "compound-poisson": "compound Poisson",
+}
+"""Each method in the words a report shows it in."""
+
+
 class Metric(BaseModel):
-    """One number a run produced, with its unit and, over replications, its 95 % interval.
+    """One number a run produced, with its unit and its 95 % interval: over replications,
+    or, for a run of one replication, from within it (`interval` says which method).
 
     Values must be finite (JSON has no NaN): leave out a metric that has no value in a run.
     """
@@ -44,6 +61,10 @@ class Metric(BaseModel):
     value: float
     unit: str
     ci95: tuple[float, float] | None = None
+    interval: IntervalMethod | None = Field(
+        default=None,
+        description="How ci95 was made: 'replications' (t-interval) or a within-run method.",
+    )
     replicates: list[float] | None = Field(
         default=None,
         description="Per-replication values, kept so runs can be compared by Welch's test.",
@@ -111,7 +132,8 @@ def metric_from_replicates(
     """Summarise per-replication values as their mean with a t-based 95 % interval."""
     mean, ci95 = mean_ci95(values)
     replicates = [float(v) for v in values] if keep_replicates else None
-    return Metric(value=mean, unit=unit, ci95=ci95, replicates=replicates)
+    method: IntervalMethod | None = None if ci95 is None else "replications"
+    return Metric(value=mean, unit=unit, ci95=ci95, interval=method, replicates=replicates)
 
 
 def current_environment() -> dict[str, Any]:

@@ -15,6 +15,10 @@ exposure columns of `sim.users.UserState`, which the ads and commerce activities
 Retention follows the cohort of ordinary users active on the first measured day (the first
 whole day after warm-up): `users.retention_dK` is the share of it active again K days later,
 reported when the run covers that day in full.
+
+Within-run intervals (`sim.intervals`): retention is a proportion of the cohort (Wilson),
+active users and DAU a share of the population (binomial), churned accounts a count of
+rare independent departures (Poisson).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 
 from scenario import Scenario
 from scenario.churn import ChurnConfig
+from sim.intervals import Intervals, active_share, poisson_count, present, wilson
 from sim.measure import Metrics
 from sim.users import UserState
 
@@ -62,7 +67,8 @@ class Churn:
         self.rng = rng
         self.cohort_day = math.ceil(scenario.warmup_days)
         self.cohort: np.ndarray | None = None
-        self.retention: dict[int, float] = {}
+        self.retention: dict[int, tuple[int, int]] = {}
+        """Per horizon K: (the cohort's accounts active K days later, the cohort's size)."""
 
     def end_of_day(self, day: int) -> int:
         """Apply the day's churn and note retention; returns how many accounts left."""
@@ -83,19 +89,25 @@ class Churn:
             size = int(self.cohort.sum())
             if size:
                 back = int((self.cohort & active).sum())
-                self.retention[day - self.cohort_day] = back / size
+                self.retention[day - self.cohort_day] = (back, size)
 
 
-def user_metrics(users: UserState, churn: Churn, duration_days: float) -> Metrics:
-    """Active users, DAU over the whole measured days, churn and the cohort's retention."""
-    metrics: Metrics = {
-        "users.active": (float(users.in_window.count), "count"),
-        "users.churned": (float(users.churned.sum()), "count"),
+def user_metrics(users: UserState, churn: Churn, duration_days: float) -> tuple[Metrics, Intervals]:
+    """Active users, DAU over the whole measured days, churn and the cohort's retention,
+    and their within-run intervals."""
+    active, churned = float(users.in_window.count), float(users.churned.sum())
+    metrics: Metrics = {"users.active": (active, "count"), "users.churned": (churned, "count")}
+    found = {
+        "users.active": active_share(active, users.size),
+        "users.churned": poisson_count(churned),
     }
     days = range(churn.cohort_day, math.floor(duration_days + 1e-9))
     if days:
         counts = [users.daily_active[d] if d < len(users.daily_active) else 0 for d in days]
-        metrics["users.dau"] = (float(np.mean(counts)), "count")
-    for day, share in sorted(churn.retention.items()):
-        metrics[f"users.retention_d{day}"] = (share, "ratio")
-    return metrics
+        dau = float(np.mean(counts))
+        metrics["users.dau"] = (dau, "count")
+        found["users.dau"] = active_share(dau, users.size, len(days))
+    for day, (back, size) in sorted(churn.retention.items()):
+        metrics[f"users.retention_d{day}"] = (back / size, "ratio")
+        found[f"users.retention_d{day}"] = wilson(back, size)
+    return metrics, present(found)

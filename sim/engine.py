@@ -44,6 +44,7 @@ from sim.activities.apps import Apps
 from sim.activities.base import (
     Arrival,
     Call,
+    Estimated,
     Measured,
     Refused,
     Schedule,
@@ -72,16 +73,18 @@ from sim.churn import Churn, user_metrics
 from sim.collector import collector_paused, frozen_heap, settle
 from sim.draws import Draws
 from sim.economy import seed_economy
+from sim.intervals import Intervals
 from sim.measure import (
     Counters,
     Metrics,
     Timeline,
     WindowStart,
     capacity_metrics,
+    interval_bands,
     interval_row,
 )
 from sim.population import Kind, Population
-from sim.revenue import Scale, mix, revenue_metrics
+from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
 from sim.seeding import seed_blog
 from sim.trace import Trace
 from sim.users import UserState
@@ -102,6 +105,8 @@ class Outcome:
     """What a replication produced (wall-clock figures are kept out of `metrics`)."""
 
     metrics: Metrics
+    intervals: Intervals
+    """Within-run 95 % intervals of the metrics that have one (`sim.intervals`)."""
     timeline: Timeline
     seeding_s: float
     running_s: float
@@ -188,17 +193,29 @@ class Simulation:
         with frozen_heap(), collector_paused():
             self.env.run(until=self.end_s)
         self._at(self.end_s)
-        assert self.window is not None
-        metrics = capacity_metrics(self.model, self.window, self.counters)
-        metrics.update(user_metrics(self.users, self.churn, self.scenario.duration_days))
-        for part in self.measured:
-            metrics.update(part.metrics())
-        metrics.update(live_delivery(metrics))
-        metrics.update(revenue_metrics(metrics, Scale.of(self.scenario)))
+        metrics, intervals = self._measure()
         return Outcome(
-            metrics, self.timeline, self.seeding_s, time.perf_counter() - began,
+            metrics, intervals, self.timeline, self.seeding_s, time.perf_counter() - began,
             self.counters.requests,
         )  # fmt: skip
+
+    def _measure(self) -> tuple[Metrics, Intervals]:
+        """The window's metrics and the within-run intervals of those that have one."""
+        assert self.window is not None
+        metrics, intervals = capacity_metrics(self.model, self.window, self.counters)
+        users = user_metrics(self.users, self.churn, self.scenario.duration_days)
+        metrics.update(users[0])
+        intervals.update(users[1])
+        for part in self.measured:
+            metrics.update(part.metrics())
+            if isinstance(part, Estimated):
+                intervals.update(part.intervals())
+        metrics.update(live_delivery(metrics))
+        intervals.update(live_delivery(intervals))
+        scale = Scale.of(self.scenario)
+        intervals.update(revenue_intervals(metrics, intervals, scale))
+        metrics.update(revenue_metrics(metrics, scale))
+        return metrics, intervals
 
     # Arrivals and sessions
 
@@ -256,7 +273,9 @@ class Simulation:
                     counters.errors += 1
         self.model.submit(call.path, work, self.world.waits.take())
         counters.requests += 1
-        counters.deliveries += work.fanout_deliveries
+        if deliveries := work.fanout_deliveries:
+            counters.deliveries += deliveries
+            counters.delivery_squares += deliveries * deliveries
         if call.path in POST_PATHS:
             counters.posts += 1
         if self.trace is not None:
@@ -304,7 +323,7 @@ class Simulation:
         for part in self.measured:
             row.update(part.interval_row())
         row.update(mix(row))
-        self.timeline.add(started / SECONDS_PER_HOUR, row)
+        self.timeline.add(started / SECONDS_PER_HOUR, row, interval_bands(snapshot))
         self.users.in_interval.reset()
         self._interval_start = (self.env.now, self.counters.copy())
 

@@ -2,18 +2,30 @@
 
 Metric names come from the catalogue (`outcomes.metrics`); everything is in simulated time,
 and warm-up is left out of the metrics (not of the timeseries, which shows the whole run).
+Each metric's within-run 95 % interval is made here too, from the samples and counts it
+was made of (`capacity_metrics`, `interval_bands`; methods in `sim.intervals`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from outcomes.mix import request_shares
+from outcomes.mix import SHARE_METRIC, request_shares
 from sim.capacity.model import CapacityModel, Snapshot
-from sim.capacity.station import StationMark
+from sim.capacity.station import StationMark, StationStats
+from sim.intervals import (
+    Estimate,
+    Intervals,
+    compound_sum,
+    percentile_interval,
+    poisson_count,
+    present,
+    wilson,
+)
 
 LATENCY_STATS = (("p50_ms", 50.0), ("p95_ms", 95.0), ("p99_ms", 99.0))
 TIMESERIES_LATENCY = (("timeline_read", "p50_ms"), ("timeline_read", "p95_ms"),
@@ -33,6 +45,8 @@ class Counters:
     refused: int = 0
     """Refusals the calling activity expected (see `Call.expected`), not errors."""
     deliveries: int = 0
+    delivery_squares: int = 0
+    """Σ of the squared deliveries of each call: a post's fan-out is one event."""
     posts: int = 0
     sessions: int = 0
 
@@ -45,15 +59,24 @@ class Counters:
 
 @dataclass
 class Timeline:
-    """Timeseries rows, one per interval, as columns."""
+    """Timeseries rows, one per interval, as columns, and the 95 % bands measured with them."""
 
     t_hours: list[float] = field(default_factory=list)
     columns: dict[str, list[float]] = field(default_factory=dict)
+    bands: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
 
-    def add(self, t_hours: float, row: dict[str, float]) -> None:
+    def add(self, t_hours: float, row: dict[str, float], bands: dict[str, Estimate | None]) -> None:
+        """Append a row and its bands; a band missing from a row is a gap (NaN)."""
         self.t_hours.append(t_hours)
         for name, value in row.items():
             self.columns.setdefault(name, []).append(value)
+        for name, estimate in bands.items():
+            if name not in self.bands:
+                before = len(self.t_hours) - 1
+                self.bands[name] = ([math.nan] * before, [math.nan] * before)
+            low, high = self.bands[name]
+            low.append(math.nan if estimate is None else estimate.lo)
+            high.append(math.nan if estimate is None else estimate.hi)
 
 
 def interval_row(
@@ -81,6 +104,22 @@ def interval_row(
     return row
 
 
+def interval_bands(snapshot: Snapshot) -> dict[str, Estimate | None]:
+    """Each station's utilisation band for the interval (a timeseries card reads its peak)."""
+    return {
+        f"utilization.{station}": utilisation_interval(stats)
+        for station, stats in snapshot.stations.items()
+    }
+
+
+def utilisation_interval(stats: StationStats) -> Estimate | None:
+    """Busy time is a compound sum of service times: Var(U) ≈ Σ s² / (c·T)²."""
+    available = stats.servers * stats.elapsed
+    if available <= 0:
+        return None
+    return compound_sum(stats.utilisation, stats.busy_squares / available**2, ceiling=1.0)
+
+
 @dataclass(frozen=True)
 class WindowStart:
     """Where the measured window (after warm-up) starts in the model's cumulative records."""
@@ -102,16 +141,39 @@ class WindowStart:
         )
 
 
-def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counters) -> Metrics:
+@dataclass(frozen=True)
+class WindowSamples:
+    """The measured window's samples, read once: latency by path, fan-out lags, stations."""
+
+    latency_ms: dict[str, np.ndarray]
+    lags_s: np.ndarray
+    stations: dict[str, StationStats]
+
+    @classmethod
+    def of(cls, model: CapacityModel, start: WindowStart) -> WindowSamples:
+        return cls(
+            {path: model.latency_ms(path)[start.latency_counts.get(path, 0) :]
+             for path in model.paths()},
+            model.fanout_lags_s()[start.lag_count :],
+            model.station_stats(start.stations),
+        )  # fmt: skip
+
+
+def capacity_metrics(
+    model: CapacityModel, start: WindowStart, counters: Counters
+) -> tuple[Metrics, Intervals]:
     """Latency, throughput, request mix, errors, fan-out and utilisation over the measured
-    window (the mix counts the requests completed in it, as the throughputs do)."""
-    elapsed = model.env.now - start.time_s
+    window (the mix counts the requests completed in it, as the throughputs do), and their
+    within-run intervals."""
+    seen = WindowSamples.of(model, start)
     done = counters.since(start.counters)
+    return _capacity_values(seen, done, model.env.now - start.time_s), _intervals(seen, done)
+
+
+def _capacity_values(seen: WindowSamples, done: Counters, elapsed: float) -> Metrics:
     metrics: Metrics = {}
-    completed: dict[str, int] = {}
-    for path in model.paths():
-        samples = model.latency_ms(path)[start.latency_counts.get(path, 0) :]
-        completed[path] = samples.size
+    completed = {path: samples.size for path, samples in seen.latency_ms.items()}
+    for path, samples in seen.latency_ms.items():
         metrics.update(_latency(path, samples))
         metrics[f"throughput.{path}.requests_per_s"] = (samples.size / elapsed, "1/s")
     metrics["throughput.requests_per_s"] = (sum(completed.values()) / elapsed, "1/s")
@@ -121,14 +183,38 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")
     metrics["errors.refused"] = (float(done.refused), "count")
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
-    lags = model.fanout_lags_s()[start.lag_count :]
-    if lags.size:
+    if seen.lags_s.size:
         for stat, q in LAG_STATS:
-            metrics[f"fanout.lag.{stat}"] = (float(np.percentile(lags, q)), "s")
-        metrics["fanout.lag.mean_s"] = (float(lags.mean()), "s")
-    for name, stats in model.station_stats(start.stations).items():
+            metrics[f"fanout.lag.{stat}"] = (float(np.percentile(seen.lags_s, q)), "s")
+        metrics["fanout.lag.mean_s"] = (float(seen.lags_s.mean()), "s")
+    for name, stats in seen.stations.items():
         metrics[f"utilization.{name}"] = (stats.utilisation, "ratio")
     return metrics
+
+
+def _intervals(seen: WindowSamples, done: Counters) -> Intervals:
+    """Percentiles by order statistics; errors and the request mix as proportions of
+    requests; error count Poisson; deliveries and busy time as compound sums."""
+    found: dict[str, Estimate | None] = {}
+    for path, samples in seen.latency_ms.items():
+        found.update(_percentiles(f"latency.{path}", samples, LATENCY_STATS))
+    found.update(_percentiles("fanout.lag", seen.lags_s, LAG_STATS))
+    total = sum(samples.size for samples in seen.latency_ms.values())
+    for path, samples in seen.latency_ms.items():
+        found[SHARE_METRIC.format(path=path)] = wilson(samples.size, total)
+    found["errors.rate"] = wilson(done.errors, done.requests)
+    found["errors.count"] = poisson_count(done.errors)
+    found["fanout.deliveries"] = compound_sum(done.deliveries, done.delivery_squares)
+    for name, stats in seen.stations.items():
+        found[f"utilization.{name}"] = utilisation_interval(stats)
+    return present(found)
+
+
+def _percentiles(
+    family: str, samples: np.ndarray, stats: tuple[tuple[str, float], ...]
+) -> Iterator[tuple[str, Estimate | None]]:
+    for stat, q in stats:
+        yield f"{family}.{stat}", percentile_interval(samples, q) if samples.size else None
 
 
 def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:
@@ -144,16 +230,24 @@ class Tally:
 
     The activity adds to `totals` as things happen (or sets them from the platform's own
     counts before reading); `interval()` and `window()` give what changed since the last
-    interval and since the measured window opened.
+    interval and since the measured window opened. It also sums the squares of what is
+    added, the Σ x² a compound sum's within-run interval needs (`compound`).
     """
 
     def __init__(self, names: tuple[str, ...]) -> None:
         self.totals = dict.fromkeys(names, 0.0)
+        self.squares = dict.fromkeys(names, 0.0)
         self._interval = dict(self.totals)
         self._window = dict(self.totals)
+        self._window_squares = dict(self.squares)
 
     def add(self, name: str, amount: float) -> None:
         self.totals[name] += amount
+        self.squares[name] += amount * amount
+
+    def add_square(self, name: str, amount: float) -> None:
+        """Count an event's amount in Σ x² only, for a total read from the platform."""
+        self.squares[name] += amount * amount
 
     def interval(self) -> dict[str, float]:
         """Changes since the previous call (or the start); starts the next interval."""
@@ -163,10 +257,16 @@ class Tally:
 
     def open_window(self) -> None:
         self._window = dict(self.totals)
+        self._window_squares = dict(self.squares)
 
     def window(self) -> dict[str, float]:
         """Changes since the measured window opened."""
         return self._since(self._window)
+
+    def compound(self, name: str) -> Estimate | None:
+        """The window's total of `name` with its compound-sum interval."""
+        squares = self.squares[name] - self._window_squares[name]
+        return compound_sum(self.totals[name] - self._window[name], squares)
 
     def _since(self, mark: dict[str, float]) -> dict[str, float]:
         return {name: total - mark[name] for name, total in self.totals.items()}

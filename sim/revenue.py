@@ -5,6 +5,11 @@ Activities report each stream (`revenue.<stream>` of `outcomes.metrics.REVENUE_S
 coins the ledger moved; everything here is derived from those, so it cannot disagree with
 the ledger. Coins are yuan at par, so the per-account and annualised figures are yuan, and
 `revenue.annualised_usd` converts at the scenario's `economy.yuan_per_usd`.
+
+Within a run, each stream is a compound sum of its payments (`sim.intervals`); the streams
+are taken as independent (different people's ads, games, orders and gifts), so the total
+is a compound sum whose Σ x² is the streams' together, and the per-account and annualised
+figures are fixed multiples of it. The mix's shares get no within-run interval.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 from outcomes.metrics import STREAM_METRICS
 from scenario import Scenario
+from sim.intervals import Intervals, independent_total, scaled
 from sim.measure import Metrics
 
 DAYS_PER_YEAR = 365.0
@@ -51,6 +57,22 @@ class Scale:
             represents=scenario.population.represented,
             yuan_per_usd=scenario.economy.yuan_per_usd,
         )
+
+
+def revenue_intervals(metrics: Metrics, intervals: Intervals, scale: Scale) -> Intervals:
+    """The total's interval from its streams' (none when a stream with revenue has none)."""
+    streams = [name for name in STREAM_METRICS if name in metrics]
+    total = independent_total((metrics[name][0], intervals.get(name)) for name in streams)
+    if total is None:
+        return {}
+    per_account_day = 1 / (scale.accounts * scale.days)
+    annualised = per_account_day * DAYS_PER_YEAR * scale.represents
+    return {
+        "revenue.total": total,
+        "revenue.per_account_day": scaled(total, per_account_day),
+        "revenue.annualised": scaled(total, annualised),
+        "revenue.annualised_usd": scaled(total, annualised / scale.yuan_per_usd),
+    }
 
 
 def revenue_metrics(metrics: Metrics, scale: Scale) -> Metrics:

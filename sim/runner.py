@@ -6,8 +6,10 @@ graph is read once and shared), seeds a fresh microblog with it and runs. So rep
 is the same whatever the number of replications, two scenarios run with the same seed meet
 the same populations (common random numbers), and the spread between replications includes
 the population's own, which is what a comparison of two seeds needs.
-Metrics are means over replications with 95 % intervals; the timeseries is the mean row
-by row. Wall-clock figures (how long seeding and running took, actions per second, peak
+Metrics are means over replications with 95 % t-intervals; a run of one replication
+carries instead each metric's interval from within it (`sim.intervals`), and its
+timeseries the bands it measured (station utilisation). The timeseries is the mean row by
+row. Wall-clock figures (how long seeding and running took, actions per second, peak
 memory) go to the Result's `environment`, never into `metrics`, so the same scenario and
 seed give byte-identical metrics.
 """
@@ -26,7 +28,13 @@ from typing import Any
 import numpy as np
 
 from microblog.store.memory_bulk import Csr
-from outcomes.result import Result, ScenarioRef, current_environment, metric_from_replicates
+from outcomes.result import (
+    Metric,
+    Result,
+    ScenarioRef,
+    current_environment,
+    metric_from_replicates,
+)
 from outcomes.stats import mean_ci95_by_row
 from outcomes.timeseries import Band, Timeseries
 from scenario import Scenario, resolved_dict
@@ -35,6 +43,7 @@ from sim.arrivals import SECONDS_PER_DAY
 from sim.edgelist import read_edge_list
 from sim.engine import Outcome, Simulation
 from sim.graph import synthetic_graph
+from sim.intervals import Intervals
 from sim.measure import Metrics, Timeline
 from sim.population import Population, build_population
 from sim.trace import Trace
@@ -122,7 +131,7 @@ def simulate(
         started_at=started_at.isoformat(),
         duration_s=time.perf_counter() - began,
         environment={**current_environment(), "simulator": {}},
-        metrics=aggregate_metrics([outcome.metrics for outcome in outcomes]),
+        metrics=aggregate_metrics([outcome.metrics for outcome in outcomes], outcomes[0].intervals),
     )
     performance = _performance(sizes, populations.seconds, outcomes)
     result.environment["simulator"] = performance
@@ -149,20 +158,27 @@ def _replicate(
             trace.close()
 
 
-def aggregate_metrics(replicates: Sequence[Metrics]) -> dict[str, Any]:
-    """Mean and 95 % interval of every metric all replications have, sorted by name."""
+def aggregate_metrics(replicates: Sequence[Metrics], within: Intervals) -> dict[str, Metric]:
+    """Mean and 95 % interval of every metric all replications have, sorted by name: over
+    the replications when there are several, else the first's `within`-run interval."""
     names = sorted(set.intersection(*(set(metrics) for metrics in replicates)))
-    return {
+    found = {
         name: metric_from_replicates(
             [metrics[name][0] for metrics in replicates], replicates[0][name][1]
         )
         for name in names
     }
+    if len(replicates) == 1:
+        for name in within.keys() & found.keys():
+            lo, hi, method = within[name]
+            found[name] = found[name].model_copy(update={"ci95": (lo, hi), "interval": method})
+    return found
 
 
 def mean_timeseries(timelines: Sequence[Timeline]) -> Timeseries:
     """Row-by-row mean over replications, skipping gaps (NaN) rather than spreading them,
-    with each row's 95 % interval as the series' band when there are replications."""
+    with each row's 95 % interval as the series' band when there are replications, and a
+    single replication's own bands otherwise."""
     first = timelines[0]
     columns: dict[str, list[float]] = {}
     bands: dict[str, Band] = {}
@@ -172,6 +188,8 @@ def mean_timeseries(timelines: Sequence[Timeline]) -> Timeseries:
         columns[name] = mean.tolist()
         if len(timelines) > 1:
             bands[name] = (lo.tolist(), hi.tolist())
+    if len(timelines) == 1:
+        bands = {name: (list(lo), list(hi)) for name, (lo, hi) in first.bands.items()}
     return Timeseries(t_hours=list(first.t_hours), columns=columns, bands=bands)
 
 

@@ -19,7 +19,13 @@ activity is the people's side of it.
   promotions as they are.
 
 Measured (from the ad server's own totals, so promotions count too): `revenue.ads`,
-`ads.impressions`, `ads.clicks` and `ads.ctr`.
+`ads.impressions`, `ads.clicks` and `ads.ctr`. Within-run intervals: clicks Poisson, CTR a
+proportion of impressions (Wilson), and ad revenue a compound sum whose Σ x² the ad
+server does not keep: it is summed here from what each event was priced at, an ad shown
+at its auction price (`AdPlacement.price`, millifen for a CPM campaign) and a CPC ad's
+click. Charges the server then declined (a budget spent, a wallet short) still count, so
+the interval is if anything wide; the server's whole-fen rounding of CPM charges moves
+money between impressions, not in total, and is left out.
 """
 
 from __future__ import annotations
@@ -30,12 +36,14 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from microblog.ads_models import CampaignKind, FeedItem
+from microblog.ads_models import BidType, CampaignKind, FeedItem
+from microblog.services.ad_billing import MILLI
 from scenario.seed_draws import FEN_PER_YUAN, fen
 from sim.activities.base import Arrival, Call, Steps, succeeded
 from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_DAY, Segment
 from sim.economy import CampaignPlan
+from sim.intervals import Intervals, poisson_count, present, wilson
 from sim.measure import Metrics, Tally
 from sim.world import World
 
@@ -50,6 +58,7 @@ class Ads:
         self.config = config
         self.click_value = fen(config.click_value)
         self.topic = {plan.id: plan.topic for plan in campaigns}
+        self.bid_type = {plan.id: plan.spec.bid_type for plan in campaigns}
         self.running: dict[int, list[CampaignPlan]] = {}
         for plan in campaigns:
             if plan.spec.kind is CampaignKind.AD:
@@ -68,15 +77,21 @@ class Ads:
         actor = self.world.account(row)
         for item in items:
             ad = item.ad
-            if ad is None or ad.kind is not CampaignKind.AD:
+            if ad is None:
                 continue
+            if self.bid_type.get(ad.campaign_id) is BidType.CPM:
+                self.tally.add_square("revenue.ads", ad.price / MILLI / FEN_PER_YUAN)
+            if ad.kind is not CampaignKind.AD:
+                continue  # a merchant's promotion: the commerce activity's to act on
             targeted = bool(interests[self.topic[ad.campaign_id]])
             exposure["targeted_ads" if targeted else "untargeted_ads"][row] += 1
             lift = self.config.targeted_ctr_lift if targeted else 1.0
             shown = ad.impression_id
             params = {"impression_id": shown, "campaign_id": ad.campaign_id}
             if draws.uniform() < self.config.ctr_base * lift:
-                yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
+                clicked = yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
+                if succeeded(clicked) and self.bid_type[ad.campaign_id] is BidType.CPC:
+                    self.tally.add_square("revenue.ads", ad.price / FEN_PER_YUAN)
             elif draws.uniform() < self.config.dismiss_probability:
                 yield Call("ad_hide", partial(self.blog.ads.hide, actor, shown), params)
 
@@ -137,6 +152,7 @@ class Ads:
         if not succeeded(created):
             return None
         self.topic[created.id] = plan.topic
+        self.bid_type[created.id] = spec.bid_type
         return CampaignPlan(created.id, plan.owner_row, plan.topic, spec)
 
     # Measurement
@@ -161,6 +177,15 @@ class Ads:
         if impressions:
             metrics["ads.ctr"] = (clicks / impressions, "ratio")
         return metrics
+
+    def intervals(self) -> Intervals:
+        self._count()
+        done = self.tally.window()
+        return present({
+            "revenue.ads": self.tally.compound("revenue.ads"),
+            "ads.clicks": poisson_count(done["ads.clicks"]),
+            "ads.ctr": wilson(done["ads.clicks"], done["ads.impressions"]),
+        })  # fmt: skip
 
     def _count(self) -> None:
         totals = self.blog.ads.totals()

@@ -39,6 +39,7 @@ from scenario.seed_draws import FEN_PER_YUAN
 from sim.activities.base import Arrival, Call, Steps
 from sim.activities.tally import Tally
 from sim.arrivals import SECONDS_PER_DAY, Segment
+from sim.intervals import Intervals, present
 from sim.wallets import Wallets
 from sim.world import World
 
@@ -182,6 +183,10 @@ class Apps:
 
     def interval_row(self) -> dict[str, float]:
         return {name: self._unit(name, value) for name, value in self.tally.interval_row().items()}
+
+    def intervals(self) -> Intervals:
+        """Money charged is a compound sum of its charges (`sim.intervals`)."""
+        return present({name: self.tally.compound(name, 1 / FEN_PER_YUAN) for name in MONEY})
 
     def metrics(self) -> dict[str, tuple[float, str]]:
         return {

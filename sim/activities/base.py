@@ -17,6 +17,7 @@ import numpy as np
 
 from microblog.errors import DomainError
 from sim.arrivals import Segment
+from sim.intervals import Intervals
 
 
 class Call(NamedTuple):
@@ -96,6 +97,16 @@ class Measured(Protocol):
 
     def metrics(self) -> dict[str, tuple[float, str]]:
         """(value, unit) per metric name over the measured window."""
+        ...
+
+
+@runtime_checkable
+class Estimated(Protocol):
+    """A measured part that gives some of its metrics a within-run 95 % interval
+    (`sim.intervals`: a count, a proportion, a sum of money over events)."""
+
+    def intervals(self) -> Intervals:
+        """Interval per metric name over the measured window, for the metrics it can."""
         ...
 
 

@@ -50,6 +50,7 @@ from sim.activities.partner import Partner
 from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_DAY
 from sim.economy import FEN_PER_YUAN, Economy
+from sim.intervals import Estimate, Intervals, poisson_count, present, wilson
 from sim.measure import Metrics, Tally
 from sim.population import Kind
 from sim.wallets import Wallets
@@ -264,3 +265,14 @@ class Commerce:
         if seen:
             metrics["commerce.conversion"] = (done["commerce.orders"] / seen, "ratio")
         return metrics
+
+    def intervals(self) -> Intervals:
+        """Orders and diversions Poisson, money compound sums, conversion a proportion."""
+        done = self.tally.window()
+        found: dict[str, Estimate | None] = {
+            name: poisson_count(value) if UNITS[name] == "count" else self.tally.compound(name)
+            for name, value in done.items()
+            if name in UNITS
+        }
+        found["commerce.conversion"] = wilson(done["commerce.orders"], done["impressions"])
+        return present(found)

@@ -24,9 +24,10 @@ room started in the window had at once).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -37,7 +38,7 @@ from sim.activities.schedule import event_authors
 from sim.activities.tally import Tally
 from sim.arrivals import SECONDS_PER_HOUR, Segment
 from sim.draws import Draws
-from sim.measure import Metrics
+from sim.intervals import Intervals, present
 from sim.population import Kind
 from sim.wallets import Wallets
 from sim.world import World
@@ -230,6 +231,10 @@ class LiveBroadcasts:
     def interval_row(self) -> dict[str, float]:
         return self.tally.interval_row()
 
+    def intervals(self) -> Intervals:
+        """Gift revenue is a compound sum of the gifts' platform shares (`sim.intervals`)."""
+        return present({"revenue.live": self.tally.compound("revenue.live")})
+
     def metrics(self) -> dict[str, tuple[float, str]]:
         if not self.rooms_per_hour and not self.premieres:
             return {}  # a stream the scenario switches off is absent, not zero
@@ -242,7 +247,11 @@ class LiveBroadcasts:
         return found
 
 
-def live_delivery(metrics: Metrics) -> Metrics:
-    """`live.delivery.p99_ms`: a comment's push is part of its request (module docstring)."""
-    comment = metrics.get("latency.live_comment.p99_ms")
+Found = TypeVar("Found")
+
+
+def live_delivery(measured: Mapping[str, Found]) -> dict[str, Found]:
+    """`live.delivery.p99_ms` (its value or its interval): a comment's push is part of its
+    request (module docstring)."""
+    comment = measured.get("latency.live_comment.p99_ms")
     return {} if comment is None else {"live.delivery.p99_ms": comment}

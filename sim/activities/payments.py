@@ -41,6 +41,7 @@ from microblog.money_models import Gift, Purchase, TopUp, TopUpChannel, TopUpSta
 from microblog.services.gateway import SimulatedGateway
 from sim.activities.base import Arrival, Call, Refused, Steps, succeeded
 from sim.activities.tally import Tally
+from sim.intervals import Intervals, present
 from sim.wallets import Wallets
 from sim.world import World
 
@@ -231,6 +232,11 @@ class Payments:
 
     def interval_row(self) -> dict[str, float]:
         return {name: _reported(name, value) for name, value in self.tally.interval_row().items()}
+
+    def intervals(self) -> Intervals:
+        """Money moved is a compound sum of its payments (`sim.intervals`)."""
+        tallied = [name for name in MONEY if name in self.tally.window]
+        return present({name: self.tally.compound(name, 1 / FEN_PER_COIN) for name in tallied})
 
     def metrics(self) -> dict[str, tuple[float, str]]:
         found = {

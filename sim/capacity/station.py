@@ -14,7 +14,10 @@ checked against it:
   than sampled: each admitted job commits its whole service and wait, and a reading at
   time T takes back the parts of jobs still in the system that lie after T. So
   utilisation = busy integral / (c × elapsed), and the time-average number in system L can
-  be set against λ·W (Little's law) from two independent records.
+  be set against λ·W (Little's law) from two independent records;
+- the sum of squared service times of the jobs admitted, which is what the variance of
+  busy time, a compound sum of service times, needs (`sim.intervals`): one more vector
+  sum a batch, no work in the kernel.
 
 `mark(now)` takes a cumulative reading and `stats(since, now)` reports the interval
 between a mark and `now`, which is how the simulator cuts per-hour timeseries. A reading
@@ -42,6 +45,7 @@ class StationMark(NamedTuple):
     completions: int
     total_wait: float
     total_response: float
+    busy_squares: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class StationStats:
     """Mean queueing delay of jobs completed in the interval (Wq)."""
     mean_response: float
     """Mean wait plus service of jobs completed in the interval (W)."""
+    busy_squares: float
+    """Σ s² of the service times of jobs that arrived in the interval."""
 
 
 class Station:
@@ -81,6 +87,7 @@ class Station:
         self._completions = 0
         self._total_wait = 0.0
         self._total_response = 0.0
+        self._busy_squares = 0.0
         self._start = self.mark(start)
 
     def admit(self, arrivals: np.ndarray, services: np.ndarray) -> np.ndarray:
@@ -90,6 +97,7 @@ class Station:
         ends = starts + services
         self._arrivals += arrivals.size
         self._busy_committed += float(services.sum())
+        self._busy_squares += float(np.dot(services, services))
         self._queue_committed += float((starts - arrivals).sum())
         self._in_system = np.hstack([self._in_system, np.vstack([arrivals, starts, ends])])
         if arrivals.size:  # no later reading comes before the last arrival admitted
@@ -110,6 +118,7 @@ class Station:
             self._completions,
             self._total_wait,
             self._total_response,
+            self._busy_squares,
         )
 
     def _complete(self, now: float) -> None:
@@ -140,4 +149,5 @@ class Station:
             throughput=done * per_time,
             mean_wait=(end.total_wait - start.total_wait) * per_job,
             mean_response=(end.total_response - start.total_response) * per_job,
+            busy_squares=end.busy_squares - start.busy_squares,
         )

@@ -60,6 +60,25 @@ def test_without_replicates_separated_intervals_are_significant() -> None:
     assert (overlapping.significant, overlapping.verdict) == (False, "same")
 
 
+def _single_run(factory: ResultFactory, seed: int, p95: float) -> Result:
+    """A run of one replication whose p95 has a within-run interval of ±5 ms."""
+    result = factory.result(replications=1)
+    interval = (p95 - 5, p95 + 5)
+    result.metrics[LATENCY] = Metric(value=p95, unit="ms", ci95=interval, interval="wilson")
+    return result.model_copy(update={"seed": seed})
+
+
+@pytest.mark.parametrize(("seed", "significant"), [(1, True), (2, None)])
+def test_within_run_intervals_judge_a_change_only_between_runs_of_one_population(
+    factory: ResultFactory, seed: int, significant: bool | None
+) -> None:
+    """Same seed: the intervals are the noise between the runs; another seed draws another
+    population, whose spread they leave out, so the change stays unknown."""
+    runs = _runs(_single_run(factory, 1, 100.0), _single_run(factory, seed, 120.0))
+    row = next(r for r in compare_runs(runs).rows if r.metric == LATENCY)
+    assert row.changes[0].significant is significant
+
+
 def test_without_replicates_or_intervals_significance_is_unknown() -> None:
     change = change_between(Metric(value=1, unit="x"), Metric(value=2, unit="x"), "lower")
     assert (change.significant, change.verdict, change.relative) == (None, "unknown", 1.0)

@@ -6,11 +6,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from rich.console import Console
 
 from outcomes.compare import compare_runs
 from outcomes.headline import headline
-from outcomes.headline_render import headline_console, moved_lines
+from outcomes.headline_render import headline_console, headline_html, moved_lines
 from outcomes.result import Metric, load_runs
 from outcomes.timeseries import Timeseries, write_timeseries
 
@@ -102,3 +103,42 @@ def test_a_comparison_names_the_headline_numbers_that_moved_or_says_none_did(
         r"c against a, changed significantly: Daily active users -\d+\.\d % ▼ worse \(q=\S+\)",
         lines[1],
     )
+
+
+def test_a_single_runs_card_says_its_interval_is_from_within_the_run(
+    factory: ResultFactory, tmp_path: Path
+) -> None:
+    """The method is the card's small print and its tooltip, and the terminal's note."""
+    result = factory.result(replications=1)
+    p99 = Metric(value=45.0, unit="ms", ci95=(41.6, 52.2), interval="order-statistic")
+    result.metrics["latency.timeline_read.p99_ms"] = p99
+    runs = load_runs([factory.run(tmp_path, "main", result)])
+    page = headline_html(headline(runs))
+    assert 'title="95 % within-run interval (order statistic)"' in page
+    assert ">within run, order statistic<" in page
+    assert "one replication, so intervals are within-run" in page
+    console = Console(record=True, width=200)
+    console.print(headline_console(headline(runs)))
+    assert "95 % CI 41.6 ms – 52.2 ms (within run, order statistic)" in console.export_text()
+
+
+def test_a_single_run_without_within_run_intervals_says_it_has_none(
+    factory: ResultFactory, tmp_path: Path
+) -> None:
+    """A load test of one run has no interval to explain: the note says so, not 'within'."""
+    runs = load_runs([factory.run(tmp_path, "lt", factory.result(replications=1))])
+    page = headline_html(headline(runs))
+    assert "lt: one replication, so no 95 % intervals" in page and "within-run" not in page
+
+
+@pytest.mark.parametrize(("replications", "method"), [(1, "compound-poisson"), (3, "replications")])
+def test_a_stations_peak_band_is_within_run_for_one_replication(
+    factory: ResultFactory, tmp_path: Path, replications: int, method: str
+) -> None:
+    run_dir = factory.run(tmp_path, "main", factory.result(replications=replications), False)
+    band = ([0.1, 0.8], [0.3, 1.0])
+    write_timeseries(
+        run_dir, Timeseries([0.0, 1.0], {"utilization.db": [0.2, 0.9]}, {"utilization.db": band})
+    )
+    (reading,) = _cards(headline(load_runs([run_dir])))["utilization.db"].readings  # type: ignore[attr-defined]
+    assert (reading.value.ci95, reading.value.interval) == ((0.8, 1.0), method)
