@@ -34,7 +34,7 @@ class Seeded:
     """Group id of each population group row."""
 
 
-def counted_as_background(deliver: Deliver) -> Deliver:
+def counted_as_background(deliver: Deliver[Post]) -> Deliver[Post]:
     """Deliver now, but count the delivery as the background work it is on a real deployment.
 
     The post's request is charged only the deliveries (the capacity model prices them on
@@ -50,7 +50,7 @@ def counted_as_background(deliver: Deliver) -> Deliver:
     return deliver_in_background
 
 
-def fan_out_in_background(deliver: Deliver, clock: Clock) -> InlineQueue:
+def fan_out_in_background(deliver: Deliver[Post], clock: Clock) -> InlineQueue[Post]:
     """The simulator's fan-out queue: inline, counted as background work."""
     return InlineQueue(counted_as_background(deliver), clock)
 
