@@ -88,7 +88,7 @@ class WindowStart:
     time_s: float
     stations: dict[str, StationMark]
     latency_counts: dict[str, int]
-    lag_count: int
+    lag_counts: dict[str, int]
     counters: Counters
 
     @classmethod
@@ -97,7 +97,7 @@ class WindowStart:
             model.env.now,
             model.station_marks(),
             {path: model.latency_ms(path).size for path in model.paths()},
-            model.fanout_lags_s().size,
+            {family: model.lags_s(family).size for family in model.lag_families()},
             counters.copy(),
         )
 
@@ -121,14 +121,20 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")
     metrics["errors.refused"] = (float(done.refused), "count")
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
-    lags = model.fanout_lags_s()[start.lag_count :]
-    if lags.size:
-        for stat, q in LAG_STATS:
-            metrics[f"fanout.lag.{stat}"] = (float(np.percentile(lags, q)), "s")
-        metrics["fanout.lag.mean_s"] = (float(lags.mean()), "s")
+    for family in model.lag_families():
+        metrics.update(_lag(family, model.lags_s(family)[start.lag_counts.get(family, 0) :]))
     for name, stats in model.station_stats(start.stations).items():
         metrics[f"utilization.{name}"] = (stats.utilisation, "ratio")
     return metrics
+
+
+def _lag(family: str, lags: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:
+    """`<family>.lag.*_s` of the requests fanned out (posts' family is `fanout`)."""
+    if lags.size == 0:
+        return
+    for stat, q in LAG_STATS:
+        yield f"{family}.lag.{stat}", (float(np.percentile(lags, q)), "s")
+    yield f"{family}.lag.mean_s", (float(lags.mean()), "s")
 
 
 def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:
