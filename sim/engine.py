@@ -53,7 +53,7 @@ from sim.activities.base import (
 )
 from sim.activities.chat import Chat
 from sim.activities.commerce import Commerce
-from sim.activities.fanservice import LAG_FAMILIES, FanServices
+from sim.activities.fanservice import LAG_FAMILIES, FanServiceTraffic
 from sim.activities.live import LiveBroadcasts, live_delivery
 from sim.activities.partner import Partner
 from sim.activities.payments import Payments
@@ -165,7 +165,7 @@ class Simulation:
             *([] if partner is None else [partner]),
             *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
             LiveBroadcasts(self.world, wallets),
-            FanServices(self.world),
+            FanServiceTraffic(self.world),
         ]
         parts: list[object] = [*self.activities, *self.schedules, photos]
         self.measured = [part for part in parts if isinstance(part, Measured)]

@@ -22,6 +22,7 @@ from functools import partial
 
 import numpy as np
 
+from microblog.errors import Forbidden
 from microblog.fanservice_models import Segment, SegmentField
 from microblog.work import record, recording
 from sim.activities.base import Arrival, Call, Steps
@@ -36,9 +37,11 @@ LAG_FAMILIES = {BROADCAST: "fanservice"}
 """The broadcast's fan-out lags are the fan service's, not posts' (`CapacityModel`)."""
 COUNTS = ("fanservice.broadcasts", "fanservice.deliveries", "fanservice.subscriptions")
 CERTIFIED = (Kind.BIG_V, Kind.MEDIUM_V, Kind.MERCHANT)
+UNFOLLOWED = (Forbidden,)
+"""A follower who unfollowed since the run began may no longer subscribe: an everyday refusal."""
 
 
-class FanServices:
+class FanServiceTraffic:
     def __init__(self, world: World) -> None:
         self.world = world
         self.blog = world.blog
@@ -141,7 +144,7 @@ class FanServices:
     def _subscribe(self, row: int, service: int) -> Steps:
         account = self.world.account(service)
         action = partial(self._join, account, self.world.account(row))
-        yield Call(SUBSCRIBE, action, {"account_id": account})
+        yield Call(SUBSCRIBE, action, {"account_id": account}, UNFOLLOWED)
 
     def _join(self, account: int, subscriber: int) -> object:
         joined = self.blog.fanservice.subscribe(account, subscriber)
