@@ -167,6 +167,7 @@ class SqlFanServices:
     def subscribe(self, account_id: int, subscriber_id: int, at: float) -> bool:
         values = dict(account_id=account_id, subscriber_id=subscriber_id, subscribed_at=at)
         added = add_new(self.conn, subscriptions, values)
+        record(db_writes=int(added))
         if added:
             self._count(account_id, 1)
         return added
@@ -177,17 +178,19 @@ class SqlFanServices:
                 _sub.account_id == account_id, _sub.subscriber_id == subscriber_id
             )
         )
+        record(db_writes=done.rowcount)
         if done.rowcount == 1:
             self._count(account_id, -1)
         return done.rowcount == 1
 
     def _count(self, account_id: int, delta: int) -> None:
+        """Move the subscriber count by an atomic increment, never read-modify-write."""
         self.conn.execute(
             update(services)
             .where(_s.account_id == account_id)
             .values(subscribers=_s.subscribers + delta)
         )
-        record(db_writes=2)
+        record(db_writes=1)
 
     def is_subscribed(self, account_id: int, subscriber_id: int) -> bool:
         query = select(_sub.subscriber_id).where(
