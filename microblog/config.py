@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from microblog.ads_config import AdsConfig
 from microblog.apps_config import AppsConfig
 from microblog.cache.presence import PresenceTierConfig
+from microblog.fanservice_config import FanServiceConfig
 from microblog.live_config import LiveConfig
 from microblog.media_config import MediaConfig
 from microblog.money_config import MoneyConfig
@@ -96,4 +97,8 @@ class PlatformConfig(BaseModel):
     )
     live: LiveConfig = Field(
         default_factory=LiveConfig, description="Live broadcast: gift share, list tilt, limits."
+    )
+    fanservice: FanServiceConfig = Field(
+        default_factory=FanServiceConfig,
+        description="Fan services: message limits, developer-mode callbacks and signatures.",
     )

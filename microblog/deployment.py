@@ -7,13 +7,12 @@ without importing FastAPI.
 
 from __future__ import annotations
 
-from functools import partial
-
 from microblog.api.settings import ServerSettings
 from microblog.cache import CacheTier, open_cache
-from microblog.fanout import FanoutQueueFactory, delivered_by_worker_processes
-from microblog.fanout.local import InlineQueue, ThreadQueue
+from microblog.fanout import FanoutQueueFactory, PostQueueFactory, delivered_by_worker_processes
+from microblog.fanout.local import InlineQueue, thread_queues
 from microblog.fanout.stream import stream_queue
+from microblog.fanservice_models import Broadcast
 from microblog.media.store import open_media_store
 from microblog.platform import Microblog
 from microblog.store import open_store
@@ -27,10 +26,11 @@ def build_platform(settings: ServerSettings) -> Microblog:
         fanout=fanout_queue(settings, cache),
         cache=cache,
         media=open_media_store(settings.media_location()),
+        service_fanout=service_fanout_queue(settings),
     )
 
 
-def fanout_queue(settings: ServerSettings, cache: CacheTier) -> FanoutQueueFactory:
+def fanout_queue(settings: ServerSettings, cache: CacheTier) -> PostQueueFactory:
     """Redis when worker processes can deliver (`fanout serve` or `fanout fanout-worker`
     runs them), else threads of this process, or inline when it is given none or asked to."""
     if settings.fanout_delivery == "inline":
@@ -38,4 +38,14 @@ def fanout_queue(settings: ServerSettings, cache: CacheTier) -> FanoutQueueFacto
     if delivered_by_worker_processes(settings.store, settings.cache):
         return stream_queue(cache, settings.fanout_queue)
     threads = settings.background_fanout_workers
-    return partial(ThreadQueue, workers=threads) if threads else InlineQueue
+    return thread_queues(threads) if threads else InlineQueue
+
+
+def service_fanout_queue(settings: ServerSettings) -> FanoutQueueFactory[Broadcast]:
+    """Fan-service broadcasts go on threads of the serving process (inline when posts are
+    delivered inline, or no fan-out threads are asked for): fan-out worker processes
+    deliver posts only, so a broadcast is delivered by the process that took it."""
+    threads = settings.background_fanout_workers
+    if settings.fanout_delivery == "inline" or not threads:
+        return InlineQueue
+    return thread_queues(threads)

@@ -13,8 +13,9 @@ import time
 from microblog.cache import CacheTier
 from microblog.cache.rate_limits import RateLimiter
 from microblog.config import PlatformConfig
-from microblog.fanout import FanoutQueueFactory
+from microblog.fanout import FanoutQueueFactory, PostQueueFactory
 from microblog.fanout.local import InlineQueue
+from microblog.fanservice_models import Broadcast
 from microblog.media.store import MediaStore, MemoryMediaStore
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
@@ -25,6 +26,9 @@ from microblog.services.apps import Apps
 from microblog.services.certifications import Certifications
 from microblog.services.chat import Chat
 from microblog.services.context import Clock, Context
+from microblog.services.fanservice import FanServices
+from microblog.services.fanservice_callbacks import Callbacks
+from microblog.services.fanservice_messages import ServiceMessages
 from microblog.services.feed import Feed
 from microblog.services.games import Games
 from microblog.services.gateway import Gateway, default_gateway
@@ -48,11 +52,12 @@ class Microblog:
         store: Store,
         config: PlatformConfig | None = None,
         clock: Clock = time.time,
-        fanout: FanoutQueueFactory = InlineQueue,
+        fanout: PostQueueFactory = InlineQueue,
         gateway: Gateway | None = None,
         ad_billing: AdBilling | None = None,
         cache: CacheTier | None = None,
         media: MediaStore | None = None,
+        service_fanout: FanoutQueueFactory[Broadcast] = InlineQueue,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
@@ -80,11 +85,16 @@ class Microblog:
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
         self.live = Live(self.ctx, self.ledger, self.posts)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
+        self.fanservice = FanServices(self.ctx, service_fanout)
+        self.callbacks = Callbacks(self.ctx)
+        self.service_messages = ServiceMessages(self.ctx, self.callbacks)
 
     def close(self) -> None:
-        """Finish the fan-out this process holds, then let go of chat, live rooms, the store
-        and the cache."""
+        """Finish the fan-out and callbacks this process holds, then let go of chat, live
+        rooms, the store and the cache."""
         self.timelines.queue.close()
+        self.fanservice.close()
+        self.callbacks.close()
         self.chat.close()
         self.live.close()
         self.store.close()

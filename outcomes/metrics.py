@@ -53,6 +53,8 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("live.lost", "lower"),
     ("live.duplicated", "lower"),
     ("live.*", "higher"),
+    ("fanservice.lag.*", "lower"),
+    ("fanservice.*", "higher"),
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
@@ -250,6 +252,34 @@ _GMV = (
     "Gross merchandise value: the price of all goods sold (with `diversion` commerce, in "
     "the partner's store, off the platform)."
 )
+
+
+def _fanservice_metrics() -> list[MetricInfo]:
+    """Fan services (simulations): broadcasts, their deliveries and lag, subscribers."""
+    lags = [
+        MetricInfo(
+            f"fanservice.lag.{stat}",
+            "s",
+            f"{what} time from a fan-service broadcast to its last subscriber's inbox "
+            "(fan-out station, apart from posts' `fanout.lag.*`).",
+        )
+        for stat, what in (("p50_s", "Median"), ("p95_s", "95th percentile"),
+                           ("p99_s", "99th percentile"), ("mean_s", "Mean"))
+    ]  # fmt: skip
+    return [
+        MetricInfo("fanservice.broadcasts", "count", "Broadcasts certified accounts sent."),
+        MetricInfo(
+            "fanservice.deliveries", "count", "Service-inbox entries written by broadcasts."
+        ),
+        *lags,
+        MetricInfo(
+            "fanservice.subscriptions", "count", "Followers who subscribed to a fan service."
+        ),
+        MetricInfo("fanservice.services", "count", "Fan services open (end of the run)."),
+        MetricInfo(
+            "fanservice.subscribers", "count", "Subscriptions to fan services (end of the run)."
+        ),
+    ]
 
 
 def _revenue_metrics() -> list[MetricInfo]:
@@ -518,6 +548,7 @@ _OTHER_METRICS = (
         "refusals, not errors (load tests: after the warm-up).",
     ),
     MetricInfo("apps.purchases", "count", "Simulations: app purchases users paid."),
+    *_fanservice_metrics(),
     MetricInfo("apps.purchase_volume", "coins", "Simulations: coins users paid apps."),
     MetricInfo(
         "utilization.app",

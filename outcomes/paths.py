@@ -208,6 +208,17 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "POST /live/rooms/{id}/gifts",
         "live.gift",
     ),
+    "fanservice_broadcast": RequestPath(
+        "a certified account broadcasts to its fan service's subscribers (fan-out to their "
+        "service inboxes runs after it returns)",
+        "POST /fanservice/broadcasts",
+        "fanservice.broadcast",
+    ),
+    "fanservice_subscribe": RequestPath(
+        "a follower subscribes to an account's fan service",
+        "PUT /fanservice/{id}/subscription",
+        "fanservice.subscribe",
+    ),
 }
 """Request paths whose latency is reported, one family of statistics each; one path is
 one endpoint in both modes."""

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from scenario.fanservice import FanServiceBehaviour
 from scenario.fields import (
     ASSUMED,
     NonNegative,
@@ -279,6 +280,9 @@ class BehaviourConfig(Section):
     gifts: GiftConfig = section(GiftConfig, "Gifts to followed accounts.")
     photos: PhotoConfig = section(PhotoConfig, "Photos in posts and feeds.")
     live: LiveBehaviourConfig = section(LiveBehaviourConfig, "Live broadcasts.")
+    fanservice: FanServiceBehaviour = section(
+        FanServiceBehaviour, "Certified accounts' fan services: subscribers and broadcasts."
+    )
 
     @model_validator(mode="after")
     def _active_share_reachable(self) -> BehaviourConfig:

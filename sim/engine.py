@@ -54,6 +54,7 @@ from sim.activities.base import (
 )
 from sim.activities.chat import Chat
 from sim.activities.commerce import Commerce
+from sim.activities.fanservice import LAG_FAMILIES, FanServiceTraffic
 from sim.activities.live import LiveBroadcasts, live_delivery
 from sim.activities.partner import Partner
 from sim.activities.payments import Payments
@@ -150,8 +151,9 @@ class Simulation:
             seeded.first_account, seeded.group_ids, waits, self._start_at,
         )  # fmt: skip
         self.model = CapacityModel(
-            self.env, scenario.platform.capacity, np.random.default_rng(capacity_seed)
-        )
+            self.env, scenario.platform.capacity, np.random.default_rng(capacity_seed),
+            LAG_FAMILIES,
+        )  # fmt: skip
         social = Social(self.world)
         wallets = Wallets(seeded.blog, population, scenario.economy.starting_balance)
         ads = Ads(self.world, social, economy.campaigns)
@@ -168,6 +170,7 @@ class Simulation:
             *([] if partner is None else [partner]),
             *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
             LiveBroadcasts(self.world, wallets),
+            FanServiceTraffic(self.world),
         ]
         parts: list[object] = [*self.activities, *self.schedules, photos]
         self.measured = [part for part in parts if isinstance(part, Measured)]
@@ -273,7 +276,8 @@ class Simulation:
                     counters.errors += 1
         self.model.submit(call.path, work, self.world.waits.take())
         counters.requests += 1
-        if deliveries := work.fanout_deliveries:
+        deliveries = work.fanout_deliveries
+        if deliveries and call.path not in LAG_FAMILIES:  # a broadcast's are not posts'
             counters.deliveries += deliveries
             counters.delivery_squares += deliveries * deliveries
         if call.path in POST_PATHS:

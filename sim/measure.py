@@ -127,7 +127,7 @@ class WindowStart:
     time_s: float
     stations: dict[str, StationMark]
     latency_counts: dict[str, int]
-    lag_count: int
+    lag_counts: dict[str, int]
     counters: Counters
 
     @classmethod
@@ -136,7 +136,7 @@ class WindowStart:
             model.env.now,
             model.station_marks(),
             {path: model.latency_ms(path).size for path in model.paths()},
-            model.fanout_lags_s().size,
+            {family: model.lags_s(family).size for family in model.lag_families()},
             counters.copy(),
         )
 
@@ -146,7 +146,8 @@ class WindowSamples:
     """The measured window's samples, read once: latency by path, fan-out lags, stations."""
 
     latency_ms: dict[str, np.ndarray]
-    lags_s: np.ndarray
+    lags_s: dict[str, np.ndarray]
+    """Lags by family: `fanout` (posts), `fanservice` (broadcasts)."""
     stations: dict[str, StationStats]
 
     @classmethod
@@ -154,7 +155,8 @@ class WindowSamples:
         return cls(
             {path: model.latency_ms(path)[start.latency_counts.get(path, 0) :]
              for path in model.paths()},
-            model.fanout_lags_s()[start.lag_count :],
+            {family: model.lags_s(family)[start.lag_counts.get(family, 0) :]
+             for family in model.lag_families()},
             model.station_stats(start.stations),
         )  # fmt: skip
 
@@ -183,10 +185,8 @@ def _capacity_values(seen: WindowSamples, done: Counters, elapsed: float) -> Met
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")
     metrics["errors.refused"] = (float(done.refused), "count")
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
-    if seen.lags_s.size:
-        for stat, q in LAG_STATS:
-            metrics[f"fanout.lag.{stat}"] = (float(np.percentile(seen.lags_s, q)), "s")
-        metrics["fanout.lag.mean_s"] = (float(seen.lags_s.mean()), "s")
+    for family, lags in seen.lags_s.items():
+        metrics.update(_lag(family, lags))
     for name, stats in seen.stations.items():
         metrics[f"utilization.{name}"] = (stats.utilisation, "ratio")
     return metrics
@@ -198,7 +198,8 @@ def _intervals(seen: WindowSamples, done: Counters) -> Intervals:
     found: dict[str, Estimate | None] = {}
     for path, samples in seen.latency_ms.items():
         found.update(_percentiles(f"latency.{path}", samples, LATENCY_STATS))
-    found.update(_percentiles("fanout.lag", seen.lags_s, LAG_STATS))
+    for family, lags in seen.lags_s.items():
+        found.update(_percentiles(f"{family}.lag", lags, LAG_STATS))
     total = sum(samples.size for samples in seen.latency_ms.values())
     for path, samples in seen.latency_ms.items():
         found[SHARE_METRIC.format(path=path)] = wilson(samples.size, total)
@@ -215,6 +216,15 @@ def _percentiles(
 ) -> Iterator[tuple[str, Estimate | None]]:
     for stat, q in stats:
         yield f"{family}.{stat}", percentile_interval(samples, q) if samples.size else None
+
+
+def _lag(family: str, lags: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:
+    """`<family>.lag.*_s` of the requests fanned out (posts' family is `fanout`)."""
+    if lags.size == 0:
+        return
+    for stat, q in LAG_STATS:
+        yield f"{family}.lag.{stat}", (float(np.percentile(lags, q)), "s")
+    yield f"{family}.lag.mean_s", (float(lags.mean()), "s")
 
 
 def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:

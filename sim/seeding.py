@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from microblog.config import PlatformConfig
-from microblog.fanout import Deliver, Proceed
+from microblog.fanout import Deliver, J, Proceed
 from microblog.fanout.local import InlineQueue
-from microblog.models import Post
 from microblog.platform import Microblog
 from microblog.services.accounts import seeded_verified
 from microblog.services.context import Clock
@@ -34,23 +33,24 @@ class Seeded:
     """Group id of each population group row."""
 
 
-def counted_as_background(deliver: Deliver) -> Deliver:
+def counted_as_background(deliver: Deliver[J]) -> Deliver[J]:
     """Deliver now, but count the delivery as the background work it is on a real deployment.
 
-    The post's request is charged only the deliveries (the capacity model prices them on
-    the fan-out workers, reading the follower list included), not the rows the job read.
+    The post's (or broadcast's) request is charged only the deliveries (the capacity model
+    prices them on the fan-out workers, reading the recipient list included), not the rows
+    the job read.
     """
 
-    def deliver_in_background(post: Post, proceed: Proceed) -> int | None:
+    def deliver_in_background(job: J, proceed: Proceed) -> int | None:
         with recording() as background:
-            delivered = deliver(post, proceed)
+            delivered = deliver(job, proceed)
         record(fanout_deliveries=background.fanout_deliveries)
         return delivered
 
     return deliver_in_background
 
 
-def fan_out_in_background(deliver: Deliver, clock: Clock) -> InlineQueue:
+def fan_out_in_background(deliver: Deliver[J], clock: Clock) -> InlineQueue[J]:
     """The simulator's fan-out queue: inline, counted as background work."""
     return InlineQueue(counted_as_background(deliver), clock)
 
@@ -60,7 +60,10 @@ def seed_blog(
 ) -> Seeded:
     """A microblog over a new memory store holding the population, its follows and groups,
     with its games catalogue ready (so no purchase is charged for creating it)."""
-    blog = Microblog(MemoryStore(), config, clock, fan_out_in_background, gateway)
+    blog = Microblog(
+        MemoryStore(), config, clock, fan_out_in_background, gateway,
+        service_fanout=fan_out_in_background,
+    )  # fmt: skip
     blog.games.ensure_catalogue()
     store = blog.store
     assert isinstance(store, MemoryStore)

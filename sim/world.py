@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import simpy
 
 from microblog.platform import Microblog
+from microblog.store.memory_bulk import Csr
 from scenario import Scenario
 from sim.activities.base import Arrival
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
@@ -81,6 +83,12 @@ class World:
 
     def __post_init__(self) -> None:
         self.memberships = Memberships(self.population)
+
+    @cached_property
+    def followers(self) -> Csr:
+        """Each row's followers (rows), made on first use: the seeded graph transposed,
+        which only the activities that reach followers directly need."""
+        return self.population.follows.transpose(self.population.size)
 
     def account(self, row: int) -> int:
         return self.first_account + row

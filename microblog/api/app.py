@@ -21,6 +21,7 @@ from microblog.api.routers import (
     apps,
     certifications,
     charges,
+    fanservice,
     games,
     groups,
     money_admin,
@@ -46,6 +47,7 @@ ROUTERS += [ads.router, certifications.router, certifications.admin_router]
 ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, charges.router]
 ROUTERS += [app_charges.router]
 ROUTERS += [albums.router, photos.router, live_router, live_socket_router]
+ROUTERS += [fanservice.router]
 SOCKETS = [chat_socket_router, live_socket_router]
 """Routers of WebSockets: no HTTP response to carry a scope refusal or a limit's headers."""
 UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]

@@ -1,5 +1,9 @@
 """Fan-out on write as jobs on a queue: a pushed post waits there for its deliveries.
 
+The queue carries any `Job` (an id and a creation time, for the lag): posts for home
+timelines, and fan-service broadcasts for subscribers' service inboxes
+(`microblog.services.fanservice`), each platform part with a queue of its own.
+
 The post service submits the post itself (what travels is its id, author and creation
 time, never a closure), and whoever consumes the queue delivers it to every follower's home
 timeline through `Timelines.deliver`. Three queues keep one contract:
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from microblog.cache import MEMORY
 from microblog.models import Post
@@ -30,8 +34,21 @@ from microblog.services.context import Clock
 Proceed = Callable[[], bool]
 """Asked before each chunk of a delivery: False stops it there (a worker shutting down)."""
 
-Deliver = Callable[[Post, Proceed], "int | None"]
-"""Deliver a post to every follower; the followers reached, or None when stopped early."""
+
+class Job(Protocol):
+    """What waits on a queue: its id (for the logs) and when it was made (for the lag)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> float: ...
+
+
+J = TypeVar("J", bound=Job)
+J_contra = TypeVar("J_contra", bound=Job, contravariant=True)
+
+Deliver = Callable[[J, Proceed], "int | None"]
+"""Deliver a job to every recipient; the recipients reached, or None when stopped early."""
 
 
 def always() -> bool:
@@ -57,11 +74,11 @@ class FanoutReport:
     """Jobs given up on (unreadable, or failed on every allowed attempt): see the dead stream."""
 
 
-class FanoutQueue(Protocol):
-    """Where a pushed post waits for its deliveries."""
+class FanoutQueue(Protocol[J_contra]):
+    """Where a pushed post (or another job) waits for its deliveries."""
 
-    def submit(self, post: Post) -> None:
-        """Queue the post's fan-out (the post is already committed to the store)."""
+    def submit(self, job: J_contra) -> None:
+        """Queue the job's fan-out (the job is already committed to the store)."""
 
     def report(self) -> FanoutReport:
         """Deliveries, lag and queue depth, as every process of the platform sees them."""
@@ -70,8 +87,12 @@ class FanoutQueue(Protocol):
         """Stop taking jobs; in-process queues finish the ones they hold first."""
 
 
-FanoutQueueFactory = Callable[[Deliver, Clock], FanoutQueue]
-"""Builds a platform's queue around its `Timelines.deliver` and clock (the lag's clock)."""
+FanoutQueueFactory = Callable[[Deliver[J], Clock], FanoutQueue[J]]
+"""Builds a queue around a delivery (`Timelines.deliver`, `FanServices.deliver`) and the
+platform's clock (the lag's clock)."""
+
+PostQueueFactory = FanoutQueueFactory[Post]
+"""The queue of posts, which any of the three queues below can be."""
 
 
 def delivered_by_worker_processes(store: str, cache: str) -> bool:

@@ -10,9 +10,9 @@ import logging
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from typing import Generic
 
-from microblog.fanout import Deliver, FanoutReport, always
-from microblog.models import Post
+from microblog.fanout import Deliver, FanoutQueueFactory, FanoutReport, J, always
 from microblog.services.context import Clock
 
 log = logging.getLogger(__name__)
@@ -43,21 +43,21 @@ class FanoutStats:
             )
 
 
-class InlineQueue:
-    """Delivers inside `submit`, so the post's fan-out is done when the call returns."""
+class InlineQueue(Generic[J]):
+    """Delivers inside `submit`, so the job's fan-out is done when the call returns."""
 
-    def __init__(self, deliver: Deliver, clock: Clock) -> None:
+    def __init__(self, deliver: Deliver[J], clock: Clock) -> None:
         self._deliver = deliver
         self._clock = clock
         self.stats = FanoutStats()
 
-    def submit(self, post: Post) -> None:
-        self._run(post)
+    def submit(self, job: J) -> None:
+        self._run(job)
 
-    def _run(self, post: Post) -> None:
-        delivered = self._deliver(post, always)
+    def _run(self, job: J) -> None:
+        delivered = self._deliver(job, always)
         assert delivered is not None, "nothing stops an in-process delivery"
-        self.stats.add(delivered, self._clock() - post.created_at)
+        self.stats.add(delivered, self._clock() - job.created_at)
 
     def report(self) -> FanoutReport:
         return self.stats.report()
@@ -66,27 +66,27 @@ class InlineQueue:
         """Nothing is ever waiting."""
 
 
-class ThreadQueue(InlineQueue):
+class ThreadQueue(InlineQueue[J]):
     """Delivers on worker threads, so a big V's post returns before its last delivery."""
 
-    def __init__(self, deliver: Deliver, clock: Clock, workers: int) -> None:
+    def __init__(self, deliver: Deliver[J], clock: Clock, workers: int) -> None:
         super().__init__(deliver, clock)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fanout")
         self._lock = threading.Lock()
         self._queued = 0
         self._running = 0
 
-    def submit(self, post: Post) -> None:
+    def submit(self, job: J) -> None:
         with self._lock:
             self._queued += 1
-        self._pool.submit(self._run_counted, post)
+        self._pool.submit(self._run_counted, job)
 
-    def _run_counted(self, post: Post) -> None:
+    def _run_counted(self, job: J) -> None:
         self._move(queued=-1, running=1)
         try:
-            self._run(post)
+            self._run(job)
         except Exception:  # a thread has no caller to raise to: say so, keep the worker
-            log.exception("fan-out of post %s failed", post.id)
+            log.exception("fan-out of %s %s failed", type(job).__name__, job.id)
         finally:
             self._move(running=-1)
 
@@ -103,3 +103,12 @@ class ThreadQueue(InlineQueue):
     def close(self) -> None:
         """Finish every queued post first: a stopping server delivers what it accepted."""
         self._pool.shutdown(wait=True)
+
+
+def thread_queues(workers: int) -> FanoutQueueFactory[J]:
+    """A factory of `ThreadQueue`s of `workers` threads each."""
+
+    def build(deliver: Deliver[J], clock: Clock) -> ThreadQueue[J]:
+        return ThreadQueue(deliver, clock, workers)
+
+    return build

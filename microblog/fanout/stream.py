@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError, ResponseError
 
 from microblog.cache import CacheTier
-from microblog.fanout import Deliver, FanoutQueueFactory, FanoutReport
+from microblog.fanout import Deliver, FanoutReport, PostQueueFactory
 from microblog.fanout.settings import FanoutQueueSettings
 from microblog.models import Post
 from microblog.services.context import Clock
@@ -150,10 +150,10 @@ class StreamQueue:
         """Nothing held here: jobs wait in Redis for the workers."""
 
 
-def stream_queue(cache: CacheTier, settings: FanoutQueueSettings) -> FanoutQueueFactory:
+def stream_queue(cache: CacheTier, settings: FanoutQueueSettings) -> PostQueueFactory:
     """A factory of the server's queue: workers in other processes deliver, not the server."""
 
-    def build(deliver: Deliver, clock: Clock) -> StreamQueue:
+    def build(deliver: Deliver[Post], clock: Clock) -> StreamQueue:
         return StreamQueue(cache, settings)
 
     return build

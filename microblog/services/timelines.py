@@ -16,7 +16,7 @@ from collections.abc import Callable
 from microblog.cache.posts import open_post_bodies
 from microblog.cache.timelines import open_timelines
 from microblog.config import FanoutStrategy
-from microblog.fanout import FanoutQueueFactory, Proceed, always
+from microblog.fanout import PostQueueFactory, Proceed, always
 from microblog.fanout.local import InlineQueue
 from microblog.models import Account, Page, Post
 from microblog.services.context import Context
@@ -50,7 +50,7 @@ REBUILD_BATCH = 1000
 
 
 class Timelines:
-    def __init__(self, ctx: Context, fanout: FanoutQueueFactory = InlineQueue) -> None:
+    def __init__(self, ctx: Context, fanout: PostQueueFactory = InlineQueue) -> None:
         self.ctx = ctx
         self.queue = fanout(self.deliver, ctx.clock)
         complete = ctx.store.volatile and not ctx.cache.shared

@@ -23,6 +23,7 @@ from microblog.store.memory_apps import AppData, MemoryApps
 from microblog.store.memory_certifications import CertificationData, MemoryCertifications
 from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
+from microblog.store.memory_fanservice import FanServiceData, MemoryFanServices
 from microblog.store.memory_live import LiveData, MemoryLive
 from microblog.store.memory_media import MediaData, MemoryAlbums
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
@@ -63,6 +64,7 @@ class MemoryData:
     apps: AppData = field(default_factory=AppData)
     media: MediaData = field(default_factory=MediaData)
     live: LiveData = field(default_factory=LiveData)
+    fanservice: FanServiceData = field(default_factory=FanServiceData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -430,6 +432,7 @@ class MemoryTx:
         self.apps = MemoryApps(data.apps)
         self.albums = MemoryAlbums(data.media)
         self.live = MemoryLive(data.live)
+        self.fanservice = MemoryFanServices(data.fanservice)
 
 
 class _Locked:

@@ -92,17 +92,12 @@ class LiveBroadcasts:
         self.rooms_per_hour = config.rooms_per_day * population.size / 1000.0 / 24.0
         hours = np.array(config.start_hours)
         self.hour_weight = hours / hours.mean()
-        self.followers = (
-            population.follows.transpose(population.size) if self.rooms_per_hour else None
-        )
         rows = event_authors(world.scenario, population)
         self.premieres = [
             (event.at_hours * SECONDS_PER_HOUR, row, event.count)
             for event, row in zip(world.scenario.events, rows, strict=True)
             if event.kind == "live_premiere"
         ]
-        if self.premieres and self.followers is None:
-            self.followers = population.follows.transpose(population.size)
         self.tally = Tally(world, COUNTS, timeseries=("live.comments",))
         self.window_rooms: list[int] = []
         self._serial = itertools.count(1)
@@ -137,8 +132,7 @@ class LiveBroadcasts:
         rng, config = self.rng, self.config
         listed = rng.poisson(config.list_viewers) if list_viewers is None else list_viewers
         duration_s = rng.uniform(*config.duration_min) * 60.0
-        assert self.followers is not None
-        followers = self.followers.row(anchor)
+        followers = self.world.followers.row(anchor)
         from_followers = followers[rng.random(followers.size) < config.follower_viewer_share]
         size = self.world.population.size
         from_list = rng.choice(size, min(listed, size), replace=False)  # `listed` accounts

@@ -7,6 +7,7 @@ Usage (simulated time is in seconds; latencies come out in milliseconds)::
     ...
     model.latency_ms("timeline_read")   # np.ndarray, one sample per completed request
     model.fanout_lags_s()               # np.ndarray, one sample per fanned-out post
+    model.lags_s("fanservice")          # the same of another lag family's requests
     model.utilisation()                 # {"app": 0.41, "db": ..., "cache": ..., "fanout": ...}
     model.snapshot()                    # stats of the interval since the previous snapshot
 
@@ -16,7 +17,8 @@ path's `path_overhead_ms` and `path_delay_ms` (a random delay, not queued: it ho
 server) plus its waits and services. A post's fan-out deliveries are background work:
 once the request completes, they are split into jobs of `fanout_batch` deliveries queued
 on the `fanout` station, and the post's fan-out lag runs from that moment until its last
-job finishes.
+job finishes. Posts' lags are the `fanout` family; a path named in `lag_families` (a fan
+service's broadcast) shares the station but keeps its lags apart, under its family's name.
 
 The model is open loop (what people do never depends on how fast the platform answers),
 so nothing here runs on the event loop: `submit` only buffers the call
@@ -40,7 +42,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -70,6 +72,8 @@ SOLVE_EVERY = 16_384
 """Buffered calls that trigger a solve: bounds the buffers' memory. Not a model parameter:
 the latencies are the same for any value (tests/sim/capacity/test_model.py)."""
 _DELIVERIES = WORK_FIELDS.index("fanout_deliveries")
+POSTS = "fanout"
+"""The lag family of every path not named in `lag_families`: posts' fan-out on write."""
 
 
 def summarise(samples: np.ndarray) -> Percentiles:
@@ -106,6 +110,7 @@ class _Fanouts(NamedTuple):
     """Posts whose fan-out jobs are queued: when each was posted and its last job ends."""
 
     seq: np.ndarray
+    path: np.ndarray
     posted: np.ndarray
     landed: np.ndarray
 
@@ -114,8 +119,14 @@ class CapacityModel:
     """Stations `app`, `db`, `cache` and `fanout` sized and priced by a `CapacityConfig`."""
 
     def __init__(
-        self, env: simpy.Environment, config: CapacityConfig, rng: np.random.Generator
+        self,
+        env: simpy.Environment,
+        config: CapacityConfig,
+        rng: np.random.Generator,
+        lag_families: Mapping[str, str] | None = None,
     ) -> None:
+        """`lag_families` maps a path to the family its fan-out lags are kept under
+        (`lags_s`); every other path's are posts' (`POSTS`)."""
         self.env = env
         self.config = config
         self.stations = {name: Station(count, env.now) for name, count in servers(config).items()}
@@ -124,9 +135,12 @@ class CapacityModel:
         self._log = RequestLog()
         self._submitted = 0
         self._jobs = Jobs.empty()
-        self._fanouts = _Fanouts(np.empty(0, np.int64), np.empty(0), np.empty(0))
+        self._fanouts = _Fanouts(
+            np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0)
+        )
         self._latencies: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
-        self._lags = array("d")
+        self._lag_family = dict(lag_families or {})
+        self._lags: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
         self._interval = self._mark()
 
     def submit(self, path: str, work: WorkCounts, external_s: float = 0.0) -> None:
@@ -198,17 +212,21 @@ class CapacityModel:
         services *= self._draws.fanout_factors(sizes.size)
         ends = self.stations["fanout"].admit(np.repeat(posts.time, jobs), services)
         landed = np.maximum.reduceat(ends, firsts)
-        queued = _Fanouts(posts.seq, posts.time, landed)
+        queued = _Fanouts(posts.seq, posts.path, posts.time, landed)
         self._fanouts = _Fanouts(
             *(np.concatenate([a, b]) for a, b in zip(self._fanouts, queued, strict=True))
         )
 
     def _record_lags(self, now: float) -> None:
-        """Lags of posts whose last fan-out job has ended by now, in that order."""
+        """Lags of posts whose last fan-out job has ended by now, in that order, each kept
+        under its path's family."""
         fanouts = self._fanouts
         landed = np.flatnonzero(fanouts.landed <= now)
         landed = landed[np.lexsort((fanouts.seq[landed], fanouts.landed[landed]))]
-        self._lags.frombytes((fanouts.landed[landed] - fanouts.posted[landed]).tobytes())
+        lags, paths = fanouts.landed[landed] - fanouts.posted[landed], fanouts.path[landed]
+        for index in np.unique(paths).tolist():
+            family = self._lag_family.get(self._log.paths[index], POSTS)
+            self._lags[family].frombytes(lags[paths == index].tobytes())
         still = fanouts.landed > now
         self._fanouts = _Fanouts(*(column[still] for column in fanouts))
 
@@ -224,8 +242,17 @@ class CapacityModel:
 
     def fanout_lags_s(self) -> np.ndarray:
         """Fan-out lag of every post whose deliveries have all landed (a copy)."""
+        return self.lags_s(POSTS)
+
+    def lags_s(self, family: str) -> np.ndarray:
+        """Fan-out lag of every request of a lag family whose deliveries have all landed."""
         self._solve()
-        return np.array(self._lags, dtype=float)
+        return np.array(self._lags.get(family, ()), dtype=float)
+
+    def lag_families(self) -> list[str]:
+        """Lag families with a request fanned out so far."""
+        self._solve()
+        return sorted(self._lags)
 
     def station_marks(self) -> dict[str, StationMark]:
         """Every station's cumulative counters now, to pass to `station_stats` later."""
@@ -253,7 +280,7 @@ class CapacityModel:
             path: np.array(samples[previous.requests.get(path, 0) :], dtype=float)
             for path, samples in self._latencies.items()
         }
-        lags = np.array(self._lags[previous.lags :], dtype=float)
+        lags = np.array(self._lags[POSTS][previous.lags :], dtype=float)
         return Snapshot(
             start_s=previous.time,
             end_s=self.env.now,
@@ -269,5 +296,5 @@ class CapacityModel:
             self.env.now,
             self.station_marks(),
             {path: len(samples) for path, samples in self._latencies.items()},
-            len(self._lags),
+            len(self._lags[POSTS]),
         )

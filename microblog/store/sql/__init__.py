@@ -24,6 +24,7 @@ from microblog.store.sql.apps import SqlApps
 from microblog.store.sql.certifications import SqlCertifications
 from microblog.store.sql.chat import SqlChat
 from microblog.store.sql.commerce import SqlGames, SqlShops
+from microblog.store.sql.fanservice import SqlFanServices
 from microblog.store.sql.live import SqlLive
 from microblog.store.sql.locks import claim
 from microblog.store.sql.media import SqlAlbums
@@ -52,6 +53,7 @@ class SqlTx:
         self.apps = SqlApps(conn)
         self.albums = SqlAlbums(conn)
         self.live = SqlLive(conn)
+        self.fanservice = SqlFanServices(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

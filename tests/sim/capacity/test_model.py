@@ -62,6 +62,24 @@ def test_fanout_runs_after_the_request_in_batches_over_the_workers() -> None:
     assert model.station_stats()["fanout"].completions == 3
 
 
+def test_a_lag_familys_fanout_shares_the_station_but_keeps_its_lags_apart() -> None:
+    """A broadcast queued behind a post on the one worker: its lag includes the wait, and
+    it is reported under its family, not among posts'."""
+    config = FIXED.model_copy(update={"fanout_workers": 1})
+    model = CapacityModel(
+        simpy.Environment(), config, np.random.default_rng(1), {"broadcast": "fanservice"}
+    )
+    model.submit("post", POST)
+    model.submit("broadcast", Work(db_writes=2, cache_writes=1, fanout_deliveries=1000))
+    model.env.run(until=60.0)
+    per_delivery_s = config.fanout_delivery_ms / 1000.0
+    assert model.fanout_lags_s().tolist() == pytest.approx([2500 * per_delivery_s])
+    (broadcast_lag,) = model.lags_s("fanservice").tolist()
+    assert broadcast_lag > 2500 * per_delivery_s  # it waited for the post's jobs
+    assert model.lag_families() == ["fanout", "fanservice"]
+    assert model.station_stats()["fanout"].completions == 4
+
+
 def test_utilisation_is_busy_time_over_capacity() -> None:
     """One 2 ms app job in a 1 s run on 8 app servers: utilisation 0.002 / 8."""
     config = CapacityConfig(service_distribution="deterministic", app_unit_ms=0.0)

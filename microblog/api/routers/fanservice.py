@@ -1,0 +1,118 @@
+"""Fan services over HTTP: the certified account's side (open, settings, developer mode,
+broadcasts, statistics, dead letters, answers) and the subscriber's (subscribe, write,
+tap the menu, read the service inbox). The caller's own routes come before
+`/{account_id}` ones, whose id would otherwise swallow `stats` or `inbox`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.fanservice_schemas import (
+    AnswerCreate,
+    BroadcastCreate,
+    BroadcastPublic,
+    DeadLettersPage,
+    DeliveryStatsPublic,
+    DeveloperMode,
+    FanServicePublic,
+    FanServiceSettings,
+    InboxEntryPublic,
+    InboxPage,
+    MessageCreate,
+    MessageOutcome,
+)
+from microblog.api.params import Cursor, Id, Limit
+
+router = APIRouter(prefix="/fanservice", tags=["fanservice"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def open_service(account: CurrentAccount, blog: Blog) -> FanServicePublic:
+    """Open the caller's fan service (certified accounts only)."""
+    return FanServicePublic.of(blog.fanservice.open(account.id))
+
+
+@router.put("/settings")
+def configure(body: FanServiceSettings, account: CurrentAccount, blog: Blog) -> FanServicePublic:
+    """Replace the keyword auto-replies and the menu."""
+    replies = {r.keyword: r.reply for r in body.auto_replies}
+    menu = [item.record() for item in body.menu]
+    return FanServicePublic.of(blog.fanservice.configure(account.id, replies, menu))
+
+
+@router.put("/developer")
+def developer_on(body: DeveloperMode, account: CurrentAccount, blog: Blog) -> FanServicePublic:
+    """Developer mode: subscribers' messages go, signed, to the callback URL."""
+    url, secret = str(body.callback_url), body.secret
+    return FanServicePublic.of(blog.fanservice.bind_callback(account.id, url, secret))
+
+
+@router.delete("/developer")
+def developer_off(account: CurrentAccount, blog: Blog) -> FanServicePublic:
+    return FanServicePublic.of(blog.fanservice.bind_callback(account.id, None, None))
+
+
+@router.post("/broadcasts", status_code=status.HTTP_202_ACCEPTED)
+def broadcast(body: BroadcastCreate, account: CurrentAccount, blog: Blog) -> BroadcastPublic:
+    """Queue a message to every subscriber (or a segment); inboxes get it by fan-out."""
+    sent = blog.fanservice.broadcast(account.id, body.text, body.segment_record())
+    return BroadcastPublic.of(sent)
+
+
+@router.get("/stats")
+def stats(account: CurrentAccount, blog: Blog) -> DeliveryStatsPublic:
+    return DeliveryStatsPublic.of(blog.fanservice.stats(account.id))
+
+
+@router.get("/dead-letters")
+def dead_letters(
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+) -> DeadLettersPage:
+    """Subscribers' messages the callback failed to take on every attempt, newest first."""
+    return DeadLettersPage.of(blog.service_messages.dead_letters(account.id, cursor, limit))
+
+
+@router.post("/answers", status_code=status.HTTP_201_CREATED)
+def answer(body: AnswerCreate, account: CurrentAccount, blog: Blog) -> InboxEntryPublic:
+    """The account (or its developer app) answers a subscriber in their service inbox."""
+    sent = blog.service_messages.answer(account.id, body.subscriber_id, body.text)
+    return InboxEntryPublic.of(sent)
+
+
+@router.get("/inbox")
+def inbox(
+    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+) -> InboxPage:
+    """The caller's service inbox: broadcasts and answers, newest first."""
+    return InboxPage.of(blog.service_messages.inbox(account.id, cursor, limit))
+
+
+@router.get("/{account_id}")
+def service(account_id: Id, _: CurrentAccount, blog: Blog) -> FanServicePublic:
+    return FanServicePublic.of(blog.fanservice.get(account_id))
+
+
+@router.put("/{account_id}/subscription")
+def subscribe(account_id: Id, account: CurrentAccount, blog: Blog) -> FanServicePublic:
+    """Subscribe to a followed account's service (again: no change)."""
+    return FanServicePublic.of(blog.fanservice.subscribe(account_id, account.id))
+
+
+@router.delete("/{account_id}/subscription")
+def unsubscribe(account_id: Id, account: CurrentAccount, blog: Blog) -> FanServicePublic:
+    return FanServicePublic.of(blog.fanservice.unsubscribe(account_id, account.id))
+
+
+@router.post("/{account_id}/messages")
+def send(
+    account_id: Id, body: MessageCreate, account: CurrentAccount, blog: Blog
+) -> MessageOutcome:
+    """Write to a subscribed service: a keyword's auto-reply, or forwarded to its app."""
+    return MessageOutcome.of(blog.service_messages.send(account.id, account_id, body.text))
+
+
+@router.post("/{account_id}/menu/{key}")
+def tap(account_id: Id, key: str, account: CurrentAccount, blog: Blog) -> InboxEntryPublic:
+    """Tap a menu button: its answer lands in the caller's inbox."""
+    return InboxEntryPublic.of(blog.service_messages.tap(account.id, account_id, key))
