@@ -235,13 +235,15 @@ def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float,
     yield f"latency.{path}.mean_ms", (float(samples.mean()), "ms")
 
 
-class Tally:
-    """Running totals an activity measures, read per timeseries interval and over the window.
+class RunningTotals:
+    """Running totals read at marks: per timeseries interval and over the measured window.
 
-    The activity adds to `totals` as things happen (or sets them from the platform's own
-    counts before reading); `interval()` and `window()` give what changed since the last
-    interval and since the measured window opened. It also sums the squares of what is
-    added, the Σ x² a compound sum's within-run interval needs (`compound`).
+    Unlike `sim.activities.tally.Tally`, which counts events as they happen and knows the
+    clock, these totals may also be set from the platform's own counts before reading (the
+    ad server's spend), so the window is a mark taken when it opens. The activity adds to
+    `totals` as things happen or sets them; `interval()` and `window()` give what changed
+    since the last interval and since the measured window opened. It also sums the squares
+    of what is added, the Σ x² a compound sum's within-run interval needs (`compound`).
     """
 
     def __init__(self, names: tuple[str, ...]) -> None:

@@ -44,7 +44,7 @@ from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_DAY, Segment
 from sim.economy import CampaignPlan
 from sim.intervals import Intervals, poisson_count, present, wilson
-from sim.measure import Metrics, Tally
+from sim.measure import Metrics, RunningTotals
 from sim.world import World
 
 MEASURED = ("revenue.ads", "ads.impressions", "ads.clicks")
@@ -65,7 +65,7 @@ class Ads:
                 self.running.setdefault(plan.owner_row, []).append(plan)
         self.reviewed: dict[int, tuple[int, int]] = {}
         """(spent, clicks) of each campaign at its last review."""
-        self.tally = Tally(MEASURED)
+        self.tally = RunningTotals(MEASURED)
         social.readers.append(self)
 
     # Viewers

@@ -51,7 +51,7 @@ from sim.activities.social import Social
 from sim.arrivals import SECONDS_PER_DAY
 from sim.economy import FEN_PER_YUAN, Economy
 from sim.intervals import Estimate, Intervals, poisson_count, present, wilson
-from sim.measure import Metrics, Tally
+from sim.measure import Metrics, RunningTotals
 from sim.population import Kind
 from sim.wallets import Wallets
 from sim.world import World
@@ -99,7 +99,7 @@ class Commerce:
         self.endorsers: dict[int, set[int]] = {}
         """Accounts that liked, reposted or bought each product (by product index), each once:
         a buyer who also liked the post is one endorsement to check, not two."""
-        self.tally = Tally(ON_PLATFORM if partner is None else DIVERTED)
+        self.tally = RunningTotals(ON_PLATFORM if partner is None else DIVERTED)
         self._serial = itertools.count(1)
         self.quits = self._quitting_times()
         """(moment, merchant row) of each merchant that will quit selling, soonest last."""
