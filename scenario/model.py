@@ -49,6 +49,12 @@ class Scenario(Section):
     warmup_days: float = spec(
         0.0, "Simulated time at the start left out of the metrics.", unit="simulated days", ge=0
     )
+    history_days: float = spec(
+        0.0, "Simulated days of posts the platform holds when the run starts, drawn from "
+        "the scenario's own posting rates and already delivered into home timelines (see "
+        "`sim.history`), so the first hour reads timelines as full as the last; 0 starts "
+        "with accounts and follows but no posts.", unit="simulated days", ge=0,
+    )  # fmt: skip
     start_hour: float = spec(
         0.0, "Hour of day the simulated clock starts at.", unit="hour of day", ge=0, lt=24
     )

@@ -72,6 +72,7 @@ from sim.churn import Churn, user_metrics
 from sim.collector import collector_paused, frozen_heap, settle
 from sim.draws import Draws
 from sim.economy import seed_economy
+from sim.history import seed_history
 from sim.measure import (
     Counters,
     Metrics,
@@ -117,7 +118,9 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = seed.spawn(5)
+        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed, history_seed = (
+            seed.spawn(6)
+        )  # spawned in order: a sixth stream leaves the first five as they were
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -134,6 +137,7 @@ class Simulation:
         )
         with collector_paused():
             seeded = seed_blog(config, population, clock, gateway)
+            seed_history(seeded, scenario, population, np.random.default_rng(history_seed))
             economy = seed_economy(
                 seeded.blog, scenario, population, seeded.first_account,
                 np.random.default_rng(economy_seed),
