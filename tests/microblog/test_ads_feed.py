@@ -31,9 +31,7 @@ def test_the_first_slots_hold_exactly_their_share_of_ads(percent: int, rank: int
 @pytest.mark.parametrize(("load", "between"), [(0.5, 1), (0.25, 3), (0.2, 4), (0.1, 9)])
 def test_load_one_in_k_plus_one_puts_k_posts_between_ads(load: float, between: int) -> None:
     fraction = ad_fraction(load)
-    assert ad_slots_after(0, 3 * between, fraction) == (
-        [0] * (between - 1) + [1]
-    ) * 3
+    assert ad_slots_after(0, 3 * between, fraction) == ([0] * (between - 1) + [1]) * 3
 
 
 @pytest.mark.parametrize("load", [0.2, 0.3])
