@@ -15,10 +15,11 @@ time as epoch seconds (from `EPOCH` at `start_hour`), so timelines order posts b
 - A clock process samples the timeseries every interval, applies churn at the end of every
   day, opens the measured window at the end of warm-up and reports progress.
 
-Behaviour, capacity and the payment gateway draw from separate generators spawned from the
-replication's seed. A refusal is an error unless its call expected it (`Call.expected`,
-e.g. a wallet too short to pay: `errors.refused`); time a call waits on the gateway
-(`world.waits`) adds to its latency without holding a modelled server.
+Behaviour, capacity, the payment gateway, the seeded history and how long apps stay
+connected draw from separate generators spawned from the replication's seed. A refusal is
+an error unless its call expected it (`Call.expected`, e.g. a wallet too short to pay:
+`errors.refused`); time a call waits on the gateway (`world.waits`) adds to its latency
+without holding a modelled server.
 """
 
 from __future__ import annotations
@@ -118,9 +119,9 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed, history_seed = (
-            seed.spawn(6)
-        )  # spawned in order: a sixth stream leaves the first five as they were
+        streams = seed.spawn(7)  # in order: a stream added later leaves the earlier ones alone
+        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = streams[:5]
+        history_seed, presence_seed = streams[5:]
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -158,7 +159,8 @@ class Simulation:
         commerce = Commerce(self.world, social, economy, wallets, partner)
         photos = Photos(self.world, social)
         self.activities: list[SessionActivity] = [
-            social, commerce, Chat(self.world), Payments(self.world, wallets),
+            social, commerce, Chat(self.world, np.random.default_rng(presence_seed)),
+            Payments(self.world, wallets),
         ]  # fmt: skip
         self.schedules: list[Schedule] = [
             ScheduledPosts(self.world, commerce.scheduled_post),

@@ -50,7 +50,7 @@ APP_OPEN: ChatPlan = (NEVER_CHOSEN, 0)
 
 
 class Chat:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, presence_rng: np.random.Generator) -> None:
         self.world = world
         self.chat = world.blog.chat
         config = world.scenario.behaviour.chat
@@ -63,7 +63,7 @@ class Chat:
         self.tally = Tally(world, COUNTS, timeseries=("chat.sent",))
         self.delivered_up_to = np.zeros(world.population.size, dtype=np.int64)
         """Per account, the highest message id counted as delivered to it."""
-        self.connections = Connections(world)
+        self.connections = Connections(world, presence_rng)
         self._serial = itertools.count(1)
 
     def _index(self, status: Status) -> int:

@@ -65,8 +65,11 @@ class Open:
 
 
 class Connections:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, rng: np.random.Generator) -> None:
         self.world = world
+        self.rng = rng
+        """Background times only: a stream of their own, so the time apps linger never
+        changes what people do."""
         self.chat = world.blog.chat
         self.mobile = world.population.mobile
         minutes = world.scenario.behaviour.chat.mobile_background_minutes
@@ -106,7 +109,7 @@ class Connections:
             yield from self._disconnect(row)
             return
         spell = kept.spell = next(self._spells)
-        after = self.world.draws.exponential(self.background_mean_s)
+        after = float(self.rng.exponential(self.background_mean_s))
         at = self.world.env.now + after
         self.world.start_at(Arrival(at, row, self._expire, spell, False))
 

@@ -62,7 +62,7 @@ def test_the_past_holds_posts_at_the_scenario_rates(tiny: Callable[..., Scenario
     scenario = tiny(history_days=4)
     population, _ = population_of(scenario)
     simulation = seeded(scenario)
-    history_stream = population_of(scenario)[1].spawn(6)[5]  # as `Simulation` spawns it
+    history_stream = population_of(scenario)[1].spawn(7)[5]  # as `Simulation` spawns it
     drawn = draw_history(scenario, population, np.random.default_rng(history_stream))
     posts = history_posts(simulation)
     public = drawn.groups < 0
