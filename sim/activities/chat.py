@@ -34,6 +34,7 @@ from functools import partial
 import numpy as np
 
 from microblog.chat_models import ChatMessage, FriendPresence, Status
+from microblog.errors import Forbidden
 from microblog.models import Page
 from sim.activities.base import Call, Steps, succeeded
 from sim.activities.presence import Connections, SessionConnection
@@ -113,7 +114,8 @@ class Chat:
         for sent in range(messages):
             text = f"message {next(self._serial)}"
             send = partial(self._send, actor, text, friend)
-            message = yield Call("chat_send", send, {"to": to, "text": text})
+            # the friendship may end mid-chat (an unfollow by either side): refused as usual
+            message = yield Call("chat_send", send, {"to": to, "text": text}, (Forbidden,))
             if not succeeded(message):
                 return
             if sent == 0:

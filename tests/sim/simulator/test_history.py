@@ -81,30 +81,27 @@ def test_the_past_holds_posts_at_the_scenario_rates(tiny: Callable[..., Scenario
     assert np.sum(hours == busiest) > np.sum(hours == quietest)
 
 
-def growth_per_day(tiny: Callable[..., Scenario], history_days: float) -> float:
-    """Growth over a day of timeline-read p50 latency, as a share of its mean: the time
-    coefficient of a least-squares fit on time and diurnal weight. A tiny platform runs far
-    below saturation, so latency follows work per read; follows, group joins and ads, which
-    change what a reader reads through the day for other reasons, are off."""
+def start_level(tiny: Callable[..., Scenario], history_days: float) -> float:
+    """Timeline-read p50 latency of a day's first four hours over that of its second half.
+
+    A tiny platform runs far below saturation, so latency follows work per read, not the
+    diurnal load; follows, group joins and ads, which change what a reader reads through
+    the day for other reasons, are off.
+    """
     behaviour = {"per_session": {"follow": 0, "group_join": 0}}
     scenario = tiny(
         duration_days=1, start_hour=0, history_days=history_days, behaviour=behaviour,
         economy={"ads": {"load": 0}}, seed=3,
     )  # fmt: skip
     p50 = np.array(run_once(scenario)[1].timeline.columns["latency.timeline_read.p50_ms"])
-    hours = np.arange(p50.size, dtype=float)
-    weights = diurnal_profile(scenario.behaviour.diurnal)[hours.astype(int) % 24]
-    design = np.column_stack([np.ones_like(hours), hours, weights])
-    (_, per_hour, _), *_ = np.linalg.lstsq(design, p50, rcond=None)
-    return float(per_hour * 24 / p50.mean())
+    return float(p50[:4].mean() / p50[12:].mean())
 
 
 def test_with_a_history_timeline_reads_do_not_fill_up_through_the_day(
     tiny: Callable[..., Scenario],
 ) -> None:
-    """Cold, reads get 60-90 % dearer over the day as timelines fill; from a week's history
-    they start near their end-of-day level (seeds 3-5 leave 1-22 %: thin own and group
-    streams still growing towards a full page)."""
-    cold, steady = growth_per_day(tiny, 0), growth_per_day(tiny, 7)
-    assert cold > 0.5
-    assert steady < 0.3 and steady < cold / 2
+    """Cold, the first hours read half-empty timelines (about half the work of the
+    afternoon's reads); from a week's history they read as much as later ones (seeds 3
+    and 4: 0.47-0.59 cold, 0.90-1.00 from a history)."""
+    assert start_level(tiny, 0) < 0.7
+    assert start_level(tiny, 7) > 0.85
