@@ -35,6 +35,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("ads.*", "higher"),
     ("chat.sent", "higher"),
     ("chat.delivered_live", "higher"),
+    ("chat.delivered_live_share", "higher"),
     ("chat.*", "lower"),
     ("payments.audit_balanced", "higher"),
     ("payments.calls", "higher"),
@@ -468,6 +469,13 @@ _OTHER_METRICS = (
         "count",
         "Simulations: waiting chat messages pushed when their recipient connected.",
         "Chat messages delivered on connect",
+    ),
+    MetricInfo(
+        "chat.delivered_live_share",
+        "ratio",
+        "Simulations: chat messages pushed at once to a connection, per message sent (0-1; "
+        "the rest wait for their recipient's next connection).",
+        "Chat delivered live",
     ),
     MetricInfo("chat.backlog", "count", _CHAT_BACKLOG, "Chat backlog"),
     MetricInfo(

@@ -112,6 +112,13 @@ class ChatConfig(Section):
         source=ASSUMED,
         min_length=1,
     )
+    mobile_background_minutes: float = spec(
+        360.0, "Mean time a mobile app stays connected in the background after its user's "
+        "chat (exponential): messages reach it live meanwhile, and another chat session "
+        "takes the same connection back. Web clients disconnect when their chat ends; who "
+        "is on mobile is `population.mobile_share`.",
+        unit="minutes", source=ASSUMED, ge=0,
+    )  # fmt: skip
 
 
 class TopUpConfig(Section):

@@ -15,10 +15,11 @@ time as epoch seconds (from `EPOCH` at `start_hour`), so timelines order posts b
 - A clock process samples the timeseries every interval, applies churn at the end of every
   day, opens the measured window at the end of warm-up and reports progress.
 
-Behaviour, capacity and the payment gateway draw from separate generators spawned from the
-replication's seed. A refusal is an error unless its call expected it (`Call.expected`,
-e.g. a wallet too short to pay: `errors.refused`); time a call waits on the gateway
-(`world.waits`) adds to its latency without holding a modelled server.
+Behaviour, capacity, the payment gateway, the seeded history and how long apps stay
+connected draw from separate generators spawned from the replication's seed. A refusal is
+an error unless its call expected it (`Call.expected`, e.g. a wallet too short to pay:
+`errors.refused`); time a call waits on the gateway (`world.waits`) adds to its latency
+without holding a modelled server.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ from sim.churn import Churn, user_metrics
 from sim.collector import collector_paused, frozen_heap, settle
 from sim.draws import Draws
 from sim.economy import seed_economy
+from sim.history import seed_history
 from sim.intervals import Intervals
 from sim.measure import (
     Counters,
@@ -123,7 +125,9 @@ class Simulation:
         trace: Trace | None = None,
         progress: Progress | None = None,
     ) -> None:
-        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = seed.spawn(5)
+        streams = seed.spawn(7)  # in order: a stream added later leaves the earlier ones alone
+        behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = streams[:5]
+        history_seed, presence_seed = streams[5:]
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -140,6 +144,7 @@ class Simulation:
         )
         with collector_paused():
             seeded = seed_blog(config, population, clock, gateway)
+            seed_history(seeded, scenario, population, np.random.default_rng(history_seed))
             economy = seed_economy(
                 seeded.blog, scenario, population, seeded.first_account,
                 np.random.default_rng(economy_seed),
@@ -161,7 +166,8 @@ class Simulation:
         commerce = Commerce(self.world, social, economy, wallets, partner)
         photos = Photos(self.world, social)
         self.activities: list[SessionActivity] = [
-            social, commerce, Chat(self.world), Payments(self.world, wallets),
+            social, commerce, Chat(self.world, np.random.default_rng(presence_seed)),
+            Payments(self.world, wallets),
         ]  # fmt: skip
         self.schedules: list[Schedule] = [
             ScheduledPosts(self.world, commerce.scheduled_post),

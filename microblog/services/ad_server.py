@@ -27,7 +27,7 @@ from microblog.ads_models import AdPlacement, Campaign, CampaignKind, Delivery, 
 from microblog.errors import NotFound
 from microblog.models import Account, Post
 from microblog.services.ad_billing import CampaignBilling, PageCharges
-from microblog.services.auction import Bid, run_auction
+from microblog.services.auction import Bid, award, ranked
 from microblog.services.context import Context
 from microblog.services.pacing import back_on_schedule_at, day_of, released_share
 from microblog.services.targeting import quality
@@ -79,9 +79,10 @@ class AdServer:
         with self.ctx.store.write() as tx:
             viewer = self._viewer(tx, viewer_id, on_page)
             pool = self._candidates(tx, viewer)
+            ranking = ranked([c.bid for c in pool.values()], self.ctx.config.ads.reserve_cpm)
             page = PageCharges()
             served: list[FeedItem] = []
-            while len(served) < slots and (item := self._fill(tx, viewer, pool, page)):
+            while len(served) < slots and (item := self._fill(tx, viewer, pool, ranking, page)):
                 served.append(item)
         return served
 
@@ -150,14 +151,22 @@ class AdServer:
         return Bid(campaign.id, spec.bid_type, spec.bid, ctr, weight)
 
     def _fill(
-        self, tx: Tx, viewer: Viewer, pool: dict[int, Candidate], page: PageCharges
+        self,
+        tx: Tx,
+        viewer: Viewer,
+        pool: dict[int, Candidate],
+        ranking: list[Bid],
+        page: PageCharges,
     ) -> FeedItem | None:
-        """Auction one slot; a winner that cannot pay leaves the pool and the slot is re-run."""
+        """Auction one slot among the pool's `ranking`; a winner that cannot pay leaves it
+        and the slot is re-run."""
         reserve = self.ctx.config.ads.reserve_cpm
-        while (award := run_auction([c.bid for c in pool.values()], reserve)) is not None:
-            won = pool.pop(award.campaign_id)
-            if self.billing.impression(tx, won.campaign, award.price, viewer.day, page):
-                return FeedItem(won.post, self._place(tx, won.campaign, award.price, viewer))
+        while (won := award(ranking, reserve)) is not None:
+            del ranking[0]  # the winner is first, and leaves whether it pays or not
+            candidate = pool[won.campaign_id]
+            if self.billing.impression(tx, candidate.campaign, won.price, viewer.day, page):
+                placed = self._place(tx, candidate.campaign, won.price, viewer)
+                return FeedItem(candidate.post, placed)
         return None
 
     @staticmethod

@@ -10,7 +10,7 @@ a lone bidder pays the reserve. Bids worth less than the reserve do not take par
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from microblog.ads_models import BidType
@@ -56,15 +56,29 @@ class Award:
 
 def run_auction(bids: Sequence[Bid], reserve_cpm: int) -> Award | None:
     """The winner of one slot and its price; None when no bid reaches the reserve."""
-    ranked = sorted(
+    return award(ranked(bids, reserve_cpm), reserve_cpm)
+
+
+def ranked(bids: Iterable[Bid], reserve_cpm: int) -> list[Bid]:
+    """The bids that reach the reserve, best score first (ties: lower campaign id).
+
+    A page's slots are auctioned among the same bids less each slot's winner, so a page
+    ranks once and drops winners from the front rather than sorting again per slot.
+    """
+    return sorted(
         (b for b in bids if round(b.ecpm, PRECISION) >= reserve_cpm),
         key=lambda b: (-b.score, b.campaign_id),
     )
-    if not ranked:
+
+
+def award(ranking: Sequence[Bid], reserve_cpm: int) -> Award | None:
+    """The award of a slot among bids already `ranked`: the first wins at the runner-up's
+    price; None when there are none."""
+    if not ranking:
         return None
-    winner = ranked[0]
+    winner = ranking[0]
     price = math.ceil(round(winner.in_bid_units(reserve_cpm), PRECISION))
-    if len(ranked) > 1:
-        to_tie = winner.in_bid_units(ranked[1].score / winner.quality)
+    if len(ranking) > 1:
+        to_tie = winner.in_bid_units(ranking[1].score / winner.quality)
         price = max(price, math.floor(round(to_tie, PRECISION)) + 1)
     return Award(winner.campaign_id, min(winner.amount, price))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
-from itertools import islice
+from itertools import islice, pairwise
 
 from microblog.ads_models import FeedItem
 from microblog.models import Page
@@ -45,9 +45,11 @@ def organic_slot(rank: int, load: Fraction) -> int:
     return slots - 1
 
 
-def ad_slots_after(rank: int, load: Fraction) -> int:
-    """Ad slots between the organic posts at `rank` and `rank + 1`."""
-    return organic_slot(rank + 1, load) - organic_slot(rank, load) - 1
+def ad_slots_after(first: int, count: int, load: Fraction) -> list[int]:
+    """Ad slots after each of the `count` organic posts from rank `first`: between the post
+    at each rank and the next (each rank's slot computed once for the page)."""
+    slots = [organic_slot(rank, load) for rank in range(first, first + count + 1)]
+    return [after - before - 1 for before, after in pairwise(slots)]
 
 
 class Feed:
@@ -60,7 +62,7 @@ class Feed:
         """One page of the viewer's home feed: `limit` timeline posts plus their ad slots."""
         page = self.timelines.home(viewer_id, cursor, limit)
         load, first = ad_fraction(self.ctx.config.ad_load), parse_timeline_cursor(cursor)[0]
-        slots = [ad_slots_after(first + i, load) for i in range(len(page.items))]
+        slots = ad_slots_after(first, len(page.items), load)
         ads = iter(self.server.serve(viewer_id, sum(slots), {p.id for p in page.items}))
         items: list[FeedItem] = []
         for post, after in zip(page.items, slots, strict=True):

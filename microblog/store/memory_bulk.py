@@ -19,7 +19,7 @@ from itertools import chain
 
 import numpy as np
 
-from microblog.models import Account, Group, Profile, Role, Tier
+from microblog.models import Account, Group, Post, Profile, Role, Tier
 from microblog.store.memory import MemoryData, MemoryStore
 
 
@@ -226,6 +226,50 @@ def _create_accounts(
     )
     data.names.update(zip(accounts.names, ids, strict=True))
     return ids[0]
+
+
+@dataclass(frozen=True)
+class BulkPosts:
+    """Columns of posts to create, oldest first; row i becomes the i-th new post."""
+
+    authors: Sequence[int]
+    created_at: Sequence[float]
+    texts: Sequence[str]
+    group_ids: Sequence[int | None]
+    """The group a post was written in (its members read it), None for a public post."""
+    pushed: Sequence[bool]
+    """Whether fan-out on write delivered the post (`Timelines.pushes` of its author)."""
+
+    def __len__(self) -> int:
+        return len(self.authors)
+
+
+def bulk_posts(store: MemoryStore, posts: BulkPosts) -> list[int]:
+    """Create posts in one write; returns their ids, ascending in row order.
+
+    The store must hold no post yet: ids order timelines, so a past written after newer
+    posts would read as newer than them. Authors of public posts not pushed become pull
+    authors, as `Posts.create` marks them.
+    """
+    with store.write():
+        data = store.data
+        if data.posts:
+            raise ValueError("bulk_posts needs a store without posts")
+        ids = [data.next_id("posts") for _ in range(len(posts))]
+        columns = zip(
+            ids, posts.authors, posts.texts, posts.created_at, posts.group_ids, posts.pushed,
+            strict=True,
+        )  # fmt: skip
+        for post_id, author, text, created_at, group_id, pushed in columns:
+            data.posts[post_id] = Post(post_id, author, text, created_at, group_id, pushed=pushed)
+            if group_id is not None:
+                data.group_posts[group_id].append(post_id)
+                continue
+            data.author_posts[author].append(post_id)
+            (data.author_pushed if pushed else data.author_unpushed)[author].append(post_id)
+            if not pushed:
+                data.pull_authors.add(author)
+    return ids
 
 
 def bulk_groups(

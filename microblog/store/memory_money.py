@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
 from microblog.money_models import (
@@ -31,6 +31,7 @@ from microblog.money_models import (
 )
 from microblog.store.columns import ColumnTable
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 JOURNAL_FIELDS = {

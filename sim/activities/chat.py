@@ -2,15 +2,17 @@
 
 A session chats with probability `per_session.chat`. It draws a presence state from
 `chat.presence` and, when that differs from the account's stored choice, sets it first
-(`chat_presence`; before connecting, so friends see one change, not two). It then opens a
-live connection (`chat_connect`: friends see it come online unless it is invisible, and
-every message waiting for it is pushed, oldest first), lists the first page of its friends
-(mutual follows) with the presence each shows (`chat_friends`), and sends
-`Poisson(messages_per_session)` messages (`chat_send`) to one of them: a friend shown
-online, busy or away when there is one, else any friend on the page, whose messages wait
-for their next connection. Last it closes the connection (`chat_disconnect`). A session
-without friends sends nothing. Talking to a friend is a friend interaction, which lowers
-the friend's churn hazard.
+(`chat_presence`; before connecting, so friends see one change, not two). It then connects
+(`chat_connect`, unless its client still is: see `sim.activities.presence`, where a mobile
+app stays connected in the background for a while after its chat; friends see it come
+online unless it is invisible, and every message waiting for it is pushed, oldest first),
+lists the first page of its friends (mutual follows) with the presence each shows
+(`chat_friends`), and sends `Poisson(messages_per_session)` messages (`chat_send`) to one
+of them: a friend shown online, busy or away when there is one, else any friend on the
+page, whose messages wait for their next connection. Last its chat ends: a web client
+disconnects (`chat_disconnect`), a mobile app goes to the background. A session without
+friends sends nothing. Talking to a friend is a friend interaction, which lowers the
+friend's churn hazard.
 
 The connection is the microblog's own: `Chat.connect` registers an object with a `push`
 in its hub, as the HTTP server registers a WebSocket, so delivery follows the service's
@@ -18,9 +20,10 @@ rules. As the service documents, an `invisible` account shows offline to its fri
 while connected, still receives in real time; its senders count it as offline.
 
 Measured: `chat.sent`, `chat.sent_to_offline`, `chat.delivered_live`,
-`chat.delivered_on_connect` over the measured window, and `chat.backlog`: messages of the
-whole run still waiting at its end (each message reaches its recipient once, so that is
-the run's sent minus both kinds of delivery).
+`chat.delivered_on_connect` over the measured window, `chat.delivered_live_share` (live
+deliveries per message sent, in the window) and `chat.backlog`: messages of the whole run
+still waiting at its end (each message reaches its recipient once, so that is the run's
+sent minus both kinds of delivery).
 """
 
 from __future__ import annotations
@@ -30,46 +33,25 @@ from functools import partial
 
 import numpy as np
 
-from microblog.chat_models import ChatEvent, ChatMessage, FriendPresence, Status
+from microblog.chat_models import ChatMessage, FriendPresence, Status
+from microblog.errors import Forbidden
 from microblog.models import Page
 from sim.activities.base import Call, Steps, succeeded
+from sim.activities.presence import Connections, SessionConnection
 from sim.activities.tally import Tally
 from sim.world import World
 
 ChatPlan = tuple[int, int]
-"""Presence state (index into the scenario's states), then messages to send."""
+"""Presence state (index into the scenario's states), then messages to send; `APP_OPEN`
+for a mobile session that does not chat (its app connects all the same)."""
 
 COUNTS = ("chat.sent", "chat.sent_to_offline", "chat.delivered_live", "chat.delivered_on_connect")
 NEVER_CHOSEN = -1
-
-
-class SessionConnection:
-    """A live connection for one chat session: counts the messages delivered down it.
-
-    An account with two sessions at once (two devices) has two connections, and a message
-    is pushed to both; it counts as delivered once, at the first. Messages reach an account
-    in id order, so the highest id counted per account is all it takes to tell.
-    """
-
-    __slots__ = ("tally", "counted_up_to", "row", "live")
-    receipt_on_push = True
-    """In process: a push is the receipt (sockets' clients acknowledge instead)."""
-
-    def __init__(self, tally: Tally, counted_up_to: np.ndarray, row: int) -> None:
-        self.tally = tally
-        self.counted_up_to = counted_up_to
-        self.row = row
-        self.live = False
-        """False while connecting: what is pushed then is the waiting backlog."""
-
-    def push(self, event: ChatEvent) -> None:
-        if isinstance(event, ChatMessage) and event.id > self.counted_up_to[self.row]:
-            self.counted_up_to[self.row] = event.id
-            self.tally.add("chat.delivered_live" if self.live else "chat.delivered_on_connect")
+APP_OPEN: ChatPlan = (NEVER_CHOSEN, 0)
 
 
 class Chat:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, presence_rng: np.random.Generator) -> None:
         self.world = world
         self.chat = world.blog.chat
         config = world.scenario.behaviour.chat
@@ -82,6 +64,7 @@ class Chat:
         self.tally = Tally(world, COUNTS, timeseries=("chat.sent",))
         self.delivered_up_to = np.zeros(world.population.size, dtype=np.int64)
         """Per account, the highest message id counted as delivered to it."""
+        self.connections = Connections(world, presence_rng)
         self._serial = itertools.count(1)
 
     def _index(self, status: Status) -> int:
@@ -92,7 +75,8 @@ class Chat:
         chatting = np.flatnonzero(rng.random(rows.size) < self.share)
         states = rng.choice(len(self.states), chatting.size, p=self.state_shares)
         messages = rng.poisson(self.mean_messages, chatting.size)
-        plans: list[ChatPlan | None] = [None] * rows.size
+        on_mobile = self.world.population.mobile[rows].tolist()
+        plans: list[ChatPlan | None] = [APP_OPEN if mobile else None for mobile in on_mobile]
         for at, state, count in zip(
             chatting.tolist(), states.tolist(), messages.tolist(), strict=True
         ):
@@ -100,6 +84,14 @@ class Chat:
         return plans
 
     def steps(self, row: int, plan: ChatPlan) -> Steps:
+        connection = SessionConnection(self.tally, self.delivered_up_to, row)
+        if plan is APP_OPEN:
+            yield from self.connections.connect(row, connection)
+        else:
+            yield from self._chat(row, plan, connection)
+        yield from self.connections.release(row)
+
+    def _chat(self, row: int, plan: ChatPlan, connection: SessionConnection) -> Steps:
         state, messages = plan
         actor = self.world.account(row)
         if self.chosen[row] != state:
@@ -108,16 +100,10 @@ class Chat:
             chosen = yield Call("chat_presence", action, {"status": status.value})
             if succeeded(chosen):
                 self.chosen[row] = state
-        connection = SessionConnection(self.tally, self.delivered_up_to, row)
-        yield Call("chat_connect", partial(self._connect, actor, connection), {})
+        yield from self.connections.connect(row, connection)
         friends = yield Call("chat_friends", partial(self.chat.presence.friends, actor), {})
         if succeeded(friends) and friends.items:
             yield from self._talk(actor, self._pick(friends), messages)
-        yield Call("chat_disconnect", partial(self.chat.disconnect, actor, connection), {})
-
-    def _connect(self, actor: int, connection: SessionConnection) -> None:
-        self.chat.connect(actor, connection)
-        connection.live = True
 
     def _pick(self, friends: Page[FriendPresence]) -> FriendPresence:
         shown_online = [f for f in friends.items if f.status is not Status.OFFLINE]
@@ -128,7 +114,8 @@ class Chat:
         for sent in range(messages):
             text = f"message {next(self._serial)}"
             send = partial(self._send, actor, text, friend)
-            message = yield Call("chat_send", send, {"to": to, "text": text})
+            # the friendship may end mid-chat (an unfollow by either side): refused as usual
+            message = yield Call("chat_send", send, {"to": to, "text": text}, (Forbidden,))
             if not succeeded(message):
                 return
             if sent == 0:
@@ -150,4 +137,8 @@ class Chat:
         run = self.tally.run
         delivered = run["chat.delivered_live"] + run["chat.delivered_on_connect"]
         found["chat.backlog"] = (run["chat.sent"] - delivered, "count")
+        window = self.tally.window
+        if window["chat.sent"]:
+            live = window["chat.delivered_live"] / window["chat.sent"]
+            found["chat.delivered_live_share"] = (live, "ratio")
         return found

@@ -22,19 +22,25 @@ from sim.population import Kind, Population
 from sim.world import World
 
 
+def scheduled_post_rates(scenario: Scenario, population: Population) -> np.ndarray:
+    """Posts a day of each account on a timetable (big V, medium V, merchants; 0 for others)."""
+    posting = scenario.behaviour.posting
+    per_day = {
+        Kind.BIG_V: posting.big_v_posts_per_day,
+        Kind.MEDIUM_V: posting.medium_v_posts_per_day,
+        Kind.MERCHANT: posting.merchant_posts_per_day,
+    }
+    rates = np.zeros(population.size)
+    for kind, posts in per_day.items():
+        rates[population.kind == kind] = posts
+    return rates
+
+
 class ScheduledPosts:
     """Influencers and merchants posting on their own timetable."""
 
     def __init__(self, world: World, post: Callable[[int], Steps]) -> None:
-        posting = world.scenario.behaviour.posting
-        per_day = {
-            Kind.BIG_V: posting.big_v_posts_per_day,
-            Kind.MEDIUM_V: posting.medium_v_posts_per_day,
-            Kind.MERCHANT: posting.merchant_posts_per_day,
-        }
-        rates = np.zeros(world.population.size)
-        for kind, posts in per_day.items():
-            rates[world.population.kind == kind] = posts
+        rates = scheduled_post_rates(world.scenario, world.population)
         diurnal = diurnal_profile(world.scenario.behaviour.diurnal)
         self._arrivals = PoissonArrivals(rates, diurnal, world.rng)
         self.post = post
