@@ -11,6 +11,7 @@ from microblog.apps_config import AppsConfig
 from microblog.cache.presence import PresenceTierConfig
 from microblog.live_config import LiveConfig
 from microblog.media_config import MediaConfig
+from microblog.membership_config import MembershipConfig
 from microblog.money_config import MoneyConfig
 from microblog.rate_limit_config import RateLimitConfig
 
@@ -96,4 +97,7 @@ class PlatformConfig(BaseModel):
     )
     live: LiveConfig = Field(
         default_factory=LiveConfig, description="Live broadcast: gift share, list tilt, limits."
+    )
+    memberships: MembershipConfig = Field(
+        default_factory=MembershipConfig, description="Paid membership: fee, period, benefits."
     )

@@ -31,6 +31,7 @@ from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
 from microblog.services.live import Live
+from microblog.services.memberships import Memberships
 from microblog.services.oauth import OAuth
 from microblog.services.orders import Orders
 from microblog.services.partners import Partners
@@ -79,6 +80,7 @@ class Microblog:
         self.partners = Partners(self.ctx, self.ledger)
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
         self.live = Live(self.ctx, self.ledger, self.posts)
+        self.memberships = Memberships(self.ctx, self.ledger)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 
     def close(self) -> None:

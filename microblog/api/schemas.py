@@ -90,11 +90,17 @@ class AccountPublic(BaseModel):
     follower_count: int
     followee_count: int
     profile: ProfileBody
+    member: bool | None = Field(
+        None,
+        description="The paid membership badge: shown on one account's view (`/me`, "
+        "`/accounts/{id}`); null in lists, which do not look it up.",
+    )
 
     @classmethod
-    def of(cls, a: Account) -> AccountPublic:
+    def of(cls, a: Account, member: bool | None = None) -> AccountPublic:
         p = a.profile
         return cls(
+            member=member,
             id=a.id,
             name=a.name,
             role=a.role,

@@ -22,6 +22,7 @@ BY_PREFIX = (
     ("/games/items", Scope.PAYMENTS),
     ("/orders", Scope.PAYMENTS),
     ("/me/orders", Scope.PAYMENTS),
+    ("/me/membership", Scope.PAYMENTS),
     ("/campaigns", Scope.PAYMENTS),
     ("/charges", Scope.PAYMENTS),
 )

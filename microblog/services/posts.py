@@ -9,6 +9,7 @@ from microblog.models import Comment, Page, Post
 from microblog.services.albums import require_attachable
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
+from microblog.services.memberships import has_benefits
 from microblog.services.timelines import Timelines
 from microblog.store.base import Tx
 
@@ -34,8 +35,7 @@ class Posts:
         self._check_text(text)
         with self.ctx.store.write() as tx:
             if photo_ids:
-                most = self.ctx.config.media.max_photos_per_post
-                require_attachable(tx, author_id, photo_ids, most)
+                require_attachable(tx, author_id, photo_ids, self._photo_limit(tx, author_id))
             if group_id is not None:
                 self._require_member(tx, group_id, author_id)
             if repost_of is not None:
@@ -152,6 +152,12 @@ class Posts:
         found = tx.posts.get_many(ids)
         posts = [found[i] for i in ids if not found[i].deleted]
         return Page(posts, next_id_cursor(ids, limit))
+
+    def _photo_limit(self, tx: Tx, author_id: int) -> int:
+        """Photos the author's post may carry: more for a member (a membership benefit)."""
+        if has_benefits(tx, author_id, self.ctx.clock()):
+            return self.ctx.config.memberships.member_photos_per_post
+        return self.ctx.config.media.max_photos_per_post
 
     def _check_text(self, text: str) -> None:
         longest = self.ctx.config.max_post_chars

@@ -24,6 +24,7 @@ from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.app_repo import AppRepo
 from microblog.store.certification_repo import CertificationRepo
+from microblog.store.membership_repo import MembershipRepo
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
 
 
@@ -398,6 +399,8 @@ class Tx(Protocol):
     def albums(self) -> AlbumRepo: ...
     @property
     def live(self) -> LiveRepo: ...
+    @property
+    def memberships(self) -> MembershipRepo: ...
 
 
 class Store(Protocol):

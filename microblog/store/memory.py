@@ -16,6 +16,7 @@ from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
+from microblog.membership_models import Membership
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
 from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
@@ -25,6 +26,7 @@ from microblog.store.memory_chat import ChatData, MemoryChat
 from microblog.store.memory_commerce import MemoryGames, MemoryShops
 from microblog.store.memory_live import LiveData, MemoryLive
 from microblog.store.memory_media import MediaData, MemoryAlbums
+from microblog.store.memory_memberships import MemoryMemberships
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.store.records import replace
@@ -63,6 +65,7 @@ class MemoryData:
     apps: AppData = field(default_factory=AppData)
     media: MediaData = field(default_factory=MediaData)
     live: LiveData = field(default_factory=LiveData)
+    paid_memberships: dict[int, Membership] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -430,6 +433,7 @@ class MemoryTx:
         self.apps = MemoryApps(data.apps)
         self.albums = MemoryAlbums(data.media)
         self.live = MemoryLive(data.live)
+        self.memberships = MemoryMemberships(data.paid_memberships)
 
 
 class _Locked:

@@ -35,8 +35,8 @@ def login(body: Login, blog: Blog) -> TokenPublic:
 
 
 @router.get("/me")
-def me(account: CurrentAccount) -> AccountPublic:
-    return AccountPublic.of(account)
+def me(account: CurrentAccount, blog: Blog) -> AccountPublic:
+    return AccountPublic.of(account, blog.memberships.is_member(account.id))
 
 
 @router.put("/me/profile")
@@ -46,7 +46,7 @@ def update_profile(body: ProfileBody, account: CurrentAccount, blog: Blog) -> Ac
 
 @router.get("/accounts/{account_id}")
 def get_account(account_id: Id, _: CurrentAccount, blog: Blog) -> AccountPublic:
-    return AccountPublic.of(blog.accounts.get(account_id))
+    return AccountPublic.of(blog.accounts.get(account_id), blog.memberships.is_member(account_id))
 
 
 @router.put(

@@ -27,6 +27,7 @@ from microblog.store.sql.commerce import SqlGames, SqlShops
 from microblog.store.sql.live import SqlLive
 from microblog.store.sql.locks import claim
 from microblog.store.sql.media import SqlAlbums
+from microblog.store.sql.memberships import SqlMemberships
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
@@ -52,6 +53,7 @@ class SqlTx:
         self.apps = SqlApps(conn)
         self.albums = SqlAlbums(conn)
         self.live = SqlLive(conn)
+        self.memberships = SqlMemberships(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:
