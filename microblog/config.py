@@ -13,6 +13,7 @@ from microblog.live_config import LiveConfig
 from microblog.media_config import MediaConfig
 from microblog.membership_config import MembershipConfig
 from microblog.money_config import MoneyConfig
+from microblog.push_config import PushConfig
 from microblog.rate_limit_config import RateLimitConfig
 
 
@@ -97,6 +98,9 @@ class PlatformConfig(BaseModel):
     )
     live: LiveConfig = Field(
         default_factory=LiveConfig, description="Live broadcast: gift share, list tilt, limits."
+    )
+    push: PushConfig = Field(
+        default_factory=PushConfig, description="Push notifications to mobile sessions."
     )
     memberships: MembershipConfig = Field(
         default_factory=MembershipConfig, description="Paid membership: fee, period, benefits."

@@ -61,3 +61,5 @@ class Renewals:
     ended: int = 0
     charged_fen: int = 0
     """Coins the renewals moved to the platform's revenue account."""
+    charged: tuple[tuple[int, int], ...] = ()
+    """(account id, fen) of each renewal charged, for revenue by payer."""

@@ -37,6 +37,7 @@ from microblog.services.orders import Orders
 from microblog.services.partners import Partners
 from microblog.services.payments import Payments
 from microblog.services.posts import Posts
+from microblog.services.push import PushChannel, PushProvider
 from microblog.services.shops import Shops
 from microblog.services.social import SocialGraph
 from microblog.services.timelines import Timelines
@@ -54,6 +55,7 @@ class Microblog:
         ad_billing: AdBilling | None = None,
         cache: CacheTier | None = None,
         media: MediaStore | None = None,
+        push: PushProvider | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
@@ -65,10 +67,11 @@ class Microblog:
         self.rate_limits = RateLimiter(self.ctx.cache, self.config.rate_limits)
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
-        self.posts = Posts(self.ctx, self.timelines)
+        self.push = PushChannel(self.ctx, push)
+        self.posts = Posts(self.ctx, self.timelines, self.push)
         self.albums = Albums(self.ctx, media or MemoryMediaStore())
         self.groups = Groups(self.ctx)
-        self.chat = Chat(self.ctx)
+        self.chat = Chat(self.ctx, self.push)
         self.ledger = Ledger(self.ctx)
         self.payments = Payments(
             self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
@@ -79,7 +82,7 @@ class Microblog:
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
-        self.live = Live(self.ctx, self.ledger, self.posts)
+        self.live = Live(self.ctx, self.ledger, self.posts, self.push)
         self.memberships = Memberships(self.ctx, self.ledger)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
 

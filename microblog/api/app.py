@@ -28,6 +28,7 @@ from microblog.api.routers import (
     orders,
     photos,
     posts,
+    push,
     shop,
     wallet,
 )
@@ -45,7 +46,7 @@ ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
 ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, charges.router]
 ROUTERS += [albums.router, photos.router, live_router, live_socket_router]
-ROUTERS += [memberships.router, memberships.admin_router]
+ROUTERS += [memberships.router, memberships.admin_router, push.router]
 SOCKETS = [chat_socket_router, live_socket_router]
 """Routers of WebSockets: no HTTP response to carry a scope refusal or a limit's headers."""
 UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]

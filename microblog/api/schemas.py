@@ -20,6 +20,7 @@ from microblog.models import (
     Role,
     Tier,
 )
+from microblog.push_models import ClientKind
 
 
 class Body(BaseModel):
@@ -73,12 +74,18 @@ class AccountCreate(Body):
 class Login(Body):
     name: str
     password: str
+    client: ClientKind = Field(
+        ClientKind.WEB,
+        description="The client this session runs in: mobile sessions get push "
+        "notifications (mentions, private messages, live starts); web when not given.",
+    )
 
 
 class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"
     account_id: int
+    client: ClientKind
 
 
 class AccountPublic(BaseModel):

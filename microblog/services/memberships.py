@@ -74,16 +74,17 @@ class Memberships:
         with self.ctx.store.read() as tx:
             due = tx.memberships.due(now, self.ctx.config.memberships.renewal_batch)
         outcomes = [self._settle(membership) for membership in due]
-        renewed = outcomes.count(RenewalOutcome.RENEWED)
+        charged = tuple(
+            (m.account_id, m.price_fen)
+            for m, outcome in zip(due, outcomes, strict=True)
+            if outcome is RenewalOutcome.RENEWED
+        )
         return Renewals(
-            renewed=renewed,
+            renewed=len(charged),
             lapsed=outcomes.count(RenewalOutcome.LAPSED),
             ended=outcomes.count(RenewalOutcome.ENDED),
-            charged_fen=sum(
-                m.price_fen
-                for m, o in zip(due, outcomes, strict=True)
-                if o is RenewalOutcome.RENEWED
-            ),
+            charged_fen=sum(fen for _, fen in charged),
+            charged=charged,
         )
 
     def _join(self, tx: Tx, account_id: int) -> Membership:

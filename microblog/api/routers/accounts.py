@@ -30,8 +30,9 @@ def register(body: AccountCreate, blog: Blog) -> AccountPublic:
 
 @router.post("/auth/token")
 def login(body: Login, blog: Blog) -> TokenPublic:
-    token = blog.accounts.login(body.name, body.password)
-    return TokenPublic(access_token=token, account_id=blog.accounts.get_by_name(body.name).id)
+    token = blog.accounts.login(body.name, body.password, body.client)
+    account_id = blog.accounts.get_by_name(body.name).id
+    return TokenPublic(access_token=token, account_id=account_id, client=body.client)
 
 
 @router.get("/me")

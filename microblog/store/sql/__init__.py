@@ -29,6 +29,7 @@ from microblog.store.sql.locks import claim
 from microblog.store.sql.media import SqlAlbums
 from microblog.store.sql.memberships import SqlMemberships
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
+from microblog.store.sql.push import SqlPush
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
 
@@ -54,6 +55,7 @@ class SqlTx:
         self.albums = SqlAlbums(conn)
         self.live = SqlLive(conn)
         self.memberships = SqlMemberships(conn)
+        self.push = SqlPush(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:
