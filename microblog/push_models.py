@@ -25,6 +25,8 @@ class PushKind(StrEnum):
     MENTION = "mention"
     MESSAGE = "message"
     LIVE_START = "live_start"
+    FAN_SERVICE = "fan_service"
+    """A fan service's message to its subscribers (sent by the fan service platform)."""
 
 
 @dataclass(frozen=True, slots=True)

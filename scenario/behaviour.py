@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from scenario.clients import ClientsConfig
 from scenario.fields import (
     ASSUMED,
     NonNegative,
@@ -273,6 +274,7 @@ class BehaviourConfig(Section):
     gifts: GiftConfig = section(GiftConfig, "Gifts to followed accounts.")
     photos: PhotoConfig = section(PhotoConfig, "Photos in posts and feeds.")
     live: LiveBehaviourConfig = section(LiveBehaviourConfig, "Live broadcasts.")
+    clients: ClientsConfig = section(ClientsConfig, "Mobile app and web sessions compared.")
 
     @model_validator(mode="after")
     def _active_share_reachable(self) -> BehaviourConfig:

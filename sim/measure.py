@@ -35,6 +35,8 @@ class Counters:
     deliveries: int = 0
     posts: int = 0
     sessions: int = 0
+    mobile_requests: int = 0
+    """Requests made by accounts on the mobile app (the rest are web)."""
 
     def since(self, mark: Counters) -> Counters:
         return Counters(*(getattr(self, f.name) - getattr(mark, f.name) for f in fields(self)))
@@ -121,6 +123,7 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")
     metrics["errors.refused"] = (float(done.refused), "count")
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
+    metrics.update(client_metrics(done, elapsed))
     lags = model.fanout_lags_s()[start.lag_count :]
     if lags.size:
         for stat, q in LAG_STATS:
@@ -129,6 +132,19 @@ def capacity_metrics(model: CapacityModel, start: WindowStart, counters: Counter
     for name, stats in model.station_stats(start.stations).items():
         metrics[f"utilization.{name}"] = (stats.utilisation, "ratio")
     return metrics
+
+
+def client_metrics(done: Counters, elapsed: float) -> Metrics:
+    """Requests per second by the client of the account making them, and the mobile share."""
+    web = done.requests - done.mobile_requests
+    return {
+        "clients.mobile.requests_per_s": (done.mobile_requests / elapsed, "1/s"),
+        "clients.web.requests_per_s": (web / elapsed, "1/s"),
+        "clients.mobile.request_share": (
+            done.mobile_requests / done.requests if done.requests else 0.0,
+            "ratio",
+        ),
+    }
 
 
 def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:

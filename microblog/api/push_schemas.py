@@ -10,7 +10,7 @@ from microblog.push_models import PushKind, PushMessage
 
 class PushPublic(BaseModel):
     id: int
-    kind: PushKind = Field(description="mention, message or live_start.")
+    kind: PushKind = Field(description="mention, message, live_start or fan_service.")
     payload: dict[str, int | str] = Field(description="What it is about (ids), by kind.")
     created_at: float
     delivered_at: float | None = Field(
