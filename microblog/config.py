@@ -12,7 +12,9 @@ from microblog.cache.presence import PresenceTierConfig
 from microblog.fanservice_config import FanServiceConfig
 from microblog.live_config import LiveConfig
 from microblog.media_config import MediaConfig
+from microblog.membership_config import MembershipConfig
 from microblog.money_config import MoneyConfig
+from microblog.push_config import PushConfig
 from microblog.rate_limit_config import RateLimitConfig
 
 
@@ -101,4 +103,10 @@ class PlatformConfig(BaseModel):
     fanservice: FanServiceConfig = Field(
         default_factory=FanServiceConfig,
         description="Fan services: message limits, developer-mode callbacks and signatures.",
+    )
+    push: PushConfig = Field(
+        default_factory=PushConfig, description="Push notifications to mobile sessions."
+    )
+    memberships: MembershipConfig = Field(
+        default_factory=MembershipConfig, description="Paid membership: fee, period, benefits."
     )

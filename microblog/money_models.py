@@ -53,6 +53,8 @@ class TransferKind(StrEnum):
     """A viewer's gift to a live anchor, less the platform's share (wallet -> wallet)."""
     LIVE_FEE = "live_fee"
     """The platform's share of a live gift (wallet -> platform revenue)."""
+    MEMBERSHIP = "membership"
+    """A paid membership's fee, joining or renewing (wallet -> platform revenue)."""
 
 
 ISSUING = frozenset({TransferKind.TOPUP, TransferKind.SEED})

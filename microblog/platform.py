@@ -35,11 +35,13 @@ from microblog.services.gateway import Gateway, default_gateway
 from microblog.services.groups import Groups
 from microblog.services.ledger import Ledger
 from microblog.services.live import Live
+from microblog.services.memberships import Memberships
 from microblog.services.oauth import OAuth
 from microblog.services.orders import Orders
 from microblog.services.partners import Partners
 from microblog.services.payments import Payments
 from microblog.services.posts import Posts
+from microblog.services.push import PushChannel, PushProvider
 from microblog.services.shops import Shops
 from microblog.services.social import SocialGraph
 from microblog.services.timelines import Timelines
@@ -58,6 +60,7 @@ class Microblog:
         cache: CacheTier | None = None,
         media: MediaStore | None = None,
         service_fanout: FanoutQueueFactory[Broadcast] = InlineQueue,
+        push: PushProvider | None = None,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
@@ -69,10 +72,11 @@ class Microblog:
         self.rate_limits = RateLimiter(self.ctx.cache, self.config.rate_limits)
         self.timelines = Timelines(self.ctx, fanout)
         self.graph = SocialGraph(self.ctx, self.timelines)
-        self.posts = Posts(self.ctx, self.timelines)
+        self.push = PushChannel(self.ctx, push)
+        self.posts = Posts(self.ctx, self.timelines, self.push)
         self.albums = Albums(self.ctx, media or MemoryMediaStore())
         self.groups = Groups(self.ctx)
-        self.chat = Chat(self.ctx)
+        self.chat = Chat(self.ctx, self.push)
         self.ledger = Ledger(self.ctx)
         self.payments = Payments(
             self.ctx, self.ledger, gateway or default_gateway(self.config.money.gateway, clock)
@@ -83,7 +87,8 @@ class Microblog:
         self.orders = Orders(self.ctx, self.ledger)
         self.partners = Partners(self.ctx, self.ledger)
         self.ads = Ads(self.ctx, ad_billing or LedgerBilling(self.ledger))
-        self.live = Live(self.ctx, self.ledger, self.posts)
+        self.live = Live(self.ctx, self.ledger, self.posts, self.push)
+        self.memberships = Memberships(self.ctx, self.ledger)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
         self.fanservice = FanServices(self.ctx, service_fanout)
         self.callbacks = Callbacks(self.ctx)

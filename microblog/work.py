@@ -35,6 +35,9 @@ class Work:
     """Real-time messages pushed to live connections (chat, presence)."""
     fanout_deliveries: int = 0
     """Home-timeline entries written by fan-out on write (background work)."""
+    push_sends: int = 0
+    """Push notifications handed to the push provider, one per mobile device (background
+    work of the push workers)."""
     media_bytes_stored: int = 0
     """Photo and thumbnail bytes written to the media store (storage growth)."""
     media_bytes_served: int = 0

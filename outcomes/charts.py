@@ -99,11 +99,12 @@ CHART_GROUPS: tuple[ChartGroup, ...] = (
     ),
     ChartGroup(
         "money",
-        "Money: top-ups into wallets and the revenue mix",
+        "Money: top-ups into wallets, paid memberships and the revenue mix",
         (
             Panel(("payments.topups",)),
             Panel(("payments.topup_volume",)),
             Panel(("payments.*",), "Other payments"),
+            Panel(("memberships.*",), "Paid memberships"),
             Panel(("revenue.share.*",), "Revenue mix"),
         ),
     ),

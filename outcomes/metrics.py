@@ -56,6 +56,12 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("live.*", "higher"),
     ("fanservice.lag.*", "lower"),
     ("fanservice.*", "higher"),
+    ("push.lag.*", "lower"),
+    ("push.failed", "lower"),
+    ("push.*", "higher"),
+    ("memberships.lapses", "lower"),
+    ("memberships.*", "higher"),
+    ("clients.*", "higher"),  # a client split describes the load and the money
 )
 """Glob over metric names → better direction; the first matching rule wins."""
 
@@ -120,7 +126,9 @@ def better_direction(name: str) -> Direction:
     )
 
 
-NOT_SENT_PATHS = frozenset({"chat_deliver", "live_deliver", "topup_callback", "partner_fee"})
+NOT_SENT_PATHS = frozenset(
+    {"chat_deliver", "live_deliver", "topup_callback", "partner_fee", "membership_renew"}
+)
 """Latency paths that are no request a load generator sends (so have no response time)."""
 
 
@@ -236,6 +244,8 @@ REVENUE_STREAMS: dict[str, str] = {
     "partner": "A commerce partner's marketing fees, its contract and a fee per diversion to "
     "its store (`diversion` commerce).",
     "live": "Platform's share of viewers' gifts to live anchors, as the ledger moved it.",
+    "vas": "Value-added services: paid membership fees (joining and auto-renewals), as the "
+    "ledger moved them.",
 }
 """Every revenue stream `revenue.<stream>`, in coins the ledger moved into the platform's
 revenue account; `revenue.total` and the shares are over exactly these."""
@@ -299,6 +309,43 @@ def _revenue_metrics() -> list[MetricInfo]:
         )
     ]
 
+
+_PUSH_LAG = (
+    "time from a push being handed to the (simulated) provider to the device having it, "
+    "over delivered pushes (simulations); push workers' queueing is in utilization.push."
+)
+_CLIENT_AND_MEMBERSHIP_METRICS = (
+    MetricInfo("push.sent", "count", "Push notifications sent to mobile sessions.", "Pushes"),
+    MetricInfo("push.failed", "count", "Pushes the provider failed to deliver."),
+    MetricInfo("push.lag.p50_s", "s", f"Median {_PUSH_LAG}", "Push lag, median"),
+    MetricInfo("push.lag.p99_s", "s", f"99th percentile {_PUSH_LAG}", "Push lag, 99th percentile"),
+    MetricInfo("memberships.joins", "count", "Paid memberships bought.", "Membership joins"),
+    MetricInfo(
+        "memberships.renewals", "count", "Memberships renewed from the wallet at period end."
+    ),
+    MetricInfo(
+        "memberships.lapses", "count", "Renewals that found the wallet short (no charge made)."
+    ),
+    MetricInfo(
+        "clients.mobile.requests_per_s",
+        "1/s",
+        "Requests per second made by accounts on the mobile app.",
+        "Mobile requests per second",
+    ),
+    MetricInfo(
+        "clients.web.requests_per_s",
+        "1/s",
+        "Requests per second made by accounts on the web.",
+        "Web requests per second",
+    ),
+    MetricInfo(
+        "clients.mobile.request_share", "ratio", "Share of requests made on the mobile app."
+    ),
+    MetricInfo(
+        "clients.mobile.revenue_vas", "coins", "`revenue.vas` paid by accounts on the mobile app."
+    ),
+    MetricInfo("clients.web.revenue_vas", "coins", "`revenue.vas` paid by accounts on the web."),
+)
 
 _OTHER_METRICS = (
     MetricInfo(
@@ -579,6 +626,13 @@ _OTHER_METRICS = (
         "Busy share of fan-out worker capacity (0-1).",
         "Fan-out worker utilisation",
     ),
+    MetricInfo(
+        "utilization.push",
+        "ratio",
+        "Busy share of the push workers handing notifications to the provider (0-1).",
+        "Push worker utilisation",
+    ),
+    *_CLIENT_AND_MEMBERSHIP_METRICS,
 )
 
 CATALOGUE: dict[str, MetricInfo] = {

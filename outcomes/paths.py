@@ -203,6 +203,14 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "POST /live/rooms/{id}/comments, or a room WebSocket `comment` frame",
         "live.comment",
     ),
+    "membership_join": RequestPath(
+        "buy a month of paid membership with coins", "POST /me/membership", "memberships.join"
+    ),
+    "membership_renew": RequestPath(
+        "the operator's renewal run: charge, lapse or end the memberships due",
+        "POST /admin/memberships/renewals (the server's cron)",
+        "memberships.renew_due",
+    ),
     "live_gift": RequestPath(
         "give a live anchor coins (the platform keeps its share)",
         "POST /live/rooms/{id}/gifts",

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from scenario.clients import ClientsConfig
 from scenario.fanservice import FanServiceBehaviour
 from scenario.fields import (
     ASSUMED,
@@ -290,6 +291,7 @@ class BehaviourConfig(Section):
     fanservice: FanServiceBehaviour = section(
         FanServiceBehaviour, "Certified accounts' fan services: subscribers and broadcasts."
     )
+    clients: ClientsConfig = section(ClientsConfig, "Mobile app and web sessions compared.")
 
     @model_validator(mode="after")
     def _active_share_reachable(self) -> BehaviourConfig:

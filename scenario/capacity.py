@@ -38,6 +38,10 @@ class CapacityConfig(BaseModel):
     db_servers: int = spec(4, "Database connections/cores serving queries in parallel.", ge=1)
     cache_servers: int = spec(4, "Cache shards or cores (timelines, presence).", ge=1)
     fanout_workers: int = spec(4, "Background workers delivering fan-out on write.", ge=1)
+    push_workers: int = spec(
+        2, "Background workers handing push notifications to the push provider.", ge=1,
+        source=ASSUMED,
+    )  # fmt: skip
 
     app_request_ms: float = spec(
         2.0,
@@ -78,6 +82,10 @@ class CapacityConfig(BaseModel):
     fanout_delivery_ms: float = spec(
         0.05, "Fan-out worker time per home-timeline delivery.", unit=MS, source=ASSUMED, ge=0
     )
+    push_send_ms: float = spec(
+        1.0, "Push worker time per notification handed to the provider (one HTTP/2 stream "
+        "write to APNs or FCM).", unit=MS, source=ASSUMED, ge=0,
+    )  # fmt: skip
     egress_link_gbps: float = spec(
         10.0, "Bandwidth of one egress link of the media/egress station (photo bytes to "
         "readers; bandwidth-priced, so a link serves bits, not requests).",

@@ -12,6 +12,7 @@ from pydantic import model_validator
 
 from scenario.ads import AdsConfig
 from scenario.fields import ASSUMED, Section, Share, section, spec
+from scenario.memberships import MembershipsConfig
 
 SEEDS_ALIBABA = (
     "seed documents as quoted in issue 23: Alibaba's payments to Weibo were $28.5 M, 40 % "
@@ -182,3 +183,4 @@ class EconomyConfig(Section):
     games: GamesConfig = section(GamesConfig, "Games and items.")
     topup: TopUpGatewayConfig = section(TopUpGatewayConfig, "Top-up payment gateway.")
     live: LiveEconomyConfig = section(LiveEconomyConfig, "Gifts to live anchors, list tilt.")
+    memberships: MembershipsConfig = section(MembershipsConfig, "Paid monthly membership.")

@@ -10,13 +10,15 @@ from __future__ import annotations
 from microblog.apps_config import AppsConfig as PlatformApps
 from microblog.config import FanoutStrategy, PlatformConfig
 from microblog.live_config import LiveConfig
+from microblog.membership_config import SECONDS_PER_DAY, MembershipConfig
 from microblog.models import Tier
 from microblog.money_config import GamesCatalogueConfig, GatewayConfig, MoneyConfig
+from microblog.push_config import PushConfig
 from microblog.rate_limit_config import RateLimitConfig
 from scenario.apps import AppsConfig
 from scenario.economy import EconomyConfig
 from scenario.model import Scenario
-from scenario.seed_draws import FEN_PER_YUAN
+from scenario.seed_draws import FEN_PER_YUAN, fen
 
 
 def platform_config(scenario: Scenario) -> PlatformConfig:
@@ -32,6 +34,16 @@ def platform_config(scenario: Scenario) -> PlatformConfig:
         rate_limits=RateLimitConfig(enabled=platform.rate_limits),
         apps=platform_apps(scenario.apps),
         live=platform_live(scenario.economy),
+        memberships=platform_memberships(scenario.economy),
+        push=PushConfig(seed=scenario.seed),
+    )
+
+
+def platform_memberships(economy: EconomyConfig) -> MembershipConfig:
+    """The membership fee (yuan to fen) and period (days to seconds)."""
+    config = economy.memberships
+    return MembershipConfig(
+        price_fen=fen(config.price), period_s=config.period_days * SECONDS_PER_DAY
     )
 
 

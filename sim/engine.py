@@ -37,6 +37,7 @@ import simpy
 from microblog.errors import DomainError
 from microblog.models import Post
 from microblog.services.gateway import SimulatedGateway
+from microblog.services.push import SimulatedPushProvider
 from microblog.work import recording
 from outcomes.paths import POST_PATHS
 from scenario import Scenario, platform_config
@@ -57,6 +58,7 @@ from sim.activities.chat import Chat
 from sim.activities.commerce import Commerce
 from sim.activities.fanservice import LAG_FAMILIES, FanServiceTraffic
 from sim.activities.live import LiveBroadcasts, live_delivery
+from sim.activities.memberships import PaidMemberships
 from sim.activities.partner import Partner
 from sim.activities.payments import Payments
 from sim.activities.photos import Photos
@@ -87,6 +89,7 @@ from sim.measure import (
     interval_row,
 )
 from sim.population import Kind, Population
+from sim.push_log import PushLog
 from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
 from sim.seeding import seed_blog
 from sim.trace import Trace
@@ -142,8 +145,9 @@ class Simulation:
         gateway = SimulatedGateway(
             config.money.gateway, np.random.default_rng(gateway_seed), sleep=waits.add, clock=clock
         )
+        self.push = PushLog(SimulatedPushProvider(config.push), self.env)
         with collector_paused():
-            seeded = seed_blog(config, population, clock, gateway)
+            seeded = seed_blog(config, population, clock, gateway, self.push)
             seed_history(seeded, scenario, population, np.random.default_rng(history_seed))
             economy = seed_economy(
                 seeded.blog, scenario, population, seeded.first_account,
@@ -165,9 +169,10 @@ class Simulation:
         partner = Partner(self.world) if scenario.economy.commerce.model == "diversion" else None
         commerce = Commerce(self.world, social, economy, wallets, partner)
         photos = Photos(self.world, social)
+        memberships = PaidMemberships(self.world, wallets)
         self.activities: list[SessionActivity] = [
             social, commerce, Chat(self.world, np.random.default_rng(presence_seed)),
-            Payments(self.world, wallets),
+            Payments(self.world, wallets), memberships,
         ]  # fmt: skip
         self.schedules: list[Schedule] = [
             ScheduledPosts(self.world, commerce.scheduled_post),
@@ -177,8 +182,9 @@ class Simulation:
             *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
             LiveBroadcasts(self.world, wallets),
             FanServiceTraffic(self.world),
+            memberships,
         ]
-        parts: list[object] = [*self.activities, *self.schedules, photos]
+        parts = list(dict.fromkeys([*self.activities, *self.schedules, photos, self.push]))
         self.measured = [part for part in parts if isinstance(part, Measured)]
         diurnal = diurnal_profile(scenario.behaviour.diurnal)
         self.sessions = PoissonArrivals(population.session_rate, diurnal, rng)
@@ -187,6 +193,8 @@ class Simulation:
         self.warmup_s = scenario.warmup_days * SECONDS_PER_DAY
         self.think_s = scenario.behaviour.think_time_s
         self.counters = Counters()
+        self._mobile = [False] * seeded.first_account + population.mobile.tolist()
+        """Whether each account id is on the mobile app (ids below the population's: no)."""
         self.timeline = Timeline()
         self.trace = trace
         self.progress = progress
@@ -282,6 +290,7 @@ class Simulation:
                     counters.errors += 1
         self.model.submit(call.path, work, self.world.waits.take())
         counters.requests += 1
+        counters.mobile_requests += account < len(self._mobile) and self._mobile[account]
         deliveries = work.fanout_deliveries
         if deliveries and call.path not in LAG_FAMILIES:  # a broadcast's are not posts'
             counters.deliveries += deliveries

@@ -49,6 +49,8 @@ class Counters:
     """Σ of the squared deliveries of each call: a post's fan-out is one event."""
     posts: int = 0
     sessions: int = 0
+    mobile_requests: int = 0
+    """Requests made by accounts on the mobile app (the rest are web)."""
 
     def since(self, mark: Counters) -> Counters:
         return Counters(*(getattr(self, f.name) - getattr(mark, f.name) for f in fields(self)))
@@ -185,6 +187,7 @@ def _capacity_values(seen: WindowSamples, done: Counters, elapsed: float) -> Met
     metrics["errors.rate"] = (done.errors / done.requests if done.requests else 0.0, "ratio")
     metrics["errors.refused"] = (float(done.refused), "count")
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
+    metrics.update(client_metrics(done, elapsed))
     for family, lags in seen.lags_s.items():
         metrics.update(_lag(family, lags))
     for name, stats in seen.stations.items():
@@ -225,6 +228,19 @@ def _lag(family: str, lags: np.ndarray) -> Iterator[tuple[str, tuple[float, str]
     for stat, q in LAG_STATS:
         yield f"{family}.lag.{stat}", (float(np.percentile(lags, q)), "s")
     yield f"{family}.lag.mean_s", (float(lags.mean()), "s")
+
+
+def client_metrics(done: Counters, elapsed: float) -> Metrics:
+    """Requests per second by the client of the account making them, and the mobile share."""
+    web = done.requests - done.mobile_requests
+    return {
+        "clients.mobile.requests_per_s": (done.mobile_requests / elapsed, "1/s"),
+        "clients.web.requests_per_s": (web / elapsed, "1/s"),
+        "clients.mobile.request_share": (
+            done.mobile_requests / done.requests if done.requests else 0.0,
+            "ratio",
+        ),
+    }
 
 
 def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:

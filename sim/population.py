@@ -23,7 +23,7 @@ from scenario.population import PopulationConfig
 from scenario.profiles import Profiles, draw_profiles
 from scenario.seed_draws import group_memberships
 from sim.graph import influencer_counts
-from sim.propensity import post_rates, session_rates
+from sim.propensity import post_rates, session_rates, top_posters
 
 
 class Kind(IntEnum):
@@ -92,14 +92,18 @@ def build_population(scenario: Scenario, follows: Csr, rng: np.random.Generator)
     users = follows.n_rows
     followers = np.bincount(follows.indices, minlength=users)
     kind = assign_kinds(config, followers, rng)
-    sessions = session_rates(users, scenario.behaviour, rng)
+    behaviour, writers = scenario.behaviour, kind == Kind.USER
+    sessions = session_rates(users, behaviour, rng)
+    top = top_posters(writers, behaviour, rng)
+    mobile = rng.random(users) < config.mobile_share
+    sessions *= behaviour.clients.factors(mobile, "session_rate_factor")
     return Population(
         follows=follows,
         kind=kind,
         initial_followers=followers,
         session_rate=sessions,
-        post_rate=post_rates(sessions, kind == Kind.USER, scenario.behaviour, rng),
-        mobile=rng.random(users) < config.mobile_share,
+        post_rate=post_rates(sessions, writers, top, behaviour),
+        mobile=mobile,
         profiles=draw_profiles(config.profile, users, rng),
         groups=draw_groups(config, users, rng),
     )

@@ -54,21 +54,28 @@ def session_rates(users: int, behaviour: BehaviourConfig, rng: np.random.Generat
     return mean_sessions * draws / max(float(draws.mean()), np.finfo(float).tiny)
 
 
+def top_posters(
+    writers: np.ndarray, behaviour: BehaviourConfig, rng: np.random.Generator
+) -> np.ndarray:
+    """The most active posters: a random `top_user_share` of the writers (row indices)."""
+    candidates = np.flatnonzero(writers)
+    top_count = round(behaviour.posting.top_user_share * candidates.size)
+    return rng.choice(candidates, size=top_count, replace=False)
+
+
 def post_rates(
-    sessions: np.ndarray, writers: np.ndarray, behaviour: BehaviourConfig, rng: np.random.Generator
+    sessions: np.ndarray, writers: np.ndarray, top: np.ndarray, behaviour: BehaviourConfig
 ) -> np.ndarray:
     """Mean posts per session of each account; zero where `writers` is False.
 
-    The most active posters (a random `top_user_share` of the writers) write `top_post_share`
-    of the writers' expected posts; the others share the rest.
+    The most active posters (`top`, from `top_posters`) write `top_post_share` of the
+    writers' expected posts; the others share the rest.
     """
     rates = np.zeros(sessions.size)
     candidates = np.flatnonzero(writers)
     if candidates.size == 0:
         return rates
     posting = behaviour.posting
-    top_count = round(posting.top_user_share * candidates.size)
-    top = rng.choice(candidates, size=top_count, replace=False)
     others = np.setdiff1d(candidates, top, assume_unique=True)
     expected_posts = behaviour.per_session.post * sessions[candidates].sum()
     for group, share in ((top, posting.top_post_share), (others, 1.0 - posting.top_post_share)):

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from microblog.config import PlatformConfig
 from microblog.fanout import Deliver, J, Proceed
 from microblog.fanout.local import InlineQueue
 from microblog.platform import Microblog
+from microblog.push_models import ClientKind
 from microblog.services.accounts import seeded_verified
 from microblog.services.context import Clock
 from microblog.services.gateway import Gateway
+from microblog.services.push import PushProvider
 from microblog.store.memory import MemoryStore
 from microblog.store.memory_bulk import BulkAccounts, bulk_groups, bulk_load
 from microblog.work import record, recording
@@ -56,13 +60,18 @@ def fan_out_in_background(deliver: Deliver[J], clock: Clock) -> InlineQueue[J]:
 
 
 def seed_blog(
-    config: PlatformConfig, population: Population, clock: Clock, gateway: Gateway
+    config: PlatformConfig,
+    population: Population,
+    clock: Clock,
+    gateway: Gateway,
+    push: PushProvider | None = None,
 ) -> Seeded:
-    """A microblog over a new memory store holding the population, its follows and groups,
-    with its games catalogue ready (so no purchase is charged for creating it)."""
+    """A microblog over a new memory store holding the population, its follows and groups
+    and each mobile user's phone session, with its games catalogue ready (so no purchase
+    is charged for creating it)."""
     blog = Microblog(
         MemoryStore(), config, clock, fan_out_in_background, gateway,
-        service_fanout=fan_out_in_background,
+        service_fanout=fan_out_in_background, push=push,
     )  # fmt: skip
     blog.games.ensure_catalogue()
     store = blog.store
@@ -71,7 +80,15 @@ def seed_blog(
     first = bulk_load(store, bulk_accounts(population), population.follows, now)
     names = [f"group {row}" for row in range(population.groups.n_rows)]
     group_ids = bulk_groups(store, names, population.groups, first, now)
+    add_phones(store, population, first, now)
     return Seeded(blog, first, group_ids)
+
+
+def add_phones(store: MemoryStore, population: Population, first: int, now: float) -> None:
+    """A mobile session for each account on the mobile app: where its pushes go."""
+    with store.write() as tx:
+        for row in np.flatnonzero(population.mobile).tolist():
+            tx.accounts.add_token(f"phone-{row}", first + row, now, ClientKind.MOBILE)
 
 
 def account_name(row: int) -> str:

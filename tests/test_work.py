@@ -29,6 +29,6 @@ def test_header_round_trip_keeps_non_zero_units() -> None:
 def test_as_dict_names_every_unit_in_declaration_order() -> None:
     assert Work(pushes=4).as_dict() == {
         "db_reads": 0, "db_writes": 0, "cache_reads": 0, "cache_writes": 0,
-        "merged_items": 0, "pushes": 4, "fanout_deliveries": 0,
+        "merged_items": 0, "pushes": 4, "fanout_deliveries": 0, "push_sends": 0,
         "media_bytes_stored": 0, "media_bytes_served": 0, "thumbnail_pixels": 0,
     }  # fmt: skip

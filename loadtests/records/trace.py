@@ -43,6 +43,7 @@ GROUP_ACTIONS = ("group_post", "group_read", "group_join")
 NOT_SENT = {
     "topup_callback": "the payment gateway's late answer: the server makes it itself",
     "partner_fee": "the operator's billing of a commerce partner: no client request",
+    "membership_renew": "the operator's membership renewal run (cron): no client request",
 }
 """Traced actions that are no request of a client, and why they are not sent."""
 UNKNOWN = "not a request path the replay knows"

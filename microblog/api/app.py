@@ -24,11 +24,13 @@ from microblog.api.routers import (
     fanservice,
     games,
     groups,
+    memberships,
     money_admin,
     oauth,
     orders,
     photos,
     posts,
+    push,
     shop,
     wallet,
 )
@@ -48,10 +50,11 @@ ROUTERS += [rate_limits.router, apps.router, apps.admin_router, oauth.router, ch
 ROUTERS += [app_charges.router]
 ROUTERS += [albums.router, photos.router, live_router, live_socket_router]
 ROUTERS += [fanservice.router]
+ROUTERS += [memberships.router, memberships.admin_router, push.router]
 SOCKETS = [chat_socket_router, live_socket_router]
 """Routers of WebSockets: no HTTP response to carry a scope refusal or a limit's headers."""
 UNCOUNTED = [admin.router, money_admin.router, certifications.admin_router, rate_limits.router]
-UNCOUNTED += [apps.admin_router, *SOCKETS]
+UNCOUNTED += [apps.admin_router, memberships.admin_router, *SOCKETS]
 """Routers whose calls count against no rate limit: the operator's, the status itself and
 the sockets."""
 

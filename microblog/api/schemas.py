@@ -20,6 +20,7 @@ from microblog.models import (
     Role,
     Tier,
 )
+from microblog.push_models import ClientKind
 
 
 class Body(BaseModel):
@@ -73,12 +74,18 @@ class AccountCreate(Body):
 class Login(Body):
     name: str
     password: str
+    client: ClientKind = Field(
+        ClientKind.WEB,
+        description="The client this session runs in: mobile sessions get push "
+        "notifications (mentions, private messages, live starts); web when not given.",
+    )
 
 
 class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"
     account_id: int
+    client: ClientKind
 
 
 class AccountPublic(BaseModel):
@@ -90,11 +97,17 @@ class AccountPublic(BaseModel):
     follower_count: int
     followee_count: int
     profile: ProfileBody
+    member: bool | None = Field(
+        None,
+        description="The paid membership badge: shown on one account's view (`/me`, "
+        "`/accounts/{id}`); null in lists, which do not look it up.",
+    )
 
     @classmethod
-    def of(cls, a: Account) -> AccountPublic:
+    def of(cls, a: Account, member: bool | None = None) -> AccountPublic:
         p = a.profile
         return cls(
+            member=member,
             id=a.id,
             name=a.name,
             role=a.role,

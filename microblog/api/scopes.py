@@ -25,6 +25,7 @@ BY_PREFIX = (
     ("/games/items", Scope.PAYMENTS),
     ("/orders", Scope.PAYMENTS),
     ("/me/orders", Scope.PAYMENTS),
+    ("/me/membership", Scope.PAYMENTS),
     ("/campaigns", Scope.PAYMENTS),
 )
 READS = ("GET", "HEAD")

@@ -17,6 +17,7 @@ from microblog.cache.tokens import open_token_cache
 from microblog.certification_models import CertificationKind
 from microblog.errors import Invalid, NotFound, Unauthorized
 from microblog.models import Account, Profile, Role, Tier
+from microblog.push_models import ClientKind
 from microblog.services.certification_rules import file_application
 from microblog.services.context import Context
 from microblog.store.base import Tx
@@ -32,6 +33,8 @@ class NewAccount:
     role: Role = Role.USER
     tier: Tier | None = None
     profile: Profile | None = None
+    client: ClientKind = ClientKind.WEB
+    """The client its seeded token is issued to."""
 
 
 def hash_token(token: str) -> str:
@@ -122,18 +125,19 @@ class Accounts:
                     tier=new.tier,
                     verified=seeded_verified(new.role),
                 )
-                created.append((account, self._new_token(tx, account.id)))
+                created.append((account, self._new_token(tx, account.id, new.client)))
         return created
 
-    def login(self, name: str, password: str) -> str:
-        """Exchange a name and password for a new bearer token."""
+    def login(self, name: str, password: str, client: ClientKind = ClientKind.WEB) -> str:
+        """Exchange a name and password for a new bearer token of a session on `client`
+        (web unless the client says: logins from before client kinds keep working)."""
         with self.ctx.store.read() as tx:
             account = tx.accounts.get_by_name(name)
             stored = tx.accounts.password_hash(account.id) if account else None
         if account is None or stored is None or not self._verify(stored, password):
             raise Unauthorized("wrong name or password")
         with self.ctx.store.write() as tx:
-            return self._new_token(tx, account.id)
+            return self._new_token(tx, account.id, client)
 
     def authenticate(self, token: str) -> Account:
         """The account a bearer token acts as (one store read once the token is known)."""
@@ -195,7 +199,7 @@ class Accounts:
         except VerificationError:
             return False
 
-    def _new_token(self, tx: Tx, account_id: int) -> str:
+    def _new_token(self, tx: Tx, account_id: int, client: ClientKind) -> str:
         token = secrets.token_urlsafe(32)
-        tx.accounts.add_token(hash_token(token), account_id, self.ctx.clock())
+        tx.accounts.add_token(hash_token(token), account_id, self.ctx.clock(), client)
         return token

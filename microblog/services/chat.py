@@ -24,10 +24,12 @@ from collections import defaultdict
 from microblog.chat_models import ChatMessage, Conversation
 from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.models import Page
+from microblog.push_models import PushKind
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.hub import Connection, Hub
 from microblog.services.presence import Presence
+from microblog.services.push import PushChannel
 from microblog.services.switchboard import open_switchboard
 from microblog.store.base import Tx
 
@@ -43,8 +45,9 @@ def by_recipient(entries: list[tuple[int, ChatMessage]]) -> dict[int, list[ChatM
 
 
 class Chat:
-    def __init__(self, ctx: Context, hub: Hub | None = None) -> None:
+    def __init__(self, ctx: Context, push: PushChannel, hub: Hub | None = None) -> None:
         self.ctx = ctx
+        self.push = push
         self.hub = hub or Hub()
         self.switchboard = open_switchboard(ctx.cache, self.hub, self.deliver, ctx.config.presence)
         self.presence = Presence(ctx, self.hub, self.switchboard)
@@ -86,6 +89,8 @@ class Chat:
                 )
                 message = tx.chat.add_message(draft, recipients)
         self.switchboard.mail(recipients)
+        if stored is None and to is not None:
+            self.push.notify(to, PushKind.MESSAGE, {"message_id": message.id, "from": sender_id})
         return message
 
     def acknowledge(self, account_id: int, connection: Connection, up_to: int) -> int:

@@ -16,6 +16,7 @@ from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.live_models import LiveComment, LiveGift, Room, RoomEnded, ViewerCount
 from microblog.models import Page
 from microblog.money_models import LedgerKind, TransferKind
+from microblog.push_models import PushKind
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.idempotency import Idempotency
@@ -23,14 +24,21 @@ from microblog.services.ledger import Ledger, Leg, check_count, cut
 from microblog.services.live_board import open_room_board
 from microblog.services.live_rooms import LiveConnection, RoomHub
 from microblog.services.posts import Posts
+from microblog.services.push import PushChannel
 from microblog.store.base import Tx
 
 
 class Live:
     def __init__(
-        self, ctx: Context, ledger: Ledger, posts: Posts, hub: RoomHub | None = None
+        self,
+        ctx: Context,
+        ledger: Ledger,
+        posts: Posts,
+        push: PushChannel,
+        hub: RoomHub | None = None,
     ) -> None:
         self.ctx = ctx
+        self.push = push
         self.ledger = ledger
         self.posts = posts
         self.hub = hub or RoomHub()
@@ -45,7 +53,17 @@ class Live:
                 raise Conflict(f"room {on_air.id} of this account is already on air")
         announcement = self.posts.create(anchor_id, f"Live now: {title}")
         with self.ctx.store.write() as tx:
-            return tx.live.create(anchor_id, title, stream_url, self.ctx.clock(), announcement.id)
+            room = tx.live.create(anchor_id, title, stream_url, self.ctx.clock(), announcement.id)
+        self._push_followers(room)
+        return room
+
+    def _push_followers(self, room: Room) -> None:
+        """Followers' phones hear that the anchor is on air, a chunk of followers at a time."""
+        with self.ctx.store.read() as tx:
+            chunks = list(tx.graph.follower_chunks(room.anchor_id, self.ctx.config.fanout_chunk))
+        payload: dict[str, int | str] = {"room_id": room.id, "anchor_id": room.anchor_id}
+        for chunk in chunks:
+            self.push.notify_many(chunk, PushKind.LIVE_START, payload)
 
     def end(self, anchor_id: int, room_id: int) -> Room:
         """End the broadcast: viewers are told and let go."""

@@ -6,9 +6,12 @@ import re
 
 from microblog.errors import Forbidden, Invalid, NotFound
 from microblog.models import Comment, Page, Post
+from microblog.push_models import PushKind
 from microblog.services.albums import require_attachable
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
+from microblog.services.memberships import has_benefits
+from microblog.services.push import PushChannel
 from microblog.services.timelines import Timelines
 from microblog.store.base import Tx
 
@@ -16,9 +19,10 @@ MENTION = re.compile(r"@([A-Za-z0-9_]{3,32})")
 
 
 class Posts:
-    def __init__(self, ctx: Context, timelines: Timelines) -> None:
+    def __init__(self, ctx: Context, timelines: Timelines, push: PushChannel) -> None:
         self.ctx = ctx
         self.timelines = timelines
+        self.push = push
 
     def create(
         self,
@@ -34,8 +38,7 @@ class Posts:
         self._check_text(text)
         with self.ctx.store.write() as tx:
             if photo_ids:
-                most = self.ctx.config.media.max_photos_per_post
-                require_attachable(tx, author_id, photo_ids, most)
+                require_attachable(tx, author_id, photo_ids, self._photo_limit(tx, author_id))
             if group_id is not None:
                 self._require_member(tx, group_id, author_id)
             if repost_of is not None:
@@ -55,10 +58,12 @@ class Posts:
             )
             if group_id is None and not pushed:
                 tx.accounts.mark_pull_author(author_id)
-            tx.posts.add_mentions(post.id, self._mentioned(tx, text, group_id))
+            mentioned = self._mentioned(tx, text, group_id)
+            tx.posts.add_mentions(post.id, mentioned)
         if repost_of is not None:
             self.timelines.post_changed(repost_of)
         self.timelines.fan_out(post)
+        self._push_mentions(mentioned, post.id, author_id)
         return post
 
     def get(self, viewer_id: int, post_id: int) -> Post:
@@ -109,9 +114,11 @@ class Posts:
         with self.ctx.store.write() as tx:
             post = self.visible(tx, post_id, actor_id)
             tx.posts.add_counts(post_id, comments=1)
-            tx.posts.add_mentions(post_id, self._mentioned(tx, text, post.group_id))
+            mentioned = self._mentioned(tx, text, post.group_id)
+            tx.posts.add_mentions(post_id, mentioned)
             comment = tx.posts.add_comment(post_id, actor_id, text, self.ctx.clock())
         self.timelines.post_changed(post_id)
+        self._push_mentions(mentioned, post_id, actor_id)
         return comment
 
     def comments(
@@ -152,6 +159,16 @@ class Posts:
         found = tx.posts.get_many(ids)
         posts = [found[i] for i in ids if not found[i].deleted]
         return Page(posts, next_id_cursor(ids, limit))
+
+    def _push_mentions(self, mentioned: list[int], post_id: int, by: int) -> None:
+        if mentioned:
+            self.push.notify_many(mentioned, PushKind.MENTION, {"post_id": post_id, "by": by})
+
+    def _photo_limit(self, tx: Tx, author_id: int) -> int:
+        """Photos the author's post may carry: more for a member (a membership benefit)."""
+        if has_benefits(tx, author_id, self.ctx.clock()):
+            return self.ctx.config.memberships.member_photos_per_post
+        return self.ctx.config.media.max_photos_per_post
 
     def _check_text(self, text: str) -> None:
         longest = self.ctx.config.max_post_chars

@@ -22,10 +22,13 @@ from microblog.chat_models import ChatMessage, Status
 from microblog.live_models import LiveComment, LiveGift, Room
 from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.push_models import ClientKind
 from microblog.store.app_repo import AppRepo
 from microblog.store.certification_repo import CertificationRepo
 from microblog.store.fanservice_repo import FanServiceRepo
+from microblog.store.membership_repo import MembershipRepo
 from microblog.store.money_repos import GameRepo, IdempotencyRepo, LedgerRepo, ShopRepo, TopUpRepo
+from microblog.store.push_repo import PushRepo
 
 
 class FolloweePosts(StrEnum):
@@ -71,7 +74,17 @@ class AccountRepo(Protocol):
         """Give the account the role and tier of an approved certification, verified."""
         ...
 
-    def add_token(self, token_hash: str, account_id: int, created_at: float) -> None: ...
+    def add_token(
+        self, token_hash: str, account_id: int, created_at: float, client: ClientKind
+    ) -> None:
+        """Keep a session's token (hashed) with the client it was issued to."""
+        ...
+
+    def mobile_devices(self, account_ids: list[int]) -> dict[int, list[str]]:
+        """The token hashes of the accounts' mobile sessions (their push targets); accounts
+        without one are left out."""
+        ...
+
     def account_for_token(self, token_hash: str) -> int | None: ...
     def mark_pull_author(self, account_id: int) -> None:
         """Remember that this author has posts that were not pushed (hybrid merges them)."""
@@ -401,6 +414,10 @@ class Tx(Protocol):
     def live(self) -> LiveRepo: ...
     @property
     def fanservice(self) -> FanServiceRepo: ...
+    @property
+    def memberships(self) -> MembershipRepo: ...
+    @property
+    def push(self) -> PushRepo: ...
 
 
 class Store(Protocol):

@@ -16,7 +16,9 @@ from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, field
 
 from microblog.errors import Conflict
+from microblog.membership_models import Membership
 from microblog.models import Account, Comment, Group, Post, Profile, Role, Tier
+from microblog.push_models import ClientKind
 from microblog.store.base import FolloweePosts
 from microblog.store.memory_ads import MemoryAds, MemoryAdsData
 from microblog.store.memory_apps import AppData, MemoryApps
@@ -26,7 +28,9 @@ from microblog.store.memory_commerce import MemoryGames, MemoryShops
 from microblog.store.memory_fanservice import FanServiceData, MemoryFanServices
 from microblog.store.memory_live import LiveData, MemoryLive
 from microblog.store.memory_media import MediaData, MemoryAlbums
+from microblog.store.memory_memberships import MemoryMemberships
 from microblog.store.memory_money import MemoryIdempotency, MemoryLedger, MemoryTopUps, MoneyData
+from microblog.store.memory_push import MemoryPush, PushData
 from microblog.store.paging import page_sorted, page_unsorted
 from microblog.store.records import replace
 from microblog.work import record
@@ -43,6 +47,8 @@ class MemoryData:
     names: dict[str, int] = field(default_factory=dict)
     passwords: dict[int, str] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
+    mobile_devices: defaultdict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """Token hashes of each account's mobile sessions (other clients get no pushes)."""
     pull_authors: set[int] = field(default_factory=set)
     followers: defaultdict[int, MutableSet[int]] = field(default_factory=lambda: defaultdict(set))
     followees: defaultdict[int, MutableSet[int]] = field(default_factory=lambda: defaultdict(set))
@@ -65,6 +71,8 @@ class MemoryData:
     media: MediaData = field(default_factory=MediaData)
     live: LiveData = field(default_factory=LiveData)
     fanservice: FanServiceData = field(default_factory=FanServiceData)
+    paid_memberships: dict[int, Membership] = field(default_factory=dict)
+    push: PushData = field(default_factory=PushData)
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])
@@ -140,9 +148,19 @@ class MemoryAccounts:
         for follower_id, followee_id in edges:
             self.add_follow_counts(follower_id, followee_id, +1)
 
-    def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
+    def add_token(
+        self, token_hash: str, account_id: int, created_at: float, client: ClientKind
+    ) -> None:
         self.d.tokens[token_hash] = account_id
+        if client is ClientKind.MOBILE:
+            self.d.mobile_devices[account_id].append(token_hash)
         record(db_writes=1)
+
+    def mobile_devices(self, account_ids: list[int]) -> dict[int, list[str]]:
+        devices = self.d.mobile_devices
+        found = {a: list(devices[a]) for a in account_ids if a in devices}
+        record(db_reads=sum(map(len, found.values())))
+        return found
 
     def account_for_token(self, token_hash: str) -> int | None:
         record(db_reads=1)
@@ -433,6 +451,8 @@ class MemoryTx:
         self.albums = MemoryAlbums(data.media)
         self.live = MemoryLive(data.live)
         self.fanservice = MemoryFanServices(data.fanservice)
+        self.memberships = MemoryMemberships(data.paid_memberships)
+        self.push = MemoryPush(data.push)
 
 
 class _Locked:

@@ -7,6 +7,8 @@
 - `ads`: clicks and dismissals of feed ads, ad exposure, advertisers' daily rebidding;
 - `commerce`: product posts, shop browsing, orders through the ledger;
 - `schedule`: influencers' and merchants' own posting, and scripted events (`events:`);
+- `memberships`: paid memberships bought in sessions, renewed or lapsed by the
+  operator's renewal run;
 - `tally`: counts an activity keeps of its own outcomes (interval, window, run).
 
 Feed readers (`social.FeedReader`) see each session's feed items right after it is read.

@@ -5,7 +5,8 @@ made on its first photo post (`album_create`), then `photos_per_post` photos are
 (`photo_upload`: the service checks the bytes are an image and makes the thumbnail) and the
 post is published carrying them. Every page of the feed with photo posts in it has their
 thumbnails read (`thumbnail_read`, one request for the page's thumbnails, as a browser
-fetches them side by side), and `photos.open_share` of the photo posts seen have their first
+fetches them side by side), and `photos.open_share` (times the reader's client's
+`clients.*.full_photo_factor`) of the photo posts seen have their first
 photo opened in full (`photo_read`).
 
 The image uploaded is one real JPEG of `photos.image_px`, made once per run (its pixels
@@ -77,7 +78,10 @@ class Photos:
         config = world.scenario.behaviour.photos
         self.share = config.post_share
         self.fewest, self.most = config.photos_per_post
-        self.open_share = config.open_share
+        self.open_share = config.open_share * world.scenario.behaviour.clients.factors(
+            world.population.mobile, "full_photo_factor"
+        )
+        """Per account, by its client: phones leave more photos as thumbnails."""
         self.image = sample_image(*config.image_px)
         self.albums: dict[int, int] = {}
         """Row -> the user's album (made on its first photo post)."""
@@ -112,8 +116,9 @@ class Photos:
         thumbnails = [i for post in posts for i in post.photo_ids]
         read_all = partial(self._read, thumbnails, Variant.THUMBNAIL)
         yield Call("thumbnail_read", read_all, {"photo_ids": thumbnails})
+        open_share = self.open_share[row]
         for post in posts:
-            if self.draws.uniform() < self.open_share:
+            if self.draws.uniform() < open_share:
                 first = [post.photo_ids[0]]
                 yield Call(
                     "photo_read", partial(self._read, first, Variant.FULL), {"photo_id": first}

@@ -55,7 +55,10 @@ class Social:
         behaviour = world.scenario.behaviour
         per_session = behaviour.per_session
         self.page_size = behaviour.page_size
-        self.extra_pages = behaviour.timeline_pages_per_session - 1.0
+        self.extra_pages = (behaviour.timeline_pages_per_session - 1.0) * (
+            behaviour.clients.factors(world.population.mobile, "pages_factor")
+        )
+        """Mean extra pages of each account's sessions, by its client (session length)."""
         self.chances = np.array(
             [
                 per_session.repost,
@@ -78,7 +81,7 @@ class Social:
 
     def plan(self, rows: np.ndarray) -> list[SocialPlan]:
         rng = self.world.rng
-        pages = 1 + rng.poisson(self.extra_pages, rows.size)
+        pages = 1 + rng.poisson(self.extra_pages[rows])
         posts = rng.poisson(self.world.population.post_rate[rows])
         chosen = rng.random((rows.size, self.chances.size)) < self.chances
         return list(zip(pages.tolist(), posts.tolist(), *chosen.T.tolist(), strict=True))

@@ -9,7 +9,9 @@ mean demand of a path is the demand of its mean work. The stations are
 - `db`: row reads and writes;
 - `cache`: timeline/presence entries read and written, and posts merged on read (pull);
 - `fanout`: background workers that write fan-out-on-write deliveries in jobs of
-  `fanout_batch` deliveries, after the request has returned.
+  `fanout_batch` deliveries, after the request has returned;
+- `push`: background workers that hand a request's push notifications to the push
+  provider (`push_send_ms` each), after the request has returned.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class WorkCounts(Protocol):
     def pushes(self) -> float: ...
     @property
     def fanout_deliveries(self) -> float: ...
+    @property
+    def push_sends(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,7 @@ class MeanWork:
     merged_items: float = 0.0
     pushes: float = 0.0
     fanout_deliveries: float = 0.0
+    push_sends: float = 0.0
 
 
 WORK_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MeanWork))

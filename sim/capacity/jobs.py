@@ -36,6 +36,8 @@ class Jobs(NamedTuple):
     """Its service time at each request station, seconds (n × 3; 0 where not visited)."""
     deliveries: np.ndarray
     """Fan-out-on-write deliveries it starts once complete."""
+    pushes: np.ndarray
+    """Push notifications it hands to the push workers once complete."""
 
     @classmethod
     def empty(cls) -> Jobs:
@@ -43,7 +45,7 @@ class Jobs(NamedTuple):
         return cls(
             np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0),
             np.empty(0, np.int64), np.empty((0, stations), bool), np.empty((0, stations)),
-            np.empty(0),
+            np.empty(0), np.empty(0),
         )  # fmt: skip
 
     def rows(self, which: np.ndarray) -> Jobs:

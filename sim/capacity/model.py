@@ -74,6 +74,7 @@ the latencies are the same for any value (tests/sim/capacity/test_model.py)."""
 _DELIVERIES = WORK_FIELDS.index("fanout_deliveries")
 POSTS = "fanout"
 """The lag family of every path not named in `lag_families`: posts' fan-out on write."""
+_PUSHES = WORK_FIELDS.index("push_sends")
 
 
 def summarise(samples: np.ndarray) -> Percentiles:
@@ -116,7 +117,8 @@ class _Fanouts(NamedTuple):
 
 
 class CapacityModel:
-    """Stations `app`, `db`, `cache` and `fanout` sized and priced by a `CapacityConfig`."""
+    """Stations `app`, `db`, `cache`, `fanout` and `push` sized and priced by a
+    `CapacityConfig`."""
 
     def __init__(
         self,
@@ -130,6 +132,7 @@ class CapacityModel:
         self.env = env
         self.config = config
         self.stations = {name: Station(count, env.now) for name, count in servers(config).items()}
+        self.stations["push"] = Station(config.push_workers, env.now)
         self._draws = CapacityDraws(rng, config)
         self._base_ms, self._per_unit_ms = request_coefficients(config)
         self._log = RequestLog()
@@ -166,6 +169,7 @@ class CapacityModel:
         self._jobs = jobs.rows(~finished)
         self._record_latencies(done)
         self._fan_out(done.rows(done.deliveries > 0))
+        self._push(done.rows(done.pushes > 0))
         self._record_lags(now)
 
     def _priced(self, batch: Submitted) -> Jobs:
@@ -180,7 +184,7 @@ class CapacityModel:
         return Jobs(
             seq, batch.path, batch.time - batch.external_s, batch.time.copy(),
             next_stage(visits, -1), visits, np.where(visits, demand_ms * factors, 0.0) / MS_PER_S,
-            batch.work[:, _DELIVERIES],
+            batch.work[:, _DELIVERIES], batch.work[:, _PUSHES],
         )  # fmt: skip
 
     def _path_values(self, value: Callable[[str], float]) -> np.ndarray:
@@ -216,6 +220,13 @@ class CapacityModel:
         self._fanouts = _Fanouts(
             *(np.concatenate([a, b]) for a, b in zip(self._fanouts, queued, strict=True))
         )
+
+    def _push(self, requests: Jobs) -> None:
+        """Completed requests' push notifications, one job per request on the push workers
+        (`push_send_ms` each notification); the provider's own latency is outside."""
+        if requests.seq.size:
+            services = requests.pushes * self.config.push_send_ms / MS_PER_S
+            self.stations["push"].admit(requests.time, services)
 
     def _record_lags(self, now: float) -> None:
         """Lags of posts whose last fan-out job has ended by now, in that order, each kept

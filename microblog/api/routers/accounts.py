@@ -30,13 +30,14 @@ def register(body: AccountCreate, blog: Blog) -> AccountPublic:
 
 @router.post("/auth/token")
 def login(body: Login, blog: Blog) -> TokenPublic:
-    token = blog.accounts.login(body.name, body.password)
-    return TokenPublic(access_token=token, account_id=blog.accounts.get_by_name(body.name).id)
+    token = blog.accounts.login(body.name, body.password, body.client)
+    account_id = blog.accounts.get_by_name(body.name).id
+    return TokenPublic(access_token=token, account_id=account_id, client=body.client)
 
 
 @router.get("/me")
-def me(account: CurrentAccount) -> AccountPublic:
-    return AccountPublic.of(account)
+def me(account: CurrentAccount, blog: Blog) -> AccountPublic:
+    return AccountPublic.of(account, blog.memberships.is_member(account.id))
 
 
 @router.put("/me/profile")
@@ -46,7 +47,7 @@ def update_profile(body: ProfileBody, account: CurrentAccount, blog: Blog) -> Ac
 
 @router.get("/accounts/{account_id}")
 def get_account(account_id: Id, _: CurrentAccount, blog: Blog) -> AccountPublic:
-    return AccountPublic.of(blog.accounts.get(account_id))
+    return AccountPublic.of(blog.accounts.get(account_id), blog.memberships.is_member(account_id))
 
 
 @router.put(

@@ -28,7 +28,9 @@ from microblog.store.sql.fanservice import SqlFanServices
 from microblog.store.sql.live import SqlLive
 from microblog.store.sql.locks import claim
 from microblog.store.sql.media import SqlAlbums
+from microblog.store.sql.memberships import SqlMemberships
 from microblog.store.sql.money import SqlIdempotency, SqlLedger, SqlTopUps
+from microblog.store.sql.push import SqlPush
 from microblog.store.sql.schema import metadata
 from microblog.store.sql.social import SqlAccounts, SqlGraph, SqlGroups, SqlPosts
 
@@ -54,6 +56,8 @@ class SqlTx:
         self.albums = SqlAlbums(conn)
         self.live = SqlLive(conn)
         self.fanservice = SqlFanServices(conn)
+        self.memberships = SqlMemberships(conn)
+        self.push = SqlPush(conn)
 
 
 def _sqlite_engine(url: str) -> Engine:

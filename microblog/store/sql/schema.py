@@ -46,6 +46,8 @@ tokens = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("account_id", ForeignKey("accounts.id"), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("client", String(8), nullable=False, default="web"),
+    Index("ix_tokens_devices", "account_id", "client"),
 )
 
 follows = Table(

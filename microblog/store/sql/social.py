@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from microblog.errors import Conflict
 from microblog.models import Account, AgeBand, Comment, Gender, Group, Post, Profile, Role, Tier
+from microblog.push_models import ClientKind
 from microblog.store.base import FolloweePosts
 from microblog.store.sql import schema as t
 from microblog.store.sql.home import home_streams_parameters, home_streams_statement
@@ -164,13 +165,25 @@ class SqlAccounts:
             self.conn.execute(_ADD_FOLLOW_COUNTS, rows)
         record(db_writes=sum(map(len, (followees, followers))))
 
-    def add_token(self, token_hash: str, account_id: int, created_at: float) -> None:
-        self.conn.execute(
-            insert(t.tokens).values(
-                token_hash=token_hash, account_id=account_id, created_at=created_at
-            )
+    def add_token(
+        self, token_hash: str, account_id: int, created_at: float, client: ClientKind
+    ) -> None:
+        values = dict(
+            token_hash=token_hash, account_id=account_id, created_at=created_at, client=client.value
         )
+        self.conn.execute(insert(t.tokens).values(values))
         record(db_writes=1)
+
+    def mobile_devices(self, account_ids: list[int]) -> dict[int, list[str]]:
+        c = t.tokens.c
+        query = select(c.account_id, c.token_hash).where(
+            c.account_id.in_(account_ids), c.client == ClientKind.MOBILE.value
+        )
+        found: dict[int, list[str]] = {}
+        for account_id, token_hash in self.conn.execute(query.order_by(c.created_at)):
+            found.setdefault(account_id, []).append(token_hash)
+        record(db_reads=sum(map(len, found.values())))
+        return found
 
     def account_for_token(self, token_hash: str) -> int | None:
         record(db_reads=1)

@@ -40,7 +40,7 @@ def test_request_variance_is_the_variance_of_the_priced_demand() -> None:
     """Var of each station's demand over sampled calls equals cᵀΣc from their covariance."""
     config = CapacityConfig(app_unit_ms=0.05, push_ms=0.3)
     rng = np.random.default_rng(7)
-    calls = rng.poisson([3.0, 1.0, 40.0, 2.0, 5.0, 1.0, 300.0], size=(500, len(WORK_FIELDS)))
+    calls = rng.poisson([3.0, 1.0, 40.0, 2.0, 5.0, 1.0, 300.0, 2.0], size=(500, len(WORK_FIELDS)))
     calls[:, 2] += 10 * calls[:, 0]  # cache reads grow with db reads: covariance matters
     priced = np.array([demand(config, Work(*map(int, row))).request_ms for row in calls])
     covariance = np.cov(calls, rowvar=False)

@@ -18,7 +18,7 @@ from sim.capacity.model import CapacityModel
 from tests.sim.capacity.event_driven import EventDrivenNetwork
 
 READ = Work(db_reads=2, cache_reads=20, merged_items=5)
-POST = Work(db_writes=2, cache_writes=1, fanout_deliveries=2500)
+POST = Work(db_writes=2, cache_writes=1, fanout_deliveries=2500, push_sends=3)
 FIXED = CapacityConfig(service_distribution="deterministic", fanout_workers=2, fanout_batch=1000)
 
 
@@ -292,3 +292,17 @@ def test_the_whole_model_meets_erlang_c_and_littles_law() -> None:
     assert abs(error) <= band, f"error {error:+.2%}, band ±{band:.2%}"
     app = model.station_stats()["app"]
     assert app.mean_in_system == pytest.approx(app.throughput * app.mean_response, rel=0.02)
+
+
+def test_pushes_are_background_work_of_the_push_workers() -> None:
+    """A post's pushes hold a push worker for `push_send_ms` each after the post returns:
+    the push station's busy time is posts x pushes x that time (but for the last post's,
+    still running at the end), and the post's latency is that of a post without pushes."""
+    config = FIXED.model_copy(update={"push_send_ms": 1.0, "push_workers": 1})
+    model = submitted(config, 400, rate=100.0)
+    stats = model.station_stats()["push"]
+    posts = model.latency_ms("post").size
+    assert posts > 0 and stats.arrivals == posts
+    assert stats.utilisation * stats.elapsed == pytest.approx(posts * 3 * 0.001, rel=0.01)
+    silent = submitted(config.model_copy(update={"push_send_ms": 0.0}), 400, rate=100.0)
+    np.testing.assert_array_equal(model.latency_ms("post"), silent.latency_ms("post"))

@@ -164,7 +164,7 @@ def test_tally_keeps_the_covariance_of_each_paths_work_after_warm_up() -> None:
     tally.submit("timeline_read", Work(db_reads=100, cache_reads=100))  # warm-up: not kept
     env.run(until=1.0)
     rng = np.random.default_rng(3)
-    calls = rng.poisson([4.0, 0.0, 30.0, 0.0, 2.0, 0.0, 0.0], size=(200, len(WORK_FIELDS)))
+    calls = rng.poisson([4.0, 0.0, 30.0, 0.0, 2.0, 0.0, 0.0, 1.0], size=(200, len(WORK_FIELDS)))
     for row in calls:
         tally.submit("timeline_read", Work(*map(int, row)))
     tally.submit("post", Work(db_writes=2, fanout_deliveries=10))

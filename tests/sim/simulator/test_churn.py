@@ -64,19 +64,20 @@ def test_heavy_churn_removes_users_from_later_days(tiny: Callable[..., Scenario]
     under two thirds of the third day's active users (about 45 % over seeds 1-3 and 42;
     a fixed share of the first day, the earlier form, sat within noise of its threshold)."""
 
-    def third_day_active(hazard: float) -> tuple[int, list[float]]:
+    def third_day_active(churn: dict[str, float]) -> tuple[int, list[float]]:
         # Without chat, whose friend interactions would soften the hazard this test is about.
         simulation, outcome = run_once(
             tiny(
                 duration_days=3,
                 population={"users": 300},
-                churn={"base_daily_hazard": hazard},
+                churn=churn,
                 behaviour={"per_session": {"chat": 0.0}},
             )
         )
         return simulation.users.daily_active[2], outcome.timeline.columns["users.churned"]
 
-    churning, churned = third_day_active(0.5)
-    control, none_churned = third_day_active(0.0)
+    churning, churned = third_day_active({"base_daily_hazard": 0.5})
+    no_churn = ("base_daily_hazard", "ad_hazard_per_ad_per_hour", "untargeted_commerce_hazard")
+    control, none_churned = third_day_active(dict.fromkeys(no_churn, 0.0))
     assert churned[-1] > churned[0] == 0 and none_churned[-1] == 0
     assert churning < control * 2 / 3

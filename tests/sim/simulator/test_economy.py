@@ -91,8 +91,9 @@ def test_ads_and_orders_move_coins_through_a_balanced_ledger(
     """Revenue metrics are the platform's ledger income; the books balance to the fen."""
     # Enough advertisers and merchants that 400 accounts surely have campaigns and shops;
     # no third-party apps, whose posts crowd the product posts out of a quarter-day's feeds
-    # (their charges balance in tests/sim/simulator/test_apps.py).
-    economy = {"ads": {"load": 0.2}}
+    # (their charges balance in tests/sim/simulator/test_apps.py). Buyers convert often, so
+    # a quarter-day surely has orders (at the default rate it may have one, or none).
+    economy = {"ads": {"load": 0.2}, "commerce": {"conversion_probability": 0.3}}
     population = {"advertiser_share": 0.02, "merchant_share": 0.03}
     no_apps = {"normal": 0, "medium": 0, "advanced": 0}
     run, outcome = run_once(tiny(economy=economy, population=population, apps=no_apps))

@@ -117,7 +117,8 @@ BUSY = {
 def test_every_traced_action_carries_what_a_replay_needs(
     tiny: Callable[..., Scenario], tmp_path: Path
 ) -> None:
-    scenario = tiny(**BUSY)
+    merchants = {"population": {**BUSY["population"], "merchant_share": 0.03}}
+    scenario = tiny(**(BUSY | merchants))  # enough merchants that some post a product
     population, seed = population_of(scenario)
     trace = Trace(tmp_path / "trace.jsonl")
     simulation = Simulation(scenario, population, seed, trace=trace)

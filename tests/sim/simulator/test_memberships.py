@@ -1,0 +1,36 @@
+"""Paid memberships in the simulator: `revenue.vas` is what the ledger moved for them, and
+wallets that run short lapse (acceptance 2 at population scale: 25 coins and a 10-coin
+fee buy a membership, renew it once, then lapse it)."""
+
+from collections.abc import Callable
+
+from microblog.money_models import TransferKind
+from scenario import Scenario
+from tests.sim.simulator.conftest import run_once
+
+
+def test_members_renew_once_then_lapse_and_vas_revenue_is_the_ledgers(
+    tiny: Callable[..., Scenario],
+) -> None:
+    scenario = tiny(
+        economy={
+            "starting_balance": 25.0,
+            "memberships": {
+                "price": 10.0,
+                "period_days": 0.04,
+                "join_per_session": 0.3,
+                "renewal_interval_hours": 0.25,
+            },
+        }
+    )
+    simulation, outcome = run_once(scenario)
+    metrics = {name: value for name, (value, _) in outcome.metrics.items()}
+    joins, renewals = metrics["memberships.joins"], metrics["memberships.renewals"]
+    assert joins > 10 and 0 < renewals <= joins and metrics["memberships.lapses"] > 0
+    with simulation.world.blog.store.read() as tx:
+        moved_fen = tx.ledger.kind_totals()[TransferKind.MEMBERSHIP]
+    assert metrics["revenue.vas"] == moved_fen / 100 == 10 * (joins + renewals)
+    assert metrics["revenue.vas"] == (
+        metrics["clients.mobile.revenue_vas"] + metrics["clients.web.revenue_vas"]
+    )
+    assert "revenue.share.vas" in metrics and metrics["payments.audit_balanced"] == 1.0
