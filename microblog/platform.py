@@ -90,7 +90,7 @@ class Microblog:
         self.live = Live(self.ctx, self.ledger, self.posts, self.push)
         self.memberships = Memberships(self.ctx, self.ledger)
         self.feed = Feed(self.ctx, self.timelines, self.ads.server)
-        self.fanservice = FanServices(self.ctx, service_fanout)
+        self.fanservice = FanServices(self.ctx, self.push, service_fanout)
         self.callbacks = Callbacks(self.ctx)
         self.service_messages = ServiceMessages(self.ctx, self.callbacks)
 

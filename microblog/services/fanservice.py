@@ -23,15 +23,23 @@ from microblog.fanservice_models import (
     MenuItem,
     Segment,
 )
+from microblog.push_models import PushKind
 from microblog.services.context import Context
 from microblog.services.fanservice_rules import check_text, lag_percentiles
+from microblog.services.push import Payload, PushChannel
 from microblog.store.base import Tx
 from microblog.work import record
 
 
 class FanServices:
-    def __init__(self, ctx: Context, fanout: FanoutQueueFactory[Broadcast] = InlineQueue) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        push: PushChannel,
+        fanout: FanoutQueueFactory[Broadcast] = InlineQueue,
+    ) -> None:
         self.ctx = ctx
+        self.push = push
         self.config = ctx.config.fanservice
         self.queue = fanout(self.deliver, ctx.clock)
 
@@ -96,8 +104,9 @@ class FanServices:
         return broadcast
 
     def deliver(self, broadcast: Broadcast, proceed: Proceed) -> int | None:
-        """Put the broadcast in every subscriber's inbox, a chunk per transaction; the
-        subscribers reached, or None when stopped before the last chunk."""
+        """Put the broadcast in every subscriber's inbox, a chunk per transaction, and push
+        it to the chunk's phones once committed; the subscribers reached, or None when
+        stopped before the last chunk."""
         after, delivered, chunk = 0, 0, self.ctx.config.fanout_chunk
         while proceed():
             with self.ctx.store.write() as tx:
@@ -106,9 +115,13 @@ class FanServices:
                 tx.fanservice.deliver(broadcast, reached)
                 record(fanout_deliveries=len(reached))
                 delivered += len(reached)
-                if len(ids) < chunk:
+                last = len(ids) < chunk
+                if last:
                     tx.fanservice.finish_broadcast(broadcast.id, delivered, self.ctx.clock())
-                    return delivered
+            payload: Payload = {"broadcast_id": broadcast.id, "from": broadcast.account_id}
+            self.push.notify_many(reached, PushKind.FAN_SERVICE, payload)
+            if last:
+                return delivered
             after = ids[-1]
         return None
 
