@@ -250,6 +250,8 @@ REVENUE_STREAMS: dict[str, str] = {
 """Every revenue stream `revenue.<stream>`, in coins the ledger moved into the platform's
 revenue account; `revenue.total` and the shares are over exactly these."""
 STREAM_METRICS = tuple(f"revenue.{stream}" for stream in REVENUE_STREAMS)
+STREAM_TITLES: dict[str, str] = {"vas": "Membership (VAS)"}
+"""A stream's name on cards and charts where its key is an abbreviation."""
 
 _PER_ACCOUNT_DAY = (
     "Revenue per simulated account per day of the measured window (coins are yuan at par)."
@@ -297,14 +299,15 @@ def _revenue_metrics() -> list[MetricInfo]:
     return [
         info
         for stream, meaning in REVENUE_STREAMS.items()
+        for title in (STREAM_TITLES.get(stream, stream.capitalize()),)
         for info in (
-            MetricInfo(f"revenue.{stream}", "coins", meaning, f"{stream.capitalize()} revenue"),
+            MetricInfo(f"revenue.{stream}", "coins", meaning, f"{title} revenue"),
             MetricInfo(
                 f"revenue.share.{stream}",
                 "ratio",
                 f"Share of `revenue.total` that `revenue.{stream}` earned (0-1; per "
                 "interval in timeseries.csv).",
-                f"{stream.capitalize()} share of revenue",
+                f"{title} share of revenue",
             ),
         )
     ]

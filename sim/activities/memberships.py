@@ -27,6 +27,7 @@ from microblog.membership_models import Membership, Renewals
 from sim.activities.base import Arrival, Call, Steps, succeeded
 from sim.activities.tally import Tally
 from sim.arrivals import SECONDS_PER_HOUR, Segment
+from sim.intervals import Intervals, poisson_count, present
 from sim.population import Kind
 from sim.wallets import Wallets
 from sim.world import World
@@ -111,6 +112,15 @@ class PaidMemberships:
 
     def interval_row(self) -> dict[str, float]:
         return self.tally.interval_row()
+
+    def intervals(self) -> Intervals:
+        """Fees are a compound sum over the charges; joins, renewals, lapses are counts."""
+        return present(
+            {
+                name: self.tally.compound(name) if "revenue" in name else poisson_count(value)
+                for name, value in self.tally.window.items()
+            }
+        )
 
     def metrics(self) -> dict[str, tuple[float, str]]:
         window = self.tally.window.items()
