@@ -95,9 +95,8 @@ def test_a_late_generator_on_a_schedule_does_not_price_its_own_lateness() -> Non
     late = calibrate(late_result, "test")
     for field in COSTS:
         assert getattr(late.capacity, field) == pytest.approx(getattr(plain.capacity, field))
-    check = check_model(
-        deployment_config(late.capacity, late.deployment), late_result, 600.0, 1, WORKS
-    )
+    config = deployment_config(CapacityConfig(**late.capacity.model_dump()), late.deployment)
+    check = check_model(config, late_result, 600.0, 1, WORKS)
     measured = {path.path: path.measured["p50_ms"] for path in check.paths}
     assert measured["post"] == late_result.metrics["response.post.p50_ms"].value
 
