@@ -20,12 +20,11 @@ come: per session, the open services (`open_share` of the certified accounts) ti
 `broadcasts_per_day`, over the sessions a day. Followers subscribe at `subscribe_rate` a
 day, flat over the day, each leaving the waiting pool as it does: a follower waiting at the
 start subscribes within the measured window with probability exp(-rate × warm-up days) -
-exp(-rate × duration days). The waiting followers are the expected ones of the simulator's
-synthetic graph (sim/graph.py): each big V followed by the mean of `big_v_follower_share`
-of the users, each medium V by the mean of `medium_v_follower_share`, each merchant (an
-ordinary account drawn at random) by the ordinary accounts' mean follower count; of those,
-`open_share` follow an open service and `1 - subscriber_share` are not subscribed yet.
-Their subscriptions are counted over the window's sessions, as the apps' calls are.
+exp(-rate × duration days). The waiting followers are `open_share` × (1 -
+`subscriber_share`) of the certified accounts' followers in the simulator's own population
+(loadtests.control.seed_fanservice draws it, with the scenario's seed), since certified
+accounts are those ranked highest by followers there; their subscriptions are counted over
+the window's sessions, as the apps' calls are.
 
 This module does not import Locust.
 """
@@ -37,8 +36,6 @@ from typing import Literal
 
 from scenario import Scenario
 from sim.arrivals import SECONDS_PER_DAY, clock_segments, diurnal_profile
-from sim.graph import influencer_counts
-from sim.population import role_count
 
 Poster = Literal["big_v", "medium_v", "merchant"]
 AppCall = Literal["app_poll", "app_post", "app_purchase"]
@@ -79,37 +76,23 @@ def app_calls_per_session(scenario: Scenario) -> dict[AppCall, float]:
     }
 
 
-def fanservice_calls_per_session(scenario: Scenario) -> dict[FanServiceCall, float]:
-    """Mean fan-service broadcasts and subscriptions per session (see module docstring)."""
-    config, population = scenario.behaviour.fanservice, scenario.population
-    users = population.users
-    big, medium = influencer_counts(population, users)
-    merchants = role_count(users, population.merchant_share)
-    behaviour = scenario.behaviour
+def fanservice_calls_per_session(
+    scenario: Scenario, certified: int, followers: int
+) -> dict[FanServiceCall, float]:
+    """Mean fan-service broadcasts and subscriptions per session, for a simulated population
+    of `certified` certified accounts with `followers` followers (see module docstring)."""
+    config, behaviour = scenario.behaviour.fanservice, scenario.behaviour
+    users = scenario.population.users
     sessions_a_day = users * behaviour.daily_active_share * behaviour.sessions_per_day
-    services = config.open_share * (big + medium + merchants)
-    waiting = config.open_share * (1 - config.subscriber_share) * _certified_followers(scenario)
+    waiting = config.open_share * (1 - config.subscriber_share) * followers
     rate = config.subscribe_rate
     taken = math.exp(-rate * scenario.warmup_days) - math.exp(-rate * scenario.duration_days)
     sessions, _ = _window_sessions(scenario)
+    broadcasts = config.open_share * certified * config.broadcasts_per_day
     return {
-        "fanservice_broadcast": services * config.broadcasts_per_day / sessions_a_day,
+        "fanservice_broadcast": broadcasts / sessions_a_day if sessions_a_day > 0 else 0.0,
         "fanservice_subscribe": float(waiting * taken / sessions) if sessions > 0 else 0.0,
     }
-
-
-def _certified_followers(scenario: Scenario) -> float:
-    """Expected followers of all certified accounts in the simulator's synthetic graph."""
-    population, graph = scenario.population, scenario.population.graph
-    users = population.users
-    big, medium = influencer_counts(population, users)
-    influencer_follows = users * (
-        big * sum(graph.big_v_follower_share) / 2
-        + medium * sum(graph.medium_v_follower_share) / 2
-    )
-    ordinary = max(users - big - medium, 1)
-    ordinary_followers = max(users * graph.mean_followees - influencer_follows, 0) / ordinary
-    return influencer_follows + role_count(users, population.merchant_share) * ordinary_followers
 
 
 def _window_sessions(scenario: Scenario) -> tuple[float, float]:
