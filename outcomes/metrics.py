@@ -25,6 +25,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("replay.*", "lower"),
     ("fanout.deliveries", "lower"),
     ("fanout.backlog", "lower"),
+    ("fanservice.pending", "lower"),
     ("users.churned", "lower"),
     ("utilization.*", "lower"),
     ("revenue.*", "higher"),
@@ -268,13 +269,15 @@ _GMV = (
 
 
 def _fanservice_metrics() -> list[MetricInfo]:
-    """Fan services (simulations): broadcasts, their deliveries and lag, subscribers."""
+    """Fan services: broadcasts, their deliveries and lag, subscribers (a load test reads
+    them from each service's `GET /fanservice/stats`: loadtests.control.fanservice_stats)."""
     lags = [
         MetricInfo(
             f"fanservice.lag.{stat}",
             "s",
             f"{what} time from a fan-service broadcast to its last subscriber's inbox "
-            "(fan-out station, apart from posts' `fanout.lag.*`).",
+            "(fan-out station, apart from posts' `fanout.lag.*`). A load test reports p50 "
+            "(median of the services' medians) and p99 (the highest service's).",
         )
         for stat, what in (("p50_s", "Median"), ("p95_s", "95th percentile"),
                            ("p99_s", "99th percentile"), ("mean_s", "Mean"))
@@ -287,6 +290,9 @@ def _fanservice_metrics() -> list[MetricInfo]:
         *lags,
         MetricInfo(
             "fanservice.subscriptions", "count", "Followers who subscribed to a fan service."
+        ),
+        MetricInfo(
+            "fanservice.pending", "count", "Broadcasts not yet delivered when a load test ended."
         ),
         MetricInfo("fanservice.services", "count", "Fan services open (end of the run)."),
         MetricInfo(

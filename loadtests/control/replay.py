@@ -6,6 +6,9 @@ the simulation began; its seeded account must be one too, or the server refuses 
 replayed request (a group is for its members only). The accounts and groups map as the
 replay maps them (loadtests.records.trace: `Stable`, `actors_of`, `groups_named`), and each
 missing membership is a join through the public API as the member, like the groups' own.
+`seed_fan_follows` likewise makes each traced subscriber's account a follower of the seeded
+service standing for the traced one (`services_named`): only followers may subscribe, and
+the traced subscriber followed its account in the simulation.
 """
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ from typing import Any
 import httpx
 
 from loadtests.control.runner import Progress
-from loadtests.control.seed import as_account
+from loadtests.control.seed import EDGES_PER_CALL, as_account, batches, operator_post
 from loadtests.records.plan import Measurements, ReplayPlan
-from loadtests.records.seeded import SeededPopulation
-from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named
+from loadtests.records.seeded import SeededFanService, SeededPopulation
+from loadtests.records.trace import (
+    SUBSCRIBE,
+    Stable,
+    TraceAction,
+    actors_of,
+    groups_named,
+    services_named,
+)
 from outcomes.result import Metric
 
 
@@ -55,6 +65,37 @@ def seed_memberships(
         as_account(client, "PUT", f"/groups/{group}/members/me", population.tokens[index])
         groups[group].append(population.ids[index])
     return population.model_copy(update={"groups": groups})
+
+
+def trace_fan_follows(
+    actions: list[TraceAction], population: SeededPopulation, services: list[SeededFanService]
+) -> list[list[int]]:
+    """[follower id, service account id] of every traced subscription, once each, in order
+    of first appearance (none when no service was seeded)."""
+    accounts = Stable(population.ordinary, actors_of(actions))
+    mapped = Stable(services, services_named(actions))
+    edges: dict[tuple[int, int], None] = {}
+    for action in actions:
+        traced = action.params.get("account_id")
+        if action.action != SUBSCRIBE or not isinstance(traced, int):
+            continue
+        index, service = accounts(action.actor), mapped(traced)
+        if index is not None and service is not None:
+            edges.setdefault((population.ids[index], service.account_id))
+    return [list(edge) for edge in edges]
+
+
+def seed_fan_follows(
+    client: httpx.Client,
+    population: SeededPopulation,
+    services: list[SeededFanService],
+    actions: list[TraceAction],
+    max_body_bytes: int,
+) -> None:
+    """Make each traced subscriber's account follow its service's (operator bulk follows)."""
+    edges = trace_fan_follows(actions, population, services)
+    for batch in batches(edges, EDGES_PER_CALL, max_body_bytes):
+        operator_post(client, "/admin/seed/follows", {"edges": batch})
 
 
 def replay_description(replay: ReplayPlan, measured: Measurements) -> dict[str, Any]:

@@ -27,12 +27,14 @@ import numpy as np
 
 from loadtests.control.backlog import drain_backlogs
 from loadtests.control.concurrency import concurrency_levels
+from loadtests.control.fanservice_stats import fanservice_metrics, read_fanservice_stats
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
 from loadtests.control.replay import (
     replay_description,
     replay_metrics,
     report_skips,
+    seed_fan_follows,
     seed_memberships,
 )
 from loadtests.control.request import PreparedRun
@@ -45,9 +47,16 @@ from loadtests.control.runner import (
     log_tail,
     run_locust,
 )
-from loadtests.control.seed import follow_graph, seed_groups, seed_population, seed_posts
+from loadtests.control.seed import (
+    SeedGraph,
+    follow_graph,
+    seed_groups,
+    seed_population,
+    seed_posts,
+)
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_apps import seed_apps
+from loadtests.control.seed_fanservice import seed_fanservices
 from loadtests.control.seed_money import seed_economy
 from loadtests.control.server import local_server
 from loadtests.control.server_stats import ServerStats, read_server_stats
@@ -107,6 +116,7 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     driven = _drive(prepared, locust_dir, progress)
     measured = driven.measured
     metrics = loadtest_metrics(measured, driven.stats_before, driven.stats_after)
+    metrics |= driven.fanservice
     problems = _unreported(measured)
     for check in driven.checks():
         metrics |= check.metrics()
@@ -138,6 +148,8 @@ class _Driven:
     """The live room delivery check, None when no comment was confirmed."""
     payments: PaymentVerdict
     """The ledger check."""
+    fanservice: dict[str, Metric]
+    """`fanservice.*` from the open services' statistics (loadtests.control.fanservice_stats)."""
 
     def checks(self) -> list[IntegrityCheck]:
         return [check for check in (self.chat, self.live, self.payments) if check is not None]
@@ -180,16 +192,20 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         graph = follow_graph(config, rng)
         profiles = draw_profiles(prepared.scenario.population.profile, graph.accounts, rng)
         population = seed_population(client, graph, max_body_bytes, profiles.store_profiles())
-        seeded = _seed_scenario(client, population, prepared.scenario, rng, max_body_bytes)
+        seeded = _seed_scenario(client, population, graph, prepared.scenario, rng, max_body_bytes)
         population, economy = seeded
         if prepared.replay is not None:
             actions = read_trace(Path(prepared.replay.trace)).actions
             population = seed_memberships(client, population, actions)
+            services = economy.fan_services.services
+            seed_fan_follows(client, population, services, actions, max_body_bytes)
         before = read_server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
         completed = run_locust(run, progress)
         after = read_server_stats(client, progress)
+        services = economy.fan_services.services
+        fanservice = fanservice_metrics(read_fanservice_stats(client, services, progress))
         measured = _read_measurements(locust_dir)
         report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
@@ -197,25 +213,30 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         progress(f"auditing the ledger after {len(measured.payments.calls)} payments")
         tokens = _tokens(population) | economy.merchant_tokens | economy.developer_tokens
         payments = check_payments(client, tokens, economy, measured.payments)
-    return _Driven(base_url, population, before, after, completed, measured, chat, live, payments)
+    return _Driven(
+        base_url, population, before, after, completed, measured, chat, live, payments, fanservice
+    )
 
 
 def _seed_scenario(
     client: httpx.Client,
     population: SeededPopulation,
+    graph: SeedGraph,
     scenario: Scenario,
     rng: np.random.Generator,
     max_body_bytes: int,
 ) -> tuple[SeededPopulation, SeededEconomy]:
-    """Groups, a day of posts, shops, wallets, campaigns, product posts and apps."""
+    """Groups, a day of posts, shops, wallets, campaigns, product posts, apps and fan
+    services."""
     groups = seed_groups(client, population, scenario, rng)
     population = population.model_copy(update={"groups": groups})
     seed_posts(client, population, scenario, rng)
     economy = seed_economy(client, population, scenario, rng, max_body_bytes)
     economy = seed_ads(client, population, economy, scenario, rng, max_body_bytes)
     grants, developers = seed_apps(client, population, scenario, rng)
+    fan_services = seed_fanservices(client, population, graph.edges, economy, scenario, rng)
     return population, economy.model_copy(
-        update={"app_grants": grants, "developer_tokens": developers}
+        update={"app_grants": grants, "developer_tokens": developers, "fan_services": fan_services}
     )
 
 

@@ -15,11 +15,23 @@ The third-party apps (sim/activities/apps.py) poll on their own clock too: each
 the simulated window (after its warm-up), where sessions follow the diurnal curve and apps do
 not: for ci-smoke's evening, 80 pairs polling every 240 s against 2,000 users' sessions.
 
+The fan services (sim/activities/fanservice.py) broadcast on the diurnal curve, as sessions
+come: per session, the open services (`open_share` of the certified accounts) times
+`broadcasts_per_day`, over the sessions a day. Followers subscribe at `subscribe_rate` a
+day, flat over the day, each leaving the waiting pool as it does: a follower waiting at the
+start subscribes within the measured window with probability exp(-rate × warm-up days) -
+exp(-rate × duration days). The waiting followers are `open_share` × (1 -
+`subscriber_share`) of the certified accounts' followers in the simulator's own population
+(loadtests.control.seed_fanservice draws it, with the scenario's seed), since certified
+accounts are those ranked highest by followers there; their subscriptions are counted over
+the window's sessions, as the apps' calls are.
+
 This module does not import Locust.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from scenario import Scenario
@@ -27,6 +39,7 @@ from sim.arrivals import SECONDS_PER_DAY, clock_segments, diurnal_profile
 
 Poster = Literal["big_v", "medium_v", "merchant"]
 AppCall = Literal["app_poll", "app_post", "app_purchase"]
+FanServiceCall = Literal["fanservice_broadcast", "fanservice_subscribe"]
 
 
 def scheduled_posts_per_session(scenario: Scenario) -> dict[Poster, float]:
@@ -49,11 +62,45 @@ def mean_think_s(scenario: Scenario) -> float:
 
 def app_calls_per_session(scenario: Scenario) -> dict[AppCall, float]:
     """Mean calls of the apps per session, by path, over the measured window (see above)."""
-    apps, behaviour = scenario.apps, scenario.behaviour
-    start_s, end_s = (
-        scenario.warmup_days * SECONDS_PER_DAY,
-        scenario.duration_days * SECONDS_PER_DAY,
-    )
+    apps, users = scenario.apps, scenario.population.users
+    sessions, window_s = _window_sessions(scenario)
+    if sessions <= 0:
+        return {"app_poll": 0.0, "app_post": 0.0, "app_purchase": 0.0}
+    pairs = apps.count * min(apps.users_per_app, users)
+    calls = pairs * window_s / ((apps.poll_interval_min_s + apps.poll_interval_max_s) / 2)
+    purchases = pairs * apps.purchases_per_user_day * window_s / SECONDS_PER_DAY
+    return {
+        "app_poll": calls * (1 - apps.post_share) / sessions,
+        "app_post": calls * apps.post_share / sessions,
+        "app_purchase": purchases / sessions,
+    }
+
+
+def fanservice_calls_per_session(
+    scenario: Scenario, certified: int, followers: int
+) -> dict[FanServiceCall, float]:
+    """Mean fan-service broadcasts and subscriptions per session, for a simulated population
+    of `certified` certified accounts with `followers` followers (see module docstring)."""
+    config, behaviour = scenario.behaviour.fanservice, scenario.behaviour
+    users = scenario.population.users
+    sessions_a_day = users * behaviour.daily_active_share * behaviour.sessions_per_day
+    waiting = config.open_share * (1 - config.subscriber_share) * followers
+    rate = config.subscribe_rate
+    taken = math.exp(-rate * scenario.warmup_days) - math.exp(-rate * scenario.duration_days)
+    sessions, _ = _window_sessions(scenario)
+    broadcasts = config.open_share * certified * config.broadcasts_per_day
+    return {
+        "fanservice_broadcast": broadcasts / sessions_a_day if sessions_a_day > 0 else 0.0,
+        "fanservice_subscribe": float(waiting * taken / sessions) if sessions > 0 else 0.0,
+    }
+
+
+def _window_sessions(scenario: Scenario) -> tuple[float, float]:
+    """The population's sessions in the measured window (after the warm-up, on the
+    diurnal curve) and the window's length in seconds."""
+    behaviour = scenario.behaviour
+    start_s = scenario.warmup_days * SECONDS_PER_DAY
+    end_s = scenario.duration_days * SECONDS_PER_DAY
     diurnal = diurnal_profile(behaviour.diurnal)
     session_days = sum(
         diurnal[segment.hour_of_day] * (segment.end_s - segment.start_s) / SECONDS_PER_DAY
@@ -61,13 +108,4 @@ def app_calls_per_session(scenario: Scenario) -> dict[AppCall, float]:
     )
     users = scenario.population.users
     sessions = users * behaviour.daily_active_share * behaviour.sessions_per_day * session_days
-    if sessions <= 0:
-        return {"app_poll": 0.0, "app_post": 0.0, "app_purchase": 0.0}
-    pairs = apps.count * min(apps.users_per_app, users)
-    calls = pairs * (end_s - start_s) / ((apps.poll_interval_min_s + apps.poll_interval_max_s) / 2)
-    purchases = pairs * apps.purchases_per_user_day * (end_s - start_s) / SECONDS_PER_DAY
-    return {
-        "app_poll": calls * (1 - apps.post_share) / sessions,
-        "app_post": calls * apps.post_share / sessions,
-        "app_purchase": purchases / sessions,
-    }
+    return sessions, end_s - start_s

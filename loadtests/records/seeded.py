@@ -1,12 +1,13 @@
 """What seeding put on the server, as the Locust users need it: accounts, wallets, goods.
 
-The control side seeds the server (loadtests.control.seed, seed_money, seed_ads) and hands
-these records to the users inside Locust through the plan file (loadtests.records.plan).
+The control side seeds the server (loadtests.control.seed, seed_money, seed_ads, seed_apps,
+seed_fanservice) and hands these records to the users inside Locust through the plan file
+(loadtests.records.plan).
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 FEN_PER_COIN = 100
 
@@ -76,6 +77,27 @@ class SeededAppGrant(BaseModel):
     """The app's access token for this user (scopes read, post, payments)."""
 
 
+class SeededFanService(BaseModel):
+    """A certified account's fan service opened before the test."""
+
+    account_id: int
+    token: str
+
+
+class SeededFanServices(BaseModel):
+    """The open fan services and their followers (loadtests.control.seed_fanservice)."""
+
+    services: list[SeededFanService] = []
+    waiting: list[tuple[int, int]] = []
+    """(service account id, follower's account index) of followers not subscribed yet."""
+    subscribed: list[tuple[int, int]] = []
+    """The same of the followers subscribed before the test."""
+    simulated_certified: int = 0
+    """Certified accounts of the simulator's population of the scenario (the rates' base)."""
+    simulated_followers: int = 0
+    """Their followers there (loadtests.generator.session_mix.fanservice_calls_per_session)."""
+
+
 class SeededEconomy(BaseModel):
     credits: dict[int, int]
     """Fen credited per account id before the test (ordinary users, promoting merchants)."""
@@ -96,3 +118,4 @@ class SeededEconomy(BaseModel):
     """The third-party apps' grants (loadtests.control.seed_apps)."""
     developer_tokens: dict[int, str] = {}
     """App developer account id -> token (to read the wallets app purchases pay into)."""
+    fan_services: SeededFanServices = Field(default_factory=SeededFanServices)

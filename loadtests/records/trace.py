@@ -15,9 +15,10 @@ path. Nothing is dropped silently: the replay prints and
 records every action it did not send, by kind and reason.
 
 Traced ids map onto seeded ones by order of first appearance (`Stable`): accounts in the
-order `actors_of` lists them, groups in the order `groups_named` does, so the fanout
-process (which seeds the trace's group memberships) and the Locust process (which sends
-the actions) map them alike.
+order `actors_of` lists them, groups in the order `groups_named` does, fan services (onto
+the seeded open ones) in the order `services_named` does, so the fanout process (which
+seeds the trace's group memberships and subscribers' follows) and the Locust process
+(which sends the actions) map them alike.
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ ACTIONS = (
     "game_purchase", "order", "product_post", "shop_browse", "ad_click", "ad_hide",
     "campaign_report", "campaign_change", "app_poll", "app_post", "app_purchase",
     "album_create", "photo_upload", "thumbnail_read", "photo_read", "live_start", "live_end",
-    "live_join", "live_leave", "live_comment", "live_gift",
+    "live_join", "live_leave", "live_comment", "live_gift", "fanservice_broadcast",
+    "fanservice_subscribe",
 )  # fmt: skip
 """The request paths the replay sends."""
 GROUP_ACTIONS = ("group_post", "group_read", "group_join")
+BROADCAST, SUBSCRIBE = "fanservice_broadcast", "fanservice_subscribe"
 NOT_SENT = {
     "topup_callback": "the payment gateway's late answer: the server makes it itself",
     "partner_fee": "the operator's billing of a commerce partner: no client request",
@@ -115,6 +118,18 @@ def groups_named(actions: list[TraceAction]) -> dict[Any, None]:
         for action in actions
         if action.action in GROUP_ACTIONS and isinstance(action.params.get("group_id"), Hashable)
     }
+
+
+def services_named(actions: list[TraceAction]) -> dict[Any, None]:
+    """The traced fan services (their accounts) in order of first appearance: who
+    broadcasts, and whose service a follower subscribes to."""
+    named: dict[Any, None] = {}
+    for action in actions:
+        if action.action == BROADCAST:
+            named.setdefault(action.actor)
+        elif action.action == SUBSCRIBE and isinstance(action.params.get("account_id"), int):
+            named.setdefault(action.params["account_id"])
+    return named
 
 
 class Stable(Generic[T]):

@@ -28,6 +28,8 @@ What each action reads of the trace's params, and whom it targets:
 | `album_create` / `photo_upload` / `thumbnail_read` / `photo_read` | replay_media.py |
 | `live_start` / `live_join` / `live_comment` / `live_gift` / `live_leave` / `live_end` | see
   replay_live.py |
+| `fanservice_broadcast` / `fanservice_subscribe` | `text`, `segment` / `account_id`: the
+  seeded open service standing for the traced one (replay_fanservice.py) |
 
 An action that cannot be sent as traced (a param missing, no post replayed yet to react to,
 no ad seen, no friend to message, a campaign launch...) is skipped
@@ -51,6 +53,7 @@ from loadtests.generator.pacing import Pacer
 from loadtests.generator.users import (
     replay_apps,
     replay_chat,
+    replay_fanservice,
     replay_live,
     replay_media,
     replay_money,
@@ -65,7 +68,7 @@ FINISH_POLL_S = 0.1
 """How often a user with nothing left to send looks whether the others are done."""
 HANDLERS: dict[str, Handler] = (
     replay_social.HANDLERS | replay_chat.HANDLERS | replay_money.HANDLERS | replay_apps.HANDLERS
-    | replay_media.HANDLERS | replay_live.HANDLERS
+    | replay_media.HANDLERS | replay_live.HANDLERS | replay_fanservice.HANDLERS
 )  # fmt: skip
 
 

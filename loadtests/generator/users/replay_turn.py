@@ -20,8 +20,21 @@ from loadtests.generator.script import Cast, Follows, Schedule
 from loadtests.generator.users.api import Headers, SeenAd
 from loadtests.records.deliveries import Receipts
 from loadtests.records.plan import LocustPlan, current_scenario
-from loadtests.records.seeded import Priced, SeededAppGrant, SeededCampaign, SeededEconomy
-from loadtests.records.trace import Stable, TraceAction, actors_of, groups_named, read_trace
+from loadtests.records.seeded import (
+    Priced,
+    SeededAppGrant,
+    SeededCampaign,
+    SeededEconomy,
+    SeededFanService,
+)
+from loadtests.records.trace import (
+    Stable,
+    TraceAction,
+    actors_of,
+    groups_named,
+    read_trace,
+    services_named,
+)
 
 if TYPE_CHECKING:
     from loadtests.generator.users.base import FanoutUser
@@ -72,6 +85,10 @@ class World:
         self.campaigns = Stable(self.economy.campaigns)
         self.app_grants: Stable[SeededAppGrant] = Stable(self.economy.app_grants)
         """Traced (app, user) pairs onto the seeded apps' grants."""
+        self.fan_services: Stable[SeededFanService] = Stable(
+            self.economy.fan_services.services, services_named(actions)
+        )
+        """Traced fan services (their accounts) onto the seeded open ones."""
         self.product_posts: dict[Any, tuple[int, int]] = {}
         """Traced product post -> (server post, server product) of those the replay made."""
         neighbours = current_scenario().loadtest.friend_neighbours

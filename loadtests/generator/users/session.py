@@ -13,7 +13,8 @@ same `behaviour` fields with the user's own numpy Generator, in the same order:
 4. payments (`per_session.top_up`, `game_purchase`, `gift`, payments.py), with the ledger
    checks;
 5. the influencers' and merchants' scheduled posts due for one session (scheduled.py);
-6. the third-party apps' calls due for one session (apps.py).
+6. the third-party apps' calls due for one session (apps.py);
+7. the fan services' broadcasts and subscriptions due for one session (fanservice.py).
 
 Between two calls of a session the user thinks for an exponential time of mean
 `behaviour.think_time_s` × `loadtest.think_time_scale`; between sessions it waits
@@ -32,6 +33,7 @@ from loadtests.generator.session_mix import mean_think_s
 from loadtests.generator.users.apps import AppClient
 from loadtests.generator.users.base import FanoutUser
 from loadtests.generator.users.chat import Chatter
+from loadtests.generator.users.fanservice import FanServiceClient
 from loadtests.generator.users.feed_readers import AdViewer, Shopper
 from loadtests.generator.users.payments import Payer
 from loadtests.generator.users.photos import Photographer
@@ -70,6 +72,7 @@ class SessionUser(FanoutUser):
         self.chat = Chatter(self)
         self.scheduled = ScheduledPoster(self)
         self.apps = AppClient(self)
+        self.fanservice = FanServiceClient(self)
 
     def on_stop(self) -> None:
         """Leave the chat cleanly and free the seat (also when stopped mid-session)."""
@@ -92,6 +95,7 @@ class SessionUser(FanoutUser):
         self.payer.session()
         self.scheduled.post()
         self.apps.session()
+        self.fanservice.session()
 
     def think(self) -> None:
         """Pause before every call of a session but its first (the simulator's think time)."""

@@ -1,11 +1,12 @@
-"""The group memberships a replay seeds: those its trace shows the actors had from the start."""
+"""What a replay seeds from its trace: the group memberships the actors had from the start,
+and the follows of the fan services' traced subscribers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from loadtests.control.replay import trace_memberships
-from loadtests.records.seeded import SeededPopulation
+from loadtests.control.replay import trace_fan_follows, trace_memberships
+from loadtests.records.seeded import SeededFanService, SeededPopulation
 from loadtests.records.trace import TraceAction
 
 POPULATION = SeededPopulation(
@@ -33,3 +34,21 @@ def test_posting_or_reading_a_group_without_joining_it_makes_a_member_from_the_s
 
 def test_a_trace_without_group_actions_seeds_no_membership() -> None:
     assert trace_memberships([act(0, 5, "post")], POPULATION) == []
+
+
+SERVICES = [SeededFanService(account_id=a, token="t") for a in (700, 701)]
+
+
+def test_each_traced_subscriber_follows_the_seeded_service_of_its_traced_one_once() -> None:
+    actions = [
+        act(0, 50, "fanservice_broadcast", text="hi", segment=None),  # service 50: 700
+        act(1, 5, "fanservice_subscribe", account_id=60),  # actor 5: id 902; service 60: 701
+        act(2, 6, "fanservice_subscribe", account_id=50),  # actor 6: id 904 (60 took 903)
+        act(3, 5, "fanservice_subscribe", account_id=60),  # once is enough
+    ]
+    assert trace_fan_follows(actions, POPULATION, SERVICES) == [[902, 701], [904, 700]]
+
+
+def test_without_seeded_services_no_subscriber_follows() -> None:
+    actions = [act(0, 5, "fanservice_subscribe", account_id=60)]
+    assert trace_fan_follows(actions, POPULATION, []) == []

@@ -1,11 +1,15 @@
-"""Scheduled posts and apps keep the simulator's ratio to sessions; think time is scaled."""
+"""Scheduled posts, apps and fan services keep the simulator's ratio to sessions; think
+time is scaled."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from loadtests.generator.session_mix import (
     app_calls_per_session,
+    fanservice_calls_per_session,
     mean_think_s,
     scheduled_posts_per_session,
 )
@@ -62,4 +66,31 @@ def test_apps_poll_flat_while_sessions_follow_the_day() -> None:
 def test_no_apps_no_app_calls() -> None:
     sets = ["apps.normal=0", "apps.medium=0", "apps.advanced=0"]
     per_session = app_calls_per_session(load_scenario("scenarios/ci-smoke.yaml", sets))
+    assert set(per_session.values()) == {0.0}
+
+
+def test_fanservice_broadcasts_per_session_are_open_services_rate_over_sessions_a_day() -> None:
+    """0.3 of 31 certified accounts × 1 broadcast a day over 2,000 × 0.43 × 6 sessions."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml", ["behaviour.fanservice.broadcasts_per_day=1"]
+    )
+    per_session = fanservice_calls_per_session(scenario, certified=31, followers=0)
+    assert per_session["fanservice_broadcast"] == pytest.approx(0.3 * 31 / (2000 * 0.43 * 6))
+    assert per_session["fanservice_subscribe"] == 0
+
+
+def test_fanservice_subscriptions_drain_the_waiting_followers_over_the_window() -> None:
+    """1,000 followers: 0.3 × 0.9 of them wait and 1 - exp(-2 × 0.25) subscribe by the end,
+    over a flat day's 2,000 × 0.43 × 6 × 0.25 sessions."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml", [FLAT_DAY, "behaviour.fanservice.subscribe_rate=2"]
+    )
+    per_session = fanservice_calls_per_session(scenario, certified=31, followers=1000)
+    expected = 1000 * 0.3 * 0.9 * (1 - math.exp(-0.5)) / (2000 * 0.43 * 6 * 0.25)
+    assert per_session["fanservice_subscribe"] == pytest.approx(expected)
+
+
+def test_no_open_services_no_fanservice_calls() -> None:
+    scenario = load_scenario("scenarios/ci-smoke.yaml", ["behaviour.fanservice.open_share=0"])
+    per_session = fanservice_calls_per_session(scenario, certified=31, followers=1000)
     assert set(per_session.values()) == {0.0}

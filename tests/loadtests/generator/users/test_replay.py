@@ -5,7 +5,8 @@ friends ring, which C, followed and unfollowed, is not) read, post, react, follo
 and use a group, chat over their sockets, pay, shop and see ads, and third-party apps poll,
 post and charge for them (with grants seeded through the OAuth flow); a merchant's product
 post sells, an advertiser's campaign is read and paused; A posts a photo B reads, goes on
-air, and B watches, comments and gives. A campaign launch and the gateway's callback are in
+air, and B watches, comments and gives; A subscribes to a certified account's fan service,
+which broadcasts to one region. A campaign launch and the gateway's callback are in
 the trace too, and must be counted as not sent with their reasons.
 """
 
@@ -27,7 +28,7 @@ from outcomes.result import Result, load_result
 SMOKE = "scenarios/ci-smoke.yaml"
 GAP_S = 30.0
 """Simulated seconds between two actions: half a real second at the test's speedup."""
-A, B, C, MERCHANT, ADVERTISER = 1001, 1002, 1003, 1004, 1005
+A, B, C, MERCHANT, ADVERTISER, STAR = 1001, 1002, 1003, 1004, 1005, 1006
 STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "chat_presence", {"status": "online"}),
     (B, "post", {"post": 899, "text": "something to read"}),
@@ -72,6 +73,8 @@ STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "app_poll", {"app": "app-one"}),
     (B, "app_post", {"app": "app-two"}),
     (A, "app_purchase", {"app": "app-one", "idempotency_key": "sim-app-1"}),
+    (A, "fanservice_subscribe", {"account_id": STAR}),
+    (STAR, "fanservice_broadcast", {"text": "news for fans", "segment": "east"}),
     (ADVERTISER, "campaign_report", {"campaign_id": 1}),
     (ADVERTISER, "campaign_change", {"campaign_id": 1, "status": "paused"}),
     (ADVERTISER, "campaign_change", {"post_id": 5, "bid": 1.0, "total_budget": 100}),
@@ -87,7 +90,7 @@ SMALL = [
     "loadtest.mean_followees=1", "loadtest.friend_neighbours=1", "loadtest.merchants=2",
     "loadtest.retry_share=1", "economy.ads.load=0.5", "economy.ads.campaigns_per_advertiser=3",
     "population.advertiser_share=0.2", "population.groups.count=750",
-    "population.groups.mean_size=1",
+    "population.groups.mean_size=1", "behaviour.fanservice.open_share=1",
 ]  # fmt: skip
 
 
@@ -141,8 +144,8 @@ def test_what_is_not_sent_is_recorded_by_kind_and_reason(replayed: tuple[int, Pa
 @pytest.mark.slow
 def test_each_actor_has_its_own_seeded_account(replayed: tuple[int, Path]) -> None:
     loadtest = result_of(replayed).environment["loadtest"]
-    assert loadtest["replay_actors"] == loadtest["replay_accounts"] == 5
-    assert loadtest["seeded_accounts"] == 1 + 2 + 5  # the big V, the influencers, the actors
+    assert loadtest["replay_actors"] == loadtest["replay_accounts"] == 6
+    assert loadtest["seeded_accounts"] == 1 + 2 + 6  # the big V, the influencers, the actors
 
 
 @pytest.mark.slow
@@ -155,3 +158,13 @@ def test_the_replays_chat_and_payments_pass_their_checks(replayed: tuple[int, Pa
     assert metrics["payments.audit_balanced"].value == 1
     assert metrics["payments.double_paid"].value == 0
     assert metrics["latency.live_deliver.p50_ms"].value > 0  # B's comment pushed back to B
+
+
+@pytest.mark.slow
+def test_the_traced_subscriber_follows_and_subscribes_and_the_service_broadcasts(
+    replayed: tuple[int, Path],
+) -> None:
+    counts = read_measurements(replayed[1] / "locust" / MEASUREMENTS_FILE).counts
+    assert counts["fanservice_subscribe"].failures == 0
+    assert counts["fanservice_broadcast"].failures == 0
+    assert result_of(replayed).metrics["fanservice.broadcasts"].value == 1
