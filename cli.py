@@ -201,6 +201,13 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """A load test told to stop (SIGTERM, as a CI runner or `kill` sends it) leaves by
+    SystemExit, so the server and Locust it started, each in a process group of its own,
+    are stopped on the way out instead of left running."""
+    raise SystemExit(128 + signum)
+
+
 def _shared(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A store or cache a worker in another process can open: not this process's memory."""
     if value == "memory":
@@ -793,6 +800,7 @@ def loadtest(
         prepared = prepare(request)
     for note in prepared.notes:
         click.echo(f"fanout: note: {note}", err=True)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with _load_test_failure_exits_1():
         outcome = execute(prepared, progress=_progress)
     if as_json:

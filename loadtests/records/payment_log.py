@@ -22,7 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-PaymentKind = Literal["topup", "gift", "game_purchase", "order", "app_purchase", "live_gift"]
+PaymentKind = Literal[
+    "topup", "gift", "game_purchase", "order", "app_purchase", "live_gift", "membership_join"
+]
 """Each is also the request path the payment is timed under."""
 CREATED, PENDING, DECLINED = 201, 202, 402
 ACCEPTED = (CREATED, PENDING, DECLINED)
@@ -84,6 +86,8 @@ class PaymentCall(BaseModel):
             case "app_purchase":
                 return [(paid["account_id"], -paid["amount_fen"]),
                         (paid["developer_id"], paid["developer_fen"])]  # fmt: skip
+            case "membership_join":  # the fee goes to the platform's revenue, no wallet
+                return [(paid["account_id"], -paid["price_fen"])]
 
 
 def _id(answer: Answer) -> Any:

@@ -12,11 +12,16 @@ from __future__ import annotations
 import csv
 import json
 import math
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -38,6 +43,7 @@ BUSY_USERS = [
     "behaviour.per_session.gift=0.5", "behaviour.per_session.top_up=0.3",
     "behaviour.per_session.post=0.5", "behaviour.per_session.repost=0.5",
     "behaviour.photos.post_share=0.8", "behaviour.photos.open_share=1",
+    "economy.memberships.join_per_session=1",
 ]  # fmt: skip
 ALL_PAYING = [
     "behaviour.per_session.gift=1", "behaviour.per_session.top_up=1",
@@ -116,6 +122,7 @@ def test_a_smoke_run_pays_and_retries_with_a_balanced_ledger_and_nothing_paid_tw
     latency = [metrics[f"latency.gift.{stat}"].value for stat in PERCENTILES]
     assert latency[0] > 0 and latency == sorted(latency)
     assert metrics["payments.calls"].value > 0 and metrics["payments.retries"].value > 0
+    assert metrics["requests.membership_join.share"].value > 0  # the ledger check counts fees
     assert metrics["payments.audit_balanced"].value == 1
     assert metrics["payments.double_paid"].value == metrics["payments.wallet_mismatches"].value == 0
 
@@ -216,6 +223,35 @@ def _command_lines() -> list[str]:
         except OSError:  # the process ended while we looked
             continue
     return lines
+
+
+@pytest.mark.slow
+def test_a_load_test_told_to_stop_leaves_no_server_behind(tmp_path: Path) -> None:
+    """SIGTERM (a CI runner's, or `kill`'s) stops the server and Locust the test started,
+    though each runs in a process group of its own."""
+    sets = [arg for field in SMALL_POPULATION for arg in ("--set", field)]
+    command = [sys.executable, "-m", "cli", "loadtest", SMOKE, "--run-time", "60s", *sets]
+    test = subprocess.Popen([*command, "--out", str(tmp_path / "stopped")])
+    started = psutil.Process(test.pid)
+    deadline = time.monotonic() + 60
+    while not (servers := _servers_of(started)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert servers, "the load test started no server within a minute"
+    test.send_signal(signal.SIGTERM)
+    assert test.wait(timeout=60) == 128 + signal.SIGTERM
+    _, alive = psutil.wait_procs(servers, timeout=30)
+    assert alive == []
+
+
+def _servers_of(process: psutil.Process) -> list[psutil.Process]:
+    servers = []
+    for child in process.children(recursive=True):
+        try:
+            if "serve" in child.cmdline():
+                servers.append(child)
+        except psutil.NoSuchProcess:  # it ended while we looked
+            continue
+    return servers
 
 
 def test_a_host_off_this_machine_is_refused_with_exit_code_2_naming_the_flag(

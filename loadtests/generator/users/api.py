@@ -284,6 +284,11 @@ def order(
     return _pay(client, payment, "order", "/orders", body)
 
 
+def membership_join(client: FastHttpSession, payment: Payment) -> Answer | None:
+    """Buy a month of paid membership from the wallet (`membership_join`)."""
+    return _pay(client, payment, "membership_join", "/me/membership", {})
+
+
 def app_poll(client: FastHttpSession, headers: Headers, expected: tuple[int, ...]) -> None:
     """A third-party app reads its user's home timeline with its token (`app_poll`)."""
     with client.get("/timeline/home", headers=headers, name="app_poll", catch_response=True) as r:

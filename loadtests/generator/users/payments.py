@@ -4,7 +4,9 @@ Each with its `behaviour.per_session` probability: a top-up (`topup`) of an amou
 through a channel drawn from `behaviour.topup`; a purchase (`game_purchase`) of
 1 + Poisson(`games.items_per_purchase` − 1) units of a game item drawn uniformly, only for
 the `games.paying_user_share` of users who ever buy (drawn once per user); a gift (`gift`)
-of `behaviour.gifts.coins` to an account the user follows (one of its seeded friends).
+of `behaviour.gifts.coins` to an account the user follows (one of its seeded friends); a
+month of paid membership (`membership_join`) at `economy.memberships.join_per_session` while
+the user is not a member (an "already a member" or "wallet short" 409 is an answer).
 Orders (`order`) come from the feed readers' product impressions. Seeded wallets hold
 `loadtest.wallet_credit_coins`, so the simulator's top-up after a refused payment does not
 arise.
@@ -18,12 +20,24 @@ of the test cuts the call off (loadtests.records.payment_log and ledger_check ju
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from loadtests.generator.users.api import Payment, game_purchase, gift, order, topup
+from loadtests.generator.users.api import (
+    Payment,
+    game_purchase,
+    gift,
+    membership_join,
+    order,
+    topup,
+)
+from loadtests.records.payment_log import CREATED
 from loadtests.records.seeded import FEN_PER_COIN, ring_friends
+
+REFUSED = (409,)
+"""A membership the server refuses (already a member, wallet short): an answer, not an error."""
 
 if TYPE_CHECKING:
     from loadtests.generator.users.session import SessionUser
@@ -41,6 +55,8 @@ class Payer:
         neighbours = user.scenario.loadtest.friend_neighbours
         friends = ring_friends(user.population.ordinary, user.account, neighbours)
         self.friends = [user.population.ids[friend] for friend in friends]
+        self.joins = user.scenario.economy.memberships.join_per_session
+        self.member = False
 
     def session(self) -> None:
         """This session's top-up, game purchase and gift, each if drawn."""
@@ -51,6 +67,8 @@ class Payer:
             self._buy_game_item()
         if gives and self.friends:
             self._give()
+        if not self.member and self.user.rng.random() < self.joins:
+            self._join()
 
     def order(self, product_id: int, post_id: int | None) -> None:
         """Order one unit of a product, through the post that showed it if any."""
@@ -78,6 +96,11 @@ class Payer:
         recipient = self.friends[int(rng.integers(len(self.friends)))]
         self.user.think()
         gift(self.user.client, self._payment(), recipient, amount_fen)
+
+    def _join(self) -> None:
+        self.user.think()
+        paid = membership_join(self.user.client, replace(self._payment(), expected=REFUSED))
+        self.member = paid is not None and paid.status == CREATED
 
     def _payment(self) -> Payment:
         """A fresh key, sent twice for a `retry_share` of calls."""

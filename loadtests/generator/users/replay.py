@@ -19,6 +19,7 @@ What each action reads of the trace's params, and whom it targets:
 | `chat_send` | `to` (a friend on the server), `text`; over the open socket, else HTTP |
 | `chat_history` | the conversation of the account's last message |
 | `topup` / `gift` | `amount_fen`, `channel` / `recipient_id`, with idempotency keys |
+| `membership_join` | a month of membership for the account, with an idempotency key |
 | `game_purchase` / `order` | `item_id`, `quantity` / `product_id`, `post_id` |
 | `product_post` | `product_id`, `text`; posted as the seeded product's merchant |
 | `shop_browse` | `shop_id`, `limit` |

@@ -12,9 +12,11 @@ targeting are the simulator's) and is counted as skipped.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from loadtests.generator.users import api
+from loadtests.generator.users.payments import REFUSED
 from loadtests.generator.users.replay_turn import Handler, Turn
 from loadtests.records.seeded import Priced
 
@@ -37,6 +39,12 @@ def gift(turn: Turn) -> str | None:
     if recipient == turn.account_id:
         return "the two accounts fold onto one seeded account"
     api.gift(turn.user.client, payment(turn), recipient, amount)
+    return None
+
+
+def membership_join(turn: Turn) -> str | None:
+    """A month of paid membership; 409 (already a member, wallet short) is an answer."""
+    api.membership_join(turn.user.client, replace(payment(turn), expected=REFUSED))
     return None
 
 
@@ -132,6 +140,7 @@ def payment(turn: Turn) -> api.Payment:
 
 HANDLERS: dict[str, Handler] = {
     "topup": topup, "gift": gift, "game_purchase": game_purchase, "order": order,
+    "membership_join": membership_join,
     "product_post": product_post, "shop_browse": shop_browse,
     "campaign_report": campaign_report, "campaign_change": campaign_change,
 }  # fmt: skip

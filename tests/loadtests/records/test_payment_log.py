@@ -95,3 +95,12 @@ def test_a_live_gift_moves_the_anchors_part_and_leaves_the_platforms_share_out()
             "anchor_fen": 250, "platform_fen": 250, "created_at": 0.0}  # fmt: skip
     calls = [call("live_gift", Answer(status=201, body=gift), Answer(status=201, body=gift))]
     assert expected_balances({1: 10_000}, calls) == {1: 9_500, 8: 250}
+
+
+def test_a_membership_fee_leaves_the_members_wallet_for_the_platform() -> None:
+    joined = {"account_id": 1, "status": "active", "joined_at": 0.0, "period_end": 2.6e6,
+              "price_fen": 1000, "renewals": 0}  # fmt: skip
+    answer = Answer(status=201, body=joined)
+    calls = [call("membership_join", answer, answer)]
+    assert calls[0].retried_the_same()
+    assert expected_balances({1: 10_000}, calls) == {1: 9_000}

@@ -64,6 +64,7 @@ STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "topup", {"amount_fen": 600, "channel": "online_banking", "idempotency_key": "k1"}),
     (A, "gift", {"recipient_id": B, "amount_fen": 100, "idempotency_key": "k2"}),
     (A, "game_purchase", {"item_id": 5, "quantity": 1, "idempotency_key": "k3"}),
+    (B, "membership_join", {"idempotency_key": "k5"}),
     (MERCHANT, "product_post", {"product_id": 8, "post": 903, "text": "on sale"}),
     (B, "order", {"product_id": 8, "post_id": 903, "idempotency_key": "k4"}),
     (B, "shop_browse", {"shop_id": 3, "limit": 20}),
@@ -153,8 +154,8 @@ def test_the_replays_chat_and_payments_pass_their_checks(replayed: tuple[int, Pa
     metrics = result_of(replayed).metrics
     assert metrics["chat.sent"].value == 1
     assert metrics["chat.lost"].value == metrics["chat.duplicated"].value == 0
-    # topup, gift, game purchase, order, app purchase, live gift: each retried once
-    assert metrics["payments.calls"].value == 6 and metrics["payments.retries"].value == 6
+    # topup, gift, game purchase, membership, order, app purchase, live gift: each retried once
+    assert metrics["payments.calls"].value == 7 and metrics["payments.retries"].value == 7
     assert metrics["payments.audit_balanced"].value == 1
     assert metrics["payments.double_paid"].value == 0
     assert metrics["latency.live_deliver.p50_ms"].value > 0  # B's comment pushed back to B
