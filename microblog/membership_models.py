@@ -63,3 +63,5 @@ class Renewals:
     """Coins the renewals moved to the platform's revenue account."""
     charged: tuple[tuple[int, int], ...] = ()
     """(account id, fen) of each renewal charged, for revenue by payer."""
+    lapsed_accounts: tuple[int, ...] = ()
+    """Accounts whose membership lapsed in this run (a signal of a user drifting away)."""

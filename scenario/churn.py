@@ -43,3 +43,13 @@ class ChurnConfig(Section):
         "chatted with the user.",
         source=ASSUMED,
     )  # fmt: skip
+    member_factor: Share = spec(
+        0.5, "Hazard multiplier for a paying member (a paid membership is a commitment the "
+        "member is less likely to walk away from).",
+        source=ASSUMED,
+    )  # fmt: skip
+    lapse_hazard: Share = spec(
+        0.05, "Added hazard on the day a membership lapses because the wallet could not pay "
+        "the renewal: a lapse is a sign the user is drifting away.",
+        source=ASSUMED, unit="per day",
+    )  # fmt: skip

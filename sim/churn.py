@@ -7,7 +7,9 @@ good with probability
      + ad_hazard_per_ad_per_hour × (untargeted ads + targeted_ad_factor × targeted ads)
                                   / active hours that day
      + untargeted_commerce_hazard × untargeted product posts seen)
-    × friend_interaction_factor, if a friend interacted with them that day.
+    × friend_interaction_factor, if a friend interacted with them that day,
+    × member_factor, if they hold a paid membership,
+    + lapse_hazard, if their membership lapsed that day (the wallet could not renew it).
 
 Influencers, merchants and advertisers do not churn. The ad and commerce terms read the
 exposure columns of `sim.users.UserState`, which the ads and commerce activities fill.
@@ -48,6 +50,8 @@ def daily_hazard(config: ChurnConfig, users: UserState, rows: np.ndarray, day: i
     )
     befriended = users.friend_day[rows] == day
     hazard = np.where(befriended, hazard * config.friend_interaction_factor, hazard)
+    hazard = np.where(users.member[rows], hazard * config.member_factor, hazard)
+    hazard = hazard + config.lapse_hazard * (users.lapsed_day[rows] == day)
     return np.clip(hazard, 0.0, 1.0)
 
 

@@ -52,6 +52,10 @@ class UserState:
     active_hours_today: np.ndarray = field(init=False)
     friend_day: np.ndarray = field(init=False)
     """Last day a friend (mutual follow) interacted with the account."""
+    member: np.ndarray = field(init=False)
+    """Whether the account holds a paid membership now."""
+    lapsed_day: np.ndarray = field(init=False)
+    """Last day the account's membership lapsed (its wallet could not renew it)."""
     exposure: dict[str, np.ndarray] = field(init=False)
     daily_active: list[int] = field(default_factory=list)
     """Distinct active accounts per day of the run (DAU)."""
@@ -67,6 +71,8 @@ class UserState:
         self.last_active_hour = np.full(self.size, NEVER, dtype=np.int32)
         self.active_hours_today = np.zeros(self.size, dtype=np.int16)
         self.friend_day = np.full(self.size, NEVER, dtype=np.int32)
+        self.member = np.zeros(self.size, dtype=bool)
+        self.lapsed_day = np.full(self.size, NEVER, dtype=np.int32)
         self.exposure = {name: np.zeros(self.size, dtype=np.float32) for name in EXPOSURES}
         self.in_interval = DistinctRows(self.size)
         self.in_window = DistinctRows(self.size)

@@ -79,12 +79,18 @@ class Memberships:
             for m, outcome in zip(due, outcomes, strict=True)
             if outcome is RenewalOutcome.RENEWED
         )
+        lapsed = tuple(
+            m.account_id
+            for m, outcome in zip(due, outcomes, strict=True)
+            if outcome is RenewalOutcome.LAPSED
+        )
         return Renewals(
             renewed=len(charged),
-            lapsed=outcomes.count(RenewalOutcome.LAPSED),
+            lapsed=len(lapsed),
             ended=outcomes.count(RenewalOutcome.ENDED),
             charged_fen=sum(fen for _, fen in charged),
             charged=charged,
+            lapsed_accounts=lapsed,
         )
 
     def _join(self, tx: Tx, account_id: int) -> Membership:

@@ -8,6 +8,8 @@ memberships due (`membership_renew`, the `POST /admin/memberships/renewals` a se
 calls): each is renewed from its wallet, lapsed when the wallet is short, or ended when it
 was cancelled. Members are not modelled as leaving on their own: churn stops their
 sessions, not their renewals, so a churned member keeps paying until the wallet runs dry.
+Churn reads membership back (`sim.churn`): a member's hazard is `churn.member_factor` of
+another's, and a lapse adds `churn.lapse_hazard` on its day.
 
 Measured: `revenue.vas` (fees the ledger moved, joins and renewals), `memberships.joins`,
 `memberships.renewals`, `memberships.lapses` (the last three and the revenue also per
@@ -75,6 +77,7 @@ class PaidMemberships:
 
     def _join(self, row: int, account: int, key: str) -> Membership:
         joined = self.world.blog.memberships.join(account, idempotency_key=key)
+        self.world.users.member[row] = True
         self.tally.add("memberships.joins")
         self._earned(row, joined.price_fen)
         return joined
@@ -102,6 +105,10 @@ class PaidMemberships:
         self.tally.add("memberships.lapses", run.lapsed)
         for account, fen in run.charged:
             self._earned(self.world.row(account), fen)
+        for account in run.lapsed_accounts:
+            row = self.world.row(account)
+            self.world.users.member[row] = False
+            self.world.users.lapsed_day[row] = self.world.day
 
     def _earned(self, row: int, fen: int) -> None:
         client = "mobile" if self.world.population.mobile[row] else "web"

@@ -55,6 +55,7 @@ def test_a_member_with_15_coins_and_a_10_coin_fee_renews_once_then_lapses(
     calendar.now += MONTH_S
     second = blog.memberships.renew_due()
     assert (second.renewed, second.lapsed, second.charged_fen) == (0, 1, 0)
+    assert (first.lapsed_accounts, second.lapsed_accounts) == ((), (ann.id,))
     lapsed = blog.memberships.get(ann.id)
     assert (lapsed.status, lapsed.renewals) == (MembershipStatus.LAPSED, 1)
     assert not blog.memberships.is_member(ann.id)

@@ -20,6 +20,8 @@ CHURN = ChurnConfig(
     targeted_ad_factor=0.5,
     untargeted_commerce_hazard=0.0002,
     friend_interaction_factor=0.8,
+    member_factor=0.5,
+    lapse_hazard=0.05,
 )
 
 
@@ -33,6 +35,16 @@ def test_a_friends_interaction_that_day_discounts_the_hazard() -> None:
     users.friend_interacted(1, day=4)
     assert daily_hazard(CHURN, users, np.arange(2), day=4).tolist() == pytest.approx([0.01, 0.008])
     assert daily_hazard(CHURN, users, np.arange(2), day=5).tolist() == pytest.approx([0.01] * 2)
+
+
+def test_a_member_leaves_less_and_a_lapse_that_day_raises_the_hazard() -> None:
+    users = UserState(3)
+    users.member[1] = True
+    users.lapsed_day[2] = 6
+    assert daily_hazard(CHURN, users, np.arange(3), day=6).tolist() == pytest.approx(
+        [0.01, 0.005, 0.06]
+    )
+    assert daily_hazard(CHURN, users, np.arange(3), day=7)[2] == pytest.approx(0.01)
 
 
 def test_ads_per_active_hour_and_untargeted_product_posts_raise_the_hazard() -> None:

@@ -34,3 +34,8 @@ def test_members_renew_once_then_lapse_and_vas_revenue_is_the_ledgers(
         metrics["clients.mobile.revenue_vas"] + metrics["clients.web.revenue_vas"]
     )
     assert "revenue.share.vas" in metrics and metrics["payments.audit_balanced"] == 1.0
+    users = simulation.world.users  # what churn reads: members now, and who lapsed
+    with simulation.world.blog.store.read() as tx:
+        active = {m.account_id for m in tx.memberships.due(float("inf"), 10**6)}
+    assert {simulation.world.account(int(row)) for row in users.member.nonzero()[0]} == active
+    assert 0 < (users.lapsed_day >= 0).sum() <= metrics["memberships.lapses"]
