@@ -178,7 +178,7 @@ def _capacity_values(seen: WindowSamples, done: Counters, elapsed: float) -> Met
     metrics: Metrics = {}
     completed = {path: samples.size for path, samples in seen.latency_ms.items()}
     for path, samples in seen.latency_ms.items():
-        metrics.update(_latency(path, samples))
+        metrics.update(_summary(f"latency.{path}", samples, LATENCY_STATS, "ms"))
         metrics[f"throughput.{path}.requests_per_s"] = (samples.size / elapsed, "1/s")
     metrics["throughput.requests_per_s"] = (sum(completed.values()) / elapsed, "1/s")
     metrics.update(request_shares(completed))
@@ -189,7 +189,7 @@ def _capacity_values(seen: WindowSamples, done: Counters, elapsed: float) -> Met
     metrics["fanout.deliveries"] = (float(done.deliveries), "count")
     metrics.update(client_metrics(done, elapsed))
     for family, lags in seen.lags_s.items():
-        metrics.update(_lag(family, lags))
+        metrics.update(_summary(f"{family}.lag", lags, LAG_STATS, "s"))
     for name, stats in seen.stations.items():
         metrics[f"utilization.{name}"] = (stats.utilisation, "ratio")
     return metrics
@@ -221,13 +221,16 @@ def _percentiles(
         yield f"{family}.{stat}", percentile_interval(samples, q) if samples.size else None
 
 
-def _lag(family: str, lags: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:
-    """`<family>.lag.*_s` of the requests fanned out (posts' family is `fanout`)."""
-    if lags.size == 0:
+def _summary(
+    prefix: str, samples: np.ndarray, stats: tuple[tuple[str, float], ...], unit: str
+) -> Iterator[tuple[str, tuple[float, str]]]:
+    """`<prefix>.<stat>` percentiles and `<prefix>.mean_<unit>` of the samples, if any:
+    latency by path (`latency.<path>`, ms) and lags by family (`<family>.lag`, s)."""
+    if samples.size == 0:
         return
-    for stat, q in LAG_STATS:
-        yield f"{family}.lag.{stat}", (float(np.percentile(lags, q)), "s")
-    yield f"{family}.lag.mean_s", (float(lags.mean()), "s")
+    for stat, q in stats:
+        yield f"{prefix}.{stat}", (float(np.percentile(samples, q)), unit)
+    yield f"{prefix}.mean_{unit}", (float(samples.mean()), unit)
 
 
 def client_metrics(done: Counters, elapsed: float) -> Metrics:
@@ -241,14 +244,6 @@ def client_metrics(done: Counters, elapsed: float) -> Metrics:
             "ratio",
         ),
     }
-
-
-def _latency(path: str, samples: np.ndarray) -> Iterator[tuple[str, tuple[float, str]]]:
-    if samples.size == 0:
-        return
-    for stat, q in LATENCY_STATS:
-        yield f"latency.{path}.{stat}", (float(np.percentile(samples, q)), "ms")
-    yield f"latency.{path}.mean_ms", (float(samples.mean()), "ms")
 
 
 class RunningTotals:
