@@ -12,8 +12,10 @@ class MembershipConfig(BaseModel):
     price_fen: int = Field(
         1000,
         ge=1,
-        description="Monthly membership fee, in fen (source: Sina Weibo's membership launched "
-        "in 2012 at 10 RMB a month; 1 coin = 1 RMB).",
+        description="Monthly membership fee, in fen (source: Sina Weibo's paid membership, "
+        "launched in June 2012 at 10 RMB a month: Radio Free Asia, 'Netizens Boycott Sina "
+        "Membership', 20 June 2012, rfa.org/english/news/china/boycott-06202012130600.html; "
+        "TechNode, 19 June 2012, 'RMB 10 per month'; 1 coin = 1 RMB).",
     )
     period_s: float = Field(
         30 * SECONDS_PER_DAY,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from scenario.fields import ASSUMED, Section, Share, spec
 
-WEIBO_VIP = "Sina Weibo membership price at its 2012 launch: 10 RMB a month"
+WEIBO_VIP = (
+    "Sina Weibo's paid membership at its launch in June 2012: 10 RMB a month (Radio Free "
+    "Asia, 'Netizens Boycott Sina Membership', 20 June 2012; TechNode, 19 June 2012)"
+)
 
 
 class MembershipsConfig(Section):
