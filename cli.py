@@ -122,6 +122,13 @@ def fanout() -> None:
     help="Directory of photo bytes, or 'memory' [default: PATH.media beside an SQLite "
     "store, memory with --store memory, else ./fanout-media].",
 )
+@click.option(
+    "--allow-private-callbacks/--public-callbacks-only",
+    default=None,
+    help="Let fan services' developer-mode callbacks go to loopback and private addresses "
+    "(an app on this machine). Default: public addresses only, unless FANOUT_PLATFORM "
+    "sets platform.fanservice.allow_private_callbacks.",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the reference microblog over HTTP (OpenAPI at /openapi.json).
@@ -136,6 +143,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any
       fanout serve --workers 2 --store postgresql+psycopg://postgres@127.0.0.1/test \\
           --cache redis://127.0.0.1:6379/0 --fanout-workers 2
       FANOUT_STORE=sqlite:///blog.sqlite fanout serve --port 8001
+      fanout serve --allow-private-callbacks   # a fan service's app on 127.0.0.1
     """
     import uvicorn
 
@@ -164,13 +172,17 @@ def _server_settings(given: dict[str, Any]) -> ServerSettings:
     platform_fields = {"strategy": "fanout", "hybrid_threshold": "hybrid_threshold"}
     platform = {platform_fields[k]: given.pop(k) for k in list(given) if k in platform_fields}
     enforce = given.pop("rate_limits", None)
+    private_callbacks = given.pop("allow_private_callbacks", None)
     if enforce is None and "FANOUT_PLATFORM" not in os.environ:
         enforce = True
-    if not platform and enforce is None:
+    if not platform and enforce is None and private_callbacks is None:
         return ServerSettings(**given)
     from_environment = ServerSettings().platform.model_dump()
     if enforce is not None:
         platform["rate_limits"] = {**from_environment["rate_limits"], "enabled": enforce}
+    if private_callbacks is not None:
+        fanservice = from_environment["fanservice"]
+        platform["fanservice"] = {**fanservice, "allow_private_callbacks": private_callbacks}
     return ServerSettings(
         **given, platform=PlatformConfig.model_validate({**from_environment, **platform})
     )

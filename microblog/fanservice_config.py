@@ -57,3 +57,10 @@ class FanServiceConfig(BaseModel):
         description="Threads of a server process that send callbacks, so a subscriber's "
         "request never waits on a developer's server (0: send inside the request; assumption).",
     )
+    allow_private_callbacks: bool = Field(
+        False,
+        description="Send callbacks to private, loopback, link-local and other non-public "
+        "addresses. Off by default, since a callback URL is chosen by an account and sent "
+        "from inside the platform's network (server-side request forgery); on for tests "
+        "and a developer's own machine (`fanout serve --allow-private-callbacks`).",
+    )

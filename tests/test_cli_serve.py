@@ -92,3 +92,17 @@ def test_a_bad_setting_in_the_environment_exits_2_naming_it(
     result = CliRunner().invoke(fanout, ["serve", "--store", "memory", "--fanout", "hybrid"])
     assert result.exit_code == 2 and "hybrid_threshold" in result.stderr
     assert not served
+
+
+def test_private_callbacks_are_refused_unless_the_operator_allows_them(
+    monkeypatch: pytest.MonkeyPatch, served: list[ServerSettings]
+) -> None:
+    """Served with defaults, fan services' callbacks go to public addresses only; the
+    option (or FANOUT_PLATFORM) lets them reach an app on this machine, and keeps the
+    environment's other fan-service settings."""
+    monkeypatch.setenv("FANOUT_PLATFORM", '{"fanservice": {"callback_attempts": 2}}')
+    for args in (["serve"], ["serve", "--allow-private-callbacks"]):
+        assert CliRunner().invoke(fanout, args).exit_code == 0
+    default, allowing = (settings.platform.fanservice for settings in served)
+    assert (default.allow_private_callbacks, allowing.allow_private_callbacks) == (False, True)
+    assert allowing.callback_attempts == 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from microblog.callback_address import RefusedCallback, resolve_callback
 from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.fanout import FanoutQueueFactory, Proceed
 from microblog.fanout.local import InlineQueue
@@ -89,6 +90,11 @@ class FanServices:
         """Developer mode on (a URL and its signing secret) or off (neither)."""
         if (url is None) != (secret is None):
             raise Invalid("give callback_url and secret together, or neither", field="secret")
+        if url is not None:
+            try:
+                resolve_callback(url, self.config.allow_private_callbacks)
+            except RefusedCallback as refused:
+                raise Invalid(f"callback_url: {refused}", field="callback_url") from None
         with self.ctx.store.write() as tx:
             service = _service(tx, account_id)
             tx.fanservice.update(replace(service, callback_url=url, callback_secret=secret))

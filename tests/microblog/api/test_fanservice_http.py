@@ -28,8 +28,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def platform_config() -> dict[str, object]:
-    """Callbacks inside the request, so the test reads what the app got right after."""
-    return {"fanservice": {"callback_workers": 0, "callback_backoff_s": 0}}
+    """Callbacks inside the request, so the test reads what the app got right after, and
+    to loopback apps, as on a developer's own machine."""
+    fanservice = {"callback_workers": 0, "callback_backoff_s": 0, "allow_private_callbacks": True}
+    return {"fanservice": fanservice}
 
 
 def certified_star_with_fans(
@@ -108,3 +110,19 @@ def test_bad_input_is_a_4xx_naming_the_field(
     short_secret = {"callback_url": "http://127.0.0.1:9/cb", "secret": "short"}
     assert client.put("/fanservice/developer", json=short_secret, headers=star).status_code == 422
     assert client.get("/fanservice/99999", headers=star).status_code == 404
+
+
+@pytest.mark.parametrize("platform_config", [{}], ids=["production default"])
+def test_a_callback_to_a_loopback_address_is_refused_naming_the_field(
+    client: TestClient, signup: Callable[[str], Headers]
+) -> None:
+    """By default (no allow_private_callbacks) the platform will not call into its own
+    network: the URL is refused when it is bound, with a 422 naming callback_url."""
+    _, star, _ = certified_star_with_fans(client, signup)
+    client.post("/fanservice", headers=star)
+    for url in ("http://127.0.0.1:8080/cb", "http://169.254.169.254/latest/meta-data"):
+        mode = {"callback_url": url, "secret": SECRET}
+        refused = client.put("/fanservice/developer", json=mode, headers=star)
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "callback_url"
+        assert "public addresses only" in refused.text
