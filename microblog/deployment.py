@@ -11,7 +11,7 @@ from microblog.api.settings import ServerSettings
 from microblog.cache import CacheTier, open_cache
 from microblog.fanout import FanoutQueueFactory, PostQueueFactory, delivered_by_worker_processes
 from microblog.fanout.local import InlineQueue, thread_queues
-from microblog.fanout.stream import stream_queue
+from microblog.fanout.stream import JobKind, stream_queue
 from microblog.fanservice_models import Broadcast
 from microblog.media.store import open_media_store
 from microblog.platform import Microblog
@@ -26,7 +26,7 @@ def build_platform(settings: ServerSettings) -> Microblog:
         fanout=fanout_queue(settings, cache),
         cache=cache,
         media=open_media_store(settings.media_location()),
-        service_fanout=service_fanout_queue(settings),
+        service_fanout=service_fanout_queue(settings, cache),
     )
 
 
@@ -41,11 +41,14 @@ def fanout_queue(settings: ServerSettings, cache: CacheTier) -> PostQueueFactory
     return thread_queues(threads) if threads else InlineQueue
 
 
-def service_fanout_queue(settings: ServerSettings) -> FanoutQueueFactory[Broadcast]:
-    """Fan-service broadcasts go on threads of the serving process (inline when posts are
-    delivered inline, or no fan-out threads are asked for): fan-out worker processes
-    deliver posts only, so a broadcast is delivered by the process that took it."""
-    threads = settings.background_fanout_workers
-    if settings.fanout_delivery == "inline" or not threads:
+def service_fanout_queue(
+    settings: ServerSettings, cache: CacheTier
+) -> FanoutQueueFactory[Broadcast]:
+    """Fan-service broadcasts take the road posts take: the same Redis stream and worker
+    processes when those deliver, else threads of this process, or inline."""
+    if settings.fanout_delivery == "inline":
         return InlineQueue
-    return thread_queues(threads)
+    if delivered_by_worker_processes(settings.store, settings.cache):
+        return stream_queue(cache, settings.fanout_queue, JobKind.BROADCAST)
+    threads = settings.background_fanout_workers
+    return thread_queues(threads) if threads else InlineQueue

@@ -2,8 +2,10 @@
 
 Each consumer (one per `--concurrency`, a thread each, one consumer of the group each)
 loops: claim a job abandoned by a dead worker if one is due, else read a new one; load the
-post from the store; deliver it chunk by chunk; then acknowledge it and record its lag in
-one Lua script, so a post delivered twice is counted once (only the first XACK counts).
+post or fan-service broadcast from the store; deliver it chunk by chunk (to home timelines
+or to service inboxes, each idempotent); then acknowledge it and record its lag with its
+kind's counters in one Lua script, so a job delivered twice is counted once (only the
+first XACK counts).
 
 - A consumer first re-reads its own pending jobs, so a worker restarted under the same
   name resumes where it died instead of waiting to claim its own work.
@@ -11,7 +13,8 @@ one Lua script, so a post delivered twice is counted once (only the first XACK c
   that takes longer than `claim_idle_s` is not claimed from a live worker.
 - Stopping (SIGTERM, SIGINT, the parent gone) finishes the current chunk and leaves the
   rest of the post pending; another worker claims it and delivers it again, idempotently.
-- Poison: a job whose post is gone or deleted is acknowledged undelivered; an unreadable
+- Poison: a job whose post is gone or deleted (or whose broadcast is gone) is acknowledged
+  undelivered; an unreadable
   entry, or one handed out more than `max_attempts` times (it failed or killed its worker
   each time), moves to the dead-letter stream. Nothing blocks the jobs behind it.
 """
@@ -23,13 +26,16 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError, ResponseError
 
+from microblog.fanout import Proceed
 from microblog.fanout.settings import FanoutQueueSettings
-from microblog.fanout.stream import GROUP, FanoutJob, StreamKeys, ensure_group
+from microblog.fanout.stream import GROUP, FanoutJob, JobKind, StreamKeys, ensure_group
 from microblog.platform import Microblog
 
 if TYPE_CHECKING:
@@ -99,6 +105,7 @@ class Consumer:
         assert cache.redis is not None, "fan-out workers need the Redis cache tier"
         self.redis: Redis = cache.redis
         self.keys = StreamKeys.of(cache)
+        self.tallies = {kind: StreamKeys.of(cache, kind) for kind in JobKind}
         self.finish_script = self.redis.register_script(FINISH)
         self.bury_script = self.redis.register_script(BURY)
 
@@ -183,20 +190,20 @@ class Consumer:
         try:
             self.deliver(entry_id, job)
         except Exception:  # left pending: claimed and retried after claim_idle_s
-            log.exception("fan-out of post %s (entry %s) failed", job.post_id, entry_id)
+            log.exception("fan-out of %s %s (entry %s) failed", job.kind, job.id, entry_id)
 
     def deliver(self, entry_id: bytes, job: FanoutJob) -> None:
-        with self.blog.store.read() as tx:
-            post = tx.posts.get(job.post_id)
-        if post is None or post.deleted:  # nothing to show anyone: done
+        delivery = self.delivery(job)
+        if delivery is None:  # nothing to show anyone: done
             self.redis.xack(self.keys.jobs, GROUP, entry_id)
             return
         self.next_touch = time.monotonic() + self.settings.touch_every_s
-        delivered = self.blog.timelines.deliver(post, lambda: self.proceed(entry_id))
+        delivered = delivery(lambda: self.proceed(entry_id))
         if delivered is None:  # stopping: the job stays pending for another worker
             return
-        lag_s = self.blog.ctx.clock() - post.created_at
-        keys = [self.keys.jobs, self.keys.counters, self.keys.lags]
+        lag_s = self.blog.ctx.clock() - job.created_at
+        tally = self.tallies[job.kind]
+        keys = [self.keys.jobs, tally.counters, tally.lags]
         args: list[str | bytes | int] = [
             GROUP,
             entry_id,
@@ -205,6 +212,19 @@ class Consumer:
             self.settings.lag_window,
         ]
         self.finish_script(keys=keys, args=args)
+
+    def delivery(self, job: FanoutJob) -> Callable[[Proceed], int | None] | None:
+        """The delivery of the job's post or broadcast as it stands in the store; None when
+        there is nothing to deliver (the post was deleted, or either is gone)."""
+        with self.blog.store.read() as tx:
+            if job.kind is JobKind.BROADCAST:
+                broadcast = tx.fanservice.get_broadcast(job.id)
+                fanservice = self.blog.fanservice
+                return None if broadcast is None else partial(fanservice.deliver, broadcast)
+            post = tx.posts.get(job.id)
+        if post is None or post.deleted:
+            return None
+        return partial(self.blog.timelines.deliver, post)
 
     def proceed(self, entry_id: bytes) -> bool:
         """Asked between chunks: stop if stopping, else keep the job marked as in hand."""

@@ -111,21 +111,22 @@ class FanServices:
 
     def deliver(self, broadcast: Broadcast, proceed: Proceed) -> int | None:
         """Put the broadcast in every subscriber's inbox, a chunk per transaction, and push
-        it to the chunk's phones once committed; the subscribers reached, or None when
+        it to the phones of those it reached for the first time once committed (a job
+        delivered again pushes nothing twice); the subscribers reached, or None when
         stopped before the last chunk."""
         after, delivered, chunk = 0, 0, self.ctx.config.fanout_chunk
         while proceed():
             with self.ctx.store.write() as tx:
                 ids = tx.fanservice.subscribers_after(broadcast.account_id, after, chunk)
                 reached = _in_segment(tx, ids, broadcast.segment)
-                tx.fanservice.deliver(broadcast, reached)
+                fresh = tx.fanservice.deliver(broadcast, reached)
                 record(fanout_deliveries=len(reached))
                 delivered += len(reached)
                 last = len(ids) < chunk
                 if last:
                     tx.fanservice.finish_broadcast(broadcast.id, delivered, self.ctx.clock())
             payload: Payload = {"broadcast_id": broadcast.id, "from": broadcast.account_id}
-            self.push.notify_many(reached, PushKind.FAN_SERVICE, payload)
+            self.push.notify_many(fresh, PushKind.FAN_SERVICE, payload)
             if last:
                 return delivered
             after = ids[-1]

@@ -43,9 +43,9 @@ class FanServiceRepo(Protocol):
         """The account's newest broadcasts, newest first."""
         ...
 
-    def deliver(self, broadcast: Broadcast, subscriber_ids: list[int]) -> None:
+    def deliver(self, broadcast: Broadcast, subscriber_ids: list[int]) -> list[int]:
         """Put the broadcast in these subscribers' inboxes, once each however often it is
-        delivered."""
+        delivered; the subscribers whose inbox it reached just now (not before)."""
         ...
 
     def reply(self, account_id: int, subscriber_id: int, text: str, at: float) -> InboxEntry:

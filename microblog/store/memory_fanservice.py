@@ -114,7 +114,7 @@ class MemoryFanServices:
         record(db_reads=len(ids))
         return [self.d.broadcasts[i] for i in ids]
 
-    def deliver(self, broadcast: Broadcast, subscriber_ids: list[int]) -> None:
+    def deliver(self, broadcast: Broadcast, subscriber_ids: list[int]) -> list[int]:
         fresh = [s for s in subscriber_ids if (broadcast.id, s) not in self.d.delivered]
         for subscriber_id in fresh:
             self.d.delivered.add((broadcast.id, subscriber_id))
@@ -123,6 +123,7 @@ class MemoryFanServices:
                 broadcast.created_at, broadcast.id,
             )  # fmt: skip
         record(db_writes=len(fresh))
+        return fresh
 
     def reply(self, account_id: int, subscriber_id: int, text: str, at: float) -> InboxEntry:
         record(db_writes=1)

@@ -24,7 +24,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal_column,
     select,
     update,
 )
@@ -239,9 +238,9 @@ class SqlFanServices:
         query = _newest(select(broadcasts).where(_b.account_id == account_id), _b.id, None, limit)
         return self._rows(query, _broadcast)
 
-    def deliver(self, broadcast: Broadcast, subscriber_ids: list[int]) -> None:
+    def deliver(self, broadcast: Broadcast, subscriber_ids: list[int]) -> list[int]:
         if not subscriber_ids:
-            return
+            return []
         rows = [
             dict(
                 subscriber_id=s,
@@ -253,8 +252,10 @@ class SqlFanServices:
             )  # fmt: skip
             for s in subscriber_ids
         ]
-        statement: Any = insert_new(self.conn, inbox).values(rows).returning(literal_column("1"))
-        record(db_writes=len(self.conn.execute(statement).all()))
+        statement: Any = insert_new(self.conn, inbox).values(rows).returning(inbox.c.subscriber_id)
+        fresh = [row.subscriber_id for row in self.conn.execute(statement)]
+        record(db_writes=len(fresh))
+        return fresh
 
     def reply(self, account_id: int, subscriber_id: int, text: str, at: float) -> InboxEntry:
         values = dict(

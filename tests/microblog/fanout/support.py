@@ -18,10 +18,12 @@ from microblog.api.settings import ServerSettings
 from microblog.cache import CacheTier
 from microblog.config import PlatformConfig
 from microblog.fanout.settings import FanoutQueueSettings
-from microblog.fanout.stream import stream_queue
+from microblog.fanout.stream import JobKind, stream_queue
 from microblog.fanout.worker import run_worker
-from microblog.models import Account
+from microblog.models import Account, Role, Tier
 from microblog.platform import Microblog
+from microblog.push_models import ClientKind
+from microblog.services.accounts import NewAccount
 from microblog.store import open_store
 from tests.backends import REDIS_URL, redis_cache, store_url
 from tests.microblog.conftest import CHEAP_HASHING, people
@@ -38,6 +40,10 @@ FAST_CLAIMS = FanoutQueueSettings(
     retry_s=0.1,
 )
 """Queue settings that take abandoned jobs over within a second, so tests stay short."""
+
+
+Fan = tuple[Account, str]
+"""A subscriber and the bearer token of its phone's session."""
 
 
 @dataclass
@@ -69,6 +75,24 @@ class QueuePlatform:
             self.home_read(follower.id)
         return star, followers
 
+    def fan_service_with_subscribers(self, subscribers: int) -> tuple[Account, list[Fan]]:
+        """A certified star whose fan service `subscribers` followers, each with a session
+        on the mobile app, subscribed to."""
+        blog = self.blog
+        star = NewAccount("star", Role.INFLUENCER, Tier.BIG_V)
+        mobile = [NewAccount(f"fan{i}", client=ClientKind.MOBILE) for i in range(subscribers)]
+        (star_account, _), *fans = blog.accounts.register_many([star, *mobile])
+        blog.graph.follow_many([(fan.id, star_account.id) for fan, _ in fans])
+        blog.fanservice.open(star_account.id)
+        for fan, _ in fans:
+            blog.fanservice.subscribe(star_account.id, fan.id)
+        return star_account, fans
+
+    def inbox_broadcasts(self, subscriber: int) -> list[int]:
+        """The broadcasts in the subscriber's service inbox, newest first (repeats kept)."""
+        entries = self.blog.service_messages.inbox(subscriber, None, 100).items
+        return [e.broadcast_id for e in entries if e.broadcast_id is not None]
+
     def home_ids(self, reader: int) -> list[int]:
         """What fan-out delivered to the reader's cached timeline, without a home read
         (which would rebuild a lost timeline from the store and hide a missed delivery)."""
@@ -83,10 +107,17 @@ class QueuePlatform:
 def queue_platform(
     tmp_path: Path, queue: FanoutQueueSettings = FAST_CLAIMS, **config: object
 ) -> Iterator[QueuePlatform]:
-    """A `QueuePlatform` on SQLite (a file other processes open too) and a fresh Redis prefix."""
+    """A `QueuePlatform` on SQLite (a file other processes open too) and a fresh Redis
+    prefix; posts and fan-service broadcasts both go through the stream."""
     platform = PlatformConfig.model_validate({**CHEAP_HASHING, **config})
     with redis_cache() as cache, store_url("sqlite", tmp_path) as url:
-        blog = Microblog(open_store(url), platform, fanout=stream_queue(cache, queue), cache=cache)
+        blog = Microblog(
+            open_store(url),
+            platform,
+            fanout=stream_queue(cache, queue),
+            cache=cache,
+            service_fanout=stream_queue(cache, queue, JobKind.BROADCAST),
+        )
         try:
             yield QueuePlatform(blog, cache, url, platform, queue)
         finally:

@@ -42,13 +42,15 @@ def test_poison_jobs_do_not_wedge_the_queue(tmp_path: Path) -> None:
         platform.blog.posts.delete(star.id, deleted.id)
         redis, keys = platform.cache.redis, StreamKeys.of(platform.cache)
         assert redis is not None
-        redis.xadd(keys.jobs, {"post": 10**9, "author": 10**9, "created": 1.0})  # nobody's
-        redis.xadd(keys.jobs, {"post": "not a number"})
+        redis.xadd(keys.jobs, {"kind": "post", "id": 10**9, "created": 1.0})  # nobody's
+        redis.xadd(keys.jobs, {"kind": "broadcast", "id": 10**9, "created": 1.0})  # nobody's
+        redis.xadd(keys.jobs, {"kind": "post", "id": "not a number"})
         after = platform.blog.posts.create(star.id, "behind the poison")
         with worker_thread(platform):
             wait_until(lambda: finished(platform, 1), "the job behind the poison")
         report = platform.blog.timelines.queue.report()
         assert (report.posts, report.deliveries, report.dead_letters) == (1, 1, 1)
+        assert platform.blog.fanservice.queue.report().posts == 0, "a gone broadcast is no job done"
         assert platform.home_ids(fan.id) == [after.id]
         dead: Any = redis.xrange(keys.dead)
         assert len(dead) == 1 and b"not a fan-out job" in dead[0][1][b"reason"]
@@ -155,3 +157,23 @@ def test_every_server_process_reports_the_same_fanout(tmp_path: Path) -> None:
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_broadcast_goes_through_the_stream_and_counts_apart_from_posts(tmp_path: Path) -> None:
+    """The server only queues a broadcast; a worker delivers it to every subscriber's
+    inbox, a chunk at a time, with its own deliveries and lag (posts' stay empty)."""
+    with queue_platform(tmp_path, fanout_chunk=3) as platform:
+        star, fans = platform.fan_service_with_subscribers(7)
+        broadcast = platform.blog.fanservice.broadcast(star.id, "tickets on sale")
+        queue = platform.blog.fanservice.queue
+        assert queue.report().queue_depth == 1
+        assert all(platform.inbox_broadcasts(f.id) == [] for f, _ in fans), "nothing inline"
+        with worker_thread(platform):
+            wait_until(lambda: queue.report().posts == 1, "the broadcast's delivery")
+        report = queue.report()
+        assert report.deliveries == 7 and len(report.lags_s) == 1 and report.lags_s[0] >= 0
+        assert all(platform.inbox_broadcasts(f.id) == [broadcast.id] for f, _ in fans)
+        stats = platform.blog.fanservice.stats(star.id)
+        assert (stats.deliveries, stats.pending) == (7, 0) and stats.lag_p99_s is not None
+        posts = platform.blog.timelines.queue.report()
+        assert (posts.posts, posts.deliveries, posts.lags_s) == (0, 0, [])

@@ -12,6 +12,7 @@ import httpx
 import psutil
 
 from loadtests.control.server import free_port, python_env
+from microblog.push_models import PushMessage
 from tests.microblog.fanout.support import (
     QueuePlatform,
     queue_platform,
@@ -59,6 +60,38 @@ def test_a_worker_killed_mid_post_leaves_it_to_another_exactly_once(tmp_path: Pa
         assert all(platform.home_ids(f.id).count(post.id) == 1 for f in fans)
         report = queue.report()
         assert (report.deliveries, report.pending, report.dead_letters) == (600, 0, 0)
+
+
+def test_a_broadcast_survives_its_worker_killed_and_reaches_each_inbox_once(
+    tmp_path: Path,
+) -> None:
+    """Two worker processes in turn on one Redis: the first is killed once it has taken
+    the broadcast (one subscriber per chunk, so it is mid-delivery); the second claims it
+    and finishes. Every inbox holds the broadcast once and every phone got one push."""
+    with queue_platform(tmp_path, fanout_chunk=1) as platform:
+        star, fans = platform.fan_service_with_subscribers(400)
+        queue = platform.blog.fanservice.queue
+        broadcast = platform.blog.fanservice.broadcast(star.id, "survives a SIGKILL")
+        first = start_worker_process(platform)
+        try:
+            wait_until(lambda: queue.report().pending == 1, "the worker to take the broadcast")
+        finally:
+            first.kill()
+            first.wait()
+        assert queue.report().posts == 0, "killed before acknowledging"
+        second = start_worker_process(platform)
+        try:
+            wait_until(lambda: queue.report().posts == 1, "the claim")
+        finally:
+            assert stop_process(second) == 0
+        assert all(platform.inbox_broadcasts(f.id) == [broadcast.id] for f, _ in fans)
+        assert all(len(pushes_of(platform, token)) == 1 for _, token in fans)
+        report = queue.report()
+        assert (report.deliveries, report.pending, report.dead_letters) == (400, 0, 0)
+
+
+def pushes_of(platform: QueuePlatform, token: str) -> list[PushMessage]:
+    return platform.blog.push.outbox(token, None, 100).items
 
 
 def serve(platform: QueuePlatform, port: int, workers: int) -> subprocess.Popen[bytes]:
