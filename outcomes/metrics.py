@@ -350,10 +350,28 @@ _CLIENT_AND_MEMBERSHIP_METRICS = (
     MetricInfo(
         "clients.mobile.request_share", "ratio", "Share of requests made on the mobile app."
     ),
-    MetricInfo(
-        "clients.mobile.revenue_vas", "coins", "`revenue.vas` paid by accounts on the mobile app."
+    *(
+        info
+        for kind, on in (("mobile", "on the mobile app"), ("web", "on the web"))
+        for info in (
+            MetricInfo(
+                f"clients.{kind}.revenue",
+                "coins",
+                f"Revenue of every stream from accounts {on}; with the other client's, "
+                "`revenue.total` (sim.client_revenue).",
+                f"{kind.capitalize()} revenue",
+            ),
+            *(
+                MetricInfo(
+                    f"clients.{kind}.revenue_{stream}",
+                    "coins",
+                    f"`revenue.{stream}` from accounts {on}: apportioned by what their "
+                    "actions moved (an ad's by its viewer; sim.client_revenue).",
+                )
+                for stream in REVENUE_STREAMS
+            ),
+        )
     ),
-    MetricInfo("clients.web.revenue_vas", "coins", "`revenue.vas` paid by accounts on the web."),
 )
 
 _OTHER_METRICS = (

@@ -74,6 +74,7 @@ from sim.arrivals import (
 )
 from sim.capacity.model import CapacityModel
 from sim.churn import Churn, user_metrics
+from sim.client_revenue import client_revenue_metrics
 from sim.collector import collector_paused, frozen_heap, settle
 from sim.draws import Draws
 from sim.economy import seed_economy
@@ -232,6 +233,7 @@ class Simulation:
         scale = Scale.of(self.scenario)
         intervals.update(revenue_intervals(metrics, intervals, scale))
         metrics.update(revenue_metrics(metrics, scale))
+        metrics.update(client_revenue_metrics(metrics, self.world.client_revenue))
         return metrics, intervals
 
     # Arrivals and sessions

@@ -19,6 +19,7 @@ from microblog.store.memory_bulk import Csr
 from scenario import Scenario
 from sim.activities.base import Arrival
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.client_revenue import ClientRevenue
 from sim.draws import Draws
 from sim.population import Population
 from sim.users import UserState
@@ -80,9 +81,13 @@ class World:
     """Start an arrival at its (later) time: what an activity schedules for itself, such as
     the gateway's late callback for a top-up the platform stopped waiting for."""
     memberships: Memberships = field(init=False)
+    client_revenue: ClientRevenue = field(init=False)
+    """Revenue attributed to the clients of the users it came from (`sim.client_revenue`)."""
 
     def __post_init__(self) -> None:
         self.memberships = Memberships(self.population)
+        warmup_s = self.scenario.warmup_days * SECONDS_PER_DAY
+        self.client_revenue = ClientRevenue(self.env, warmup_s, self.population.mobile)
 
     @cached_property
     def followers(self) -> Csr:

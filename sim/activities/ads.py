@@ -80,7 +80,7 @@ class Ads:
             if ad is None:
                 continue
             if self.bid_type.get(ad.campaign_id) is BidType.CPM:
-                self.tally.add_square("revenue.ads", ad.price / MILLI / FEN_PER_YUAN)
+                self._priced(row, ad.price / MILLI / FEN_PER_YUAN)
             if ad.kind is not CampaignKind.AD:
                 continue  # a merchant's promotion: the commerce activity's to act on
             targeted = bool(interests[self.topic[ad.campaign_id]])
@@ -91,9 +91,15 @@ class Ads:
             if draws.uniform() < self.config.ctr_base * lift:
                 clicked = yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
                 if succeeded(clicked) and self.bid_type[ad.campaign_id] is BidType.CPC:
-                    self.tally.add_square("revenue.ads", ad.price / FEN_PER_YUAN)
+                    self._priced(row, ad.price / FEN_PER_YUAN)
             elif draws.uniform() < self.config.dismiss_probability:
                 yield Call("ad_hide", partial(self.blog.ads.hide, actor, shown), params)
+
+    def _priced(self, row: int, coins: float) -> None:
+        """An impression or click the viewer at `row` was charged for, in coins: into the
+        revenue's Σ x² and the viewer's client's share of it."""
+        self.tally.add_square("revenue.ads", coins)
+        self.world.client_revenue.add("ads", row, coins)
 
     # Advertisers
 

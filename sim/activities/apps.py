@@ -163,6 +163,9 @@ class Apps:
         self.tally.add("apps.purchases")
         self.tally.add("apps.purchase_volume", charge.amount_fen)
         self.tally.add("revenue.apps", charge.platform_fen)
+        self.world.client_revenue.add(
+            "apps", int(self.rows[pair]), charge.platform_fen / FEN_PER_YUAN
+        )
         return charge
 
     def _count(self, pair: int, grant: Grant) -> None:

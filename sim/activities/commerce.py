@@ -183,7 +183,7 @@ class Commerce:
         if self.world.draws.uniform() >= chance * self.novelty():
             return
         if self.partner is not None:
-            yield self.partner.diversion(post_id, partial(self._sold_off_platform, index))
+            yield self.partner.diversion(row, post_id, partial(self._sold_off_platform, index))
             return
         self.wallets.ensure(row, actor)
         if self.blog.payments.balance(actor) < self.price[index]:
@@ -198,6 +198,7 @@ class Commerce:
             self.tally.add("commerce.orders", 1)
             self.tally.add("commerce.gmv", order.amount_fen / FEN_PER_YUAN)
             self.tally.add("revenue.commerce", order.platform_fen / FEN_PER_YUAN)
+            self.world.client_revenue.add("commerce", row, order.platform_fen / FEN_PER_YUAN)
 
     def _buy(
         self, buyer: int, product_id: int, post_id: int | None, ad: AdPlacement | None, key: str

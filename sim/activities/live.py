@@ -220,6 +220,7 @@ class LiveBroadcasts:
         gift = self.live.gift(viewer, room_id, amount, idempotency_key=key)
         self.tally.add("live.gifts")
         self.tally.add("revenue.live", gift.platform_fen / 100.0)
+        self.world.client_revenue.add("live", self.world.row(viewer), gift.platform_fen / 100.0)
         return gift
 
     def interval_row(self) -> dict[str, float]:

@@ -13,7 +13,7 @@ another's, and a lapse adds `churn.lapse_hazard` on its day.
 
 Measured: `revenue.vas` (fees the ledger moved, joins and renewals), `memberships.joins`,
 `memberships.renewals`, `memberships.lapses` (the last three and the revenue also per
-interval), and `clients.<kind>.revenue_vas`, the revenue by the payer's client.
+interval); each fee is attributed to its payer's client (`sim.client_revenue`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,6 @@ COUNTS = (
     "memberships.joins",
     "memberships.renewals",
     "memberships.lapses",
-    "clients.mobile.revenue_vas",
-    "clients.web.revenue_vas",
 )
 TIMESERIES = ("revenue.vas", "memberships.joins", "memberships.renewals", "memberships.lapses")
 
@@ -111,9 +109,8 @@ class PaidMemberships:
             self.world.users.lapsed_day[row] = self.world.day
 
     def _earned(self, row: int, fen: int) -> None:
-        client = "mobile" if self.world.population.mobile[row] else "web"
         self.tally.add("revenue.vas", fen / FEN_PER_COIN)
-        self.tally.add(f"clients.{client}.revenue_vas", fen / FEN_PER_COIN)
+        self.world.client_revenue.add("vas", row, fen / FEN_PER_COIN)
 
     # Measured
 

@@ -68,24 +68,30 @@ class Partner:
         return [Arrival(day_start, row, self._contract, None, False)]
 
     def _contract(self, _row: int, _plan: Any) -> Steps:
-        yield self._fee(self.daily_contract_fen, None, None)
+        yield self._fee(self.daily_contract_fen, None, None, None)
 
     # Diversions
 
-    def diversion(self, post_id: int | None, then: Callable[[], None]) -> Call:
-        """The call of one diversion, through product post `post_id` (None: from a shop
-        page): bill its fee, then `then()` (what the partner's store makes of it)."""
-        return self._fee(self.fee_fen, post_id, then)
+    def diversion(self, row: int, post_id: int | None, then: Callable[[], None]) -> Call:
+        """The call of one diversion of the user at `row`, through product post `post_id`
+        (None: from a shop page): bill its fee, then `then()` (what the partner's store
+        makes of it)."""
+        return self._fee(self.fee_fen, row, post_id, then)
 
-    def _fee(self, amount_fen: int, post_id: int | None, then: Callable[[], None] | None) -> Call:
+    def _fee(
+        self, amount_fen: int, row: int | None, post_id: int | None,
+        then: Callable[[], None] | None,
+    ) -> Call:  # fmt: skip
+        """The call billing one fee, a diversion's (of the user at `row`) or the contract's."""
         key = f"sim-partner-{next(self._keys)}"
-        action = partial(self._charge, amount_fen, post_id, key, then)
+        action = partial(self._charge, amount_fen, row, post_id, key, then)
         params = {"amount_fen": amount_fen, "post_id": post_id, "idempotency_key": key}
         return Call("partner_fee", action, params)
 
     def _charge(
-        self, amount_fen: int, post_id: int | None, key: str, then: Callable[[], None] | None
-    ) -> PartnerFee | None:
+        self, amount_fen: int, row: int | None, post_id: int | None, key: str,
+        then: Callable[[], None] | None,
+    ) -> PartnerFee | None:  # fmt: skip
         fee = None
         if amount_fen > 0:
             short = amount_fen - self.blog.payments.balance(self.account)
@@ -95,6 +101,8 @@ class Partner:
                 self.account, amount_fen, post_id=post_id, idempotency_key=key
             )
             self.tally.add("revenue.partner", amount_fen)
+            if row is not None:
+                self.world.client_revenue.add("partner", row, amount_fen / FEN_PER_YUAN)
         if then is not None:
             then()
         return fee

@@ -178,6 +178,9 @@ class Payments:
         self.tally.add("payments.game_purchases")
         self.tally.add("payments.game_spend", purchase.amount_fen)
         self.tally.add("revenue.games", purchase.platform_fen)
+        self.world.client_revenue.add(
+            "games", self.world.row(account), purchase.platform_fen / FEN_PER_COIN
+        )
         return purchase
 
     def _give(self, account: int, to: int, amount_fen: int, key: str) -> Gift:

@@ -1,19 +1,24 @@
 """Mobile and web clients in the simulator: `population.mobile_share` moves the per-client
-split of requests and the request mix (web users come less often and read more pages a
-session), and mobile users' phones get pushes."""
+split of requests, of revenue and the request mix (web users come less often and read
+more pages a session), and mobile users' phones get pushes."""
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import pytest
+import simpy
 
+from outcomes.metrics import REVENUE_STREAMS
 from scenario import Scenario
 from sim.activities.social import Social
+from sim.client_revenue import ClientRevenue, client_revenue_metrics
 from sim.engine import Simulation
 from tests.sim.simulator.conftest import population_of, run_once
 
 
-def metrics_at(tiny: Callable[..., Scenario], share: float) -> dict[str, float]:
-    _, outcome = run_once(tiny(population={"mobile_share": share}))
+def metrics_at(tiny: Callable[..., Scenario], share: float, **changes: Any) -> dict[str, float]:
+    _, outcome = run_once(tiny(population={"mobile_share": share}, **changes))
     return {name: value for name, (value, _) in outcome.metrics.items()}
 
 
@@ -46,3 +51,43 @@ def test_web_sessions_plan_more_pages_and_come_less_often(
     extra_pages = np.array([plan[0] for plan in social.plan(rows)]) - 1.0
     mobile = population.mobile[rows]
     assert 0.8 < extra_pages[mobile].mean() < 1.0 and 1.75 < extra_pages[~mobile].mean() < 2.05
+
+
+def test_every_streams_revenue_splits_over_the_clients_and_adds_up_to_the_total(
+    tiny: Callable[..., Scenario],
+) -> None:
+    """Each stream's mobile and web parts add up to the stream, the clients' revenue to
+    `revenue.total`; fewer phones move the money
+    towards the web."""
+    spending = {
+        "economy": {"starting_balance": 50.0, "memberships": {"join_per_session": 0.05}},
+        "behaviour": {"per_session": {"game_purchase": 0.5}, "games": {"paying_user_share": 0.5}},
+    }
+    seed, fewer = metrics_at(tiny, 0.75, **spending), metrics_at(tiny, 0.2, **spending)
+    for metrics in (seed, fewer):
+        streams = [s for s in REVENUE_STREAMS if metrics.get(f"revenue.{s}", 0) > 0]
+        assert {"games", "vas"} <= set(streams)
+        for stream in streams:
+            parts = metrics[f"clients.mobile.revenue_{stream}"]
+            parts += metrics[f"clients.web.revenue_{stream}"]
+            assert parts == pytest.approx(metrics[f"revenue.{stream}"], abs=1e-9)
+        split = metrics["clients.mobile.revenue"] + metrics["clients.web.revenue"]
+        assert metrics["revenue.total"] > 0 and split == pytest.approx(metrics["revenue.total"])
+    seed_share, fewer_share = (
+        run["clients.mobile.revenue"] / run["revenue.total"] for run in (seed, fewer)
+    )
+    assert seed_share > 0.8 > 0.6 > fewer_share  # seeds 1-3: 0.89-0.97 and 0.26-0.56
+
+
+def test_a_stream_nobody_paid_for_splits_like_the_accounts() -> None:
+    """Revenue no user's action moved (a partner's contract before any diversion) goes
+    to the clients as the population is split; attributed revenue as it was attributed."""
+    revenue = ClientRevenue(simpy.Environment(), 0.0, np.array([True, True, True, False]))
+    revenue.add("games", 3, 2.0)
+    revenue.add("games", 0, 6.0)
+    metrics = {"revenue.partner": (100.0, "coins"), "revenue.games": (4.0, "coins")}
+    split = client_revenue_metrics(metrics, revenue)
+    assert split["clients.mobile.revenue_partner"] == (75.0, "coins")
+    assert split["clients.web.revenue_games"] == (1.0, "coins")
+    assert split["clients.mobile.revenue"] == (78.0, "coins")
+    assert "clients.web.revenue_vas" not in split, "no stream measured, no split"

@@ -4,9 +4,29 @@ fee buy a membership, renew it once, then lapse it)."""
 
 from collections.abc import Callable
 
-from microblog.money_models import TransferKind
+import numpy as np
+import pytest
+
+from microblog.money_models import LedgerKind, TransferKind
 from scenario import Scenario
+from sim.engine import Simulation
 from tests.sim.simulator.conftest import run_once
+
+
+def fees_paid_from(simulation: Simulation, rows: np.ndarray) -> int:
+    """Membership fees, in fen, the ledger moved out of these rows' wallets."""
+    paid = 0
+    with simulation.world.blog.store.read() as tx:
+        for row in rows.tolist():
+            wallet = tx.ledger.find(LedgerKind.WALLET, simulation.world.account(row))
+            if wallet is None:
+                continue
+            statement = tx.ledger.statement(wallet.id, None, 10**6)
+            paid += sum(
+                t.amount_fen for t in statement
+                if t.kind is TransferKind.MEMBERSHIP and t.debit_id == wallet.id
+            )  # fmt: skip
+    return paid
 
 
 def test_members_renew_once_then_lapse_and_vas_revenue_is_the_ledgers(
@@ -30,7 +50,10 @@ def test_members_renew_once_then_lapse_and_vas_revenue_is_the_ledgers(
     with simulation.world.blog.store.read() as tx:
         moved_fen = tx.ledger.kind_totals()[TransferKind.MEMBERSHIP]
     assert metrics["revenue.vas"] == moved_fen / 100 == 10 * (joins + renewals)
-    assert metrics["revenue.vas"] == (
+    assert metrics["clients.mobile.revenue_vas"] == pytest.approx(
+        fees_paid_from(simulation, simulation.world.population.mobile.nonzero()[0]) / 100
+    ), "every fee is its payer's client's"
+    assert metrics["revenue.vas"] == pytest.approx(
         metrics["clients.mobile.revenue_vas"] + metrics["clients.web.revenue_vas"]
     )
     assert "revenue.share.vas" in metrics and metrics["payments.audit_balanced"] == 1.0
