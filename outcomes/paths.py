@@ -222,6 +222,12 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "POST /fanservice/broadcasts",
         "fanservice.broadcast",
     ),
+    "push_read": RequestPath(
+        "a phone reads the notifications pushed to its session (`behaviour.clients.*."
+        "push_reads_per_session`)",
+        "GET /me/push",
+        "push.outbox",
+    ),
     "fanservice_subscribe": RequestPath(
         "a follower subscribes to an account's fan service",
         "PUT /fanservice/{id}/subscription",

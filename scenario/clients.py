@@ -43,12 +43,27 @@ def _full_photos(default: float) -> Any:
     return spec(default, text, source=PHONE_HABITS, ge=0)
 
 
+PUSH_TRAY = (
+    "assumption: a phone app fetches the notifications pushed to it once as it opens, and a "
+    "browser has no push channel (the platform pushes to mobile sessions only)"
+)
+
+
+def _push_reads(default: float) -> Any:
+    text = (
+        "Reads of the session's push outbox (`push_read`, GET /me/push) per session; a "
+        "fraction is the chance of one more."
+    )
+    return spec(default, text, source=PUSH_TRAY, ge=0)
+
+
 class MobileClient(Section):
     """Sessions on the phone app."""
 
     session_rate_factor: float = _sessions(1.2)
     pages_factor: float = _pages(0.9)
     full_photo_factor: float = _full_photos(0.8)
+    push_reads_per_session: float = _push_reads(1.0)
 
 
 class WebClient(Section):
@@ -57,6 +72,7 @@ class WebClient(Section):
     session_rate_factor: float = _sessions(0.4)
     pages_factor: float = _pages(1.9)
     full_photo_factor: float = _full_photos(1.85)
+    push_reads_per_session: float = _push_reads(0.0)
 
 
 class ClientsConfig(Section):
@@ -68,3 +84,10 @@ class ClientsConfig(Section):
     def factors(self, mobile: np.ndarray, name: str) -> np.ndarray:
         """One factor (a field of the client sections) per account, by its client."""
         return np.where(mobile, getattr(self.mobile, name), getattr(self.web, name))
+
+    def mobile_session_share(self, mobile_share: float) -> float:
+        """Share of sessions on the mobile app, when `mobile_share` of accounts are on it
+        (each client's accounts come `session_rate_factor` times as often)."""
+        mobile = mobile_share * self.mobile.session_rate_factor
+        web = (1 - mobile_share) * self.web.session_rate_factor
+        return mobile / (mobile + web) if mobile + web else 0.0

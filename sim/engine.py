@@ -62,6 +62,7 @@ from sim.activities.memberships import PaidMemberships
 from sim.activities.partner import Partner
 from sim.activities.payments import Payments
 from sim.activities.photos import Photos
+from sim.activities.push_reads import PushReads
 from sim.activities.schedule import ScheduledPosts, ScriptedEvents
 from sim.activities.social import Social
 from sim.arrivals import (
@@ -185,6 +186,9 @@ class Simulation:
             FanServiceTraffic(self.world),
             memberships,
         ]
+        # A phone reads its pushes as the app opens, first in a session; made last, so its
+        # stream (spawned from the behaviour generator) leaves the earlier parts' alone.
+        self.activities.insert(0, PushReads(self.world))
         parts = list(dict.fromkeys([*self.activities, *self.schedules, photos, self.push]))
         self.measured = [part for part in parts if isinstance(part, Measured)]
         diurnal = diurnal_profile(scenario.behaviour.diurnal)

@@ -88,7 +88,12 @@ def add_phones(store: MemoryStore, population: Population, first: int, now: floa
     """A mobile session for each account on the mobile app: where its pushes go."""
     with store.write() as tx:
         for row in np.flatnonzero(population.mobile).tolist():
-            tx.accounts.add_token(f"phone-{row}", first + row, now, ClientKind.MOBILE)
+            tx.accounts.add_token(phone_token(row), first + row, now, ClientKind.MOBILE)
+
+
+def phone_token(row: int) -> str:
+    """The bearer token of the mobile session of the account at population row `row`."""
+    return f"phone-{row}"
 
 
 def account_name(row: int) -> str:

@@ -30,6 +30,7 @@ from loadtests.control.concurrency import concurrency_levels
 from loadtests.control.fanservice_stats import fanservice_metrics, read_fanservice_stats
 from loadtests.control.history import aggregated_rows, history_timeseries
 from loadtests.control.ledger_check import PaymentVerdict, check_payments
+from loadtests.control.push_stats import push_metrics, read_pushes
 from loadtests.control.replay import (
     replay_description,
     replay_metrics,
@@ -49,6 +50,7 @@ from loadtests.control.runner import (
 )
 from loadtests.control.seed import (
     SeedGraph,
+    draw_clients,
     follow_graph,
     seed_groups,
     seed_population,
@@ -116,7 +118,7 @@ def execute(prepared: PreparedRun, progress: Progress) -> LoadtestOutcome:
     driven = _drive(prepared, locust_dir, progress)
     measured = driven.measured
     metrics = loadtest_metrics(measured, driven.stats_before, driven.stats_after)
-    metrics |= driven.fanservice
+    metrics |= driven.fanservice | driven.push
     problems = _unreported(measured)
     for check in driven.checks():
         metrics |= check.metrics()
@@ -150,6 +152,8 @@ class _Driven:
     """The ledger check."""
     fanservice: dict[str, Metric]
     """`fanservice.*` from the open services' statistics (loadtests.control.fanservice_stats)."""
+    push: dict[str, Metric]
+    """`push.*` from the phones' outboxes (loadtests.control.push_stats)."""
 
     def checks(self) -> list[IntegrityCheck]:
         return [check for check in (self.chat, self.live, self.payments) if check is not None]
@@ -191,7 +195,11 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         rng = np.random.default_rng(prepared.scenario.seed)
         graph = follow_graph(config, rng)
         profiles = draw_profiles(prepared.scenario.population.profile, graph.accounts, rng)
-        population = seed_population(client, graph, max_body_bytes, profiles.store_profiles())
+        (clients_rng,) = rng.spawn(1)  # a stream of its own: later seeding draws as before
+        mobile = draw_clients(prepared.scenario, graph.accounts, clients_rng)
+        population = seed_population(
+            client, graph, max_body_bytes, profiles.store_profiles(), mobile
+        )
         seeded = _seed_scenario(client, population, graph, prepared.scenario, rng, max_body_bytes)
         population, economy = seeded
         if prepared.replay is not None:
@@ -202,10 +210,12 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         before = read_server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)
+        test_began = time.time()  # the server's clock too: pushes made since are the test's
         completed = run_locust(run, progress)
         after = read_server_stats(client, progress)
         services = economy.fan_services.services
         fanservice = fanservice_metrics(read_fanservice_stats(client, services, progress))
+        push = push_metrics(read_pushes(client, population, test_began, progress))
         measured = _read_measurements(locust_dir)
         report_skips(measured, progress)
         chat = _check_chat(prepared, base_url, population, measured, progress)
@@ -214,8 +224,9 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
         tokens = _tokens(population) | economy.merchant_tokens | economy.developer_tokens
         payments = check_payments(client, tokens, economy, measured.payments)
     return _Driven(
-        base_url, population, before, after, completed, measured, chat, live, payments, fanservice
-    )
+        base_url, population, before, after, completed, measured, chat, live, payments,
+        fanservice, push,
+    )  # fmt: skip
 
 
 def _seed_scenario(

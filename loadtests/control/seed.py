@@ -31,6 +31,7 @@ import orjson
 
 from loadtests.records.seeded import SeededPopulation
 from microblog.models import Profile
+from microblog.push_models import ClientKind
 from scenario import Scenario
 from scenario.loadtest import LoadtestConfig
 from scenario.seed_draws import group_memberships
@@ -103,18 +104,32 @@ def _friend_ring(first: int, n: int, neighbours: int) -> np.ndarray:
     return np.concatenate([edges, edges[:, ::-1]])
 
 
+def draw_clients(scenario: Scenario, accounts: int, rng: np.random.Generator) -> list[bool]:
+    """Whether each seeded account's session is on the mobile app. Drawn at the share of
+    the simulator's *sessions* on it (`ClientsConfig.mobile_session_share`), not of its
+    accounts: every load-test user lives sessions at the same pace, so this makes the load
+    test's sessions mobile as often as the simulator's."""
+    clients = scenario.behaviour.clients
+    share = clients.mobile_session_share(scenario.population.mobile_share)
+    return (rng.random(accounts) < share).tolist()
+
+
 def seed_population(
     client: httpx.Client,
     graph: SeedGraph,
     max_body_bytes: int,
     profiles: Sequence[Profile] | None = None,
+    mobile: Sequence[bool] | None = None,
 ) -> SeededPopulation:
-    """Create the graph's accounts (with `profiles`, one per account, if given) and follows
-    on the server behind `client` (operator auth)."""
+    """Create the graph's accounts (with `profiles`, one per account, if given, and their
+    tokens on the mobile app where `mobile` says, else the web) and follows on the server
+    behind `client` (operator auth)."""
     prefix = f"lt{secrets.token_hex(4)}_"
     profiles = profiles or [Profile()] * graph.accounts
+    mobile = mobile or [False] * graph.accounts
     accounts = [
-        _account_body(f"{prefix}{i}", i, graph, profile) for i, profile in enumerate(profiles)
+        _account_body(f"{prefix}{i}", i, graph, profile, on_phone)
+        for i, (profile, on_phone) in enumerate(zip(profiles, mobile, strict=True))
     ]
     created: list[dict[str, Any]] = []
     for batch in batches(accounts, ACCOUNTS_PER_CALL, max_body_bytes):
@@ -130,6 +145,7 @@ def seed_population(
         tokens=[account["token"] for account in created],
         names=[account["name"] for account in created],
         interests=[list(profile.interests) for profile in profiles],
+        mobile=list(mobile),
         big_v=graph.big_v,
         influencers=graph.influencers,
         follows=follows,
@@ -205,8 +221,11 @@ def as_account(client: httpx.Client, method: str, path: str, token: str, body: A
     return response.json() if response.content else None
 
 
-def _account_body(name: str, index: int, graph: SeedGraph, profile: Profile) -> dict[str, Any]:
-    body = {"name": name, "profile": _profile_body(profile)}
+def _account_body(
+    name: str, index: int, graph: SeedGraph, profile: Profile, mobile: bool
+) -> dict[str, Any]:
+    client = ClientKind.MOBILE if mobile else ClientKind.WEB
+    body = {"name": name, "profile": _profile_body(profile), "client": client.value}
     if index == graph.big_v:
         return body | {"role": "influencer", "tier": "big_v"}
     if index in graph.influencers:

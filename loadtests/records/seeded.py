@@ -21,6 +21,8 @@ class SeededPopulation(BaseModel):
     """Account names (an @-mention names its account)."""
     interests: list[list[str]] = []
     """Each account's interests (what targeted ads aim at)."""
+    mobile: list[bool] = []
+    """Whether each account's token is a session on the mobile app (else the web)."""
     big_v: int
     influencers: list[int]
     follows: int

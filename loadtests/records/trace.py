@@ -38,7 +38,7 @@ ACTIONS = (
     "campaign_report", "campaign_change", "app_poll", "app_post", "app_purchase",
     "album_create", "photo_upload", "thumbnail_read", "photo_read", "live_start", "live_end",
     "live_join", "live_leave", "live_comment", "live_gift", "fanservice_broadcast",
-    "fanservice_subscribe", "membership_join",
+    "fanservice_subscribe", "membership_join", "push_read",
 )  # fmt: skip
 """The request paths the replay sends."""
 GROUP_ACTIONS = ("group_post", "group_read", "group_join")

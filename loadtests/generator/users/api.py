@@ -4,7 +4,7 @@ Each request is named after its path (the agreed path table: `timeline_read`, `p
 `repost`, `comment`, `like`, `follow`, `unfollow`, `group_post`, `group_read`,
 `group_join`, `chat_*`, `topup`, `gift`, `game_purchase`, `order`, `product_post`,
 `shop_browse`, `ad_click`, `ad_hide`, `campaign_report`, `campaign_change`, `app_poll`,
-`app_post`, `app_purchase`), so statistics
+`app_post`, `app_purchase`, `push_read`), so statistics
 come out per path however the URL varies (post ids, cursors, conversations). Failed
 requests are counted by Locust; these functions then return None (or nothing) rather than
 raise, so one failure does not end the user's task.
@@ -160,6 +160,11 @@ def group_read(
     url = f"/groups/{group_id}/posts?{urlencode({'limit': limit})}"
     page = _json(client.get(url, headers=headers, name="group_read"))
     return [] if page is None else [_seen(post) for post in page["items"]]
+
+
+def push_read(client: FastHttpSession, headers: Headers, limit: int) -> None:
+    """The first page of the session's push outbox, as a phone's app opening (`push_read`)."""
+    client.get(f"/me/push?{urlencode({'limit': limit})}", headers=headers, name="push_read")
 
 
 def group_join(client: FastHttpSession, headers: Headers, group_id: int) -> None:

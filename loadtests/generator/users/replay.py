@@ -14,6 +14,7 @@ What each action reads of the trace's params, and whom it targets:
 | `follow` / `unfollow` | `account_id` (an unfollow drops a known follow if not that) |
 | `group_post` / `group_read` | `group_id`: a seeded group the account is a member of |
 | `group_join` | `group_id`: a seeded group the account is not in yet |
+| `push_read` | `limit`: the first page of the account's seeded session's push outbox |
 | `chat_presence` / `chat_friends` | `status` |
 | `chat_connect` / `chat_disconnect` | open / close the account's own WebSocket |
 | `chat_send` | `to` (a friend on the server), `text`; over the open socket, else HTTP |

@@ -1,4 +1,5 @@
-"""Replayed social actions: the feed and its ads, posts and reactions, follows, groups.
+"""Replayed social actions: the feed and its ads, posts and reactions, follows, groups,
+and a phone's read of its pushes.
 
 Each handler sends one traced action as the actor's account (loadtests.generator.users.replay
 has the table) and returns why it did not, or None when it did. The server's graph is the
@@ -130,6 +131,14 @@ def group_read(turn: Turn) -> str | None:
     return None
 
 
+def push_read(turn: Turn) -> str | None:
+    """The actor's seeded session reads its pushes (a seeded account on the web has none
+    to read, but the request is the traced one)."""
+    limit = int(turn.params.get("limit") or turn.user.scenario.behaviour.page_size)
+    api.push_read(turn.user.client, turn.headers, limit)
+    return None
+
+
 def group_join(turn: Turn) -> str | None:
     group = turn.world.group_to_join(turn.account_id, turn.params.get("group_id"))
     if group is None:
@@ -159,5 +168,5 @@ HANDLERS: dict[str, Handler] = {
     "timeline_read": timeline_read, "post": post, "repost": repost, "comment": comment,
     "like": like, "follow": follow, "unfollow": unfollow, "group_post": group_post,
     "group_read": group_read, "group_join": group_join, "ad_click": ad_click,
-    "ad_hide": ad_hide,
+    "ad_hide": ad_hide, "push_read": push_read,
 }  # fmt: skip

@@ -5,6 +5,7 @@ consecutive ones (loadtests.generator.seats), who are friends by seeding. A sess
 what a simulated session does (sim/engine.py `_session` and sim/activities/), drawn from the
 same `behaviour` fields with the user's own numpy Generator, in the same order:
 
+0. a phone's reads of its pushes (push_reads.py);
 1. the social part (loadtests/generator/users/social.py): feed pages, the ads and product
    posts in them (feed_readers.py), the photos in them and photo posts (photos.py), posts,
    reactions, follows, groups;
@@ -37,6 +38,7 @@ from loadtests.generator.users.fanservice import FanServiceClient
 from loadtests.generator.users.feed_readers import AdViewer, Shopper
 from loadtests.generator.users.payments import Payer
 from loadtests.generator.users.photos import Photographer
+from loadtests.generator.users.push_reads import PushReader
 from loadtests.generator.users.scheduled import ScheduledPoster
 from loadtests.generator.users.social import Social
 from loadtests.records.plan import current_plan
@@ -73,6 +75,7 @@ class SessionUser(FanoutUser):
         self.scheduled = ScheduledPoster(self)
         self.apps = AppClient(self)
         self.fanservice = FanServiceClient(self)
+        self.push_reads = PushReader(self)
 
     def on_stop(self) -> None:
         """Leave the chat cleanly and free the seat (also when stopped mid-session)."""
@@ -84,6 +87,7 @@ class SessionUser(FanoutUser):
     @task
     def session(self) -> None:
         self.calls = 0
+        self.push_reads.session()
         posts, ads = self.social.read_feed()
         self.ads.seen(ads)
         self.shopper.seen(posts, ads)

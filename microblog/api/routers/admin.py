@@ -10,6 +10,7 @@ from microblog.api.deps import Blog, Operator
 from microblog.api.params import Id
 from microblog.api.schemas import Body, ProfileBody
 from microblog.models import Role, Tier
+from microblog.push_models import ClientKind
 from microblog.rebuild import rebuild_in
 from microblog.services.accounts import NewAccount
 
@@ -21,6 +22,9 @@ class SeedAccount(Body):
     role: Role = Role.USER
     tier: Tier | None = None
     profile: ProfileBody = Field(default_factory=ProfileBody)
+    client: ClientKind = Field(
+        ClientKind.WEB, description="The client its seeded token's session is on."
+    )
 
 
 class SeedAccounts(Body):
@@ -68,7 +72,10 @@ class FanoutStatsPublic(BaseModel):
 def seed_accounts(body: SeedAccounts, blog: Blog) -> list[SeededAccount]:
     """Create many accounts at once, each with a ready bearer token (no password)."""
     created = blog.accounts.register_many(
-        [NewAccount(a.name, a.role, a.tier, a.profile.to_profile()) for a in body.accounts]
+        [
+            NewAccount(a.name, a.role, a.tier, a.profile.to_profile(), a.client)
+            for a in body.accounts
+        ]
     )
     return [SeededAccount(id=a.id, name=a.name, token=t) for a, t in created]
 

@@ -1,6 +1,6 @@
 """Mobile and web clients in the simulator: `population.mobile_share` moves the per-client
 split of requests, of revenue and the request mix (web users come less often and read
-more pages a session), and mobile users' phones get pushes."""
+more pages a session), and mobile users' phones get and read pushes."""
 
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +11,7 @@ import simpy
 
 from outcomes.metrics import REVENUE_STREAMS
 from scenario import Scenario
+from sim.activities.push_reads import PushReads
 from sim.activities.social import Social
 from sim.client_revenue import ClientRevenue, client_revenue_metrics
 from sim.engine import Simulation
@@ -45,8 +46,8 @@ def test_web_sessions_plan_more_pages_and_come_less_often(
     same, _ = population_of(plain)
     factor = population.session_rate / same.session_rate
     assert np.allclose(factor, np.where(population.mobile, 1.2, 0.4))
-    social = Simulation(tiny(), population, seed).activities[0]
-    assert isinstance(social, Social)
+    activities = Simulation(tiny(), population, seed).activities
+    social = next(a for a in activities if isinstance(a, Social))
     rows = np.repeat(np.arange(population.size), 20)
     extra_pages = np.array([plan[0] for plan in social.plan(rows)]) - 1.0
     mobile = population.mobile[rows]
@@ -91,3 +92,27 @@ def test_a_stream_nobody_paid_for_splits_like_the_accounts() -> None:
     assert split["clients.web.revenue_games"] == (1.0, "coins")
     assert split["clients.mobile.revenue"] == (78.0, "coins")
     assert "clients.web.revenue_vas" not in split, "no stream measured, no split"
+
+
+def test_phones_read_their_pushes_in_sessions_and_browsers_do_not(
+    tiny: Callable[..., Scenario],
+) -> None:
+    """`push_read` at each client's `push_reads_per_session`: one per phone session by
+    default, none from the web; a fraction is the chance of one more read."""
+    simulation, outcome = run_once(tiny())
+    reads = next(a for a in simulation.activities if isinstance(a, PushReads))
+    mobile = simulation.world.population.mobile
+    rows = np.repeat(np.arange(mobile.size), 10)
+    plans = reads.plan(rows)
+    assert all(plan == 1 for plan, row in zip(plans, rows, strict=True) if mobile[row])
+    assert all(plan is None for plan, row in zip(plans, rows, strict=True) if not mobile[row])
+    assert outcome.metrics["requests.push_read.share"][0] > 0.02
+    half = {"mobile": {"push_reads_per_session": 1.5}}
+    simulation, _ = run_once(tiny(behaviour={"clients": half}))
+    reads = next(a for a in simulation.activities if isinstance(a, PushReads))
+    on_phones = rows[mobile[rows]]
+    counts = [plan or 0 for plan in reads.plan(on_phones)]
+    assert np.mean(counts) == pytest.approx(1.5, abs=0.05)
+    none = {"mobile": {"push_reads_per_session": 0.0}}
+    _, outcome = run_once(tiny(behaviour={"clients": none}))
+    assert "requests.push_read.share" not in outcome.metrics

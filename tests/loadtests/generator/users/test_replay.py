@@ -33,6 +33,7 @@ STEPS: list[tuple[int, str, dict[str, Any]]] = [
     (A, "chat_presence", {"status": "online"}),
     (B, "post", {"post": 899, "text": "something to read"}),
     (A, "timeline_read", {"cursor": None, "limit": 20}),
+    (B, "push_read", {"limit": 20}),
     (A, "post", {"post": 900, "text": "hello"}),
     (B, "repost", {"post_id": 900, "post": 901, "text": "look"}),
     (B, "comment", {"post_id": 900, "text": "nice"}),
