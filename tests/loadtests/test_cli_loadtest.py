@@ -140,6 +140,18 @@ def test_a_smoke_run_reports_its_request_mix_and_the_servers_ad_totals(smoke_run
 
 
 @pytest.mark.slow
+def test_a_smoke_run_reads_pushes_on_its_phones_and_reports_them(smoke_run: Run) -> None:
+    """Phones read their outboxes in sessions (`push_read`); the pushes the test made
+    (mentions, messages) are counted from those outboxes as the simulator counts them."""
+    _, _, out = smoke_run
+    metrics = load_result(out).metrics
+    assert metrics["requests.push_read.share"].value > 0
+    sent, failed = metrics["push.sent"].value, metrics["push.failed"].value
+    assert sent >= failed >= 0
+    assert sent == failed or metrics["push.lag.p99_s"].value >= metrics["push.lag.p50_s"].value
+
+
+@pytest.mark.slow
 def test_a_smoke_run_uploads_real_photos_and_reads_them_and_their_thumbnails(
     smoke_run: Run,
 ) -> None:
