@@ -58,7 +58,8 @@ def always() -> bool:
 
 @dataclass(frozen=True)
 class FanoutReport:
-    """Fan-out so far, as `/admin/stats/fanout` serves it."""
+    """Fan-out so far, as `/admin/stats/fanout` serves it (for a queue of fan-service
+    broadcasts, read "broadcast" for "post" and "subscriber" for "follower")."""
 
     deliveries: int
     """Follower deliveries of the posts finished so far (a re-delivered post counts once)."""
