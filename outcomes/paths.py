@@ -223,8 +223,8 @@ LATENCY_PATHS: dict[str, RequestPath] = {
         "fanservice.broadcast",
     ),
     "push_read": RequestPath(
-        "a phone reads the notifications pushed to its session (`behaviour.clients.*."
-        "push_reads_per_session`)",
+        "read the notifications pushed to the session, as a phone app opens "
+        "(`behaviour.clients.*.push_reads_per_session`)",
         "GET /me/push",
         "push.outbox",
     ),
