@@ -14,9 +14,9 @@ first XACK counts).
 - Stopping (SIGTERM, SIGINT, the parent gone) finishes the current chunk and leaves the
   rest of the post pending; another worker claims it and delivers it again, idempotently.
 - Poison: a job whose post is gone or deleted (or whose broadcast is gone) is acknowledged
-  undelivered; an unreadable
-  entry, or one handed out more than `max_attempts` times (it failed or killed its worker
-  each time), moves to the dead-letter stream. Nothing blocks the jobs behind it.
+  undelivered; an unreadable entry, or one handed out more than `max_attempts` times (it
+  failed or killed its worker each time), moves to the dead-letter stream. Nothing blocks
+  the jobs behind it.
 """
 
 from __future__ import annotations
