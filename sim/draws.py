@@ -3,7 +3,8 @@
 A numpy scalar draw costs about a microsecond, a Python float from a pre-drawn block a few
 tens of nanoseconds; agents make millions of small choices (which post to like, how long to
 pause), so they draw here. The blocks come from the run's one generator, in the order the
-simulation asks, so runs stay reproducible.
+simulation asks, so runs stay reproducible. `whole_and_chance` draws counts of a mean
+that is not whole, for the simulator and the load test alike (no heavy imports here).
 """
 
 from __future__ import annotations
@@ -46,3 +47,10 @@ class Draws:
 
     def pick(self, items: Sequence[T]) -> T:
         return items[self.index(len(items))]
+
+
+def whole_and_chance(means: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Counts of mean `means`: the whole part always, the fraction as the chance of one
+    more (1.5 reads a session: one read, and a second every other session)."""
+    whole = np.floor(means)
+    return (whole + (rng.random(means.size) < means - whole)).astype(int)

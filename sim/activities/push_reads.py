@@ -15,6 +15,7 @@ from functools import partial
 import numpy as np
 
 from sim.activities.base import Call, Steps
+from sim.draws import whole_and_chance
 from sim.seeding import phone_token
 from sim.world import World
 
@@ -30,10 +31,8 @@ class PushReads:
 
     def plan(self, rows: np.ndarray) -> Sequence[int | None]:
         """Each session's reads (None: none)."""
-        reads = self.reads[rows]
-        whole = np.floor(reads)
-        counts = whole + (self.rng.random(rows.size) < reads - whole)
-        return [int(count) or None for count in counts.tolist()]
+        counts = whole_and_chance(self.reads[rows], self.rng)
+        return [count or None for count in counts.tolist()]
 
     def steps(self, row: int, plan: int) -> Steps:
         outbox = partial(self.world.blog.push.outbox, phone_token(row), None, self.limit)

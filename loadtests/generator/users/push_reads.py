@@ -9,10 +9,12 @@ browser gets no pushes).
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from loadtests.generator.users.api import push_read
+from sim.draws import whole_and_chance
 
 if TYPE_CHECKING:
     from loadtests.generator.users.session import SessionUser
@@ -30,8 +32,7 @@ class PushReader:
         self.limit = behaviour.page_size
 
     def session(self) -> None:
-        whole = math.floor(self.reads)
-        reads = whole + int(self.user.rng.random() < self.reads - whole)
+        (reads,) = whole_and_chance(np.array([self.reads]), self.user.rng).tolist()
         for _ in range(reads):
             self.user.think()
             push_read(self.user.client, self.user.headers, self.limit)
