@@ -1,5 +1,6 @@
 """Activities: what people do on the platform, one module per kind of activity.
 
+- `push_reads`: a phone reads its push outbox as its session opens (mobile sessions);
 - `social`: read the home timeline, post, repost, comment (@-mentioning a friend), like,
   follow, unfollow, group posts, reads and joins (every session);
 - `chat`: presence, a live in-process connection, messages to friends (a share of sessions);
@@ -8,7 +9,8 @@
 - `commerce`: product posts, shop browsing, orders through the ledger;
 - `schedule`: influencers' and merchants' own posting, and scripted events (`events:`);
 - `memberships`: paid memberships bought in sessions, renewed or lapsed by the
-  operator's renewal run;
+  operator's renewal run (each activity that moves money also attributes it to the
+  payer's client: `sim.client_revenue`);
 - `tally`: counts an activity keeps of its own outcomes (interval, window, run).
 
 Feed readers (`social.FeedReader`) see each session's feed items right after it is read.
