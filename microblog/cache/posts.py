@@ -1,6 +1,13 @@
 """Hot post bodies (with their counters) on the cache tier, so a timeline page reads its
 posts with one multi-get instead of a store query.
 
+A cached body (`encode_body`) is what a reader sees of the post, pre-serialised (the JSON
+of the API's `PostPublic` with no photos, so the hot home read splices the bytes into its
+response without decoding or encoding them), a tab (which orjson never writes unescaped),
+and the rest of the record as a JSON array (`pushed`, `deleted`, `photo_ids`). Only a live
+post without photos is served spliced (`public_body`): a deleted post is left out of pages,
+and whether a photo was removed since posting is the store's to say.
+
 Only a shared tier (Redis) keeps bodies: the memory tier lives beside a memory store (the
 simulator), where a body is already one dict lookup, or beside one SQL server process,
 where one multi-get statement per page is the store's share of a read. Every write that
@@ -13,7 +20,6 @@ body for at most `post_cache_ttl_s`, the bound every cached body carries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import astuple, replace
 from typing import TYPE_CHECKING, Protocol
 
 import orjson
@@ -54,26 +60,75 @@ class NoPostBodies:
         """Nothing kept."""
 
 
+PUBLIC_FIELDS = (
+    "id",
+    "author_id",
+    "text",
+    "created_at",
+    "group_id",
+    "repost_of",
+    "edited_at",
+    "like_count",
+    "comment_count",
+    "repost_count",
+)
+"""The fields of `PostPublic` read straight off the record, in its order (its last field,
+`photos`, is built from `photo_ids`); tests/microblog/api/test_bodies.py holds them equal."""
+_SEPARATOR = b"\t"
+_PLAIN = frozenset(orjson.dumps([pushed, False, []]) for pushed in (False, True))
+"""The rest of a live post without photos, pushed or not: its public part is its body."""
+
+
+def encode_body(post: Post) -> bytes:
+    public = {name: getattr(post, name) for name in PUBLIC_FIELDS}
+    public["photos"] = []
+    rest = [post.pushed, post.deleted, post.photo_ids]
+    return orjson.dumps(public) + _SEPARATOR + orjson.dumps(rest)
+
+
+def decode_body(raw: bytes) -> Post:
+    public, _, rest = raw.partition(_SEPARATOR)
+    fields = orjson.loads(public)
+    del fields["photos"]
+    pushed, deleted, photo_ids = orjson.loads(rest)
+    return Post(**fields, pushed=pushed, deleted=deleted, photo_ids=tuple(photo_ids))
+
+
+def public_body(raw: bytes) -> bytes | None:
+    """The post's public JSON, ready to splice into a page, or None when what a reader
+    sees of it is not that alone (deleted, or carrying photos)."""
+    public, _, rest = raw.partition(_SEPARATOR)
+    return public if rest in _PLAIN else None
+
+
+POST_KEY = "post-body"
+"""Bodies live under `<prefix>post-body:<id>`."""
+
+
 class RedisPostBodies:
-    """Bodies as orjson arrays of the record's fields under `post:<id>`, each expiring."""
+    """Bodies (`encode_body`) under `post-body:<id>`, each expiring."""
 
     def __init__(self, redis: Redis, tier: CacheTier, ttl_s: int) -> None:
         self._redis = redis
-        self._key = lambda post_id: tier.key("post", post_id)
+        self._key = lambda post_id: tier.key(POST_KEY, post_id)
         self._ttl_s = ttl_s
 
     def get_many(self, post_ids: list[int]) -> dict[int, Post]:
         if not post_ids:
             return {}
         found = self._redis.mget([self._key(i) for i in post_ids])
-        hits = {i: _post(orjson.loads(raw)) for i, raw in zip(post_ids, found, strict=True) if raw}
+        hits = {
+            i: decode_body(raw)
+            for i, raw in zip(post_ids, found, strict=True)
+            if isinstance(raw, bytes)  # a client without decode_responses: bytes or None
+        }
         record(cache_reads=len(hits))
         return hits
 
     def put_many(self, posts: Iterable[Post]) -> None:
         with self._redis.pipeline(transaction=False) as pipe:
             for post in posts:
-                pipe.set(self._key(post.id), orjson.dumps(astuple(post)), ex=self._ttl_s)
+                pipe.set(self._key(post.id), encode_body(post), ex=self._ttl_s)
             written = len(pipe)
             if written:
                 pipe.execute()
@@ -81,12 +136,6 @@ class RedisPostBodies:
 
     def forget(self, post_id: int) -> None:
         self._redis.unlink(self._key(post_id))
-
-
-def _post(fields: list[object]) -> Post:
-    """A post from its cached fields (JSON has no tuples: its photo ids come back a list)."""
-    post = Post(*fields)  # type: ignore[arg-type]
-    return replace(post, photo_ids=tuple(post.photo_ids)) if post.photo_ids else post
 
 
 def open_post_bodies(tier: CacheTier, ttl_s: int) -> PostBodies:
