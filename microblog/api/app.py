@@ -88,7 +88,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         blog = build_platform(settings)
         app.state.blog = blog
-        app.state.hot_pages = hot_pages = open_hot_pages(blog.ctx.cache)
+        timelines = blog.timelines
+        hot_pages = open_hot_pages(blog.ctx.cache, timelines.cache, timelines.bodies)
+        app.state.hot_pages = hot_pages
         yield
         if hot_pages is not None:
             await hot_pages.aclose()

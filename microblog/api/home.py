@@ -12,12 +12,12 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 
 from microblog.api.bodies import posts_page_json, spliced_posts_page
-from microblog.cache.hot_pages import RedisHotPages
+from microblog.cache.hot_pages import HotPages
 from microblog.platform import Microblog
 
 
 async def home_page_json(
-    blog: Microblog, hot: RedisHotPages | None, token: str, cursor: str | None, limit: int
+    blog: Microblog, hot: HotPages | None, token: str, cursor: str | None, limit: int
 ) -> bytes:
     """The `PostsPage` of the reader's home timeline as JSON."""
     viewer_id = blog.accounts.remembered_account_id(token) if hot is not None else None

@@ -1,12 +1,13 @@
-"""The hot home read: a whole timeline's page and its posts' bodies in one Redis round trip.
+"""The hot home read: a whole timeline's page and its posts' bodies from the cache tier alone.
 
 A home read served from the store merges the materialised timeline with store streams
 (the reader's groups, pulled authors) and reads the bodies the tier lacks: a synchronous
 path of several round trips. When a rebuild found the timeline to be the reader's whole
 home stream (`TimelineCache.finish_rebuild(whole=True)`: push fan-out, the reader's own
-posts delivered into it, no group), a page needs nothing but the tier: one Lua script
-returns the page's ids and their cached bodies, over redis.asyncio (hiredis parses), so
-the server's event loop answers it without a thread. Anything the script cannot answer
+posts delivered into it, no group), a page needs nothing but the tier, and the server's
+event loop answers it without a thread. In Redis one Lua script returns the page's ids and
+their cached bodies, over redis.asyncio (hiredis parses); in the memory tier (one server
+process over an SQL store) both are in this process. Anything the tier cannot answer
 whole (a timeline missing, being rebuilt or not whole, a body missing, a post deleted or
 carrying photos) is None, and the caller takes the store's path, which fills the tier.
 
@@ -18,12 +19,13 @@ to one slot.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from microblog.cache import REDIS_POOL_SIZE, CacheTier
-from microblog.cache.posts import POST_KEY, public_body
-from microblog.cache.timelines import TIMELINE_KEY, WHOLE
+from microblog.cache.posts import POST_KEY, MemoryPostBodies, PostBodies, public_body
+from microblog.cache.timelines import TIMELINE_KEY, WHOLE, MemoryTimelineCache, TimelineCache
 from microblog.work import record
 
 # KEYS: timeline; ARGV: max score ('+inf' or '(before'), limit, WHOLE, body key prefix.
@@ -48,6 +50,14 @@ class HotPage:
     bodies: list[bytes]
 
 
+class HotPages(Protocol):
+    async def page(self, owner_id: int, before: int | None, limit: int) -> HotPage | None:
+        """Up to `limit` posts below `before` of a whole timeline, or None (see module)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
 class RedisHotPages:
     """Whole timelines' pages from Redis, for the server's event loop. Its own connection
     pool (asyncio's, beside the tier's synchronous one; a request waits for a connection
@@ -61,7 +71,6 @@ class RedisHotPages:
         self._body_key = tier.key(POST_KEY, "")
 
     async def page(self, owner_id: int, before: int | None, limit: int) -> HotPage | None:
-        """Up to `limit` posts below `before` of a whole timeline, or None (see module)."""
         top = "+inf" if before is None else f"({before}"
         keys = [f"{self._timeline_key}{owner_id}"]
         found = await self._script(keys, [top, limit, WHOLE, self._body_key])
@@ -78,7 +87,30 @@ class RedisHotPages:
         await self._redis.aclose()
 
 
-def open_hot_pages(tier: CacheTier) -> RedisHotPages | None:
-    """Hot pages of a shared tier; None for the memory tier (every read takes the store's
-    path)."""
-    return RedisHotPages(tier) if tier.shared else None
+class MemoryHotPages:
+    """Whole timelines' pages from this process's memory: no I/O, so the event loop may ask."""
+
+    def __init__(self, timelines: MemoryTimelineCache, bodies: MemoryPostBodies) -> None:
+        self._timelines = timelines
+        self._bodies = bodies
+
+    async def page(self, owner_id: int, before: int | None, limit: int) -> HotPage | None:
+        ids = self._timelines.whole_page(owner_id, before, limit)
+        bodies = self._bodies.public_many(ids) if ids is not None else None
+        return HotPage(ids, bodies) if ids is not None and bodies is not None else None
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
+
+
+def open_hot_pages(
+    tier: CacheTier, timelines: TimelineCache, bodies: PostBodies
+) -> HotPages | None:
+    """Hot pages of the tier holding these timelines and bodies: Redis, or this process's
+    memory when it keeps bodies (beside an SQL store); None when it does not (every read
+    takes the store's path)."""
+    if tier.shared:
+        return RedisHotPages(tier)
+    if isinstance(timelines, MemoryTimelineCache) and isinstance(bodies, MemoryPostBodies):
+        return MemoryHotPages(timelines, bodies)
+    return None

@@ -8,9 +8,9 @@ and the rest of the record as a JSON array (`pushed`, `deleted`, `photo_ids`). O
 post without photos is served spliced (`public_body`): a deleted post is left out of pages,
 and whether a photo was removed since posting is the store's to say.
 
-Only a shared tier (Redis) keeps bodies: the memory tier lives beside a memory store (the
-simulator), where a body is already one dict lookup, or beside one SQL server process,
-where one multi-get statement per page is the store's share of a read. Every write that
+Redis keeps them for every process; the memory tier keeps them only beside an SQL store
+(one server process: `MemoryPostBodies`), not beside a memory store (the simulator), where
+a body is already one dict lookup. Every write that
 changes what a reader sees of a post (edit, delete, like, comment, repost) forgets its body
 after the write commits; the next read fills it again from the store. A read that fetched
 the old row just before such a commit and fills just after the forget can leave the old
@@ -19,10 +19,12 @@ body for at most `post_cache_ttl_s`, the bound every cached body carries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 import orjson
+from cachetools import TTLCache
 
 from microblog.models import Post
 from microblog.work import record
@@ -48,7 +50,7 @@ class PostBodies(Protocol):
 
 
 class NoPostBodies:
-    """The memory tier's bodies: none kept, every body comes from the store."""
+    """Beside a memory store: none kept, every body comes from the store."""
 
     def get_many(self, post_ids: list[int]) -> dict[int, Post]:
         return {}
@@ -138,8 +140,46 @@ class RedisPostBodies:
         self._redis.unlink(self._key(post_id))
 
 
-def open_post_bodies(tier: CacheTier, ttl_s: int) -> PostBodies:
-    """Bodies in Redis when the tier has a client, else none."""
+class MemoryPostBodies:
+    """Bodies (`encode_body`) in this process, the most recently used `entries` of them, each
+    expiring after `ttl_s` as in Redis."""
+
+    def __init__(self, entries: int, ttl_s: int) -> None:
+        self._bodies: TTLCache[int, bytes] = TTLCache(maxsize=entries, ttl=ttl_s)
+        self._lock = threading.Lock()
+
+    def get_many(self, post_ids: list[int]) -> dict[int, Post]:
+        with self._lock:
+            found = [(i, self._bodies.get(i)) for i in post_ids]
+        hits = {i: decode_body(raw) for i, raw in found if raw is not None}
+        record(cache_reads=len(hits))
+        return hits
+
+    def public_many(self, post_ids: list[int]) -> list[bytes] | None:
+        """The posts' public JSON in order (`public_body`), or None unless every one is
+        cached and plain (the hot read's question)."""
+        with self._lock:
+            found = [self._bodies.get(i) for i in post_ids]
+        bodies = [body for raw in found if raw and (body := public_body(raw)) is not None]
+        if len(bodies) < len(post_ids):
+            return None
+        record(cache_reads=len(bodies))
+        return bodies
+
+    def put_many(self, posts: Iterable[Post]) -> None:
+        encoded = [(post.id, encode_body(post)) for post in posts]
+        with self._lock:
+            self._bodies.update(encoded)
+        record(cache_writes=len(encoded))
+
+    def forget(self, post_id: int) -> None:
+        with self._lock:
+            self._bodies.pop(post_id, None)
+
+
+def open_post_bodies(tier: CacheTier, ttl_s: int, entries: int, *, beside_sql: bool) -> PostBodies:
+    """Bodies in Redis when the tier has a client, in this process beside an SQL store (of
+    which this is the only process), else none."""
     if tier.redis is not None:
         return RedisPostBodies(tier.redis, tier, ttl_s)
-    return NoPostBodies()
+    return MemoryPostBodies(entries, ttl_s) if beside_sql else NoPostBodies()

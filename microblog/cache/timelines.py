@@ -92,6 +92,7 @@ class MemoryTimelineCache:
         self.complete = complete
         self._home: dict[int, array[int]] = defaultdict(_post_ids) if complete else {}
         self._building: dict[int, int] = {}
+        self._whole: set[int] = set()
         self._generations = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -133,12 +134,14 @@ class MemoryTimelineCache:
         with self._lock:
             self._home.pop(owner_id, None)
             self._building.pop(owner_id, None)
+            self._whole.discard(owner_id)
 
     def forget_all(self) -> None:
         """Drop every timeline (the memory tier's share of `CacheTier.flush`)."""
         with self._lock:
             self._home.clear()
             self._building.clear()
+            self._whole.clear()
 
     def start_rebuild(self, owner_id: int) -> int:
         with self._lock:
@@ -151,14 +154,24 @@ class MemoryTimelineCache:
     def finish_rebuild(
         self, owner_id: int, generation: int, post_ids: list[int], *, whole: bool = False
     ) -> bool:
-        """`whole` is not kept: this tier serves no read from a timeline alone."""
         with self._lock:
             if self._building.get(owner_id) != generation:
                 return False
             self._merge(owner_id, post_ids)
             del self._building[owner_id]
+            if whole:
+                self._whole.add(owner_id)
         record(cache_writes=len(post_ids))
         return True
+
+    def whole_page(self, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+        """`page` of a whole timeline; None for any other (the hot read's question)."""
+        with self._lock:
+            if owner_id not in self._whole or owner_id in self._building:
+                return None
+            ids = page_sorted(self._home[owner_id], before, limit)
+        record(cache_reads=len(ids))
+        return ids
 
     def _merge(self, owner_id: int, post_ids: list[int]) -> None:
         merged = sorted(set(self._home.get(owner_id, ())).union(post_ids))

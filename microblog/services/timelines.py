@@ -80,8 +80,14 @@ class Timelines:
         complete = ctx.store.volatile and not ctx.cache.shared
         self.cache = open_timelines(ctx.cache, ctx.config.timeline_capacity, complete=complete)
         """Materialised timelines (push and hybrid) on the cache tier."""
-        self.bodies = open_post_bodies(ctx.cache, ctx.config.post_cache_ttl_s)
-        """Hot post bodies on the cache tier (a shared one only)."""
+        config = ctx.config
+        self.bodies = open_post_bodies(
+            ctx.cache,
+            config.post_cache_ttl_s,
+            config.post_memo_entries,
+            beside_sql=not ctx.store.volatile,
+        )
+        """Hot post bodies on the cache tier (see microblog.cache.posts)."""
         self.own_posts_delivered = not complete
         """Whether timelines hold their owners' own posts too (see the module)."""
 
