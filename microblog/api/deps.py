@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from microblog.cache.hot_pages import HotPages as HotPageReader
 from microblog.errors import Forbidden, Unauthorized
 from microblog.models import Account
 from microblog.platform import Microblog
@@ -25,15 +24,6 @@ async def get_blog(request: Request) -> Microblog:
 
 
 Blog = Annotated[Microblog, Depends(get_blog)]
-
-
-async def get_hot_pages(request: Request) -> HotPageReader | None:
-    hot: HotPageReader | None = request.app.state.hot_pages
-    return hot
-
-
-HotPages = Annotated[HotPageReader | None, Depends(get_hot_pages)]
-"""Home pages served from the cache tier alone (None where it keeps no bodies)."""
 
 
 async def bearer_token(credentials: Credentials) -> str:
