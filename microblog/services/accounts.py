@@ -86,6 +86,7 @@ class Accounts:
         answer stays right, and every authenticated request skips a cache or store round
         trip. It keeps no failure (a wrong token raises)."""
         self._memo_lock = threading.Lock()
+        # key=str: a hash is its own key, so `remembered_account_id` can look one up.
         self._remembered = cached(self._memo, key=str, lock=self._memo_lock)(
             self._account_id_for_hash
         )
