@@ -8,6 +8,7 @@ from benchmarks import (
     http_stack,
     ledger,
     loadgen,
+    server_cpu,
     server_throughput,
     simulator,
     writers,
@@ -22,6 +23,7 @@ SUITE: tuple[Benchmark, ...] = (
     writers.BENCHMARK,
     http_stack.BENCHMARK,
     server_throughput.BENCHMARK,
+    server_cpu.BENCHMARK,
     loadgen.BENCHMARK,
 )
 

@@ -50,6 +50,13 @@ class PlatformConfig(BaseModel):
         description="Seconds a post body stays in a shared cache tier (assumption: a post is "
         "hot for minutes); also bounds how long a read racing an edit can keep the old body.",
     )
+    post_memo_entries: int = Field(
+        100_000,
+        ge=1,
+        description="Post bodies a server process keeps in its own memory when the cache "
+        "tier is memory and the store SQL (assumption: the posts on recent home timelines; "
+        "about 400 bytes each, so 40 MB); Redis keeps them instead when there is one.",
+    )
     token_cache_ttl_s: int = Field(
         3600, ge=1, description="Seconds a token's account stays cached (assumption: a session)."
     )

@@ -75,7 +75,7 @@ class Microblog:
         self.push = PushChannel(self.ctx, push)
         self.posts = Posts(self.ctx, self.timelines, self.push)
         self.albums = Albums(self.ctx, media or MemoryMediaStore())
-        self.groups = Groups(self.ctx)
+        self.groups = Groups(self.ctx, self.timelines)
         self.chat = Chat(self.ctx, self.push)
         self.ledger = Ledger(self.ctx)
         self.payments = Payments(

@@ -32,6 +32,7 @@ from microblog.api.routers import (
     posts,
     push,
     shop,
+    timeline,
     wallet,
 )
 from microblog.api.routers.chat import router as chat_router
@@ -40,9 +41,11 @@ from microblog.api.routers.live import router as live_router
 from microblog.api.routers.live_socket import router as live_socket_router
 from microblog.api.scopes import EnforceScope
 from microblog.api.settings import ServerSettings
+from microblog.cache.hot_pages import open_hot_pages
 from microblog.deployment import build_platform
 
-ROUTERS = [accounts.router, posts.router, groups.router, admin.router]
+ROUTERS = [timeline.router]  # first: see microblog.api.routers.timeline
+ROUTERS += [accounts.router, posts.router, groups.router, admin.router]
 ROUTERS += [chat_router, chat_socket_router]
 ROUTERS += [wallet.router, games.router, shop.router, orders.router, money_admin.router]
 ROUTERS += [ads.router, certifications.router, certifications.admin_router]
@@ -85,7 +88,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         blog = build_platform(settings)
         app.state.blog = blog
+        timelines = blog.timelines
+        hot_pages = open_hot_pages(blog.ctx.cache, timelines.cache, timelines.bodies)
+        app.state.hot_pages = hot_pages
         yield
+        if hot_pages is not None:
+            await hot_pages.aclose()
         blog.close()
 
     app = FastAPI(

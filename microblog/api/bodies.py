@@ -39,3 +39,10 @@ def post_json(post: Post, removed: Collection[int]) -> dict[str, object]:
     item: dict[str, object] = {name: getattr(post, name) for name in POST_FIELDS}
     item["photos"] = [PhotoRef.of(i, i in removed).model_dump() for i in post.photo_ids]
     return item
+
+
+def spliced_posts_page(bodies: list[bytes], next_cursor: str | None) -> bytes:
+    """A `PostsPage` of posts already serialised as `PostPublic` (microblog.cache.hot_pages),
+    their bytes joined rather than decoded and encoded again."""
+    cursor = orjson.dumps(next_cursor)
+    return b'{"items":[' + b",".join(bodies) + b'],"next_cursor":' + cursor + b"}"

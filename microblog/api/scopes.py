@@ -14,9 +14,9 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from microblog.api.deps import Blog
 from microblog.app_models import Scope, is_app_token
 from microblog.errors import Forbidden
+from microblog.platform import Microblog
 
 FIRST_PARTY_ONLY = ("/apps", "/oauth", "/certifications", "/auth", "/admin", "/me/app-charges")
 BY_PREFIX = (
@@ -54,12 +54,14 @@ def bearer_of(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-async def enforce_scope(request: Request, blog: Blog) -> None:
+async def enforce_scope(request: Request) -> None:
     """Refuse (403) an app token's call outside its scopes; keep its grant for the rate
-    limits (`request.state.grant`). A first-party token passes without a lookup."""
+    limits (`request.state.grant`). A first-party token passes without a lookup, and
+    without the platform as a dependency to solve (it runs before every route)."""
     token = bearer_of(request)
     if token is None or not is_app_token(token):
         return
+    blog: Microblog = request.app.state.blog
     grant = await run_in_threadpool(blog.apps.grant, token)
     request.state.grant = grant
     accepted = accepted_scopes(request.method, request.url.path)

@@ -63,9 +63,14 @@ class TimelineCache(Protocol):
         """Mark the timeline present and being rebuilt; returns the rebuild's generation."""
         ...
 
-    def finish_rebuild(self, owner_id: int, generation: int, post_ids: list[int]) -> bool:
+    def finish_rebuild(
+        self, owner_id: int, generation: int, post_ids: list[int], *, whole: bool = False
+    ) -> bool:
         """Merge the store's posts and mark the timeline complete, if it still carries this
-        generation; False when it was lost meanwhile (nothing is written then)."""
+        generation; False when it was lost meanwhile (nothing is written then).
+
+        `whole`: the timeline is the owner's whole home stream (their own posts were merged
+        too and no store stream adds to it), so a read may be served from it alone."""
         ...
 
 
@@ -87,6 +92,7 @@ class MemoryTimelineCache:
         self.complete = complete
         self._home: dict[int, array[int]] = defaultdict(_post_ids) if complete else {}
         self._building: dict[int, int] = {}
+        self._whole: set[int] = set()
         self._generations = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -128,12 +134,14 @@ class MemoryTimelineCache:
         with self._lock:
             self._home.pop(owner_id, None)
             self._building.pop(owner_id, None)
+            self._whole.discard(owner_id)
 
     def forget_all(self) -> None:
         """Drop every timeline (the memory tier's share of `CacheTier.flush`)."""
         with self._lock:
             self._home.clear()
             self._building.clear()
+            self._whole.clear()
 
     def start_rebuild(self, owner_id: int) -> int:
         with self._lock:
@@ -143,14 +151,27 @@ class MemoryTimelineCache:
             generation = self._building[owner_id] = next(self._generations)
             return generation
 
-    def finish_rebuild(self, owner_id: int, generation: int, post_ids: list[int]) -> bool:
+    def finish_rebuild(
+        self, owner_id: int, generation: int, post_ids: list[int], *, whole: bool = False
+    ) -> bool:
         with self._lock:
             if self._building.get(owner_id) != generation:
                 return False
             self._merge(owner_id, post_ids)
             del self._building[owner_id]
+            if whole:
+                self._whole.add(owner_id)
         record(cache_writes=len(post_ids))
         return True
+
+    def whole_page(self, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+        """`page` of a whole timeline; None for any other (the hot read's question)."""
+        with self._lock:
+            if owner_id not in self._whole or owner_id in self._building:
+                return None
+            ids = page_sorted(self._home[owner_id], before, limit)
+        record(cache_reads=len(ids))
+        return ids
 
     def _merge(self, owner_id: int, post_ids: list[int]) -> None:
         merged = sorted(set(self._home.get(owner_id, ())).union(post_ids))
@@ -159,8 +180,11 @@ class MemoryTimelineCache:
 
 _SENTINEL = "s"
 """The member every present Redis timeline holds, so an empty timeline still exists as a
-key. Its score says the state: 0 complete, -generation while a rebuild is in flight; post
-ids score themselves (>= 1), so the sentinel is always rank 0 and paging skips it."""
+key. Its score says the state: 0 complete, `WHOLE` complete and whole (see
+`TimelineCache.finish_rebuild`), -generation while a rebuild is in flight; post ids score
+themselves (>= 1), so the sentinel is always rank 0 and paging (scores >= 1) skips it."""
+WHOLE = 0.5
+"""The sentinel's score on a whole timeline: between complete (0) and the first post id."""
 
 # KEYS: timelines; ARGV: post id, capacity. Adds to present timelines and trims each to
 # its newest `capacity` posts (ranks 1 .. -(capacity + 1): rank 0 is the sentinel).
@@ -179,7 +203,7 @@ return 0
 _PAGE = """
 local state = redis.call('ZSCORE', KEYS[1], 's')
 if (not state) or tonumber(state) < 0 then return false end
-return redis.call('ZRANGE', KEYS[1], ARGV[1], '(0', 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[2])
+return redis.call('ZRANGE', KEYS[1], ARGV[1], 1, 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[2])
 """
 
 # KEYS: timeline; ARGV: new generation. Returns the generation in flight (ours or another's).
@@ -190,17 +214,20 @@ redis.call('ZADD', KEYS[1], -tonumber(ARGV[1]), 's')
 return tonumber(ARGV[1])
 """
 
-# KEYS: timeline; ARGV: generation (0: merge into any present timeline), capacity, post ids.
+# KEYS: timeline; ARGV: generation (0: merge into any present timeline), capacity, the
+# sentinel's score when the rebuild finishes (0 or WHOLE), post ids.
 _MERGE = """
 local state = redis.call('ZSCORE', KEYS[1], 's')
 local generation = tonumber(ARGV[1])
 if (not state) or (generation > 0 and -tonumber(state) ~= generation) then return 0 end
-for i = 3, #ARGV do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i]) end
-if generation > 0 then redis.call('ZADD', KEYS[1], 0, 's') end
+for i = 4, #ARGV do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i]) end
+if generation > 0 then redis.call('ZADD', KEYS[1], ARGV[3], 's') end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 1, -(tonumber(ARGV[2]) + 1))
 return 1
 """
 
+TIMELINE_KEY = "home"
+"""Timelines live under `<prefix>home:<owner>`."""
 _GENERATION_BITS = 52
 """Generations are random below 2**52, exact as a sorted-set score (a double)."""
 
@@ -212,7 +239,7 @@ class RedisTimelineCache:
 
     def __init__(self, redis: Redis, tier: CacheTier, capacity: int) -> None:
         self.capacity = capacity
-        self._key = lambda owner: tier.key("home", owner)
+        self._key = lambda owner: tier.key(TIMELINE_KEY, owner)
         self._deliver = redis.register_script(_DELIVER)
         self._page = redis.register_script(_PAGE)
         self._start = redis.register_script(_START)
@@ -233,7 +260,7 @@ class RedisTimelineCache:
         return [int(i) for i in found]
 
     def merge(self, owner_id: int, post_ids: list[int]) -> None:
-        if post_ids and self._merge([self._key(owner_id)], [0, self.capacity, *post_ids]):
+        if post_ids and self._merge([self._key(owner_id)], [0, self.capacity, 0, *post_ids]):
             record(cache_writes=len(post_ids))
 
     def forget(self, owner_id: int) -> None:
@@ -243,8 +270,12 @@ class RedisTimelineCache:
         generation = secrets.randbits(_GENERATION_BITS) or 1
         return int(self._start([self._key(owner_id)], [generation]))
 
-    def finish_rebuild(self, owner_id: int, generation: int, post_ids: list[int]) -> bool:
-        merged = self._merge([self._key(owner_id)], [generation, self.capacity, *post_ids])
+    def finish_rebuild(
+        self, owner_id: int, generation: int, post_ids: list[int], *, whole: bool = False
+    ) -> bool:
+        state = WHOLE if whole else 0
+        key = self._key(owner_id)
+        merged = self._merge([key], [generation, self.capacity, state, *post_ids])
         if merged:
             record(cache_writes=len(post_ids))
         return bool(merged)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
+from cachetools import LRUCache, cached
 
 from microblog.app_models import is_app_token
 from microblog.cache.tokens import open_token_cache
@@ -80,12 +81,15 @@ class Accounts:
             parallelism=1,
         )
         self.tokens = open_token_cache(ctx.cache, ctx.config.token_cache_ttl_s)
-        self._remembered = functools.lru_cache(maxsize=ctx.config.token_memo_entries)(
-            self._account_id_for_hash
-        )
+        self._memo: LRUCache[str, int] = LRUCache(maxsize=ctx.config.token_memo_entries)
         """Token hash -> account id in this process: a token never changes account, so an
         answer stays right, and every authenticated request skips a cache or store round
-        trip. `lru_cache` is thread-safe and keeps no failure (a wrong token raises)."""
+        trip. It keeps no failure (a wrong token raises)."""
+        self._memo_lock = threading.Lock()
+        # key=str: a hash is its own key, so `remembered_account_id` can look one up.
+        self._remembered = cached(self._memo, key=str, lock=self._memo_lock)(
+            self._account_id_for_hash
+        )
 
     def register(
         self,
@@ -155,6 +159,14 @@ class Accounts:
         if is_app_token(token):
             return self.app_account(token)
         return self._remembered(hash_token(token))
+
+    def remembered_account_id(self, token: str) -> int | None:
+        """The account of a first-party token this process has already answered for, else
+        None; never a round trip, so a coroutine may ask (the async home read)."""
+        if is_app_token(token):
+            return None
+        with self._memo_lock:
+            return self._memo.get(hash_token(token))
 
     def _account_id_for_hash(self, token_hash: str) -> int:
         """The shared cache tier's answer, else the store's (which then fills the tier)."""

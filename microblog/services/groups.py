@@ -6,12 +6,14 @@ from microblog.errors import Conflict, Forbidden, Invalid, NotFound
 from microblog.models import Account, Group, Page, Post
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
+from microblog.services.timelines import Timelines
 from microblog.store.base import Tx
 
 
 class Groups:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, timelines: Timelines) -> None:
         self.ctx = ctx
+        self.timelines = timelines
 
     def create(self, owner_id: int, name: str) -> Group:
         """Create a group; its owner is its first member."""
@@ -22,6 +24,7 @@ class Groups:
             tx.groups.add_member(group.id, owner_id)
             found = tx.groups.get(group.id)
         assert found is not None
+        self.timelines.joined_group(owner_id)
         return found
 
     def get(self, group_id: int) -> Group:
@@ -33,6 +36,7 @@ class Groups:
             self._require(tx, group_id)
             if not tx.groups.add_member(group_id, actor_id):
                 raise Conflict(f"already a member of group {group_id}")
+        self.timelines.joined_group(actor_id)
 
     def leave(self, actor_id: int, group_id: int) -> None:
         with self.ctx.store.write() as tx:

@@ -7,11 +7,18 @@ authors and pulls the posts it did not push (authors at or above the follower th
 when they posted). Own and group posts are always merged on read. Every strategy pages the
 same stream with a cursor that carries the reader's rank in it, so the capacity bound is
 applied identically everywhere and the three strategies return identical pages.
+
+Timelines rebuilt from the store (every tier but the simulator's, which is complete from
+the start) also hold their owner's own public posts, delivered at write time. Under push
+fan-out, the rebuild of a reader in no group then finds the timeline to be the reader's
+whole home stream and marks it so; the API serves such a page from the cache tier alone
+(microblog.cache.hot_pages) and this module's `home` serves every other read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from microblog.cache.posts import open_post_bodies
 from microblog.cache.timelines import open_timelines
@@ -49,6 +56,23 @@ REBUILD_BATCH = 1000
 """Accounts listed per store query when the operator rebuilds every timeline."""
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Where a page of a home timeline starts (`rank` entries already read, below the id
+    `before`) and how many ids it may take without passing the timeline's capacity."""
+
+    rank: int
+    before: int | None
+    take: int
+    capacity: int
+
+    def next_cursor(self, ids: list[int]) -> str | None:
+        """The cursor of the page after one of these ids (None: the timeline ends here)."""
+        rank = self.rank + len(ids)
+        more = len(ids) == self.take and rank < self.capacity
+        return timeline_cursor(rank, ids[-1]) if more else None
+
+
 class Timelines:
     def __init__(self, ctx: Context, fanout: PostQueueFactory = InlineQueue) -> None:
         self.ctx = ctx
@@ -56,8 +80,16 @@ class Timelines:
         complete = ctx.store.volatile and not ctx.cache.shared
         self.cache = open_timelines(ctx.cache, ctx.config.timeline_capacity, complete=complete)
         """Materialised timelines (push and hybrid) on the cache tier."""
-        self.bodies = open_post_bodies(ctx.cache, ctx.config.post_cache_ttl_s)
-        """Hot post bodies on the cache tier (a shared one only)."""
+        config = ctx.config
+        self.bodies = open_post_bodies(
+            ctx.cache,
+            config.post_cache_ttl_s,
+            config.post_memo_entries,
+            beside_sql=not ctx.store.volatile,
+        )
+        """Hot post bodies on the cache tier (see microblog.cache.posts)."""
+        self.own_posts_delivered = not complete
+        """Whether timelines hold their owners' own posts too (see the module)."""
 
     def pushes(self, author: Account) -> bool:
         """Whether fan-out on write delivers this author's next public post."""
@@ -71,6 +103,13 @@ class Timelines:
         """Whether fan-out keeps home timelines (push, hybrid) rather than none (pull)."""
         return self.ctx.config.fanout is not FanoutStrategy.PULL
 
+    def window(self, cursor: str | None, limit: int) -> Window:
+        """The page a cursor and limit ask for (`Invalid` names a bad one)."""
+        capacity = self.ctx.config.timeline_capacity
+        limit = self.ctx.page_limit(limit)
+        rank, before = parse_timeline_cursor(cursor)
+        return Window(rank, before, max(0, min(limit, capacity - rank)), capacity)
+
     def home(self, viewer_id: int, cursor: str | None = None, limit: int = 20) -> Page[Post]:
         """One page of the reader's home timeline, newest first.
 
@@ -78,12 +117,10 @@ class Timelines:
         stream and one for the bodies the cache tier lacks, outside a transaction (a post
         deleted between them is left out, as if deleted just after the read).
         """
-        capacity = self.ctx.config.timeline_capacity
-        limit = self.ctx.page_limit(limit)
-        rank, before = parse_timeline_cursor(cursor)
-        take = min(limit, capacity - rank)
-        if take <= 0:
+        window = self.window(cursor, limit)
+        if window.take == 0:
             return Page([], None)
+        before, take = window.before, window.take
         followees = followee_posts(self.ctx.config.fanout)
         pushed = (
             [] if followees is FolloweePosts.ALL else self._materialised(viewer_id, before, take)
@@ -93,10 +130,8 @@ class Timelines:
             record(merged_items=len(pulled))
             ids = _newest_union(pushed, pulled, take)
             found = self._bodies(tx, ids)
-        rank += len(ids)
-        more = len(ids) == take and rank < capacity
         posts = [found[i] for i in ids if i in found and not found[i].deleted]
-        return Page(posts, timeline_cursor(rank, ids[-1]) if more else None)
+        return Page(posts, window.next_cursor(ids))
 
     def _materialised(self, owner_id: int, before: int | None, take: int) -> list[int]:
         """The cached page, or (a timeline the tier lost) the page of its rebuild."""
@@ -117,9 +152,20 @@ class Timelines:
         self.bodies.forget(post_id)
 
     def fan_out(self, post: Post) -> None:
-        """Queue a pushed public post for delivery to every follower (see microblog.fanout)."""
-        if post.pushed and post.group_id is None:
+        """Deliver a public post to its author's own timeline (when timelines hold their
+        owners' posts) and, pushed, queue it for every follower (see microblog.fanout)."""
+        if post.group_id is not None:
+            return
+        if self.own_posts_delivered:
+            self.cache.merge(post.author_id, [post.id])
+        if post.pushed:
             self.queue.submit(post)
+
+    def joined_group(self, account_id: int) -> None:
+        """A reader now in a group has a store stream beside the timeline: drop a timeline
+        marked whole (the next read rebuilds it, and the rebuild sees the membership)."""
+        if self.own_posts_delivered:
+            self.cache.forget(account_id)
 
     def deliver(self, post: Post, proceed: Proceed = always) -> int | None:
         """Deliver a post to every follower, a chunk per transaction; the followers reached.
@@ -168,9 +214,18 @@ class Timelines:
                 progress(done)
 
     def _rebuild(self, owner_id: int) -> list[int]:
-        """Mark the timeline present, read the store, merge: see microblog.cache.timelines."""
+        """Mark the timeline present, read the store, merge: see microblog.cache.timelines.
+        With the owner's own posts, a timeline of push fan-out whose owner is in no group
+        is their whole home stream."""
+        capacity = self.ctx.config.timeline_capacity
         generation = self.cache.start_rebuild(owner_id)
+        whole = False
         with self.ctx.store.read() as tx:
-            ids = tx.posts.pushed_by_followees(owner_id, self.ctx.config.timeline_capacity)
-        self.cache.finish_rebuild(owner_id, generation, ids)
+            ids = tx.posts.pushed_by_followees(owner_id, capacity)
+            if self.own_posts_delivered:
+                own = tx.posts.by_author(owner_id, None, capacity)
+                ids = _newest_union(ids, own, capacity)
+                push = self.ctx.config.fanout is FanoutStrategy.PUSH
+                whole = push and not tx.groups.groups_of(owner_id)
+        self.cache.finish_rebuild(owner_id, generation, ids, whole=whole)
         return ids

@@ -1,11 +1,10 @@
-"""Posts, likes, comments, mentions, user and home timelines."""
+"""Posts, likes, comments, mentions and user timelines."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from microblog.api.bodies import JsonBody, posts_page_json
-from microblog.api.deps import BearerToken, Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.rate_limits import limit
 from microblog.api.schemas import (
@@ -90,13 +89,3 @@ def mentions(
 ) -> PostsPage:
     page = blog.posts.mentions(account.id, cursor, limit)
     return PostsPage.of(page, blog.albums.removed(page.items))
-
-
-@router.get("/timeline/home", response_model=PostsPage)
-def home_timeline(
-    token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limit = 20
-) -> JsonBody:
-    """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
-    viewer_id = blog.accounts.account_id_for(token)
-    page = blog.timelines.home(viewer_id, cursor, limit)
-    return JsonBody(posts_page_json(page, blog.albums.removed(page.items)))

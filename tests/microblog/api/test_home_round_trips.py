@@ -1,10 +1,11 @@
 """A home-timeline read is a few round trips per store, however many streams it merges.
 
 Counted on the wire: SQL statements through SQLAlchemy's `before_cursor_execute` event
-(transaction control, BEGIN, aside), Redis round trips as the packets redis-py sends (a
-pipeline or a script is one). The bound holds for a reader in two groups following five
-accounts under every strategy, warm (the hot path: the cache tier holds the timeline,
-the token and the bodies).
+(transaction control, BEGIN, aside), Redis round trips as the packets redis-py sends,
+synchronous or asyncio (a pipeline or a script is one). The bound holds for a reader in
+two groups following five accounts under every strategy, warm (the cache tier holds the
+timeline, the token and the bodies); tests/microblog/api/test_hot_home.py counts the read
+of a reader in no group.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from redis.asyncio.connection import AbstractConnection as AsyncConnection
 from redis.connection import AbstractConnection
 from sqlalchemy import event
 
@@ -53,7 +55,16 @@ def counted(blog: Microblog, monkeypatch: pytest.MonkeyPatch) -> Iterator[Trips]
         trips.redis += 1
         send(self, command, check_health)
 
+    send_async = AsyncConnection.send_packed_command
+
+    async def counting_send_async(
+        self: AsyncConnection, command: Any, check_health: bool = True
+    ) -> None:
+        trips.redis += 1
+        await send_async(self, command, check_health)
+
     monkeypatch.setattr(AbstractConnection, "send_packed_command", counting_send)
+    monkeypatch.setattr(AsyncConnection, "send_packed_command", counting_send_async)
     if engine is not None:
         event.listen(engine, "before_cursor_execute", on_execute)
     try:
