@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, func, insert, select, update
 
 from microblog.ads_models import (
     COUNTERS,
@@ -38,6 +38,16 @@ from microblog.store.sql.money import new_id
 from microblog.work import record
 
 _AD_SERVING = ("ad-serving",)
+_HIDDEN = select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == bindparam("account"))
+_SEEN = (
+    select(ad_impressions.c.campaign_id, func.count())
+    .where(
+        ad_impressions.c.account_id == bindparam("account"),
+        ad_impressions.c.day == bindparam("day"),
+    )
+    .group_by(ad_impressions.c.campaign_id)
+)
+"""Built once: every feed page with an ad slot reads both for its viewer."""
 
 
 def _campaign(row: Any) -> Campaign:
@@ -163,19 +173,13 @@ class SqlAds:
         record(db_writes=1)
 
     def hidden(self, account_id: int) -> set[int]:
-        query = select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == account_id)
-        found = set(self.conn.scalars(query))
+        found = set(self.conn.scalars(_HIDDEN, {"account": account_id}))
         record(db_reads=len(found))
         return found
 
     def seen(self, account_id: int, day: int) -> dict[int, int]:
-        i = ad_impressions.c
-        query = (
-            select(i.campaign_id, func.count())
-            .where(i.account_id == account_id, i.day == day)
-            .group_by(i.campaign_id)
-        )
-        found = {campaign_id: count for campaign_id, count in self.conn.execute(query)}
+        rows = self.conn.execute(_SEEN, {"account": account_id, "day": day})
+        found = {campaign_id: count for campaign_id, count in rows}
         record(db_reads=len(found))
         return found
 

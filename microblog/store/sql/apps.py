@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     delete,
     insert,
     select,
@@ -92,6 +93,11 @@ app_charges = Table(
 )
 
 
+_APP = select(apps).where(apps.c.client_id == bindparam("client_id"))
+_TOKEN = select(app_tokens).where(app_tokens.c.access_hash == bindparam("hash"))
+"""Built once: every call with an app token reads both (`Apps.grant`)."""
+
+
 def _app(row: Any) -> App:
     return App(
         row.id, row.client_id, row.developer_id, row.name, list(row.redirect_uris),
@@ -148,7 +154,7 @@ class SqlApps:
         )  # fmt: skip
 
     def get(self, client_id: str) -> App | None:
-        row = self.conn.execute(select(apps).where(apps.c.client_id == client_id)).first()
+        row = self.conn.execute(_APP, {"client_id": client_id}).first()
         record(db_reads=1 if row else 0)
         return _app(row) if row else None
 
@@ -215,13 +221,14 @@ class SqlApps:
         record(db_writes=1)
 
     def token(self, access_hash: str) -> AppToken | None:
-        return self._one(app_tokens.c.access_hash == access_hash)
+        return self._one(_TOKEN, {"hash": access_hash})
 
     def token_by_refresh(self, refresh_hash: str) -> AppToken | None:
-        return self._one(app_tokens.c.refresh_hash == refresh_hash)
+        query = select(app_tokens).where(app_tokens.c.refresh_hash == refresh_hash)
+        return self._one(query, {})
 
-    def _one(self, where: Any) -> AppToken | None:
-        row = self.conn.execute(select(app_tokens).where(where)).first()
+    def _one(self, query: Any, parameters: dict[str, Any]) -> AppToken | None:
+        row = self.conn.execute(query, parameters).first()
         record(db_reads=1 if row else 0)
         return _token(row) if row else None
 

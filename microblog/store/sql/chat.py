@@ -94,6 +94,13 @@ _MUTUAL_EDGES = select(func.count()).where(
         and_(_follow.follower_id == bindparam("b"), _follow.followee_id == bindparam("a")),
     )
 )
+_STATUSES = select(chat_presence.c.account_id, chat_presence.c.status).where(
+    chat_presence.c.account_id.in_(bindparam("ids", expanding=True))
+)
+_BY_CLIENT_ID = select(chat_messages).where(
+    chat_messages.c.sender_id == bindparam("sender"),
+    chat_messages.c.client_msg_id == bindparam("client_msg_id"),
+)
 _GROUP_MEMBERS = (
     select(t.group_members.c.account_id)
     .where(t.group_members.c.group_id == bindparam("group_id"))
@@ -127,8 +134,10 @@ def _message(row: Any) -> ChatMessage:
     )
 
 
-def _messages(conn: Connection, query: Any) -> list[ChatMessage]:
-    found = [_message(row) for row in conn.execute(query)]
+def _messages(
+    conn: Connection, query: Any, parameters: dict[str, Any] | None = None
+) -> list[ChatMessage]:
+    found = [_message(row) for row in conn.execute(query, parameters)]
     record(db_reads=len(found))
     return found
 
@@ -163,11 +172,9 @@ class SqlChat:
     def by_client_id(self, sender_id: int, client_msg_id: str) -> ChatMessage | None:
         # Concurrent resends of one message queue here; the second finds the first's row.
         claim(self.conn, ("client-message", sender_id, client_msg_id))
-        c = chat_messages.c
-        query = select(chat_messages).where(
-            c.sender_id == sender_id, c.client_msg_id == client_msg_id
+        found = _messages(
+            self.conn, _BY_CLIENT_ID, {"sender": sender_id, "client_msg_id": client_msg_id}
         )
-        found = _messages(self.conn, query)
         return found[0] if found else None
 
     def history(self, conversation: str, before: int | None, limit: int) -> list[ChatMessage]:
@@ -227,9 +234,8 @@ class SqlChat:
         record(cache_writes=1)
 
     def statuses(self, account_ids: list[int]) -> dict[int, Status]:
-        p = chat_presence.c
-        query = select(p.account_id, p.status).where(p.account_id.in_(account_ids))
-        found = {account_id: Status(status) for account_id, status in self.conn.execute(query)}
+        rows = self.conn.execute(_STATUSES, {"ids": account_ids})
+        found = {account_id: Status(status) for account_id, status in rows}
         record(cache_reads=len(found))
         return found
 
