@@ -17,19 +17,29 @@ from microblog.platform import Microblog
 
 
 async def home_page_json(
-    blog: Microblog, hot: HotPages | None, token: str, cursor: str | None, limit: int
+    blog: Microblog,
+    hot: HotPages | None,
+    token: str,
+    cursor: str | None,
+    limit: int,
+    granted_to: int | None = None,
 ) -> bytes:
-    """The `PostsPage` of the reader's home timeline as JSON."""
-    viewer_id = blog.accounts.remembered_account_id(token) if hot is not None else None
+    """The `PostsPage` of the reader's home timeline as JSON. `granted_to` is the account
+    of an app token that the scope check already looked up on this request (an app's
+    poll), so the read does not look the token up a second time."""
+    viewer_id = granted_to or blog.accounts.remembered_account_id(token)
     if hot is not None and viewer_id is not None:
         window = blog.timelines.window(cursor, limit)
         page = await hot.page(viewer_id, window.before, window.take) if window.take else None
         if page is not None:
             return spliced_posts_page(page.bodies, window.next_cursor(page.ids))
-    return await run_in_threadpool(_from_store, blog, token, cursor, limit)
+    return await run_in_threadpool(_from_store, blog, token, viewer_id, cursor, limit)
 
 
-def _from_store(blog: Microblog, token: str, cursor: str | None, limit: int) -> bytes:
-    viewer_id = blog.accounts.account_id_for(token)
+def _from_store(
+    blog: Microblog, token: str, viewer_id: int | None, cursor: str | None, limit: int
+) -> bytes:
+    if viewer_id is None:
+        viewer_id = blog.accounts.account_id_for(token)
     page = blog.timelines.home(viewer_id, cursor, limit)
     return posts_page_json(page, blog.albums.removed(page.items))

@@ -15,6 +15,7 @@ from microblog.api.deps import Credentials, bearer_token
 from microblog.api.home import home_page_json
 from microblog.api.params import Cursor, Limit
 from microblog.api.schemas import PostsPage
+from microblog.services.apps import Grant
 
 router = APIRouter(prefix="/timeline", tags=["posts"])
 
@@ -25,4 +26,7 @@ async def home_timeline(
 ) -> JsonBody:
     """The home timeline ("information flow"), newest first; pass `next_cursor` for more."""
     token, state = await bearer_token(credentials), request.app.state
-    return JsonBody(await home_page_json(state.blog, state.hot_pages, token, cursor, limit))
+    grant: Grant | None = getattr(request.state, "grant", None)  # an app token's, if any
+    granted_to = grant.account_id if grant is not None else None
+    page = await home_page_json(state.blog, state.hot_pages, token, cursor, limit, granted_to)
+    return JsonBody(page)
