@@ -103,13 +103,26 @@ def with_population_size(scenario: Scenario, users: int) -> Scenario:
     return scenario.model_copy(update={"population": population})
 
 
+@dataclass(frozen=True)
+class Sharding:
+    """Run each replication as `shards` shards (`sim.shards`) on a Ray cluster: the one at
+    `cluster`, or a local one."""
+
+    shards: int
+    cluster: str | None = None
+
+
 def simulate(
-    scenario: Scenario, trace: Path | None = None, progress: Progress | None = None
+    scenario: Scenario,
+    trace: Path | None = None,
+    progress: Progress | None = None,
+    sharding: Sharding | None = None,
 ) -> SimulationRun:
     """Run every replication of the scenario and aggregate them.
 
     Raises EdgeListError for an unreadable graph file and ScenarioError for a scenario its
-    population cannot play (an event naming a big V it does not have), before any run.
+    population cannot play (an event naming a big V it does not have), or that switches on
+    an activity a sharded run cannot carry yet, before any run.
     """
     started_at = datetime.now(UTC)
     began = time.perf_counter()
@@ -118,11 +131,17 @@ def simulate(
     scenario, population = populations.draw(streams[0][0])
     event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
     sizes = {"accounts": population.size, "follows": int(population.follows.indices.size)}
-    outcomes = []
-    for index, (population_seed, run_seed) in enumerate(streams):
-        if index > 0:
-            _, population = populations.draw(population_seed)
-        outcomes.append(_replicate(scenario, population, run_seed, index, trace, progress))
+    if sharding is not None:
+        from sim.shards.executor import simulate_sharded  # imports Ray: only when sharding
+
+        del population  # each shard draws its own
+        outcomes = simulate_sharded(scenario, streams, sharding, trace, progress)
+    else:
+        outcomes = []
+        for index, (population_seed, run_seed) in enumerate(streams):
+            if index > 0:
+                _, population = populations.draw(population_seed)
+            outcomes.append(_replicate(scenario, population, run_seed, index, trace, progress))
     result = Result(
         kind="simulation",
         scenario=ScenarioRef(name=scenario.name, resolved=resolved_dict(scenario)),

@@ -1,0 +1,229 @@
+"""Runs one replication as K shards on Ray: the cluster, the shard actors, the window loop.
+
+Ray because a shard is a long-lived, stateful process (a service layer each), which is
+Ray's actor model, and because `--cluster ADDRESS` is `ray.init(address=...)`
+(docs/sharding.md, "Engine: Ray"). By default a local cluster starts on 127.0.0.1 with one
+CPU per shard and no dashboard; an already running one (a test module's, or `--cluster`)
+is used as it is.
+
+The loop: every shard starts, then for each window `[t, t + W)` every shard applies its
+inbox (the previous window's messages to it, in delivery order), restarts its post ids from
+the common base and runs to `t + W`, returning its messages, its priced calls and its next
+post id. The driver routes the messages, feeds the calls to the one capacity model and
+reports progress. A shard that raises fails the run with its error; nothing is written
+before every shard has finished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import ray
+
+from scenario import Scenario
+from sim.arrivals import SECONDS_PER_DAY
+from sim.engine import Outcome
+from sim.runner import Populations, Sharding
+from sim.runner import Progress as RunProgress
+from sim.shards.merge import MergedCapacity, merged_outcome
+from sim.shards.messages import Message, Tally, route
+from sim.shards.partition import owners, sharding_streams
+from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
+from sim.shards.support import require_shardable
+
+Progress = Callable[[float], None]
+"""Called with the simulated seconds every shard has reached."""
+
+
+class ShardFailed(RuntimeError):
+    """A shard raised: the run stops with that shard's error."""
+
+    def __init__(self, shard: int | None, error: BaseException) -> None:
+        self.shard = shard
+        self.error = error
+        where = "a shard" if shard is None else f"shard {shard}"
+        super().__init__(f"{where} failed: {error}")
+
+
+@contextmanager
+def cluster(address: str | None, cpus: int) -> Iterator[None]:
+    """A Ray cluster for the block: the one already joined, `address`, or a local one
+    on 127.0.0.1 with `cpus` CPUs (shut down after the block)."""
+    if ray.is_initialized():
+        yield
+        return
+    if address is None:
+        ray.init(
+            address="local", num_cpus=cpus, include_dashboard=False,
+            _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False,
+        )  # fmt: skip
+    else:
+        ray.init(address=address, log_to_driver=False, configure_logging=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+class Shard:
+    """The actor: one shard's simulation, built in its own process from the same seeds."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        population_seed: np.random.SeedSequence,
+        run_seed: np.random.SeedSequence,
+        shard: int,
+        shards: int,
+    ) -> None:
+        scenario, population = Populations(scenario).draw(population_seed)
+        partition_seed, _, seeds = sharding_streams(run_seed, shards)
+        owner = owners(population, shards, partition_seed)
+        self.simulation = ShardSimulation(scenario, population, seeds[shard], owner, shard, shards)
+        self.busy_s = 0.0
+
+    def start(self, until: float) -> tuple[list[Message], list[Submission], int]:
+        began = time.perf_counter()
+        self.simulation.start()
+        found = self.simulation.advance(until)
+        self.busy_s += time.perf_counter() - began
+        return found
+
+    def step(
+        self, inbox: list[Message], next_post_id: int, until: float
+    ) -> tuple[list[Message], list[Submission], int]:
+        """Apply the inbox at the barrier, then run the next window."""
+        began = time.perf_counter()
+        self.simulation.apply(inbox, next_post_id)
+        found = self.simulation.advance(until)
+        self.busy_s += time.perf_counter() - began
+        return found
+
+    def finish(self, inbox: list[Message]) -> ShardOutcome:
+        """Apply the last window's inbox and measure."""
+        self.simulation.apply(inbox, 0)
+        return self.simulation.outcome(self.busy_s)
+
+
+ShardActor = ray.remote(num_cpus=1)(Shard)
+
+
+def run_sharded(
+    scenario: Scenario,
+    population_seed: np.random.SeedSequence,
+    run_seed: np.random.SeedSequence,
+    shards: int,
+    progress: Progress | None = None,
+    shard_class: type[Shard] = Shard,
+) -> ShardedOutcome:
+    """One replication on `shards` actors of the joined cluster (see `cluster`).
+
+    `shard_class` is the actor's class (a test injects one that fails)."""
+    actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
+    actors = [actor.remote(scenario, population_seed, run_seed, k, shards) for k in range(shards)]
+    try:
+        return _window_loop(scenario, actors, run_seed, progress)
+    finally:
+        for handle in actors:
+            ray.kill(handle)
+
+
+@dataclass(frozen=True)
+class ShardedOutcome:
+    """A sharded replication: its outcome, and every message counted sent and applied."""
+
+    outcome: Outcome
+    sent: Tally
+    applied: Tally
+    shards: list[ShardOutcome]
+
+
+def _window_loop(
+    scenario: Scenario, actors: list[Any], run_seed: np.random.SeedSequence,
+    progress: Progress | None,
+) -> ShardedOutcome:  # fmt: skip
+    began = time.perf_counter()
+    shards = len(actors)
+    end_s = scenario.duration_days * SECONDS_PER_DAY
+    window_s = scenario.sharding.window_s
+    _, capacity_seed, _ = sharding_streams(run_seed, shards)
+    capacity = None
+    if shards > 1:
+        capacity = MergedCapacity(scenario, np.random.default_rng(capacity_seed))
+    now = min(window_s, end_s)
+    found = _gather([a.start.remote(now) for a in actors])
+    while True:
+        outboxes, submissions, next_ids = zip(*found, strict=True)
+        if capacity is not None:
+            capacity.feed(submissions)
+        if progress is not None:
+            progress(now)
+        inboxes = route(list(outboxes), shards)
+        if now >= end_s:
+            break
+        now = min(now + window_s, end_s)
+        base = max(next_ids)
+        found = _gather([a.step.remote(inboxes[k], base, now) for k, a in enumerate(actors)])
+    finished: list[ShardOutcome] = _gather(
+        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)]
+    )
+    sent = sum((f.sent for f in finished), Counter())
+    applied = sum((f.applied for f in finished), Counter())
+    if capacity is None:
+        outcome = finished[0].outcome
+    else:
+        outcome = merged_outcome(scenario, capacity, finished, time.perf_counter() - began)
+    return ShardedOutcome(outcome, sent, applied, finished)
+
+
+def _gather(futures: list[Any]) -> Any:
+    """Every shard's answer; the first shard's error, as `ShardFailed`, if any raised."""
+    try:
+        return ray.get(futures)
+    except ray.exceptions.RayTaskError as error:
+        cause = error.as_instanceof_cause()
+        raise ShardFailed(_failed_shard(futures), cause) from cause
+    except ray.exceptions.RayActorError as error:
+        raise ShardFailed(_failed_shard(futures), error) from error
+
+
+def _failed_shard(futures: list[Any]) -> int | None:
+    for index, future in enumerate(futures):
+        try:
+            ray.get(future, timeout=0)
+        except ray.exceptions.RayError:
+            return index
+    return None
+
+
+def simulate_sharded(
+    scenario: Scenario,
+    streams: list[list[np.random.SeedSequence]],
+    sharding: Sharding,
+    trace: Path | None,
+    progress: RunProgress | None,
+) -> list[Outcome]:
+    """Every replication's outcome, each run as `sharding.shards` shards (`sim.runner`)."""
+    if trace is not None:
+        raise ValueError("--trace records one process's calls: it cannot be used with --shards")
+    require_shardable(scenario, sharding.shards)
+    run_s = scenario.duration_days * SECONDS_PER_DAY
+    total_s = run_s * len(streams)
+    outcomes = []
+    with cluster(sharding.cluster, sharding.shards):
+        for index, (population_seed, run_seed) in enumerate(streams):
+            report = None if progress is None else _offset(progress, index * run_s, total_s)
+            done = run_sharded(scenario, population_seed, run_seed, sharding.shards, report)
+            outcomes.append(done.outcome)
+    return outcomes
+
+
+def _offset(progress: RunProgress, done_s: float, total_s: float) -> Progress:
+    return lambda t: progress(done_s + t, total_s)
