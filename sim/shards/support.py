@@ -16,9 +16,11 @@ from scenario import Problem, Scenario, ScenarioError
 
 SHARDED_PATHS = frozenset(
     {"timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
-     "group_post", "group_read", "group_join"}
+     "group_post", "group_read", "group_join", "membership_renew"}
 )  # fmt: skip
-"""Request paths whose effects on other shards travel as messages."""
+"""Request paths whose effects on other shards travel as messages. `membership_renew` is
+the operator's renewal run (on population row 0's shard): with joins switched off, which
+a sharded run requires, no membership exists and it settles nothing."""
 
 
 def _positive(value: Any) -> bool:
@@ -31,6 +33,7 @@ def _diversion(value: Any) -> bool:
 
 UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("behaviour.per_session.chat", "chat", _positive),
+    ("population.mobile_share", "the mobile app's chat connection (presence)", _positive),
     ("behaviour.per_session.top_up", "payments", _positive),
     ("behaviour.per_session.game_purchase", "payments", _positive),
     ("behaviour.per_session.gift", "payments", _positive),
@@ -46,7 +49,7 @@ UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("apps.advanced", "apps", _positive),
     ("behaviour.photos.post_share", "photos", _positive),
     ("behaviour.live.rooms_per_day", "live broadcasts", _positive),
-    ("behaviour.fanservice.broadcasts_per_day", "fan services", _positive),
+    ("behaviour.fanservice.open_share", "fan services", _positive),
 )
 """(field, activity, whether the value switches the activity on) for every activity whose
 cross-shard effects are not built yet."""
