@@ -1040,6 +1040,18 @@ def _run_flags(
     metavar="FILE",
     help="Write every action as a JSON line (t, actor, action, params) for replay.",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    metavar="K",
+    help="Split each replication by account over K shards on Ray (docs/sharding.md); "
+    "K > 1 runs the social core only and refuses a scenario with other activities on.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Ray cluster to run the shards on [default: a local one on 127.0.0.1].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of a table.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(
@@ -1051,6 +1063,8 @@ def run(
     undirected: bool,
     out: Path | None,
     trace: Path | None,
+    shards: int | None,
+    cluster: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -1062,14 +1076,20 @@ def run(
     Example:
       fanout run scenarios/baseline.yaml
       fanout run scenarios/celebrity-storm.yaml --set platform.fanout=push --out results/push
+      fanout run scenarios/ci-smoke.yaml --shards 2 --set behaviour.per_session.chat=0 ...
     """
     from outcomes.headline import headline
     from outcomes.headline_render import headline_console
     from sim.edgelist import EdgeListError
     from sim.output import default_run_dir, write_run
-    from sim.runner import simulate
+    from sim.runner import Sharding, simulate
     from sim.terminal import progress_bar
 
+    if cluster is not None and shards is None:
+        raise click.UsageError("--cluster runs shards: give --shards K as well")
+    if trace is not None and shards is not None:
+        raise click.UsageError("--trace records one process's calls: it cannot go with --shards")
+    sharding = None if shards is None else Sharding(shards, cluster)
     scenario = _scenario_for_run(
         scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
     )
@@ -1077,7 +1097,7 @@ def run(
     show = console.is_terminal and not quiet
     # the graph file is read while simulating: a bad one is still bad input
     with _bad_input_exits_2(EdgeListError, ScenarioError), progress_bar(console, show) as progress:
-        finished = simulate(scenario, trace, progress)
+        finished = simulate(scenario, trace, progress, sharding)
     run_dir = out or default_run_dir(scenario.name)
     report_path = write_run(finished, run_dir)
     if as_json:

@@ -134,8 +134,10 @@ def simulate(
     if sharding is not None:
         from sim.shards.executor import simulate_sharded  # imports Ray: only when sharding
 
+        if trace is not None:
+            raise ValueError("a trace records one process's calls: a sharded run has none")
         del population  # each shard draws its own
-        outcomes = simulate_sharded(scenario, streams, sharding, trace, progress)
+        outcomes = simulate_sharded(scenario, streams, sharding, progress)
     else:
         outcomes = []
         for index, (population_seed, run_seed) in enumerate(streams):

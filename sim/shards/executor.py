@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,7 +48,7 @@ class ShardFailed(RuntimeError):
         self.shard = shard
         self.error = error
         where = "a shard" if shard is None else f"shard {shard}"
-        super().__init__(f"{where} failed: {error}")
+        super().__init__(f"{where} failed: {type(error).__name__}: {error}")
 
 
 @contextmanager
@@ -188,18 +187,21 @@ def _gather(futures: list[Any]) -> Any:
     try:
         return ray.get(futures)
     except ray.exceptions.RayTaskError as error:
-        cause = error.as_instanceof_cause()
-        raise ShardFailed(_failed_shard(futures), cause) from cause
+        cause = error.cause if isinstance(error.cause, BaseException) else error
+        raise ShardFailed(_failed_shard(futures), cause) from error
     except ray.exceptions.RayActorError as error:
         raise ShardFailed(_failed_shard(futures), error) from error
 
 
 def _failed_shard(futures: list[Any]) -> int | None:
+    """The first shard whose answer is an error (one still running is not)."""
     for index, future in enumerate(futures):
         try:
             ray.get(future, timeout=0)
-        except ray.exceptions.RayError:
+        except (ray.exceptions.RayTaskError, ray.exceptions.RayActorError):
             return index
+        except ray.exceptions.GetTimeoutError:
+            continue
     return None
 
 
@@ -207,12 +209,9 @@ def simulate_sharded(
     scenario: Scenario,
     streams: list[list[np.random.SeedSequence]],
     sharding: Sharding,
-    trace: Path | None,
     progress: RunProgress | None,
 ) -> list[Outcome]:
     """Every replication's outcome, each run as `sharding.shards` shards (`sim.runner`)."""
-    if trace is not None:
-        raise ValueError("--trace records one process's calls: it cannot be used with --shards")
     require_shardable(scenario, sharding.shards)
     run_s = scenario.duration_days * SECONDS_PER_DAY
     total_s = run_s * len(streams)
