@@ -3,10 +3,10 @@
 It is an ordinary `Simulation` (same seeding, activities, capacity model) with four
 differences: sessions and scheduled arrivals start only for the accounts it owns; every
 call's effect on an account or post another shard owns goes to its outbox as a message
-(`Router`); its environment advances one window at a time, applying its inbox at each
-barrier (`Replica`); and with more than one shard it keeps each call's priced work for
-the run's one capacity model (`sim.shards.merge`), and refuses a call on a path whose
-cross-shard effects are not built (`sim.shards.support`).
+(`_route`); its environment advances one window at a time, applying its inbox at each
+barrier (`Replica`); and with more than one shard it keeps each call's work for the run's
+one capacity model (`sim.shards.merge`) instead of pricing it, and refuses a call on a
+path whose cross-shard effects are not built (`sim.shards.support`).
 """
 
 from __future__ import annotations
@@ -166,8 +166,11 @@ class ShardSimulation(Simulation):
     # What the merge needs
 
     def _submit(self, path: str, work: Work, external_s: float) -> None:
-        super()._submit(path, work, external_s)
-        if self.shards > 1:
+        """With one shard, price it here; with more, keep it for the run's one model (its
+        own model stays empty: the merge reads only the driver's)."""
+        if self.shards == 1:
+            super()._submit(path, work, external_s)
+        else:
             self.records.submissions.append((self.env.now, path, work, external_s))
 
     def _sample(self) -> None:
