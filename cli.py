@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -32,6 +32,9 @@ from outcomes.report import REPORT_FILE, write_report
 from outcomes.result import ResultError, load_result, load_run, load_runs
 from outcomes.timeseries import labelled_timeseries
 from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
+
+if TYPE_CHECKING:
+    from sim.runner import Parallelism
 
 BAD_INPUT = 2
 SERVER_DEFAULTS = {name: field.default for name, field in ServerSettings.model_fields.items()}
@@ -1000,6 +1003,23 @@ def _scenario_for_run(
         return load_scenario(path, [*overrides, *extra])  # type: ignore[list-item]
 
 
+def _parallelism(
+    shards: int | None, jobs: int | None, cluster: str | None, trace: Path | None
+) -> Parallelism | None:
+    """--shards, --jobs and --cluster as the run's parallelism (None: this process only)."""
+    from sim.runner import Parallelism
+
+    if shards is None and jobs is None:
+        if cluster is not None:
+            raise click.UsageError("--cluster runs shards or jobs: give --shards or --jobs")
+        return None
+    if shards is not None and jobs is not None:
+        raise click.UsageError("--jobs runs whole replications: it cannot go with --shards")
+    if trace is not None:
+        raise click.UsageError("--trace records one process's calls: not with --shards or --jobs")
+    return Parallelism(shards, jobs or 1, cluster)
+
+
 def _run_flags(
     seed: int | None, replications: int | None, graph: Path | None, undirected: bool
 ) -> list[tuple[str, Any]]:
@@ -1048,9 +1068,15 @@ def _run_flags(
     "K > 1 runs the social core only and refuses a scenario with other activities on.",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Run up to N whole replications at once on Ray (not with --shards).",
+)
+@click.option(
     "--cluster",
     metavar="ADDRESS",
-    help="Ray cluster to run the shards on [default: a local one on 127.0.0.1].",
+    help="Ray cluster for --shards or --jobs [default: a local one on 127.0.0.1].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of a table.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -1064,6 +1090,7 @@ def run(
     out: Path | None,
     trace: Path | None,
     shards: int | None,
+    jobs: int | None,
     cluster: str | None,
     as_json: bool,
     quiet: bool,
@@ -1082,14 +1109,10 @@ def run(
     from outcomes.headline_render import headline_console
     from sim.edgelist import EdgeListError
     from sim.output import default_run_dir, write_run
-    from sim.runner import Sharding, simulate
+    from sim.runner import simulate
     from sim.terminal import progress_bar
 
-    if cluster is not None and shards is None:
-        raise click.UsageError("--cluster runs shards: give --shards K as well")
-    if trace is not None and shards is not None:
-        raise click.UsageError("--trace records one process's calls: it cannot go with --shards")
-    sharding = None if shards is None else Sharding(shards, cluster)
+    parallel = _parallelism(shards, jobs, cluster, trace)
     scenario = _scenario_for_run(
         scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
     )
@@ -1097,7 +1120,7 @@ def run(
     show = console.is_terminal and not quiet
     # the graph file is read while simulating: a bad one is still bad input
     with _bad_input_exits_2(EdgeListError, ScenarioError), progress_bar(console, show) as progress:
-        finished = simulate(scenario, trace, progress, sharding)
+        finished = simulate(scenario, trace, progress, parallel)
     run_dir = out or default_run_dir(scenario.name)
     report_path = write_run(finished, run_dir)
     if as_json:

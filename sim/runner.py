@@ -104,19 +104,25 @@ def with_population_size(scenario: Scenario, users: int) -> Scenario:
 
 
 @dataclass(frozen=True)
-class Sharding:
-    """Run each replication as `shards` shards (`sim.shards`) on a Ray cluster: the one at
-    `cluster`, or a local one."""
+class Parallelism:
+    """How a run spreads over processes on Ray (`sim.shards.executor`), on the cluster at
+    `cluster` or a local one: each replication split into `shards` shards (run one after
+    another), or, unsharded, up to `jobs` whole replications at once."""
 
-    shards: int
+    shards: int | None = None
+    jobs: int = 1
     cluster: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.shards is not None and self.jobs > 1:
+            raise ValueError("jobs run whole replications at once: a sharded run takes 1")
 
 
 def simulate(
     scenario: Scenario,
     trace: Path | None = None,
     progress: Progress | None = None,
-    sharding: Sharding | None = None,
+    parallel: Parallelism | None = None,
 ) -> SimulationRun:
     """Run every replication of the scenario and aggregate them.
 
@@ -131,13 +137,13 @@ def simulate(
     scenario, population = populations.draw(streams[0][0])
     event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
     sizes = {"accounts": population.size, "follows": int(population.follows.indices.size)}
-    if sharding is not None:
-        from sim.shards.executor import simulate_sharded  # imports Ray: only when sharding
+    if parallel is not None:
+        from sim.shards.executor import simulate_on_ray  # imports Ray: only when asked
 
         if trace is not None:
-            raise ValueError("a trace records one process's calls: a sharded run has none")
-        del population  # each shard draws its own
-        outcomes = simulate_sharded(scenario, streams, sharding, progress)
+            raise ValueError("a trace records one process's calls: a run on Ray has several")
+        del population  # each process draws its own
+        outcomes = simulate_on_ray(scenario, streams, parallel, progress)
     else:
         outcomes = []
         for index, (population_seed, run_seed) in enumerate(streams):

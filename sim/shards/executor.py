@@ -9,9 +9,11 @@ is used as it is.
 The loop: every shard starts, then for each window `[t, t + W)` every shard applies its
 inbox (the previous window's messages to it, in delivery order), restarts its post ids from
 the common base and runs to `t + W`, returning its messages, its priced calls and its next
-post id. The driver routes the messages, feeds the calls to the one capacity model and
-reports progress. A shard that raises fails the run with its error; nothing is written
-before every shard has finished.
+post id. The driver routes the messages and starts the next window, then, while the
+shards run it, feeds the calls to the one capacity model and reports progress. A shard
+that raises fails the run with its error; nothing is written before every shard has
+finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
+is not sharded.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import ray
 
 from scenario import Scenario
 from sim.arrivals import SECONDS_PER_DAY
-from sim.engine import Outcome
-from sim.runner import Populations, Sharding
+from sim.engine import Outcome, Simulation
+from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
 from sim.shards.merge import MergedCapacity, merged_outcome
 from sim.shards.messages import Message, Tally, route
@@ -41,13 +43,14 @@ Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
 
 
-class ShardFailed(RuntimeError):
-    """A shard raised: the run stops with that shard's error."""
+class RemoteFailed(RuntimeError):
+    """A shard or a replication task raised: the run stops with its error."""
 
-    def __init__(self, shard: int | None, error: BaseException) -> None:
-        self.shard = shard
+    def __init__(self, part: str, index: int | None, error: BaseException) -> None:
+        self.part = part
+        self.index = index
         self.error = error
-        where = "a shard" if shard is None else f"shard {shard}"
+        where = f"a {part}" if index is None else f"{part} {index}"
         super().__init__(f"{where} failed: {type(error).__name__}: {error}")
 
 
@@ -152,7 +155,7 @@ def _window_loop(
     scenario: Scenario, actors: list[Any], run_seed: np.random.SeedSequence,
     progress: Progress | None,
 ) -> ShardedOutcome:  # fmt: skip
-    _gather([a.ready.remote() for a in actors])  # seeded: the run's clock starts now
+    _gather([a.ready.remote() for a in actors], "shard")  # seeded: the run's clock starts now
     began = time.perf_counter()
     shards = len(actors)
     end_s = scenario.duration_days * SECONDS_PER_DAY
@@ -162,21 +165,21 @@ def _window_loop(
     if shards > 1:
         capacity = MergedCapacity(scenario, np.random.default_rng(capacity_seed))
     now = min(window_s, end_s)
-    found = _gather([a.start.remote(now) for a in actors])
+    running = [a.start.remote(now) for a in actors]
     while True:
-        outboxes, submissions, next_ids = zip(*found, strict=True)
+        outboxes, submissions, next_ids = zip(*_gather(running, "shard"), strict=True)
+        inboxes = route(list(outboxes), shards)
+        reached, now = now, min(now + window_s, end_s)
+        if reached < end_s:  # the shards run the next window while the driver prices this one
+            running = [a.step.remote(inboxes[k], max(next_ids), now) for k, a in enumerate(actors)]
         if capacity is not None:
             capacity.feed(submissions)
         if progress is not None:
-            progress(now)
-        inboxes = route(list(outboxes), shards)
-        if now >= end_s:
+            progress(reached)
+        if reached >= end_s:
             break
-        now = min(now + window_s, end_s)
-        base = max(next_ids)
-        found = _gather([a.step.remote(inboxes[k], base, now) for k, a in enumerate(actors)])
     finished: list[ShardOutcome] = _gather(
-        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)]
+        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)], "shard"
     )
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
@@ -188,19 +191,19 @@ def _window_loop(
     return ShardedOutcome(outcome, sent, applied, finished)
 
 
-def _gather(futures: list[Any]) -> Any:
-    """Every shard's answer; the first shard's error, as `ShardFailed`, if any raised."""
+def _gather(futures: list[Any], part: str) -> Any:
+    """Every answer; the first error, as `RemoteFailed` naming the `part` that raised."""
     try:
         return ray.get(futures)
     except ray.exceptions.RayTaskError as error:
         cause = error.cause if isinstance(error.cause, BaseException) else error
-        raise ShardFailed(_failed_shard(futures), cause) from error
+        raise RemoteFailed(part, _failed_index(futures), cause) from error
     except ray.exceptions.RayActorError as error:
-        raise ShardFailed(_failed_shard(futures), error) from error
+        raise RemoteFailed(part, _failed_index(futures), error) from error
 
 
-def _failed_shard(futures: list[Any]) -> int | None:
-    """The first shard whose answer is an error (one still running is not)."""
+def _failed_index(futures: list[Any]) -> int | None:
+    """The first whose answer is an error (one still running is not)."""
     for index, future in enumerate(futures):
         try:
             ray.get(future, timeout=0)
@@ -211,24 +214,61 @@ def _failed_shard(futures: list[Any]) -> int | None:
     return None
 
 
-def simulate_sharded(
+def simulate_on_ray(
     scenario: Scenario,
     streams: list[list[np.random.SeedSequence]],
-    sharding: Sharding,
+    parallel: Parallelism,
     progress: RunProgress | None,
 ) -> list[Outcome]:
-    """Every replication's outcome, each run as `sharding.shards` shards (`sim.runner`)."""
-    require_shardable(scenario, sharding.shards)
+    """Every replication's outcome (`sim.runner.simulate`): sharded one after another, or
+    whole replications as tasks, up to `parallel.jobs` at once on a local cluster."""
+    if parallel.shards is not None:
+        require_shardable(scenario, parallel.shards)
+    cpus = parallel.jobs if parallel.shards is None else parallel.shards
+    with cluster(parallel.cluster, cpus):
+        if parallel.shards is None:
+            return _replications_as_tasks(scenario, streams, progress)
+        return [
+            run_sharded(
+                scenario,
+                population_seed,
+                run_seed,
+                parallel.shards,
+                _offset(progress, scenario, index, len(streams)),
+            ).outcome
+            for index, (population_seed, run_seed) in enumerate(streams)
+        ]
+
+
+def _offset(
+    progress: RunProgress | None, scenario: Scenario, index: int, replications: int
+) -> Progress | None:
+    """Replication `index`'s progress as the whole run's."""
+    if progress is None:
+        return None
     run_s = scenario.duration_days * SECONDS_PER_DAY
-    total_s = run_s * len(streams)
-    outcomes = []
-    with cluster(sharding.cluster, sharding.shards):
-        for index, (population_seed, run_seed) in enumerate(streams):
-            report = None if progress is None else _offset(progress, index * run_s, total_s)
-            done = run_sharded(scenario, population_seed, run_seed, sharding.shards, report)
-            outcomes.append(done.outcome)
-    return outcomes
+    return lambda t: progress(index * run_s + t, replications * run_s)
 
 
-def _offset(progress: RunProgress, done_s: float, total_s: float) -> Progress:
-    return lambda t: progress(done_s + t, total_s)
+def replicate(
+    scenario: Scenario, population_seed: np.random.SeedSequence, run_seed: np.random.SeedSequence
+) -> Outcome:
+    """One whole replication in this process, as `sim.runner` runs it."""
+    scenario, population = Populations(scenario).draw(population_seed)
+    return Simulation(scenario, population, run_seed).run()
+
+
+def _replications_as_tasks(
+    scenario: Scenario, streams: list[list[np.random.SeedSequence]], progress: RunProgress | None
+) -> list[Outcome]:
+    task = ray.remote(num_cpus=1)(replicate)
+    futures = [
+        task.remote(scenario, population_seed, run_seed) for population_seed, run_seed in streams
+    ]
+    pending = list(futures)
+    run_s = scenario.duration_days * SECONDS_PER_DAY
+    while pending:
+        _, pending = ray.wait(pending, num_returns=1)
+        if progress is not None:
+            progress((len(futures) - len(pending)) * run_s, len(futures) * run_s)
+    return list(_gather(futures, "replication"))

@@ -36,10 +36,16 @@ def test_the_cli_exits_2_naming_the_field_before_starting_any_shard() -> None:
     assert "behaviour.per_session.chat" in result.stderr
 
 
-def test_the_cli_refuses_a_trace_or_a_cluster_without_shards() -> None:
-    runner = CliRunner()
-    traced = runner.invoke(fanout, ["run", "x.yaml", "--shards", "2", "--trace", "t.jsonl"])
-    assert traced.exit_code == 2
-    assert "--trace" in traced.stderr
-    clustered = runner.invoke(fanout, ["run", "x.yaml", "--cluster", "127.0.0.1:6380"])
-    assert clustered.exit_code == 2
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--shards", "2", "--trace", "t.jsonl"], "--trace"),
+        (["--jobs", "2", "--trace", "t.jsonl"], "--trace"),
+        (["--cluster", "127.0.0.1:6380"], "--cluster"),
+        (["--shards", "2", "--jobs", "2"], "--jobs"),
+    ],
+)
+def test_the_cli_refuses_flags_that_do_not_go_together(flags: list[str], named: str) -> None:
+    refused = CliRunner().invoke(fanout, ["run", "x.yaml", *flags])
+    assert refused.exit_code == 2
+    assert named in refused.stderr
