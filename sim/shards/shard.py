@@ -27,6 +27,7 @@ from sim.arrivals import Segment
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
+from sim.runner import peak_rss_mib
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.replica import PostIds, Replica
 from sim.shards.support import require_sharded_path
@@ -81,6 +82,8 @@ class ShardOutcome:
     records: ShardRecords
     sent: Tally
     applied: Tally
+    peak_rss_mib: float
+    """Peak resident memory of the shard's process."""
 
 
 class ShardSimulation(Simulation):
@@ -101,11 +104,10 @@ class ShardSimulation(Simulation):
         self.applied: Tally = Counter()
         self.records = ShardRecords()
         super().__init__(scenario, population, seed)
-        store = self.world.blog.store
         self.replica = Replica(
             self.world.blog, self.mine, self.world.first_account, self._friend_applied
         )
-        self.post_ids = PostIds(store, shard, shards)  # type: ignore[arg-type]
+        self.post_ids = PostIds(self.replica.store, shard, shards)
 
     # Only its own accounts
 
@@ -149,7 +151,7 @@ class ShardSimulation(Simulation):
             self._to_all_others("join", (actor, call.params["group_id"]))
 
     def _owner_of_post(self, post_id: int) -> int:
-        post = self.world.blog.store.data.posts[post_id]  # type: ignore[attr-defined]
+        post = self.replica.store.data.posts[post_id]
         return int(self.owner[self.world.row(post.author_id)])
 
     def _to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
@@ -214,7 +216,7 @@ class ShardSimulation(Simulation):
         return ShardOutcome(
             self.shard, outcome, self.counters, plain_state(self.users), self.mine,
             self.churn.cohort_day, dict(self.churn.retention), self.push.window_samples(),
-            self.records, self.outbox.sent, self.applied,
+            self.records, self.outbox.sent, self.applied, peak_rss_mib(),
         )  # fmt: skip
 
 
