@@ -8,7 +8,8 @@ where it ran. What is applied is the owner's part of the effect and nothing more
 
 - `post`: the post is stored under its own id (ids are globally unique, `PostIds`) and
   delivered to the followers this shard owns, so their home timelines (push) and merged
-  reads (pull) find it; its author's shard counted every delivery when it fanned out;
+  reads (pull) find it; its author's shard delivered it to its own followers and counted
+  every follower's delivery (`fan_out_owned`), so the run counts each once;
 - `like`, `comment`, `repost`: the post's counters (and the comment) on its author's shard;
 - `follow`, `unfollow`: the edge and its counts on the followee's shard, whose fan-out and
   hybrid threshold read them (the follower's shard rebuilt the follower's timeline);
@@ -24,9 +25,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from microblog.fanout import Proceed
 from microblog.models import Post
 from microblog.platform import Microblog
 from microblog.store.memory import MemoryStore
+from microblog.work import record
 from sim.shards.messages import Message
 
 
@@ -77,6 +80,19 @@ class Replica:
         first, mine = self.first_account, self.mine
         followers = self.store.data.followers.get(author_id, ())
         return sorted(f for f in followers if f >= first and mine[f - first])
+
+    def fan_out_owned(self, post: Post, _proceed: Proceed) -> int:
+        """The author's shard's fan-out: into the home timelines of the followers it owns;
+        the other shards deliver to theirs when the post reaches them (`post`). It counts
+        every follower, as the platform's fan-out workers deliver to them all."""
+        with self.store.read() as tx:
+            chunks = tx.graph.follower_chunks(post.author_id, self.blog.config.fanout_chunk)
+            followers = [follower for chunk in chunks for follower in chunk]
+        first, mine = self.first_account, self.mine
+        owned = [f for f in followers if f >= first and mine[f - first]]
+        self.blog.timelines.cache.deliver(owned, post.id)
+        record(fanout_deliveries=len(followers) - len(owned))
+        return len(followers)
 
     def post(self, post: Post) -> None:
         data = self.store.data

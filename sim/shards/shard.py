@@ -28,6 +28,7 @@ from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
 from sim.runner import peak_rss_mib
+from sim.seeding import fan_out_in_background
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.replica import PostIds, Replica
 from sim.shards.support import require_sharded_path
@@ -108,6 +109,10 @@ class ShardSimulation(Simulation):
             self.world.blog, self.mine, self.world.first_account, self._friend_applied
         )
         self.post_ids = PostIds(self.replica.store, shard, shards)
+        if shards > 1:  # deliver to one's own followers only: the others' shards do theirs
+            timelines = self.world.blog.timelines
+            clock = self.world.blog.ctx.clock
+            timelines.queue = fan_out_in_background(self.replica.fan_out_owned, clock)
 
     # Only its own accounts
 
