@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -32,6 +32,9 @@ from outcomes.report import REPORT_FILE, write_report
 from outcomes.result import ResultError, load_result, load_run, load_runs
 from outcomes.timeseries import labelled_timeseries
 from scenario import Scenario, ScenarioError, load_scenario, scenario_json_schema
+
+if TYPE_CHECKING:
+    from sim.runner import Parallelism
 
 BAD_INPUT = 2
 SERVER_DEFAULTS = {name: field.default for name, field in ServerSettings.model_fields.items()}
@@ -1012,6 +1015,23 @@ def _scenario_for_run(
         return load_scenario(path, [*overrides, *extra])  # type: ignore[list-item]
 
 
+def _parallelism(
+    shards: int | None, jobs: int | None, cluster: str | None, trace: Path | None
+) -> Parallelism | None:
+    """--shards, --jobs and --cluster as the run's parallelism (None: this process only)."""
+    from sim.runner import Parallelism
+
+    if shards is None and jobs is None:
+        if cluster is not None:
+            raise click.UsageError("--cluster runs shards or jobs: give --shards or --jobs")
+        return None
+    if shards is not None and jobs is not None:
+        raise click.UsageError("--jobs runs whole replications: it cannot go with --shards")
+    if trace is not None:
+        raise click.UsageError("--trace records one process's calls: not with --shards or --jobs")
+    return Parallelism(shards, jobs or 1, cluster)
+
+
 def _run_flags(
     seed: int | None, replications: int | None, graph: Path | None, undirected: bool
 ) -> list[tuple[str, Any]]:
@@ -1052,6 +1072,24 @@ def _run_flags(
     metavar="FILE",
     help="Write every action as a JSON line (t, actor, action, params) for replay.",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    metavar="K",
+    help="Split each replication by account over K shards on Ray (docs/sharding.md); "
+    "K > 1 runs the social core only and refuses a scenario with other activities on.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Run up to N whole replications at once on Ray (not with --shards).",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Ray cluster for --shards or --jobs [default: a local one on 127.0.0.1].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of a table.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(
@@ -1063,6 +1101,9 @@ def run(
     undirected: bool,
     out: Path | None,
     trace: Path | None,
+    shards: int | None,
+    jobs: int | None,
+    cluster: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -1074,6 +1115,7 @@ def run(
     Example:
       fanout run scenarios/baseline.yaml
       fanout run scenarios/celebrity-storm.yaml --set platform.fanout=push --out results/push
+      fanout run scenarios/ci-smoke.yaml --shards 2 --set behaviour.per_session.chat=0 ...
     """
     from outcomes.headline import headline
     from outcomes.headline_render import headline_console
@@ -1082,6 +1124,7 @@ def run(
     from sim.runner import simulate
     from sim.terminal import progress_bar
 
+    parallel = _parallelism(shards, jobs, cluster, trace)
     scenario = _scenario_for_run(
         scenario_file, overrides, _run_flags(seed, replications, graph, undirected)
     )
@@ -1089,7 +1132,7 @@ def run(
     show = console.is_terminal and not quiet
     # the graph file is read while simulating: a bad one is still bad input
     with _bad_input_exits_2(EdgeListError, ScenarioError), progress_bar(console, show) as progress:
-        finished = simulate(scenario, trace, progress)
+        finished = simulate(scenario, trace, progress, parallel)
     run_dir = out or default_run_dir(scenario.name)
     report_path = write_run(finished, run_dir)
     if as_json:

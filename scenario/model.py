@@ -16,6 +16,7 @@ from scenario.fields import Section, section, spec
 from scenario.loadtest import LoadtestConfig
 from scenario.platform import PlatformSection
 from scenario.population import PopulationConfig
+from scenario.sharding import ShardingConfig
 
 
 def _slo_text(text: str) -> str:
@@ -76,6 +77,9 @@ class Scenario(Section):
         "`latency.timeline_read.p95_ms <= 200`.",
     )  # fmt: skip
     loadtest: LoadtestConfig = section(LoadtestConfig, "The Locust load test.")
+    sharding: ShardingConfig = section(
+        ShardingConfig, "How the shards of a run split by account (`--shards`) keep in step."
+    )
 
     @model_validator(mode="after")
     def _clock_fits(self) -> Scenario:

@@ -96,22 +96,25 @@ class Churn:
                 self.retention[day - self.cohort_day] = (back, size)
 
 
-def user_metrics(users: UserState, churn: Churn, duration_days: float) -> tuple[Metrics, Intervals]:
-    """Active users, DAU over the whole measured days, churn and the cohort's retention,
-    and their within-run intervals."""
+def user_metrics(
+    users: UserState, cohort_day: int, retention: dict[int, tuple[int, int]], duration_days: float
+) -> tuple[Metrics, Intervals]:
+    """Active users, DAU over the whole measured days, churn and the cohort's retention
+    (`Churn.cohort_day`, `Churn.retention`: one run's, or its shards' summed), and their
+    within-run intervals."""
     active, churned = float(users.in_window.count), float(users.churned.sum())
     metrics: Metrics = {"users.active": (active, "count"), "users.churned": (churned, "count")}
     found = {
         "users.active": active_share(active, users.size),
         "users.churned": poisson_count(churned),
     }
-    days = range(churn.cohort_day, math.floor(duration_days + 1e-9))
+    days = range(cohort_day, math.floor(duration_days + 1e-9))
     if days:
         counts = [users.daily_active[d] if d < len(users.daily_active) else 0 for d in days]
         dau = float(np.mean(counts))
         metrics["users.dau"] = (dau, "count")
         found["users.dau"] = active_share(dau, users.size, len(days))
-    for day, (back, size) in sorted(churn.retention.items()):
+    for day, (back, size) in sorted(retention.items()):
         metrics[f"users.retention_d{day}"] = (back / size, "ratio")
         found[f"users.retention_d{day}"] = wilson(back, size)
     return metrics, present(found)

@@ -38,7 +38,7 @@ from microblog.errors import DomainError
 from microblog.models import Post
 from microblog.services.gateway import SimulatedGateway
 from microblog.services.push import SimulatedPushProvider
-from microblog.work import recording
+from microblog.work import Work, recording
 from outcomes.paths import POST_PATHS
 from scenario import Scenario, platform_config
 from sim.activities.ads import Ads
@@ -156,7 +156,7 @@ class Simulation:
                 np.random.default_rng(economy_seed),
             )  # fmt: skip
         self.seeding_s = time.perf_counter() - began
-        self.users = UserState(population.size)
+        self.users = self._user_state(population.size)
         self.world = World(
             scenario, self.env, seeded.blog, population, self.users, Draws(rng), rng,
             seeded.first_account, seeded.group_ids, waits, self._start_at,
@@ -208,24 +208,35 @@ class Simulation:
 
     def run(self) -> Outcome:
         began = time.perf_counter()
+        self.begin()
+        with frozen_heap(), collector_paused():
+            self.env.run(until=self.end_s)
+        return self.finish(time.perf_counter() - began)
+
+    def begin(self) -> None:
+        """Start the arrivals and the clock; then run the environment (in one go, or in
+        windows as a shard does) up to `end_s`."""
         if self.warmup_s == 0:
             self._open_window()
         self.env.process(self._arrive())
         self.env.process(self._clock())
-        with frozen_heap(), collector_paused():
-            self.env.run(until=self.end_s)
+
+    def finish(self, running_s: float) -> Outcome:
+        """The last boundary, then what the replication measured."""
         self._at(self.end_s)
         metrics, intervals = self._measure()
         return Outcome(
-            metrics, intervals, self.timeline, self.seeding_s, time.perf_counter() - began,
-            self.counters.requests,
-        )  # fmt: skip
+            metrics, intervals, self.timeline, self.seeding_s, running_s, self.counters.requests
+        )
 
     def _measure(self) -> tuple[Metrics, Intervals]:
         """The window's metrics and the within-run intervals of those that have one."""
         assert self.window is not None
         metrics, intervals = capacity_metrics(self.model, self.window, self.counters)
-        users = user_metrics(self.users, self.churn, self.scenario.duration_days)
+        churn = self.churn
+        users = user_metrics(
+            self.users, churn.cohort_day, churn.retention, self.scenario.duration_days
+        )
         metrics.update(users[0])
         intervals.update(users[1])
         for part in self.measured:
@@ -254,15 +265,26 @@ class Simulation:
                     self._start(arrival)
             day = end
 
+    def _user_state(self, size: int) -> UserState:
+        """The per-account state of this run (a shard's routes what it does not own)."""
+        return UserState(size)
+
+    def _may_start(self) -> np.ndarray:
+        """Accounts whose sessions may arrive (a shard: only those it owns)."""
+        return ~self.users.churned
+
+    def _scheduled(self, segment: Segment) -> list[Arrival]:
+        """The schedules' arrivals within the segment (a shard: its own accounts')."""
+        return [arrival for schedule in self.schedules for arrival in schedule.arrivals(segment)]
+
     def _arrivals(self, segment: Segment) -> list[Arrival]:
-        times, rows = self.sessions.draw(segment, ~self.users.churned)
+        times, rows = self.sessions.draw(segment, self._may_start())
         plans = zip(*(activity.plan(rows) for activity in self.activities), strict=True)
         found = [
             Arrival(time_s, row, self._session, plan, True)
             for time_s, row, plan in zip(times.tolist(), rows.tolist(), plans, strict=True)
         ]
-        for schedule in self.schedules:
-            found += schedule.arrivals(segment)
+        found += self._scheduled(segment)
         found.sort(key=attrgetter("time_s"))
         return found
 
@@ -294,7 +316,7 @@ class Simulation:
                     counters.refused += 1
                 else:
                     counters.errors += 1
-        self.model.submit(call.path, work, self.world.waits.take())
+        self._submit(call.path, work, self.world.waits.take())
         counters.requests += 1
         counters.mobile_requests += account < len(self._mobile) and self._mobile[account]
         deliveries = work.fanout_deliveries
@@ -308,6 +330,10 @@ class Simulation:
             params = call.params if created is None else {**call.params, "post": created}
             self.trace.write(self.env.now, account, call.path, params)
         return result
+
+    def _submit(self, path: str, work: Work, external_s: float) -> None:
+        """Price a call's work on the capacity model (a shard also keeps it for the merge)."""
+        self.model.submit(path, work, external_s)
 
     # The clock: intervals, days, warm-up, progress, garbage
 

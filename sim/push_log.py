@@ -47,11 +47,19 @@ class PushLog:
         return {}
 
     def metrics(self) -> dict[str, tuple[float, str]]:
-        lags = np.frombuffer(self._lags, dtype=float)
-        found = {
-            "push.sent": (float(lags.size + self._failed), "count"),
-            "push.failed": (float(self._failed), "count"),
-        }
-        for stat, q in LAG_STATS if lags.size else ():
-            found[f"push.lag.{stat}"] = (float(np.percentile(lags, q)), "s")
-        return found
+        return push_metrics(*self.window_samples())
+
+    def window_samples(self) -> tuple[np.ndarray, int]:
+        """The measured window's delivered pushes' latencies and its failed pushes."""
+        return np.frombuffer(self._lags, dtype=float).copy(), self._failed
+
+
+def push_metrics(lags: np.ndarray, failed: int) -> dict[str, tuple[float, str]]:
+    """`push.*` of a window's delivered latencies and failures (one run's, or its shards')."""
+    found = {
+        "push.sent": (float(lags.size + failed), "count"),
+        "push.failed": (float(failed), "count"),
+    }
+    for stat, q in LAG_STATS if lags.size else ():
+        found[f"push.lag.{stat}"] = (float(np.percentile(lags, q)), "s")
+    return found

@@ -103,13 +103,32 @@ def with_population_size(scenario: Scenario, users: int) -> Scenario:
     return scenario.model_copy(update={"population": population})
 
 
+@dataclass(frozen=True)
+class Parallelism:
+    """How a run spreads over processes on Ray (`sim.shards.executor`), on the cluster at
+    `cluster` or a local one: each replication split into `shards` shards (run one after
+    another), or, unsharded, up to `jobs` whole replications at once."""
+
+    shards: int | None = None
+    jobs: int = 1
+    cluster: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.shards is not None and self.jobs > 1:
+            raise ValueError("jobs run whole replications at once: a sharded run takes 1")
+
+
 def simulate(
-    scenario: Scenario, trace: Path | None = None, progress: Progress | None = None
+    scenario: Scenario,
+    trace: Path | None = None,
+    progress: Progress | None = None,
+    parallel: Parallelism | None = None,
 ) -> SimulationRun:
     """Run every replication of the scenario and aggregate them.
 
     Raises EdgeListError for an unreadable graph file and ScenarioError for a scenario its
-    population cannot play (an event naming a big V it does not have), before any run.
+    population cannot play (an event naming a big V it does not have), or that switches on
+    an activity a sharded run cannot carry yet, before any run.
     """
     started_at = datetime.now(UTC)
     began = time.perf_counter()
@@ -118,11 +137,19 @@ def simulate(
     scenario, population = populations.draw(streams[0][0])
     event_authors(scenario, population)  # a scripted event's big V must exist: fail before running
     sizes = {"accounts": population.size, "follows": int(population.follows.indices.size)}
-    outcomes = []
-    for index, (population_seed, run_seed) in enumerate(streams):
-        if index > 0:
-            _, population = populations.draw(population_seed)
-        outcomes.append(_replicate(scenario, population, run_seed, index, trace, progress))
+    if parallel is not None:
+        from sim.shards.executor import simulate_on_ray  # imports Ray: only when asked
+
+        if trace is not None:
+            raise ValueError("a trace records one process's calls: a run on Ray has several")
+        del population  # each process draws its own
+        outcomes = simulate_on_ray(scenario, streams, parallel, progress)
+    else:
+        outcomes = []
+        for index, (population_seed, run_seed) in enumerate(streams):
+            if index > 0:
+                _, population = populations.draw(population_seed)
+            outcomes.append(_replicate(scenario, population, run_seed, index, trace, progress))
     result = Result(
         kind="simulation",
         scenario=ScenarioRef(name=scenario.name, resolved=resolved_dict(scenario)),

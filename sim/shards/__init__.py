@@ -1,0 +1,11 @@
+"""One replication split by account over K shards, each a Ray actor with its own SimPy
+environment and microblog, kept in step at synchronisation windows (docs/sharding.md).
+
+- `partition`: which shard owns each account, and each shard's seed;
+- `messages`: what one shard tells another at a barrier, its total order and its counts;
+- `replica`: how a shard applies another's message through its own service layer;
+- `shard`: a simulation that runs only its own accounts' arrivals and routes effects;
+- `merge`: one replication's metrics and timeseries from the shards' records;
+- `support`: what a sharded run cannot carry yet (refused, never dropped);
+- `executor`: the Ray cluster, the actors and the window loop.
+"""

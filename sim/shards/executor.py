@@ -1,0 +1,275 @@
+"""Runs one replication as K shards on Ray: the cluster, the shard actors, the window loop.
+
+Ray because a shard is a long-lived, stateful process (a service layer each), which is
+Ray's actor model, and because `--cluster ADDRESS` is `ray.init(address=...)`
+(docs/sharding.md, "Engine: Ray"). By default a local cluster starts on 127.0.0.1 with one
+CPU per shard and no dashboard; an already running one (a test module's, or `--cluster`)
+is used as it is.
+
+The loop: every shard starts, then for each window `[t, t + W)` every shard applies its
+inbox (the previous window's messages to it, in delivery order), restarts its post ids from
+the common base and runs to `t + W`, returning its messages, its priced calls and its next
+post id. The driver routes the messages and starts the next window, then, while the
+shards run it, feeds the calls to the one capacity model and reports progress. A shard
+that raises fails the run with its error; nothing is written before every shard has
+finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
+is not sharded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import ray
+
+from scenario import Scenario
+from sim.arrivals import SECONDS_PER_DAY
+from sim.engine import Outcome, Simulation
+from sim.runner import Parallelism, Populations
+from sim.runner import Progress as RunProgress
+from sim.shards.merge import MergedCapacity, merged_outcome
+from sim.shards.messages import Message, Tally, route
+from sim.shards.partition import owners, sharding_streams
+from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
+from sim.shards.support import require_shardable
+
+Progress = Callable[[float], None]
+"""Called with the simulated seconds every shard has reached."""
+
+
+class RemoteFailed(RuntimeError):
+    """A shard or a replication task raised: the run stops with its error."""
+
+    def __init__(self, part: str, index: int | None, error: BaseException) -> None:
+        self.part = part
+        self.index = index
+        self.error = error
+        where = f"a {part}" if index is None else f"{part} {index}"
+        super().__init__(f"{where} failed: {type(error).__name__}: {error}")
+
+
+@contextmanager
+def cluster(address: str | None, cpus: int) -> Iterator[None]:
+    """A Ray cluster for the block: the one already joined, `address`, or a local one
+    on 127.0.0.1 with `cpus` CPUs (shut down after the block)."""
+    if ray.is_initialized():
+        yield
+        return
+    if address is None:
+        ray.init(
+            address="local", num_cpus=cpus, include_dashboard=False,
+            _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False,
+        )  # fmt: skip
+    else:
+        ray.init(address=address, log_to_driver=False, configure_logging=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+class Shard:
+    """The actor: one shard's simulation, built in its own process from the same seeds."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        population_seed: np.random.SeedSequence,
+        run_seed: np.random.SeedSequence,
+        shard: int,
+        shards: int,
+    ) -> None:
+        scenario, population = Populations(scenario).draw(population_seed)
+        partition_seed, _, seeds = sharding_streams(run_seed, shards)
+        owner = owners(population, shards, partition_seed)
+        self.simulation = ShardSimulation(scenario, population, seeds[shard], owner, shard, shards)
+        self.busy_s = 0.0
+        """CPU seconds spent running windows (on a shared machine, wall time says less)."""
+
+    def ready(self) -> float:
+        """Seconds this shard took to draw its population and seed its platform."""
+        return self.simulation.seeding_s
+
+    def start(self, until: float) -> tuple[list[Message], list[Submission], int]:
+        began = time.process_time()
+        self.simulation.start()
+        found = self.simulation.advance(until)
+        self.busy_s += time.process_time() - began
+        return found
+
+    def step(
+        self, inbox: list[Message], next_post_id: int, until: float
+    ) -> tuple[list[Message], list[Submission], int]:
+        """Apply the inbox at the barrier, then run the next window."""
+        began = time.process_time()
+        self.simulation.apply(inbox, next_post_id)
+        found = self.simulation.advance(until)
+        self.busy_s += time.process_time() - began
+        return found
+
+    def finish(self, inbox: list[Message]) -> ShardOutcome:
+        """Apply the last window's inbox and measure."""
+        self.simulation.apply(inbox, 0)
+        return self.simulation.outcome(self.busy_s)
+
+
+ShardActor = ray.remote(num_cpus=1)(Shard)
+
+
+def run_sharded(
+    scenario: Scenario,
+    population_seed: np.random.SeedSequence,
+    run_seed: np.random.SeedSequence,
+    shards: int,
+    progress: Progress | None = None,
+    shard_class: type[Shard] = Shard,
+) -> ShardedOutcome:
+    """One replication on `shards` actors of the joined cluster (see `cluster`).
+
+    `shard_class` is the actor's class (a test injects one that fails)."""
+    actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
+    actors = [actor.remote(scenario, population_seed, run_seed, k, shards) for k in range(shards)]
+    try:
+        return _window_loop(scenario, actors, run_seed, progress)
+    finally:
+        for handle in actors:
+            ray.kill(handle)
+
+
+@dataclass(frozen=True)
+class ShardedOutcome:
+    """A sharded replication: its outcome, and every message counted sent and applied."""
+
+    outcome: Outcome
+    sent: Tally
+    applied: Tally
+    shards: list[ShardOutcome]
+
+
+def _window_loop(
+    scenario: Scenario, actors: list[Any], run_seed: np.random.SeedSequence,
+    progress: Progress | None,
+) -> ShardedOutcome:  # fmt: skip
+    _gather([a.ready.remote() for a in actors], "shard")  # seeded: the run's clock starts now
+    began = time.perf_counter()
+    shards = len(actors)
+    end_s = scenario.duration_days * SECONDS_PER_DAY
+    window_s = scenario.sharding.window_s
+    _, capacity_seed, _ = sharding_streams(run_seed, shards)
+    capacity = None
+    if shards > 1:
+        capacity = MergedCapacity(scenario, np.random.default_rng(capacity_seed))
+    now = min(window_s, end_s)
+    running = [a.start.remote(now) for a in actors]
+    while True:
+        outboxes, submissions, next_ids = zip(*_gather(running, "shard"), strict=True)
+        inboxes = route(list(outboxes), shards)
+        reached, now = now, min(now + window_s, end_s)
+        if reached < end_s:  # the shards run the next window while the driver prices this one
+            running = [a.step.remote(inboxes[k], max(next_ids), now) for k, a in enumerate(actors)]
+        if capacity is not None:
+            capacity.feed(submissions)
+        if progress is not None:
+            progress(reached)
+        if reached >= end_s:
+            break
+    finished: list[ShardOutcome] = _gather(
+        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)], "shard"
+    )
+    sent = sum((f.sent for f in finished), Counter())
+    applied = sum((f.applied for f in finished), Counter())
+    running_s = time.perf_counter() - began  # barriers included: what the run costs
+    if capacity is None:
+        outcome = replace(finished[0].outcome, running_s=running_s)
+    else:
+        outcome = merged_outcome(scenario, capacity, finished, running_s)
+    return ShardedOutcome(outcome, sent, applied, finished)
+
+
+def _gather(futures: list[Any], part: str) -> Any:
+    """Every answer; the first error, as `RemoteFailed` naming the `part` that raised."""
+    try:
+        return ray.get(futures)
+    except ray.exceptions.RayTaskError as error:
+        cause = error.cause if isinstance(error.cause, BaseException) else error
+        raise RemoteFailed(part, _failed_index(futures), cause) from error
+    except ray.exceptions.RayActorError as error:
+        raise RemoteFailed(part, _failed_index(futures), error) from error
+
+
+def _failed_index(futures: list[Any]) -> int | None:
+    """The first whose answer is an error (one still running is not)."""
+    for index, future in enumerate(futures):
+        try:
+            ray.get(future, timeout=0)
+        except (ray.exceptions.RayTaskError, ray.exceptions.RayActorError):
+            return index
+        except ray.exceptions.GetTimeoutError:
+            continue
+    return None
+
+
+def simulate_on_ray(
+    scenario: Scenario,
+    streams: list[list[np.random.SeedSequence]],
+    parallel: Parallelism,
+    progress: RunProgress | None,
+) -> list[Outcome]:
+    """Every replication's outcome (`sim.runner.simulate`): sharded one after another, or
+    whole replications as tasks, up to `parallel.jobs` at once on a local cluster."""
+    if parallel.shards is not None:
+        require_shardable(scenario, parallel.shards)
+    cpus = parallel.jobs if parallel.shards is None else parallel.shards
+    with cluster(parallel.cluster, cpus):
+        if parallel.shards is None:
+            return _replications_as_tasks(scenario, streams, progress)
+        return [
+            run_sharded(
+                scenario,
+                population_seed,
+                run_seed,
+                parallel.shards,
+                _offset(progress, scenario, index, len(streams)),
+            ).outcome
+            for index, (population_seed, run_seed) in enumerate(streams)
+        ]
+
+
+def _offset(
+    progress: RunProgress | None, scenario: Scenario, index: int, replications: int
+) -> Progress | None:
+    """Replication `index`'s progress as the whole run's."""
+    if progress is None:
+        return None
+    run_s = scenario.duration_days * SECONDS_PER_DAY
+    return lambda t: progress(index * run_s + t, replications * run_s)
+
+
+def replicate(
+    scenario: Scenario, population_seed: np.random.SeedSequence, run_seed: np.random.SeedSequence
+) -> Outcome:
+    """One whole replication in this process, as `sim.runner` runs it."""
+    scenario, population = Populations(scenario).draw(population_seed)
+    return Simulation(scenario, population, run_seed).run()
+
+
+def _replications_as_tasks(
+    scenario: Scenario, streams: list[list[np.random.SeedSequence]], progress: RunProgress | None
+) -> list[Outcome]:
+    task = ray.remote(num_cpus=1)(replicate)
+    futures = [
+        task.remote(scenario, population_seed, run_seed) for population_seed, run_seed in streams
+    ]
+    pending = list(futures)
+    run_s = scenario.duration_days * SECONDS_PER_DAY
+    while pending:
+        _, pending = ray.wait(pending, num_returns=1)
+        if progress is not None:
+            progress((len(futures) - len(pending)) * run_s, len(futures) * run_s)
+    return list(_gather(futures, "replication"))

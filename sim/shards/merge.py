@@ -1,0 +1,195 @@
+"""One replication's metrics and timeseries from its shards: the run is one platform.
+
+- Capacity: the platform's servers are shared by every shard's accounts, so one capacity
+  model prices every call: each window the shards' calls are fed to it in the order
+  `(time, shard, submission)` (docs/sharding.md, "The capacity model across shards"),
+  with its own generator, and it is read at the same boundaries a shard samples at.
+- Agents' counters, active accounts and churned accounts are sums over shards (each counts
+  only its own accounts' calls); per-account state is taken from each account's owner.
+- Retention sums the cohorts' counts; push latencies are pooled before percentiles.
+- Whatever else a shard measured (the activities a sharded run refuses measure nothing
+  there) merges as a sum when it is a count, and must agree on every shard otherwise.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import fields, replace
+
+import numpy as np
+import simpy
+
+from scenario import Scenario
+from sim.activities.fanservice import LAG_FAMILIES
+from sim.activities.live import live_delivery
+from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.capacity.model import CapacityModel, Snapshot
+from sim.churn import user_metrics
+from sim.engine import Outcome
+from sim.measure import (
+    Counters,
+    Metrics,
+    Timeline,
+    WindowStart,
+    capacity_metrics,
+    interval_bands,
+    interval_row,
+)
+from sim.push_log import push_metrics
+from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
+from sim.shards.shard import ShardOutcome, Submission
+from sim.users import UserState
+
+
+class ShardingError(RuntimeError):
+    """The shards' records cannot make one result (a metric no merge rule covers)."""
+
+
+class MergedCapacity:
+    """The run's one capacity model, fed every shard's calls window by window."""
+
+    def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
+        self.env = simpy.Environment()
+        self.model = CapacityModel(self.env, scenario.platform.capacity, rng, LAG_FAMILIES)
+        self.end_s = scenario.duration_days * SECONDS_PER_DAY
+        self.warmup_s = scenario.warmup_days * SECONDS_PER_DAY
+        interval = scenario.timeseries_interval_hours * SECONDS_PER_HOUR
+        marks = set(np.arange(interval, self.end_s + interval / 2, interval).tolist())
+        self._samples = sorted(t for t in marks | {self.end_s} if 0 < t <= self.end_s)
+        self.snapshots: list[Snapshot] = []
+        self.window: WindowStart | None = None
+        if self.warmup_s == 0:
+            self.window = WindowStart.now(self.model, Counters())
+
+    def feed(self, windows: Sequence[list[Submission]]) -> None:
+        """One window's calls of every shard (shard k's at index k), in merged order."""
+        keyed = ([(sub[0], shard, seq, sub) for seq, sub in enumerate(subs)]
+                 for shard, subs in enumerate(windows))  # fmt: skip
+        for time_s, _, _, (_, path, work, external_s) in heapq.merge(*keyed):
+            self._reach(time_s)
+            self.model.submit(path, work, external_s)
+
+    def close(self) -> None:
+        """Reach the end of the run: its last samples."""
+        self._reach(self.end_s, inclusive=True)
+
+    def _reach(self, time_s: float, inclusive: bool = False) -> None:
+        """Take the samples (and open the window) due before `time_s`, then stand at it."""
+        while self._samples and (
+            self._samples[0] < time_s or (inclusive and self._samples[0] == time_s)
+        ):
+            self._advance(self._samples.pop(0))
+            self.snapshots.append(self.model.snapshot())
+        if self.window is None and self.warmup_s <= time_s:
+            self._advance(self.warmup_s)
+            self.window = WindowStart.now(self.model, Counters())
+        self._advance(time_s)
+
+    def _advance(self, time_s: float) -> None:
+        if time_s > self.env.now:
+            self.env.run(until=time_s)
+
+
+def merged_outcome(
+    scenario: Scenario, capacity: MergedCapacity, shards: Sequence[ShardOutcome], running_s: float
+) -> Outcome:
+    """The replication's outcome, as one unsharded run would report it."""
+    capacity.close()
+    assert capacity.window is not None
+    counters = total_counters([s.counters for s in shards])
+    window = replace(
+        capacity.window, counters=total_counters([s.records.window_counters for s in shards])
+    )
+    metrics, intervals = capacity_metrics(capacity.model, window, counters)
+    users = merged_users(shards)
+    retention = summed_retention([s.retention for s in shards])
+    cohort_day = shards[0].cohort_day
+    user_values, user_intervals = user_metrics(users, cohort_day, retention, scenario.duration_days)
+    metrics.update(user_values)
+    intervals.update(user_intervals)
+    metrics.update(push_metrics(np.concatenate([s.push[0] for s in shards]),
+                                sum(s.push[1] for s in shards)))  # fmt: skip
+    metrics.update(_other_metrics(metrics, [s.outcome.metrics for s in shards]))
+    metrics.update(live_delivery(metrics))
+    intervals.update(live_delivery(intervals))
+    scale = Scale.of(scenario)
+    intervals.update(revenue_intervals(metrics, intervals, scale))
+    metrics.update(revenue_metrics(metrics, scale))
+    timeline = merged_timeline(capacity, shards)
+    seeding_s = max(s.outcome.seeding_s for s in shards)
+    actions = sum(s.outcome.actions for s in shards)
+    return Outcome(metrics, intervals, timeline, seeding_s, running_s, actions)
+
+
+def total_counters(parts: Sequence[Counters | None]) -> Counters:
+    names = [f.name for f in fields(Counters)]
+    present = [part for part in parts if part is not None]
+    return Counters(*(sum(getattr(part, name) for part in present) for name in names))
+
+
+def merged_users(shards: Sequence[ShardOutcome]) -> UserState:
+    """Each account's state from its owner (the shards' `mine` masks partition the rows)."""
+    states = [shard.users for shard in shards]
+    merged = UserState(states[0].size)
+    for state, mine in zip(states, (shard.mine for shard in shards), strict=True):
+        for name in ("churned", "first_active_day", "last_active_day", "last_active_hour",
+                     "active_hours_today", "friend_day", "member", "lapsed_day"):  # fmt: skip
+            getattr(merged, name)[mine] = getattr(state, name)[mine]
+    days = max(len(state.daily_active) for state in states)
+    merged.daily_active = [
+        sum(s.daily_active[d] for s in states if d < len(s.daily_active)) for d in range(days)
+    ]
+    merged.in_window.count = sum(state.in_window.count for state in states)
+    return merged
+
+
+def summed_retention(parts: Sequence[dict[int, tuple[int, int]]]) -> dict[int, tuple[int, int]]:
+    days = sorted({day for part in parts for day in part})
+    return {
+        day: (sum(p[day][0] for p in parts if day in p), sum(p[day][1] for p in parts if day in p))
+        for day in days
+    }
+
+
+def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
+    """The shards' other measured parts: counts summed, anything else equal on all."""
+    found: Metrics = {}
+    for name in sorted(set(per_shard[0]) - set(merged)):
+        if _derived(name):
+            continue
+        values = [metrics[name][0] for metrics in per_shard]
+        unit = per_shard[0][name][1]
+        if unit == "count":
+            found[name] = (float(sum(values)), unit)
+        elif all(value == values[0] or value != value for value in values):
+            found[name] = per_shard[0][name]
+        else:
+            raise ShardingError(
+                f"metric {name} differs across shards ({values}): no rule merges it"
+            )
+    return found
+
+
+def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) -> Timeline:
+    """Rows from the merged model's snapshots and the shards' summed counters; columns of
+    other measured parts summed over the shards' own rows."""
+    timeline = Timeline()
+    previous = Counters()
+    for index, snapshot in enumerate(capacity.snapshots):
+        samples = [s.records.samples[index] for s in shards]
+        counters = total_counters([sample[0] for sample in samples])
+        active, churned = sum(s[1] for s in samples), sum(s[2] for s in samples)
+        row = interval_row(snapshot, counters.since(previous), active, churned)
+        for name in shards[0].outcome.timeline.columns:
+            if name not in row and not _derived(name):
+                row[name] = float(sum(s.outcome.timeline.columns[name][index] for s in shards))
+        row.update(mix(row))
+        timeline.add(snapshot.start_s / SECONDS_PER_HOUR, row, interval_bands(snapshot))
+        previous = counters
+    return timeline
+
+
+def _derived(name: str) -> bool:
+    """A revenue total or share: derived again from the merged streams, never merged."""
+    return name.startswith(("revenue.total", "revenue.share."))

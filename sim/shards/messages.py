@@ -1,0 +1,68 @@
+"""What one shard tells another at a barrier, in a total order fixed by the run alone.
+
+An effect of a call on an account (or a post) another shard owns is not applied where the
+call ran: it becomes a `Message` in the caller's outbox and is applied by the owner at the
+end of the window, after every shard's messages of that window were sorted by
+`(send_time, source_shard, source_seq)`. That order does not depend on which shard reached
+the barrier first, which is what makes a sharded run deterministic. Every message is
+counted when sent and when applied, by kind and by (source, target) pair.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, NamedTuple
+
+KINDS = ("post", "like", "comment", "repost", "follow", "unfollow", "friend", "join")
+"""Message kinds: a post replicated to another shard; a reaction to a post its author's
+shard owns; a follow or unfollow of another shard's account; a friend's interaction that
+lowers the owner's churn hazard; a group join every shard must know of."""
+
+Tally = Counter[tuple[str, int, int]]
+"""Messages counted by (kind, source shard, target shard)."""
+
+
+class Message(NamedTuple):
+    send_time: float
+    source_shard: int
+    source_seq: int
+    target_shard: int
+    kind: str
+    payload: tuple[Any, ...]
+
+
+def delivery_order(message: Message) -> tuple[float, int, int]:
+    """The total order a shard applies its inbox in."""
+    return message.send_time, message.source_shard, message.source_seq
+
+
+class Outbox:
+    """A shard's messages of the current window, numbered in the order they were made."""
+
+    def __init__(self, shard: int) -> None:
+        self.shard = shard
+        self._seq = 0
+        self._messages: list[Message] = []
+        self.sent: Tally = Counter()
+
+    def send(self, now: float, target: int, kind: str, payload: tuple[Any, ...]) -> None:
+        assert kind in KINDS, f"unknown message kind {kind!r}"
+        self._messages.append(Message(now, self.shard, self._seq, target, kind, payload))
+        self._seq += 1
+        self.sent[kind, self.shard, target] += 1
+
+    def take(self) -> list[Message]:
+        """The window's messages; the outbox starts the next window empty."""
+        taken, self._messages = self._messages, []
+        return taken
+
+
+def route(outboxes: list[list[Message]], shards: int) -> list[list[Message]]:
+    """Each shard's inbox: every message addressed to it, in delivery order."""
+    inboxes: list[list[Message]] = [[] for _ in range(shards)]
+    for messages in outboxes:
+        for message in messages:
+            inboxes[message.target_shard].append(message)
+    for inbox in inboxes:
+        inbox.sort(key=delivery_order)
+    return inboxes

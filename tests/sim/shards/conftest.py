@@ -1,0 +1,34 @@
+"""One local Ray cluster per test module (it takes seconds to start), and scenarios a
+sharded run can carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import ray
+
+from scenario import Scenario, load_scenario
+from sim.shards.executor import cluster
+from sim.shards.support import UNSHARDED_SWITCHES
+
+WINDOW_S = 60.0
+"""Tests' window: fewer barriers (each a round trip through Ray) than the default 1 s."""
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[None]:
+    with cluster(None, 2):
+        yield
+    assert not ray.is_initialized()
+
+
+def social_ci_smoke(*overrides: str) -> Scenario:
+    """ci-smoke with every activity a sharded run refuses switched off."""
+    off = [
+        f"{path}=on_platform" if path == "economy.commerce.model" else f"{path}=0"
+        for path, _, _ in UNSHARDED_SWITCHES
+    ]
+    return load_scenario(
+        "scenarios/ci-smoke.yaml", [*off, f"sharding.window_s={WINDOW_S}", *overrides]
+    )
