@@ -38,6 +38,8 @@ HEAVY = [
     "apps.normal=0",
     "apps.medium=0",
     "apps.advanced=0",
+    # Nor phones' push-outbox reads (issue 22), one more 4 s request a mobile session.
+    "behaviour.clients.mobile.push_reads_per_session=0",
     "slos=[]",
 ]
 SLOS = [
