@@ -40,6 +40,10 @@ HEAVY = [
     "apps.advanced=0",
     # Nor phones' push-outbox reads (issue 22), one more 4 s request a mobile session.
     "behaviour.clients.mobile.push_reads_per_session=0",
+    # A cold start, as these service times were set for: from baseline's week of history
+    # (issue 23) every peak read pages through full feeds, and the SLOs below are out of
+    # reach even without queueing (mean 22.8 s against 20 s).
+    "history_days=0",
     "slos=[]",
 ]
 SLOS = [
