@@ -50,12 +50,19 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared, chunked = _framing(scope["headers"])
+        if declared is None and not chunked:  # no body at all (RFC 9112 §6.3): most reads
+            await self.app(scope, receive, send)
+            return
         upload = scope["method"] == "POST" and scope["path"].endswith(UPLOAD_SUFFIX)
         limit, field = (self.upload_bytes, "file") if upload else (self.max_bytes, None)
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, receive, send, limit, field)
-            return
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                await self._refuse(scope, receive, send, limit, field)
+                return
+            if not chunked:  # the HTTP server holds the body to its declared length
+                await self.app(scope, receive, send)
+                return
         seen = 0
 
         async def counting_receive() -> Message:
@@ -83,3 +90,16 @@ class BodyLimitMiddleware:
 
 class BodyTooLarge(Exception):
     pass
+
+
+def _framing(headers: list[tuple[bytes, bytes]]) -> tuple[bytes | None, bool]:
+    """The declared Content-Length, if any, and whether the body is chunked: a request with
+    neither has no body, and one with a length gets no more than it declares (the HTTP
+    server frames it), so only a chunked body needs counting as it streams."""
+    declared, chunked = None, False
+    for name, value in headers:
+        if name == b"content-length":
+            declared = value
+        elif name == b"transfer-encoding":
+            chunked = True
+    return declared, chunked
