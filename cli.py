@@ -163,9 +163,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, **options: Any
         require_shared_tiers(settings, workers)
     export_settings(settings)
     with _fanout_worker_processes(settings):
+        # At log level warning uvicorn's access log (INFO) is never written, so it is off
+        # rather than built and filtered on every request.
         uvicorn.run(
-            APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning"
-        )
+            APP_FACTORY, factory=True, workers=workers, host=host, port=port,
+            log_level="warning", access_log=False,
+        )  # fmt: skip
 
 
 def _server_settings(given: dict[str, Any]) -> ServerSettings:
