@@ -111,22 +111,23 @@ class FanServices:
 
     def deliver(self, broadcast: Broadcast, proceed: Proceed) -> int | None:
         """Put the broadcast in every subscriber's inbox, a chunk per transaction, and push
-        it to the phones of those it reached for the first time once committed (a job
-        delivered again pushes nothing twice); the subscribers reached, or None when
-        stopped before the last chunk."""
+        it to the phones of those it reached for the first time in the same transaction (a
+        job delivered again pushes nothing twice, and a worker killed mid-chunk leaves no
+        phone without its push); the subscribers reached, or None when stopped before the
+        last chunk."""
         after, delivered, chunk = 0, 0, self.ctx.config.fanout_chunk
         while proceed():
             with self.ctx.store.write() as tx:
                 ids = tx.fanservice.subscribers_after(broadcast.account_id, after, chunk)
                 reached = _in_segment(tx, ids, broadcast.segment)
                 fresh = tx.fanservice.deliver(broadcast, reached)
+                payload: Payload = {"broadcast_id": broadcast.id, "from": broadcast.account_id}
+                self.push.notify_within(tx, fresh, PushKind.FAN_SERVICE, payload)
                 record(fanout_deliveries=len(reached))
                 delivered += len(reached)
                 last = len(ids) < chunk
                 if last:
                     tx.fanservice.finish_broadcast(broadcast.id, delivered, self.ctx.clock())
-            payload: Payload = {"broadcast_id": broadcast.id, "from": broadcast.account_id}
-            self.push.notify_many(fresh, PushKind.FAN_SERVICE, payload)
             if last:
                 return delivered
             after = ids[-1]

@@ -21,6 +21,7 @@ from microblog.push_models import PushKind, PushMessage
 from microblog.services.accounts import hash_token
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
+from microblog.store.base import Tx
 from microblog.work import record
 
 MS_PER_S = 1000.0
@@ -65,17 +66,35 @@ class PushChannel:
     ) -> list[PushMessage]:
         with self.ctx.store.read() as tx:
             devices = tx.accounts.mobile_devices(account_ids)
-        now = self.ctx.clock()
-        sent = [
-            self._send(account_id, device, kind, payload, now)
-            for account_id, owned in devices.items()
-            for device in owned
-        ]
+        sent = self._send_all(devices, kind, payload)
         if sent:
             with self.ctx.store.write() as tx:
                 tx.push.add_many(sent)
             record(push_sends=len(sent))
         return sent
+
+    def notify_within(
+        self, tx: Tx, account_ids: list[int], kind: PushKind, payload: Payload
+    ) -> list[PushMessage]:
+        """`notify_many` inside the caller's write transaction, so the pushes are recorded
+        if and only if what they announce is: a fan-out worker killed after committing a
+        chunk's inbox entries and before pushing would otherwise leave those phones with
+        none, since the job's next delivery finds them already reached."""
+        sent = self._send_all(tx.accounts.mobile_devices(account_ids), kind, payload)
+        if sent:
+            tx.push.add_many(sent)
+            record(push_sends=len(sent))
+        return sent
+
+    def _send_all(
+        self, devices: dict[int, list[str]], kind: PushKind, payload: Payload
+    ) -> list[PushMessage]:
+        now = self.ctx.clock()
+        return [
+            self._send(account_id, device, kind, payload, now)
+            for account_id, owned in devices.items()
+            for device in owned
+        ]
 
     def outbox(self, token: str, cursor: str | None, limit: int) -> Page[PushMessage]:
         """The pushes sent to the session of `token`, newest first (none unless mobile)."""

@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
 
 from loadtests.control.server import free_port, python_env
+from microblog.fanout import FanoutQueue
 from microblog.push_models import PushMessage
 from tests.microblog.fanout.support import (
     QueuePlatform,
@@ -44,19 +46,9 @@ def test_a_worker_killed_mid_post_leaves_it_to_another_exactly_once(tmp_path: Pa
         star, fans = platform.star_with_fans(600)
         queue = platform.blog.timelines.queue
         post = platform.blog.posts.create(star.id, "survives a SIGKILL")
-        first = start_worker_process(platform)
-        try:
-            wait_until(lambda: queue.report().pending == 1, "the worker to take the job")
-        finally:
-            first.kill()
-            first.wait()
-        report = queue.report()
-        assert (report.posts, report.pending) == (0, 1), "killed before acknowledging"
-        second = start_worker_process(platform)
-        try:
-            wait_until(lambda: queue.report().posts == 1, "the claim")
-        finally:
-            assert stop_process(second) == 0
+        kill_a_worker_once_it_has_taken_the_job(platform, queue)
+        assert queue.report().pending == 1
+        finish_with_another_worker(platform, queue)
         assert all(platform.home_ids(f.id).count(post.id) == 1 for f in fans)
         report = queue.report()
         assert (report.deliveries, report.pending, report.dead_letters) == (600, 0, 0)
@@ -72,22 +64,34 @@ def test_a_broadcast_survives_its_worker_killed_and_reaches_each_inbox_once(
         star, fans = platform.fan_service_with_subscribers(400)
         queue = platform.blog.fanservice.queue
         broadcast = platform.blog.fanservice.broadcast(star.id, "survives a SIGKILL")
-        first = start_worker_process(platform)
-        try:
-            wait_until(lambda: queue.report().pending == 1, "the worker to take the broadcast")
-        finally:
-            first.kill()
-            first.wait()
-        assert queue.report().posts == 0, "killed before acknowledging"
-        second = start_worker_process(platform)
-        try:
-            wait_until(lambda: queue.report().posts == 1, "the claim")
-        finally:
-            assert stop_process(second) == 0
+        kill_a_worker_once_it_has_taken_the_job(platform, queue)
+        finish_with_another_worker(platform, queue)
         assert all(platform.inbox_broadcasts(f.id) == [broadcast.id] for f, _ in fans)
         assert all(len(pushes_of(platform, token)) == 1 for _, token in fans)
         report = queue.report()
         assert (report.deliveries, report.pending, report.dead_letters) == (400, 0, 0)
+
+
+def kill_a_worker_once_it_has_taken_the_job(
+    platform: QueuePlatform, queue: FanoutQueue[Any]
+) -> None:
+    """A worker process SIGKILLed as soon as it has taken the one job, before acknowledging."""
+    first = start_worker_process(platform)
+    try:
+        wait_until(lambda: queue.report().pending == 1, "the worker to take the job")
+    finally:
+        first.kill()
+        first.wait()
+    assert queue.report().posts == 0, "killed before acknowledging"
+
+
+def finish_with_another_worker(platform: QueuePlatform, queue: FanoutQueue[Any]) -> None:
+    """A second worker process claims the dead one's job and finishes it."""
+    second = start_worker_process(platform)
+    try:
+        wait_until(lambda: queue.report().posts == 1, "the claim")
+    finally:
+        assert stop_process(second) == 0
 
 
 def pushes_of(platform: QueuePlatform, token: str) -> list[PushMessage]:
