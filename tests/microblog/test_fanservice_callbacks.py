@@ -7,6 +7,7 @@ import json
 import socket
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +15,7 @@ from microblog.callback_address import forbidden_kind
 from microblog.config import PlatformConfig
 from microblog.errors import Invalid
 from microblog.fanservice_signing import ReplayGuard, verify_signature
+from microblog.models import Account
 from microblog.platform import Microblog
 from microblog.store.memory import MemoryStore
 from tests.microblog.callback_server import callback_server
@@ -33,11 +35,17 @@ def developer_blog(attempts: int = 3, allow_private: bool = True) -> Microblog:
     return Microblog(MemoryStore(), config)
 
 
-def test_a_subscribers_message_reaches_the_app_signed_and_the_app_answers() -> None:
-    blog = developer_blog()
+def service_with_a_subscriber(blog: Microblog) -> tuple[Account, Account]:
+    """A certified star with an open fan service, and one follower subscribed to it."""
     star, (fan,) = star_and_fans(blog, "fan")
     blog.fanservice.open(star.id)
     blog.fanservice.subscribe(star.id, fan.id)
+    return star, fan
+
+
+def test_a_subscribers_message_reaches_the_app_signed_and_the_app_answers() -> None:
+    blog = developer_blog()
+    star, fan = service_with_a_subscriber(blog)
     blog.fanservice.configure(star.id, {"hello": "not used in developer mode"}, [])
     with callback_server() as app:
         blog.fanservice.bind_callback(star.id, app.url, SECRET)
@@ -54,9 +62,7 @@ def test_a_subscribers_message_reaches_the_app_signed_and_the_app_answers() -> N
 
 def test_a_failing_callback_is_retried_then_dead_lettered() -> None:
     blog = developer_blog(attempts=3)
-    star, (fan,) = star_and_fans(blog, "fan")
-    blog.fanservice.open(star.id)
-    blog.fanservice.subscribe(star.id, fan.id)
+    star, fan = service_with_a_subscriber(blog)
     with callback_server(status=503) as app:
         blog.fanservice.bind_callback(star.id, app.url, SECRET)
         blog.service_messages.send(fan.id, star.id, "are you there?")
@@ -92,11 +98,9 @@ def test_a_name_that_turns_private_after_binding_is_refused_when_sending(
     """DNS rebinding: public when bound, loopback when sent. Nothing reaches the loopback
     app, and the message is dead-lettered at once naming the address (not retried)."""
     blog = developer_blog(attempts=3, allow_private=False)
-    star, (fan,) = star_and_fans(blog, "fan")
-    blog.fanservice.open(star.id)
-    blog.fanservice.subscribe(star.id, fan.id)
+    star, fan = service_with_a_subscriber(blog)
     with callback_server() as app:
-        port = app.url.split(":")[2].split("/")[0]
+        port = urlsplit(app.url).port
         resolving(monkeypatch, ["93.184.216.34", "127.0.0.1"])
         blog.fanservice.bind_callback(star.id, f"http://{APP_HOST}:{port}/cb", SECRET)
         blog.service_messages.send(fan.id, star.id, "hello")
@@ -112,11 +116,9 @@ def test_a_callback_goes_to_the_address_checked_with_the_host_it_was_meant_for(
     """The request connects to the checked address, not to a second lookup's answer, and
     still names the bound host in its Host header."""
     blog = developer_blog()
-    star, (fan,) = star_and_fans(blog, "fan")
-    blog.fanservice.open(star.id)
-    blog.fanservice.subscribe(star.id, fan.id)
+    star, fan = service_with_a_subscriber(blog)
     with callback_server() as app:
-        port = app.url.split(":")[2].split("/")[0]
+        port = urlsplit(app.url).port
         resolving(monkeypatch, ["127.0.0.1", "127.0.0.1"])
         blog.fanservice.bind_callback(star.id, f"http://{APP_HOST}:{port}/cb", SECRET)
         blog.service_messages.send(fan.id, star.id, "hello")
