@@ -7,6 +7,7 @@ reports as bad input, exit code 2.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from loadtests.control.hosts import checked_host, checked_service
 from loadtests.records.plan import ReplayPlan
-from loadtests.records.trace import Trace, read_trace, replay_span_s
+from loadtests.records.trace import Trace, peak_actions_per_s, read_trace, replay_span_s
 from scenario import Scenario, load_scenario
 
 RESULTS_DIR = Path("results")
@@ -131,18 +132,24 @@ def _replay_plan(request: LoadtestRequest, trace: Trace) -> ReplayPlan:
         actors=trace.actors,
         max_actors=request.max_actors,
         traced=len(trace.actions) + trace.not_sent.total(),
+        peak_actions_per_s=peak_actions_per_s(trace.actions, request.speedup),
         not_sent=dict(trace.not_sent),
     )
 
 
 def _seeded_for(request: LoadtestRequest, scenario: Scenario, replay: ReplayPlan) -> Scenario:
     """The scenario seeding one ordinary account per actor (up to --max-actors) besides
-    the big V and the influencers; the big V keeps its followers as far as there are any."""
+    the big V and the influencers (the big V keeps its followers as far as there are any),
+    with a pool of users that keeps up with the trace's peak (`loadtest.replay_answer_s`),
+    all started at once: the trace, not a ramp, sets the load."""
     config = scenario.loadtest
     accounts = 1 + config.influencers + min(replay.actors, replay.max_actors)
+    pool = max(config.users, math.ceil(replay.peak_actions_per_s * config.replay_answer_s))
     seeding = [
         f"loadtest.seed_users={accounts}",
         f"loadtest.big_v_followers={min(config.big_v_followers, accounts - 1)}",
+        f"loadtest.users={pool}",
+        f"loadtest.spawn_rate={max(config.spawn_rate, pool)}",
     ]
     return load_scenario(request.scenario, [*request.overrides, *seeding])
 

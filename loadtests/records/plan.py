@@ -41,6 +41,9 @@ class ReplayPlan(BaseModel):
     """The trace's actions that are no client request (`action: reason` -> count)."""
     run_time_s: float
     """Upper bound on the replay: its span at this speedup plus a tail for the last replies."""
+    peak_actions_per_s: int = 0
+    """Most actions due within one real second (`trace.peak_actions_per_s`): what sizes the
+    replay's pool of users."""
 
 
 class LocustPlan(BaseModel):

@@ -172,3 +172,15 @@ def _parse(path: Path, number: int, line: str) -> TraceAction:
 def replay_span_s(actions: list[TraceAction], speedup: float) -> float:
     """Real seconds from the first action's send to the last one's."""
     return (actions[-1].t - actions[0].t) / speedup
+
+
+def peak_actions_per_s(actions: list[TraceAction], speedup: float) -> int:
+    """Most actions falling due within any one real second of the replay (actions are in
+    time order), the rate the replay's pool of users must keep up with at its busiest."""
+    window = speedup  # simulated seconds per real second
+    peak, first = 0, 0
+    for last, action in enumerate(actions):
+        while action.t - actions[first].t >= window:
+            first += 1
+        peak = max(peak, last - first + 1)
+    return peak

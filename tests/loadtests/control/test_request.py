@@ -94,6 +94,22 @@ def test_a_replay_with_more_actors_than_max_actors_folds_them_with_a_warning(
     )
 
 
+def test_a_replays_pool_of_users_keeps_up_with_its_peak_and_starts_at_once(
+    tmp_path: Path,
+) -> None:
+    # 300 actions one simulated second apart: 60 fall due in each real second at 60x
+    trace = write_trace(tmp_path / "trace.jsonl", actors=300)
+    config = prepare(LoadtestRequest(SMOKE, replay=trace)).scenario.loadtest
+    assert config.users == 60  # above ci-smoke's 20 users, at the default 1 s
+    assert config.spawn_rate >= config.users
+    answer_in_3_s = ("loadtest.replay_answer_s=3",)
+    config = prepare(LoadtestRequest(SMOKE, answer_in_3_s, replay=trace)).scenario.loadtest
+    assert config.users == 180
+    more_users = ("loadtest.users=500",)  # a pool the user asked for and larger: kept
+    config = prepare(LoadtestRequest(SMOKE, more_users, replay=trace)).scenario.loadtest
+    assert config.users == 500
+
+
 def test_a_replay_of_few_actors_keeps_the_big_v_followers_within_the_seeded(
     tmp_path: Path,
 ) -> None:

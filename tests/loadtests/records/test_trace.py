@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.records.trace import ACTIONS, TraceAction, TraceError, read_trace, replay_span_s
+from loadtests.records.trace import (
+    ACTIONS,
+    TraceAction,
+    TraceError,
+    peak_actions_per_s,
+    read_trace,
+    replay_span_s,
+)
 
 
 def write_trace(path: Path, *lines: object) -> Path:
@@ -84,3 +91,12 @@ def test_a_missing_or_empty_trace_is_an_error(tmp_path: Path) -> None:
 def test_the_span_is_first_to_last_action_divided_by_the_speedup() -> None:
     actions = [TraceAction(t, 1, "timeline_read") for t in (100.0, 160.0, 400.0)]
     assert replay_span_s(actions, speedup=60.0) == pytest.approx(5.0)
+
+
+def test_the_peak_is_the_most_actions_due_within_one_real_second() -> None:
+    # at 60x a real second is 60 simulated seconds: 100, 130 and 159.9 fall in one, 160 not
+    times = (0.0, 100.0, 130.0, 159.9, 160.0, 500.0)
+    actions = [TraceAction(t, 1, "timeline_read") for t in times]
+    assert peak_actions_per_s(actions, speedup=60.0) == 3
+    assert peak_actions_per_s(actions, speedup=1000.0) == 6
+    assert peak_actions_per_s(actions[:1], speedup=60.0) == 1
