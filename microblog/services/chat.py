@@ -29,7 +29,7 @@ from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.services.hub import Connection, Hub
 from microblog.services.presence import Presence
-from microblog.services.push import PushChannel
+from microblog.services.push import Payload, PushChannel
 from microblog.services.switchboard import open_switchboard
 from microblog.store.base import Tx
 
@@ -88,9 +88,10 @@ class Chat:
                     0, talk.key, sender_id, text, self.ctx.clock(), to, group_id, client_msg_id
                 )
                 message = tx.chat.add_message(draft, recipients)
+                if to is not None:  # recorded with the message, in its one transaction
+                    payload: Payload = {"message_id": message.id, "from": sender_id}
+                    self.push.notify_within(tx, [to], PushKind.MESSAGE, payload)
         self.switchboard.mail(recipients)
-        if stored is None and to is not None:
-            self.push.notify(to, PushKind.MESSAGE, {"message_id": message.id, "from": sender_id})
         return message
 
     def acknowledge(self, account_id: int, connection: Connection, up_to: int) -> int:
