@@ -114,6 +114,14 @@ def fanout() -> None:
     "and a shared --store (SQLite or PostgreSQL).",
 )
 @click.option(
+    "--request-threads",
+    default=SERVER_DEFAULTS["request_threads"],
+    show_default=True,
+    type=click.IntRange(min=1, max=256),
+    help="Threads running database calls at once in each server process; more requests "
+    "wait for one (more threads only queue for the store's write lock and the GIL).",
+)
+@click.option(
     "--rate-limits/--no-rate-limits",
     default=None,
     help="Enforce the published per-IP, per-user and per-action limits (429 over them). "

@@ -11,6 +11,7 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
+from microblog.api.settings import REQUEST_THREADS
 from scenario.behaviour import Pixels
 from scenario.fields import ASSUMED, Positive, Range, Section, Share, ShareRange, section, spec
 from scenario.population import KWAK
@@ -91,6 +92,14 @@ class ServerShape(Section):
         unit="workers", ge=0, le=64,
     )  # fmt: skip
 
+    request_threads: int = spec(
+        REQUEST_THREADS, "Threads running database calls at once in each server process "
+        "(fanout serve --request-threads): SQLite lets one writer in at a time and every "
+        "thread contends for the GIL, so more threads only queue; measured in "
+        "benchmarks/README.md (issue 18).",
+        unit="threads", ge=1, le=256,
+    )  # fmt: skip
+
     @model_validator(mode="after")
     def _processes_share_a_cache(self) -> ServerShape:
         if self.store != "sqlite" and not self.store.startswith("postgresql"):
@@ -164,6 +173,16 @@ class LoadtestConfig(Section):
         "in its memory. media.bytes_stored and media.egress_bytes are of this mix.",
         source="assumption: phone photos resized by the client, a few screenshots",
         min_length=1,
+    )  # fmt: skip
+    replay_answer_s: float = spec(
+        1.0, "A replay (fanout loadtest --replay) sends each traced action when it falls "
+        "due from a pool of users, each waiting for its answer before taking the next; the "
+        "pool holds the trace's peak actions per real second times this many seconds (and "
+        "at least `users`), so an action is held up by the pool only when answers take "
+        "longer than this at the peak. A pool of the default 50 users replaying baseline at "
+        "60x (348 actions/s in its busiest hour) fell behind by up to 4.7 s whenever "
+        "answers slowed, and that lag, counted in every latency, was most of it.",
+        unit="s", source=ASSUMED, gt=0,
     )  # fmt: skip
     processes: int = spec(1, "Locust worker processes.", unit="processes", ge=1)
     seed_users: int = spec(

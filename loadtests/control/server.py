@@ -89,7 +89,7 @@ class Deployment:
 
 
 def server_settings(
-    platform: PlatformConfig, deployment: Deployment, token: str, fanout_workers: int = 2
+    platform: PlatformConfig, deployment: Deployment, token: str, shape: ServerShape
 ) -> dict[str, str]:
     """The FANOUT_* environment that microblog.api.settings.ServerSettings reads: the platform
     settings travel as one JSON document, not field by field, so none can be left behind."""
@@ -98,7 +98,8 @@ def server_settings(
         "FANOUT_CACHE": deployment.cache,
         "FANOUT_OPERATOR_TOKEN": token,
         "FANOUT_MAX_BODY_BYTES": str(BODY_LIMIT_BYTES),
-        "FANOUT_BACKGROUND_FANOUT_WORKERS": str(fanout_workers),
+        "FANOUT_BACKGROUND_FANOUT_WORKERS": str(shape.fanout_workers),
+        "FANOUT_REQUEST_THREADS": str(shape.request_threads),
         "FANOUT_PLATFORM": platform.model_dump_json(),
     }
     if deployment.cache_prefix is not None:
@@ -135,7 +136,7 @@ def local_server(
         base_url = f"http://{address}:{port}"
         command = [*FANOUT_SERVE, "--host", address, "--port", str(port)]
         command += ["--workers", str(shape.workers)]
-        environment = server_settings(platform, deployment, token, shape.fanout_workers)
+        environment = server_settings(platform, deployment, token, shape)
         with serving(command, environment, base_url, Path(tmp)) as pid:
             yield LocalServer(base_url, token, pid)
 

@@ -12,6 +12,15 @@ from sqlalchemy.engine import make_url
 from microblog.config import PlatformConfig
 from microblog.fanout.settings import FanoutQueueSettings
 
+REQUEST_THREADS = 8
+"""Default for `request_threads`, below anyio's 40. The store lets one writer in at a time
+(SQLite's file lock; a queue in front of it) and every thread contends for the GIL, so
+threads beyond a few add no throughput: they queue for the write lock and stretch each
+writer's turn, since a writer that gives up the GIL for a statement waits to get it back
+from the others. Replaying the first two hours of baseline's trace at 60x (190 requests/s),
+40 threads answered timeline reads at p95 390 ms and chat sends at p99 1.8 s, 8 threads at
+145 ms and 310 ms (benchmarks/README.md)."""
+
 
 class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FANOUT_", env_nested_delimiter="__")
@@ -43,6 +52,13 @@ class ServerSettings(BaseSettings):
     )
     operator_token: str | None = Field(
         None, description="Bearer token for /admin (bulk seeding, ledger audit); unset = disabled."
+    )
+    request_threads: int = Field(
+        REQUEST_THREADS,
+        ge=1,
+        le=256,
+        description="Threads that run the synchronous endpoints (every database call) at "
+        "once; further requests wait for one. See REQUEST_THREADS.",
     )
     max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")
     upload_envelope_bytes: int = Field(

@@ -9,6 +9,7 @@ import pytest
 from loadtests.control.server import Deployment, server_settings
 from microblog.api.settings import ServerSettings
 from scenario import load_scenario, platform_config, scenario_from_dict
+from scenario.loadtest import ServerShape
 from sim.engine import Simulation
 from tests.sim.simulator.conftest import TINY, population_of
 
@@ -20,7 +21,8 @@ def test_the_load_test_server_reads_the_simulators_platform_settings(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = platform_config(load_scenario(path))
-    for name, value in server_settings(expected, Deployment("memory"), "operator").items():
+    settings = server_settings(expected, Deployment("memory"), "operator", ServerShape())
+    for name, value in settings.items():
         monkeypatch.setenv(name, value)
     assert ServerSettings().platform == expected
 
