@@ -1271,9 +1271,9 @@ def sweep(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     metavar="FITTED.yaml",
-    help="Where to write the scenario with the fitted fields set and commented.",
+    help="Where to write the scenario with the fitted fields set and commented [default: "
+    "SCENARIO-fitted.yaml beside SCENARIO, where its relative paths still hold].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -1286,7 +1286,7 @@ def fit(
     seed: int | None,
     jobs: int,
     overrides: tuple[str, ...],
-    out: Path,
+    out: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -1305,14 +1305,15 @@ def fit(
     \b
     Example:
       fanout fit scenarios/baseline.yaml --target revenue.share.ads=0.67±0.03 \\
-        --vary economy.ads.load=0.02..0.3 --budget 20 --out fitted.yaml
-      fanout run fitted.yaml --seed 7
+        --vary economy.ads.load=0.02..0.3 --budget 20
+      fanout run scenarios/baseline-fitted.yaml --seed 7
     """
     from outcomes.fit import FitInputError
     from outcomes.fit_render import fit_data, fit_progress_bar, fit_table
     from sim.edgelist import EdgeListError
-    from sim.fit import FitRequest, prepare_fit, run_fit, write_fitted
+    from sim.fit import FitRequest, fitted_path, prepare_fit, run_fit, write_fitted
 
+    out = out or fitted_path(scenario_file)
     request = FitRequest(
         scenario_file, targets, varies, budget, out, replications, seed, jobs, overrides
     )

@@ -106,6 +106,13 @@ def write_fitted(prepared: PreparedFit, fit: Fit) -> Path:
     return write_annotated(Path(request.scenario_file), changes, request.out)
 
 
+def fitted_path(scenario_file: str) -> Path:
+    """Where a fit writes by default: `baseline-fitted.yaml` beside `baseline.yaml`, so the
+    scenario's relative paths (an edge list, a calibration) still hold."""
+    source = Path(scenario_file)
+    return source.with_name(f"{source.stem}-fitted.yaml")
+
+
 def run_candidate(
     scenario_file: str,
     fixed: Sequence[FixedOverride],

@@ -29,10 +29,12 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
-def fit(tmp_path: Path, *args: str, out: str = "fitted.yaml", jobs: int = 1) -> Result:
+def fit(tmp_path: Path, *args: str, out: str | None = "fitted.yaml", jobs: int = 1) -> Result:
     """`fanout fit` on the test's scenario; one job unless told (Ray takes seconds to start)."""
-    command = ["fit", str(scenario_file(tmp_path)), "--out", str(tmp_path / out), *args]
-    return CliRunner().invoke(fanout, [*command, "--jobs", str(jobs), "--json"])
+    command = ["fit", str(scenario_file(tmp_path)), *args, "--jobs", str(jobs), "--json"]
+    if out is not None:
+        command += ["--out", str(tmp_path / out)]
+    return CliRunner().invoke(fanout, command)
 
 
 def test_a_reachable_target_is_met_and_the_fitted_file_says_so(tmp_path: Path) -> None:
@@ -63,6 +65,15 @@ def test_the_same_seed_gives_the_same_fit_whatever_the_jobs(tmp_path: Path) -> N
     }
     assert (tmp_path / "a.yaml").read_text() == (tmp_path / "b.yaml").read_text()
     assert not ray.is_initialized()  # the fit's cluster is shut down with it
+
+
+def test_without_out_the_fitted_scenario_lands_beside_its_input(tmp_path: Path) -> None:
+    args = ["--target", TARGET, "--vary", f"{LOAD}=0.05..0.45", "--budget", "1"]
+    ran = fit(tmp_path, *args, "--replications", "1", out=None)
+    assert ran.exit_code in (0, 1), ran.output
+    beside = tmp_path / "ads-fitted.yaml"
+    assert json.loads(ran.output)["fitted"] == str(beside)
+    assert load_scenario(beside).economy.ads.load == json.loads(ran.output)["values"][LOAD]
 
 
 @pytest.mark.parametrize(
