@@ -1247,7 +1247,7 @@ def sweep(
     type=click.IntRange(min=1),
     required=True,
     help="Most candidates to run (fewer when the best meets every target with its whole "
-    "95 % interval).",
+    "95 % interval, or when the search settles short of a target out of reach).",
 )
 @click.option(
     "--replications",
