@@ -18,11 +18,11 @@ candidates until the whole interval lay in the band, median / 90th percentile:
   6 / 9, 35 of 40);
 - Optuna's TPE with 7 random startup candidates (a third of the budget, our first
   choice): 11 / 16, 39 of 40; with 1 to 4 startup candidates still 10-11 / 13-14 (sd
-  0.01: 11-12 / 13-14, 28-30 of 40). TPE ranks candidates and draws near the best, so it
+  0.01: 11-12 / 13-14, 25-30 of 40). TPE ranks candidates and draws near the best, so it
   closes in on a narrow band slowly however it starts; random draws: 8 / 17, 32 of 40.
 Optuna's GPSampler would model the objective as Powell's parabolas do, but it needs
-PyTorch, which from PyPI brings some 3 GB of CUDA libraries to machines with no GPU: too
-much for one command.
+PyTorch, which from PyPI brings its CUDA libraries (cuBLAS, cuDNN, NCCL and a dozen more:
+gigabytes) to machines with no GPU: too much for one command.
 
 Powell is a local method, and the noise: candidates share the seed (common random
 numbers, sim/fit.py), so the objective is the fields' smooth effect plus a jitter of
