@@ -1255,7 +1255,7 @@ def sweep(
     type=click.IntRange(min=1),
     required=True,
     help="Most candidates to run (fewer when the best meets every target with its whole "
-    "95 % interval).",
+    "95 % interval, or when the search settles short of a target out of reach).",
 )
 @click.option(
     "--replications",
@@ -1267,19 +1267,21 @@ def sweep(
 @click.option("--seed", type=click.IntRange(min=0), help="Seed instead of the scenario's.")
 @click.option(
     "--jobs",
-    default=1,
-    show_default=True,
+    default=lambda: os.cpu_count() or 1,
+    show_default="this machine's cores",
     type=click.IntRange(min=1),
-    help="Candidates run at once, in worker processes (proposed a batch at a time: the same "
-    "--seed and --jobs give the same fit).",
+    help="Replications of a candidate run at once, as Ray tasks on a local cluster (1: one "
+    "after another in this process). Candidates run one after another, each chosen from those "
+    "before, and a replication's metrics do not depend on where it ran: the same --seed gives "
+    "the same fit whatever --jobs.",
 )
 @SetOption
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     metavar="FITTED.yaml",
-    help="Where to write the scenario with the fitted fields set and commented.",
+    help="Where to write the scenario with the fitted fields set and commented [default: "
+    "SCENARIO-fitted.yaml beside SCENARIO, where its relative paths still hold].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -1292,31 +1294,34 @@ def fit(
     seed: int | None,
     jobs: int,
     overrides: tuple[str, ...],
-    out: Path,
+    out: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
     """Find values of scenario fields whose simulation meets target metrics.
 
-    Runs up to --budget candidates, each --replications times, chosen by Optuna's TPE
-    sampler; each candidate is scored by its mean's distance from the targets in
-    tolerances. Prints each target against what the best candidate achieved (95 %
-    interval over its replications) and writes the scenario with the fitted values, each
-    line commented with the targets and what they achieved. Exit code 0 when every target
-    is met, 1 when the budget ran out first (the best candidate is still written), 2 on bad
-    input (unknown field or metric, a range outside the field's bounds, a bad target).
+    Runs up to --budget candidates, each --replications times, chosen by SciPy's Powell
+    method (line searches by parabolas, from the middle of the ranges); each candidate is
+    scored by its mean's distance from the targets in tolerances. Stops early when the
+    best candidate meets every target with its whole 95 % interval, or when Powell's steps
+    no longer improve on it. Prints each target against what the best candidate achieved
+    (95 % interval over its replications) and writes the scenario with the fitted values,
+    each line commented with the targets and what they achieved. Exit code 0 when every
+    target is met, 1 when the search ended first (the best candidate is still written), 2
+    on bad input (unknown field or metric, a range outside the field's bounds, a bad target).
 
     \b
     Example:
-      fanout fit scenarios/baseline.yaml --target ads.ctr=0.012±0.001 \\
-        --vary economy.ads.ctr_base=0.005..0.02 --budget 20 --jobs 2 --out fitted.yaml
-      fanout run fitted.yaml --seed 7
+      fanout fit scenarios/baseline.yaml --target revenue.share.ads=0.67±0.03 \\
+        --vary economy.ads.load=0.02..0.3 --budget 20
+      fanout run scenarios/baseline-fitted.yaml --seed 7
     """
     from outcomes.fit import FitInputError
     from outcomes.fit_render import fit_data, fit_progress_bar, fit_table
     from sim.edgelist import EdgeListError
-    from sim.fit import FitRequest, prepare_fit, run_fit, write_fitted
+    from sim.fit import FitRequest, fitted_path, prepare_fit, run_fit, write_fitted
 
+    out = out or fitted_path(scenario_file)
     request = FitRequest(
         scenario_file, targets, varies, budget, out, replications, seed, jobs, overrides
     )
@@ -1327,7 +1332,7 @@ def fit(
     # what the runs reveal (a metric they never report, an unreadable graph) is still input
     with (
         _bad_input_exits_2(FitInputError, EdgeListError, ScenarioError),
-        fit_progress_bar(console, show, budget) as progress,
+        fit_progress_bar(console, show, budget, replications) as progress,
     ):
         fitted = run_fit(prepared, progress)
     with _bad_input_exits_2():

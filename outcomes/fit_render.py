@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,32 +14,52 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from outcomes.fit import Candidate, Fit
-from outcomes.fit import Progress as ProgressCallback
+from outcomes.fit import Progress as CandidateProgress
 from outcomes.formatting import metric_value, number
+
+WorkProgress = Callable[[float, float], None]
+"""Called with (work done, work to do) of the candidate running: its simulated seconds
+over all its replications, as `sim.runner.simulate` reports them."""
+
+
+@dataclass(frozen=True)
+class FitProgress:
+    """Where a fit reports: after each candidate, and while one runs its replications."""
+
+    candidates: CandidateProgress
+    replications: WorkProgress
 
 
 @contextmanager
 def fit_progress_bar(
-    console: Console, enabled: bool, budget: int
-) -> Iterator[ProgressCallback | None]:
-    """A bar of candidates run with the best score so far, or nothing when disabled."""
+    console: Console, enabled: bool, budget: int, replications: int
+) -> Iterator[FitProgress | None]:
+    """Two bars: candidates run (with the best score so far), and the replications of the
+    candidate running; or nothing when disabled."""
     if not enabled:
         yield None
         return
     columns = (
-        TextColumn("fitting"),
+        TextColumn("{task.description:>12}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("candidates, best score {task.fields[best]}"),
+        TextColumn("{task.fields[unit]}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("fit", total=budget, best="-")
+        fitting = bar.add_task("fitting", total=budget, unit="candidates, best score -")
+        running = bar.add_task("candidate 1", total=replications, unit="replications")
 
-        def advance(done: int, budget: int, best: Candidate) -> None:
-            bar.update(task, completed=done, total=budget, best=number(best.score))
+        def candidate_done(done: int, budget: int, best: Candidate) -> None:
+            unit = f"candidates, best score {number(best.score)}"
+            bar.update(fitting, completed=done, total=budget, unit=unit)
+            bar.reset(running, description=f"candidate {done + 1}")
 
-        yield advance
+        def replications_done(done: float, total: float) -> None:
+            # drawn now: a replication takes a minute, a terminal should not wait for a tick
+            bar.update(running, completed=replications * done / total, refresh=True)
+
+        yield FitProgress(candidate_done, replications_done)
 
 
 def fit_table(fit: Fit) -> Table:

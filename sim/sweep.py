@@ -17,7 +17,7 @@ from outcomes.result import Result
 from outcomes.sweep import Runner
 from scenario import load_scenario
 from sim.output import write_run
-from sim.runner import SimulationRun, simulate
+from sim.runner import Parallelism, Progress, SimulationRun, simulate
 
 FixedOverride = str | tuple[str, Any]
 """`path=value` as typed after --set, or (path, value) already parsed."""
@@ -37,11 +37,16 @@ def run_point(
 
 
 def simulate_with(
-    scenario_file: str, fixed: Sequence[FixedOverride], overrides: Mapping[str, Any]
+    scenario_file: str,
+    fixed: Sequence[FixedOverride],
+    overrides: Mapping[str, Any],
+    progress: Progress | None = None,
+    parallel: Parallelism | None = None,
 ) -> SimulationRun:
-    """Simulate the scenario file with the fixed overrides, then the point's, applied."""
+    """Simulate the scenario file with the fixed overrides, then the point's, applied
+    (`sim.runner.simulate`: in this process, or replications at once on Ray)."""
     scenario = load_scenario(scenario_file, [*fixed, *overrides.items()])  # type: ignore[list-item]
-    return simulate(scenario)
+    return simulate(scenario, progress=progress, parallel=parallel)
 
 
 def point_runner(scenario_file: str, fixed: Sequence[FixedOverride] = ()) -> Runner:

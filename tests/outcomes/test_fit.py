@@ -101,7 +101,7 @@ def test_the_score_counts_misses_in_tolerances_and_a_missing_metric_as_infinite(
 
 def test_a_reachable_target_is_met_within_the_budget() -> None:
     target = Target(IMPRESSIONS, 600, 30)  # at load 0.15
-    fit = search([LOAD], [target], ads_runner, budget=20, seed=1)
+    fit = search([LOAD], [target], ads_runner, budget=20)
     assert fit.all_met and fit.met(target)
     assert fit.best.values["economy.ads.load"] == pytest.approx(0.15, abs=30 / 4000)
     assert len(fit.candidates) <= 20
@@ -109,38 +109,92 @@ def test_a_reachable_target_is_met_within_the_budget() -> None:
 
 def test_two_fields_meet_two_targets_at_once() -> None:
     targets = [Target(IMPRESSIONS, 800, 60), Target(CTR, 0.03, 0.003)]
-    fit = search([LOAD, CTR_BASE], targets, ads_runner, budget=30, seed=3)
+    fit = search([LOAD, CTR_BASE], targets, ads_runner, budget=30)
     assert fit.all_met, [(c.values, c.score) for c in fit.candidates]
 
 
-def test_the_same_seed_tries_the_same_candidates_and_another_seed_others() -> None:
-    def tried(seed: int) -> list[Overrides]:
-        fit = search([LOAD], [Target(IMPRESSIONS, 600, 1)], ads_runner, budget=6, seed=seed)
+def test_the_same_runs_give_the_same_candidates_each_run_once() -> None:
+    def tried() -> list[Overrides]:
+        fit = search([LOAD], [Target(IMPRESSIONS, 600, 1)], ads_runner, budget=12)
         return [candidate.values for candidate in fit.candidates]
 
-    assert tried(5) == tried(5)
-    assert tried(5) != tried(6)
+    first = tried()
+    assert first == tried()
+    assert len({tuple(values.items()) for values in first}) == len(first)
 
 
 def test_the_search_stops_once_the_whole_interval_is_inside_every_band() -> None:
     wide = Target(IMPRESSIONS, 600, 600)  # met by most loads, intervals included
-    assert len(search([LOAD], [wide], ads_runner, budget=20, seed=1).candidates) < 20
+    assert len(search([LOAD], [wide], ads_runner, budget=20).candidates) == 1  # the middle
 
 
 def test_without_an_interval_the_search_spends_the_whole_budget() -> None:
     wide = Target(IMPRESSIONS, 600, 600)
-    fit = search([LOAD], [wide], unsure_runner, budget=5, seed=1)
+    fit = search([LOAD], [wide], unsure_runner, budget=5)
     assert len(fit.candidates) == 5 and fit.all_met
 
 
 def test_an_unreachable_target_is_missed_with_the_closest_candidate() -> None:
-    fit = search([LOAD], [Target(IMPRESSIONS, 5000, 10)], ads_runner, budget=8, seed=1)
+    fit = search([LOAD], [Target(IMPRESSIONS, 5000, 10)], ads_runner, budget=8)
     assert not fit.all_met
     loads = [float(c.values["economy.ads.load"]) for c in fit.candidates]  # type: ignore[arg-type]
     assert fit.best.values["economy.ads.load"] == max(loads)
 
 
-def test_a_metric_the_runs_never_report_is_refused_after_the_first_batch() -> None:
+def test_the_search_settles_at_the_range_end_without_spending_a_large_budget() -> None:
+    """Out of reach, Powell closes in on the end nearest the target, then stops."""
+    fit = search([LOAD], [Target(IMPRESSIONS, 5000, 10)], ads_runner, budget=60)
+    assert len(fit.candidates) < 30 and fit.best.values["economy.ads.load"] == LOAD.high
+
+
+def ads_share_runner(values: Overrides) -> Result:
+    """A stand-in for issue 23's acceptance fit: the ads share of revenue kL / (kL + 1) at
+    ad load L, k = 25.09 from a baseline run (0.6618 at load 0.078); replicates ±0.4 %."""
+    share = 25.09 * float(values["economy.ads.load"])  # type: ignore[arg-type]
+    share /= share + 1
+    metric = metric_from_replicates([share * f for f in (0.996, 1.0, 1.004)], "ratio")
+    return ads_runner(values).model_copy(update={"metrics": {"revenue.share.ads": metric}})
+
+
+def test_the_acceptance_fit_is_surely_met_in_four_candidates() -> None:
+    """Issue 23's fit: the band is 8 % of the range; TPE took 10-11 (module docstring)."""
+    target = Target("revenue.share.ads", 0.67, 0.03)
+    fit = search([LOAD], [target], ads_share_runner, budget=20)
+    assert [c.values[LOAD.path] for c in fit.candidates] == [0.16, 0.12696, 0.19304, 0.08608]
+    assert target.surely_met_by(fit.best.result.metrics[target.metric])
+
+
+def test_a_candidate_without_a_target_metric_is_steered_away_from() -> None:
+    """Above load 0.18 the stand-in reports no impressions: an infinite score, which the
+    optimiser is told as a large finite one."""
+
+    def partial_runner(values: Overrides) -> Result:
+        result = ads_runner(values)
+        if float(values[LOAD.path]) <= 0.18:  # type: ignore[arg-type]
+            return result
+        return result.model_copy(update={"metrics": {CTR: result.metrics[CTR]}})
+
+    fit = search([LOAD], [Target(IMPRESSIONS, 340, 60)], partial_runner, budget=20)
+    assert fit.all_met and any(math.isinf(c.score) for c in fit.candidates)
+
+
+@pytest.mark.parametrize(
+    ("span", "share", "value"),
+    [
+        (LOAD, 0.5, 0.16),
+        (LOAD, 0.12345, 0.05444),  # to the nearest thousandth of the range
+        (LOAD, -0.1, 0.02),
+        (LOAD, 1.1, 0.3),
+        (Span("economy.ads.frequency_cap", 1, 6, integer=True), 0.3, 2),
+    ],
+)
+def test_a_point_of_the_unit_range_is_a_field_value_on_the_grid(
+    span: Span, share: float, value: float
+) -> None:
+    assert span.at(share) == value
+
+
+def test_a_metric_the_runs_never_report_is_refused_after_the_first_candidate() -> None:
     calls: list[Overrides] = []
 
     def counting(values: Overrides) -> Result:
@@ -149,15 +203,15 @@ def test_a_metric_the_runs_never_report_is_refused_after_the_first_batch() -> No
 
     target = Target("loadgen.lag.p99_ms", 1, 1)
     with pytest.raises(FitInputError, match="the runs report no metric loadgen.lag.p99_ms"):
-        search([LOAD], [target], counting, budget=10, seed=1)
+        search([LOAD], [target], counting, budget=10)
     assert len(calls) == 1
 
 
 def test_a_field_varied_twice_or_a_metric_targeted_twice_is_refused() -> None:
     with pytest.raises(FitInputError, match="field is varied twice: economy.ads.load"):
-        search([LOAD, LOAD], [Target(CTR, 0.01, 0.001)], ads_runner, budget=2, seed=1)
+        search([LOAD, LOAD], [Target(CTR, 0.01, 0.001)], ads_runner, budget=2)
     with pytest.raises(FitInputError, match="metric is targeted twice: ads.ctr"):
-        search([LOAD], [Target(CTR, 0.01, 0.001)] * 2, ads_runner, budget=2, seed=1)
+        search([LOAD], [Target(CTR, 0.01, 0.001)] * 2, ads_runner, budget=2)
 
 
 def test_an_integer_span_proposes_whole_numbers() -> None:
@@ -166,12 +220,4 @@ def test_an_integer_span_proposes_whole_numbers() -> None:
         return ads_runner({})
 
     span = Span("economy.ads.frequency_cap", 1, 6, integer=True)
-    search([span], [Target(CTR, 0.015, 0.01)], capped, budget=3, seed=1)
-
-
-def test_candidates_run_in_worker_processes_a_batch_at_a_time() -> None:
-    target = Target(IMPRESSIONS, 600, 30)
-    parallel = search([LOAD], [target], ads_runner, budget=12, seed=1, jobs=2)
-    again = search([LOAD], [target], ads_runner, budget=12, seed=1, jobs=2)
-    assert parallel.all_met
-    assert [c.values for c in parallel.candidates] == [c.values for c in again.candidates]
+    search([span], [Target(CTR, 0.015, 0.01)], capped, budget=3)

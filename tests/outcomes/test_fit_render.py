@@ -10,11 +10,13 @@ from rich.console import Console
 
 from outcomes.fit import Fit, Target, search
 from outcomes.fit_render import fit_data, fit_progress_bar, fit_table, fitted_comment
+from outcomes.result import Result
+from outcomes.sweep import Overrides
 from tests.outcomes.test_fit import IMPRESSIONS, LOAD, ads_runner
 
 
 def a_fit(*targets: Target, budget: int = 6) -> Fit:
-    return search([LOAD], list(targets), ads_runner, budget=budget, seed=1)
+    return search([LOAD], list(targets), ads_runner, budget=budget)
 
 
 def rendered(fit: Fit) -> str:
@@ -47,12 +49,19 @@ def test_the_comment_names_every_target_what_it_achieved_and_any_set() -> None:
     assert "; target ads.ctr=0.015±0.01, achieved 0.015" in comment
 
 
-def test_the_progress_bar_counts_candidates_on_a_terminal_only() -> None:
+def test_the_progress_bar_counts_candidates_and_replications_on_a_terminal_only() -> None:
     out = io.StringIO()
-    console = Console(file=out, force_terminal=True, width=100)
-    with fit_progress_bar(console, True, 3) as progress:
+    console = Console(file=out, force_terminal=True, color_system=None, width=100)
+    with fit_progress_bar(console, True, 3, replications=3) as progress:
         assert progress is not None
-        fit = search([LOAD], [Target(IMPRESSIONS, 600, 1)], ads_runner, 3, 1, 1, progress)
-    assert "3/3" in out.getvalue() and len(fit.candidates) == 3
-    with fit_progress_bar(console, False, 3) as nothing:
+
+        def reporting(values: Overrides) -> Result:
+            progress.replications(2 * 86_400, 3 * 86_400)  # two of three simulated days
+            return ads_runner(values)
+
+        fit = search([LOAD], [Target(IMPRESSIONS, 600, 1)], reporting, 3, progress.candidates)
+    shown = out.getvalue()
+    assert "3/3 candidates" in shown and len(fit.candidates) == 3
+    assert "candidate 3" in shown and "2/3 replications" in shown
+    with fit_progress_bar(console, False, 3, replications=3) as nothing:
         assert nothing is None

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import ray
 import yaml
 from click.testing import CliRunner, Result
 
@@ -28,9 +29,12 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
-def fit(tmp_path: Path, *args: str, out: str = "fitted.yaml") -> Result:
-    command = ["fit", str(scenario_file(tmp_path)), "--out", str(tmp_path / out), *args]
-    return CliRunner().invoke(fanout, [*command, "--json"])
+def fit(tmp_path: Path, *args: str, out: str | None = "fitted.yaml", jobs: int = 1) -> Result:
+    """`fanout fit` on the test's scenario; one job unless told (Ray takes seconds to start)."""
+    command = ["fit", str(scenario_file(tmp_path)), *args, "--jobs", str(jobs), "--json"]
+    if out is not None:
+        command += ["--out", str(tmp_path / out)]
+    return CliRunner().invoke(fanout, command)
 
 
 def test_a_reachable_target_is_met_and_the_fitted_file_says_so(tmp_path: Path) -> None:
@@ -48,16 +52,29 @@ def test_a_reachable_target_is_met_and_the_fitted_file_says_so(tmp_path: Path) -
     assert load_scenario(fitted).economy.ads.load == outcome["values"][LOAD]
 
 
-def test_the_same_seed_gives_the_same_fit(tmp_path: Path) -> None:
+def test_the_same_seed_gives_the_same_fit_whatever_the_jobs(tmp_path: Path) -> None:
+    """With two jobs a candidate's replications run at once on a local Ray cluster."""
     args = ["--target", TARGET, "--vary", f"{LOAD}=0.05..0.45", "--budget", "3"]
-    args += ["--replications", "1", "--seed", "9"]
-    first, second = fit(tmp_path, *args, out="a.yaml"), fit(tmp_path, *args, out="b.yaml")
+    args += ["--replications", "2", "--seed", "9"]
+    first = fit(tmp_path, *args, out="a.yaml")
+    second = fit(tmp_path, *args, out="b.yaml", jobs=2)
     assert first.exit_code in (0, 1), first.output
     same = ("values", "targets", "candidates", "best_score")
-    assert {k: json.loads(first.output)[k] for k in same} == {
-        k: json.loads(second.output)[k] for k in same
+    # stdout only: Ray says a word on stderr
+    assert {k: json.loads(first.stdout)[k] for k in same} == {
+        k: json.loads(second.stdout)[k] for k in same
     }
     assert (tmp_path / "a.yaml").read_text() == (tmp_path / "b.yaml").read_text()
+    assert not ray.is_initialized()  # the fit's cluster is shut down with it
+
+
+def test_without_out_the_fitted_scenario_lands_beside_its_input(tmp_path: Path) -> None:
+    args = ["--target", TARGET, "--vary", f"{LOAD}=0.05..0.45", "--budget", "1"]
+    ran = fit(tmp_path, *args, "--replications", "1", out=None)
+    assert ran.exit_code in (0, 1), ran.output
+    beside = tmp_path / "ads-fitted.yaml"
+    assert json.loads(ran.output)["fitted"] == str(beside)
+    assert load_scenario(beside).economy.ads.load == json.loads(ran.output)["values"][LOAD]
 
 
 @pytest.mark.parametrize(
