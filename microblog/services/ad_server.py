@@ -98,20 +98,19 @@ class AdServer:
 
     def _candidates(self, tx: Tx, viewer: Viewer) -> dict[int, Candidate]:
         config = self.ctx.config.ads
-        reaching = tx.ads.reaching(viewer.account.profile, viewer.now, config.ctr_prior)
-        ahead: list[Campaign] = []
-        eligible = (
-            c
-            for c in reaching
-            if self._on_schedule(c, viewer, ahead)
-            and self._eligible(c, viewer)
-            and self._reaches(tx, c, viewer)
-        )
-        live = list(islice(eligible, config.retrieval_depth))
-        for campaign in ahead:
-            spent = campaign.delivery.spent_on(viewer.day)
-            until = back_on_schedule_at(spent, campaign.spec.daily_budget, viewer.now, config)
-            tx.ads.hold(campaign.id, until)
+        ahead: list[tuple[int, float]] = []
+
+        def wanted(c: Campaign) -> bool:
+            return (
+                self._on_schedule(c, viewer, ahead)
+                and self._eligible(c, viewer)
+                and self._reaches(tx, c, viewer)
+            )
+
+        reaching = tx.ads.reaching(viewer.account.profile, viewer.now, config.ctr_prior, wanted)
+        live = list(islice(reaching, config.retrieval_depth))
+        for campaign_id, until in ahead:
+            tx.ads.hold(campaign_id, until)
         posts = tx.posts.get_many(sorted({c.spec.post_id for c in live}))
         return {
             c.id: Candidate(c, post, self._bid(c, viewer.account))
@@ -128,13 +127,17 @@ class AdServer:
             and spec.post_id not in viewer.on_page
         )
 
-    @staticmethod
-    def _on_schedule(campaign: Campaign, viewer: Viewer, ahead: list[Campaign]) -> bool:
-        """Within what pacing has released of its daily budget; else noted in `ahead`, to be
-        held out of retrieval until its schedule catches up (for every viewer alike)."""
-        if campaign.delivery.spent_on(viewer.day) < campaign.spec.daily_budget * viewer.released:
+    def _on_schedule(
+        self, campaign: Campaign, viewer: Viewer, ahead: list[tuple[int, float]]
+    ) -> bool:
+        """Within what pacing has released of its daily budget; else noted in `ahead` with
+        the moment its schedule catches up, to be held out of retrieval until then (for
+        every viewer alike) once the walk is done."""
+        spent, daily = campaign.delivery.spent_on(viewer.day), campaign.spec.daily_budget
+        if spent < daily * viewer.released:
             return True
-        ahead.append(campaign)
+        until = back_on_schedule_at(spent, daily, viewer.now, self.ctx.config.ads)
+        ahead.append((campaign.id, until))
         return False
 
     @staticmethod

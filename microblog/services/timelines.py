@@ -144,6 +144,8 @@ class Timelines:
         if missing:
             fetched = tx.posts.get_many(missing)
             self.bodies.put_many(fetched.values())
+            if not found:  # none cached (always, beside a memory store): no merge to make
+                return fetched
             found.update(fetched)
         return found
 

@@ -12,7 +12,7 @@ Lists are newest first and paged with `before`: ids strictly below it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from enum import StrEnum
 from typing import Protocol
@@ -187,6 +187,11 @@ class GroupRepo(Protocol):
     def members(self, group_id: int, before: int | None, limit: int) -> list[int]: ...
 
 
+def any_campaign(_campaign: Campaign) -> bool:
+    """`AdsRepo.reaching`'s test when the caller has none: every live match is wanted."""
+    return True
+
+
 class AdsRepo(Protocol):
     """Campaigns, their impressions and viewers' hides. Campaign specs never change."""
 
@@ -194,15 +199,24 @@ class AdsRepo(Protocol):
     def get(self, campaign_id: int) -> Campaign | None: ...
     def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]: ...
     def set_status(self, campaign_id: int, status: CampaignStatus) -> None: ...
-    def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
+    def reaching(
+        self,
+        profile: Profile,
+        now: float,
+        click_rate: float,
+        wanted: Callable[[Campaign], bool] = any_campaign,
+    ) -> Iterator[Campaign]:
         """Live campaigns (active, dates including `now`, total budget not spent, not held
-        back past `now`) whose targeting matches `profile`, highest bid first and, on equal
-        bids, oldest first.
+        back past `now`) whose targeting matches `profile` and that `wanted` accepts,
+        highest bid first and, on equal bids, oldest first.
 
         Bids are compared in fen per thousand impressions, a CPC bid valued at
         `click_rate` clicks per impression. Lazy, so a caller that stops early reads (and
         records `db_reads` for) only the campaigns the lookup walked; consume it before
-        writing ads in the same transaction.
+        writing ads in the same transaction. `wanted` is the caller's own eligibility
+        test, asked in walk order of each campaign that is live and matches: a backend may
+        hand it the record it holds (read it there, keep or change nothing), so only the
+        campaigns it accepts need copying out.
         """
         ...
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from microblog.ads_models import (
@@ -22,6 +22,7 @@ from microblog.ads_models import (
     Delivery,
 )
 from microblog.models import Profile
+from microblog.store.base import any_campaign
 from microblog.store.columns import ColumnTable
 from microblog.store.memory_ad_index import LiveIndex
 from microblog.store.paging import page_sorted
@@ -143,15 +144,25 @@ class MemoryAds:
                 del held[campaign_id]
                 self._reindex(self.d.campaigns[campaign_id])
 
-    def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
+    def reaching(
+        self,
+        profile: Profile,
+        now: float,
+        click_rate: float,
+        wanted: Callable[[Campaign], bool] = any_campaign,
+    ) -> Iterator[Campaign]:
         """Index lookup by the viewer's interests; every campaign the walk reads counts,
-        including those its dates or region, gender and age targeting then rule out."""
+        including those its dates, region, gender and age targeting or `wanted` then rule
+        out. Those are ruled out on the stored record, so only the campaigns handed out are
+        copied (a page walks past many it may not show: capped, hidden, ahead of pacing)."""
         self._release(now)
+        campaigns = self.d.campaigns
         for campaign_id in self.d.live.walk(profile.interests, click_rate):
-            campaign = self.d.campaigns[campaign_id]
+            campaign = campaigns[campaign_id]
             record(db_reads=1)
             spec = campaign.spec
-            if spec.start <= now < spec.end and spec.targeting.matches(profile):
+            live_now = spec.start <= now < spec.end
+            if live_now and spec.targeting.matches(profile) and wanted(campaign):
                 yield _copy(campaign)
 
     def hidden(self, account_id: int) -> set[int]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from microblog.app_models import App, AppCharge, AppToken, AuthCode, ChargeStatus, Scope
 from microblog.errors import Conflict
 from microblog.rate_limit_config import AppTier
+from microblog.store.records import replace
 from microblog.work import record
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from microblog.certification_models import (
     Certification,
@@ -12,6 +12,7 @@ from microblog.certification_models import (
     CertificationStatus,
 )
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 

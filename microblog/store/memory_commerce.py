@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from microblog.errors import Conflict
 from microblog.money_models import (
     Game,
@@ -16,6 +14,7 @@ from microblog.money_models import (
 )
 from microblog.store.memory_money import MoneyData
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 

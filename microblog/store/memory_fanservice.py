@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_right, insort
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from microblog.fanservice_models import (
     Broadcast,
@@ -16,6 +16,7 @@ from microblog.fanservice_models import (
     Segment,
 )
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 

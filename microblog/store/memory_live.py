@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from microblog.live_models import LiveComment, LiveGift, Room
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 

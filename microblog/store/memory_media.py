@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.store.paging import page_sorted
+from microblog.store.records import replace
 from microblog.work import record
 
 R = TypeVar("R", Album, Photo)

@@ -46,6 +46,24 @@ def test_stopping_early_reads_only_what_was_taken(make_world: MakeWorld) -> None
     assert work.db_reads == 1
 
 
+def test_the_callers_test_passes_over_campaigns_it_does_not_want(make_world: MakeWorld) -> None:
+    """The caller's eligibility test is asked of every live match in walk order; those it
+    refuses are passed over (each still read), and the walk goes on to the next."""
+    world = make_world()
+    best, refused, third = (world.campaign(bid=bid) for bid in (3000, 2000, 1000))
+    asked: list[int] = []
+
+    def wanted(campaign: Campaign) -> bool:
+        asked.append(campaign.id)
+        return campaign.id != refused.id
+
+    with world.blog.store.read() as tx, recording() as work:
+        found = tx.ads.reaching(VIEWER, world.clock.now, 0.01, wanted)
+        assert [c.id for c in found] == [best.id, third.id]
+    assert asked == [best.id, refused.id, third.id]
+    assert work.db_reads == 3
+
+
 def test_paused_and_spent_campaigns_leave_the_lookup_and_resumed_ones_return(
     make_world: MakeWorld,
 ) -> None:

@@ -15,7 +15,7 @@ hides, conversions) are atomic increments.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, func, insert, select, update
@@ -32,6 +32,7 @@ from microblog.ads_models import (
     Targeting,
 )
 from microblog.models import AgeBand, Gender, Profile
+from microblog.store.base import any_campaign
 from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
 from microblog.store.sql.locks import add_new, claim
 from microblog.store.sql.money import new_id
@@ -145,7 +146,13 @@ class SqlAds:
         )
         record(db_writes=1)
 
-    def reaching(self, profile: Profile, now: float, click_rate: float) -> Iterator[Campaign]:
+    def reaching(
+        self,
+        profile: Profile,
+        now: float,
+        click_rate: float,
+        wanted: Callable[[Campaign], bool] = any_campaign,
+    ) -> Iterator[Campaign]:
         claim(self.conn, _AD_SERVING)
         c = ad_campaigns.c
         value = case((c.bid_type == BidType.CPC.value, c.bid * (click_rate * 1000)), else_=c.bid)
@@ -163,7 +170,7 @@ class SqlAds:
         for row in self.conn.execute(query):
             record(db_reads=1)
             campaign = _campaign(row)
-            if campaign.spec.targeting.matches(profile):
+            if campaign.spec.targeting.matches(profile) and wanted(campaign):
                 yield campaign
 
     def hold(self, campaign_id: int, until: float) -> None:
