@@ -183,7 +183,7 @@ class Simulation:
             *([] if partner is None else [partner]),
             *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
             LiveBroadcasts(self.world, wallets),
-            FanServiceTraffic(self.world),
+            self._fan_services(),
             memberships,
         ]
         # A phone reads its pushes as the app opens, first in a session; made last, so its
@@ -264,6 +264,10 @@ class Simulation:
                         yield self.env.timeout(delay)
                     self._start(arrival)
             day = end
+
+    def _fan_services(self) -> FanServiceTraffic:
+        """The fan services' traffic (a shard's draws which are open as every shard does)."""
+        return FanServiceTraffic(self.world)
 
     def _user_state(self, size: int) -> UserState:
         """The per-account state of this run (a shard's routes what it does not own)."""

@@ -35,7 +35,7 @@ from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
 from sim.shards.merge import MergedCapacity, merged_outcome
 from sim.shards.messages import Message, Tally, route
-from sim.shards.partition import owners, sharding_streams
+from sim.shards.partition import owners, sharding_streams, shared_stream
 from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
 from sim.shards.support import require_shardable
 
@@ -88,7 +88,9 @@ class Shard:
         scenario, population = Populations(scenario).draw(population_seed)
         partition_seed, _, seeds = sharding_streams(run_seed, shards)
         owner = owners(population, shards, partition_seed)
-        self.simulation = ShardSimulation(scenario, population, seeds[shard], owner, shard, shards)
+        self.simulation = ShardSimulation(
+            scenario, population, seeds[shard], owner, shard, shards, shared_stream(run_seed)
+        )
         self.busy_s = 0.0
         """CPU seconds spent running windows (on a shared machine, wall time says less)."""
 

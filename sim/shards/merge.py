@@ -8,7 +8,10 @@
   only its own accounts' calls); per-account state is taken from each account's owner.
 - Retention sums the cohorts' counts; push latencies are pooled before percentiles.
 - Whatever else a shard measured (the activities a sharded run refuses measure nothing
-  there) merges as a sum when it is a count, and must agree on every shard otherwise.
+  there) merges as a sum when it is a count or bytes, as the most of the shards' when it
+  is a peak (`live.viewers.peak`), and must agree on every shard otherwise; a share of two
+  counts (`chat.delivered_live_share`: a message is sent on its sender's shard and
+  delivered on its recipient's) is derived again from their sums.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 import simpy
 
 from scenario import Scenario
+from sim.activities.chat import live_share
 from sim.activities.fanservice import LAG_FAMILIES
 from sim.activities.live import live_delivery
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
@@ -40,6 +44,11 @@ from sim.push_log import push_metrics
 from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
 from sim.shards.shard import ShardOutcome, Submission
 from sim.users import UserState
+
+SUMMED_UNITS = frozenset({"count", "bytes"})
+DERIVED = frozenset({"chat.delivered_live_share"})
+PEAKS = frozenset({"live.viewers.peak"})
+"""Counts that are a most, not a sum: each shard's are its own rooms'."""
 
 
 class ShardingError(RuntimeError):
@@ -111,6 +120,7 @@ def merged_outcome(
     metrics.update(push_metrics(np.concatenate([s.push[0] for s in shards]),
                                 sum(s.push[1] for s in shards)))  # fmt: skip
     metrics.update(_other_metrics(metrics, [s.outcome.metrics for s in shards]))
+    metrics.update(live_share(metrics))
     metrics.update(live_delivery(metrics))
     intervals.update(live_delivery(intervals))
     scale = Scale.of(scenario)
@@ -160,7 +170,9 @@ def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
             continue
         values = [metrics[name][0] for metrics in per_shard]
         unit = per_shard[0][name][1]
-        if unit == "count":
+        if name in PEAKS:
+            found[name] = (float(max(values)), unit)
+        elif unit in SUMMED_UNITS:
             found[name] = (float(sum(values)), unit)
         elif all(value == values[0] or value != value for value in values):
             found[name] = per_shard[0][name]
@@ -191,5 +203,6 @@ def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) ->
 
 
 def _derived(name: str) -> bool:
-    """A revenue total or share: derived again from the merged streams, never merged."""
-    return name.startswith(("revenue.total", "revenue.share."))
+    """A revenue total or share, or a share of chat counts: derived again from the merged
+    counts, never merged."""
+    return name.startswith(("revenue.total", "revenue.share.")) or name in DERIVED

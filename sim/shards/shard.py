@@ -1,12 +1,16 @@
 """One shard of a run: a simulation of the whole platform that runs its own accounts only.
 
 It is an ordinary `Simulation` (same seeding, activities, capacity model) with four
-differences: sessions and scheduled arrivals start only for the accounts it owns; every
+differences: sessions and scheduled arrivals start only for the accounts it owns (an
+arrival an activity schedules itself runs where the activity does: a live room's viewers'
+calls run on its anchor's shard, which holds the room; see docs/sharding.md); every
 call's effect on an account or post another shard owns goes to its outbox as a message
-(`_route`); its environment advances one window at a time, applying its inbox at each
-barrier (`Replica`); and with more than one shard it keeps each call's work for the run's
-one capacity model (`sim.shards.merge`) instead of pricing it, and refuses a call on a
-path whose cross-shard effects are not built (`sim.shards.support`).
+(`Routes`; pushes to another shard's account as they are stored, `RoutedPush`); its
+environment advances one window at a time, applying its inbox at each barrier
+(`Replica`); and with more than one shard it keeps each call's work for the run's one
+capacity model (`sim.shards.merge`) instead of pricing it, reads other shards' presence
+from a replica (`ShardSwitchboard`), and refuses a call on a path whose cross-shard
+effects are not built (`sim.shards.support`).
 """
 
 from __future__ import annotations
@@ -19,22 +23,25 @@ from typing import Any
 
 import numpy as np
 
-from microblog.models import Post
+from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
 from sim.activities.base import Arrival, Call, succeeded
+from sim.activities.fanservice import FanServiceTraffic
 from sim.arrivals import Segment
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
+from sim.shards.fanservice import OwnedFanServices
 from sim.shards.messages import Message, Outbox, Tally
-from sim.shards.replica import PostIds, Replica
+from sim.shards.presence import ShardSwitchboard
+from sim.shards.pushes import RoutedPush
+from sim.shards.replica import PostIds, Replica, stride_photo_ids
+from sim.shards.routes import Routes
 from sim.shards.support import require_sharded_path
 from sim.users import UserState
-
-POST_CREATING = frozenset({"post", "repost", "group_post"})
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
@@ -96,8 +103,12 @@ class ShardSimulation(Simulation):
         owner: np.ndarray,
         shard: int,
         shards: int,
+        shared: np.random.SeedSequence | None = None,
     ) -> None:
+        """`shared`: the stream every shard draws alike from (`shared_stream`); needed with
+        more than one shard."""
         self.shard = shard
+        self.shared = shared
         self.shards = shards
         self.owner = owner
         self.mine = owner == shard
@@ -105,19 +116,41 @@ class ShardSimulation(Simulation):
         self.applied: Tally = Counter()
         self.records = ShardRecords()
         super().__init__(scenario, population, seed)
+        blog = self.world.blog
+        assert isinstance(blog.chat.switchboard, LocalSwitchboard), "shards hold the memory tier"
+        self.switchboard = ShardSwitchboard(blog.chat.switchboard)
         self.replica = Replica(
-            self.world.blog, self.mine, self.world.first_account, self._friend_applied
+            blog, self.mine, self.world.first_account, self._friend_applied, self.switchboard
         )
         self.post_ids = PostIds(self.replica.store, shard, shards)
-        if shards > 1:  # deliver to one's own followers only: the others' shards do theirs
-            timelines = self.world.blog.timelines
-            clock = self.world.blog.ctx.clock
-            timelines.queue = fan_out_in_background(self.replica.fan_out_owned, clock)
+        self.routes = Routes(
+            self.world, owner, shard, shards, self.outbox, self.replica, self.switchboard
+        )
+        if shards > 1:
+            self._route_within_calls()
+
+    def _route_within_calls(self) -> None:
+        """What a call does to other shards' accounts before it returns: fan-out to one's
+        own followers only (the others' shards do theirs), pushes handed over, presence
+        read from the replica; and photo ids kept apart."""
+        blog = self.world.blog
+        blog.timelines.queue = fan_out_in_background(self.replica.fan_out_owned, blog.ctx.clock)
+        blog.chat.switchboard = blog.chat.presence.switchboard = self.switchboard
+        store = self.replica.store
+        with store.write() as tx:
+            tx.push = RoutedPush(store.data.push, self.routes.owns, self.routes.pushes)
+        stride_photo_ids(store, self.shard, self.shards)
 
     # Only its own accounts
 
     def _user_state(self, size: int) -> UserState:
         return RoutedUsers(size, self.mine, self._friend_elsewhere)
+
+    def _fan_services(self) -> FanServiceTraffic:
+        if self.shards == 1:
+            return super()._fan_services()
+        assert self.shared is not None, "shards share the fan services' draws"
+        return OwnedFanServices(self.world, np.random.default_rng(self.shared), self.mine)
 
     def _may_start(self) -> np.ndarray:
         return ~self.users.churned & self.mine
@@ -132,37 +165,8 @@ class ShardSimulation(Simulation):
             require_sharded_path(call.path)
         result = super()._perform(account, call)
         if self.shards > 1 and succeeded(result):
-            self._route(account, call, result)
+            self.routes.route(account, call, result)
         return result
-
-    def _route(self, actor: int, call: Call, result: Any) -> None:
-        path = call.path
-        if path in POST_CREATING:
-            assert isinstance(result, Post)
-            self._to_all_others("post", (result,))
-        if path in ("like", "comment", "repost"):
-            post_id = call.params["post_id"]
-            owner = self._owner_of_post(post_id)
-            if owner != self.shard:
-                extra = (call.params["text"],) if path == "comment" else ()
-                payload = (post_id,) if path == "repost" else (actor, post_id, *extra)
-                self.outbox.send(self.env.now, owner, path, payload)
-        elif path in ("follow", "unfollow"):
-            target = call.params["account_id"]
-            owner = int(self.owner[self.world.row(target)])
-            if owner != self.shard:
-                self.outbox.send(self.env.now, owner, path, (actor, target))
-        elif path == "group_join":
-            self._to_all_others("join", (actor, call.params["group_id"]))
-
-    def _owner_of_post(self, post_id: int) -> int:
-        post = self.replica.store.data.posts[post_id]
-        return int(self.owner[self.world.row(post.author_id)])
-
-    def _to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
-        for target in range(self.shards):
-            if target != self.shard:
-                self.outbox.send(self.env.now, target, kind, payload)
 
     def _friend_elsewhere(self, row: int, day: int) -> None:
         self.outbox.send(self.env.now, int(self.owner[row]), "friend", (row, day))

@@ -1,10 +1,12 @@
 """What a run of more than one shard can carry today, and the refusal of what it cannot.
 
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
-comments, likes, follows, unfollows and groups. Chat, money (payments, commerce, ads,
-memberships, live gifts), apps, photos and fan services do not yet: a scenario that
-switches any of them on is refused before running, naming the field, and a call on a path
-outside the core fails the run (`UnshardedCall`), so no effect is ever dropped silently.
+comments, likes, follows, unfollows and groups; so do chat and presence (with the mobile
+app's connection and its push reads), photos, third-party apps' polls and posts, fan
+services, and live broadcasts without gifts. Money (payments, commerce, ads, memberships,
+live gifts, app purchases) does not yet: a scenario that switches any of it on is refused
+before running, naming the field, and a call on a path outside those carried fails the
+run (`UnshardedCall`), so no effect is ever dropped silently.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ from scenario import Problem, Scenario, ScenarioError
 
 SHARDED_PATHS = frozenset(
     {"timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
-     "group_post", "group_read", "group_join", "membership_renew"}
+     "group_post", "group_read", "group_join", "membership_renew",
+     "chat_presence", "chat_connect", "chat_friends", "chat_send", "chat_disconnect",
+     "push_read", "album_create", "photo_upload", "thumbnail_read", "photo_read",
+     "app_poll", "app_post", "live_start", "live_end", "live_join", "live_comment",
+     "live_leave", "fanservice_broadcast", "fanservice_subscribe"}
 )  # fmt: skip
 """Request paths whose effects on other shards travel as messages. `membership_renew` is
 the operator's renewal run (on population row 0's shard): with joins switched off, which
@@ -32,8 +38,6 @@ def _diversion(value: Any) -> bool:
 
 
 UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
-    ("behaviour.per_session.chat", "chat", _positive),
-    ("population.mobile_share", "the mobile app's chat connection (presence)", _positive),
     ("behaviour.per_session.top_up", "payments", _positive),
     ("behaviour.per_session.game_purchase", "payments", _positive),
     ("behaviour.per_session.gift", "payments", _positive),
@@ -44,12 +48,8 @@ UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("population.advertiser_share", "ads", _positive),
     ("economy.ads.load", "ads", _positive),
     ("economy.memberships.join_per_session", "paid memberships", _positive),
-    ("apps.normal", "apps", _positive),
-    ("apps.medium", "apps", _positive),
-    ("apps.advanced", "apps", _positive),
-    ("behaviour.photos.post_share", "photos", _positive),
-    ("behaviour.live.rooms_per_day", "live broadcasts", _positive),
-    ("behaviour.fanservice.open_share", "fan services", _positive),
+    ("apps.purchases_per_user_day", "app purchases (payments)", _positive),
+    ("behaviour.live.gift_share", "live gifts (payments)", _positive),
 )
 """(field, activity, whether the value switches the activity on) for every activity whose
 cross-shard effects are not built yet."""

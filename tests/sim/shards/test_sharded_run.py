@@ -55,7 +55,7 @@ def test_the_shards_together_make_the_actions_one_result_reports() -> None:
 
 
 def test_a_shard_that_raises_fails_the_run_with_its_error() -> None:
-    """ci-smoke chats; called directly (past the field check) its first chat call fails."""
+    """ci-smoke pays; called directly (past the field check) its first money call fails."""
     scenario = load_scenario("scenarios/ci-smoke.yaml", [f"sharding.window_s={WINDOW_S}"])
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
     with pytest.raises(RemoteFailed, match=r"^shard \d failed: UnshardedCall: a call on") as failed:

@@ -11,12 +11,28 @@ from sim.shards.support import UnshardedCall, require_shardable, require_sharded
 from tests.sim.shards.conftest import social_ci_smoke
 
 
-def test_a_scenario_with_chat_and_money_is_refused_naming_each_field() -> None:
+def test_a_scenario_with_money_is_refused_naming_each_field() -> None:
     scenario = load_scenario("scenarios/ci-smoke.yaml")
     with pytest.raises(ScenarioError) as refused:
         require_shardable(scenario, 2)
     paths = {problem.path for problem in refused.value.problems}
-    assert {"behaviour.per_session.chat", "behaviour.per_session.gift", "economy.ads.load"} <= paths
+    money = {"behaviour.per_session.gift", "economy.ads.load", "apps.purchases_per_user_day"}
+    assert money <= paths
+
+
+def test_chat_presence_photos_and_app_polls_are_carried_so_not_refused() -> None:
+    scenario = load_scenario("scenarios/ci-smoke.yaml")
+    with pytest.raises(ScenarioError) as refused:
+        require_shardable(scenario, 2)
+    paths = {problem.path for problem in refused.value.problems}
+    carried = {
+        "behaviour.per_session.chat", "population.mobile_share", "behaviour.photos.post_share",
+        "apps.normal", "apps.medium", "apps.advanced",
+    }  # fmt: skip
+    assert not carried & paths
+    assert all(getattr(scenario.apps, level) > 0 for level in ("normal", "medium", "advanced"))
+    assert scenario.behaviour.per_session.chat > 0 and scenario.population.mobile_share > 0
+    assert scenario.behaviour.photos.post_share > 0
 
 
 def test_one_shard_carries_any_scenario_and_the_social_core_carries_many() -> None:
@@ -26,14 +42,15 @@ def test_one_shard_carries_any_scenario_and_the_social_core_carries_many() -> No
 
 def test_a_call_outside_the_social_core_fails_a_sharded_run() -> None:
     require_sharded_path("like")
-    with pytest.raises(UnshardedCall, match="chat_send"):
-        require_sharded_path("chat_send")
+    require_sharded_path("chat_send")
+    with pytest.raises(UnshardedCall, match="topup"):
+        require_sharded_path("topup")
 
 
 def test_the_cli_exits_2_naming_the_field_before_starting_any_shard() -> None:
     result = CliRunner().invoke(fanout, ["run", "scenarios/ci-smoke.yaml", "--shards", "2"])
     assert result.exit_code == 2
-    assert "behaviour.per_session.chat" in result.stderr
+    assert "behaviour.per_session.gift" in result.stderr
 
 
 @pytest.mark.parametrize(
