@@ -181,7 +181,7 @@ class Simulation:
             ScriptedEvents(self.world, social),
             ads,
             *([] if partner is None else [partner]),
-            *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
+            *([self._apps(wallets, apps_seed)] if scenario.apps.count else []),
             LiveBroadcasts(self.world, wallets),
             self._fan_services(),
             memberships,
@@ -265,8 +265,12 @@ class Simulation:
                     self._start(arrival)
             day = end
 
+    def _apps(self, wallets: Wallets, seed: np.random.SeedSequence) -> Apps:
+        """Third-party apps (a shard draws their users and clocks as every other shard does)."""
+        return Apps(self.world, wallets, seed)
+
     def _fan_services(self) -> FanServiceTraffic:
-        """The fan services' traffic (a shard's draws which are open as every shard does)."""
+        """The fan services' traffic (a shard draws which are open as every other shard does)."""
         return FanServiceTraffic(self.world)
 
     def _user_state(self, size: int) -> UserState:

@@ -46,5 +46,6 @@ SHARED_KEY = 25
 
 def shared_stream(run_seed: np.random.SeedSequence) -> np.random.SeedSequence:
     """A stream every shard of a replication draws the same from, for what all shards must
-    agree on (which fan services are open, who had subscribed when the run began)."""
+    agree on (which fan services are open and who had subscribed when the run began;
+    which users each app has and when it polls them)."""
     return np.random.SeedSequence(run_seed.entropy, spawn_key=(*run_seed.spawn_key, SHARED_KEY))

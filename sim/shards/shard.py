@@ -26,6 +26,7 @@ import numpy as np
 from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
+from sim.activities.apps import Apps
 from sim.activities.base import Arrival, Call, succeeded
 from sim.activities.fanservice import FanServiceTraffic
 from sim.arrivals import Segment
@@ -42,6 +43,7 @@ from sim.shards.replica import PostIds, Replica, stride_photo_ids
 from sim.shards.routes import Routes
 from sim.shards.support import require_sharded_path
 from sim.users import UserState
+from sim.wallets import Wallets
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
@@ -108,7 +110,8 @@ class ShardSimulation(Simulation):
         """`shared`: the stream every shard draws alike from (`shared_stream`); needed with
         more than one shard."""
         self.shard = shard
-        self.shared = shared
+        self.shared = None if shared is None else shared.spawn(2)
+        """The fan services' and the apps' streams, alike on every shard."""
         self.shards = shards
         self.owner = owner
         self.mine = owner == shard
@@ -150,7 +153,15 @@ class ShardSimulation(Simulation):
         if self.shards == 1:
             return super()._fan_services()
         assert self.shared is not None, "shards share the fan services' draws"
-        return OwnedFanServices(self.world, np.random.default_rng(self.shared), self.mine)
+        return OwnedFanServices(self.world, np.random.default_rng(self.shared[0]), self.mine)
+
+    def _apps(self, wallets: Wallets, seed: np.random.SeedSequence) -> Apps:
+        """Every shard draws the same apps' users and polling clocks and polls for the
+        users it owns, so the shards together poll every pair once."""
+        if self.shards == 1:
+            return super()._apps(wallets, seed)
+        assert self.shared is not None, "shards share the apps' draws"
+        return Apps(self.world, wallets, self.shared[1])
 
     def _may_start(self) -> np.ndarray:
         return ~self.users.churned & self.mine

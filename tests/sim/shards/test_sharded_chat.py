@@ -15,6 +15,7 @@ import pytest
 
 from microblog.store.memory import MemoryData
 from scenario import Scenario
+from sim.activities.apps import Apps
 from sim.arrivals import SECONDS_PER_DAY
 from sim.engine import Simulation
 from sim.runner import Parallelism, Populations, replication_streams, simulate
@@ -145,6 +146,14 @@ def test_pushes_land_in_their_accounts_shards_outboxes_and_photos_everywhere(
 
 
 def test_app_polls_run_on_both_shards_and_their_posts_reach_every_shard(run: TwoShards) -> None:
+    """Both shards draw the same (app, user) pairs and poll those whose user they own."""
+    users = [
+        [grant.account_id for grant in apps.grants]
+        for shard in run.shards
+        for apps in shard.simulation.schedules
+        if isinstance(apps, Apps)
+    ]
+    assert len(users) == 2 and users[0] == users[1]
     assert all(f.outcome.metrics["apps.requests"][0] > 0 for f in run.finished)
     app_posts = [
         {i for i, post in run.data(shard).posts.items() if post.text.startswith("shared with")}
