@@ -4,6 +4,8 @@ environment and microblog, kept in step at synchronisation windows (docs/shardin
 - `partition`: which shard owns each account, and each shard's seed;
 - `messages`: what one shard tells another at a barrier, its total order and its counts;
 - `replica`: how a shard applies another's message through its own service layer;
+- `budgets`: the driver's per-shard ad allowances, and the overspend it measures;
+- `ad_billing`: a shard's ad charges (sent to the advertiser's shard), its report and grants;
 - `shard`: a simulation that runs only its own accounts' arrivals and routes effects;
 - `merge`: one replication's metrics and timeseries from the shards' records;
 - `support`: what a sharded run cannot carry yet (refused, never dropped);

@@ -1,12 +1,14 @@
 """One shard of a run: a simulation of the whole platform that runs its own accounts only.
 
-It is an ordinary `Simulation` (same seeding, activities, capacity model) with four
-differences: sessions and scheduled arrivals start only for the accounts it owns; every
-call's effect on an account or post another shard owns goes to its outbox as a message
-(`_route`); its environment advances one window at a time, applying its inbox at each
-barrier (`Replica`); and with more than one shard it keeps each call's work for the run's
-one capacity model (`sim.shards.merge`) instead of pricing it, and refuses a call on a
-path whose cross-shard effects are not built (`sim.shards.support`).
+It is an ordinary `Simulation` (same seeded platform, activities, capacity model) with
+these differences: sessions and scheduled arrivals start only for the accounts it owns;
+every call's effect on an account or post another shard owns goes to its outbox as a
+message (`_route`); its environment advances one window at a time, applying its inbox at
+each barrier (`Replica`); and with more than one shard it keeps each call's work for the
+run's one capacity model (`sim.shards.merge`) instead of pricing it, charges ads within
+the driver's allowances through the advertiser's shard (`sim.shards.ad_billing`), tells
+the other shards of product posts and endorsements, and refuses a call on a path whose
+cross-shard effects are not built (`sim.shards.support`).
 """
 
 from __future__ import annotations
@@ -20,15 +22,21 @@ from typing import Any
 import numpy as np
 
 from microblog.models import Post
+from microblog.money_models import ProductPost
+from microblog.services.ad_billing import LedgerBilling
 from microblog.work import Work
 from scenario import Scenario
 from sim.activities.base import Arrival, Call, succeeded
+from sim.activities.commerce import Commerce
+from sim.activities.social import Social
 from sim.arrivals import Segment
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
+from sim.shards.ad_billing import ShardAds
+from sim.shards.budgets import AdWindow, Budget, Grants
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.replica import PostIds, Replica
 from sim.shards.support import require_sharded_path
@@ -38,6 +46,9 @@ POST_CREATING = frozenset({"post", "repost", "group_post"})
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
+
+Window = tuple[list[Message], list[Submission], int, AdWindow]
+"""A window's messages, priced calls, next free post id and ad servers' report."""
 
 
 class RoutedUsers(UserState):
@@ -96,7 +107,10 @@ class ShardSimulation(Simulation):
         owner: np.ndarray,
         shard: int,
         shards: int,
+        platform_seed: np.random.SeedSequence,
     ) -> None:
+        """`seed` draws this shard's behaviour; `platform_seed` (the replication's run
+        seed) the seeded platform, the same on every shard."""
         self.shard = shard
         self.shards = shards
         self.owner = owner
@@ -104,15 +118,33 @@ class ShardSimulation(Simulation):
         self.outbox = Outbox(shard)
         self.applied: Tally = Counter()
         self.records = ShardRecords()
-        super().__init__(scenario, population, seed)
+        super().__init__(scenario, population, seed, platform_seed=platform_seed)
         self.replica = Replica(
             self.world.blog, self.mine, self.world.first_account, self._friend_applied
         )
         self.post_ids = PostIds(self.replica.store, shard, shards)
-        if shards > 1:  # deliver to one's own followers only: the others' shards do theirs
-            timelines = self.world.blog.timelines
-            clock = self.world.blog.ctx.clock
-            timelines.queue = fan_out_in_background(self.replica.fan_out_owned, clock)
+        blog = self.world.blog
+        self.ads = ShardAds(
+            LedgerBilling(blog.ledger), self.replica.store, self._owner_of_account, shard,
+            self._send, blog.ctx.clock, blog.config.ads,
+        )  # fmt: skip
+        self.commerce = next(part for part in self.activities if isinstance(part, Commerce))
+        if shards > 1:
+            self._cross_shards()
+
+    def _cross_shards(self) -> None:
+        """Fan-out to one's own followers only (the others' shards deliver to theirs), ad
+        charges through the advertiser's shard, and product posts and endorsements told."""
+        blog = self.world.blog
+        timelines = blog.timelines
+        timelines.queue = fan_out_in_background(self.replica.fan_out_owned, blog.ctx.clock)
+        blog.ads.billing.billing = self.ads
+        social = next(part for part in self.activities if isinstance(part, Social))
+        social.readers.append(self.ads)
+        self.replica.on("ad_charge", self.ads.charged_here)
+        self.commerce.endorsed.append(self._endorsed)
+        self.replica.on("endorse", self.commerce.endorse)
+        self.replica.on("product_post", self._product_posted)
 
     # Only its own accounts
 
@@ -123,7 +155,12 @@ class ShardSimulation(Simulation):
         return ~self.users.churned & self.mine
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
-        return [arrival for arrival in super()._scheduled(segment) if self.mine[arrival.row]]
+        return [arrival for arrival in super()._scheduled(segment) if self._runs_here(arrival.row)]
+
+    def _runs_here(self, row: int) -> bool:
+        """Its own accounts' arrivals; the platform's own accounts (past the population's
+        rows: a commerce partner's daily contract) run on shard 0."""
+        return bool(self.mine[row]) if row < self.mine.size else self.shard == 0
 
     # Effects on other shards
 
@@ -140,32 +177,47 @@ class ShardSimulation(Simulation):
         if path in POST_CREATING:
             assert isinstance(result, Post)
             self._to_all_others("post", (result,))
+        elif path == "product_post":
+            self._to_all_others("product_post", result)
         if path in ("like", "comment", "repost"):
             post_id = call.params["post_id"]
             owner = self._owner_of_post(post_id)
             if owner != self.shard:
                 extra = (call.params["text"],) if path == "comment" else ()
                 payload = (post_id,) if path == "repost" else (actor, post_id, *extra)
-                self.outbox.send(self.env.now, owner, path, payload)
+                self._send(owner, path, payload)
         elif path in ("follow", "unfollow"):
             target = call.params["account_id"]
-            owner = int(self.owner[self.world.row(target)])
+            owner = self._owner_of_account(target)
             if owner != self.shard:
-                self.outbox.send(self.env.now, owner, path, (actor, target))
+                self._send(owner, path, (actor, target))
         elif path == "group_join":
             self._to_all_others("join", (actor, call.params["group_id"]))
 
     def _owner_of_post(self, post_id: int) -> int:
         post = self.replica.store.data.posts[post_id]
-        return int(self.owner[self.world.row(post.author_id)])
+        return self._owner_of_account(post.author_id)
+
+    def _owner_of_account(self, account_id: int) -> int:
+        return int(self.owner[self.world.row(account_id)])
+
+    def _send(self, target: int, kind: str, payload: tuple[Any, ...]) -> None:
+        self.outbox.send(self.env.now, target, kind, payload)
 
     def _to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
         for target in range(self.shards):
             if target != self.shard:
-                self.outbox.send(self.env.now, target, kind, payload)
+                self._send(target, kind, payload)
+
+    def _endorsed(self, index: int, account: int) -> None:
+        self._to_all_others("endorse", (index, account))
+
+    def _product_posted(self, post: Post, link: ProductPost) -> None:
+        self.replica.product_post(post, link)
+        self.commerce.listed(link)
 
     def _friend_elsewhere(self, row: int, day: int) -> None:
-        self.outbox.send(self.env.now, int(self.owner[row]), "friend", (row, day))
+        self._send(int(self.owner[row]), "friend", (row, day))
 
     def _friend_applied(self, row: int, day: int) -> None:
         UserState.friend_interacted(self.users, row, day)
@@ -193,28 +245,40 @@ class ShardSimulation(Simulation):
 
     # The window loop (driven by `sim.shards.executor`)
 
-    def start(self) -> None:
-        """Begin the run; the actor's process is this shard's alone, so the collector
-        stays off (`sim.collector` explains why) and the seeded heap is frozen."""
+    def budgets(self) -> dict[int, Budget]:
+        """Every campaign's budget as seeded (the same on every shard)."""
+        return {
+            c.id: Budget(c.spec.total_budget, c.spec.daily_budget, c.spec.bid,
+                         c.spec.bid_type, c.delivery.spent)
+            for c in self.replica.store.data.ads.campaigns.values()
+        }  # fmt: skip
+
+    def start(self, grants: Grants) -> None:
+        """Begin the run with the first allowances; the actor's process is this shard's
+        alone, so the collector stays off (`sim.collector` explains why) and the seeded
+        heap is frozen."""
         gc.disable()
         gc.freeze()
+        self.ads.grant(grants)
         self.begin()
 
-    def advance(self, until: float) -> tuple[list[Message], list[Submission], int]:
-        """Run to `until`; the window's messages, priced calls and the next free post id."""
+    def advance(self, until: float) -> Window:
+        """Run to `until`: the window's messages, priced calls, next free post id and ads."""
         if until > self.env.now:
             self.env.run(until=until)
         submissions, self.records.submissions = self.records.submissions, []
         next_id = self.post_ids.peek() if self.shards > 1 else 0
-        return self.outbox.take(), submissions, next_id
+        return self.outbox.take(), submissions, next_id, self.ads.take()
 
-    def apply(self, inbox: list[Message], next_post_id: int) -> None:
-        """Apply the window's inbox (already in delivery order), then restart post ids."""
+    def apply(self, inbox: list[Message], next_post_id: int, grants: Grants) -> None:
+        """Apply the window's inbox (already in delivery order), then restart post ids and
+        take the next window's ad allowances."""
         for message in inbox:
             self.replica.apply(message)
             self.applied[message.kind, message.source_shard, self.shard] += 1
         if self.shards > 1:
             self.post_ids.restart(next_post_id)
+        self.ads.grant(grants)
 
     def outcome(self, running_s: float) -> ShardOutcome:
         outcome = self.finish(running_s)

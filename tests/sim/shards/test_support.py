@@ -16,7 +16,19 @@ def test_a_scenario_with_chat_and_money_is_refused_naming_each_field() -> None:
     with pytest.raises(ScenarioError) as refused:
         require_shardable(scenario, 2)
     paths = {problem.path for problem in refused.value.problems}
-    assert {"behaviour.per_session.chat", "behaviour.per_session.gift", "economy.ads.load"} <= paths
+    assert {
+        "behaviour.per_session.chat", "behaviour.per_session.gift", "economy.ads.bid_step",
+        "economy.commerce.conversion_probability",
+    } <= paths  # fmt: skip
+
+
+def test_diversion_commerce_is_carried_whatever_its_unused_conversion_chance() -> None:
+    scenario = social_ci_smoke(
+        "economy.commerce.model=diversion", "economy.commerce.conversion_probability=0.5"
+    )
+    require_shardable(scenario, 2)
+    with pytest.raises(ScenarioError, match="conversion_probability"):
+        require_shardable(social_ci_smoke("economy.commerce.conversion_probability=0.5"), 2)
 
 
 def test_one_shard_carries_any_scenario_and_the_social_core_carries_many() -> None:
