@@ -110,3 +110,21 @@ def test_two_shards_earn_and_click_as_one_does() -> None:
     pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
     error = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     assert abs(p1 - p2) <= 3 * error
+
+
+def test_partner_fees_are_charged_where_the_diversion_is_and_the_contract_once() -> None:
+    """ci-smoke with diversion commerce, its 2 000 users standing for 2 M: every
+    diversion's fee and one day's contract (booked at the start, on shard 0 only) make
+    `revenue.partner`; product posts and endorsements reach the other shard."""
+    scenario = social_ci_smoke("economy.commerce.model=diversion", "population.represents=2000000")
+    partner, population = scenario.economy.commerce.partner, scenario.population
+    done = run(scenario)
+    metrics = done.outcome.metrics
+    diversions = metrics["commerce.diversions"][0]
+    contract = round(partner.contract_per_week / 7 * population.users / population.represented, 2)
+    assert diversions > 0
+    assert metrics["revenue.partner"][0] == pytest.approx(
+        diversions * partner.diversion_fee + contract
+    )
+    assert done.sent == done.applied
+    assert {"product_post", "endorse"} <= {kind for kind, _, _ in done.sent}
