@@ -129,10 +129,19 @@ class Simulation:
         seed: np.random.SeedSequence,
         trace: Trace | None = None,
         progress: Progress | None = None,
+        platform_seed: np.random.SeedSequence | None = None,
     ) -> None:
+        """`platform_seed`, when given, seeds the platform's history and economy instead of
+        `seed`: every shard of a run seeds the same platform (the replication's) and draws
+        its own behaviour."""
         streams = seed.spawn(7)  # in order: a stream added later leaves the earlier ones alone
         behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = streams[:5]
         history_seed, presence_seed = streams[5:]
+        if platform_seed is not None:
+            common = np.random.SeedSequence(
+                platform_seed.entropy, spawn_key=platform_seed.spawn_key
+            )
+            _, _, _, economy_seed, _, history_seed, _ = common.spawn(7)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()

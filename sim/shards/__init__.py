@@ -8,6 +8,8 @@ environment and microblog, kept in step at synchronisation windows (docs/shardin
 - `presence`: other shards' connected accounts, as a shard's chat switchboard sees them;
 - `pushes`: pushes to another shard's accounts, handed over to their outboxes;
 - `fanservice`: fan services drawn alike on every shard, counted by owner;
+- `budgets`: the driver's per-shard ad allowances, and the overspend it measures;
+- `ad_billing`: a shard's ad charges (sent to the advertiser's shard), its report and grants;
 - `shard`: a simulation that runs only its own accounts' arrivals and routes effects;
 - `merge`: one replication's metrics and timeseries from the shards' records;
 - `support`: what a sharded run cannot carry yet (refused, never dropped);

@@ -7,11 +7,17 @@
 - Agents' counters, active accounts and churned accounts are sums over shards (each counts
   only its own accounts' calls); per-account state is taken from each account's owner.
 - Retention sums the cohorts' counts; push latencies are pooled before percentiles.
-- Whatever else a shard measured (the activities a sharded run refuses measure nothing
-  there) merges as a sum when it is a count or bytes, as the most of the shards' when it
-  is a peak (`live.viewers.peak`), and must agree on every shard otherwise; a share of two
-  counts (`chat.delivered_live_share`: a message is sent on its sender's shard and
-  delivered on its recipient's) is derived again from their sums.
+- Whatever else a shard measured (ads, commerce, a partner's fees, chat, live rooms; the
+  activities a sharded run refuses measure nothing there) merges as a sum when it is a
+  count, bytes or coins, as the most of the shards' when it is a peak (`live.viewers.peak`:
+  each shard's are its own rooms'), as the ratio of two merged sums when it is a rate
+  (`RATIOS`), and must agree on every shard otherwise. Their within-run intervals merge
+  likewise: a Poisson count's from the sum, coins as independent compound sums (each
+  shard's viewers are different people), a rate's by Wilson on the merged counts. A share
+  of two chat counts (`chat.delivered_live_share`: a message is sent on its sender's shard
+  and delivered on its recipient's) is derived again from their sums by the chat activity's
+  own rule, and revenue's totals, shares, per-account and annualised figures from the
+  merged streams.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.capacity.model import CapacityModel, Snapshot
 from sim.churn import user_metrics
 from sim.engine import Outcome
+from sim.intervals import Estimate, Intervals, independent_total, poisson_count, present, wilson
 from sim.measure import (
     Counters,
     Metrics,
@@ -45,10 +52,20 @@ from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
 from sim.shards.shard import ShardOutcome, Submission
 from sim.users import UserState
 
-SUMMED_UNITS = frozenset({"count", "bytes"})
-DERIVED = frozenset({"chat.delivered_live_share"})
+ADDITIVE_UNITS = frozenset({"count", "bytes", "coins"})
+"""Units of metrics that are sums over accounts, hence over shards."""
+
 PEAKS = frozenset({"live.viewers.peak"})
 """Counts that are a most, not a sum: each shard's are its own rooms'."""
+
+RATIOS = {
+    "ads.ctr": ("ads.clicks", "ads.impressions"),
+    "commerce.conversion": ("commerce.orders", "commerce.impressions"),
+}
+"""A rate and the merged (numerator, denominator) it is the ratio of."""
+
+DERIVED = frozenset({"chat.delivered_live_share"})
+"""Shares the activity derives again from the merged counts (`live_share`)."""
 
 
 class ShardingError(RuntimeError):
@@ -119,7 +136,9 @@ def merged_outcome(
     intervals.update(user_intervals)
     metrics.update(push_metrics(np.concatenate([s.push[0] for s in shards]),
                                 sum(s.push[1] for s in shards)))  # fmt: skip
-    metrics.update(_other_metrics(metrics, [s.outcome.metrics for s in shards]))
+    others = _other_metrics(metrics, [s.outcome.metrics for s in shards])
+    intervals.update(_other_intervals(others, [s.outcome for s in shards]))
+    metrics.update(others)
     metrics.update(live_share(metrics))
     metrics.update(live_delivery(metrics))
     intervals.update(live_delivery(intervals))
@@ -163,24 +182,47 @@ def summed_retention(parts: Sequence[dict[int, tuple[int, int]]]) -> dict[int, t
 
 
 def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
-    """The shards' other measured parts: counts summed, anything else equal on all."""
+    """The shards' other measured parts: sums, peaks and rates as the module says;
+    anything else equal on all."""
     found: Metrics = {}
-    for name in sorted(set(per_shard[0]) - set(merged)):
-        if _derived(name):
+    names = sorted(set().union(*per_shard) - set(merged))
+    for name in names:
+        if _derived(name) or name in RATIOS:
             continue
-        values = [metrics[name][0] for metrics in per_shard]
-        unit = per_shard[0][name][1]
+        values = [metrics[name][0] for metrics in per_shard if name in metrics]
+        unit = next(metrics[name][1] for metrics in per_shard if name in metrics)
         if name in PEAKS:
             found[name] = (float(max(values)), unit)
-        elif unit in SUMMED_UNITS:
+        elif unit in ADDITIVE_UNITS:
             found[name] = (float(sum(values)), unit)
-        elif all(value == values[0] or value != value for value in values):
+        elif len(values) == len(per_shard) and all(v == values[0] or v != v for v in values):
             found[name] = per_shard[0][name]
         else:
             raise ShardingError(
                 f"metric {name} differs across shards ({values}): no rule merges it"
             )
+    for name, (numerator, denominator) in RATIOS.items():
+        if name in names and found.get(denominator, (0.0, ""))[0] > 0:
+            found[name] = (found[numerator][0] / found[denominator][0], "ratio")
     return found
+
+
+def _other_intervals(merged: Metrics, shards: Sequence[Outcome]) -> Intervals:
+    """Intervals of the merged other metrics, from the shards' own of the same kind."""
+    found: dict[str, Estimate | None] = {}
+    for name, (value, _) in merged.items():
+        if name in RATIOS:
+            numerator, denominator = RATIOS[name]
+            found[name] = wilson(merged[numerator][0], merged[denominator][0])
+            continue
+        methods = {s.intervals[name].method for s in shards if name in s.intervals}
+        if methods == {"poisson"}:
+            found[name] = poisson_count(value)
+        elif methods == {"compound-poisson"}:
+            parts = [(s.metrics[name][0], s.intervals.get(name)) for s in shards
+                     if name in s.metrics]  # fmt: skip
+            found[name] = independent_total(parts)
+    return present(found)
 
 
 def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) -> Timeline:
@@ -203,6 +245,9 @@ def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) ->
 
 
 def _derived(name: str) -> bool:
-    """A revenue total or share, or a share of chat counts: derived again from the merged
-    counts, never merged."""
-    return name.startswith(("revenue.total", "revenue.share.")) or name in DERIVED
+    """Revenue's total, shares, per-account and annualised figures, and a share of chat
+    counts: derived again from the merged streams (`sim.revenue`, `live_share`), never
+    merged."""
+    return name in DERIVED or name.startswith(
+        ("revenue.total", "revenue.share.", "revenue.per_account_day", "revenue.annualised")
+    )

@@ -13,6 +13,7 @@ where it ran. What is applied is the owner's part of the effect and nothing more
 - `like`, `comment`, `repost`: the post's counters (and the comment) on its author's shard;
 - `follow`, `unfollow`: the edge and its counts on the followee's shard, whose fan-out and
   hybrid threshold read them (the follower's shard rebuilt the follower's timeline);
+- `product_post`: a `post` and the product it sells;
 - `join`: the group membership, on every shard (groups belong to no shard);
 - `friend`: the interaction that lowers the friend's churn hazard, on the friend's shard;
 - `chat`: a direct message, into its recipient's inbox on the recipient's shard, delivered
@@ -39,6 +40,7 @@ from microblog.chat_models import ChatMessage, PresenceChange, Status
 from microblog.fanout import Proceed
 from microblog.media_models import Photo
 from microblog.models import Post
+from microblog.money_models import ProductPost
 from microblog.platform import Microblog
 from microblog.push_models import PushMessage
 from microblog.services.albums import Variant, media_keys
@@ -104,6 +106,10 @@ class Replica:
     def apply(self, message: Message) -> None:
         self._apply[message.kind](*message.payload)
 
+    def on(self, kind: str, handler: Callable[..., None]) -> None:
+        """Apply messages of `kind` with `handler` (a kind another part of the shard owns)."""
+        self._apply[kind] = handler
+
     def owned_followers(self, author_id: int) -> list[int]:
         first, mine = self.first_account, self.mine
         followers = self.store.data.followers.get(author_id, ())
@@ -137,6 +143,13 @@ class Replica:
                 data.pull_authors.add(post.author_id)
         if post.pushed:
             self.blog.timelines.cache.deliver(self.owned_followers(post.author_id), post.id)
+
+    def product_post(self, post: Post, link: ProductPost) -> None:
+        """A product post: the post, and the product it sells (read by promotions, orders
+        and the commerce activity's own record, which the shard updates)."""
+        self.post(post)
+        with self.store.write() as tx:
+            tx.shops.link_post(link)
 
     def like(self, actor_id: int, post_id: int) -> None:
         self.blog.posts.like(actor_id, post_id)

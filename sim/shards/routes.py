@@ -18,6 +18,7 @@ from microblog.chat_models import ChatMessage
 from microblog.live_models import Room
 from microblog.media_models import Photo
 from microblog.models import Post
+from microblog.money_models import ProductPost
 from microblog.push_models import PushMessage
 from microblog.services.albums import Variant, media_keys
 from sim.activities.base import Call
@@ -58,7 +59,7 @@ class Routes:
             "follow": self._follow, "unfollow": self._follow, "group_join": self._group_join,
             "chat_send": self._chat, **dict.fromkeys(PRESENCE_CHANGING, self._presence),
             "photo_upload": self._photo, "fanservice_subscribe": self._subscribe,
-            "live_start": self._live_start,
+            "live_start": self._live_start, "product_post": self._product_post,
         }  # fmt: skip
 
     def route(self, actor: int, call: Call, result: Any) -> None:
@@ -71,6 +72,10 @@ class Routes:
 
     def _post(self, _actor: int, _call: Call, post: Post) -> None:
         self._to_all_others("post", (post,))
+
+    def _product_post(self, _actor: int, _call: Call, posted: tuple[Post, ProductPost]) -> None:
+        """The post with the product it sells (`Replica.product_post`)."""
+        self._to_all_others("product_post", posted)
 
     def _repost(self, actor: int, call: Call, post: Post) -> None:
         self._post(actor, call, post)
@@ -94,7 +99,7 @@ class Routes:
     def _chat(self, _actor: int, _call: Call, message: ChatMessage) -> None:
         """A message to another shard's account: to its inbox there, out of this one's."""
         assert message.recipient_id is not None, "the simulator sends to friends only"
-        if self._owner(message.recipient_id) != self.shard:
+        if self.owner_of(message.recipient_id) != self.shard:
             self.replica.hand_over(message)
             self._to_owner_of(message.recipient_id, "chat", (message,))
 
@@ -125,27 +130,35 @@ class Routes:
         """Whether this shard owns the account (accounts outside the population, such as
         apps' developers, are in every shard's replica alike: kept where they are)."""
         row = self.world.row(account_id)
-        return not 0 <= row < self.owner.size or self._owner(account_id) == self.shard
+        return not 0 <= row < self.owner.size or self.owner_of(account_id) == self.shard
 
     def pushes(self, pushes: list[PushMessage]) -> None:
         """Pushes to other shards' accounts, to their outboxes (`RoutedPush`)."""
         targets: dict[int, list[PushMessage]] = {}
         for push in pushes:
-            targets.setdefault(self._owner(push.account_id), []).append(push)
+            targets.setdefault(self.owner_of(push.account_id), []).append(push)
         for target, theirs in sorted(targets.items()):
-            self.outbox.send(self.world.env.now, target, "push", (tuple(theirs),))
+            self.send(target, "push", (tuple(theirs),))
+
+    def endorsed(self, index: int, account: int) -> None:
+        """A like, repost or purchase endorsing product `index`: its endorser's friends on
+        every shard see it (`Commerce.endorse`)."""
+        self._to_all_others("endorse", (index, account))
 
     # Addressing
 
-    def _owner(self, account_id: int) -> int:
+    def owner_of(self, account_id: int) -> int:
         return int(self.owner[self.world.row(account_id)])
 
+    def send(self, target: int, kind: str, payload: tuple[Any, ...]) -> None:
+        self.outbox.send(self.world.env.now, target, kind, payload)
+
     def _to_owner_of(self, account_id: int, kind: str, payload: tuple[Any, ...]) -> None:
-        owner = self._owner(account_id)
+        owner = self.owner_of(account_id)
         if owner != self.shard:
-            self.outbox.send(self.world.env.now, owner, kind, payload)
+            self.send(owner, kind, payload)
 
     def _to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
         for target in range(self.shards):
             if target != self.shard:
-                self.outbox.send(self.world.env.now, target, kind, payload)
+                self.send(target, kind, payload)

@@ -1,7 +1,7 @@
 """One shard of a run: a simulation of the whole platform that runs its own accounts only.
 
-It is an ordinary `Simulation` (same seeding, activities, capacity model) with four
-differences: sessions and scheduled arrivals start only for the accounts it owns (an
+It is an ordinary `Simulation` (same seeded platform, activities, capacity model) with
+these differences: sessions and scheduled arrivals start only for the accounts it owns (an
 arrival an activity schedules itself runs where the activity does: a live room's viewers'
 calls run on its anchor's shard, which holds the room; see docs/sharding.md); every
 call's effect on an account or post another shard owns goes to its outbox as a message
@@ -9,8 +9,10 @@ call's effect on an account or post another shard owns goes to its outbox as a m
 environment advances one window at a time, applying its inbox at each barrier
 (`Replica`); and with more than one shard it keeps each call's work for the run's one
 capacity model (`sim.shards.merge`) instead of pricing it, reads other shards' presence
-from a replica (`ShardSwitchboard`), and refuses a call on a path whose cross-shard
-effects are not built (`sim.shards.support`).
+from a replica (`ShardSwitchboard`), charges ads within the driver's allowances through
+the advertiser's shard (`sim.shards.ad_billing`), tells the other shards of product posts
+and endorsements, and refuses a call on a path whose cross-shard effects are not built
+(`sim.shards.support`).
 """
 
 from __future__ import annotations
@@ -23,18 +25,25 @@ from typing import Any
 
 import numpy as np
 
+from microblog.models import Post
+from microblog.money_models import ProductPost
+from microblog.services.ad_billing import LedgerBilling
 from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
 from sim.activities.apps import Apps
 from sim.activities.base import Arrival, Call, succeeded
+from sim.activities.commerce import Commerce
 from sim.activities.fanservice import FanServiceTraffic
+from sim.activities.social import Social
 from sim.arrivals import Segment
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
+from sim.shards.ad_billing import ShardAds
+from sim.shards.budgets import AdWindow, Budget, Grants
 from sim.shards.fanservice import OwnedFanServices
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.presence import ShardSwitchboard
@@ -47,6 +56,9 @@ from sim.wallets import Wallets
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
+
+Window = tuple[list[Message], list[Submission], int, AdWindow]
+"""A window's messages, priced calls, next free post id and ad servers' report."""
 
 
 class RoutedUsers(UserState):
@@ -105,10 +117,12 @@ class ShardSimulation(Simulation):
         owner: np.ndarray,
         shard: int,
         shards: int,
+        platform_seed: np.random.SeedSequence,
         shared: np.random.SeedSequence | None = None,
     ) -> None:
-        """`shared`: the stream every shard draws alike from (`shared_stream`); needed with
-        more than one shard."""
+        """`seed` draws this shard's behaviour; `platform_seed` (the replication's run
+        seed) the seeded platform, the same on every shard; `shared` the stream every shard
+        draws alike from (`shared_stream`), needed with more than one shard."""
         self.shard = shard
         self.shared = None if shared is None else shared.spawn(2)
         """The fan services' and the apps' streams, alike on every shard."""
@@ -118,7 +132,7 @@ class ShardSimulation(Simulation):
         self.outbox = Outbox(shard)
         self.applied: Tally = Counter()
         self.records = ShardRecords()
-        super().__init__(scenario, population, seed)
+        super().__init__(scenario, population, seed, platform_seed=platform_seed)
         blog = self.world.blog
         assert isinstance(blog.chat.switchboard, LocalSwitchboard), "shards hold the memory tier"
         self.switchboard = ShardSwitchboard(blog.chat.switchboard)
@@ -129,13 +143,21 @@ class ShardSimulation(Simulation):
         self.routes = Routes(
             self.world, owner, shard, shards, self.outbox, self.replica, self.switchboard
         )
+        self.ads = ShardAds(
+            LedgerBilling(blog.ledger), self.replica.store, self.routes.owner_of, shard,
+            self.routes.send, blog.ctx.clock, blog.config.ads,
+        )  # fmt: skip
+        self.commerce = next(part for part in self.activities if isinstance(part, Commerce))
         if shards > 1:
             self._route_within_calls()
 
     def _route_within_calls(self) -> None:
         """What a call does to other shards' accounts before it returns: fan-out to one's
         own followers only (the others' shards do theirs), pushes handed over, presence
-        read from the replica; and photo ids kept apart."""
+        read from the replica, ad charges through the advertiser's shard, endorsements
+        told; post and photo ids kept apart from the first window on (every shard seeded
+        the same posts, so all restart from the same id); and the handlers of messages
+        other parts own."""
         blog = self.world.blog
         blog.timelines.queue = fan_out_in_background(self.replica.fan_out_owned, blog.ctx.clock)
         blog.chat.switchboard = blog.chat.presence.switchboard = self.switchboard
@@ -143,6 +165,14 @@ class ShardSimulation(Simulation):
         with store.write() as tx:
             tx.push = RoutedPush(store.data.push, self.routes.owns, self.routes.pushes)
         stride_photo_ids(store, self.shard, self.shards)
+        self.post_ids.restart(self.post_ids.peek())  # the first window's too (all peek alike)
+        blog.ads.billing.billing = self.ads
+        social = next(part for part in self.activities if isinstance(part, Social))
+        social.readers.append(self.ads)
+        self.commerce.endorsed.append(self.routes.endorsed)
+        self.replica.on("ad_charge", self.ads.charged_here)
+        self.replica.on("endorse", self.commerce.endorse)
+        self.replica.on("product_post", self._product_posted)
 
     # Only its own accounts
 
@@ -167,7 +197,12 @@ class ShardSimulation(Simulation):
         return ~self.users.churned & self.mine
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
-        return [arrival for arrival in super()._scheduled(segment) if self.mine[arrival.row]]
+        return [arrival for arrival in super()._scheduled(segment) if self._runs_here(arrival.row)]
+
+    def _runs_here(self, row: int) -> bool:
+        """Its own accounts' arrivals; the platform's own accounts (past the population's
+        rows: a commerce partner's daily contract) run on shard 0."""
+        return bool(self.mine[row]) if row < self.mine.size else self.shard == 0
 
     # Effects on other shards
 
@@ -179,8 +214,12 @@ class ShardSimulation(Simulation):
             self.routes.route(account, call, result)
         return result
 
+    def _product_posted(self, post: Post, link: ProductPost) -> None:
+        self.replica.product_post(post, link)
+        self.commerce.listed(link)
+
     def _friend_elsewhere(self, row: int, day: int) -> None:
-        self.outbox.send(self.env.now, int(self.owner[row]), "friend", (row, day))
+        self.routes.send(int(self.owner[row]), "friend", (row, day))
 
     def _friend_applied(self, row: int, day: int) -> None:
         UserState.friend_interacted(self.users, row, day)
@@ -208,28 +247,40 @@ class ShardSimulation(Simulation):
 
     # The window loop (driven by `sim.shards.executor`)
 
-    def start(self) -> None:
-        """Begin the run; the actor's process is this shard's alone, so the collector
-        stays off (`sim.collector` explains why) and the seeded heap is frozen."""
+    def budgets(self) -> dict[int, Budget]:
+        """Every campaign's budget as seeded (the same on every shard)."""
+        return {
+            c.id: Budget(c.spec.total_budget, c.spec.daily_budget, c.spec.bid,
+                         c.spec.bid_type, c.delivery.spent)
+            for c in self.replica.store.data.ads.campaigns.values()
+        }  # fmt: skip
+
+    def start(self, grants: Grants) -> None:
+        """Begin the run with the first allowances; the actor's process is this shard's
+        alone, so the collector stays off (`sim.collector` explains why) and the seeded
+        heap is frozen."""
         gc.disable()
         gc.freeze()
+        self.ads.grant(grants)
         self.begin()
 
-    def advance(self, until: float) -> tuple[list[Message], list[Submission], int]:
-        """Run to `until`; the window's messages, priced calls and the next free post id."""
+    def advance(self, until: float) -> Window:
+        """Run to `until`: the window's messages, priced calls, next free post id and ads."""
         if until > self.env.now:
             self.env.run(until=until)
         submissions, self.records.submissions = self.records.submissions, []
         next_id = self.post_ids.peek() if self.shards > 1 else 0
-        return self.outbox.take(), submissions, next_id
+        return self.outbox.take(), submissions, next_id, self.ads.take()
 
-    def apply(self, inbox: list[Message], next_post_id: int) -> None:
-        """Apply the window's inbox (already in delivery order), then restart post ids."""
+    def apply(self, inbox: list[Message], next_post_id: int, grants: Grants) -> None:
+        """Apply the window's inbox (already in delivery order), then restart post ids and
+        take the next window's ad allowances."""
         for message in inbox:
             self.replica.apply(message)
             self.applied[message.kind, message.source_shard, self.shard] += 1
         if self.shards > 1:
             self.post_ids.restart(next_post_id)
+        self.ads.grant(grants)
 
     def outcome(self, running_s: float) -> ShardOutcome:
         outcome = self.finish(running_s)

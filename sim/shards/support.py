@@ -3,10 +3,13 @@
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
 comments, likes, follows, unfollows and groups; so do chat and presence (with the mobile
 app's connection and its push reads), photos, third-party apps' polls and posts, fan
-services, and live broadcasts without gifts. Money (payments, commerce, ads, memberships,
-live gifts, app purchases) does not yet: a scenario that switches any of it on is refused
-before running, naming the field, and a call on a path outside those carried fails the
-run (`UnshardedCall`), so no effect is ever dropped silently.
+services, live broadcasts without gifts, feed ads (`sim.shards.budgets`,
+`sim.shards.ad_billing`) but not advertisers' bid reviews, which relaunch campaigns, and
+commerce short of orders: product posts, shop browsing, merchants' promotions and a
+partner's diversions. Money (payments, orders, memberships, live gifts, app purchases)
+does not yet: a scenario that switches any of it on is refused before running, naming the
+field, and a call on a path outside those carried fails the run (`UnshardedCall`), so no
+effect is ever dropped silently.
 """
 
 from __future__ import annotations
@@ -22,37 +25,41 @@ SHARDED_PATHS = frozenset(
      "chat_presence", "chat_connect", "chat_friends", "chat_send", "chat_disconnect",
      "push_read", "album_create", "photo_upload", "thumbnail_read", "photo_read",
      "app_poll", "app_post", "live_start", "live_end", "live_join", "live_comment",
-     "live_leave", "fanservice_broadcast", "fanservice_subscribe"}
+     "live_leave", "fanservice_broadcast", "fanservice_subscribe",
+     "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee"}
 )  # fmt: skip
-"""Request paths whose effects on other shards travel as messages. `membership_renew` is
-the operator's renewal run (on population row 0's shard): with joins switched off, which
-a sharded run requires, no membership exists and it settles nothing."""
+"""Request paths whose effects on other shards travel as messages, or that have none: an
+ad's click, hide and report touch the viewer's or the advertiser's own shard (its charges
+go to the advertiser's, `sim.shards.ad_billing`); a shop's page is read from the replica,
+whose stock only orders change (refused); a partner's fee is settled where the diversion
+happens (`sim.activities.partner`: from a seed credit made there, so no money crosses
+shards). `membership_renew` is the operator's renewal run (on population row 0's shard):
+with joins switched off, which a sharded run requires, no membership exists and it
+settles nothing."""
 
 
-def _positive(value: Any) -> bool:
+def _positive(value: Any, _: Scenario) -> bool:
     return bool(value > 0)
 
 
-def _diversion(value: Any) -> bool:
-    return bool(value == "diversion")
+def _orders(value: Any, scenario: Scenario) -> bool:
+    """Orders on the platform: a conversion chance, unless the partner sells instead."""
+    return bool(value > 0 and scenario.economy.commerce.model == "on_platform")
 
 
-UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = (
     ("behaviour.per_session.top_up", "payments", _positive),
     ("behaviour.per_session.game_purchase", "payments", _positive),
     ("behaviour.per_session.gift", "payments", _positive),
-    ("behaviour.per_session.shop_browse", "commerce", _positive),
-    ("population.merchant_share", "commerce", _positive),
-    ("economy.commerce.influencer_product_post_share", "commerce", _positive),
-    ("economy.commerce.model", "partner commerce", _diversion),
-    ("population.advertiser_share", "ads", _positive),
-    ("economy.ads.load", "ads", _positive),
+    ("economy.commerce.conversion_probability", "orders (their payments cross shards)", _orders),
+    ("economy.commerce.merchant_churn_per_week", "merchants quitting (drawn per shard)", _positive),
+    ("economy.ads.bid_step", "advertisers' daily bid reviews (a relaunched campaign)", _positive),
     ("economy.memberships.join_per_session", "paid memberships", _positive),
     ("apps.purchases_per_user_day", "app purchases (payments)", _positive),
     ("behaviour.live.gift_share", "live gifts (payments)", _positive),
 )
-"""(field, activity, whether the value switches the activity on) for every activity whose
-cross-shard effects are not built yet."""
+"""(field, activity, whether the value switches the activity on in the scenario) for every
+activity whose cross-shard effects are not built yet."""
 
 
 class UnshardedCall(RuntimeError):
@@ -74,7 +81,7 @@ def require_shardable(scenario: Scenario, shards: int) -> None:
         Problem(path, f"is {field_value(scenario, path)!r}: {activity} cannot run on "
                 f"{shards} shards yet (set it off, or run with --shards 1)")
         for path, activity, switched_on in UNSHARDED_SWITCHES
-        if switched_on(field_value(scenario, path))
+        if switched_on(field_value(scenario, path), scenario)
     ]  # fmt: skip
     if problems:
         raise ScenarioError(scenario.name, problems)

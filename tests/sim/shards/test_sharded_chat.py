@@ -1,8 +1,9 @@
 """Chat, presence, pushes, photos, app polls, live rooms and fan services across two shards.
 
 Most tests drive two `Shard`s in this process through the executor's window protocol
-(`two_shards`), so each shard's store can be read afterwards: every chat message must be in
-exactly one inbox, its recipient's shard's. Determinism is checked on Ray, as runs are.
+(`two_shards`, ad allowances granted as the driver does), so each shard's store can be read
+afterwards: every chat message must be in exactly one inbox, its recipient's shard's.
+Determinism is checked on Ray, as runs are.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import pytest
 
 from microblog.store.memory import MemoryData
 from scenario import Scenario
+from scenario.platform_config import platform_config
 from sim.activities.apps import Apps
-from sim.arrivals import SECONDS_PER_DAY
-from sim.engine import Simulation
+from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.engine import EPOCH, Simulation
 from sim.runner import Parallelism, Populations, replication_streams, simulate
+from sim.shards.budgets import AdBudgets
 from sim.shards.executor import Shard
 from sim.shards.messages import Tally, route
 from sim.shards.shard import ShardOutcome
@@ -56,15 +59,20 @@ def two_shards(scenario: Scenario, seeds: list[np.random.SeedSequence] | None = 
     in-process shards, window by window as `run_sharded` does."""
     population_seed, run_seed = seeds or replication_streams(scenario.seed, 1)[0]
     shards = [Shard(scenario, population_seed, run_seed, k, 2) for k in range(2)]
+    budgets = AdBudgets(shards[0].budgets(), 2, platform_config(scenario).ads)
+    clock_start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
     end_s, window_s = scenario.duration_days * SECONDS_PER_DAY, scenario.sharding.window_s
     now = min(window_s, end_s)
-    found = [shard.start(now) for shard in shards]
+    grants = budgets.grants(clock_start)
+    found = [shard.start(grants[k], now) for k, shard in enumerate(shards)]
     while True:
-        inboxes = route([messages for messages, _, _ in found], 2)
+        inboxes = route([window[0] for window in found], 2)
+        budgets.record([window[3] for window in found])
         if now >= end_s:
             break
-        next_id, now = max(ids for _, _, ids in found), min(now + window_s, end_s)
-        found = [shard.step(inboxes[k], next_id, now) for k, shard in enumerate(shards)]
+        grants = budgets.grants(clock_start + now)
+        next_id, now = max(window[2] for window in found), min(now + window_s, end_s)
+        found = [shard.step(inboxes[k], next_id, grants[k], now) for k, shard in enumerate(shards)]
     finished = [shard.finish(inboxes[k]) for k, shard in enumerate(shards)]
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
@@ -84,6 +92,25 @@ def test_every_message_of_every_new_kind_is_sent_and_applied(run: TwoShards) -> 
         (0, 1),
         (1, 0),
     }
+
+
+def test_a_post_id_names_the_same_post_on_every_shard_from_the_first_window_on() -> None:
+    """A window as long as the run: every post is made before the first barrier, where
+    ids used to restart apart, so shards that counted from the seeded id alike gave the
+    same ids to different posts (and a like reached a post its liker never saw)."""
+    scenario = social_ci_smoke(*SMALL, "sharding.window_s=9000")
+    run = two_shards(scenario)
+    posts = [run.data(shard).posts for shard in range(2)]
+    began = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
+    made = [post for post in posts[0].values() if post.created_at > began]
+    assert len(made) > 50
+    for post_id in posts[0].keys() & posts[1].keys():
+        mine, theirs = posts[0][post_id], posts[1][post_id]
+        assert (mine.author_id, mine.text, mine.group_id) == (
+            theirs.author_id,
+            theirs.text,
+            theirs.group_id,
+        ), post_id
 
 
 def test_each_chat_message_is_in_exactly_one_inbox_its_recipients_shards(run: TwoShards) -> None:

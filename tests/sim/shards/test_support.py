@@ -16,23 +16,38 @@ def test_a_scenario_with_money_is_refused_naming_each_field() -> None:
     with pytest.raises(ScenarioError) as refused:
         require_shardable(scenario, 2)
     paths = {problem.path for problem in refused.value.problems}
-    money = {"behaviour.per_session.gift", "economy.ads.load", "apps.purchases_per_user_day"}
-    assert money <= paths
+    assert {
+        "behaviour.per_session.gift", "economy.ads.bid_step",
+        "economy.commerce.conversion_probability", "apps.purchases_per_user_day",
+    } <= paths  # fmt: skip
 
 
-def test_chat_presence_photos_and_app_polls_are_carried_so_not_refused() -> None:
+def test_chat_presence_photos_app_polls_ads_and_shops_are_carried_so_not_refused() -> None:
     scenario = load_scenario("scenarios/ci-smoke.yaml")
     with pytest.raises(ScenarioError) as refused:
         require_shardable(scenario, 2)
     paths = {problem.path for problem in refused.value.problems}
     carried = {
         "behaviour.per_session.chat", "population.mobile_share", "behaviour.photos.post_share",
-        "apps.normal", "apps.medium", "apps.advanced",
+        "apps.normal", "apps.medium", "apps.advanced", "economy.ads.load",
+        "population.advertiser_share", "behaviour.per_session.shop_browse",
+        "population.merchant_share",
     }  # fmt: skip
     assert not carried & paths
     assert all(getattr(scenario.apps, level) > 0 for level in ("normal", "medium", "advanced"))
     assert scenario.behaviour.per_session.chat > 0 and scenario.population.mobile_share > 0
     assert scenario.behaviour.photos.post_share > 0
+    assert scenario.economy.ads.load > 0 and scenario.population.advertiser_share > 0
+    assert scenario.behaviour.per_session.shop_browse > 0
+
+
+def test_diversion_commerce_is_carried_whatever_its_unused_conversion_chance() -> None:
+    scenario = social_ci_smoke(
+        "economy.commerce.model=diversion", "economy.commerce.conversion_probability=0.5"
+    )
+    require_shardable(scenario, 2)
+    with pytest.raises(ScenarioError, match="conversion_probability"):
+        require_shardable(social_ci_smoke("economy.commerce.conversion_probability=0.5"), 2)
 
 
 def test_one_shard_carries_any_scenario_and_the_social_core_carries_many() -> None:
