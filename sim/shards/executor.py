@@ -10,10 +10,13 @@ The loop: every shard starts, then for each window `[t, t + W)` every shard appl
 inbox (the previous window's messages to it, in delivery order), restarts its post ids from
 the common base and runs to `t + W`, returning its messages, its priced calls and its next
 post id. The driver routes the messages and starts the next window, then, while the
-shards run it, feeds the calls to the one capacity model and reports progress. A shard
-that raises fails the run with its error; nothing is written before every shard has
-finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
-is not sharded.
+shards run it, feeds the calls to the one capacity model and reports progress. At the end
+the last window's messages are applied, and so are the refunds they cause, until nothing
+is in flight. Asked to (`audit_windows`), every shard audits its ledger after applying
+its inbox and the driver checks the union of the books at every barrier. A shard that
+raises fails the run with its error; nothing is written before every shard has finished.
+Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run is not
+sharded.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from typing import Any
 import numpy as np
 import ray
 
+from microblog.money_models import Audit
 from scenario import Scenario
 from sim.arrivals import SECONDS_PER_DAY
 from sim.engine import Outcome, Simulation
 from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
+from sim.shards.clearing import Books, union_books
 from sim.shards.merge import MergedCapacity, merged_outcome
 from sim.shards.messages import Message, Tally, route
 from sim.shards.partition import owners, sharding_streams
@@ -41,6 +46,10 @@ from sim.shards.support import require_shardable
 
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
+
+Advanced = tuple[list[Message], list[Submission], int, Books | None]
+"""A shard's window: its messages, its priced calls, its next free post id, and its books
+after applying its inbox (when the run audits every window)."""
 
 
 class RemoteFailed(RuntimeError):
@@ -84,6 +93,7 @@ class Shard:
         run_seed: np.random.SeedSequence,
         shard: int,
         shards: int,
+        audit_windows: bool = False,
     ) -> None:
         scenario, population = Populations(scenario).draw(population_seed)
         partition_seed, _, seeds = sharding_streams(run_seed, shards)
@@ -91,32 +101,35 @@ class Shard:
         self.simulation = ShardSimulation(scenario, population, seeds[shard], owner, shard, shards)
         self.busy_s = 0.0
         """CPU seconds spent running windows (on a shared machine, wall time says less)."""
+        self.audit_windows = audit_windows
 
     def ready(self) -> float:
         """Seconds this shard took to draw its population and seed its platform."""
         return self.simulation.seeding_s
 
-    def start(self, until: float) -> tuple[list[Message], list[Submission], int]:
+    def start(self, until: float) -> Advanced:
         began = time.process_time()
         self.simulation.start()
+        books = self._books()
         found = self.simulation.advance(until)
         self.busy_s += time.process_time() - began
-        return found
+        return (*found, books)
 
-    def step(
-        self, inbox: list[Message], next_post_id: int, until: float
-    ) -> tuple[list[Message], list[Submission], int]:
-        """Apply the inbox at the barrier, then run the next window."""
+    def step(self, inbox: list[Message], next_post_id: int, until: float) -> Advanced:
+        """Apply the inbox at the barrier, then run the next window (to `until`, if later)."""
         began = time.process_time()
         self.simulation.apply(inbox, next_post_id)
+        books = self._books()
         found = self.simulation.advance(until)
         self.busy_s += time.process_time() - began
-        return found
+        return (*found, books)
 
-    def finish(self, inbox: list[Message]) -> ShardOutcome:
-        """Apply the last window's inbox and measure."""
-        self.simulation.apply(inbox, 0)
+    def finish(self) -> ShardOutcome:
+        """Measure (every message to this shard was applied)."""
         return self.simulation.outcome(self.busy_s)
+
+    def _books(self) -> Books | None:
+        return self.simulation.clearing.books() if self.audit_windows else None
 
 
 ShardActor = ray.remote(num_cpus=1)(Shard)
@@ -129,12 +142,18 @@ def run_sharded(
     shards: int,
     progress: Progress | None = None,
     shard_class: type[Shard] = Shard,
+    audit_windows: bool = False,
 ) -> ShardedOutcome:
     """One replication on `shards` actors of the joined cluster (see `cluster`).
 
-    `shard_class` is the actor's class (a test injects one that fails)."""
+    `shard_class` is the actor's class (a test injects one that fails); `audit_windows`
+    audits the union of the shards' books at every barrier (a full audit of every ledger
+    each window: for tests, not for long runs)."""
     actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
-    actors = [actor.remote(scenario, population_seed, run_seed, k, shards) for k in range(shards)]
+    actors = [
+        actor.remote(scenario, population_seed, run_seed, k, shards, audit_windows)
+        for k in range(shards)
+    ]
     try:
         return _window_loop(scenario, actors, run_seed, progress)
     finally:
@@ -150,6 +169,9 @@ class ShardedOutcome:
     sent: Tally
     applied: Tally
     shards: list[ShardOutcome]
+    audits: list[Audit]
+    """The union of the shards' books at every barrier, once its inboxes were applied
+    (with `audit_windows`; else empty)."""
 
 
 def _window_loop(
@@ -167,8 +189,10 @@ def _window_loop(
         capacity = MergedCapacity(scenario, np.random.default_rng(capacity_seed))
     now = min(window_s, end_s)
     running = [a.start.remote(now) for a in actors]
+    audits: list[Audit] = []
     while True:
-        outboxes, submissions, next_ids = zip(*_gather(running, "shard"), strict=True)
+        outboxes, submissions, next_ids, books = zip(*_gather(running, "shard"), strict=True)
+        _audit(books, audits)
         inboxes = route(list(outboxes), shards)
         reached, now = now, min(now + window_s, end_s)
         if reached < end_s:  # the shards run the next window while the driver prices this one
@@ -179,9 +203,12 @@ def _window_loop(
             progress(reached)
         if reached >= end_s:
             break
-    finished: list[ShardOutcome] = _gather(
-        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)], "shard"
-    )
+    while any(inboxes):  # the last window's messages, and the refunds they cause
+        settling = [a.step.remote(inboxes[k], max(next_ids), end_s) for k, a in enumerate(actors)]
+        outboxes, _, next_ids, books = zip(*_gather(settling, "shard"), strict=True)
+        _audit(books, audits)
+        inboxes = route(list(outboxes), shards)
+    finished: list[ShardOutcome] = _gather([a.finish.remote() for a in actors], "shard")
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
     running_s = time.perf_counter() - began  # barriers included: what the run costs
@@ -189,7 +216,13 @@ def _window_loop(
         outcome = replace(finished[0].outcome, running_s=running_s)
     else:
         outcome = merged_outcome(scenario, capacity, finished, running_s)
-    return ShardedOutcome(outcome, sent, applied, finished)
+    return ShardedOutcome(outcome, sent, applied, finished, audits)
+
+
+def _audit(books: tuple[Books | None, ...], audits: list[Audit]) -> None:
+    """The union of the shards' books at this barrier, when they were audited."""
+    if all(part is not None for part in books):
+        audits.append(union_books([part for part in books if part is not None]))
 
 
 def _gather(futures: list[Any], part: str) -> Any:

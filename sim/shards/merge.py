@@ -7,8 +7,16 @@
 - Agents' counters, active accounts and churned accounts are sums over shards (each counts
   only its own accounts' calls); per-account state is taken from each account's owner.
 - Retention sums the cohorts' counts; push latencies are pooled before percentiles.
+- Money: each shard tallied the payments its own accounts made (a credit applied from
+  another shard is tallied nowhere, its payment was), so streams, volumes and GMV are
+  sums; revenue totals, shares and the clients' split are derived again from the merged
+  streams and the shards' pooled attributions; the ledger audit is the union of the
+  shards' books (`sim.shards.clearing`).
 - Whatever else a shard measured (the activities a sharded run refuses measure nothing
-  there) merges as a sum when it is a count, and must agree on every shard otherwise.
+  there) merges as a sum when it is a count or money, and must agree on every shard
+  otherwise. A sum's within-run interval is made again from the shards': a count's
+  Poisson from the total, a compound sum's from the shards' Σ x² (their events are
+  independent), so the revenue total has its interval as unsharded.
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ from sim.activities.live import live_delivery
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.capacity.model import CapacityModel, Snapshot
 from sim.churn import user_metrics
+from sim.client_revenue import client_revenue_metrics, pooled
 from sim.engine import Outcome
+from sim.intervals import Intervals, independent_total, poisson_count
 from sim.measure import (
     Counters,
     Metrics,
@@ -38,8 +48,15 @@ from sim.measure import (
 )
 from sim.push_log import push_metrics
 from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
+from sim.shards.clearing import union_books
 from sim.shards.shard import ShardOutcome, Submission
 from sim.users import UserState
+
+ADDITIVE_UNITS = frozenset({"count", "coins", "yuan"})
+"""Units of what a shard measures over its own accounts' calls: the run's is the sum."""
+DERIVED = ("revenue.total", "revenue.share.", "revenue.per_account_day", "revenue.annualised")
+"""Revenue figures derived from the streams (`sim.revenue`): derived again, never merged."""
+AUDIT = "payments.audit_balanced"
 
 
 class ShardingError(RuntimeError):
@@ -110,12 +127,17 @@ def merged_outcome(
     intervals.update(user_intervals)
     metrics.update(push_metrics(np.concatenate([s.push[0] for s in shards]),
                                 sum(s.push[1] for s in shards)))  # fmt: skip
-    metrics.update(_other_metrics(metrics, [s.outcome.metrics for s in shards]))
+    summed = _other_metrics(metrics, [s.outcome.metrics for s in shards])
+    metrics.update(summed)
+    intervals.update(_summed_intervals(summed, shards))
+    if AUDIT in shards[0].outcome.metrics:
+        metrics[AUDIT] = (float(union_books([s.books for s in shards]).balanced), "bool")
     metrics.update(live_delivery(metrics))
     intervals.update(live_delivery(intervals))
     scale = Scale.of(scenario)
     intervals.update(revenue_intervals(metrics, intervals, scale))
     metrics.update(revenue_metrics(metrics, scale))
+    metrics.update(client_revenue_metrics(metrics, pooled([s.client_revenue for s in shards])))
     timeline = merged_timeline(capacity, shards)
     seeding_s = max(s.outcome.seeding_s for s in shards)
     actions = sum(s.outcome.actions for s in shards)
@@ -153,14 +175,15 @@ def summed_retention(parts: Sequence[dict[int, tuple[int, int]]]) -> dict[int, t
 
 
 def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
-    """The shards' other measured parts: counts summed, anything else equal on all."""
+    """The shards' other measured parts: counts and money summed, anything else equal on
+    all (the audit is the union's, made apart)."""
     found: Metrics = {}
     for name in sorted(set(per_shard[0]) - set(merged)):
-        if _derived(name):
+        if _derived(name) or name == AUDIT:
             continue
         values = [metrics[name][0] for metrics in per_shard]
         unit = per_shard[0][name][1]
-        if unit == "count":
+        if unit in ADDITIVE_UNITS:
             found[name] = (float(sum(values)), unit)
         elif all(value == values[0] or value != value for value in values):
             found[name] = per_shard[0][name]
@@ -168,6 +191,24 @@ def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
             raise ShardingError(
                 f"metric {name} differs across shards ({values}): no rule merges it"
             )
+    return found
+
+
+def _summed_intervals(summed: Metrics, shards: Sequence[ShardOutcome]) -> Intervals:
+    """Intervals of the metrics summed over shards, where every shard's had one method."""
+    found: Intervals = {}
+    for name, (total, unit) in summed.items():
+        parts = [s.outcome.intervals.get(name) for s in shards]
+        methods = {part.method for part in parts if part is not None}
+        if unit not in ADDITIVE_UNITS or len(methods) != 1:
+            continue
+        if methods == {"poisson"}:
+            found[name] = poisson_count(total)
+        elif methods == {"compound-poisson"}:
+            values = [s.outcome.metrics[name][0] for s in shards]
+            estimate = independent_total(zip(values, parts, strict=True))
+            if estimate is not None:
+                found[name] = estimate
     return found
 
 
@@ -191,5 +232,6 @@ def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) ->
 
 
 def _derived(name: str) -> bool:
-    """A revenue total or share: derived again from the merged streams, never merged."""
-    return name.startswith(("revenue.total", "revenue.share."))
+    """Derived again from the merged streams, never merged: a revenue figure of `DERIVED`
+    or a client's revenue (`sim.client_revenue`)."""
+    return name.startswith(DERIVED) or (name.startswith("clients.") and ".revenue" in name)

@@ -14,7 +14,9 @@ where it ran. What is applied is the owner's part of the effect and nothing more
 - `follow`, `unfollow`: the edge and its counts on the followee's shard, whose fan-out and
   hybrid threshold read them (the follower's shard rebuilt the follower's timeline);
 - `join`: the group membership, on every shard (groups belong to no shard);
-- `friend`: the interaction that lowers the friend's churn hazard, on the friend's shard.
+- `friend`: the interaction that lowers the friend's churn hazard, on the friend's shard;
+- `credit`, `refund`: a payment's credit to a wallet this shard holds, and the refund of
+  one the payee's shard refused (`sim.shards.clearing`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from microblog.models import Post
 from microblog.platform import Microblog
 from microblog.store.memory import MemoryStore
 from microblog.work import record
+from sim.shards.clearing import ShardClearing
 from sim.shards.messages import Message
 
 
@@ -59,6 +62,7 @@ class Replica:
         mine: np.ndarray,
         first_account: int,
         friend_interacted: Callable[[int, int], None],
+        clearing: ShardClearing,
     ) -> None:
         store = blog.store
         assert isinstance(store, MemoryStore), "shards hold the memory store"
@@ -71,6 +75,7 @@ class Replica:
             "post": self.post, "like": self.like, "comment": self.comment,
             "repost": self.repost, "follow": self.follow, "unfollow": self.unfollow,
             "join": self.join, "friend": self.friend_interacted,
+            "credit": clearing.credit, "refund": clearing.refund,
         }  # fmt: skip
 
     def apply(self, message: Message) -> None:

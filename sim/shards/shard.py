@@ -1,12 +1,15 @@
 """One shard of a run: a simulation of the whole platform that runs its own accounts only.
 
-It is an ordinary `Simulation` (same seeding, activities, capacity model) with four
-differences: sessions and scheduled arrivals start only for the accounts it owns; every
-call's effect on an account or post another shard owns goes to its outbox as a message
-(`_route`); its environment advances one window at a time, applying its inbox at each
-barrier (`Replica`); and with more than one shard it keeps each call's work for the run's
-one capacity model (`sim.shards.merge`) instead of pricing it, and refuses a call on a
-path whose cross-shard effects are not built (`sim.shards.support`).
+It is an ordinary `Simulation` (same seeding, activities, capacity model) with five
+differences: sessions and scheduled arrivals start only for the accounts it owns (the
+operator's runs over what a shard holds, such as membership renewals, on every shard);
+every call's effect on an account or post another shard owns goes to its outbox as a
+message (`_route`), and a payment's credit to a wallet another shard holds through its
+clearing account (`sim.shards.clearing`); its environment advances one window at a time,
+applying its inbox at each barrier (`Replica`); and with more than one shard it keeps each
+call's work for the run's one capacity model (`sim.shards.merge`) instead of pricing it,
+and refuses a call on a path whose cross-shard effects are not built
+(`sim.shards.support`).
 """
 
 from __future__ import annotations
@@ -22,19 +25,25 @@ import numpy as np
 from microblog.models import Post
 from microblog.work import Work
 from scenario import Scenario
-from sim.activities.base import Arrival, Call, succeeded
+from sim.activities.base import Arrival, Call, Schedule, succeeded
+from sim.activities.memberships import PaidMemberships
 from sim.arrivals import Segment
+from sim.client_revenue import Attribution
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
+from sim.shards.clearing import Books, ShardClearing
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.replica import PostIds, Replica
 from sim.shards.support import require_sharded_path
 from sim.users import UserState
 
 POST_CREATING = frozenset({"post", "repost", "group_post"})
+OPERATOR_RUNS: tuple[type[Schedule], ...] = (PaidMemberships,)
+"""Schedules of the operator's runs over the records a shard holds (renewals settle the
+memberships of its own accounts): every shard runs them, whoever their arrival's row."""
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
@@ -83,6 +92,9 @@ class ShardOutcome:
     records: ShardRecords
     sent: Tally
     applied: Tally
+    books: Books
+    """The shard's ledger at the end, once every message to it was applied."""
+    client_revenue: Attribution
     peak_rss_mib: float
     """Peak resident memory of the shard's process."""
 
@@ -105,14 +117,15 @@ class ShardSimulation(Simulation):
         self.applied: Tally = Counter()
         self.records = ShardRecords()
         super().__init__(scenario, population, seed)
-        self.replica = Replica(
-            self.world.blog, self.mine, self.world.first_account, self._friend_applied
-        )
+        blog, first = self.world.blog, self.world.first_account
+        self.clearing = ShardClearing(blog, owner, first, shard, self._send)
+        self.replica = Replica(blog, self.mine, first, self._friend_applied, self.clearing)
         self.post_ids = PostIds(self.replica.store, shard, shards)
         if shards > 1:  # deliver to one's own followers only: the others' shards do theirs
             timelines = self.world.blog.timelines
             clock = self.world.blog.ctx.clock
             timelines.queue = fan_out_in_background(self.replica.fan_out_owned, clock)
+            self.clearing.install()
 
     # Only its own accounts
 
@@ -123,7 +136,12 @@ class ShardSimulation(Simulation):
         return ~self.users.churned & self.mine
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
-        return [arrival for arrival in super()._scheduled(segment) if self.mine[arrival.row]]
+        return [
+            arrival
+            for schedule in self.schedules
+            for arrival in schedule.arrivals(segment)
+            if self.mine[arrival.row] or isinstance(schedule, OPERATOR_RUNS)
+        ]
 
     # Effects on other shards
 
@@ -163,6 +181,9 @@ class ShardSimulation(Simulation):
         for target in range(self.shards):
             if target != self.shard:
                 self.outbox.send(self.env.now, target, kind, payload)
+
+    def _send(self, target: int, kind: str, payload: tuple[Any, ...]) -> None:
+        self.outbox.send(self.env.now, target, kind, payload)
 
     def _friend_elsewhere(self, row: int, day: int) -> None:
         self.outbox.send(self.env.now, int(self.owner[row]), "friend", (row, day))
@@ -221,7 +242,8 @@ class ShardSimulation(Simulation):
         return ShardOutcome(
             self.shard, outcome, self.counters, plain_state(self.users), self.mine,
             self.churn.cohort_day, dict(self.churn.retention), self.push.window_samples(),
-            self.records, self.outbox.sent, self.applied, peak_rss_mib(),
+            self.records, self.outbox.sent, self.applied, self.clearing.books(),
+            self.world.client_revenue.attribution(), peak_rss_mib(),
         )  # fmt: skip
 
 

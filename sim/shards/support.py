@@ -1,10 +1,11 @@
 """What a run of more than one shard can carry today, and the refusal of what it cannot.
 
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
-comments, likes, follows, unfollows and groups. Chat, money (payments, commerce, ads,
-memberships, live gifts), apps, photos and fan services do not yet: a scenario that
-switches any of them on is refused before running, naming the field, and a call on a path
-outside the core fails the run (`UnshardedCall`), so no effect is ever dropped silently.
+comments, likes, follows, unfollows and groups; so do wallet payments (`sim.shards.clearing`):
+top-ups, game purchases, gifts and paid memberships. Chat, commerce, ads, live gifts, apps,
+photos and fan services do not yet: a scenario that switches any of them on is refused
+before running, naming the field, and a call on a path outside those fails the run
+(`UnshardedCall`), so no effect is ever dropped silently.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from scenario import Problem, Scenario, ScenarioError
 
 SHARDED_PATHS = frozenset(
     {"timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
-     "group_post", "group_read", "group_join", "membership_renew"}
+     "group_post", "group_read", "group_join", "topup", "topup_callback", "game_purchase",
+     "gift", "membership_join", "membership_renew"}
 )  # fmt: skip
-"""Request paths whose effects on other shards travel as messages. `membership_renew` is
-the operator's renewal run (on population row 0's shard): with joins switched off, which
-a sharded run requires, no membership exists and it settles nothing."""
+"""Request paths whose effects on other shards travel as messages. A top-up (and its
+gateway's callback), a game purchase and a membership pay only the payer's own shard's
+accounts (its wallet, issuance, the platform's and the game developer's); a gift's credit
+to another shard's account clears (`sim.shards.clearing`). `membership_renew` is the
+operator's renewal run, which every shard runs over its own members."""
 
 
 def _positive(value: Any) -> bool:
@@ -34,16 +38,12 @@ def _diversion(value: Any) -> bool:
 UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("behaviour.per_session.chat", "chat", _positive),
     ("population.mobile_share", "the mobile app's chat connection (presence)", _positive),
-    ("behaviour.per_session.top_up", "payments", _positive),
-    ("behaviour.per_session.game_purchase", "payments", _positive),
-    ("behaviour.per_session.gift", "payments", _positive),
     ("behaviour.per_session.shop_browse", "commerce", _positive),
     ("population.merchant_share", "commerce", _positive),
     ("economy.commerce.influencer_product_post_share", "commerce", _positive),
     ("economy.commerce.model", "partner commerce", _diversion),
     ("population.advertiser_share", "ads", _positive),
     ("economy.ads.load", "ads", _positive),
-    ("economy.memberships.join_per_session", "paid memberships", _positive),
     ("apps.normal", "apps", _positive),
     ("apps.medium", "apps", _positive),
     ("apps.advanced", "apps", _positive),
