@@ -510,6 +510,12 @@ _OTHER_METRICS = (
         "Diversions to partner",
     ),
     MetricInfo(
+        "commerce.impressions",
+        "count",
+        "Product impressions: product posts seen (in feeds or ad slots) and shop products viewed.",
+        "Product impressions",
+    ),
+    MetricInfo(
         "commerce.conversion",
         "ratio",
         "Orders per product impression (product posts seen and shop products viewed).",

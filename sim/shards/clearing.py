@@ -80,9 +80,10 @@ class ShardClearing:
         """A routing lookup by the account id the ledger row names (no priced read: the
         transaction read the row already)."""
         account = self.ledger_accounts[ledger_id]
-        if account.kind is not LedgerKind.WALLET:
-            return None  # platform, issuance, developers: every shard keeps its own
-        shard = int(self.owner[account.owner_id - self.first_account])
+        row = account.owner_id - self.first_account
+        if account.kind is not LedgerKind.WALLET or not 0 <= row < self.owner.size:
+            return None  # system accounts and the platform's own: every shard keeps its own
+        shard = int(self.owner[row])
         return None if shard == self.shard else shard
 
     def send(self, shard: int, leg: Leg, moved: Transfer) -> None:

@@ -98,7 +98,10 @@ class Shard:
         scenario, population = Populations(scenario).draw(population_seed)
         partition_seed, _, seeds = sharding_streams(run_seed, shards)
         owner = owners(population, shards, partition_seed)
-        self.simulation = ShardSimulation(scenario, population, seeds[shard], owner, shard, shards)
+        platform_seed = run_seed if shards > 1 else None  # one shard: the run's own, as it is
+        self.simulation = ShardSimulation(
+            scenario, population, seeds[shard], owner, shard, shards, platform_seed
+        )
         self.busy_s = 0.0
         """CPU seconds spent running windows (on a shared machine, wall time says less)."""
         self.audit_windows = audit_windows

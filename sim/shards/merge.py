@@ -16,7 +16,8 @@
   there) merges as a sum when it is a count or money, and must agree on every shard
   otherwise. A sum's within-run interval is made again from the shards': a count's
   Poisson from the total, a compound sum's from the shards' Σ x² (their events are
-  independent), so the revenue total has its interval as unsharded.
+  independent), so the revenue total has its interval as unsharded. A proportion
+  (`RATIOS`) is its merged numerator over its merged denominator.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from sim.capacity.model import CapacityModel, Snapshot
 from sim.churn import user_metrics
 from sim.client_revenue import client_revenue_metrics, pooled
 from sim.engine import Outcome
-from sim.intervals import Intervals, independent_total, poisson_count
+from sim.intervals import Intervals, independent_total, poisson_count, present, wilson
 from sim.measure import (
     Counters,
     Metrics,
@@ -57,6 +58,8 @@ ADDITIVE_UNITS = frozenset({"count", "coins", "yuan"})
 DERIVED = ("revenue.total", "revenue.share.", "revenue.per_account_day", "revenue.annualised")
 """Revenue figures derived from the streams (`sim.revenue`): derived again, never merged."""
 AUDIT = "payments.audit_balanced"
+RATIOS = {"commerce.conversion": ("commerce.orders", "commerce.impressions")}
+"""Proportions over shards: the merged numerator over the merged denominator (Wilson)."""
 
 
 class ShardingError(RuntimeError):
@@ -130,6 +133,10 @@ def merged_outcome(
     summed = _other_metrics(metrics, [s.outcome.metrics for s in shards])
     metrics.update(summed)
     intervals.update(_summed_intervals(summed, shards))
+    for name, (part, whole) in RATIOS.items():
+        if name in shards[0].outcome.metrics:
+            metrics[name] = (summed[part][0] / summed[whole][0], "ratio")
+            intervals.update(present({name: wilson(summed[part][0], summed[whole][0])}))
     if AUDIT in shards[0].outcome.metrics:
         metrics[AUDIT] = (float(union_books([s.books for s in shards]).balanced), "bool")
     metrics.update(live_delivery(metrics))
@@ -179,7 +186,7 @@ def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
     all (the audit is the union's, made apart)."""
     found: Metrics = {}
     for name in sorted(set(per_shard[0]) - set(merged)):
-        if _derived(name) or name == AUDIT:
+        if _derived(name) or name == AUDIT or name in RATIOS:
             continue
         values = [metrics[name][0] for metrics in per_shard]
         unit = per_shard[0][name][1]

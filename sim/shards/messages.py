@@ -14,12 +14,14 @@ from collections import Counter
 from typing import Any, NamedTuple
 
 KINDS = ("post", "like", "comment", "repost", "follow", "unfollow", "friend", "join", "credit",
-         "refund")  # fmt: skip
+         "refund", "product_post", "endorse")  # fmt: skip
 """Message kinds: a post replicated to another shard; a reaction to a post its author's
 shard owns; a follow or unfollow of another shard's account; a friend's interaction that
 lowers the owner's churn hazard; a group join every shard must know of; a payment's credit
 to a wallet another shard holds, and its refund when the payee refused it
-(`sim.shards.clearing`)."""
+(`sim.shards.clearing`); a product post (with the product it sells) replicated to another
+shard; a like, repost or order of a product, which every shard's buyers count as a
+friend's endorsement."""
 
 Tally = Counter[tuple[str, int, int]]
 """Messages counted by (kind, source shard, target shard)."""

@@ -14,25 +14,29 @@ where it ran. What is applied is the owner's part of the effect and nothing more
 - `follow`, `unfollow`: the edge and its counts on the followee's shard, whose fan-out and
   hybrid threshold read them (the follower's shard rebuilt the follower's timeline);
 - `join`: the group membership, on every shard (groups belong to no shard);
-- `friend`: the interaction that lowers the friend's churn hazard, on the friend's shard;
-- `credit`, `refund`: a payment's credit to a wallet this shard holds, and the refund of
-  one the payee's shard refused (`sim.shards.clearing`).
+- `product_post`: a post and the product it sells (its link, which an order through it
+  reads for the referral), stored and delivered like a post;
+- the shard's own handlers for the rest (`sim.shards.shard`): `friend`, the interaction
+  that lowers the friend's churn hazard; `credit`, `refund`, a payment's credit to a
+  wallet this shard holds and the refund of one the payee's shard refused
+  (`sim.shards.clearing`); `endorse`, a like, repost or order of a product that its
+  commerce activity counts as a friend's endorsement.
 """
 
 from __future__ import annotations
 
 import itertools
 from bisect import insort
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from microblog.fanout import Proceed
 from microblog.models import Post
+from microblog.money_models import ProductPost
 from microblog.platform import Microblog
 from microblog.store.memory import MemoryStore
 from microblog.work import record
-from sim.shards.clearing import ShardClearing
 from sim.shards.messages import Message
 
 
@@ -61,8 +65,7 @@ class Replica:
         blog: Microblog,
         mine: np.ndarray,
         first_account: int,
-        friend_interacted: Callable[[int, int], None],
-        clearing: ShardClearing,
+        handlers: Mapping[str, Callable[..., None]],
     ) -> None:
         store = blog.store
         assert isinstance(store, MemoryStore), "shards hold the memory store"
@@ -70,12 +73,10 @@ class Replica:
         self.store = store
         self.mine = mine
         self.first_account = first_account
-        self.friend_interacted = friend_interacted
         self._apply: dict[str, Callable[..., None]] = {
             "post": self.post, "like": self.like, "comment": self.comment,
             "repost": self.repost, "follow": self.follow, "unfollow": self.unfollow,
-            "join": self.join, "friend": self.friend_interacted,
-            "credit": clearing.credit, "refund": clearing.refund,
+            "join": self.join, **handlers,
         }  # fmt: skip
 
     def apply(self, message: Message) -> None:
@@ -114,6 +115,11 @@ class Replica:
                 data.pull_authors.add(post.author_id)
         if post.pushed:
             self.blog.timelines.cache.deliver(self.owned_followers(post.author_id), post.id)
+
+    def product_post(self, post: Post, link: ProductPost) -> None:
+        self.post(post)
+        with self.store.write() as tx:
+            tx.shops.link_post(link)
 
     def like(self, actor_id: int, post_id: int) -> None:
         self.blog.posts.like(actor_id, post_id)

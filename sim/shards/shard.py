@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 
 from microblog.models import Post
+from microblog.money_models import ProductPost
 from microblog.work import Work
 from scenario import Scenario
 from sim.activities.base import Arrival, Call, Schedule, succeeded
+from sim.activities.commerce import Commerce
 from sim.activities.memberships import PaidMemberships
 from sim.arrivals import Segment
 from sim.client_revenue import Attribution
@@ -108,7 +110,10 @@ class ShardSimulation(Simulation):
         owner: np.ndarray,
         shard: int,
         shards: int,
+        platform_seed: np.random.SeedSequence | None = None,
     ) -> None:
+        """`platform_seed`: the replication's, which seeds the same history and economy on
+        every shard (`Simulation`); `seed` is this shard's own behaviour."""
         self.shard = shard
         self.shards = shards
         self.owner = owner
@@ -116,10 +121,16 @@ class ShardSimulation(Simulation):
         self.outbox = Outbox(shard)
         self.applied: Tally = Counter()
         self.records = ShardRecords()
-        super().__init__(scenario, population, seed)
+        super().__init__(scenario, population, seed, platform_seed=platform_seed)
         blog, first = self.world.blog, self.world.first_account
         self.clearing = ShardClearing(blog, owner, first, shard, self._send)
-        self.replica = Replica(blog, self.mine, first, self._friend_applied, self.clearing)
+        self.commerce = next(a for a in self.activities if isinstance(a, Commerce))
+        self.commerce.endorsed.append(self._endorsed_here)
+        self.replica = Replica(blog, self.mine, first, {
+            "friend": self._friend_applied, "credit": self.clearing.credit,
+            "refund": self.clearing.refund, "product_post": self._product_posted,
+            "endorse": self.commerce.endorse,
+        })  # fmt: skip
         self.post_ids = PostIds(self.replica.store, shard, shards)
         if shards > 1:  # deliver to one's own followers only: the others' shards do theirs
             timelines = self.world.blog.timelines
@@ -131,6 +142,9 @@ class ShardSimulation(Simulation):
 
     def _user_state(self, size: int) -> UserState:
         return RoutedUsers(size, self.mine, self._friend_elsewhere)
+
+    def _holds_wallet(self, row: int) -> bool:
+        return bool(self.mine[row])
 
     def _may_start(self) -> np.ndarray:
         return ~self.users.churned & self.mine
@@ -172,6 +186,8 @@ class ShardSimulation(Simulation):
                 self.outbox.send(self.env.now, owner, path, (actor, target))
         elif path == "group_join":
             self._to_all_others("join", (actor, call.params["group_id"]))
+        elif path == "product_post":
+            self._to_all_others("product_post", result)
 
     def _owner_of_post(self, post_id: int) -> int:
         post = self.replica.store.data.posts[post_id]
@@ -187,6 +203,14 @@ class ShardSimulation(Simulation):
 
     def _friend_elsewhere(self, row: int, day: int) -> None:
         self.outbox.send(self.env.now, int(self.owner[row]), "friend", (row, day))
+
+    def _endorsed_here(self, index: int, account: int) -> None:
+        if self.shards > 1:
+            self._to_all_others("endorse", (index, account))
+
+    def _product_posted(self, post: Post, link: ProductPost) -> None:
+        self.replica.product_post(post, link)
+        self.commerce.listed(link)
 
     def _friend_applied(self, row: int, day: int) -> None:
         UserState.friend_interacted(self.users, row, day)

@@ -2,8 +2,9 @@
 
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
 comments, likes, follows, unfollows and groups; so do wallet payments (`sim.shards.clearing`):
-top-ups, game purchases, gifts and paid memberships. Chat, commerce, ads, live gifts, apps,
-photos and fan services do not yet: a scenario that switches any of them on is refused
+top-ups, game purchases, gifts, paid memberships and commerce orders on the platform. Chat,
+partner commerce, merchants quitting, ads, live gifts, apps, photos and fan services do not
+yet: a scenario that switches any of them on is refused
 before running, naming the field, and a call on a path outside those fails the run
 (`UnshardedCall`), so no effect is ever dropped silently.
 """
@@ -18,13 +19,15 @@ from scenario import Problem, Scenario, ScenarioError
 SHARDED_PATHS = frozenset(
     {"timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
      "group_post", "group_read", "group_join", "topup", "topup_callback", "game_purchase",
-     "gift", "membership_join", "membership_renew"}
+     "gift", "membership_join", "membership_renew", "product_post", "shop_browse", "order"}
 )  # fmt: skip
 """Request paths whose effects on other shards travel as messages. A top-up (and its
 gateway's callback), a game purchase and a membership pay only the payer's own shard's
 accounts (its wallet, issuance, the platform's and the game developer's); a gift's credit
-to another shard's account clears (`sim.shards.clearing`). `membership_renew` is the
-operator's renewal run, which every shard runs over its own members."""
+to another shard's account clears (`sim.shards.clearing`), and so do an order's credits to
+its merchant and referring influencer; a product post is replicated with its product link.
+`membership_renew` is the operator's renewal run, which every shard runs over its own
+members."""
 
 
 def _positive(value: Any) -> bool:
@@ -38,10 +41,8 @@ def _diversion(value: Any) -> bool:
 UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("behaviour.per_session.chat", "chat", _positive),
     ("population.mobile_share", "the mobile app's chat connection (presence)", _positive),
-    ("behaviour.per_session.shop_browse", "commerce", _positive),
-    ("population.merchant_share", "commerce", _positive),
-    ("economy.commerce.influencer_product_post_share", "commerce", _positive),
     ("economy.commerce.model", "partner commerce", _diversion),
+    ("economy.commerce.merchant_churn_per_week", "merchants quitting (drawn per shard)", _positive),
     ("population.advertiser_share", "ads", _positive),
     ("economy.ads.load", "ads", _positive),
     ("apps.normal", "apps", _positive),

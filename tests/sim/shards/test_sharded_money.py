@@ -1,5 +1,6 @@
 """Sharded runs with money on, on a local Ray cluster: top-ups, game purchases, gifts
-between shards (through clearing accounts) and paid memberships. The same seed gives the
+between shards (through clearing accounts), paid memberships and commerce orders (whose
+merchant and influencer may live on another shard). The same seed gives the
 same metrics, every credit sent is applied, the union of the shards' books balances at
 every barrier, the merged Result's money agrees with the ledgers', and two shards' revenue
 is one shard's within sampling noise."""
@@ -12,8 +13,9 @@ import pytest
 
 from outcomes.result import Metric
 from scenario import Scenario
+from sim.engine import Simulation
 from sim.intervals import Z
-from sim.runner import Parallelism, replication_streams, simulate
+from sim.runner import Parallelism, Populations, replication_streams, simulate
 from sim.shards.clearing import union_books
 from sim.shards.executor import ShardedOutcome, run_sharded
 from tests.sim.shards.conftest import social_ci_smoke
@@ -21,16 +23,22 @@ from tests.sim.shards.conftest import social_ci_smoke
 pytestmark = pytest.mark.usefixtures("ray_cluster")
 
 FEN_PER_COIN = 100
-STREAMS = ("revenue.games", "revenue.vas", "payments.gift_volume", "payments.topup_volume")
+STREAMS = ("revenue.games", "revenue.vas", "revenue.commerce", "commerce.gmv",
+           "payments.gift_volume", "payments.topup_volume")  # fmt: skip
 """Money a run moves, each a compound sum over its payments (`sim.intervals`)."""
 
 
 def money_ci_smoke() -> Scenario:
-    """ci-smoke as a sharded run carries it, with gifts (most of them to another shard's
-    account) and memberships common enough to move money every few minutes."""
+    """ci-smoke as a sharded run carries it, with nearly every session paying (a top-up,
+    a game item, a gift to a followee, most of them on the other shard, a membership, and
+    a shop browsed, its products bought one time in two): a few hundred payments of each
+    kind in 6 hours, so each stream's within-run standard error is under 8 % of it."""
     return social_ci_smoke(
-        "behaviour.per_session.gift=0.3", "economy.memberships.join_per_session=0.02"
-    )
+        "behaviour.per_session.top_up=1", "behaviour.per_session.game_purchase=1",
+        "behaviour.games.paying_user_share=1", "behaviour.per_session.gift=1",
+        "economy.memberships.join_per_session=1", "behaviour.per_session.shop_browse=0.5",
+        "economy.commerce.conversion_probability=0.5",
+    )  # fmt: skip
 
 
 def sharded(scenario: Scenario, audit_windows: bool = False) -> ShardedOutcome:
@@ -50,18 +58,31 @@ def test_the_books_balance_over_both_shards_at_every_barrier_and_every_credit_is
     scenario = money_ci_smoke()
     done = sharded(scenario, audit_windows=True)
     assert done.sent == done.applied
-    credits = {pair: n for (kind, *pair), n in done.sent.items() if kind == "credit"}
-    assert set(credits) == {(0, 1), (1, 0)}
+    pairs = {kind: {(source, target) for k, source, target in done.sent if k == kind}
+             for kind in ("credit", "product_post", "endorse")}  # fmt: skip
+    assert pairs["credit"] == {(0, 1), (1, 0)}
+    assert pairs["product_post"] and pairs["endorse"]  # a 6-hour run has few product posts
     barriers = math.ceil(scenario.duration_days * 86_400 / scenario.sharding.window_s) + 1
     assert len(done.audits) == barriers  # the start, then every barrier once its inbox applied
     assert [audit.problems for audit in done.audits if not audit.balanced] == []
-    assert max(audit.issued_fen for audit in done.audits) > 0
+    assert done.audits[-1].issued_fen > done.audits[0].issued_fen  # money was issued
+
+
+def test_the_seeded_campaign_budgets_are_issued_once_over_the_shards() -> None:
+    """Every shard seeds the same economy; only an owner's shard funds its campaigns."""
+    scenario = money_ci_smoke()
+    ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
+    drawn, population = Populations(scenario).draw(population_seed)
+    unsharded = Simulation(drawn, population, run_seed).world.blog.ledger.audit()
+    done = run_sharded(scenario, population_seed, run_seed, 2, audit_windows=True)
+    assert done.audits[0].issued_fen == unsharded.issued_fen > 0
 
 
 def test_the_merged_results_money_is_the_ledgers_none_lost_or_doubled() -> None:
     """Each shard's wallets, revenue and clearing accounts together hold what was issued,
     and the Result's revenue and top-ups (summed over the shards' tallies) are exactly
-    what the ledgers moved (a stream counted on both shards would be twice it)."""
+    what the ledgers moved (a stream counted on both shards would be twice it); orders
+    and their impressions merge into one conversion."""
     scenario = money_ci_smoke()
     assert scenario.warmup_days == 0  # the metrics cover the whole run, as the ledgers do
     done = sharded(scenario)
@@ -69,10 +90,12 @@ def test_the_merged_results_money_is_the_ledgers_none_lost_or_doubled() -> None:
     assert books.balanced and books.clearing_fen == 0
     assert books.circulating_fen == books.issued_fen - books.redeemed_fen
     metrics = done.outcome.metrics
-    revenue = metrics["revenue.games"][0] + metrics["revenue.vas"][0]
+    revenue = sum(metrics[f"revenue.{stream}"][0] for stream in ("games", "vas", "commerce"))
     assert books.platform_revenue_fen == round(revenue * FEN_PER_COIN)
     assert books.topups_confirmed_fen == round(metrics["payments.topup_volume"][0] * FEN_PER_COIN)
     assert metrics["payments.audit_balanced"] == (1.0, "bool")
+    conversion = metrics["commerce.orders"][0] / metrics["commerce.impressions"][0]
+    assert metrics["commerce.conversion"][0] == pytest.approx(conversion)
     web, mobile = metrics["clients.web.revenue"][0], metrics["clients.mobile.revenue"][0]
     assert web + mobile == pytest.approx(metrics["revenue.total"][0])
 
