@@ -1080,7 +1080,8 @@ def _run_flags(
     type=click.IntRange(min=1),
     metavar="K",
     help="Split each replication by account over K shards on Ray (docs/sharding.md); "
-    "K > 1 runs the social core only and refuses a scenario with other activities on.",
+    "K > 1 runs the social core, payments, memberships and orders, and refuses a "
+    "scenario with other activities on.",
 )
 @click.option(
     "--jobs",
