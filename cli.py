@@ -1080,8 +1080,8 @@ def _run_flags(
     type=click.IntRange(min=1),
     metavar="K",
     help="Split each replication by account over K shards on Ray (docs/sharding.md); "
-    "K > 1 refuses a scenario that moves money between accounts (payments, orders, "
-    "memberships, live gifts, app purchases), reviews ad bids or has merchants quit.",
+    "K > 1 refuses a scenario that reviews ad bids, has merchants quit, or pays live "
+    "gifts or app purchases.",
 )
 @click.option(
     "--jobs",

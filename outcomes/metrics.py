@@ -513,7 +513,7 @@ _OTHER_METRICS = (
     MetricInfo(
         "commerce.impressions",
         "count",
-        "Product impressions: product posts seen in feeds and shop products viewed.",
+        "Product impressions: product posts seen (in feeds or ad slots) and shop products viewed.",
         "Product impressions",
     ),
     MetricInfo(

@@ -162,7 +162,7 @@ class Simulation:
             seed_history(seeded, scenario, population, np.random.default_rng(history_seed))
             economy = seed_economy(
                 seeded.blog, scenario, population, seeded.first_account,
-                np.random.default_rng(economy_seed),
+                np.random.default_rng(economy_seed), self._holds_wallet,
             )  # fmt: skip
         self.seeding_s = time.perf_counter() - began
         self.users = self._user_state(population.size)
@@ -289,6 +289,11 @@ class Simulation:
     def _may_start(self) -> np.ndarray:
         """Accounts whose sessions may arrive (a shard: only those it owns)."""
         return ~self.users.churned
+
+    def _holds_wallet(self, row: int) -> bool:
+        """Whether this simulation's ledger holds the account's wallet (a shard holds only
+        its own accounts'), so seeding funds it here."""
+        return True
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
         """The schedules' arrivals within the segment (a shard: its own accounts')."""

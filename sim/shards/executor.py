@@ -12,7 +12,10 @@ delivery order) and its new allowances, restarts its post ids from the common ba
 runs to `t + W`, returning its messages, its priced calls, its next post id and what its
 ad servers served and charged. The driver routes the messages, splits what is left of
 every budget (`sim.shards.budgets`) and starts the next window, then, while the shards
-run it, feeds the calls to the one capacity model and reports progress. A shard
+run it, feeds the calls to the one capacity model and reports progress. At the end the
+last window's messages are applied, and so are the refunds and charges they cause, until
+nothing is in flight. Asked to (`audit_windows`), every shard audits its ledger after
+applying its inbox and the driver checks the union of the books at every barrier. A shard
 that raises fails the run with its error; nothing is written before every shard has
 finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
 is not sharded.
@@ -30,21 +33,28 @@ from typing import Any
 import numpy as np
 import ray
 
+from microblog.money_models import Audit
 from scenario import Scenario
 from scenario.platform_config import platform_config
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.engine import EPOCH, Outcome, Simulation
 from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
-from sim.shards.budgets import AdBudgets, Budget, Grants
+from sim.shards.budgets import AdBudgets, AdWindow, Budget, Grants
+from sim.shards.clearing import Books, union_books
 from sim.shards.merge import MergedCapacity, merged_outcome
 from sim.shards.messages import Message, Tally, route
 from sim.shards.partition import owners, sharding_streams, shared_stream
-from sim.shards.shard import ShardOutcome, ShardSimulation, Window
+from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
 from sim.shards.support import require_shardable
 
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
+
+Advanced = tuple[list[Message], list[Submission], int, AdWindow, Books | None]
+"""A shard's window: its messages, its priced calls, its next free post id, what its ad
+servers served and charged, and its books after applying its inbox (when the run audits
+every window)."""
 
 
 class RemoteFailed(RuntimeError):
@@ -88,6 +98,7 @@ class Shard:
         run_seed: np.random.SeedSequence,
         shard: int,
         shards: int,
+        audit_windows: bool = False,
     ) -> None:
         scenario, population = Populations(scenario).draw(population_seed)
         partition_seed, _, seeds = sharding_streams(run_seed, shards)
@@ -98,6 +109,7 @@ class Shard:
         )  # fmt: skip
         self.busy_s = 0.0
         """CPU seconds spent running windows (on a shared machine, wall time says less)."""
+        self.audit_windows = audit_windows
 
     def ready(self) -> float:
         """Seconds this shard took to draw its population and seed its platform."""
@@ -106,25 +118,32 @@ class Shard:
     def budgets(self) -> dict[int, Budget]:
         return self.simulation.budgets()
 
-    def start(self, grants: Grants, until: float) -> Window:
+    def start(self, grants: Grants, until: float) -> Advanced:
         began = time.process_time()
         self.simulation.start(grants)
+        books = self._books()
         found = self.simulation.advance(until)
         self.busy_s += time.process_time() - began
-        return found
+        return (*found, books)
 
-    def step(self, inbox: list[Message], next_post_id: int, grants: Grants, until: float) -> Window:
-        """Apply the inbox and the allowances at the barrier, then run the next window."""
+    def step(
+        self, inbox: list[Message], next_post_id: int, grants: Grants, until: float
+    ) -> Advanced:
+        """Apply the inbox and the allowances at the barrier, then run the next window (to
+        `until`, if later)."""
         began = time.process_time()
         self.simulation.apply(inbox, next_post_id, grants)
+        books = self._books()
         found = self.simulation.advance(until)
         self.busy_s += time.process_time() - began
-        return found
+        return (*found, books)
 
-    def finish(self, inbox: list[Message]) -> ShardOutcome:
-        """Apply the last window's inbox and measure."""
-        self.simulation.apply(inbox, 0, {})
+    def finish(self) -> ShardOutcome:
+        """Measure (every message to this shard was applied)."""
         return self.simulation.outcome(self.busy_s)
+
+    def _books(self) -> Books | None:
+        return self.simulation.clearing.books() if self.audit_windows else None
 
 
 ShardActor = ray.remote(num_cpus=1)(Shard)
@@ -138,13 +157,19 @@ def run_sharded(
     progress: Progress | None = None,
     shard_class: type[Shard] = Shard,
     budgets_class: type[AdBudgets] = AdBudgets,
+    audit_windows: bool = False,
 ) -> ShardedOutcome:
     """One replication on `shards` actors of the joined cluster (see `cluster`).
 
     `shard_class` is the actor's class (a test injects one that fails), `budgets_class`
-    the driver's ad budgets (a test injects one that does not split them)."""
+    the driver's ad budgets (a test injects one that does not split them); `audit_windows`
+    audits the union of the shards' books at every barrier (a full audit of every ledger
+    each window: for tests, not for long runs)."""
     actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
-    actors = [actor.remote(scenario, population_seed, run_seed, k, shards) for k in range(shards)]
+    actors = [
+        actor.remote(scenario, population_seed, run_seed, k, shards, audit_windows)
+        for k in range(shards)
+    ]
     try:
         return _window_loop(scenario, actors, run_seed, progress, budgets_class)
     finally:
@@ -162,6 +187,9 @@ class ShardedOutcome:
     shards: list[ShardOutcome]
     budgets: AdBudgets | None
     """Every campaign's spend over the shards (runs of K > 1)."""
+    audits: list[Audit]
+    """The union of the shards' books at every barrier, once its inboxes were applied
+    (with `audit_windows`; else empty)."""
 
 
 def _window_loop(
@@ -183,8 +211,10 @@ def _window_loop(
         grants = budgets.grants(clock_start)
     now = min(window_s, end_s)
     running = [a.start.remote(grants[k], now) for k, a in enumerate(actors)]
+    audits: list[Audit] = []
     while True:
-        outboxes, submissions, next_ids, ads = zip(*_gather(running, "shard"), strict=True)
+        outboxes, submissions, next_ids, ads, books = zip(*_gather(running, "shard"), strict=True)
+        _audit(books, audits)
         inboxes = route(list(outboxes), shards)
         reached, now = now, min(now + window_s, end_s)
         if budgets is not None:
@@ -201,9 +231,16 @@ def _window_loop(
             progress(reached)
         if reached >= end_s:
             break
-    finished: list[ShardOutcome] = _gather(
-        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)], "shard"
-    )
+    while any(inboxes):  # the last window's messages, and the refunds they cause
+        settling = [
+            a.step.remote(inboxes[k], max(next_ids), {}, end_s) for k, a in enumerate(actors)
+        ]
+        outboxes, _, next_ids, ads, books = zip(*_gather(settling, "shard"), strict=True)
+        _audit(books, audits)
+        if budgets is not None:  # ad charges applied now may leave a campaign unfunded
+            budgets.record(ads)
+        inboxes = route(list(outboxes), shards)
+    finished: list[ShardOutcome] = _gather([a.finish.remote() for a in actors], "shard")
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
     running_s = time.perf_counter() - began  # barriers included: what the run costs
@@ -212,7 +249,7 @@ def _window_loop(
     else:
         outcome = merged_outcome(scenario, capacity, finished, running_s)
         outcome.metrics.update(budgets.metrics())
-    return ShardedOutcome(outcome, sent, applied, finished, budgets)
+    return ShardedOutcome(outcome, sent, applied, finished, budgets, audits)
 
 
 def _ad_budgets(
@@ -221,6 +258,12 @@ def _ad_budgets(
     """The driver's ad budgets, from the campaigns every shard seeded (asked of one)."""
     seeded = _gather([actor.budgets.remote()], "shard")[0]
     return budgets_class(seeded, shards, platform_config(scenario).ads)
+
+
+def _audit(books: tuple[Books | None, ...], audits: list[Audit]) -> None:
+    """The union of the shards' books at this barrier, when they were audited."""
+    if all(part is not None for part in books):
+        audits.append(union_books([part for part in books if part is not None]))
 
 
 def _gather(futures: list[Any], part: str) -> Any:

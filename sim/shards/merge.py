@@ -7,13 +7,18 @@
 - Agents' counters, active accounts and churned accounts are sums over shards (each counts
   only its own accounts' calls); per-account state is taken from each account's owner.
 - Retention sums the cohorts' counts; push latencies are pooled before percentiles.
+- Money: each shard tallied the payments its own accounts made (a credit applied from
+  another shard is tallied nowhere, its payment was), so streams, volumes and GMV are
+  sums; revenue totals, shares and the clients' split are derived again from the merged
+  streams and the shards' pooled attributions; the ledger audit is the union of the
+  shards' books (`sim.shards.clearing`).
 - Whatever else a shard measured (ads, commerce, a partner's fees, chat, live rooms; the
   activities a sharded run refuses measure nothing there) merges as a sum when it is a
-  count, bytes or coins, as the most of the shards' when it is a peak (`live.viewers.peak`:
+  count, bytes or money, as the most of the shards' when it is a peak (`live.viewers.peak`:
   each shard's are its own rooms'), as the ratio of two merged sums when it is a rate
   (`RATIOS`), and must agree on every shard otherwise. Their within-run intervals merge
-  likewise: a Poisson count's from the sum, coins as independent compound sums (each
-  shard's viewers are different people), a rate's by Wilson on the merged counts. A share
+  likewise: a Poisson count's from the sum, money as independent compound sums (each
+  shard's payers are different people), a rate's by Wilson on the merged counts. A share
   of two chat counts (`chat.delivered_live_share`: a message is sent on its sender's shard
   and delivered on its recipient's) is derived again from their sums by the chat activity's
   own rule, and revenue's totals, shares, per-account and annualised figures from the
@@ -36,6 +41,7 @@ from sim.activities.live import live_delivery
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.capacity.model import CapacityModel, Snapshot
 from sim.churn import user_metrics
+from sim.client_revenue import client_revenue_metrics, pooled
 from sim.engine import Outcome
 from sim.intervals import Estimate, Intervals, independent_total, poisson_count, present, wilson
 from sim.measure import (
@@ -49,11 +55,12 @@ from sim.measure import (
 )
 from sim.push_log import push_metrics
 from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
+from sim.shards.clearing import union_books
 from sim.shards.shard import ShardOutcome, Submission
 from sim.users import UserState
 
-ADDITIVE_UNITS = frozenset({"count", "bytes", "coins"})
-"""Units of metrics that are sums over accounts, hence over shards."""
+ADDITIVE_UNITS = frozenset({"count", "bytes", "coins", "yuan"})
+"""Units of what a shard measures over its own accounts' calls: the run's is the sum."""
 
 PEAKS = frozenset({"live.viewers.peak"})
 """Counts that are a most, not a sum: each shard's are its own rooms'."""
@@ -64,8 +71,15 @@ RATIOS = {
 }
 """A rate and the merged (numerator, denominator) it is the ratio of."""
 
-DERIVED = frozenset({"chat.delivered_live_share"})
+DERIVED_REVENUE = ("revenue.total", "revenue.share.", "revenue.per_account_day",
+                   "revenue.annualised")  # fmt: skip
+"""Revenue figures derived from the streams (`sim.revenue`): derived again, never merged."""
+
+DERIVED_SHARES = frozenset({"chat.delivered_live_share"})
 """Shares the activity derives again from the merged counts (`live_share`)."""
+
+AUDIT = "payments.audit_balanced"
+"""The ledger audit: the union's of the shards' books, made apart (`union_books`)."""
 
 
 class ShardingError(RuntimeError):
@@ -140,11 +154,14 @@ def merged_outcome(
     intervals.update(_other_intervals(others, [s.outcome for s in shards]))
     metrics.update(others)
     metrics.update(live_share(metrics))
+    if AUDIT in shards[0].outcome.metrics:
+        metrics[AUDIT] = (float(union_books([s.books for s in shards]).balanced), "bool")
     metrics.update(live_delivery(metrics))
     intervals.update(live_delivery(intervals))
     scale = Scale.of(scenario)
     intervals.update(revenue_intervals(metrics, intervals, scale))
     metrics.update(revenue_metrics(metrics, scale))
+    metrics.update(client_revenue_metrics(metrics, pooled([s.client_revenue for s in shards])))
     timeline = merged_timeline(capacity, shards)
     seeding_s = max(s.outcome.seeding_s for s in shards)
     actions = sum(s.outcome.actions for s in shards)
@@ -183,11 +200,11 @@ def summed_retention(parts: Sequence[dict[int, tuple[int, int]]]) -> dict[int, t
 
 def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
     """The shards' other measured parts: sums, peaks and rates as the module says;
-    anything else equal on all."""
+    anything else equal on all (the audit is the union's, made apart)."""
     found: Metrics = {}
     names = sorted(set().union(*per_shard) - set(merged))
     for name in names:
-        if _derived(name) or name in RATIOS:
+        if _derived(name) or name == AUDIT or name in RATIOS:
             continue
         values = [metrics[name][0] for metrics in per_shard if name in metrics]
         unit = next(metrics[name][1] for metrics in per_shard if name in metrics)
@@ -245,9 +262,10 @@ def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) ->
 
 
 def _derived(name: str) -> bool:
-    """Revenue's total, shares, per-account and annualised figures, and a share of chat
-    counts: derived again from the merged streams (`sim.revenue`, `live_share`), never
-    merged."""
-    return name in DERIVED or name.startswith(
-        ("revenue.total", "revenue.share.", "revenue.per_account_day", "revenue.annualised")
+    """Derived again from the merged streams, never merged: a revenue figure, a client's
+    revenue (`sim.client_revenue`) or a share of chat counts (`live_share`)."""
+    return (
+        name.startswith(DERIVED_REVENUE)
+        or (name.startswith("clients.") and ".revenue" in name)
+        or name in DERIVED_SHARES
     )

@@ -24,7 +24,12 @@ where it ran. What is applied is the owner's part of the effect and nothing more
 - `push`: pushes sent elsewhere to this shard's accounts, into their devices' outboxes;
 - `subscribe`: a follower's subscription, on the fan service's shard (which broadcasts);
 - `photo`: a photo's record and bytes under its own id (unique over shards: `stride_photo_ids`),
-  so every shard a photo post reaches reads its thumbnails; its album stays with its owner.
+  so every shard a photo post reaches reads its thumbnails; its album stays with its owner;
+- the shard's own handlers for the rest (`sim.shards.shard`, registered with `on`):
+  `credit`, `refund`, a payment's credit to a wallet this shard holds and the refund of
+  one the payee's shard refused (`sim.shards.clearing`); `ad_charge`, an ad's charge to
+  its advertiser's wallet (`sim.shards.ad_billing`); `endorse`, a like, repost or order
+  of a product that its commerce activity counts as a friend's endorsement.
 """
 
 from __future__ import annotations

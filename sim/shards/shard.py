@@ -3,9 +3,12 @@
 It is an ordinary `Simulation` (same seeded platform, activities, capacity model) with
 these differences: sessions and scheduled arrivals start only for the accounts it owns (an
 arrival an activity schedules itself runs where the activity does: a live room's viewers'
-calls run on its anchor's shard, which holds the room; see docs/sharding.md); every
-call's effect on an account or post another shard owns goes to its outbox as a message
-(`Routes`; pushes to another shard's account as they are stored, `RoutedPush`); its
+calls run on its anchor's shard, which holds the room; see docs/sharding.md; the
+operator's runs over what a shard holds, such as membership renewals, run on every
+shard); its ledger holds only its own accounts' wallets; every call's effect on an
+account or post another shard owns goes to its outbox as a message (`Routes`; pushes to
+another shard's account as they are stored, `RoutedPush`; a payment's credit to a wallet
+another shard holds through its clearing account, `sim.shards.clearing`); its
 environment advances one window at a time, applying its inbox at each barrier
 (`Replica`); and with more than one shard it keeps each call's work for the run's one
 capacity model (`sim.shards.merge`) instead of pricing it, reads other shards' presence
@@ -32,11 +35,13 @@ from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
 from sim.activities.apps import Apps
-from sim.activities.base import Arrival, Call, succeeded
+from sim.activities.base import Arrival, Call, Schedule, succeeded
 from sim.activities.commerce import Commerce
 from sim.activities.fanservice import FanServiceTraffic
+from sim.activities.memberships import PaidMemberships
 from sim.activities.social import Social
 from sim.arrivals import Segment
+from sim.client_revenue import Attribution
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
@@ -44,6 +49,7 @@ from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
 from sim.shards.ad_billing import ShardAds
 from sim.shards.budgets import AdWindow, Budget, Grants
+from sim.shards.clearing import Books, ShardClearing
 from sim.shards.fanservice import OwnedFanServices
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.presence import ShardSwitchboard
@@ -53,6 +59,10 @@ from sim.shards.routes import Routes
 from sim.shards.support import require_sharded_path
 from sim.users import UserState
 from sim.wallets import Wallets
+
+OPERATOR_RUNS: tuple[type[Schedule], ...] = (PaidMemberships,)
+"""Schedules of the operator's runs over the records a shard holds (renewals settle the
+memberships of its own accounts): every shard runs them, whoever their arrival's row."""
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
@@ -104,6 +114,9 @@ class ShardOutcome:
     records: ShardRecords
     sent: Tally
     applied: Tally
+    books: Books
+    """The shard's ledger at the end, once every message to it was applied."""
+    client_revenue: Attribution
     peak_rss_mib: float
     """Peak resident memory of the shard's process."""
 
@@ -147,6 +160,9 @@ class ShardSimulation(Simulation):
             LedgerBilling(blog.ledger), self.replica.store, self.routes.owner_of, shard,
             self.routes.send, blog.ctx.clock, blog.config.ads,
         )  # fmt: skip
+        self.clearing = ShardClearing(
+            blog, owner, self.world.first_account, shard, self.routes.send
+        )
         self.commerce = next(part for part in self.activities if isinstance(part, Commerce))
         if shards > 1:
             self._route_within_calls()
@@ -154,10 +170,10 @@ class ShardSimulation(Simulation):
     def _route_within_calls(self) -> None:
         """What a call does to other shards' accounts before it returns: fan-out to one's
         own followers only (the others' shards do theirs), pushes handed over, presence
-        read from the replica, ad charges through the advertiser's shard, endorsements
-        told; post and photo ids kept apart from the first window on (every shard seeded
-        the same posts, so all restart from the same id); and the handlers of messages
-        other parts own."""
+        read from the replica, ad charges through the advertiser's shard, credits to other
+        shards' wallets through clearing, endorsements told; post and photo ids kept apart
+        from the first window on (every shard seeded the same posts, so all restart from
+        the same id); and the handlers of messages other parts own."""
         blog = self.world.blog
         blog.timelines.queue = fan_out_in_background(self.replica.fan_out_owned, blog.ctx.clock)
         blog.chat.switchboard = blog.chat.presence.switchboard = self.switchboard
@@ -169,8 +185,11 @@ class ShardSimulation(Simulation):
         blog.ads.billing.billing = self.ads
         social = next(part for part in self.activities if isinstance(part, Social))
         social.readers.append(self.ads)
+        self.clearing.install()
         self.commerce.endorsed.append(self.routes.endorsed)
         self.replica.on("ad_charge", self.ads.charged_here)
+        self.replica.on("credit", self.clearing.credit)
+        self.replica.on("refund", self.clearing.refund)
         self.replica.on("endorse", self.commerce.endorse)
         self.replica.on("product_post", self._product_posted)
 
@@ -193,11 +212,19 @@ class ShardSimulation(Simulation):
         assert self.shared is not None, "shards share the apps' draws"
         return Apps(self.world, wallets, self.shared[1])
 
+    def _holds_wallet(self, row: int) -> bool:
+        return bool(self.mine[row])
+
     def _may_start(self) -> np.ndarray:
         return ~self.users.churned & self.mine
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
-        return [arrival for arrival in super()._scheduled(segment) if self._runs_here(arrival.row)]
+        return [
+            arrival
+            for schedule in self.schedules
+            for arrival in schedule.arrivals(segment)
+            if self._runs_here(arrival.row) or isinstance(schedule, OPERATOR_RUNS)
+        ]
 
     def _runs_here(self, row: int) -> bool:
         """Its own accounts' arrivals; the platform's own accounts (past the population's
@@ -214,12 +241,12 @@ class ShardSimulation(Simulation):
             self.routes.route(account, call, result)
         return result
 
+    def _friend_elsewhere(self, row: int, day: int) -> None:
+        self.routes.send(int(self.owner[row]), "friend", (row, day))
+
     def _product_posted(self, post: Post, link: ProductPost) -> None:
         self.replica.product_post(post, link)
         self.commerce.listed(link)
-
-    def _friend_elsewhere(self, row: int, day: int) -> None:
-        self.routes.send(int(self.owner[row]), "friend", (row, day))
 
     def _friend_applied(self, row: int, day: int) -> None:
         UserState.friend_interacted(self.users, row, day)
@@ -287,7 +314,8 @@ class ShardSimulation(Simulation):
         return ShardOutcome(
             self.shard, outcome, self.counters, plain_state(self.users), self.mine,
             self.churn.cohort_day, dict(self.churn.retention), self.push.window_samples(),
-            self.records, self.outbox.sent, self.applied, peak_rss_mib(),
+            self.records, self.outbox.sent, self.applied, self.clearing.books(),
+            self.world.client_revenue.attribution(), peak_rss_mib(),
         )  # fmt: skip
 
 

@@ -4,12 +4,13 @@ The social core crosses shards (`sim.shards.replica`): timeline reads, posts, re
 comments, likes, follows, unfollows and groups; so do chat and presence (with the mobile
 app's connection and its push reads), photos, third-party apps' polls and posts, fan
 services, live broadcasts without gifts, feed ads (`sim.shards.budgets`,
-`sim.shards.ad_billing`) but not advertisers' bid reviews, which relaunch campaigns, and
-commerce short of orders: product posts, shop browsing, merchants' promotions and a
-partner's diversions. Money (payments, orders, memberships, live gifts, app purchases)
-does not yet: a scenario that switches any of it on is refused before running, naming the
-field, and a call on a path outside those carried fails the run (`UnshardedCall`), so no
-effect is ever dropped silently.
+`sim.shards.ad_billing`) but not advertisers' bid reviews, which relaunch campaigns,
+commerce (product posts, shop browsing, merchants' promotions, orders on the platform
+and a partner's diversions) and wallet payments through clearing accounts
+(`sim.shards.clearing`): top-ups, game purchases, gifts and paid memberships. Merchants
+quitting, live gifts and app purchases do not yet: a scenario that switches any of them
+on is refused before running, naming the field, and a call on a path outside those
+carried fails the run (`UnshardedCall`), so no effect is ever dropped silently.
 """
 
 from __future__ import annotations
@@ -21,42 +22,35 @@ from scenario import Problem, Scenario, ScenarioError
 
 SHARDED_PATHS = frozenset(
     {"timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
-     "group_post", "group_read", "group_join", "membership_renew",
+     "group_post", "group_read", "group_join", "membership_join", "membership_renew",
      "chat_presence", "chat_connect", "chat_friends", "chat_send", "chat_disconnect",
      "push_read", "album_create", "photo_upload", "thumbnail_read", "photo_read",
      "app_poll", "app_post", "live_start", "live_end", "live_join", "live_comment",
      "live_leave", "fanservice_broadcast", "fanservice_subscribe",
-     "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee"}
+     "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee",
+     "topup", "topup_callback", "game_purchase", "gift", "order"}
 )  # fmt: skip
 """Request paths whose effects on other shards travel as messages, or that have none: an
 ad's click, hide and report touch the viewer's or the advertiser's own shard (its charges
-go to the advertiser's, `sim.shards.ad_billing`); a shop's page is read from the replica,
-whose stock only orders change (refused); a partner's fee is settled where the diversion
-happens (`sim.activities.partner`: from a seed credit made there, so no money crosses
-shards). `membership_renew` is the operator's renewal run (on population row 0's shard):
-with joins switched off, which a sharded run requires, no membership exists and it
-settles nothing."""
+go to the advertiser's, `sim.shards.ad_billing`); a shop's page is read from the replica;
+a partner's fee is settled where the diversion happens (`sim.activities.partner`: from a
+seed credit made there, so no money crosses shards). A top-up (and its gateway's
+callback), a game purchase and a membership pay only the payer's own shard's accounts
+(its wallet, issuance, the platform's and the game developer's); a gift's credit to
+another shard's account clears (`sim.shards.clearing`), and so do an order's credits to
+its merchant and referring influencer. `membership_renew` is the operator's renewal run,
+which every shard runs over its own members."""
 
 
 def _positive(value: Any, _: Scenario) -> bool:
     return bool(value > 0)
 
 
-def _orders(value: Any, scenario: Scenario) -> bool:
-    """Orders on the platform: a conversion chance, unless the partner sells instead."""
-    return bool(value > 0 and scenario.economy.commerce.model == "on_platform")
-
-
 UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = (
-    ("behaviour.per_session.top_up", "payments", _positive),
-    ("behaviour.per_session.game_purchase", "payments", _positive),
-    ("behaviour.per_session.gift", "payments", _positive),
-    ("economy.commerce.conversion_probability", "orders (their payments cross shards)", _orders),
     ("economy.commerce.merchant_churn_per_week", "merchants quitting (drawn per shard)", _positive),
     ("economy.ads.bid_step", "advertisers' daily bid reviews (a relaunched campaign)", _positive),
-    ("economy.memberships.join_per_session", "paid memberships", _positive),
-    ("apps.purchases_per_user_day", "app purchases (payments)", _positive),
-    ("behaviour.live.gift_share", "live gifts (payments)", _positive),
+    ("apps.purchases_per_user_day", "app purchases (not cleared across shards)", _positive),
+    ("behaviour.live.gift_share", "live gifts (paid on the room's shard)", _positive),
 )
 """(field, activity, whether the value switches the activity on in the scenario) for every
 activity whose cross-shard effects are not built yet."""

@@ -65,15 +65,15 @@ def two_shards(scenario: Scenario, seeds: list[np.random.SeedSequence] | None = 
     now = min(window_s, end_s)
     grants = budgets.grants(clock_start)
     found = [shard.start(grants[k], now) for k, shard in enumerate(shards)]
-    while True:
+    while True:  # to the end, then until no message is in flight
         inboxes = route([window[0] for window in found], 2)
         budgets.record([window[3] for window in found])
-        if now >= end_s:
+        if now >= end_s and not any(inboxes):
             break
         grants = budgets.grants(clock_start + now)
         next_id, now = max(window[2] for window in found), min(now + window_s, end_s)
         found = [shard.step(inboxes[k], next_id, grants[k], now) for k, shard in enumerate(shards)]
-    finished = [shard.finish(inboxes[k]) for k, shard in enumerate(shards)]
+    finished = [shard.finish() for shard in shards]
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
     return TwoShards(shards, finished, sent, applied)
