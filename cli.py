@@ -1088,7 +1088,8 @@ def _run_flags(
     type=click.IntRange(min=1),
     metavar="K",
     help="Split each replication by account over K shards on Ray (docs/sharding.md); "
-    "K > 1 runs the social core only and refuses a scenario with other activities on.",
+    "K > 1 refuses a scenario that reviews ad bids, has merchants quit, or pays live "
+    "gifts or app purchases.",
 )
 @click.option(
     "--jobs",
@@ -1126,7 +1127,7 @@ def run(
     Example:
       fanout run scenarios/baseline.yaml
       fanout run scenarios/celebrity-storm.yaml --set platform.fanout=push --out results/push
-      fanout run scenarios/ci-smoke.yaml --shards 2 --set behaviour.per_session.chat=0 ...
+      fanout run scenarios/ci-smoke.yaml --shards 2 --set behaviour.per_session.gift=0 ...
     """
     from outcomes.headline import headline
     from outcomes.headline_render import headline_console

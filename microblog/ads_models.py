@@ -115,6 +115,10 @@ class Campaign:
     status: CampaignStatus
     created_at: float
     delivery: Delivery = field(default_factory=Delivery)
+    allowance: int | None = None
+    """Fen this ad server may still charge before it is granted more: a sharded
+    deployment's share of the budget left (docs/sharding.md, "Ad budgets"). None: one
+    server holds the whole budget, and only the budgets cap its charges."""
 
 
 @dataclass(slots=True)

@@ -23,9 +23,14 @@ class LedgerKind(StrEnum):
     Owner 0."""
     DEVELOPER = "developer"
     """A third-party game developer's earnings; owner is the game id."""
+    CLEARING = "clearing"
+    """On a platform split by account into shards, each holding its accounts' wallets: what
+    this shard's ledger owes (positive) or is owed by (negative) shard `owner_id` for the
+    payments between them still to settle. Like issuance it may run negative; the clearing
+    accounts of all shards together hold the payments in flight (`Ledger.clearing`)."""
 
 
-MAY_RUN_NEGATIVE = frozenset({LedgerKind.ISSUANCE})
+MAY_RUN_NEGATIVE = frozenset({LedgerKind.ISSUANCE, LedgerKind.CLEARING})
 
 
 class TransferKind(StrEnum):
@@ -266,4 +271,6 @@ class Audit:
     circulating_fen: int
     topups_confirmed_fen: int
     platform_revenue_fen: int
+    clearing_fen: int = 0
+    """Held by clearing accounts: payments in flight to other shards (0 unsharded)."""
     problems: list[str] = field(default_factory=list)

@@ -33,6 +33,7 @@ DIRECTION_RULES: tuple[tuple[str, Direction], ...] = (
     ("users.*", "higher"),
     ("throughput.*", "higher"),
     ("requests.*", "higher"),  # a mix share describes the load; neither way is a regression
+    ("ads.overspend*", "lower"),
     ("ads.*", "higher"),
     ("chat.sent", "higher"),
     ("chat.delivered_live", "higher"),
@@ -510,6 +511,12 @@ _OTHER_METRICS = (
         "Diversions to partner",
     ),
     MetricInfo(
+        "commerce.impressions",
+        "count",
+        "Product impressions: product posts seen (in feeds or ad slots) and shop products viewed.",
+        "Product impressions",
+    ),
+    MetricInfo(
         "commerce.conversion",
         "ratio",
         "Orders per product impression (product posts seen and shop products viewed).",
@@ -519,6 +526,19 @@ _OTHER_METRICS = (
     MetricInfo("ads.clicks", "count", "Ads clicked.", "Ad clicks"),
     MetricInfo(
         "ads.ctr", "ratio", "Click-through rate: clicks per impression.", "Ad click-through rate"
+    ),
+    MetricInfo(
+        "ads.overspend",
+        "coins",
+        "Sharded runs: coins campaigns were charged past their total or a day's budget, "
+        "over every shard's charges (per-shard allowances keep it at 0; docs/sharding.md).",
+        "Ad overspend",
+    ),
+    MetricInfo(
+        "ads.overspend.worst_campaign",
+        "coins",
+        "Sharded runs: the most coins one campaign was charged past its budgets.",
+        "Worst campaign's ad overspend",
     ),
     MetricInfo(
         "chat.sent",

@@ -18,6 +18,8 @@ contract before any diversion) is split like the accounts: by the population's m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -47,16 +49,44 @@ class ClientRevenue:
             self.attributed[stream]["mobile" if self.mobile[row] else "web"] += coins
 
     def weights(self, stream: str) -> dict[str, float]:
+        return self.attribution().weights(stream)
+
+    def attribution(self) -> Attribution:
+        mobile_share = float(self.mobile.mean()) if self.mobile.size else 0.0
+        return Attribution({s: dict(split) for s, split in self.attributed.items()}, mobile_share)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What was attributed, as plain data: a shard sends its part to the run's merge."""
+
+    coins: dict[str, dict[str, float]]
+    """Stream -> client -> coins."""
+    mobile_share: float
+    """The population's share of accounts on the mobile app."""
+
+    def weights(self, stream: str) -> dict[str, float]:
         """How the stream splits over the clients: its attributed coins, or, with none, the
         population's accounts."""
-        attributed = self.attributed.get(stream)
+        attributed = self.coins.get(stream)
         if attributed and sum(attributed.values()) > 0:
             return attributed
-        mobile_share = float(self.mobile.mean()) if self.mobile.size else 0.0
-        return {"mobile": mobile_share, "web": 1.0 - mobile_share}
+        return {"mobile": self.mobile_share, "web": 1.0 - self.mobile_share}
 
 
-def client_revenue_metrics(metrics: Metrics, revenue: ClientRevenue) -> Metrics:
+def pooled(parts: Sequence[Attribution]) -> Attribution:
+    """The shards' attributions as one run's (each attributed its own accounts' coins)."""
+    coins: defaultdict[str, dict[str, float]] = defaultdict(
+        lambda: dict.fromkeys(CLIENT_KINDS, 0.0)
+    )
+    for part in parts:
+        for stream, split in part.coins.items():
+            for kind, value in split.items():
+                coins[stream][kind] += value
+    return Attribution(dict(coins), parts[0].mobile_share)
+
+
+def client_revenue_metrics(metrics: Metrics, revenue: ClientRevenue | Attribution) -> Metrics:
     """`clients.<kind>.revenue_<stream>` for every measured stream and `clients.<kind>.revenue`
     their sum, each stream apportioned by `revenue.weights` (none without revenue metrics)."""
     found: Metrics = {}

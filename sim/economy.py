@@ -19,6 +19,7 @@ ledger (`payments.seed_credits`) with what their campaigns may spend.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,13 +73,15 @@ def seed_economy(
     population: Population,
     first_account: int,
     rng: np.random.Generator,
+    holds: Callable[[int], bool],
 ) -> Economy:
-    """Open the shops and start the campaigns, funding their owners through the ledger."""
+    """Open the shops and start the campaigns, funding through the ledger the owners whose
+    wallets it `holds` (by population row: a shard funds only its own accounts')."""
     catalogue = seed_shops(blog, scenario, population, first_account, rng)
     end = blog.ctx.clock() + (math.ceil(scenario.duration_days) + 1) * SECONDS_PER_DAY
     campaigns = seed_ads(blog, scenario, population, first_account, end, rng)
     campaigns += seed_promotions(blog, scenario, catalogue, first_account, end, rng)
-    fund(blog, campaigns, first_account)
+    fund(blog, [plan for plan in campaigns if holds(plan.owner_row)], first_account)
     return Economy(catalogue, campaigns)
 
 

@@ -129,10 +129,19 @@ class Simulation:
         seed: np.random.SeedSequence,
         trace: Trace | None = None,
         progress: Progress | None = None,
+        platform_seed: np.random.SeedSequence | None = None,
     ) -> None:
+        """`platform_seed`, when given, seeds the platform's history and economy instead of
+        `seed`: every shard of a run seeds the same platform (the replication's) and draws
+        its own behaviour."""
         streams = seed.spawn(7)  # in order: a stream added later leaves the earlier ones alone
         behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = streams[:5]
         history_seed, presence_seed = streams[5:]
+        if platform_seed is not None:
+            common = np.random.SeedSequence(
+                platform_seed.entropy, spawn_key=platform_seed.spawn_key
+            )
+            _, _, _, economy_seed, _, history_seed, _ = common.spawn(7)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -153,7 +162,7 @@ class Simulation:
             seed_history(seeded, scenario, population, np.random.default_rng(history_seed))
             economy = seed_economy(
                 seeded.blog, scenario, population, seeded.first_account,
-                np.random.default_rng(economy_seed),
+                np.random.default_rng(economy_seed), self._holds_wallet,
             )  # fmt: skip
         self.seeding_s = time.perf_counter() - began
         self.users = self._user_state(population.size)
@@ -181,9 +190,9 @@ class Simulation:
             ScriptedEvents(self.world, social),
             ads,
             *([] if partner is None else [partner]),
-            *([Apps(self.world, wallets, apps_seed)] if scenario.apps.count else []),
+            *([self._apps(wallets, apps_seed)] if scenario.apps.count else []),
             LiveBroadcasts(self.world, wallets),
-            FanServiceTraffic(self.world),
+            self._fan_services(),
             memberships,
         ]
         # A phone reads its pushes as the app opens, first in a session; made last, so its
@@ -265,6 +274,14 @@ class Simulation:
                     self._start(arrival)
             day = end
 
+    def _apps(self, wallets: Wallets, seed: np.random.SeedSequence) -> Apps:
+        """Third-party apps (a shard draws their users and clocks as every other shard does)."""
+        return Apps(self.world, wallets, seed)
+
+    def _fan_services(self) -> FanServiceTraffic:
+        """The fan services' traffic (a shard draws which are open as every other shard does)."""
+        return FanServiceTraffic(self.world)
+
     def _user_state(self, size: int) -> UserState:
         """The per-account state of this run (a shard's routes what it does not own)."""
         return UserState(size)
@@ -272,6 +289,11 @@ class Simulation:
     def _may_start(self) -> np.ndarray:
         """Accounts whose sessions may arrive (a shard: only those it owns)."""
         return ~self.users.churned
+
+    def _holds_wallet(self, row: int) -> bool:
+        """Whether this simulation's ledger holds the account's wallet (a shard holds only
+        its own accounts'), so seeding funds it here."""
+        return True
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
         """The schedules' arrivals within the segment (a shard: its own accounts')."""

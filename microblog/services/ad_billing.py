@@ -146,7 +146,10 @@ class CampaignBilling:
 
 
 def remaining(campaign: Campaign, day: int) -> int:
-    """Fen the campaign may still spend on `day`: the lesser of its total and daily budget."""
+    """Fen the campaign may still spend on `day`: the least of its total and daily budget
+    and, on a server granted a share of them, its allowance."""
     spec, delivery = campaign.spec, campaign.delivery
     left = min(spec.total_budget - delivery.spent, spec.daily_budget - delivery.spent_on(day))
+    if campaign.allowance is not None:
+        left = min(left, campaign.allowance)
     return max(0, left)

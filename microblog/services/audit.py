@@ -7,9 +7,15 @@ Checks, in one read transaction:
 4. coins in circulation (every account but issuance) equal coins issued minus redeemed;
 5. the journal's top-up transfers equal the confirmed top-up records;
 6. no product's stock is below zero.
+
+A platform split by account into shards keeps one ledger per shard, each holding its own
+accounts' wallets and clearing with the others (`LedgerKind.CLEARING`): `audit_union`
+checks their books as one, at a moment when the payments in flight between them are known.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from microblog.money_models import (
     ISSUING,
@@ -40,6 +46,7 @@ def audit_books(tx: Tx) -> Audit:
         circulating_fen=circulating,
         topups_confirmed_fen=confirmed,
         platform_revenue_fen=sum(a.balance_fen for a in accounts if a.kind is LedgerKind.PLATFORM),
+        clearing_fen=sum(a.balance_fen for a in accounts if a.kind is LedgerKind.CLEARING),
     )
     audit.problems = [
         *_balance_problems(accounts, journal),
@@ -82,3 +89,34 @@ def _total_problems(audit: Audit, topup_transfers: int) -> list[str]:
             f"{audit.topups_confirmed_fen} fen"
         )
     return problems
+
+
+def audit_union(parts: Sequence[Audit], in_flight_fen: int) -> Audit:
+    """The books of the shards' ledgers checked as one: each shard's own problems (named by
+    its index), the totals' checks over the sums, and the clearing accounts, which together
+    must hold exactly the `in_flight_fen` sent between shards and not yet applied (0 once
+    every shard has applied what the others sent it)."""
+    union = Audit(
+        balanced=True,
+        accounts=sum(p.accounts for p in parts),
+        transfers=sum(p.transfers for p in parts),
+        total_fen=sum(p.total_fen for p in parts),
+        issued_fen=sum(p.issued_fen for p in parts),
+        redeemed_fen=sum(p.redeemed_fen for p in parts),
+        circulating_fen=sum(p.circulating_fen for p in parts),
+        topups_confirmed_fen=sum(p.topups_confirmed_fen for p in parts),
+        platform_revenue_fen=sum(p.platform_revenue_fen for p in parts),
+        clearing_fen=sum(p.clearing_fen for p in parts),
+    )
+    topups = union.topups_confirmed_fen  # each part checked its own top-ups against its journal
+    union.problems = [
+        *(f"shard {index}: {problem}" for index, p in enumerate(parts) for problem in p.problems),
+        *_total_problems(union, topups),
+    ]
+    if union.clearing_fen != in_flight_fen:
+        union.problems.append(
+            f"clearing accounts hold {union.clearing_fen} fen but {in_flight_fen} fen are in "
+            "flight between shards"
+        )
+    union.balanced = not union.problems
+    return union

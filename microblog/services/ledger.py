@@ -9,12 +9,18 @@ Invariant (checked to the fen by `microblog.services.audit`): the balances of al
 accounts sum to zero. The issuance account is the only one that runs negative: it holds
 minus the coins in circulation, so wallets, revenue and developer accounts together hold
 exactly the coins issued by top-ups minus the coins redeemed by withdrawals.
+
+A ledger may hold only some accounts' wallets (one shard of a platform split by account):
+then a `Clearing` decides where a credit lands, the payee's wallet when it is held here,
+else this ledger's clearing account for the shard that holds it, which settles the
+credit there (`sim.shards.clearing`). The debit always stays here, at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 
 from microblog.errors import Conflict, InsufficientFunds, Invalid, NotFound
 from microblog.money_models import (
@@ -82,12 +88,29 @@ def describe(account: LedgerAccount) -> str:
         LedgerKind.ISSUANCE: "the issuance account",
         LedgerKind.PLATFORM: "the platform's revenue account",
         LedgerKind.DEVELOPER: f"the developer account of game {account.owner_id}",
+        LedgerKind.CLEARING: f"the clearing account for shard {account.owner_id}",
     }[account.kind]
+
+
+class Clearing(Protocol):
+    """Where the credits of a ledger that holds only some wallets go."""
+
+    def holder(self, ledger_id: int) -> int | None:
+        """The shard holding this ledger account when it is a wallet held elsewhere, else None."""
+        ...
+
+    def send(self, shard: int, leg: Leg, moved: Transfer) -> None:
+        """Send `shard` the credit of `leg`, which `moved` put into the clearing account for
+        it here; the transfer's id keys it there (made once, under the payment's
+        idempotency key), so a credit applied twice pays once."""
+        ...
 
 
 class Ledger:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.clearing: Clearing | None = None
+        """Set on a shard of a platform split by account; None holds every wallet."""
 
     @staticmethod
     def wallet(tx: Tx, account_id: int) -> int:
@@ -122,9 +145,13 @@ class Ledger:
         for leg in legs:
             if leg.amount_fen == 0:
                 continue
-            moved = tx.ledger.transfer(leg.payer, leg.payee, leg.amount_fen, leg.kind, ref_id, now)
+            holder = None if self.clearing is None else self.clearing.holder(leg.payee)
+            payee = leg.payee if holder is None else self.system(tx, LedgerKind.CLEARING, holder)
+            moved = tx.ledger.transfer(leg.payer, payee, leg.amount_fen, leg.kind, ref_id, now)
             if moved is None:
                 raise Conflict(f"ledger account {leg.payer} cannot cover {coins(leg.amount_fen)}")
+            if self.clearing is not None and holder is not None:
+                self.clearing.send(holder, leg, moved)
             transfers.append(moved)
         return transfers
 

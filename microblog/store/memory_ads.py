@@ -80,17 +80,21 @@ class MemoryAdsData:
 
 
 def _live(campaign: Campaign) -> bool:
-    """Active with total budget left (its dates are checked when it is read)."""
+    """Active with total budget (and any allowance) left; its dates are checked when it is
+    read."""
     return (
         campaign.status is CampaignStatus.ACTIVE
         and campaign.delivery.spent < campaign.spec.total_budget
+        and (campaign.allowance is None or campaign.allowance > 0)
     )
 
 
 def _copy(campaign: Campaign) -> Campaign:
     """Specs never change after creation; only the delivery counters need copying."""
     c = campaign
-    return Campaign(c.id, c.owner_id, c.spec, c.status, c.created_at, replace(c.delivery))
+    return Campaign(
+        c.id, c.owner_id, c.spec, c.status, c.created_at, replace(c.delivery), c.allowance
+    )
 
 
 class MemoryAds:
@@ -193,8 +197,21 @@ class MemoryAds:
         delivery.day = day
         delivery.spent += fen
         delivery.owed_millifen = owed_millifen
-        self._reindex(self.d.campaigns[campaign_id])
+        campaign = self.d.campaigns[campaign_id]
+        if campaign.allowance is not None:
+            campaign.allowance -= fen
+        self._reindex(campaign)
         record(db_writes=1)
+
+    def grant(self, campaign_id: int, allowance: int, day: int, day_spent: int) -> None:
+        """A sharded deployment's barrier (docs/sharding.md, "Ad budgets"): this server may
+        charge `allowance` fen more, and the campaign has spent `day_spent` fen on `day` over
+        every server (what its pacing and daily budget then count from). Not a transaction
+        of its own: the simulator applies it between windows, outside any request."""
+        campaign = self.d.campaigns[campaign_id]
+        campaign.allowance = allowance
+        campaign.delivery.day, campaign.delivery.day_spent = day, day_spent
+        self._reindex(campaign)
 
     def impression(self, impression_id: int) -> AdImpression | None:
         found = impression_id in self.d.impressions

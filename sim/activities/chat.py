@@ -137,8 +137,13 @@ class Chat:
         run = self.tally.run
         delivered = run["chat.delivered_live"] + run["chat.delivered_on_connect"]
         found["chat.backlog"] = (run["chat.sent"] - delivered, "count")
-        window = self.tally.window
-        if window["chat.sent"]:
-            live = window["chat.delivered_live"] / window["chat.sent"]
-            found["chat.delivered_live_share"] = (live, "ratio")
-        return found
+        return found | live_share(found)
+
+
+def live_share(counts: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+    """`chat.delivered_live_share` of the window's counts (one run's, or its shards' summed:
+    a message may be sent on one shard and delivered on another); absent when none was sent."""
+    sent = counts.get("chat.sent", (0.0, "count"))[0]
+    if not sent:
+        return {}
+    return {"chat.delivered_live_share": (counts["chat.delivered_live"][0] / sent, "ratio")}

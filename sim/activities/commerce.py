@@ -28,15 +28,16 @@
   selling at a moment drawn once (exponential, at that weekly hazard): from then on its
   scheduled posts are plain posts and its shop is no longer browsed.
 
-Measured: `commerce.orders`, `commerce.gmv`, `commerce.conversion` (orders per product
-impression), `revenue.commerce` (the platform's commission; on-platform only) and, with
-diversion, `commerce.diversions`.
+Measured: `commerce.orders`, `commerce.gmv`, `commerce.impressions`, `commerce.conversion`
+(orders per product impression), `revenue.commerce` (the platform's commission; on-platform
+only) and, with diversion, `commerce.diversions`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -44,7 +45,7 @@ import numpy as np
 
 from microblog.ads_models import AdPlacement, CampaignKind, FeedItem
 from microblog.models import Post
-from microblog.money_models import Order
+from microblog.money_models import Order, ProductPost
 from sim.activities.base import Call, Steps, succeeded
 from sim.activities.partner import Partner
 from sim.activities.social import Social
@@ -99,6 +100,9 @@ class Commerce:
         self.endorsers: dict[int, set[int]] = {}
         """Accounts that liked, reposted or bought each product (by product index), each once:
         a buyer who also liked the post is one endorsement to check, not two."""
+        self.endorsed: list[Callable[[int, int], None]] = []
+        """Told (product index, account) of each endorsement made here (a shard tells the
+        other shards, `sim.shards.shard`)."""
         self.tally = RunningTotals(ON_PLATFORM if partner is None else DIVERTED)
         self._serial = itertools.count(1)
         self.quits = self._quitting_times()
@@ -130,8 +134,12 @@ class Commerce:
         action = partial(self.blog.shops.post_product, actor, product_id, text)
         posted = yield Call("product_post", action, {"product_id": product_id, "text": text})
         if succeeded(posted):
-            post, link = posted
-            self.product_posts[post.id] = (index, link.influencer_id is not None)
+            self.listed(posted[1])
+
+    def listed(self, link: ProductPost) -> None:
+        """A product post, made here or (on a shard) replicated from another shard."""
+        self.product_posts[link.post_id] = (self.index[link.product_id],
+                                            link.influencer_id is not None)  # fmt: skip
 
     # Seeing and buying
 
@@ -194,7 +202,7 @@ class Commerce:
         order = yield Call("order", action, {"product_id": product_id, "post_id": post_id,
                                                 "idempotency_key": key})  # fmt: skip
         if succeeded(order):
-            self.endorsers.setdefault(index, set()).add(actor)
+            self._endorse_here(index, actor)
             self.tally.add("commerce.orders", 1)
             self.tally.add("commerce.gmv", order.amount_fen / FEN_PER_YUAN)
             self.tally.add("revenue.commerce", order.platform_fen / FEN_PER_YUAN)
@@ -247,7 +255,16 @@ class Commerce:
     def reacted(self, row: int, post: Post, kind: str) -> None:
         found = self.product_posts.get(post.id)
         if found is not None and kind in ENDORSING:
-            self.endorsers.setdefault(found[0], set()).add(self.world.account(row))
+            self._endorse_here(found[0], self.world.account(row))
+
+    def endorse(self, index: int, account: int) -> None:
+        """`account` liked, reposted or bought product `index` (here or on another shard)."""
+        self.endorsers.setdefault(index, set()).add(account)
+
+    def _endorse_here(self, index: int, account: int) -> None:
+        self.endorse(index, account)
+        for listener in self.endorsed:
+            listener(index, account)
 
     # Measurement
 
@@ -263,6 +280,7 @@ class Commerce:
         done = self.tally.window()
         seen = done.pop("impressions")
         metrics: Metrics = {name: (value, UNITS[name]) for name, value in done.items()}
+        metrics["commerce.impressions"] = (seen, "count")
         if seen:
             metrics["commerce.conversion"] = (done["commerce.orders"] / seen, "ratio")
         return metrics

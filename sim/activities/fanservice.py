@@ -42,11 +42,13 @@ UNFOLLOWED = (Forbidden,)
 
 
 class FanServiceTraffic:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, rng: np.random.Generator | None = None) -> None:
+        """`rng`: the stream to draw from (a sharded run passes one every shard shares, so
+        all open the same services); by default one spawned for it alone."""
         self.world = world
         self.blog = world.blog
         self.config = world.scenario.behaviour.fanservice
-        (self.rng,) = world.rng.spawn(1)
+        self.rng = world.rng.spawn(1)[0] if rng is None else rng
         """A stream of its own, so fan services leave everyone else's draws as they were."""
         self.services = self._open()
         self.pairs, self.subscribed = self._followers()

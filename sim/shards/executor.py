@@ -6,11 +6,16 @@ Ray's actor model, and because `--cluster ADDRESS` is `ray.init(address=...)`
 CPU per shard and no dashboard; an already running one (a test module's, or `--cluster`)
 is used as it is.
 
-The loop: every shard starts, then for each window `[t, t + W)` every shard applies its
-inbox (the previous window's messages to it, in delivery order), restarts its post ids from
-the common base and runs to `t + W`, returning its messages, its priced calls and its next
-post id. The driver routes the messages and starts the next window, then, while the
-shards run it, feeds the calls to the one capacity model and reports progress. A shard
+The loop: every shard starts with its first ad allowances, then for each window
+`[t, t + W)` every shard applies its inbox (the previous window's messages to it, in
+delivery order) and its new allowances, restarts its post ids from the common base and
+runs to `t + W`, returning its messages, its priced calls, its next post id and what its
+ad servers served and charged. The driver routes the messages, splits what is left of
+every budget (`sim.shards.budgets`) and starts the next window, then, while the shards
+run it, feeds the calls to the one capacity model and reports progress. At the end the
+last window's messages are applied, and so are the refunds and charges they cause, until
+nothing is in flight. Asked to (`audit_windows`), every shard audits its ledger after
+applying its inbox and the driver checks the union of the books at every barrier. A shard
 that raises fails the run with its error; nothing is written before every shard has
 finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
 is not sharded.
@@ -28,19 +33,28 @@ from typing import Any
 import numpy as np
 import ray
 
+from microblog.money_models import Audit
 from scenario import Scenario
-from sim.arrivals import SECONDS_PER_DAY
-from sim.engine import Outcome, Simulation
+from scenario.platform_config import platform_config
+from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.engine import EPOCH, Outcome, Simulation
 from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
+from sim.shards.budgets import AdBudgets, AdWindow, Budget, Grants
+from sim.shards.clearing import Books, union_books
 from sim.shards.merge import MergedCapacity, merged_outcome
 from sim.shards.messages import Message, Tally, route
-from sim.shards.partition import owners, sharding_streams
+from sim.shards.partition import owners, sharding_streams, shared_stream
 from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
 from sim.shards.support import require_shardable
 
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
+
+Advanced = tuple[list[Message], list[Submission], int, AdWindow, Books | None]
+"""A shard's window: its messages, its priced calls, its next free post id, what its ad
+servers served and charged, and its books after applying its inbox (when the run audits
+every window)."""
 
 
 class RemoteFailed(RuntimeError):
@@ -84,39 +98,52 @@ class Shard:
         run_seed: np.random.SeedSequence,
         shard: int,
         shards: int,
+        audit_windows: bool = False,
     ) -> None:
         scenario, population = Populations(scenario).draw(population_seed)
         partition_seed, _, seeds = sharding_streams(run_seed, shards)
         owner = owners(population, shards, partition_seed)
-        self.simulation = ShardSimulation(scenario, population, seeds[shard], owner, shard, shards)
+        self.simulation = ShardSimulation(
+            scenario, population, seeds[shard], owner, shard, shards, run_seed,
+            shared_stream(run_seed),
+        )  # fmt: skip
         self.busy_s = 0.0
         """CPU seconds spent running windows (on a shared machine, wall time says less)."""
+        self.audit_windows = audit_windows
 
     def ready(self) -> float:
         """Seconds this shard took to draw its population and seed its platform."""
         return self.simulation.seeding_s
 
-    def start(self, until: float) -> tuple[list[Message], list[Submission], int]:
+    def budgets(self) -> dict[int, Budget]:
+        return self.simulation.budgets()
+
+    def start(self, grants: Grants, until: float) -> Advanced:
         began = time.process_time()
-        self.simulation.start()
+        self.simulation.start(grants)
+        books = self._books()
         found = self.simulation.advance(until)
         self.busy_s += time.process_time() - began
-        return found
+        return (*found, books)
 
     def step(
-        self, inbox: list[Message], next_post_id: int, until: float
-    ) -> tuple[list[Message], list[Submission], int]:
-        """Apply the inbox at the barrier, then run the next window."""
+        self, inbox: list[Message], next_post_id: int, grants: Grants, until: float
+    ) -> Advanced:
+        """Apply the inbox and the allowances at the barrier, then run the next window (to
+        `until`, if later)."""
         began = time.process_time()
-        self.simulation.apply(inbox, next_post_id)
+        self.simulation.apply(inbox, next_post_id, grants)
+        books = self._books()
         found = self.simulation.advance(until)
         self.busy_s += time.process_time() - began
-        return found
+        return (*found, books)
 
-    def finish(self, inbox: list[Message]) -> ShardOutcome:
-        """Apply the last window's inbox and measure."""
-        self.simulation.apply(inbox, 0)
+    def finish(self) -> ShardOutcome:
+        """Measure (every message to this shard was applied)."""
         return self.simulation.outcome(self.busy_s)
+
+    def _books(self) -> Books | None:
+        return self.simulation.clearing.books() if self.audit_windows else None
 
 
 ShardActor = ray.remote(num_cpus=1)(Shard)
@@ -129,14 +156,22 @@ def run_sharded(
     shards: int,
     progress: Progress | None = None,
     shard_class: type[Shard] = Shard,
+    budgets_class: type[AdBudgets] = AdBudgets,
+    audit_windows: bool = False,
 ) -> ShardedOutcome:
     """One replication on `shards` actors of the joined cluster (see `cluster`).
 
-    `shard_class` is the actor's class (a test injects one that fails)."""
+    `shard_class` is the actor's class (a test injects one that fails), `budgets_class`
+    the driver's ad budgets (a test injects one that does not split them); `audit_windows`
+    audits the union of the shards' books at every barrier (a full audit of every ledger
+    each window: for tests, not for long runs)."""
     actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
-    actors = [actor.remote(scenario, population_seed, run_seed, k, shards) for k in range(shards)]
+    actors = [
+        actor.remote(scenario, population_seed, run_seed, k, shards, audit_windows)
+        for k in range(shards)
+    ]
     try:
-        return _window_loop(scenario, actors, run_seed, progress)
+        return _window_loop(scenario, actors, run_seed, progress, budgets_class)
     finally:
         for handle in actors:
             ray.kill(handle)
@@ -150,11 +185,16 @@ class ShardedOutcome:
     sent: Tally
     applied: Tally
     shards: list[ShardOutcome]
+    budgets: AdBudgets | None
+    """Every campaign's spend over the shards (runs of K > 1)."""
+    audits: list[Audit]
+    """The union of the shards' books at every barrier, once its inboxes were applied
+    (with `audit_windows`; else empty)."""
 
 
 def _window_loop(
     scenario: Scenario, actors: list[Any], run_seed: np.random.SeedSequence,
-    progress: Progress | None,
+    progress: Progress | None, budgets_class: type[AdBudgets],
 ) -> ShardedOutcome:  # fmt: skip
     _gather([a.ready.remote() for a in actors], "shard")  # seeded: the run's clock starts now
     began = time.perf_counter()
@@ -162,34 +202,68 @@ def _window_loop(
     end_s = scenario.duration_days * SECONDS_PER_DAY
     window_s = scenario.sharding.window_s
     _, capacity_seed, _ = sharding_streams(run_seed, shards)
-    capacity = None
+    capacity = budgets = None
+    grants: list[Grants] = [{} for _ in actors]
+    clock_start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
     if shards > 1:
         capacity = MergedCapacity(scenario, np.random.default_rng(capacity_seed))
+        budgets = _ad_budgets(scenario, actors[0], shards, budgets_class)
+        grants = budgets.grants(clock_start)
     now = min(window_s, end_s)
-    running = [a.start.remote(now) for a in actors]
+    running = [a.start.remote(grants[k], now) for k, a in enumerate(actors)]
+    audits: list[Audit] = []
     while True:
-        outboxes, submissions, next_ids = zip(*_gather(running, "shard"), strict=True)
+        outboxes, submissions, next_ids, ads, books = zip(*_gather(running, "shard"), strict=True)
+        _audit(books, audits)
         inboxes = route(list(outboxes), shards)
         reached, now = now, min(now + window_s, end_s)
+        if budgets is not None:
+            budgets.record(ads)
+            grants = budgets.grants(clock_start + reached)
         if reached < end_s:  # the shards run the next window while the driver prices this one
-            running = [a.step.remote(inboxes[k], max(next_ids), now) for k, a in enumerate(actors)]
+            running = [
+                a.step.remote(inboxes[k], max(next_ids), grants[k], now)
+                for k, a in enumerate(actors)
+            ]
         if capacity is not None:
             capacity.feed(submissions)
         if progress is not None:
             progress(reached)
         if reached >= end_s:
             break
-    finished: list[ShardOutcome] = _gather(
-        [a.finish.remote(inboxes[k]) for k, a in enumerate(actors)], "shard"
-    )
+    while any(inboxes):  # the last window's messages, and the refunds they cause
+        settling = [
+            a.step.remote(inboxes[k], max(next_ids), {}, end_s) for k, a in enumerate(actors)
+        ]
+        outboxes, _, next_ids, ads, books = zip(*_gather(settling, "shard"), strict=True)
+        _audit(books, audits)
+        if budgets is not None:  # ad charges applied now may leave a campaign unfunded
+            budgets.record(ads)
+        inboxes = route(list(outboxes), shards)
+    finished: list[ShardOutcome] = _gather([a.finish.remote() for a in actors], "shard")
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
     running_s = time.perf_counter() - began  # barriers included: what the run costs
-    if capacity is None:
+    if capacity is None or budgets is None:
         outcome = replace(finished[0].outcome, running_s=running_s)
     else:
         outcome = merged_outcome(scenario, capacity, finished, running_s)
-    return ShardedOutcome(outcome, sent, applied, finished)
+        outcome.metrics.update(budgets.metrics())
+    return ShardedOutcome(outcome, sent, applied, finished, budgets, audits)
+
+
+def _ad_budgets(
+    scenario: Scenario, actor: Any, shards: int, budgets_class: type[AdBudgets]
+) -> AdBudgets:
+    """The driver's ad budgets, from the campaigns every shard seeded (asked of one)."""
+    seeded = _gather([actor.budgets.remote()], "shard")[0]
+    return budgets_class(seeded, shards, platform_config(scenario).ads)
+
+
+def _audit(books: tuple[Books | None, ...], audits: list[Audit]) -> None:
+    """The union of the shards' books at this barrier, when they were audited."""
+    if all(part is not None for part in books):
+        audits.append(union_books([part for part in books if part is not None]))
 
 
 def _gather(futures: list[Any], part: str) -> Any:

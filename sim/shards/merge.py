@@ -7,8 +7,22 @@
 - Agents' counters, active accounts and churned accounts are sums over shards (each counts
   only its own accounts' calls); per-account state is taken from each account's owner.
 - Retention sums the cohorts' counts; push latencies are pooled before percentiles.
-- Whatever else a shard measured (the activities a sharded run refuses measure nothing
-  there) merges as a sum when it is a count, and must agree on every shard otherwise.
+- Money: each shard tallied the payments its own accounts made (a credit applied from
+  another shard is tallied nowhere, its payment was), so streams, volumes and GMV are
+  sums; revenue totals, shares and the clients' split are derived again from the merged
+  streams and the shards' pooled attributions; the ledger audit is the union of the
+  shards' books (`sim.shards.clearing`).
+- Whatever else a shard measured (ads, commerce, a partner's fees, chat, live rooms; the
+  activities a sharded run refuses measure nothing there) merges as a sum when it is a
+  count, bytes or money, as the most of the shards' when it is a peak (`live.viewers.peak`:
+  each shard's are its own rooms'), as the ratio of two merged sums when it is a rate
+  (`RATIOS`), and must agree on every shard otherwise. Their within-run intervals merge
+  likewise: a Poisson count's from the sum, money as independent compound sums (each
+  shard's payers are different people), a rate's by Wilson on the merged counts. A share
+  of two chat counts (`chat.delivered_live_share`: a message is sent on its sender's shard
+  and delivered on its recipient's) is derived again from their sums by the chat activity's
+  own rule, and revenue's totals, shares, per-account and annualised figures from the
+  merged streams.
 """
 
 from __future__ import annotations
@@ -21,12 +35,15 @@ import numpy as np
 import simpy
 
 from scenario import Scenario
+from sim.activities.chat import live_share
 from sim.activities.fanservice import LAG_FAMILIES
 from sim.activities.live import live_delivery
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.capacity.model import CapacityModel, Snapshot
 from sim.churn import user_metrics
+from sim.client_revenue import client_revenue_metrics, pooled
 from sim.engine import Outcome
+from sim.intervals import Estimate, Intervals, independent_total, poisson_count, present, wilson
 from sim.measure import (
     Counters,
     Metrics,
@@ -38,8 +55,31 @@ from sim.measure import (
 )
 from sim.push_log import push_metrics
 from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
+from sim.shards.clearing import union_books
 from sim.shards.shard import ShardOutcome, Submission
 from sim.users import UserState
+
+ADDITIVE_UNITS = frozenset({"count", "bytes", "coins", "yuan"})
+"""Units of what a shard measures over its own accounts' calls: the run's is the sum."""
+
+PEAKS = frozenset({"live.viewers.peak"})
+"""Counts that are a most, not a sum: each shard's are its own rooms'."""
+
+RATIOS = {
+    "ads.ctr": ("ads.clicks", "ads.impressions"),
+    "commerce.conversion": ("commerce.orders", "commerce.impressions"),
+}
+"""A rate and the merged (numerator, denominator) it is the ratio of."""
+
+DERIVED_REVENUE = ("revenue.total", "revenue.share.", "revenue.per_account_day",
+                   "revenue.annualised")  # fmt: skip
+"""Revenue figures derived from the streams (`sim.revenue`): derived again, never merged."""
+
+DERIVED_SHARES = frozenset({"chat.delivered_live_share"})
+"""Shares the activity derives again from the merged counts (`live_share`)."""
+
+AUDIT = "payments.audit_balanced"
+"""The ledger audit: the union's of the shards' books, made apart (`union_books`)."""
 
 
 class ShardingError(RuntimeError):
@@ -110,12 +150,18 @@ def merged_outcome(
     intervals.update(user_intervals)
     metrics.update(push_metrics(np.concatenate([s.push[0] for s in shards]),
                                 sum(s.push[1] for s in shards)))  # fmt: skip
-    metrics.update(_other_metrics(metrics, [s.outcome.metrics for s in shards]))
+    others = _other_metrics(metrics, [s.outcome.metrics for s in shards])
+    intervals.update(_other_intervals(others, [s.outcome for s in shards]))
+    metrics.update(others)
+    metrics.update(live_share(metrics))
+    if AUDIT in shards[0].outcome.metrics:
+        metrics[AUDIT] = (float(union_books([s.books for s in shards]).balanced), "bool")
     metrics.update(live_delivery(metrics))
     intervals.update(live_delivery(intervals))
     scale = Scale.of(scenario)
     intervals.update(revenue_intervals(metrics, intervals, scale))
     metrics.update(revenue_metrics(metrics, scale))
+    metrics.update(client_revenue_metrics(metrics, pooled([s.client_revenue for s in shards])))
     timeline = merged_timeline(capacity, shards)
     seeding_s = max(s.outcome.seeding_s for s in shards)
     actions = sum(s.outcome.actions for s in shards)
@@ -153,22 +199,47 @@ def summed_retention(parts: Sequence[dict[int, tuple[int, int]]]) -> dict[int, t
 
 
 def _other_metrics(merged: Metrics, per_shard: Sequence[Metrics]) -> Metrics:
-    """The shards' other measured parts: counts summed, anything else equal on all."""
+    """The shards' other measured parts: sums, peaks and rates as the module says;
+    anything else equal on all (the audit is the union's, made apart)."""
     found: Metrics = {}
-    for name in sorted(set(per_shard[0]) - set(merged)):
-        if _derived(name):
+    names = sorted(set().union(*per_shard) - set(merged))
+    for name in names:
+        if _derived(name) or name == AUDIT or name in RATIOS:
             continue
-        values = [metrics[name][0] for metrics in per_shard]
-        unit = per_shard[0][name][1]
-        if unit == "count":
+        values = [metrics[name][0] for metrics in per_shard if name in metrics]
+        unit = next(metrics[name][1] for metrics in per_shard if name in metrics)
+        if name in PEAKS:
+            found[name] = (float(max(values)), unit)
+        elif unit in ADDITIVE_UNITS:
             found[name] = (float(sum(values)), unit)
-        elif all(value == values[0] or value != value for value in values):
+        elif len(values) == len(per_shard) and all(v == values[0] or v != v for v in values):
             found[name] = per_shard[0][name]
         else:
             raise ShardingError(
                 f"metric {name} differs across shards ({values}): no rule merges it"
             )
+    for name, (numerator, denominator) in RATIOS.items():
+        if name in names and found.get(denominator, (0.0, ""))[0] > 0:
+            found[name] = (found[numerator][0] / found[denominator][0], "ratio")
     return found
+
+
+def _other_intervals(merged: Metrics, shards: Sequence[Outcome]) -> Intervals:
+    """Intervals of the merged other metrics, from the shards' own of the same kind."""
+    found: dict[str, Estimate | None] = {}
+    for name, (value, _) in merged.items():
+        if name in RATIOS:
+            numerator, denominator = RATIOS[name]
+            found[name] = wilson(merged[numerator][0], merged[denominator][0])
+            continue
+        methods = {s.intervals[name].method for s in shards if name in s.intervals}
+        if methods == {"poisson"}:
+            found[name] = poisson_count(value)
+        elif methods == {"compound-poisson"}:
+            parts = [(s.metrics[name][0], s.intervals.get(name)) for s in shards
+                     if name in s.metrics]  # fmt: skip
+            found[name] = independent_total(parts)
+    return present(found)
 
 
 def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) -> Timeline:
@@ -191,5 +262,10 @@ def merged_timeline(capacity: MergedCapacity, shards: Sequence[ShardOutcome]) ->
 
 
 def _derived(name: str) -> bool:
-    """A revenue total or share: derived again from the merged streams, never merged."""
-    return name.startswith(("revenue.total", "revenue.share."))
+    """Derived again from the merged streams, never merged: a revenue figure, a client's
+    revenue (`sim.client_revenue`) or a share of chat counts (`live_share`)."""
+    return (
+        name.startswith(DERIVED_REVENUE)
+        or (name.startswith("clients.") and ".revenue" in name)
+        or name in DERIVED_SHARES
+    )

@@ -13,10 +13,21 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, NamedTuple
 
-KINDS = ("post", "like", "comment", "repost", "follow", "unfollow", "friend", "join")
+KINDS = (
+    "post", "like", "comment", "repost", "follow", "unfollow", "friend", "join", "chat",
+    "presence", "push", "photo", "subscribe", "ad_charge", "product_post", "endorse",
+    "credit", "refund",
+)  # fmt: skip
 """Message kinds: a post replicated to another shard; a reaction to a post its author's
 shard owns; a follow or unfollow of another shard's account; a friend's interaction that
-lowers the owner's churn hazard; a group join every shard must know of."""
+lowers the owner's churn hazard; a group join every shard must know of; a chat message to
+another shard's account; an account's presence, replicated to every other shard; pushes
+to another shard's accounts, for their outboxes; a photo, replicated to every other shard
+(as its post is); a subscription to another shard's account's fan service; a charge of an
+ad shown on one shard to a campaign whose advertiser's wallet another owns; a product post
+replicated with the product it sells; a like, repost or order that endorses a product to
+the endorser's friends on every shard; a payment's credit to a wallet another shard holds,
+and its refund when the payee refused it (`sim.shards.clearing`)."""
 
 Tally = Counter[tuple[str, int, int]]
 """Messages counted by (kind, source shard, target shard)."""

@@ -38,3 +38,14 @@ def sharding_streams(
     base = np.random.SeedSequence(run_seed.entropy, spawn_key=(*run_seed.spawn_key, SHARDING_KEY))
     partition_seed, capacity_seed, *spawned = base.spawn(shards + 2)
     return partition_seed, capacity_seed, [run_seed] if shards == 1 else spawned
+
+
+SHARED_KEY = 25
+"""Spawn-key element of the stream every shard draws alike from."""
+
+
+def shared_stream(run_seed: np.random.SeedSequence) -> np.random.SeedSequence:
+    """A stream every shard of a replication draws the same from, for what all shards must
+    agree on (which fan services are open and who had subscribed when the run began;
+    which users each app has and when it polls them)."""
+    return np.random.SeedSequence(run_seed.entropy, spawn_key=(*run_seed.spawn_key, SHARED_KEY))

@@ -13,8 +13,23 @@ where it ran. What is applied is the owner's part of the effect and nothing more
 - `like`, `comment`, `repost`: the post's counters (and the comment) on its author's shard;
 - `follow`, `unfollow`: the edge and its counts on the followee's shard, whose fan-out and
   hybrid threshold read them (the follower's shard rebuilt the follower's timeline);
+- `product_post`: a `post` and the product it sells;
 - `join`: the group membership, on every shard (groups belong to no shard);
-- `friend`: the interaction that lowers the friend's churn hazard, on the friend's shard.
+- `friend`: the interaction that lowers the friend's churn hazard, on the friend's shard;
+- `chat`: a direct message, into its recipient's inbox on the recipient's shard, delivered
+  there live when the recipient is connected, else left for its next connect (the
+  sender's shard stored it, priced it and forgot its inbox entry: `hand_over`);
+- `presence`: another shard's account connected, disconnected or chose a status: the
+  replica friends pages read (`sim.shards.presence`), and its friends connected here told;
+- `push`: pushes sent elsewhere to this shard's accounts, into their devices' outboxes;
+- `subscribe`: a follower's subscription, on the fan service's shard (which broadcasts);
+- `photo`: a photo's record and bytes under its own id (unique over shards: `stride_photo_ids`),
+  so every shard a photo post reaches reads its thumbnails; its album stays with its owner;
+- the shard's own handlers for the rest (`sim.shards.shard`, registered with `on`):
+  `credit`, `refund`, a payment's credit to a wallet this shard holds and the refund of
+  one the payee's shard refused (`sim.shards.clearing`); `ad_charge`, an ad's charge to
+  its advertiser's wallet (`sim.shards.ad_billing`); `endorse`, a like, repost or order
+  of a product that its commerce activity counts as a friend's endorsement.
 """
 
 from __future__ import annotations
@@ -22,15 +37,22 @@ from __future__ import annotations
 import itertools
 from bisect import insort
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
+from microblog.chat_models import ChatMessage, PresenceChange, Status
 from microblog.fanout import Proceed
+from microblog.media_models import Photo
 from microblog.models import Post
+from microblog.money_models import ProductPost
 from microblog.platform import Microblog
+from microblog.push_models import PushMessage
+from microblog.services.albums import Variant, media_keys
 from microblog.store.memory import MemoryStore
 from microblog.work import record
 from sim.shards.messages import Message
+from sim.shards.presence import ShardSwitchboard
 
 
 class PostIds:
@@ -50,6 +72,15 @@ class PostIds:
         self.store.data.ids["posts"] = itertools.count(base + self.shard, self.shards)
 
 
+def stride_photo_ids(store: MemoryStore, shard: int, shards: int) -> None:
+    """Photo ids unique over all shards: shard s takes first + s, first + s + K, ... (a
+    photo is read by its id on every shard its post reaches; nothing orders photos by id
+    across accounts)."""
+    media = store.data.media
+    first = next(media.photo_ids)
+    media.photo_ids = itertools.count(first + shard, shards)
+
+
 class Replica:
     """Applies one shard's inbox to its microblog and its users' state."""
 
@@ -59,6 +90,7 @@ class Replica:
         mine: np.ndarray,
         first_account: int,
         friend_interacted: Callable[[int, int], None],
+        switchboard: ShardSwitchboard,
     ) -> None:
         store = blog.store
         assert isinstance(store, MemoryStore), "shards hold the memory store"
@@ -67,14 +99,21 @@ class Replica:
         self.mine = mine
         self.first_account = first_account
         self.friend_interacted = friend_interacted
+        self.switchboard = switchboard
         self._apply: dict[str, Callable[..., None]] = {
             "post": self.post, "like": self.like, "comment": self.comment,
             "repost": self.repost, "follow": self.follow, "unfollow": self.unfollow,
-            "join": self.join, "friend": self.friend_interacted,
+            "join": self.join, "friend": self.friend_interacted, "chat": self.chat,
+            "presence": self.presence, "push": self.push, "photo": self.photo,
+            "subscribe": self.subscribe,
         }  # fmt: skip
 
     def apply(self, message: Message) -> None:
         self._apply[message.kind](*message.payload)
+
+    def on(self, kind: str, handler: Callable[..., None]) -> None:
+        """Apply messages of `kind` with `handler` (a kind another part of the shard owns)."""
+        self._apply[kind] = handler
 
     def owned_followers(self, author_id: int) -> list[int]:
         first, mine = self.first_account, self.mine
@@ -110,6 +149,13 @@ class Replica:
         if post.pushed:
             self.blog.timelines.cache.deliver(self.owned_followers(post.author_id), post.id)
 
+    def product_post(self, post: Post, link: ProductPost) -> None:
+        """A product post: the post, and the product it sells (read by promotions, orders
+        and the commerce activity's own record, which the shard updates)."""
+        self.post(post)
+        with self.store.write() as tx:
+            tx.shops.link_post(link)
+
     def like(self, actor_id: int, post_id: int) -> None:
         self.blog.posts.like(actor_id, post_id)
 
@@ -137,3 +183,52 @@ class Replica:
 
     def join(self, actor_id: int, group_id: int) -> None:
         self.blog.groups.join(actor_id, group_id)
+
+    def chat(self, message: ChatMessage) -> None:
+        """Into the recipient's inbox here (under this shard's next message id, so its
+        inbox stays in arrival order), then pushed to its connections here, if any."""
+        recipient = message.recipient_id
+        assert recipient is not None, "only direct messages cross shards"
+        with self.store.write() as tx:
+            tx.chat.add_message(replace(message, id=0), [recipient])
+        self.switchboard.mail([recipient])
+
+    def hand_over(self, message: ChatMessage) -> None:
+        """The sender's shard forgets the inbox entry it stored for a recipient another
+        shard owns: the message is in that shard's inbox from the barrier on."""
+        recipient = message.recipient_id
+        assert recipient is not None, "only direct messages cross shards"
+        chat = self.store.data.chat
+        del chat.undelivered[recipient][message.id]
+        chat.unread[recipient][message.conversation].remove(message.id)
+
+    def presence(self, account_id: int, connected: bool, chosen: Status | None) -> None:
+        """Another shard's account as it is now; its friends connected here see a change."""
+        presence = self.blog.chat.presence
+        before = presence.visible_status(account_id)
+        self.switchboard.replicate(account_id, connected)
+        if chosen is not None:
+            with self.store.write() as tx:
+                tx.chat.set_status(account_id, chosen)
+        after = presence.visible_status(account_id)
+        if after is before:
+            return
+        with self.store.read() as tx:
+            friends = [i for i, _ in tx.chat.friends(account_id, "", None, None)]
+            account = tx.accounts.get(account_id)
+        assert account is not None, "every shard holds every account"
+        self.switchboard.local.announce(friends, PresenceChange(account_id, account.name, after))
+
+    def push(self, pushes: tuple[PushMessage, ...]) -> None:
+        with self.store.write() as tx:
+            tx.push.add_many(list(pushes))
+
+    def photo(self, photo: Photo, full: bytes, thumbnail: bytes) -> None:
+        media = self.blog.albums.media
+        keys = media_keys(photo.media_key)
+        media.put(keys[Variant.FULL], full)
+        media.put(keys[Variant.THUMBNAIL], thumbnail)
+        self.store.data.media.photos[photo.id] = photo
+
+    def subscribe(self, service_id: int, subscriber_id: int) -> None:
+        self.blog.fanservice.subscribe(service_id, subscriber_id)

@@ -1,12 +1,21 @@
 """One shard of a run: a simulation of the whole platform that runs its own accounts only.
 
-It is an ordinary `Simulation` (same seeding, activities, capacity model) with four
-differences: sessions and scheduled arrivals start only for the accounts it owns; every
-call's effect on an account or post another shard owns goes to its outbox as a message
-(`_route`); its environment advances one window at a time, applying its inbox at each
-barrier (`Replica`); and with more than one shard it keeps each call's work for the run's
-one capacity model (`sim.shards.merge`) instead of pricing it, and refuses a call on a
-path whose cross-shard effects are not built (`sim.shards.support`).
+It is an ordinary `Simulation` (same seeded platform, activities, capacity model) with
+these differences: sessions and scheduled arrivals start only for the accounts it owns (an
+arrival an activity schedules itself runs where the activity does: a live room's viewers'
+calls run on its anchor's shard, which holds the room; see docs/sharding.md; the
+operator's runs over what a shard holds, such as membership renewals, run on every
+shard); its ledger holds only its own accounts' wallets; every call's effect on an
+account or post another shard owns goes to its outbox as a message (`Routes`; pushes to
+another shard's account as they are stored, `RoutedPush`; a payment's credit to a wallet
+another shard holds through its clearing account, `sim.shards.clearing`); its
+environment advances one window at a time, applying its inbox at each barrier
+(`Replica`); and with more than one shard it keeps each call's work for the run's one
+capacity model (`sim.shards.merge`) instead of pricing it, reads other shards' presence
+from a replica (`ShardSwitchboard`), charges ads within the driver's allowances through
+the advertiser's shard (`sim.shards.ad_billing`), tells the other shards of product posts
+and endorsements, and refuses a call on a path whose cross-shard effects are not built
+(`sim.shards.support`).
 """
 
 from __future__ import annotations
@@ -20,24 +29,46 @@ from typing import Any
 import numpy as np
 
 from microblog.models import Post
+from microblog.money_models import ProductPost
+from microblog.services.ad_billing import LedgerBilling
+from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
-from sim.activities.base import Arrival, Call, succeeded
+from sim.activities.apps import Apps
+from sim.activities.base import Arrival, Call, Schedule, succeeded
+from sim.activities.commerce import Commerce
+from sim.activities.fanservice import FanServiceTraffic
+from sim.activities.memberships import PaidMemberships
+from sim.activities.social import Social
 from sim.arrivals import Segment
+from sim.client_revenue import Attribution
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
 from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
+from sim.shards.ad_billing import ShardAds
+from sim.shards.budgets import AdWindow, Budget, Grants
+from sim.shards.clearing import Books, ShardClearing
+from sim.shards.fanservice import OwnedFanServices
 from sim.shards.messages import Message, Outbox, Tally
-from sim.shards.replica import PostIds, Replica
+from sim.shards.presence import ShardSwitchboard
+from sim.shards.pushes import RoutedPush
+from sim.shards.replica import PostIds, Replica, stride_photo_ids
+from sim.shards.routes import Routes
 from sim.shards.support import require_sharded_path
 from sim.users import UserState
+from sim.wallets import Wallets
 
-POST_CREATING = frozenset({"post", "repost", "group_post"})
+OPERATOR_RUNS: tuple[type[Schedule], ...] = (PaidMemberships,)
+"""Schedules of the operator's runs over the records a shard holds (renewals settle the
+memberships of its own accounts): every shard runs them, whoever their arrival's row."""
 
 Submission = tuple[float, str, Work, float]
 """A priced call kept for the merged capacity model: (time, path, its work, external s)."""
+
+Window = tuple[list[Message], list[Submission], int, AdWindow]
+"""A window's messages, priced calls, next free post id and ad servers' report."""
 
 
 class RoutedUsers(UserState):
@@ -83,6 +114,9 @@ class ShardOutcome:
     records: ShardRecords
     sent: Tally
     applied: Tally
+    books: Books
+    """The shard's ledger at the end, once every message to it was applied."""
+    client_revenue: Attribution
     peak_rss_mib: float
     """Peak resident memory of the shard's process."""
 
@@ -96,34 +130,106 @@ class ShardSimulation(Simulation):
         owner: np.ndarray,
         shard: int,
         shards: int,
+        platform_seed: np.random.SeedSequence,
+        shared: np.random.SeedSequence | None = None,
     ) -> None:
+        """`seed` draws this shard's behaviour; `platform_seed` (the replication's run
+        seed) the seeded platform, the same on every shard; `shared` the stream every shard
+        draws alike from (`shared_stream`), needed with more than one shard."""
         self.shard = shard
+        self.shared = None if shared is None else shared.spawn(2)
+        """The fan services' and the apps' streams, alike on every shard."""
         self.shards = shards
         self.owner = owner
         self.mine = owner == shard
         self.outbox = Outbox(shard)
         self.applied: Tally = Counter()
         self.records = ShardRecords()
-        super().__init__(scenario, population, seed)
+        super().__init__(scenario, population, seed, platform_seed=platform_seed)
+        blog = self.world.blog
+        assert isinstance(blog.chat.switchboard, LocalSwitchboard), "shards hold the memory tier"
+        self.switchboard = ShardSwitchboard(blog.chat.switchboard)
         self.replica = Replica(
-            self.world.blog, self.mine, self.world.first_account, self._friend_applied
+            blog, self.mine, self.world.first_account, self._friend_applied, self.switchboard
         )
         self.post_ids = PostIds(self.replica.store, shard, shards)
-        if shards > 1:  # deliver to one's own followers only: the others' shards do theirs
-            timelines = self.world.blog.timelines
-            clock = self.world.blog.ctx.clock
-            timelines.queue = fan_out_in_background(self.replica.fan_out_owned, clock)
+        self.routes = Routes(
+            self.world, owner, shard, shards, self.outbox, self.replica, self.switchboard
+        )
+        self.ads = ShardAds(
+            LedgerBilling(blog.ledger), self.replica.store, self.routes.owner_of, shard,
+            self.routes.send, blog.ctx.clock, blog.config.ads,
+        )  # fmt: skip
+        self.clearing = ShardClearing(
+            blog, owner, self.world.first_account, shard, self.routes.send
+        )
+        self.commerce = next(part for part in self.activities if isinstance(part, Commerce))
+        if shards > 1:
+            self._route_within_calls()
+
+    def _route_within_calls(self) -> None:
+        """What a call does to other shards' accounts before it returns: fan-out to one's
+        own followers only (the others' shards do theirs), pushes handed over, presence
+        read from the replica, ad charges through the advertiser's shard, credits to other
+        shards' wallets through clearing, endorsements told; post and photo ids kept apart
+        from the first window on (every shard seeded the same posts, so all restart from
+        the same id); and the handlers of messages other parts own."""
+        blog = self.world.blog
+        blog.timelines.queue = fan_out_in_background(self.replica.fan_out_owned, blog.ctx.clock)
+        blog.chat.switchboard = blog.chat.presence.switchboard = self.switchboard
+        store = self.replica.store
+        with store.write() as tx:
+            tx.push = RoutedPush(store.data.push, self.routes.owns, self.routes.pushes)
+        stride_photo_ids(store, self.shard, self.shards)
+        self.post_ids.restart(self.post_ids.peek())  # the first window's too (all peek alike)
+        blog.ads.billing.billing = self.ads
+        social = next(part for part in self.activities if isinstance(part, Social))
+        social.readers.append(self.ads)
+        self.clearing.install()
+        self.commerce.endorsed.append(self.routes.endorsed)
+        self.replica.on("ad_charge", self.ads.charged_here)
+        self.replica.on("credit", self.clearing.credit)
+        self.replica.on("refund", self.clearing.refund)
+        self.replica.on("endorse", self.commerce.endorse)
+        self.replica.on("product_post", self._product_posted)
 
     # Only its own accounts
 
     def _user_state(self, size: int) -> UserState:
         return RoutedUsers(size, self.mine, self._friend_elsewhere)
 
+    def _fan_services(self) -> FanServiceTraffic:
+        if self.shards == 1:
+            return super()._fan_services()
+        assert self.shared is not None, "shards share the fan services' draws"
+        return OwnedFanServices(self.world, np.random.default_rng(self.shared[0]), self.mine)
+
+    def _apps(self, wallets: Wallets, seed: np.random.SeedSequence) -> Apps:
+        """Every shard draws the same apps' users and polling clocks and polls for the
+        users it owns, so the shards together poll every pair once."""
+        if self.shards == 1:
+            return super()._apps(wallets, seed)
+        assert self.shared is not None, "shards share the apps' draws"
+        return Apps(self.world, wallets, self.shared[1])
+
+    def _holds_wallet(self, row: int) -> bool:
+        return bool(self.mine[row])
+
     def _may_start(self) -> np.ndarray:
         return ~self.users.churned & self.mine
 
     def _scheduled(self, segment: Segment) -> list[Arrival]:
-        return [arrival for arrival in super()._scheduled(segment) if self.mine[arrival.row]]
+        return [
+            arrival
+            for schedule in self.schedules
+            for arrival in schedule.arrivals(segment)
+            if self._runs_here(arrival.row) or isinstance(schedule, OPERATOR_RUNS)
+        ]
+
+    def _runs_here(self, row: int) -> bool:
+        """Its own accounts' arrivals; the platform's own accounts (past the population's
+        rows: a commerce partner's daily contract) run on shard 0."""
+        return bool(self.mine[row]) if row < self.mine.size else self.shard == 0
 
     # Effects on other shards
 
@@ -132,40 +238,15 @@ class ShardSimulation(Simulation):
             require_sharded_path(call.path)
         result = super()._perform(account, call)
         if self.shards > 1 and succeeded(result):
-            self._route(account, call, result)
+            self.routes.route(account, call, result)
         return result
 
-    def _route(self, actor: int, call: Call, result: Any) -> None:
-        path = call.path
-        if path in POST_CREATING:
-            assert isinstance(result, Post)
-            self._to_all_others("post", (result,))
-        if path in ("like", "comment", "repost"):
-            post_id = call.params["post_id"]
-            owner = self._owner_of_post(post_id)
-            if owner != self.shard:
-                extra = (call.params["text"],) if path == "comment" else ()
-                payload = (post_id,) if path == "repost" else (actor, post_id, *extra)
-                self.outbox.send(self.env.now, owner, path, payload)
-        elif path in ("follow", "unfollow"):
-            target = call.params["account_id"]
-            owner = int(self.owner[self.world.row(target)])
-            if owner != self.shard:
-                self.outbox.send(self.env.now, owner, path, (actor, target))
-        elif path == "group_join":
-            self._to_all_others("join", (actor, call.params["group_id"]))
-
-    def _owner_of_post(self, post_id: int) -> int:
-        post = self.replica.store.data.posts[post_id]
-        return int(self.owner[self.world.row(post.author_id)])
-
-    def _to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
-        for target in range(self.shards):
-            if target != self.shard:
-                self.outbox.send(self.env.now, target, kind, payload)
-
     def _friend_elsewhere(self, row: int, day: int) -> None:
-        self.outbox.send(self.env.now, int(self.owner[row]), "friend", (row, day))
+        self.routes.send(int(self.owner[row]), "friend", (row, day))
+
+    def _product_posted(self, post: Post, link: ProductPost) -> None:
+        self.replica.product_post(post, link)
+        self.commerce.listed(link)
 
     def _friend_applied(self, row: int, day: int) -> None:
         UserState.friend_interacted(self.users, row, day)
@@ -193,35 +274,48 @@ class ShardSimulation(Simulation):
 
     # The window loop (driven by `sim.shards.executor`)
 
-    def start(self) -> None:
-        """Begin the run; the actor's process is this shard's alone, so the collector
-        stays off (`sim.collector` explains why) and the seeded heap is frozen."""
+    def budgets(self) -> dict[int, Budget]:
+        """Every campaign's budget as seeded (the same on every shard)."""
+        return {
+            c.id: Budget(c.spec.total_budget, c.spec.daily_budget, c.spec.bid,
+                         c.spec.bid_type, c.delivery.spent)
+            for c in self.replica.store.data.ads.campaigns.values()
+        }  # fmt: skip
+
+    def start(self, grants: Grants) -> None:
+        """Begin the run with the first allowances; the actor's process is this shard's
+        alone, so the collector stays off (`sim.collector` explains why) and the seeded
+        heap is frozen."""
         gc.disable()
         gc.freeze()
+        self.ads.grant(grants)
         self.begin()
 
-    def advance(self, until: float) -> tuple[list[Message], list[Submission], int]:
-        """Run to `until`; the window's messages, priced calls and the next free post id."""
+    def advance(self, until: float) -> Window:
+        """Run to `until`: the window's messages, priced calls, next free post id and ads."""
         if until > self.env.now:
             self.env.run(until=until)
         submissions, self.records.submissions = self.records.submissions, []
         next_id = self.post_ids.peek() if self.shards > 1 else 0
-        return self.outbox.take(), submissions, next_id
+        return self.outbox.take(), submissions, next_id, self.ads.take()
 
-    def apply(self, inbox: list[Message], next_post_id: int) -> None:
-        """Apply the window's inbox (already in delivery order), then restart post ids."""
+    def apply(self, inbox: list[Message], next_post_id: int, grants: Grants) -> None:
+        """Apply the window's inbox (already in delivery order), then restart post ids and
+        take the next window's ad allowances."""
         for message in inbox:
             self.replica.apply(message)
             self.applied[message.kind, message.source_shard, self.shard] += 1
         if self.shards > 1:
             self.post_ids.restart(next_post_id)
+        self.ads.grant(grants)
 
     def outcome(self, running_s: float) -> ShardOutcome:
         outcome = self.finish(running_s)
         return ShardOutcome(
             self.shard, outcome, self.counters, plain_state(self.users), self.mine,
             self.churn.cohort_day, dict(self.churn.retention), self.push.window_samples(),
-            self.records, self.outbox.sent, self.applied, peak_rss_mib(),
+            self.records, self.outbox.sent, self.applied, self.clearing.books(),
+            self.world.client_revenue.attribution(), peak_rss_mib(),
         )  # fmt: skip
 
 

@@ -1,10 +1,16 @@
 """What a run of more than one shard can carry today, and the refusal of what it cannot.
 
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
-comments, likes, follows, unfollows and groups. Chat, money (payments, commerce, ads,
-memberships, live gifts), apps, photos and fan services do not yet: a scenario that
-switches any of them on is refused before running, naming the field, and a call on a path
-outside the core fails the run (`UnshardedCall`), so no effect is ever dropped silently.
+comments, likes, follows, unfollows and groups; so do chat and presence (with the mobile
+app's connection and its push reads), photos, third-party apps' polls and posts, fan
+services, live broadcasts without gifts, feed ads (`sim.shards.budgets`,
+`sim.shards.ad_billing`) but not advertisers' bid reviews, which relaunch campaigns,
+commerce (product posts, shop browsing, merchants' promotions, orders on the platform
+and a partner's diversions) and wallet payments through clearing accounts
+(`sim.shards.clearing`): top-ups, game purchases, gifts and paid memberships. Merchants
+quitting, live gifts and app purchases do not yet: a scenario that switches any of them
+on is refused before running, naming the field, and a call on a path outside those
+carried fails the run (`UnshardedCall`), so no effect is ever dropped silently.
 """
 
 from __future__ import annotations
@@ -16,43 +22,38 @@ from scenario import Problem, Scenario, ScenarioError
 
 SHARDED_PATHS = frozenset(
     {"timeline_read", "post", "repost", "comment", "like", "follow", "unfollow",
-     "group_post", "group_read", "group_join", "membership_renew"}
+     "group_post", "group_read", "group_join", "membership_join", "membership_renew",
+     "chat_presence", "chat_connect", "chat_friends", "chat_send", "chat_disconnect",
+     "push_read", "album_create", "photo_upload", "thumbnail_read", "photo_read",
+     "app_poll", "app_post", "live_start", "live_end", "live_join", "live_comment",
+     "live_leave", "fanservice_broadcast", "fanservice_subscribe",
+     "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee",
+     "topup", "topup_callback", "game_purchase", "gift", "order"}
 )  # fmt: skip
-"""Request paths whose effects on other shards travel as messages. `membership_renew` is
-the operator's renewal run (on population row 0's shard): with joins switched off, which
-a sharded run requires, no membership exists and it settles nothing."""
+"""Request paths whose effects on other shards travel as messages, or that have none: an
+ad's click, hide and report touch the viewer's or the advertiser's own shard (its charges
+go to the advertiser's, `sim.shards.ad_billing`); a shop's page is read from the replica;
+a partner's fee is settled where the diversion happens (`sim.activities.partner`: from a
+seed credit made there, so no money crosses shards). A top-up (and its gateway's
+callback), a game purchase and a membership pay only the payer's own shard's accounts
+(its wallet, issuance, the platform's and the game developer's); a gift's credit to
+another shard's account clears (`sim.shards.clearing`), and so do an order's credits to
+its merchant and referring influencer. `membership_renew` is the operator's renewal run,
+which every shard runs over its own members."""
 
 
-def _positive(value: Any) -> bool:
+def _positive(value: Any, _: Scenario) -> bool:
     return bool(value > 0)
 
 
-def _diversion(value: Any) -> bool:
-    return bool(value == "diversion")
-
-
-UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
-    ("behaviour.per_session.chat", "chat", _positive),
-    ("population.mobile_share", "the mobile app's chat connection (presence)", _positive),
-    ("behaviour.per_session.top_up", "payments", _positive),
-    ("behaviour.per_session.game_purchase", "payments", _positive),
-    ("behaviour.per_session.gift", "payments", _positive),
-    ("behaviour.per_session.shop_browse", "commerce", _positive),
-    ("population.merchant_share", "commerce", _positive),
-    ("economy.commerce.influencer_product_post_share", "commerce", _positive),
-    ("economy.commerce.model", "partner commerce", _diversion),
-    ("population.advertiser_share", "ads", _positive),
-    ("economy.ads.load", "ads", _positive),
-    ("economy.memberships.join_per_session", "paid memberships", _positive),
-    ("apps.normal", "apps", _positive),
-    ("apps.medium", "apps", _positive),
-    ("apps.advanced", "apps", _positive),
-    ("behaviour.photos.post_share", "photos", _positive),
-    ("behaviour.live.rooms_per_day", "live broadcasts", _positive),
-    ("behaviour.fanservice.open_share", "fan services", _positive),
+UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = (
+    ("economy.commerce.merchant_churn_per_week", "merchants quitting (drawn per shard)", _positive),
+    ("economy.ads.bid_step", "advertisers' daily bid reviews (a relaunched campaign)", _positive),
+    ("apps.purchases_per_user_day", "app purchases (not cleared across shards)", _positive),
+    ("behaviour.live.gift_share", "live gifts (paid on the room's shard)", _positive),
 )
-"""(field, activity, whether the value switches the activity on) for every activity whose
-cross-shard effects are not built yet."""
+"""(field, activity, whether the value switches the activity on in the scenario) for every
+activity whose cross-shard effects are not built yet."""
 
 
 class UnshardedCall(RuntimeError):
@@ -74,7 +75,7 @@ def require_shardable(scenario: Scenario, shards: int) -> None:
         Problem(path, f"is {field_value(scenario, path)!r}: {activity} cannot run on "
                 f"{shards} shards yet (set it off, or run with --shards 1)")
         for path, activity, switched_on in UNSHARDED_SWITCHES
-        if switched_on(field_value(scenario, path))
+        if switched_on(field_value(scenario, path), scenario)
     ]  # fmt: skip
     if problems:
         raise ScenarioError(scenario.name, problems)

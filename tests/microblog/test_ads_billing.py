@@ -10,6 +10,8 @@ import pytest
 from microblog.ads_models import BidType, CampaignStatus
 from microblog.models import Role
 from microblog.money_models import TransferKind
+from microblog.store.memory import MemoryStore
+from microblog.store.memory_ads import MemoryAds
 from tests.microblog.ads_support import DAY, MakeWorld, World
 
 
@@ -156,4 +158,28 @@ def test_concurrent_feed_reads_never_overspend_the_budget(make_world: MakeWorld)
     report = world.blog.ads.report(campaign.owner_id, campaign.id)
     assert report.spent == 100 == world.paid(campaign.owner_id)
     assert report.impressions == 15  # 14 at 7 fen, the 15th cut to the 2 fen left
+    world.assert_books_balance()
+
+
+@pytest.mark.parametrize("backend", ["memory"])
+def test_an_allowance_caps_a_servers_charges_until_it_is_granted_more(
+    make_world: MakeWorld,
+) -> None:
+    """A server granted a share of a campaign's budget (a shard of the simulator, whose store
+    is the memory one) charges the last impression what is left of it, then leaves the
+    campaign out of its auctions until it is granted more."""
+    world = make_world(ad_load=0.5, reserve_cpm=5000)
+    campaign = world.campaign(bid=5000)
+    store = world.blog.store
+    assert isinstance(store, MemoryStore)
+    ads = MemoryAds(store.data.ads)
+    ads.grant(campaign.id, 12, 0, 0)
+    serve(world, 4)
+    report = world.blog.ads.report(campaign.owner_id, campaign.id)
+    assert (report.impressions, report.spent) == (3, 5 + 5 + 2)
+    ads.grant(campaign.id, 5, 0, 12)
+    serve(world, 2)
+    report = world.blog.ads.report(campaign.owner_id, campaign.id)
+    assert (report.impressions, report.spent) == (4, 17)
+    assert world.paid(campaign.owner_id) == 17
     world.assert_books_balance()

@@ -25,10 +25,7 @@ def ray_cluster() -> Iterator[None]:
 
 def social_ci_smoke(*overrides: str) -> Scenario:
     """ci-smoke with every activity a sharded run refuses switched off."""
-    off = [
-        f"{path}=on_platform" if path == "economy.commerce.model" else f"{path}=0"
-        for path, _, _ in UNSHARDED_SWITCHES
-    ]
+    off = [f"{path}=0" for path, _, _ in UNSHARDED_SWITCHES]
     return load_scenario(
         "scenarios/ci-smoke.yaml", [*off, f"sharding.window_s={WINDOW_S}", *overrides]
     )

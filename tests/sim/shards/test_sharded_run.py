@@ -55,8 +55,12 @@ def test_the_shards_together_make_the_actions_one_result_reports() -> None:
 
 
 def test_a_shard_that_raises_fails_the_run_with_its_error() -> None:
-    """ci-smoke chats; called directly (past the field check) its first chat call fails."""
-    scenario = load_scenario("scenarios/ci-smoke.yaml", [f"sharding.window_s={WINDOW_S}"])
+    """ci-smoke with app purchases many times a user's day (not cleared across shards):
+    called directly (past the field check), its first app purchase fails the run."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml",
+        ["apps.purchases_per_user_day=50", f"sharding.window_s={WINDOW_S}"],
+    )
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
     with pytest.raises(RemoteFailed, match=r"^shard \d failed: UnshardedCall: a call on") as failed:
         run_sharded(scenario, population_seed, run_seed, 2)

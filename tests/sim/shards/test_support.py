@@ -11,12 +11,42 @@ from sim.shards.support import UnshardedCall, require_shardable, require_sharded
 from tests.sim.shards.conftest import social_ci_smoke
 
 
-def test_a_scenario_with_chat_and_money_is_refused_naming_each_field() -> None:
+def test_a_scenario_with_bid_reviews_live_gifts_or_app_purchases_is_refused_by_field() -> None:
     scenario = load_scenario("scenarios/ci-smoke.yaml")
     with pytest.raises(ScenarioError) as refused:
         require_shardable(scenario, 2)
     paths = {problem.path for problem in refused.value.problems}
-    assert {"behaviour.per_session.chat", "behaviour.per_session.gift", "economy.ads.load"} <= paths
+    assert {
+        "economy.ads.bid_step", "apps.purchases_per_user_day", "behaviour.live.gift_share",
+    } <= paths  # fmt: skip
+
+
+def test_chat_presence_photos_app_polls_ads_shops_and_payments_are_carried() -> None:
+    scenario = load_scenario("scenarios/ci-smoke.yaml")
+    with pytest.raises(ScenarioError) as refused:
+        require_shardable(scenario, 2)
+    paths = {problem.path for problem in refused.value.problems}
+    carried = {
+        "behaviour.per_session.chat", "population.mobile_share", "behaviour.photos.post_share",
+        "apps.normal", "apps.medium", "apps.advanced", "economy.ads.load",
+        "population.advertiser_share", "behaviour.per_session.shop_browse",
+        "population.merchant_share", "behaviour.per_session.gift",
+        "behaviour.per_session.top_up", "economy.commerce.conversion_probability",
+        "economy.memberships.join_per_session",
+    }  # fmt: skip
+    assert not carried & paths
+    assert all(getattr(scenario.apps, level) > 0 for level in ("normal", "medium", "advanced"))
+    assert scenario.behaviour.per_session.chat > 0 and scenario.population.mobile_share > 0
+    assert scenario.behaviour.photos.post_share > 0
+    assert scenario.economy.ads.load > 0 and scenario.population.advertiser_share > 0
+    assert scenario.behaviour.per_session.shop_browse > 0
+    assert scenario.behaviour.per_session.gift > 0
+    assert scenario.economy.commerce.conversion_probability > 0
+
+
+def test_diversion_commerce_and_orders_on_the_platform_are_both_carried() -> None:
+    require_shardable(social_ci_smoke("economy.commerce.model=diversion"), 2)
+    require_shardable(social_ci_smoke("economy.commerce.conversion_probability=0.5"), 2)
 
 
 def test_one_shard_carries_any_scenario_and_the_social_core_carries_many() -> None:
@@ -26,14 +56,16 @@ def test_one_shard_carries_any_scenario_and_the_social_core_carries_many() -> No
 
 def test_a_call_outside_the_social_core_fails_a_sharded_run() -> None:
     require_sharded_path("like")
-    with pytest.raises(UnshardedCall, match="chat_send"):
-        require_sharded_path("chat_send")
+    require_sharded_path("chat_send")
+    require_sharded_path("topup")
+    with pytest.raises(UnshardedCall, match="live_gift"):
+        require_sharded_path("live_gift")
 
 
 def test_the_cli_exits_2_naming_the_field_before_starting_any_shard() -> None:
     result = CliRunner().invoke(fanout, ["run", "scenarios/ci-smoke.yaml", "--shards", "2"])
     assert result.exit_code == 2
-    assert "behaviour.per_session.chat" in result.stderr
+    assert "behaviour.live.gift_share" in result.stderr
 
 
 @pytest.mark.parametrize(
