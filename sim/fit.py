@@ -103,6 +103,9 @@ def write_fitted(prepared: PreparedFit, fit: Fit) -> Path:
     comment = fitted_comment(fit, prepared.request.overrides)
     changes = {path: (value, comment) for path, value in fit.best.values.items()}
     request = prepared.request
+    # a scenario of its own, named after its file: its runs' results do not take the input's
+    # name, and a fitted file beside the shipped ones validates like them
+    changes["name"] = (request.out.stem, "fitted by fanout fit, named after its file")
     return write_annotated(Path(request.scenario_file), changes, request.out)
 
 

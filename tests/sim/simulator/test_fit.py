@@ -50,21 +50,24 @@ def test_a_reachable_target_is_met_and_the_fitted_file_says_so(tmp_path: Path) -
     line = next(line for line in text.splitlines() if line.strip().startswith("load:"))
     assert f"# fitted by fanout fit: target {TARGET}, achieved" in line
     assert load_scenario(fitted).economy.ads.load == outcome["values"][LOAD]
+    assert load_scenario(fitted).name == "fitted"  # a scenario of its own, named after its file
 
 
 def test_the_same_seed_gives_the_same_fit_whatever_the_jobs(tmp_path: Path) -> None:
     """With two jobs a candidate's replications run at once on a local Ray cluster."""
     args = ["--target", TARGET, "--vary", f"{LOAD}=0.05..0.45", "--budget", "3"]
     args += ["--replications", "2", "--seed", "9"]
-    first = fit(tmp_path, *args, out="a.yaml")
-    second = fit(tmp_path, *args, out="b.yaml", jobs=2)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = fit(tmp_path, *args, out="one/fitted.yaml")
+    second = fit(tmp_path, *args, out="two/fitted.yaml", jobs=2)
     assert first.exit_code in (0, 1), first.output
     same = ("values", "targets", "candidates", "best_score")
     # stdout only: Ray says a word on stderr
     assert {k: json.loads(first.stdout)[k] for k in same} == {
         k: json.loads(second.stdout)[k] for k in same
     }
-    assert (tmp_path / "a.yaml").read_text() == (tmp_path / "b.yaml").read_text()
+    assert (tmp_path / "one/fitted.yaml").read_text() == (tmp_path / "two/fitted.yaml").read_text()
     assert not ray.is_initialized()  # the fit's cluster is shut down with it
 
 
