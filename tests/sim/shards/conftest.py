@@ -3,6 +3,7 @@ sharded run can carry."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,18 @@ from sim.shards.support import UNSHARDED_SWITCHES
 
 WINDOW_S = 60.0
 """Tests' window: fewer barriers (each a round trip through Ray) than the default 1 s."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def collector_restored() -> Iterator[None]:
+    """Shards run in this process pause and freeze its collector (`ShardSimulation.start`,
+    meant for a shard's own process): the next module gets the collector it would have had
+    (test_collector failed in CI after a module of in-process shards on its worker)."""
+    enabled = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if enabled:
+        gc.enable()
 
 
 @pytest.fixture(scope="module")
