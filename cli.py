@@ -122,6 +122,16 @@ def fanout() -> None:
     "wait for one (more threads only queue for the store's write lock and the GIL).",
 )
 @click.option(
+    "--handlers",
+    type=click.Choice(["auto", "event_loop", "threadpool"]),
+    default=SERVER_DEFAULTS["handlers"],
+    show_default=True,
+    help="Where synchronous handlers run: on the event loop (a store in this process: no "
+    "thread hop, no contention for the GIL) or on the threadpool (a store over the "
+    "network); auto picks by --store. Handlers that wait (a gateway, Pillow) always use "
+    "the threadpool.",
+)
+@click.option(
     "--rate-limits/--no-rate-limits",
     default=None,
     help="Enforce the published per-IP, per-user and per-action limits (429 over them). "

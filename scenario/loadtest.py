@@ -99,6 +99,12 @@ class ServerShape(Section):
         "benchmarks/README.md (issue 18).",
         unit="threads", ge=1, le=256,
     )  # fmt: skip
+    handlers: Literal["auto", "event_loop", "threadpool"] = spec(
+        "auto", "Where the server runs its synchronous handlers (fanout serve --handlers): "
+        "'auto' runs them on the event loop with SQLite (no thread hop, no contention for "
+        "the GIL; measured in benchmarks/README.md, issue 18) and on the threadpool with "
+        "PostgreSQL.",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _processes_share_a_cache(self) -> ServerShape:

@@ -100,6 +100,7 @@ def server_settings(
         "FANOUT_MAX_BODY_BYTES": str(BODY_LIMIT_BYTES),
         "FANOUT_BACKGROUND_FANOUT_WORKERS": str(shape.fanout_workers),
         "FANOUT_REQUEST_THREADS": str(shape.request_threads),
+        "FANOUT_HANDLERS": shape.handlers,
         "FANOUT_PLATFORM": platform.model_dump_json(),
     }
     if deployment.cache_prefix is not None:

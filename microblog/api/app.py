@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from microblog.api import rate_limits
 from microblog.api.errors import ERROR_RESPONSES, install_error_handlers
 from microblog.api.middleware import BodyLimitMiddleware, WorkHeaderMiddleware
+from microblog.api.offload import HandlerPlacement
 from microblog.api.rate_limits import CountCall, install_throttle_handler
 from microblog.api.routers import (
     accounts,
@@ -121,4 +122,5 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         upload_bytes=settings.platform.media.max_photo_bytes + settings.upload_envelope_bytes,
     )
     app.add_middleware(WorkHeaderMiddleware)
+    app.add_middleware(HandlerPlacement, on_loop=settings.handlers_on_loop())
     return app

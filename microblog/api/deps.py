@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from microblog.api.offload import placed
 from microblog.errors import Forbidden, Unauthorized
 from microblog.models import Account
 from microblog.platform import Microblog
@@ -42,10 +43,10 @@ def current_account(blog: Blog, token: BearerToken) -> Account:
     return blog.accounts.authenticate(token)
 
 
-CurrentAccount = Annotated[Account, Depends(current_account)]
+CurrentAccount = Annotated[Account, Depends(placed(current_account))]
 
 
-def require_operator(request: Request, credentials: Credentials) -> None:
+async def require_operator(request: Request, credentials: Credentials) -> None:
     expected = request.app.state.settings.operator_token
     if expected is None:
         raise Forbidden("operator endpoints are disabled: start the server with an operator token")

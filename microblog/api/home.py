@@ -9,9 +9,8 @@ a timeline the tier lost all take the store's path, which fills the tier for the
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
-
 from microblog.api.bodies import posts_page_json, spliced_posts_page
+from microblog.api.offload import run_sync
 from microblog.cache.hot_pages import HotPages
 from microblog.platform import Microblog
 
@@ -33,7 +32,7 @@ async def home_page_json(
         page = await hot.page(viewer_id, window.before, window.take) if window.take else None
         if page is not None:
             return spliced_posts_page(page.bodies, window.next_cursor(page.ids))
-    return await run_in_threadpool(_from_store, blog, token, viewer_id, cursor, limit)
+    return await run_sync(_from_store, blog, token, viewer_id, cursor, limit)
 
 
 def _from_store(

@@ -14,17 +14,17 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.params import Depends as DependsParam
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from microblog.api.deps import Blog, Credentials
 from microblog.api.errors import error_response
+from microblog.api.offload import LoopRoute, placed, run_sync
 from microblog.cache.rate_limits import Caller, Quota, Throttled
 from microblog.errors import Unauthorized
 from microblog.platform import Microblog
 from microblog.rate_limit_config import Action
 from microblog.services.apps import Grant
 
-router = APIRouter(prefix="/account", tags=["rate limits"])
+router = APIRouter(prefix="/account", tags=["rate limits"], route_class=LoopRoute)
 
 
 def quota_headers(quota: Quota, now: float) -> dict[str, str]:
@@ -62,7 +62,7 @@ def count_call(request: Request, response: Response, blog: Blog, credentials: Cr
     _tightest(blog.rate_limits.charge_call(caller_of(request, blog, credentials)), response)
 
 
-CountCall = Depends(count_call)
+CountCall = Depends(placed(count_call))
 
 
 def limit(action: Action) -> DependsParam:
@@ -71,7 +71,7 @@ def limit(action: Action) -> DependsParam:
     async def charge(response: Response, blog: Blog, credentials: Credentials) -> None:
         if not blog.rate_limits.enabled or credentials is None:
             return
-        quotas = await run_in_threadpool(_charge_action, blog, credentials.credentials, action)
+        quotas = await run_sync(_charge_action, blog, credentials.credentials, action)
         _tightest(quotas, response)
 
     return Depends(charge)

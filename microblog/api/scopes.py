@@ -12,8 +12,8 @@ answering charges are first-party only.
 from __future__ import annotations
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 
+from microblog.api.offload import run_sync
 from microblog.app_models import Scope, is_app_token
 from microblog.errors import Forbidden
 from microblog.platform import Microblog
@@ -62,7 +62,7 @@ async def enforce_scope(request: Request) -> None:
     if token is None or not is_app_token(token):
         return
     blog: Microblog = request.app.state.blog
-    grant = await run_in_threadpool(blog.apps.grant, token)
+    grant = await run_sync(blog.apps.grant, token)
     request.state.grant = grant
     accepted = accepted_scopes(request.method, request.url.path)
     if accepted is None:

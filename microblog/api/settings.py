@@ -13,7 +13,9 @@ from microblog.config import PlatformConfig
 from microblog.fanout.settings import FanoutQueueSettings
 
 REQUEST_THREADS = 8
-"""Default for `request_threads`, below anyio's 40. The store lets one writer in at a time
+"""Default for `request_threads`, below anyio's 40: the threads that run handlers off the
+event loop (every handler on PostgreSQL; on SQLite only those that wait, see
+`microblog.api.offload`). The store lets one writer in at a time
 (SQLite's file lock; a queue in front of it) and every thread contends for the GIL, so
 threads beyond a few add no throughput: they queue for the write lock and stretch each
 writer's turn, since a writer that gives up the GIL for a statement waits to get it back
@@ -60,6 +62,14 @@ class ServerSettings(BaseSettings):
         description="Threads that run the synchronous endpoints (every database call) at "
         "once; further requests wait for one. See REQUEST_THREADS.",
     )
+    handlers: Literal["auto", "event_loop", "threadpool"] = Field(
+        "auto",
+        description="Where synchronous handlers run: 'event_loop' (no thread hop; for a "
+        "store in this process), 'threadpool' (the loop serves others while a handler "
+        "waits on the network), 'auto': the loop for SQLite and memory stores, else the "
+        "threadpool. Handlers that wait (a gateway, a name lookup, Pillow) always use the "
+        "threadpool. See microblog.api.offload.",
+    )
     max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")
     upload_envelope_bytes: int = Field(
         65_536,
@@ -73,6 +83,12 @@ class ServerSettings(BaseSettings):
         "directory beside the store (`<file>.media/` beside an SQLite file), this process's "
         "memory for an in-memory store, else `fanout-media/` in the working directory.",
     )
+
+    def handlers_on_loop(self) -> bool:
+        """Whether synchronous handlers run on the event loop (`handlers`)."""
+        if self.handlers == "auto":
+            return self.store == "memory" or make_url(self.store).get_backend_name() == "sqlite"
+        return self.handlers == "event_loop"
 
     def media_location(self) -> str:
         """The media store's location (`media`, or its default beside the store)."""

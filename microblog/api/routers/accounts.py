@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute, waits
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.rate_limits import limit
 from microblog.api.schemas import (
@@ -17,10 +18,11 @@ from microblog.api.schemas import (
 )
 from microblog.rate_limit_config import Action
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=LoopRoute)
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED)
+@waits
 def register(body: AccountCreate, blog: Blog) -> AccountPublic:
     account = blog.accounts.register(
         body.name, body.password, body.role, body.tier, body.profile.to_profile()
@@ -29,6 +31,7 @@ def register(body: AccountCreate, blog: Blog) -> AccountPublic:
 
 
 @router.post("/auth/token")
+@waits
 def login(body: Login, blog: Blog) -> TokenPublic:
     token = blog.accounts.login(body.name, body.password, body.client)
     account_id = blog.accounts.get_by_name(body.name).id

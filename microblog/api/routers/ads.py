@@ -12,10 +12,11 @@ from microblog.api.ads_schemas import (
     FeedPage,
 )
 from microblog.api.deps import BearerToken, Blog, CurrentAccount, Operator
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import Changed
 
-router = APIRouter(tags=["ads"])
+router = APIRouter(tags=["ads"], route_class=LoopRoute)
 
 
 @router.post("/campaigns", status_code=status.HTTP_201_CREATED)

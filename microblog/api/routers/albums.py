@@ -15,9 +15,10 @@ from microblog.api.media_schemas import (
     PhotoPublic,
     PhotosPage,
 )
+from microblog.api.offload import LoopRoute, waits
 from microblog.api.params import Cursor, Id, Limit
 
-router = APIRouter(prefix="/albums", tags=["albums"])
+router = APIRouter(prefix="/albums", tags=["albums"], route_class=LoopRoute)
 
 Owner = Annotated[Id | None, Query(description="Whose albums; omit it for your own.")]
 Upload = Annotated[
@@ -62,6 +63,7 @@ def album_photos(
 
 
 @router.post("/{album_id}/photos", status_code=status.HTTP_201_CREATED)
+@waits
 def upload_photo(album_id: Id, file: Upload, account: CurrentAccount, blog: Blog) -> PhotoPublic:
     """Upload a photo (multipart field `file`): over the size limit is 413, bytes that are
     not an accepted image 422, both naming `file`. The thumbnail is made here, once."""

@@ -9,9 +9,10 @@ from fastapi import APIRouter
 
 from microblog.api.app_schemas import ChargePublic
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Id
 
-router = APIRouter(prefix="/me/app-charges", tags=["apps"])
+router = APIRouter(prefix="/me/app-charges", tags=["apps"], route_class=LoopRoute)
 
 
 @router.get("")

@@ -17,8 +17,9 @@ from microblog.api.app_schemas import (
     TierUpdate,
 )
 from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.offload import LoopRoute
 
-router = APIRouter(prefix="/apps", tags=["apps"])
+router = APIRouter(prefix="/apps", tags=["apps"], route_class=LoopRoute)
 admin_router = APIRouter(prefix="/admin/apps", tags=["admin"], dependencies=[Operator])
 
 ClientId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]

@@ -13,12 +13,13 @@ from microblog.api.certification_schemas import (
     CertificationsPage,
 )
 from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.certification_models import CertificationStatus
 
 StatusFilter = Annotated[CertificationStatus | None, Query(description="Only this status.")]
 
-router = APIRouter(prefix="/certifications", tags=["certifications"])
+router = APIRouter(prefix="/certifications", tags=["certifications"], route_class=LoopRoute)
 admin_router = APIRouter(prefix="/admin/certifications", tags=["admin"], dependencies=[Operator])
 
 

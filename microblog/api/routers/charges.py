@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request, status
 from microblog.api.app_schemas import ChargeCreate, ChargePublic
 from microblog.api.deps import Blog
 from microblog.api.money_schemas import IdempotencyKey
+from microblog.api.offload import LoopRoute, placed
 from microblog.api.params import Id
 from microblog.errors import Forbidden
 from microblog.services.apps import Grant
 
-router = APIRouter(prefix="/charges", tags=["apps"])
+router = APIRouter(prefix="/charges", tags=["apps"], route_class=LoopRoute)
 
 
 def app_grant(request: Request) -> Grant:
@@ -26,7 +27,7 @@ def app_grant(request: Request) -> Grant:
     return grant
 
 
-AppGrant = Annotated[Grant, Depends(app_grant)]
+AppGrant = Annotated[Grant, Depends(placed(app_grant))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

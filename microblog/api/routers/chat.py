@@ -21,12 +21,13 @@ from microblog.api.chat_schemas import (
     UnreadPublic,
 )
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Limit
 from microblog.api.rate_limits import limit
 from microblog.platform import Microblog
 from microblog.rate_limit_config import Action
 
-router = APIRouter(prefix="/chat", tags=["chat"])
+router = APIRouter(prefix="/chat", tags=["chat"], route_class=LoopRoute)
 
 
 def presence_of(blog: Microblog, account_id: int) -> PresencePublic:

@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, WebSocket
 from pydantic import TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from microblog.api.chat_frames import (
     CLIENT_FRAME,
@@ -44,6 +43,7 @@ from microblog.api.chat_frames import (
     push_frame,
 )
 from microblog.api.chat_schemas import MessagePublic
+from microblog.api.offload import LoopRoute, run_sync
 from microblog.api.outbox import Outbox
 from microblog.app_models import Scope, is_app_token
 from microblog.chat_models import ChatEvent
@@ -52,7 +52,7 @@ from microblog.models import Account
 from microblog.platform import Microblog
 from microblog.work import recording
 
-router = APIRouter(tags=["chat"])
+router = APIRouter(tags=["chat"], route_class=LoopRoute)
 POLICY_VIOLATION = 1008
 
 
@@ -175,15 +175,15 @@ async def chat_socket(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     connection = SocketConnection(asyncio.get_running_loop())
-    status = await run_in_threadpool(blog.chat.presence.chosen_status, account.id)
+    status = await run_sync(blog.chat.presence.chosen_status, account.id)
     connection.send(HelloPush(account_id=account.id, status=status))
     writer: asyncio.Task[None] | None = None
     try:
-        await run_in_threadpool(blog.chat.connect, account.id, connection)
+        await run_sync(blog.chat.connect, account.id, connection)
         writer = asyncio.create_task(connection.pump(websocket))  # `hello` now means connected
         await _serve(websocket, Caller(blog, account.id, connection))
     finally:
-        await run_in_threadpool(blog.chat.disconnect, account.id, connection)
+        await run_sync(blog.chat.disconnect, account.id, connection)
         if writer is not None:
             writer.cancel()
             with suppress(asyncio.CancelledError):
@@ -197,10 +197,10 @@ async def authenticated(websocket: WebSocket, blog: Microblog) -> Account | None
         if token is None:
             raise Unauthorized("missing token: use /ws?token=<token> or a bearer header")
         if is_app_token(token):
-            grant = await run_in_threadpool(blog.apps.grant, token)
+            grant = await run_sync(blog.apps.grant, token)
             if Scope.MESSAGES not in grant.scopes:
                 raise Forbidden("this app token lacks the 'messages' scope")
-        return await run_in_threadpool(blog.accounts.authenticate, token)
+        return await run_sync(blog.accounts.authenticate, token)
     except (Unauthorized, Forbidden) as error:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message)
         return None
@@ -213,4 +213,4 @@ async def _serve(websocket: WebSocket, caller: Caller) -> None:
         if message["type"] == "websocket.disconnect":
             return
         text = message.get("text") or (message.get("bytes") or b"").decode(errors="replace")
-        caller.connection.send(await run_in_threadpool(answer, caller, text))
+        caller.connection.send(await run_sync(answer, caller, text))

@@ -22,9 +22,10 @@ from microblog.api.fanservice_schemas import (
     MessageCreate,
     MessageOutcome,
 )
+from microblog.api.offload import LoopRoute, waits
 from microblog.api.params import Cursor, Id, Limit
 
-router = APIRouter(prefix="/fanservice", tags=["fanservice"])
+router = APIRouter(prefix="/fanservice", tags=["fanservice"], route_class=LoopRoute)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -42,6 +43,7 @@ def configure(body: FanServiceSettings, account: CurrentAccount, blog: Blog) -> 
 
 
 @router.put("/developer")
+@waits
 def developer_on(body: DeveloperMode, account: CurrentAccount, blog: Blog) -> FanServicePublic:
     """Developer mode: subscribers' messages go, signed, to the callback URL."""
     url, secret = str(body.callback_url), body.secret

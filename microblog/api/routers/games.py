@@ -6,10 +6,11 @@ from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.money_schemas import IdempotencyKey, PurchaseCreate
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Id
 from microblog.money_models import Game, Purchase
 
-router = APIRouter(tags=["games"])
+router = APIRouter(tags=["games"], route_class=LoopRoute)
 
 
 @router.get("/games")

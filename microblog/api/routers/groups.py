@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import AccountsPage, GroupCreate, GroupPublic, PostsPage
 
-router = APIRouter(tags=["groups"])
+router = APIRouter(tags=["groups"], route_class=LoopRoute)
 
 
 @router.post("/groups", status_code=status.HTTP_201_CREATED)

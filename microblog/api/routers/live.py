@@ -18,9 +18,10 @@ from microblog.api.live_schemas import (
     RoomsList,
 )
 from microblog.api.money_schemas import IdempotencyKey
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 
-router = APIRouter(prefix="/live", tags=["live"])
+router = APIRouter(prefix="/live", tags=["live"], route_class=LoopRoute)
 
 
 @router.post("/rooms", status_code=status.HTTP_201_CREATED)

@@ -13,7 +13,6 @@ import asyncio
 from contextlib import suppress
 
 from fastapi import APIRouter, WebSocket
-from starlette.concurrency import run_in_threadpool
 
 from microblog.api.chat_frames import ErrorReply, PongReply, Reply
 from microblog.api.live_schemas import (
@@ -25,13 +24,14 @@ from microblog.api.live_schemas import (
     RoomPublic,
     room_push,
 )
+from microblog.api.offload import LoopRoute, run_sync
 from microblog.api.outbox import Outbox
 from microblog.api.routers.chat_socket import authenticated, reply_to
 from microblog.errors import DomainError
 from microblog.live_models import LiveEvent, RoomEnded
 from microblog.platform import Microblog
 
-router = APIRouter(prefix="/live", tags=["live"])
+router = APIRouter(prefix="/live", tags=["live"], route_class=LoopRoute)
 ROOM_GONE = 1000
 """Close code after `ended`: a normal closure, the broadcast is over."""
 
@@ -66,7 +66,7 @@ async def room_socket(websocket: WebSocket, room_id: int) -> None:
     await websocket.accept()
     connection = RoomSocket(asyncio.get_running_loop())
     try:
-        room = await run_in_threadpool(blog.live.join, account.id, room_id, connection)
+        room = await run_sync(blog.live.join, account.id, room_id, connection)
     except DomainError as error:
         connection.send(_refusal(error))
         await connection_closed(websocket, connection)
@@ -76,7 +76,7 @@ async def room_socket(websocket: WebSocket, room_id: int) -> None:
     try:
         await _serve(websocket, blog, account.id, room_id, connection)
     finally:
-        await run_in_threadpool(blog.live.leave, room_id, connection)
+        await run_sync(blog.live.leave, room_id, connection)
         await _drain(writer, connection)
         with suppress(RuntimeError):
             await websocket.close(code=ROOM_GONE)
@@ -120,7 +120,7 @@ async def _serve(
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text") or (message.get("bytes") or b"").decode(errors="replace")
-            reply = await run_in_threadpool(_answer, blog, viewer_id, room_id, text)
+            reply = await run_sync(_answer, blog, viewer_id, room_id, text)
             connection.send(reply)
     finally:
         ended.cancel()

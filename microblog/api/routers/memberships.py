@@ -7,8 +7,9 @@ from fastapi import APIRouter, status
 from microblog.api.deps import Blog, CurrentAccount, Operator
 from microblog.api.membership_schemas import MembershipPublic, RenewalsPublic
 from microblog.api.money_schemas import IdempotencyKey
+from microblog.api.offload import LoopRoute
 
-router = APIRouter(prefix="/me/membership", tags=["memberships"])
+router = APIRouter(prefix="/me/membership", tags=["memberships"], route_class=LoopRoute)
 admin_router = APIRouter(prefix="/admin/memberships", tags=["admin"], dependencies=[Operator])
 
 

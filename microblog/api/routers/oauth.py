@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.services.oauth import OAuthResponse
 
-router = APIRouter(prefix="/oauth", tags=["oauth"])
+router = APIRouter(prefix="/oauth", tags=["oauth"], route_class=LoopRoute)
 
 
 class OAuthErrorPublic(BaseModel):

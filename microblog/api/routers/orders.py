@@ -6,11 +6,12 @@ from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
 from microblog.api.money_schemas import IdempotencyKey, OrderCreate
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.models import Page
 from microblog.money_models import Order
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], route_class=LoopRoute)
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED)

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Id
 from microblog.platform import Microblog
 from microblog.services.albums import Variant, content_type, etag
 
-router = APIRouter(prefix="/photos", tags=["photos"])
+router = APIRouter(prefix="/photos", tags=["photos"], route_class=LoopRoute)
 
 IfNoneMatch = Annotated[
     str | None, Header(description="The ETag of a copy you hold: 304 if it is still current.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.rate_limits import limit
 from microblog.api.schemas import (
@@ -19,7 +20,7 @@ from microblog.api.schemas import (
 )
 from microblog.rate_limit_config import Action
 
-router = APIRouter(tags=["posts"])
+router = APIRouter(tags=["posts"], route_class=LoopRoute)
 
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, dependencies=[limit(Action.POST)])

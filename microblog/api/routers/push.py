@@ -9,10 +9,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from microblog.api.deps import BearerToken, Blog, CurrentAccount
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Limit
 from microblog.api.push_schemas import PushPage
 
-router = APIRouter(prefix="/me/push", tags=["push"])
+router = APIRouter(prefix="/me/push", tags=["push"], route_class=LoopRoute)
 
 
 @router.get("")

@@ -12,12 +12,13 @@ from microblog.api.money_schemas import (
     ProductUpdate,
     ShopCreate,
 )
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.schemas import PostPublic
 from microblog.models import Page
 from microblog.money_models import Product, ProductPost, Shop
 
-router = APIRouter(tags=["shop"])
+router = APIRouter(tags=["shop"], route_class=LoopRoute)
 
 
 @router.post("/shops", status_code=status.HTTP_201_CREATED)

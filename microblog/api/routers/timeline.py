@@ -13,11 +13,12 @@ from fastapi import APIRouter, Request
 from microblog.api.bodies import JsonBody
 from microblog.api.deps import Credentials, bearer_token
 from microblog.api.home import home_page_json
+from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Limit
 from microblog.api.schemas import PostsPage
 from microblog.services.apps import Grant
 
-router = APIRouter(prefix="/timeline", tags=["posts"])
+router = APIRouter(prefix="/timeline", tags=["posts"], route_class=LoopRoute)
 
 
 @router.get("/home", response_model=PostsPage)

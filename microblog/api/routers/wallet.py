@@ -18,13 +18,14 @@ from microblog.api.money_schemas import (
     WalletPublic,
     WithdrawalCreate,
 )
+from microblog.api.offload import LoopRoute, placed, waits
 from microblog.api.params import Cursor, Id, Limit
 from microblog.errors import DomainError, Forbidden
 from microblog.models import Account, Page
 from microblog.money_models import Gift, StatementLine, TopUp, TopUpStatus, Withdrawal
 from microblog.services.ledger import coins
 
-router = APIRouter(prefix="/wallets/{account_id}", tags=["wallet"])
+router = APIRouter(prefix="/wallets/{account_id}", tags=["wallet"], route_class=LoopRoute)
 
 
 class PaymentDeclined(DomainError):
@@ -40,7 +41,7 @@ def own_wallet(account_id: Id, account: CurrentAccount) -> Account:
     return account
 
 
-Owner = Annotated[Account, Depends(own_wallet)]
+Owner = Annotated[Account, Depends(placed(own_wallet))]
 
 
 @router.get("")
@@ -63,6 +64,7 @@ TOPUP_RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 @router.post("/topups", status_code=status.HTTP_201_CREATED, responses=TOPUP_RESPONSES)
+@waits
 def top_up(
     body: TopUpCreate, owner: Owner, key: IdempotencyKey, blog: Blog, response: Response
 ) -> TopUp:
