@@ -16,6 +16,7 @@ from microblog.config import PlatformConfig
 from microblog.fanout import FanoutQueueFactory, PostQueueFactory
 from microblog.fanout.local import InlineQueue
 from microblog.fanservice_models import Broadcast
+from microblog.media.images import Thumbnailer, thumbnail
 from microblog.media.store import MediaStore, MemoryMediaStore
 from microblog.services.accounts import Accounts
 from microblog.services.ad_billing import AdBilling, LedgerBilling
@@ -61,6 +62,7 @@ class Microblog:
         media: MediaStore | None = None,
         service_fanout: FanoutQueueFactory[Broadcast] = InlineQueue,
         push: PushProvider | None = None,
+        thumbnailer: Thumbnailer = thumbnail,
     ) -> None:
         self.ctx = Context(store, config or PlatformConfig(), clock, cache or CacheTier())
         self.store = store
@@ -74,7 +76,7 @@ class Microblog:
         self.graph = SocialGraph(self.ctx, self.timelines)
         self.push = PushChannel(self.ctx, push)
         self.posts = Posts(self.ctx, self.timelines, self.push)
-        self.albums = Albums(self.ctx, media or MemoryMediaStore())
+        self.albums = Albums(self.ctx, media or MemoryMediaStore(), thumbnailer)
         self.groups = Groups(self.ctx, self.timelines)
         self.chat = Chat(self.ctx, self.push)
         self.ledger = Ledger(self.ctx)

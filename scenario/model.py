@@ -54,10 +54,13 @@ class Scenario(Section):
         0.0, "Simulated days of posts the platform holds when the run starts, drawn from "
         "the scenario's own posting rates and already delivered into home timelines (see "
         "`sim.history`), so the first hour reads timelines nearly as full as the last; 0 "
-        "starts with accounts and follows but no posts. 0 by default, so a scenario "
-        "written before it keeps its numbers; baseline.yaml sets 7 (1-2 days still "
-        "ramp). Full feeds carry their ads from the first hour: baseline's day takes "
-        "about 1.5x the CPU with 7 days and shows 3.3x the ad impressions.",
+        "starts with accounts and follows but no posts. Every shipped scenario sets it "
+        "(a week: a session's two pages of 20 posts fill in 3-7 days at the default "
+        "rates, 1-2 days still ramp; a day at a million accounts, for memory), so copy "
+        "one; the default stays 0 because the right length depends on the population and "
+        "its readers' pages, and the suite's small test scenarios stay cheap and cold. "
+        "Full feeds carry their ads from the first hour: baseline's day takes about 1.5x "
+        "the CPU with 7 days and shows 3.3x the ad impressions.",
         unit="simulated days",
         ge=0,
     )  # fmt: skip

@@ -14,6 +14,7 @@ import numpy as np
 from microblog.config import PlatformConfig
 from microblog.fanout import Deliver, J, Proceed
 from microblog.fanout.local import InlineQueue
+from microblog.media.images import ReusedThumbnails
 from microblog.platform import Microblog
 from microblog.push_models import ClientKind
 from microblog.services.accounts import seeded_verified
@@ -68,10 +69,12 @@ def seed_blog(
 ) -> Seeded:
     """A microblog over a new memory store holding the population, its follows and groups
     and each mobile user's phone session, with its games catalogue ready (so no purchase
-    is charged for creating it)."""
+    is charged for creating it). Its thumbnails of the one sample photo every simulated
+    upload carries are made once (`ReusedThumbnails`): each upload still records its own
+    thumbnail work, which the capacity model prices as a distinct photo's."""
     blog = Microblog(
         MemoryStore(), config, clock, fan_out_in_background, gateway,
-        service_fanout=fan_out_in_background, push=push,
+        service_fanout=fan_out_in_background, push=push, thumbnailer=ReusedThumbnails(),
     )  # fmt: skip
     blog.games.ensure_catalogue()
     store = blog.store

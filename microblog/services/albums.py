@@ -1,10 +1,12 @@
 """Albums and photos: create, rename, delete and list albums; upload, read and delete photos;
 which photos a post may carry and which of a post's photos are gone.
 
-An upload is checked and thumbnailed before any row is written, its bytes go to the media
-store under a fresh key, then one write transaction records it; if that transaction refuses
-(the album went away meanwhile), the bytes are deleted again. Deleting marks tombstones and
-then deletes the bytes, so no post ever points at a missing row: it shows the photo removed.
+An upload is checked and thumbnailed before any row is written (its thumbnail work, the
+image's pixels, recorded whoever makes the thumbnail: `microblog.media.images`), its bytes
+go to the media store under a fresh key, then one write transaction records it; if that
+transaction refuses (the album went away meanwhile), the bytes are deleted again. Deleting
+marks tombstones and then deletes the bytes, so no post ever points at a missing row: it
+shows the photo removed.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from microblog.errors import Forbidden, Invalid, NotFound
-from microblog.media.images import THUMBNAIL_TYPE, check_image, thumbnail
+from microblog.media.images import THUMBNAIL_TYPE, Thumbnailer, check_image, thumbnail
 from microblog.media.store import MediaStore
 from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.models import Page, Post
 from microblog.services.context import Context
 from microblog.services.cursors import next_id_cursor, parse_id_cursor
 from microblog.store.base import Tx
+from microblog.work import record
 
 
 class Variant(StrEnum):
@@ -47,9 +50,12 @@ def content_type(photo: Photo, variant: Variant) -> str:
 
 
 class Albums:
-    def __init__(self, ctx: Context, media: MediaStore) -> None:
+    def __init__(
+        self, ctx: Context, media: MediaStore, thumbnailer: Thumbnailer = thumbnail
+    ) -> None:
         self.ctx = ctx
         self.media = media
+        self.thumbnailer = thumbnailer
 
     def create(self, owner_id: int, name: str) -> Album:
         self._check_name(name)
@@ -92,7 +98,8 @@ class Albums:
         checked = check_image(data, rules)
         with self.ctx.store.read() as tx:
             self._own_album(tx, album_id, owner_id)
-        small = thumbnail(data, rules.thumbnail_px)
+        record(thumbnail_pixels=checked.width * checked.height)
+        small = self.thumbnailer(data, rules.thumbnail_px)
         key = uuid.uuid4().hex
         draft = PhotoDraft(
             owner_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from microblog.errors import Forbidden, Invalid, NotFound, TooLarge
+from microblog.media import images
 from microblog.platform import Microblog
 from microblog.services.albums import Variant
 from microblog.work import recording
@@ -35,6 +36,34 @@ def test_album_names_are_checked(blog: Microblog) -> None:
         with pytest.raises(Invalid) as raised:
             blog.albums.create(ann.id, bad)
         assert raised.value.field == "name"
+
+
+def test_byte_identical_uploads_share_one_thumbnail_run_and_record_their_own_work(
+    blog: Microblog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `ReusedThumbnails` (as the simulator runs), Pillow makes the thumbnail of the
+    same bytes once; every upload still stores it and records its thumbnail work."""
+    made: list[int] = []
+    plain = images.thumbnail
+
+    def counted(data: bytes, longest_side: int) -> bytes:
+        made.append(longest_side)
+        return plain(data, longest_side)
+
+    monkeypatch.setattr(images, "thumbnail", counted)
+    blog.albums.thumbnailer = images.ReusedThumbnails()
+    (ann,) = people(blog, "ann")
+    album = blog.albums.create(ann.id, "a")
+    jpeg = image_bytes("JPEG", (640, 480))
+    works = []
+    for data in (jpeg, bytes(jpeg), image_bytes("PNG", (64, 48))):
+        with recording() as work:
+            photo = blog.albums.upload(ann.id, album.id, data)
+        works.append(work.thumbnail_pixels)
+        small = blog.albums.read(photo, Variant.THUMBNAIL)
+        assert small == plain(data, blog.config.media.thumbnail_px)
+    assert len(made) == 2  # the JPEG once (a copy of its bytes too), the PNG once
+    assert works == [640 * 480, 640 * 480, 64 * 48]
 
 
 def test_an_upload_is_a_real_image_within_the_limits(make_blog: MakeBlog) -> None:
