@@ -103,6 +103,9 @@ class Commerce:
         self.endorsed: list[Callable[[int, int], None]] = []
         """Told (product index, account) of each endorsement made here (a shard tells the
         other shards, `sim.shards.shard`)."""
+        self.quitted: list[Callable[[int], None]] = []
+        """Told the row of each merchant whose quitting was found here (a shard tells the
+        other shards, whose shop browsing must stop picking it)."""
         self.tally = RunningTotals(ON_PLATFORM if partner is None else DIVERTED)
         self._serial = itertools.count(1)
         self.quits = self._quitting_times()
@@ -117,7 +120,7 @@ class Commerce:
         """An influencer's or merchant's scheduled post: a product post at its share."""
         kind = Kind(self.world.population.kind[row])
         actor = self.world.account(row)
-        self._merchants_quit()
+        self.merchants_quit()
         if kind is Kind.MERCHANT:
             share, (lo, hi) = self.config.merchant_product_post_share, self.products_of[row]
             if row in self.quit:
@@ -161,7 +164,7 @@ class Commerce:
 
     def steps(self, row: int, plan: Any) -> Steps:
         """Browse the first page of a shop picked at random (not the user's own)."""
-        self._merchants_quit()
+        self.merchants_quit()
         merchant = self.world.draws.pick(self.merchants) if self.merchants else row
         if merchant == row:
             return
@@ -239,14 +242,27 @@ class Commerce:
         moments = self.world.rng.exponential(mean_s, len(self.merchants)).tolist()
         return sorted(zip(moments, self.merchants, strict=True), reverse=True)
 
-    def _merchants_quit(self) -> None:
+    def keep_quits_of(self, rows: np.ndarray) -> None:
+        """Draw on as ever, but keep the quitting moments of merchants whose `rows` entry is
+        true (a shard draws only its own merchants' quits; the others' are theirs)."""
+        self.quits = [(moment, row) for moment, row in self.quits if rows[row]]
+
+    def merchants_quit(self) -> None:
         """Merchants whose moment has come stop selling."""
         now, quitting = self.world.env.now, set()
         while self.quits and self.quits[-1][0] <= now:
             quitting.add(self.quits.pop()[1])
         if quitting:
-            self.quit |= quitting
-            self.merchants = [m for m in self.merchants if m not in quitting]
+            self.stop_selling(quitting)
+            for row in sorted(quitting):
+                for listener in self.quitted:
+                    listener(row)
+
+    def stop_selling(self, quitting: set[int]) -> None:
+        """`quitting` merchants' posts are plain posts from now on and their shops are no
+        longer browsed (found here, or on another shard: `merchant_quit`)."""
+        self.quit |= quitting
+        self.merchants = [m for m in self.merchants if m not in quitting]
 
     def endorsed_by_friend(self, actor: int, index: int) -> bool:
         endorsers = self.endorsers.get(index)

@@ -145,6 +145,10 @@ class Routes:
         every shard see it (`Commerce.endorse`)."""
         self._to_all_others("endorse", (index, account))
 
+    def merchant_quit(self, row: int) -> None:
+        """A merchant of this shard quit selling: every shard's browsing stops picking it."""
+        self._to_all_others("merchant_quit", (row,))
+
     # Addressing
 
     def owner_of(self, account_id: int) -> int:

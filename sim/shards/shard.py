@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+import simpy
 
 from microblog.models import Post
 from microblog.money_models import ProductPost
@@ -192,6 +193,31 @@ class ShardSimulation(Simulation):
         self.replica.on("refund", self.clearing.refund)
         self.replica.on("endorse", self.commerce.endorse)
         self.replica.on("product_post", self._product_posted)
+        self._merchants_quitting()
+        self._developers_held()
+
+    def _developers_held(self) -> None:
+        """App developer i's wallet is held by shard i mod K, so every other shard's sales
+        of its apps clear to it (a developer makes no calls of its own)."""
+        for apps in (part for part in self.schedules if isinstance(part, Apps)):
+            self.clearing.held_past_population.update(
+                {developer: i % self.shards for i, developer in enumerate(apps.developers)}
+            )
+
+    def _merchants_quitting(self) -> None:
+        """Each merchant's quitting is drawn as unsharded and kept by its own shard only,
+        which finds it at its moment and tells every other shard (`merchant_quit`)."""
+        self.commerce.keep_quits_of(self.mine)
+        self.commerce.quitted.append(self.routes.merchant_quit)
+        self.replica.on("merchant_quit", lambda row: self.commerce.stop_selling({row}))
+        self.env.process(self._quits_found())
+
+    def _quits_found(self) -> Generator[simpy.Event, Any, None]:
+        """Find each own merchant's quitting at its moment (unsharded, the next post or shop
+        browse finds it), so the other shards hear of it within a window."""
+        for moment in sorted({moment for moment, _ in self.commerce.quits}):
+            yield self.env.timeout(moment - self.env.now)
+            self.commerce.merchants_quit()
 
     # Only its own accounts
 
