@@ -62,6 +62,10 @@ class Routes:
             "live_start": self._live_start, "product_post": self._product_post,
         }  # fmt: skip
 
+    def on(self, path: str, handler: Handler) -> None:
+        """Route succeeded calls on `path` with `handler` (a path another part owns)."""
+        self._handlers[path] = handler
+
     def route(self, actor: int, call: Call, result: Any) -> None:
         """The messages a succeeded call makes, if any."""
         handler = self._handlers.get(call.path)

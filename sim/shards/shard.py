@@ -39,6 +39,7 @@ from sim.activities.apps import Apps
 from sim.activities.base import Arrival, Call, Schedule, succeeded
 from sim.activities.commerce import Commerce
 from sim.activities.fanservice import FanServiceTraffic
+from sim.activities.live import LiveBroadcasts
 from sim.activities.memberships import PaidMemberships
 from sim.activities.social import Social
 from sim.arrivals import Segment
@@ -52,6 +53,7 @@ from sim.shards.ad_billing import ShardAds
 from sim.shards.budgets import AdWindow, Budget, Grants
 from sim.shards.clearing import Books, ShardClearing
 from sim.shards.fanservice import OwnedFanServices
+from sim.shards.live_gifts import ShardLiveGifts, stride_room_ids
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.presence import ShardSwitchboard
 from sim.shards.pushes import RoutedPush
@@ -195,6 +197,20 @@ class ShardSimulation(Simulation):
         self.replica.on("product_post", self._product_posted)
         self._merchants_quitting()
         self._developers_held()
+        self._live_gifts()
+
+    def _live_gifts(self) -> None:
+        """A viewer's gift is paid on its own shard and shown in the room's
+        (`sim.shards.live_gifts`); room ids kept apart, as post ids are."""
+        live = next(part for part in self.schedules if isinstance(part, LiveBroadcasts))
+        gifts = ShardLiveGifts(
+            live, self.replica.store, self.world, self.owner, self.shard, self.routes.send
+        )
+        gifts.install()
+        stride_room_ids(self.replica.store, self.shard, self.shards)
+        self.routes.on("live_gift", lambda _actor, _call, gift: gifts.made(gift))
+        self.replica.on("live_gift", gifts.handed)
+        self.replica.on("gift_shown", gifts.shown)
 
     def _developers_held(self) -> None:
         """App developer i's wallet is held by shard i mod K, so every other shard's sales

@@ -28,7 +28,8 @@ SHARDED_PATHS = frozenset(
      "app_poll", "app_post", "live_start", "live_end", "live_join", "live_comment",
      "live_leave", "fanservice_broadcast", "fanservice_subscribe",
      "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee",
-     "topup", "topup_callback", "game_purchase", "gift", "order", "app_purchase"}
+     "topup", "topup_callback", "game_purchase", "gift", "order", "app_purchase",
+     "live_gift"}
 )  # fmt: skip
 """Request paths whose effects on other shards travel as messages, or that have none: an
 ad's click, hide and report touch the viewer's or the advertiser's own shard (its charges
@@ -49,7 +50,6 @@ def _positive(value: Any, _: Scenario) -> bool:
 
 UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = (
     ("economy.ads.bid_step", "advertisers' daily bid reviews (a relaunched campaign)", _positive),
-    ("behaviour.live.gift_share", "live gifts (paid on the room's shard)", _positive),
 )
 """(field, activity, whether the value switches the activity on in the scenario) for every
 activity whose cross-shard effects are not built yet."""

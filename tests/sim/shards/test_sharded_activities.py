@@ -1,6 +1,6 @@
-"""Merchants quitting and app purchases across two in-process shards: each effect reaches
-the other shard as a counted message, and the union of the shards' books balances at every
-barrier."""
+"""Merchants quitting, app purchases and live gifts across two in-process shards: each
+effect reaches the other shard as a counted message, and the union of the shards' books
+balances at every barrier."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ SMALL = ("population.users=600", "duration_days=0.1", "sharding.window_s=60")
 
 def activities_ci_smoke(*overrides: str) -> Scenario:
     """`SMALL` with 60 merchants quitting fast (half a day to quit on average: about ten in
-    the run) and every app user buying an item an hour."""
+    the run), every app user buying an item an hour, and a dozen live rooms whose every
+    viewer gives a gift."""
     return social_ci_smoke(
         *SMALL, "population.merchant_share=0.1",
         "economy.commerce.merchant_churn_per_week=0.999999",
-        "apps.purchases_per_user_day=24", *overrides,
+        "apps.purchases_per_user_day=24", "behaviour.live.rooms_per_day=200",
+        "population.medium_v_share=0.02", "behaviour.live.gift_share=1", *overrides,
     )  # fmt: skip
 
 
@@ -75,5 +77,24 @@ def test_app_purchases_pay_the_developers_wallet_on_the_shard_that_holds_it(
     assert total == round(volume * 100)
 
 
-def test_merchants_quitting_and_app_purchases_are_no_longer_refused() -> None:
+def test_a_live_gift_is_paid_on_its_viewers_shard_and_shown_in_its_rooms(run: TwoShards) -> None:
+    """A viewer on the other shard than the room's is handed its gift (`live_gift`), pays
+    it there and the room's shard shows it (`gift_shown`): every room's gift total, on the
+    room's shard, is the sum of its gifts wherever they were paid."""
+    gifts = [gift for k in range(2) for gift in run.data(k).live.gifts.values()]
+    crossing = [g for g in gifts if run.owner_of(g.viewer_id) != run.owner_of(g.anchor_id)]
+    assert len(crossing) > 20 and len(gifts) == run.metric("live.gifts")
+    for kind in ("live_gift", "gift_shown"):
+        assert {(s, t) for k, s, t in run.sent if k == kind} == {(0, 1), (1, 0)}
+    shown = sum(n for (kind, _, _), n in run.sent.items() if kind == "gift_shown")
+    assert shown == len(crossing)
+    handed = sum(n for (kind, _, _), n in run.sent.items() if kind == "live_gift")
+    assert handed >= shown  # a handed gift may be refused (a short wallet)
+    for shard in range(2):
+        rooms = run.data(shard).live.rooms.values()
+        for room in (r for r in rooms if run.owner_of(r.anchor_id) == shard):
+            assert room.gift_fen == sum(g.amount_fen for g in gifts if g.room_id == room.id)
+
+
+def test_merchants_quitting_app_purchases_and_live_gifts_are_no_longer_refused() -> None:
     require_shardable(activities_ci_smoke(), 2)
