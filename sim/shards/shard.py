@@ -35,6 +35,7 @@ from microblog.services.ad_billing import LedgerBilling
 from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
+from sim.activities.ads import Ads
 from sim.activities.apps import Apps
 from sim.activities.base import Arrival, Call, Schedule, succeeded
 from sim.activities.commerce import Commerce
@@ -50,6 +51,7 @@ from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
 from sim.shards.ad_billing import ShardAds
+from sim.shards.bid_reviews import ShardBidReviews, stride_campaign_ids
 from sim.shards.budgets import AdWindow, Budget, Grants
 from sim.shards.clearing import Books, ShardClearing
 from sim.shards.fanservice import OwnedFanServices
@@ -198,6 +200,24 @@ class ShardSimulation(Simulation):
         self._merchants_quitting()
         self._developers_held()
         self._live_gifts()
+        self._bid_reviews()
+
+    def _bid_reviews(self) -> None:
+        """Reviews read the whole campaign; relaunches reach every shard and the driver
+        (`sim.shards.bid_reviews`); campaign ids kept apart, as post ids are."""
+        store, blog = self.replica.store, self.world.blog
+        ads = next(part for part in self.schedules if isinstance(part, Ads))
+        reviews = ShardBidReviews(
+            ads, store, lambda: self.ads.window, self.routes.to_all_others, blog.ctx.clock,
+            blog.config.ads,
+        )  # fmt: skip
+        reviews.install()
+        stride_campaign_ids(store, self.shard, self.shards)
+        self.ads.granted.append(reviews.granted)
+        self.routes.on("ad_click", reviews.clicked)
+        self.routes.on("campaign_change", reviews.changed)
+        self.replica.on("campaign", reviews.status)
+        self.replica.on("campaign_launch", reviews.launched)
 
     def _live_gifts(self) -> None:
         """A viewer's gift is paid on its own shard and shown in the room's
@@ -320,7 +340,7 @@ class ShardSimulation(Simulation):
         """Every campaign's budget as seeded (the same on every shard)."""
         return {
             c.id: Budget(c.spec.total_budget, c.spec.daily_budget, c.spec.bid,
-                         c.spec.bid_type, c.delivery.spent)
+                         c.spec.bid_type, c.delivery.spent, c.delivery.clicks)
             for c in self.replica.store.data.ads.campaigns.values()
         }  # fmt: skip
 

@@ -29,7 +29,7 @@ SHARDED_PATHS = frozenset(
      "live_leave", "fanservice_broadcast", "fanservice_subscribe",
      "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee",
      "topup", "topup_callback", "game_purchase", "gift", "order", "app_purchase",
-     "live_gift"}
+     "live_gift", "campaign_change"}
 )  # fmt: skip
 """Request paths whose effects on other shards travel as messages, or that have none: an
 ad's click, hide and report touch the viewer's or the advertiser's own shard (its charges
@@ -44,13 +44,7 @@ one shard holds. `membership_renew` is the operator's renewal run,
 which every shard runs over its own members."""
 
 
-def _positive(value: Any, _: Scenario) -> bool:
-    return bool(value > 0)
-
-
-UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = (
-    ("economy.ads.bid_step", "advertisers' daily bid reviews (a relaunched campaign)", _positive),
-)
+UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = ()
 """(field, activity, whether the value switches the activity on in the scenario) for every
 activity whose cross-shard effects are not built yet."""
 
