@@ -36,7 +36,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from microblog.ads_models import BidType, CampaignKind, FeedItem
+from microblog.ads_models import AdPlacement, BidType, CampaignKind, FeedItem
 from microblog.services.ad_billing import MILLI
 from microblog.services.ads import CampaignReport
 from scenario.seed_draws import FEN_PER_YUAN, fen
@@ -94,11 +94,17 @@ class Ads:
             shown = ad.impression_id
             params = {"impression_id": shown, "campaign_id": ad.campaign_id}
             if draws.uniform() < self.config.ctr_base * lift:
-                clicked = yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
-                if succeeded(clicked) and self.bid_type[ad.campaign_id] is BidType.CPC:
-                    self._priced(row, ad.price / FEN_PER_YUAN)
+                yield Call("ad_click", partial(self._click, row, actor, ad), params)
             elif draws.uniform() < self.config.dismiss_probability:
                 yield Call("ad_hide", partial(self.blog.ads.hide, actor, shown), params)
+
+    def _click(self, row: int, actor: int, ad: AdPlacement) -> bool:
+        """The click, and a CPC ad's price counted in the call (after the viewer's pause, a
+        click within a pause of the run's end went uncounted while its charge stood)."""
+        counted = self.blog.ads.click(actor, ad.impression_id)
+        if counted and self.bid_type[ad.campaign_id] is BidType.CPC:
+            self._priced(row, ad.price / FEN_PER_YUAN)
+        return counted
 
     def _priced(self, row: int, coins: float) -> None:
         """An impression or click the viewer at `row` was charged for, in coins: into the
