@@ -2,15 +2,16 @@
 
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
 comments, likes, follows, unfollows and groups; so do chat and presence (with the mobile
-app's connection and its push reads), photos, third-party apps' polls and posts, fan
-services, live broadcasts without gifts, feed ads (`sim.shards.budgets`,
-`sim.shards.ad_billing`) but not advertisers' bid reviews, which relaunch campaigns,
-commerce (product posts, shop browsing, merchants' promotions, orders on the platform
-and a partner's diversions, merchants quitting) and wallet payments through clearing
-accounts (`sim.shards.clearing`): top-ups, game purchases, gifts, paid memberships and app
-purchases. Live gifts do not yet: a scenario that switches them on is refused before
-running, naming the field, and a call on a path outside those carried fails the run
-(`UnshardedCall`), so no effect is ever dropped silently.
+app's connection and its push reads), photos, third-party apps' polls, posts and
+purchases, fan services, live broadcasts with their gifts (`sim.shards.live_gifts`), feed
+ads (`sim.shards.budgets`, `sim.shards.ad_billing`) with advertisers' bid reviews
+(`sim.shards.bid_reviews`), commerce (product posts, shop browsing, merchants' promotions,
+orders on the platform, a partner's diversions, merchants quitting) and wallet payments
+through clearing accounts (`sim.shards.clearing`): top-ups, game purchases, gifts, paid
+memberships, app purchases and live gifts. Nothing is refused today; an activity added
+without its cross-shard effects belongs in `UNSHARDED_SWITCHES`, so a scenario that
+switches it on is refused before running, naming the field, and a call on a path outside
+those carried fails the run (`UnshardedCall`): no effect is ever dropped silently.
 """
 
 from __future__ import annotations
