@@ -1098,8 +1098,7 @@ def _run_flags(
     type=click.IntRange(min=1),
     metavar="K",
     help="Split each replication by account over K shards on Ray (docs/sharding.md); "
-    "K > 1 refuses a scenario that reviews ad bids, has merchants quit, or pays live "
-    "gifts or app purchases.",
+    "every activity crosses shards.",
 )
 @click.option(
     "--jobs",

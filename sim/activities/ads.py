@@ -31,13 +31,14 @@ money between impressions, not in total, and is left out.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from microblog.ads_models import BidType, CampaignKind, FeedItem
+from microblog.ads_models import AdPlacement, BidType, CampaignKind, FeedItem
 from microblog.services.ad_billing import MILLI
+from microblog.services.ads import CampaignReport
 from scenario.seed_draws import FEN_PER_YUAN, fen
 from sim.activities.base import Arrival, Call, Steps, succeeded
 from sim.activities.social import Social
@@ -65,6 +66,10 @@ class Ads:
                 self.running.setdefault(plan.owner_row, []).append(plan)
         self.reviewed: dict[int, tuple[int, int]] = {}
         """(spent, clicks) of each campaign at its last review."""
+        self.delivered: Callable[[int, CampaignReport], tuple[int, int]] = reported
+        """A campaign's (spent, clicks) as its owner's review reads them: its report's here;
+        a shard's report covers its own ad servers only, so it reads the whole campaign's
+        (`sim.shards.ad_billing`)."""
         self.tally = RunningTotals(MEASURED)
         social.readers.append(self)
 
@@ -89,11 +94,17 @@ class Ads:
             shown = ad.impression_id
             params = {"impression_id": shown, "campaign_id": ad.campaign_id}
             if draws.uniform() < self.config.ctr_base * lift:
-                clicked = yield Call("ad_click", partial(self.blog.ads.click, actor, shown), params)
-                if succeeded(clicked) and self.bid_type[ad.campaign_id] is BidType.CPC:
-                    self._priced(row, ad.price / FEN_PER_YUAN)
+                yield Call("ad_click", partial(self._click, row, actor, ad), params)
             elif draws.uniform() < self.config.dismiss_probability:
                 yield Call("ad_hide", partial(self.blog.ads.hide, actor, shown), params)
+
+    def _click(self, row: int, actor: int, ad: AdPlacement) -> bool:
+        """The click, and a CPC ad's price counted in the call (after the viewer's pause, a
+        click within a pause of the run's end went uncounted while its charge stood)."""
+        counted = self.blog.ads.click(actor, ad.impression_id)
+        if counted and self.bid_type[ad.campaign_id] is BidType.CPC:
+            self._priced(row, ad.price / FEN_PER_YUAN)
+        return counted
 
     def _priced(self, row: int, coins: float) -> None:
         """An impression or click the viewer at `row` was charged for, in coins: into the
@@ -120,9 +131,10 @@ class Ads:
             if not succeeded(report):
                 continue
             spent, clicks = self.reviewed.get(plan.id, (0, 0))
-            self.reviewed[plan.id] = (report.spent, report.clicks)
-            bid = self.rebid(plan.spec.bid, report.spent - spent, report.clicks - clicks)
-            left = plan.spec.total_budget - report.spent
+            spent_now, clicks_now = self.delivered(plan.id, report)
+            self.reviewed[plan.id] = (spent_now, clicks_now)
+            bid = self.rebid(plan.spec.bid, spent_now - spent, clicks_now - clicks)
+            left = plan.spec.total_budget - spent_now
             if bid == plan.spec.bid or left < 1:
                 continue
             replaced = yield from self._relaunch(actor, plan, bid, left)
@@ -160,6 +172,12 @@ class Ads:
         self.topic[created.id] = plan.topic
         self.bid_type[created.id] = spec.bid_type
         return CampaignPlan(created.id, plan.owner_row, plan.topic, spec)
+
+    def launched(self, campaign_id: int, replaced: int) -> None:
+        """A campaign launched in place of `replaced` (on another shard, `campaign`): the
+        same topic and pricing for the viewers who see it here."""
+        self.topic[campaign_id] = self.topic[replaced]
+        self.bid_type[campaign_id] = self.bid_type[replaced]
 
     # Measurement
 
@@ -200,3 +218,8 @@ class Ads:
             "ads.impressions": float(totals.impressions),
             "ads.clicks": float(totals.clicks),
         })  # fmt: skip
+
+
+def reported(_campaign_id: int, report: CampaignReport) -> tuple[int, int]:
+    """A campaign's (spent, clicks) as its report gives them."""
+    return report.spent, report.clicks

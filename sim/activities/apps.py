@@ -78,6 +78,9 @@ class Apps:
         developers = self.blog.accounts.register_many(
             [NewAccount(f"app_developer{i}") for i in range(len(tiers))]
         )
+        self.developers = [developer.id for developer, _ in developers]
+        """The apps' developers' accounts, whose wallets their sales pay (past the
+        population's rows: on shards, `sim.shards.shard` says which holds each)."""
         apps = []
         for i, ((developer, _), tier) in enumerate(zip(developers, tiers, strict=True)):
             uri = f"https://app{i}.example/callback"

@@ -24,7 +24,7 @@ room started in the window had at once).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, TypeVar
@@ -33,6 +33,7 @@ import numpy as np
 
 from microblog.errors import Conflict, InsufficientFunds
 from microblog.live_models import LiveEvent, LiveGift, Room
+from microblog.work import record
 from sim.activities.base import Arrival, Call, Steps, succeeded
 from sim.activities.schedule import event_authors
 from sim.activities.tally import Tally
@@ -101,6 +102,9 @@ class LiveBroadcasts:
         self.tally = Tally(world, COUNTS, timeseries=("live.comments",))
         self.window_rooms: list[int] = []
         self._serial = itertools.count(1)
+        self.giving: Callable[[int, int, int], Steps] = self.give
+        """Makes a viewer's drawn gift (viewer row, room, fen): `give`, here; a shard hands
+        the gift of a viewer it does not own to the viewer's shard (`sim.shards.live_gifts`)."""
 
     def arrivals(self, segment: Segment) -> list[Arrival]:
         premieres = [
@@ -195,14 +199,21 @@ class LiveBroadcasts:
         if draws.uniform() < self.config.gift_share:
             low, high = self.config.gift_coins
             amount = max(1, round((low + draws.uniform() * (high - low)) * 100))
-            self.wallets.ensure(row, viewer)
-            give = partial(self._gift, viewer, room_id, amount)
-            yield Call(
-                "live_gift",
-                give,
-                {"room_id": room_id, "amount_fen": amount},
-                (*ENDED, InsufficientFunds),
-            )
+            yield from self.giving(row, room_id, amount)
+
+    def give(self, row: int, room_id: int, amount: int, pushes_elsewhere: int = 0) -> Steps:
+        """The viewer's gift (`live_gift`), paid from its wallet; `pushes_elsewhere` are
+        pushes of it to the room's viewers that another process makes (a shard's room),
+        priced with the request as the one platform's broadcast would be."""
+        viewer = self.world.account(row)
+        self.wallets.ensure(row, viewer)
+        give = partial(self._gift, viewer, room_id, amount, pushes_elsewhere)
+        yield Call(
+            "live_gift",
+            give,
+            {"room_id": room_id, "amount_fen": amount},
+            (*ENDED, InsufficientFunds),
+        )
 
     def _leave(self, row: int, visit: tuple[int, Viewer]) -> Steps:
         room_id, connection = visit
@@ -215,9 +226,11 @@ class LiveBroadcasts:
         self.tally.add("live.comments")
         return said
 
-    def _gift(self, viewer: int, room_id: int, amount: int) -> LiveGift:
+    def _gift(self, viewer: int, room_id: int, amount: int, pushes_elsewhere: int) -> LiveGift:
         key = f"live-gift-{next(self._serial)}"
         gift = self.live.gift(viewer, room_id, amount, idempotency_key=key)
+        if pushes_elsewhere:
+            record(pushes=pushes_elsewhere)
         self.tally.add("live.gifts")
         self.tally.add("revenue.live", gift.platform_fen / 100.0)
         self.world.client_revenue.add("live", self.world.row(viewer), gift.platform_fen / 100.0)

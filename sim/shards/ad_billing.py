@@ -62,6 +62,8 @@ class ShardAds:
         self.clock = clock
         self.config = config
         self.window = AdWindow()
+        self.granted: list[Callable[[Grants], None]] = []
+        """Told every grant as it is taken (bid reviews read the whole campaigns' totals)."""
 
     def charge(
         self, tx: Tx, advertiser_id: int, campaign_id: int, amount: int, key: str, wait: bool
@@ -102,3 +104,5 @@ class ShardAds:
         ads = MemoryAds(self.store.data.ads)
         for campaign_id, given in grants.items():
             ads.grant(campaign_id, given.allowance, given.day, given.day_spent)
+        for listener in self.granted:
+            listener(grants)

@@ -13,9 +13,12 @@ impressions × the bid (what every shard could charge in one window past a budge
 driver measures it anyway, from the charges themselves, so a flaw in the split shows as
 `ads.overspend` rather than hiding.
 
-Only campaigns some shard served or charged in the window are granted again (the others'
-allowances still hold), and every campaign at the first barrier of a day, when its daily
-budget starts afresh.
+Only campaigns some shard served, charged, clicked or launched in the window are granted
+again (the others' allowances still hold), and every campaign at the first barrier of a
+day, when its daily budget starts afresh. A grant also carries the campaign's spend and
+clicks over all shards, so its owner's bid review reads the whole campaign's delivery as
+of the barrier (`sim.shards.ad_billing`), and a campaign relaunched by a review joins the
+budgets at the barrier after its launch.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Budget:
     bid_type: BidType
     spent: int
     """Fen charged before the run (seeding)."""
+    clicks: int = 0
+    """Clicks before the run (seeding)."""
 
     @property
     def charge(self) -> int:
@@ -57,6 +62,11 @@ class Grant:
     allowance: int
     day: int
     day_spent: int
+    spent: int = 0
+    """The campaign's fen charged over all shards (and before the run): what its owner's
+    report reads at a bid review."""
+    clicks: int = 0
+    """Its clicks over all shards (and before the run), likewise."""
 
 
 Grants = dict[int, Grant]
@@ -73,6 +83,10 @@ class AdWindow:
     """(campaign, day) -> fen charged."""
     unfunded: set[int] = field(default_factory=set)
     """Campaigns whose owner's wallet (on this shard) could not pay another shard's charge."""
+    clicks: Counter[int] = field(default_factory=Counter)
+    """Campaign -> clicks counted."""
+    created: dict[int, Budget] = field(default_factory=dict)
+    """Campaigns an advertiser of this shard launched (a bid review's relaunch)."""
 
 
 class AdBudgets:
@@ -83,6 +97,7 @@ class AdBudgets:
         self.shards = shards
         self.config = config
         self.spent = {campaign: budget.spent for campaign, budget in budgets.items()}
+        self.clicks = {campaign: budget.clicks for campaign, budget in budgets.items()}
         self.day_spent: Counter[tuple[int, int]] = Counter()
         self.impressions: defaultdict[int, list[int]] = defaultdict(lambda: [0] * shards)
         """Each campaign's impressions per shard in the window just ended."""
@@ -98,6 +113,13 @@ class AdBudgets:
         self.impressions.clear()
         self.touched.clear()
         for shard, window in enumerate(windows):
+            for campaign, budget in window.created.items():
+                self.budgets[campaign] = budget
+                self.spent[campaign], self.clicks[campaign] = budget.spent, budget.clicks
+                self.touched.add(campaign)
+            for campaign, count in window.clicks.items():
+                self.clicks[campaign] += count
+                self.touched.add(campaign)
             for campaign, count in window.impressions.items():
                 self.impressions[campaign][shard] += count
                 self.touched.add(campaign)
@@ -122,8 +144,9 @@ class AdBudgets:
             if campaign in self.unfunded:
                 left = 0
             counts = self.impressions.get(campaign, [0] * self.shards)
+            spent, clicks = self.spent[campaign], self.clicks[campaign]
             for shard, allowance in enumerate(self.split(left, counts, budget.charge)):
-                found[shard][campaign] = Grant(allowance, day, day_spent)
+                found[shard][campaign] = Grant(allowance, day, day_spent, spent, clicks)
         return found
 
     def split(self, left: int, impressions: list[int], charge: int) -> list[int]:

@@ -69,6 +69,10 @@ class ShardClearing:
         self.keys = Idempotency(blog.ctx)
         self.sent_fen = 0
         self.applied_fen = 0
+        self.held_past_population: dict[int, int] = {}
+        """Shards holding wallets of accounts past the population's rows, by account id
+        (apps' developers: their sales clear to one shard, as a user's gifts do); other such
+        accounts (the platform's own, a commerce partner) are every shard's alike."""
 
     def install(self) -> None:
         """From now on, credits to wallets other shards hold go through clearing."""
@@ -80,10 +84,13 @@ class ShardClearing:
         """A routing lookup by the account id the ledger row names (no priced read: the
         transaction read the row already)."""
         account = self.ledger_accounts[ledger_id]
+        if account.kind is not LedgerKind.WALLET:
+            return None  # system accounts: every shard keeps its own
         row = account.owner_id - self.first_account
-        if account.kind is not LedgerKind.WALLET or not 0 <= row < self.owner.size:
-            return None  # system accounts and the platform's own: every shard keeps its own
-        shard = int(self.owner[row])
+        if 0 <= row < self.owner.size:
+            shard: int | None = int(self.owner[row])
+        else:
+            shard = self.held_past_population.get(account.owner_id)
         return None if shard == self.shard else shard
 
     def send(self, shard: int, leg: Leg, moved: Transfer) -> None:

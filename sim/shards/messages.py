@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 KINDS = (
     "post", "like", "comment", "repost", "follow", "unfollow", "friend", "join", "chat",
     "presence", "push", "photo", "subscribe", "ad_charge", "product_post", "endorse",
-    "credit", "refund",
+    "credit", "refund", "merchant_quit", "live_gift", "gift_shown", "campaign",
+    "campaign_launch",
 )  # fmt: skip
 """Message kinds: a post replicated to another shard; a reaction to a post its author's
 shard owns; a follow or unfollow of another shard's account; a friend's interaction that
@@ -27,7 +28,12 @@ to another shard's accounts, for their outboxes; a photo, replicated to every ot
 ad shown on one shard to a campaign whose advertiser's wallet another owns; a product post
 replicated with the product it sells; a like, repost or order that endorses a product to
 the endorser's friends on every shard; a payment's credit to a wallet another shard holds,
-and its refund when the payee refused it (`sim.shards.clearing`)."""
+and its refund when the payee refused it (`sim.shards.clearing`); a merchant that quit
+selling, drawn and found on its own shard (every shard's shop browsing stops picking it);
+a viewer's live gift handed from the room's shard to the viewer's, which pays it, and the
+gift made, back to the room's shard, which shows it (`sim.shards.live_gifts`); a bid
+review's pause of a campaign and the campaign it launched instead, for every shard's ad
+servers (`sim.shards.bid_reviews`)."""
 
 Tally = Counter[tuple[str, int, int]]
 """Messages counted by (kind, source shard, target shard)."""

@@ -29,7 +29,11 @@ where it ran. What is applied is the owner's part of the effect and nothing more
   `credit`, `refund`, a payment's credit to a wallet this shard holds and the refund of
   one the payee's shard refused (`sim.shards.clearing`); `ad_charge`, an ad's charge to
   its advertiser's wallet (`sim.shards.ad_billing`); `endorse`, a like, repost or order
-  of a product that its commerce activity counts as a friend's endorsement.
+  of a product that its commerce activity counts as a friend's endorsement;
+  `merchant_quit`, a merchant another shard found quitting; `live_gift` and `gift_shown`,
+  a viewer's gift to pay here and a gift paid elsewhere to show in a room here
+  (`sim.shards.live_gifts`); `campaign` and `campaign_launch`, a bid review's pause and
+  relaunch on another shard (`sim.shards.bid_reviews`).
 """
 
 from __future__ import annotations

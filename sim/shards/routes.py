@@ -62,6 +62,10 @@ class Routes:
             "live_start": self._live_start, "product_post": self._product_post,
         }  # fmt: skip
 
+    def on(self, path: str, handler: Handler) -> None:
+        """Route succeeded calls on `path` with `handler` (a path another part owns)."""
+        self._handlers[path] = handler
+
     def route(self, actor: int, call: Call, result: Any) -> None:
         """The messages a succeeded call makes, if any."""
         handler = self._handlers.get(call.path)
@@ -71,11 +75,11 @@ class Routes:
     # What calls make
 
     def _post(self, _actor: int, _call: Call, post: Post) -> None:
-        self._to_all_others("post", (post,))
+        self.to_all_others("post", (post,))
 
     def _product_post(self, _actor: int, _call: Call, posted: tuple[Post, ProductPost]) -> None:
         """The post with the product it sells (`Replica.product_post`)."""
-        self._to_all_others("product_post", posted)
+        self.to_all_others("product_post", posted)
 
     def _repost(self, actor: int, call: Call, post: Post) -> None:
         self._post(actor, call, post)
@@ -94,7 +98,7 @@ class Routes:
         self._to_owner_of(target, call.path, (actor, target))
 
     def _group_join(self, actor: int, call: Call, _result: Any) -> None:
-        self._to_all_others("join", (actor, call.params["group_id"]))
+        self.to_all_others("join", (actor, call.params["group_id"]))
 
     def _chat(self, _actor: int, _call: Call, message: ChatMessage) -> None:
         """A message to another shard's account: to its inbox there, out of this one's."""
@@ -107,14 +111,14 @@ class Routes:
         """The account's presence as it is after the call, for every other shard's replica."""
         connected = self.switchboard.hub.is_online(actor)
         chosen = self.replica.store.data.chat.statuses.get(actor)
-        self._to_all_others("presence", (actor, connected, chosen))
+        self.to_all_others("presence", (actor, connected, chosen))
 
     def _photo(self, _actor: int, _call: Call, photo: Photo) -> None:
         media = self.world.blog.albums.media
         keys = media_keys(photo.media_key)
         full, thumbnail = media.get(keys[Variant.FULL]), media.get(keys[Variant.THUMBNAIL])
         assert full is not None and thumbnail is not None, "an uploaded photo has its bytes"
-        self._to_all_others("photo", (photo, full, thumbnail))
+        self.to_all_others("photo", (photo, full, thumbnail))
 
     def _subscribe(self, actor: int, call: Call, _result: Any) -> None:
         service = call.params["account_id"]
@@ -122,7 +126,7 @@ class Routes:
 
     def _live_start(self, _actor: int, _call: Call, room: Room) -> None:
         """Its announcement is a post like any other."""
-        self._to_all_others("post", (self.replica.store.data.posts[room.announcement_id],))
+        self.to_all_others("post", (self.replica.store.data.posts[room.announcement_id],))
 
     # What happens within calls
 
@@ -143,7 +147,11 @@ class Routes:
     def endorsed(self, index: int, account: int) -> None:
         """A like, repost or purchase endorsing product `index`: its endorser's friends on
         every shard see it (`Commerce.endorse`)."""
-        self._to_all_others("endorse", (index, account))
+        self.to_all_others("endorse", (index, account))
+
+    def merchant_quit(self, row: int) -> None:
+        """A merchant of this shard quit selling: every shard's browsing stops picking it."""
+        self.to_all_others("merchant_quit", (row,))
 
     # Addressing
 
@@ -158,7 +166,7 @@ class Routes:
         if owner != self.shard:
             self.send(owner, kind, payload)
 
-    def _to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
+    def to_all_others(self, kind: str, payload: tuple[Any, ...]) -> None:
         for target in range(self.shards):
             if target != self.shard:
                 self.send(target, kind, payload)

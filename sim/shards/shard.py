@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+import simpy
 
 from microblog.models import Post
 from microblog.money_models import ProductPost
@@ -34,10 +35,12 @@ from microblog.services.ad_billing import LedgerBilling
 from microblog.services.switchboard import LocalSwitchboard
 from microblog.work import Work
 from scenario import Scenario
+from sim.activities.ads import Ads
 from sim.activities.apps import Apps
 from sim.activities.base import Arrival, Call, Schedule, succeeded
 from sim.activities.commerce import Commerce
 from sim.activities.fanservice import FanServiceTraffic
+from sim.activities.live import LiveBroadcasts
 from sim.activities.memberships import PaidMemberships
 from sim.activities.social import Social
 from sim.arrivals import Segment
@@ -48,9 +51,11 @@ from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
 from sim.shards.ad_billing import ShardAds
+from sim.shards.bid_reviews import ShardBidReviews, stride_campaign_ids
 from sim.shards.budgets import AdWindow, Budget, Grants
 from sim.shards.clearing import Books, ShardClearing
 from sim.shards.fanservice import OwnedFanServices
+from sim.shards.live_gifts import ShardLiveGifts, stride_room_ids
 from sim.shards.messages import Message, Outbox, Tally
 from sim.shards.presence import ShardSwitchboard
 from sim.shards.pushes import RoutedPush
@@ -192,6 +197,63 @@ class ShardSimulation(Simulation):
         self.replica.on("refund", self.clearing.refund)
         self.replica.on("endorse", self.commerce.endorse)
         self.replica.on("product_post", self._product_posted)
+        self._merchants_quitting()
+        self._developers_held()
+        self._live_gifts()
+        self._bid_reviews()
+
+    def _bid_reviews(self) -> None:
+        """Reviews read the whole campaign; relaunches reach every shard and the driver
+        (`sim.shards.bid_reviews`); campaign ids kept apart, as post ids are."""
+        store, blog = self.replica.store, self.world.blog
+        ads = next(part for part in self.schedules if isinstance(part, Ads))
+        reviews = ShardBidReviews(
+            ads, store, lambda: self.ads.window, self.routes.to_all_others, blog.ctx.clock,
+            blog.config.ads,
+        )  # fmt: skip
+        reviews.install()
+        stride_campaign_ids(store, self.shard, self.shards)
+        self.ads.granted.append(reviews.granted)
+        self.routes.on("ad_click", reviews.clicked)
+        self.routes.on("campaign_change", reviews.changed)
+        self.replica.on("campaign", reviews.status)
+        self.replica.on("campaign_launch", reviews.launched)
+
+    def _live_gifts(self) -> None:
+        """A viewer's gift is paid on its own shard and shown in the room's
+        (`sim.shards.live_gifts`); room ids kept apart, as post ids are."""
+        live = next(part for part in self.schedules if isinstance(part, LiveBroadcasts))
+        gifts = ShardLiveGifts(
+            live, self.replica.store, self.world, self.owner, self.shard, self.routes.send
+        )
+        gifts.install()
+        stride_room_ids(self.replica.store, self.shard, self.shards)
+        self.routes.on("live_gift", lambda _actor, _call, gift: gifts.made(gift))
+        self.replica.on("live_gift", gifts.handed)
+        self.replica.on("gift_shown", gifts.shown)
+
+    def _developers_held(self) -> None:
+        """App developer i's wallet is held by shard i mod K, so every other shard's sales
+        of its apps clear to it (a developer makes no calls of its own)."""
+        for apps in (part for part in self.schedules if isinstance(part, Apps)):
+            self.clearing.held_past_population.update(
+                {developer: i % self.shards for i, developer in enumerate(apps.developers)}
+            )
+
+    def _merchants_quitting(self) -> None:
+        """Each merchant's quitting is drawn as unsharded and kept by its own shard only,
+        which finds it at its moment and tells every other shard (`merchant_quit`)."""
+        self.commerce.keep_quits_of(self.mine)
+        self.commerce.quitted.append(self.routes.merchant_quit)
+        self.replica.on("merchant_quit", lambda row: self.commerce.stop_selling({row}))
+        self.env.process(self._quits_found())
+
+    def _quits_found(self) -> Generator[simpy.Event, Any, None]:
+        """Find each own merchant's quitting at its moment (unsharded, the next post or shop
+        browse finds it), so the other shards hear of it within a window."""
+        for moment in sorted({moment for moment, _ in self.commerce.quits}):
+            yield self.env.timeout(moment - self.env.now)
+            self.commerce.merchants_quit()
 
     # Only its own accounts
 
@@ -278,7 +340,7 @@ class ShardSimulation(Simulation):
         """Every campaign's budget as seeded (the same on every shard)."""
         return {
             c.id: Budget(c.spec.total_budget, c.spec.daily_budget, c.spec.bid,
-                         c.spec.bid_type, c.delivery.spent)
+                         c.spec.bid_type, c.delivery.spent, c.delivery.clicks)
             for c in self.replica.store.data.ads.campaigns.values()
         }  # fmt: skip
 

@@ -2,15 +2,16 @@
 
 The social core crosses shards (`sim.shards.replica`): timeline reads, posts, reposts,
 comments, likes, follows, unfollows and groups; so do chat and presence (with the mobile
-app's connection and its push reads), photos, third-party apps' polls and posts, fan
-services, live broadcasts without gifts, feed ads (`sim.shards.budgets`,
-`sim.shards.ad_billing`) but not advertisers' bid reviews, which relaunch campaigns,
-commerce (product posts, shop browsing, merchants' promotions, orders on the platform
-and a partner's diversions) and wallet payments through clearing accounts
-(`sim.shards.clearing`): top-ups, game purchases, gifts and paid memberships. Merchants
-quitting, live gifts and app purchases do not yet: a scenario that switches any of them
-on is refused before running, naming the field, and a call on a path outside those
-carried fails the run (`UnshardedCall`), so no effect is ever dropped silently.
+app's connection and its push reads), photos, third-party apps' polls, posts and
+purchases, fan services, live broadcasts with their gifts (`sim.shards.live_gifts`), feed
+ads (`sim.shards.budgets`, `sim.shards.ad_billing`) with advertisers' bid reviews
+(`sim.shards.bid_reviews`), commerce (product posts, shop browsing, merchants' promotions,
+orders on the platform, a partner's diversions, merchants quitting) and wallet payments
+through clearing accounts (`sim.shards.clearing`): top-ups, game purchases, gifts, paid
+memberships, app purchases and live gifts. Nothing is refused today; an activity added
+without its cross-shard effects belongs in `UNSHARDED_SWITCHES`, so a scenario that
+switches it on is refused before running, naming the field, and a call on a path outside
+those carried fails the run (`UnshardedCall`): no effect is ever dropped silently.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ SHARDED_PATHS = frozenset(
      "app_poll", "app_post", "live_start", "live_end", "live_join", "live_comment",
      "live_leave", "fanservice_broadcast", "fanservice_subscribe",
      "ad_click", "ad_hide", "campaign_report", "product_post", "shop_browse", "partner_fee",
-     "topup", "topup_callback", "game_purchase", "gift", "order"}
+     "topup", "topup_callback", "game_purchase", "gift", "order", "app_purchase",
+     "live_gift", "campaign_change"}
 )  # fmt: skip
 """Request paths whose effects on other shards travel as messages, or that have none: an
 ad's click, hide and report touch the viewer's or the advertiser's own shard (its charges
@@ -38,20 +40,12 @@ seed credit made there, so no money crosses shards). A top-up (and its gateway's
 callback), a game purchase and a membership pay only the payer's own shard's accounts
 (its wallet, issuance, the platform's and the game developer's); a gift's credit to
 another shard's account clears (`sim.shards.clearing`), and so do an order's credits to
-its merchant and referring influencer. `membership_renew` is the operator's renewal run,
+its merchant and referring influencer and an app purchase's to its developer, whose wallet
+one shard holds. `membership_renew` is the operator's renewal run,
 which every shard runs over its own members."""
 
 
-def _positive(value: Any, _: Scenario) -> bool:
-    return bool(value > 0)
-
-
-UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = (
-    ("economy.commerce.merchant_churn_per_week", "merchants quitting (drawn per shard)", _positive),
-    ("economy.ads.bid_step", "advertisers' daily bid reviews (a relaunched campaign)", _positive),
-    ("apps.purchases_per_user_day", "app purchases (not cleared across shards)", _positive),
-    ("behaviour.live.gift_share", "live gifts (paid on the room's shard)", _positive),
-)
+UNSHARDED_SWITCHES: tuple[tuple[str, str, Callable[[Any, Scenario], bool]], ...] = ()
 """(field, activity, whether the value switches the activity on in the scenario) for every
 activity whose cross-shard effects are not built yet."""
 

@@ -57,24 +57,24 @@ def test_the_next_split_follows_the_windows_impressions_and_what_was_spent() -> 
     driver.grants(NOON)
     driver.record([window({1: 3}, {1: 60}), window({1: 1}, {1: 40})])
     granted = driver.grants(NOON + 60)
-    assert granted == [{1: Grant(600, 0, 100)}, {1: Grant(300, 0, 100)}]
+    assert granted == [{1: Grant(600, 0, 100, 100)}, {1: Grant(300, 0, 100, 100)}]
 
 
 def test_a_new_day_grants_every_campaign_its_fresh_daily_budget() -> None:
     driver = budgets()
     driver.grants(NOON)
     driver.record([window({1: 1}, {1: 1_000}), window({}, {})])
-    assert driver.grants(NOON + 60)[0] == {1: Grant(0, 0, 1_000)}
+    assert driver.grants(NOON + 60)[0] == {1: Grant(0, 0, 1_000, 1_000)}
     driver.record([window({}, {}), window({}, {})])
     next_day = driver.grants(DAY_S - CONFIG.day_offset_s + 1)
-    assert next_day[0] == {1: Grant(500, 1, 0), 2: Grant(500, 1, 0)}
+    assert next_day[0] == {1: Grant(500, 1, 0, 1_000), 2: Grant(500, 1, 0)}
 
 
 def test_the_total_budget_caps_the_allowance_below_the_day_budget() -> None:
     driver = budgets(total=1_100)
     driver.grants(NOON)
     driver.record([window({2: 1}, {2: 400}, day=0), window({2: 1}, {2: 500}, day=0)])
-    assert driver.grants(DAY_S * 2)[0][2] == Grant(100, 2, 0)
+    assert driver.grants(DAY_S * 2)[0][2] == Grant(100, 2, 0, 900)
 
 
 def test_overspend_counts_fen_past_the_total_and_past_each_day_budget() -> None:
@@ -91,3 +91,17 @@ def test_the_bound_is_every_shard_charging_its_busiest_window_at_the_bid() -> No
     driver.record([window({1: 1}, {}), window({}, {}), window({}, {})])
     assert driver.bound(1) == 3 * 6 * 2_000 / 1_000
     assert driver.bound(2) == 3 * 1 * 5
+
+
+def test_grants_carry_the_whole_campaigns_spend_and_clicks_and_a_launch_joins_the_budgets() -> None:
+    """A bid review on the owner's shard reads the campaign's delivery over all shards; a
+    campaign a review launched on one shard is granted to every shard at the next barrier."""
+    driver = budgets()
+    driver.grants(NOON)
+    first, second = window({1: 2}, {1: 30}), window({1: 1}, {1: 20})
+    first.clicks[1], second.clicks[1] = 2, 1
+    second.created[3] = Budget(800, 400, 1_000, BidType.CPM, 0)
+    driver.record([first, second])
+    granted = driver.grants(NOON + 60)
+    assert granted[0][1] == Grant(570, 0, 50, 50, 3)
+    assert [grants[3].allowance for grants in granted] == [200, 200]

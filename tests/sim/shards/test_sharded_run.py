@@ -3,13 +3,15 @@ deterministic, every message sent is applied, and a shard's error fails the run.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from scenario import load_scenario
 from sim.runner import Parallelism, replication_streams, simulate
-from sim.shards.executor import RemoteFailed, run_sharded
+from sim.shards.executor import Advanced, RemoteFailed, Shard, run_sharded
 from sim.shards.messages import KINDS
-from sim.shards.support import UnshardedCall
+from sim.shards.support import UnshardedCall, require_sharded_path
 from tests.sim.shards.conftest import WINDOW_S, social_ci_smoke
 
 pytestmark = pytest.mark.usefixtures("ray_cluster")
@@ -55,16 +57,21 @@ def test_the_shards_together_make_the_actions_one_result_reports() -> None:
 
 
 def test_a_shard_that_raises_fails_the_run_with_its_error() -> None:
-    """ci-smoke with app purchases many times a user's day (not cleared across shards):
-    called directly (past the field check), its first app purchase fails the run."""
-    scenario = load_scenario(
-        "scenarios/ci-smoke.yaml",
-        ["apps.purchases_per_user_day=50", f"sharding.window_s={WINDOW_S}"],
-    )
+    class FailingShard(Shard):
+        """Shard 1 raises at its first barrier, as a shard whose call reached a path whose
+        cross-shard effects are not built would (every simulated path is carried today).
+        Defined here so Ray ships it by value: a worker cannot import the test module."""
+
+        def step(self, *window: Any) -> Advanced:
+            if self.simulation.shard == 1:
+                require_sharded_path("account_close")
+            return super().step(*window)
+
+    scenario = social_ci_smoke()
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
-    with pytest.raises(RemoteFailed, match=r"^shard \d failed: UnshardedCall: a call on") as failed:
-        run_sharded(scenario, population_seed, run_seed, 2)
-    assert failed.value.index in (0, 1)
+    with pytest.raises(RemoteFailed, match=r"^shard 1 failed: UnshardedCall: a call on") as failed:
+        run_sharded(scenario, population_seed, run_seed, 2, shard_class=FailingShard)
+    assert failed.value.index == 1
     assert isinstance(failed.value.error, UnshardedCall)
 
 
