@@ -3,6 +3,8 @@ deterministic, every message sent is applied, and a shard's error fails the run.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scenario import load_scenario
@@ -40,6 +42,20 @@ def test_every_message_sent_is_applied_by_kind_and_pair_of_shards() -> None:
     sent_kinds = {kind for kind, _, _ in done.sent}
     assert {"post", "like", "comment", "repost", "follow", "join"} <= sent_kinds <= set(KINDS)
     assert {(source, target) for _, source, target in done.sent} == {(0, 1), (1, 0)}
+
+
+def test_barriers_crossed_among_the_shards_give_the_drivers_run_byte_for_byte() -> None:
+    """The exchange (`sim.shards.exchange`, several calls of many windows, the settling
+    windows past the end included) against the driver's round trip every window."""
+    scenario = social_ci_smoke("behaviour.per_session.follow=0.2")
+    ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
+    exchanged = run_sharded(scenario, population_seed, run_seed, 2)
+    driven = run_sharded(scenario, population_seed, run_seed, 2, exchange=False)
+    assert json.dumps(exchanged.outcome.metrics, sort_keys=True) == json.dumps(
+        driven.outcome.metrics, sort_keys=True
+    )
+    assert exchanged.sent == exchanged.applied == driven.sent == driven.applied
+    assert sum(exchanged.sent.values()) > 0
 
 
 def test_the_shards_together_make_the_actions_one_result_reports() -> None:
