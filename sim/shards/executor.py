@@ -56,6 +56,12 @@ SOLO_WINDOWS = 600
 shard to hear from, no budget to split), so they only report progress (every 10 simulated
 minutes at W = 1 s) and cost a round trip each; the windows run back to back as one."""
 
+EXCHANGE_FROM_WINDOWS = 4_000
+"""Windows from which a run of K > 1 crosses its barriers among the shards: compiling the
+exchange's graph took ~6.6 s here (60 windows a call, two actors), the driver's round trips
+it saves ~1.6 ms each, so it pays from ~4,000 windows (a day at W = 1 s is 86,400; the
+tests' short runs are a few hundred and keep the driver's loop)."""
+
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
 
@@ -185,7 +191,7 @@ def run_sharded(
     shard_class: type[Shard] = Shard,
     budgets_class: type[AdBudgets] = AdBudgets,
     audit_windows: bool = False,
-    exchange: bool = True,
+    exchange: bool | None = None,
 ) -> ShardedOutcome:
     """One replication on `shards` actors of the joined cluster (see `cluster`).
 
@@ -193,9 +199,9 @@ def run_sharded(
     the driver's ad budgets (a test injects one that does not split them); `audit_windows`
     audits the union of the shards' books at every barrier (a full audit of every ledger
     each window: for tests, not for long runs). With more than one shard the barriers are
-    crossed by the shards among themselves (`sim.shards.exchange`) unless `exchange` is
-    off, when the driver crosses every one (the same run, window by window: a test compares
-    them)."""
+    crossed by the shards among themselves (`sim.shards.exchange`) when `exchange` is on,
+    by the driver, window by window, when it is off (the same run: a test compares them),
+    and when it is None by the shards if the run has `EXCHANGE_FROM_WINDOWS` windows."""
     actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
     actors = [
         actor.remote(scenario, population_seed, run_seed, k, shards, audit_windows)
@@ -246,7 +252,7 @@ class Driver:
 
 def _window_loop(
     scenario: Scenario, actors: list[Any], run_seed: np.random.SeedSequence,
-    progress: Progress | None, budgets_class: type[AdBudgets], exchange: bool,
+    progress: Progress | None, budgets_class: type[AdBudgets], exchange: bool | None,
 ) -> ShardedOutcome:  # fmt: skip
     _gather([a.ready.remote() for a in actors], "shard")  # seeded: the run's clock starts now
     began = time.perf_counter()
@@ -263,8 +269,11 @@ def _window_loop(
         EPOCH + scenario.start_hour * SECONDS_PER_HOUR, budgets,
     )  # fmt: skip
     driver = Driver(capacity, progress, [])
+    windows = math.ceil(barrier.end_s / barrier.window_s)
+    if exchange is None:
+        exchange = windows >= EXCHANGE_FROM_WINDOWS
     if exchange and shards > 1:
-        _exchanged_windows(actors, barrier, driver)
+        _exchanged_windows(actors, barrier, driver, min(WINDOWS_PER_CALL, windows))
         budgets = _gather([actors[0].ad_budgets.remote()], "shard")[0]
     else:
         _driven_windows(actors, barrier, driver)
@@ -296,18 +305,17 @@ def _driven_windows(actors: list[Any], barrier: Barrier, driver: Driver) -> None
             return
 
 
-def _exchanged_windows(actors: list[Any], barrier: Barrier, driver: Driver) -> None:
+def _exchanged_windows(actors: list[Any], barrier: Barrier, driver: Driver, per_call: int) -> None:
     """The first window as the driver runs it, then every later barrier crossed by the
-    shards among themselves, `WINDOWS_PER_CALL` windows a call (`sim.shards.exchange`);
-    the shards run the next call's windows while the driver prices this one's."""
+    shards among themselves, `per_call` windows a call (`sim.shards.exchange`); the
+    shards run the next call's windows while the driver prices this one's."""
     grants, until = barrier.first()
     _gather([a.keep.remote(barrier) for a in actors], "shard")  # each its copy, as it is now
     first = _gather([a.start.remote(grants[k], until) for k, a in enumerate(actors)], "shard")
     outboxes, submissions, next_ids, ads, books = zip(*first, strict=True)
     driver.ran(until, False, submissions, books)
     reports = [Report(*part) for part in zip(outboxes, next_ids, ads, strict=True)]
-    windows = math.ceil(barrier.end_s / barrier.window_s)
-    graph = compile_exchange(actors, min(WINDOWS_PER_CALL, windows))
+    graph = compile_exchange(actors, per_call)
     try:
         running = graph.execute(*reports)
         while True:

@@ -46,10 +46,11 @@ def test_every_message_sent_is_applied_by_kind_and_pair_of_shards() -> None:
 
 def test_barriers_crossed_among_the_shards_give_the_drivers_run_byte_for_byte() -> None:
     """The exchange (`sim.shards.exchange`, several calls of many windows, the settling
-    windows past the end included) against the driver's round trip every window."""
-    scenario = social_ci_smoke("behaviour.per_session.follow=0.2")
+    windows past the end included: 144 windows, 60 a call) against the driver's round trip
+    every window."""
+    scenario = social_ci_smoke("behaviour.per_session.follow=0.2", "duration_days=0.1")
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
-    exchanged = run_sharded(scenario, population_seed, run_seed, 2)
+    exchanged = run_sharded(scenario, population_seed, run_seed, 2, exchange=True)
     driven = run_sharded(scenario, population_seed, run_seed, 2, exchange=False)
     assert json.dumps(exchanged.outcome.metrics, sort_keys=True) == json.dumps(
         driven.outcome.metrics, sort_keys=True
@@ -70,16 +71,21 @@ def test_the_shards_together_make_the_actions_one_result_reports() -> None:
     )
 
 
-def test_a_shard_that_raises_fails_the_run_with_its_error() -> None:
+@pytest.mark.parametrize(
+    ("exchange", "window_s"), [(False, WINDOW_S), (True, 1.0)], ids=["driver", "exchange"]
+)
+def test_a_shard_that_raises_fails_the_run_with_its_error(exchange: bool, window_s: float) -> None:
     """ci-smoke with app purchases many times a user's day (not cleared across shards):
-    called directly (past the field check), its first app purchase fails the run."""
+    called directly (past the field check), its first app purchase fails the run, whether
+    the driver or the shards cross the barriers (with 1-second windows the first purchase
+    comes after the first window, which the driver runs itself before the exchange)."""
     scenario = load_scenario(
         "scenarios/ci-smoke.yaml",
-        ["apps.purchases_per_user_day=50", f"sharding.window_s={WINDOW_S}"],
+        ["apps.purchases_per_user_day=50", f"sharding.window_s={window_s}"],
     )
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
     with pytest.raises(RemoteFailed, match=r"^shard \d failed: UnshardedCall: a call on") as failed:
-        run_sharded(scenario, population_seed, run_seed, 2)
+        run_sharded(scenario, population_seed, run_seed, 2, exchange=exchange)
     assert failed.value.index in (0, 1)
     assert isinstance(failed.value.error, UnshardedCall)
 
