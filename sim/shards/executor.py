@@ -62,6 +62,13 @@ exchange's graph took ~6.6 s here (60 windows a call, two actors), the driver's 
 it saves ~1.6 ms each, so it pays from ~4,000 windows (a day at W = 1 s is 86,400; the
 tests' short runs are a few hundred and keep the driver's loop)."""
 
+ASLEEP_SHARE = 0.9
+"""Share of the last call's wall time the driver sleeps through before it reads the next
+call's answer: Ray's channel read does not block, it spins yielding the CPU (one K = 2
+quarter-day of bench-100k: the driver's main thread made 4.2 M involuntary context
+switches, 479 voluntary, 35 s of system CPU), which takes CPU from the shards on a busy
+machine. Calls follow one another at a steady pace, so the driver reads near the end."""
+
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
 
@@ -121,8 +128,11 @@ class Shard:
             scenario, population, seeds[shard], owner, shard, shards, run_seed,
             shared_stream(run_seed),
         )  # fmt: skip
-        self.busy_s = 0.0
-        """CPU seconds spent running windows (on a shared machine, wall time says less)."""
+        self.began = 0.0
+        """The process's CPU clock when the first window began: its CPU seconds from there
+        to `finish` are what the shard's windows cost, barriers included (on a shared
+        machine wall time says less). Read twice a window, the clock took ~7 % of a shard's
+        samples under load (a system call on this VM)."""
         self.audit_windows = audit_windows
 
     def ready(self) -> float:
@@ -133,24 +143,19 @@ class Shard:
         return self.simulation.budgets()
 
     def start(self, grants: Grants, until: float) -> Advanced:
-        began = time.process_time()
+        self.began = time.process_time()
         self.simulation.start(grants)
         books = self._books()
-        found = self.simulation.advance(until)
-        self.busy_s += time.process_time() - began
-        return (*found, books)
+        return (*self.simulation.advance(until), books)
 
     def step(
         self, inbox: list[Message], next_post_id: int, grants: Grants, until: float
     ) -> Advanced:
         """Apply the inbox and the allowances at the barrier, then run the next window (to
         `until`, if later)."""
-        began = time.process_time()
         self.simulation.apply(inbox, next_post_id, grants)
         books = self._books()
-        found = self.simulation.advance(until)
-        self.busy_s += time.process_time() - began
-        return (*found, books)
+        return (*self.simulation.advance(until), books)
 
     def keep(self, barrier: Barrier) -> None:
         """Take this shard's copy of the barrier, for the exchange among the shards."""
@@ -173,7 +178,7 @@ class Shard:
 
     def finish(self) -> ShardOutcome:
         """Measure (every message to this shard was applied)."""
-        return self.simulation.outcome(self.busy_s)
+        return self.simulation.outcome(time.process_time() - self.began)
 
     def _books(self) -> Books | None:
         return self.simulation.clearing.books() if self.audit_windows else None
@@ -317,12 +322,15 @@ def _exchanged_windows(actors: list[Any], barrier: Barrier, driver: Driver, per_
     reports = [Report(*part) for part in zip(outboxes, next_ids, ads, strict=True)]
     graph = compile_exchange(actors, per_call)
     try:
-        running = graph.execute(*reports)
+        running, called, last_s = graph.execute(*reports), time.perf_counter(), 0.0
         while True:
+            time.sleep(max(0.0, ASLEEP_SHARE * last_s - (time.perf_counter() - called)))
             collected: list[Collected] = _gather_compiled(running)
+            last_s = time.perf_counter() - called
             over = collected[0].over
             if not over:
                 running = graph.execute(*[part.report for part in collected])
+                called = time.perf_counter()
             for window in zip(*(part.windows for part in collected), strict=True):
                 driver.ran(window[0].reached, window[0].settling,
                            [part.submissions for part in window],
