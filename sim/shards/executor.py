@@ -10,15 +10,18 @@ The loop: every shard starts with its first ad allowances, then for each window
 `[t, t + W)` every shard applies its inbox (the previous window's messages to it, in
 delivery order) and its new allowances, restarts its post ids from the common base and
 runs to `t + W`, returning its messages, its priced calls, its next post id and what its
-ad servers served and charged. The driver routes the messages, splits what is left of
-every budget (`sim.shards.budgets`) and starts the next window, then, while the shards
-run it, feeds the calls to the one capacity model and reports progress. At the end the
-last window's messages are applied, and so are the refunds and charges they cause, until
-nothing is in flight. Asked to (`audit_windows`), every shard audits its ledger after
-applying its inbox and the driver checks the union of the books at every barrier. A shard
-that raises fails the run with its error; nothing is written before every shard has
-finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
-is not sharded.
+ad servers served and charged. At each barrier the messages are routed, what is left of
+every budget is split (`sim.shards.budgets`) and the next window starts
+(`sim.shards.barrier`): in long runs of K > 1 every shard computes that for itself from
+everyone's reports (`sim.shards.exchange`, the driver hearing once per call of many
+windows), else the driver does, window by window; either way the driver feeds the calls
+to the one capacity model and reports progress while the shards run on. One shard runs
+many windows a call (its barriers carry nothing). At the end the last window's messages
+are applied, and so are the refunds and charges they cause, until nothing is in flight.
+Asked to (`audit_windows`), every shard audits its ledger after applying its inbox and the
+driver checks the union of the books at every barrier. A shard that raises fails the run
+with its error; nothing is written before every shard has finished. Whole replications
+run on the same cluster as Ray tasks (`--jobs`) when a run is not sharded.
 """
 
 from __future__ import annotations
