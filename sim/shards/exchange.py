@@ -33,13 +33,6 @@ this many windows. The graph's compile time grows with it (~3 s plus ~0.05 s a w
 here), and the driver hears (progress, calls to price) once per call."""
 
 
-CHANNEL_BYTES = 64 * 1024
-"""Each channel's first buffer (Ray grows one when a larger value is written). Ray's 1 MiB
-default made a 60-window graph's channels ~650 MiB of shared memory, counted in each shard's
-resident memory (bench-100k, K = 2: `RssShmem` 658 MiB of a shard's 1,323 MiB); a window's
-report is a few KiB."""
-
-
 class Failed(NamedTuple):
     """A shard's error, passed on as its report (and by every shard after it)."""
 
@@ -114,4 +107,4 @@ def compile_exchange(actors: list[Any], windows: int) -> Any:
         for _ in range(windows - 1):
             layer = [actor.exchange.bind(*layer) for actor in actors]
         graph = MultiOutputNode([actor.collect.bind(layer[k]) for k, actor in enumerate(actors)])
-    return graph.experimental_compile(_buffer_size_bytes=CHANNEL_BYTES)
+    return graph.experimental_compile()
