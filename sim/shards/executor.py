@@ -10,22 +10,26 @@ The loop: every shard starts with its first ad allowances, then for each window
 `[t, t + W)` every shard applies its inbox (the previous window's messages to it, in
 delivery order) and its new allowances, restarts its post ids from the common base and
 runs to `t + W`, returning its messages, its priced calls, its next post id and what its
-ad servers served and charged. The driver routes the messages, splits what is left of
-every budget (`sim.shards.budgets`) and starts the next window, then, while the shards
-run it, feeds the calls to the one capacity model and reports progress. At the end the
-last window's messages are applied, and so are the refunds and charges they cause, until
-nothing is in flight. Asked to (`audit_windows`), every shard audits its ledger after
-applying its inbox and the driver checks the union of the books at every barrier. A shard
-that raises fails the run with its error; nothing is written before every shard has
-finished. Whole replications run on the same cluster as Ray tasks (`--jobs`) when a run
-is not sharded.
+ad servers served and charged. At each barrier the messages are routed, what is left of
+every budget is split (`sim.shards.budgets`) and the next window starts
+(`sim.shards.barrier`): in long runs of K > 1 every shard computes that for itself from
+everyone's reports (`sim.shards.exchange`, the driver hearing once per call of many
+windows), else the driver does, window by window; either way the driver feeds the calls
+to the one capacity model and reports progress while the shards run on. One shard runs
+many windows a call (its barriers carry nothing). At the end the last window's messages
+are applied, and so are the refunds and charges they cause, until nothing is in flight.
+Asked to (`audit_windows`), every shard audits its ledger after applying its inbox and the
+driver checks the union of the books at every barrier. A shard that raises fails the run
+with its error; nothing is written before every shard has finished. Whole replications
+run on the same cluster as Ray tasks (`--jobs`) when a run is not sharded.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,13 +44,33 @@ from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.engine import EPOCH, Outcome, Simulation
 from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
+from sim.shards.barrier import Barrier, Next, Report
 from sim.shards.budgets import AdBudgets, AdWindow, Budget, Grants
 from sim.shards.clearing import Books, union_books
+from sim.shards.exchange import WINDOWS_PER_CALL, Collected, Exchanger, Failed, compile_exchange
 from sim.shards.merge import MergedCapacity, merged_outcome
-from sim.shards.messages import Message, Tally, route
+from sim.shards.messages import Message, Tally
 from sim.shards.partition import owners, sharding_streams, shared_stream
 from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
 from sim.shards.support import require_shardable
+
+SOLO_WINDOWS = 600
+"""Windows one call runs when the run has one shard: its barriers carry nothing (no other
+shard to hear from, no budget to split), so they only report progress (every 10 simulated
+minutes at W = 1 s) and cost a round trip each; the windows run back to back as one."""
+
+EXCHANGE_FROM_WINDOWS = 4_000
+"""Windows from which a run of K > 1 crosses its barriers among the shards: compiling the
+exchange's graph took ~6.6 s here (60 windows a call, two actors), the driver's round trips
+it saves ~1.6 ms each, so it pays from ~4,000 windows (a day at W = 1 s is 86,400; the
+tests' short runs are a few hundred and keep the driver's loop)."""
+
+ASLEEP_SHARE = 0.9
+"""Share of the last call's wall time the driver sleeps through before it reads the next
+call's answer: Ray's channel read does not block, it spins yielding the CPU (one K = 2
+quarter-day of bench-100k: the driver's main thread made 4.2 M involuntary context
+switches, 479 voluntary, 35 s of system CPU), which takes CPU from the shards on a busy
+machine. Calls follow one another at a steady pace, so the driver reads near the end."""
 
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
@@ -107,8 +131,11 @@ class Shard:
             scenario, population, seeds[shard], owner, shard, shards, run_seed,
             shared_stream(run_seed),
         )  # fmt: skip
-        self.busy_s = 0.0
-        """CPU seconds spent running windows (on a shared machine, wall time says less)."""
+        self.began = 0.0
+        """The process's CPU clock when the first window began: its CPU seconds from there
+        to `finish` are what the shard's windows cost, barriers included (on a shared
+        machine wall time says less). Read twice a window, the clock took ~7 % of a shard's
+        samples under load (a system call on this VM)."""
         self.audit_windows = audit_windows
 
     def ready(self) -> float:
@@ -119,28 +146,42 @@ class Shard:
         return self.simulation.budgets()
 
     def start(self, grants: Grants, until: float) -> Advanced:
-        began = time.process_time()
+        self.began = time.process_time()
         self.simulation.start(grants)
         books = self._books()
-        found = self.simulation.advance(until)
-        self.busy_s += time.process_time() - began
-        return (*found, books)
+        return (*self.simulation.advance(until), books)
 
     def step(
         self, inbox: list[Message], next_post_id: int, grants: Grants, until: float
     ) -> Advanced:
         """Apply the inbox and the allowances at the barrier, then run the next window (to
         `until`, if later)."""
-        began = time.process_time()
         self.simulation.apply(inbox, next_post_id, grants)
         books = self._books()
-        found = self.simulation.advance(until)
-        self.busy_s += time.process_time() - began
-        return (*found, books)
+        return (*self.simulation.advance(until), books)
+
+    def keep(self, barrier: Barrier) -> None:
+        """Take this shard's copy of the barrier, for the exchange among the shards."""
+        self.exchanger = Exchanger(barrier, self.simulation.shard, self._window)
+
+    def exchange(self, *reports: Report | Failed) -> Report | Failed:
+        """One window of the exchange, from every shard's last report."""
+        return self.exchanger.window(reports)
+
+    def collect(self, report: Report | Failed) -> Collected:
+        return self.exchanger.collect(report)
+
+    def ad_budgets(self) -> AdBudgets | None:
+        """The run's ad budgets as this shard's copy of the barrier kept them."""
+        return self.exchanger.barrier.budgets
+
+    def _window(self, window: Next) -> tuple[Report, list[Submission], Books | None]:
+        outbox, submissions, next_post_id, ads, books = self.step(*window)
+        return Report(outbox, next_post_id, ads), submissions, books
 
     def finish(self) -> ShardOutcome:
         """Measure (every message to this shard was applied)."""
-        return self.simulation.outcome(self.busy_s)
+        return self.simulation.outcome(time.process_time() - self.began)
 
     def _books(self) -> Books | None:
         return self.simulation.clearing.books() if self.audit_windows else None
@@ -158,20 +199,24 @@ def run_sharded(
     shard_class: type[Shard] = Shard,
     budgets_class: type[AdBudgets] = AdBudgets,
     audit_windows: bool = False,
+    exchange: bool | None = None,
 ) -> ShardedOutcome:
     """One replication on `shards` actors of the joined cluster (see `cluster`).
 
     `shard_class` is the actor's class (a test injects one that fails), `budgets_class`
     the driver's ad budgets (a test injects one that does not split them); `audit_windows`
     audits the union of the shards' books at every barrier (a full audit of every ledger
-    each window: for tests, not for long runs)."""
+    each window: for tests, not for long runs). With more than one shard the barriers are
+    crossed by the shards among themselves (`sim.shards.exchange`) when `exchange` is on,
+    by the driver, window by window, when it is off (the same run: a test compares them),
+    and when it is None by the shards if the run has `EXCHANGE_FROM_WINDOWS` windows."""
     actor: Any = ShardActor if shard_class is Shard else ray.remote(num_cpus=1)(shard_class)
     actors = [
         actor.remote(scenario, population_seed, run_seed, k, shards, audit_windows)
         for k in range(shards)
     ]
     try:
-        return _window_loop(scenario, actors, run_seed, progress, budgets_class)
+        return _window_loop(scenario, actors, run_seed, progress, budgets_class, exchange)
     finally:
         for handle in actors:
             ray.kill(handle)
@@ -192,54 +237,54 @@ class ShardedOutcome:
     (with `audit_windows`; else empty)."""
 
 
+@dataclass
+class Driver:
+    """What the driver does with each window every shard ran: price its calls in the one
+    capacity model, report progress, keep the union of the books."""
+
+    capacity: MergedCapacity | None
+    progress: Progress | None
+    audits: list[Audit]
+
+    def ran(self, reached: float, settling: bool, submissions: Sequence[list[Submission]],
+            books: Sequence[Books | None]) -> None:  # fmt: skip
+        """Shard k's calls and books at index k; a settling window only applied messages."""
+        _audit(books, self.audits)
+        if settling:
+            return
+        if self.capacity is not None:
+            self.capacity.feed(submissions)
+        if self.progress is not None:
+            self.progress(reached)
+
+
 def _window_loop(
     scenario: Scenario, actors: list[Any], run_seed: np.random.SeedSequence,
-    progress: Progress | None, budgets_class: type[AdBudgets],
+    progress: Progress | None, budgets_class: type[AdBudgets], exchange: bool | None,
 ) -> ShardedOutcome:  # fmt: skip
     _gather([a.ready.remote() for a in actors], "shard")  # seeded: the run's clock starts now
     began = time.perf_counter()
     shards = len(actors)
-    end_s = scenario.duration_days * SECONDS_PER_DAY
-    window_s = scenario.sharding.window_s
     _, capacity_seed, _ = sharding_streams(run_seed, shards)
     capacity = budgets = None
-    grants: list[Grants] = [{} for _ in actors]
-    clock_start = EPOCH + scenario.start_hour * SECONDS_PER_HOUR
+    window_s = scenario.sharding.window_s * SOLO_WINDOWS
     if shards > 1:
         capacity = MergedCapacity(scenario, np.random.default_rng(capacity_seed))
         budgets = _ad_budgets(scenario, actors[0], shards, budgets_class)
-        grants = budgets.grants(clock_start)
-    now = min(window_s, end_s)
-    running = [a.start.remote(grants[k], now) for k, a in enumerate(actors)]
-    audits: list[Audit] = []
-    while True:
-        outboxes, submissions, next_ids, ads, books = zip(*_gather(running, "shard"), strict=True)
-        _audit(books, audits)
-        inboxes = route(list(outboxes), shards)
-        reached, now = now, min(now + window_s, end_s)
-        if budgets is not None:
-            budgets.record(ads)
-            grants = budgets.grants(clock_start + reached)
-        if reached < end_s:  # the shards run the next window while the driver prices this one
-            running = [
-                a.step.remote(inboxes[k], max(next_ids), grants[k], now)
-                for k, a in enumerate(actors)
-            ]
-        if capacity is not None:
-            capacity.feed(submissions)
-        if progress is not None:
-            progress(reached)
-        if reached >= end_s:
-            break
-    while any(inboxes):  # the last window's messages, and the refunds they cause
-        settling = [
-            a.step.remote(inboxes[k], max(next_ids), {}, end_s) for k, a in enumerate(actors)
-        ]
-        outboxes, _, next_ids, ads, books = zip(*_gather(settling, "shard"), strict=True)
-        _audit(books, audits)
-        if budgets is not None:  # ad charges applied now may leave a campaign unfunded
-            budgets.record(ads)
-        inboxes = route(list(outboxes), shards)
+        window_s = scenario.sharding.window_s
+    barrier = Barrier(
+        shards, window_s, scenario.duration_days * SECONDS_PER_DAY,
+        EPOCH + scenario.start_hour * SECONDS_PER_HOUR, budgets,
+    )  # fmt: skip
+    driver = Driver(capacity, progress, [])
+    windows = math.ceil(barrier.end_s / barrier.window_s)
+    if exchange is None:
+        exchange = windows >= EXCHANGE_FROM_WINDOWS
+    if exchange and shards > 1:
+        _exchanged_windows(actors, barrier, driver, min(WINDOWS_PER_CALL, windows))
+        budgets = _gather([actors[0].ad_budgets.remote()], "shard")[0]
+    else:
+        _driven_windows(actors, barrier, driver)
     finished: list[ShardOutcome] = _gather([a.finish.remote() for a in actors], "shard")
     sent = sum((f.sent for f in finished), Counter())
     applied = sum((f.applied for f in finished), Counter())
@@ -249,7 +294,68 @@ def _window_loop(
     else:
         outcome = merged_outcome(scenario, capacity, finished, running_s)
         outcome.metrics.update(budgets.metrics())
-    return ShardedOutcome(outcome, sent, applied, finished, budgets, audits)
+    return ShardedOutcome(outcome, sent, applied, finished, budgets, driver.audits)
+
+
+def _driven_windows(actors: list[Any], barrier: Barrier, driver: Driver) -> None:
+    """Every barrier crossed by the driver: a round trip to every shard per window, the
+    shards running the next window while the driver prices this one."""
+    grants, until = barrier.first()
+    running = [a.start.remote(grants[k], until) for k, a in enumerate(actors)]
+    while True:
+        outboxes, submissions, next_ids, ads, books = zip(*_gather(running, "shard"), strict=True)
+        reached, settling = barrier.until, barrier.settling
+        nexts = barrier.cross([Report(*part) for part in zip(outboxes, next_ids, ads, strict=True)])
+        if nexts is not None:
+            running = [a.step.remote(*nexts[k]) for k, a in enumerate(actors)]
+        driver.ran(reached, settling, submissions, books)
+        if nexts is None:
+            return
+
+
+def _exchanged_windows(actors: list[Any], barrier: Barrier, driver: Driver, per_call: int) -> None:
+    """The first window as the driver runs it, then every later barrier crossed by the
+    shards among themselves, `per_call` windows a call (`sim.shards.exchange`); the
+    shards run the next call's windows while the driver prices this one's."""
+    grants, until = barrier.first()
+    _gather([a.keep.remote(barrier) for a in actors], "shard")  # each its copy, as it is now
+    first = _gather([a.start.remote(grants[k], until) for k, a in enumerate(actors)], "shard")
+    outboxes, submissions, next_ids, ads, books = zip(*first, strict=True)
+    driver.ran(until, False, submissions, books)
+    reports = [Report(*part) for part in zip(outboxes, next_ids, ads, strict=True)]
+    graph = compile_exchange(actors, per_call)
+    try:
+        running, called, last_s = graph.execute(*reports), time.perf_counter(), 0.0
+        while True:
+            time.sleep(max(0.0, ASLEEP_SHARE * last_s - (time.perf_counter() - called)))
+            collected: list[Collected] = _gather_compiled(running)
+            last_s = time.perf_counter() - called
+            over = collected[0].over
+            if not over:
+                running = graph.execute(*[part.report for part in collected])
+                called = time.perf_counter()
+            for window in zip(*(part.windows for part in collected), strict=True):
+                driver.ran(window[0].reached, window[0].settling,
+                           [part.submissions for part in window],
+                           [part.books for part in window])  # fmt: skip
+            if over:
+                return
+    finally:
+        graph.teardown()
+
+
+def _gather_compiled(running: list[Any]) -> list[Collected]:
+    """Every shard's answer to a call of the exchange; a shard's error as `RemoteFailed`."""
+    try:
+        collected: list[Collected] = [ref.get(timeout=-1) for ref in running]
+    except (ray.exceptions.RayTaskError, ray.exceptions.RayActorError) as error:
+        cause = getattr(error, "cause", None)
+        reason = cause if isinstance(cause, BaseException) else error
+        raise RemoteFailed("shard", None, reason) from error
+    failed = next((part.report for part in collected if isinstance(part.report, Failed)), None)
+    if failed is not None:
+        raise RemoteFailed("shard", failed.shard, failed.error)
+    return collected
 
 
 def _ad_budgets(
@@ -260,7 +366,7 @@ def _ad_budgets(
     return budgets_class(seeded, shards, platform_config(scenario).ads)
 
 
-def _audit(books: tuple[Books | None, ...], audits: list[Audit]) -> None:
+def _audit(books: Sequence[Books | None], audits: list[Audit]) -> None:
     """The union of the shards' books at this barrier, when they were audited."""
     if all(part is not None for part in books):
         audits.append(union_books([part for part in books if part is not None]))

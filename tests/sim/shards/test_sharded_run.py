@@ -3,6 +3,7 @@ deterministic, every message sent is applied, and a shard's error fails the run.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -44,6 +45,21 @@ def test_every_message_sent_is_applied_by_kind_and_pair_of_shards() -> None:
     assert {(source, target) for _, source, target in done.sent} == {(0, 1), (1, 0)}
 
 
+def test_barriers_crossed_among_the_shards_give_the_drivers_run_byte_for_byte() -> None:
+    """The exchange (`sim.shards.exchange`, several calls of many windows, the settling
+    windows past the end included: 144 windows, 60 a call) against the driver's round trip
+    every window."""
+    scenario = social_ci_smoke("behaviour.per_session.follow=0.2", "duration_days=0.1")
+    ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
+    exchanged = run_sharded(scenario, population_seed, run_seed, 2, exchange=True)
+    driven = run_sharded(scenario, population_seed, run_seed, 2, exchange=False)
+    assert json.dumps(exchanged.outcome.metrics, sort_keys=True) == json.dumps(
+        driven.outcome.metrics, sort_keys=True
+    )
+    assert exchanged.sent == exchanged.applied == driven.sent == driven.applied
+    assert sum(exchanged.sent.values()) > 0
+
+
 def test_the_shards_together_make_the_actions_one_result_reports() -> None:
     scenario = social_ci_smoke()
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
@@ -56,7 +72,13 @@ def test_the_shards_together_make_the_actions_one_result_reports() -> None:
     )
 
 
-def test_a_shard_that_raises_fails_the_run_with_its_error() -> None:
+@pytest.mark.parametrize(
+    ("exchange", "window_s"), [(False, WINDOW_S), (True, 1.0)], ids=["driver", "exchange"]
+)
+def test_a_shard_that_raises_fails_the_run_with_its_error(exchange: bool, window_s: float) -> None:
+    """Whether the driver or the shards cross the barriers (with 1-second windows the
+    shards' exchange runs every window after the first)."""
+
     class FailingShard(Shard):
         """Shard 1 raises at its first barrier, as a shard whose call reached a path whose
         cross-shard effects are not built would (every simulated path is carried today).
@@ -67,10 +89,12 @@ def test_a_shard_that_raises_fails_the_run_with_its_error() -> None:
                 require_sharded_path("account_close")
             return super().step(*window)
 
-    scenario = social_ci_smoke()
+    scenario = social_ci_smoke(f"sharding.window_s={window_s}")
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
     with pytest.raises(RemoteFailed, match=r"^shard 1 failed: UnshardedCall: a call on") as failed:
-        run_sharded(scenario, population_seed, run_seed, 2, shard_class=FailingShard)
+        run_sharded(
+            scenario, population_seed, run_seed, 2, shard_class=FailingShard, exchange=exchange
+        )
     assert failed.value.index == 1
     assert isinstance(failed.value.error, UnshardedCall)
 
