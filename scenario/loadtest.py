@@ -101,9 +101,9 @@ class ServerShape(Section):
     )  # fmt: skip
     handlers: Literal["auto", "event_loop", "threadpool"] = spec(
         "auto", "Where the server runs its synchronous handlers (fanout serve --handlers): "
-        "'auto' runs them on the event loop with SQLite (no thread hop, no contention for "
-        "the GIL; measured in benchmarks/README.md, issue 18) and on the threadpool with "
-        "PostgreSQL.",
+        "'auto' runs them on the event loop with SQLite and the memory cache (no thread "
+        "hop, no contention for the GIL; measured in benchmarks/README.md, issue 18) and "
+        "on the threadpool with PostgreSQL or Redis.",
     )  # fmt: skip
 
     @model_validator(mode="after")

@@ -13,8 +13,8 @@ simulation"). So, with such a store, handlers run on the loop: every route of a 
 built with `LoopRoute`, every dependency wrapped by `placed`, every call through
 `run_sync`; a handler marked `@waits` (it sleeps on a gateway, resolves a host name or
 runs Pillow, which releases the GIL) keeps the threadpool. `ServerSettings.handlers`
-chooses (`auto`: the loop exactly when the store is in this process); `HandlerPlacement`
-tells each request.
+chooses (`auto`: the loop exactly when the store and the cache tier are both in this
+process); `HandlerPlacement` tells each request.
 """
 
 from __future__ import annotations

@@ -66,9 +66,10 @@ class ServerSettings(BaseSettings):
         "auto",
         description="Where synchronous handlers run: 'event_loop' (no thread hop; for a "
         "store in this process), 'threadpool' (the loop serves others while a handler "
-        "waits on the network), 'auto': the loop for SQLite and memory stores, else the "
-        "threadpool. Handlers that wait (a gateway, a name lookup, Pillow) always use the "
-        "threadpool. See microblog.api.offload.",
+        "waits on the network), 'auto': the loop when the store (SQLite, memory) and the "
+        "cache tier (memory) are in this process, else the threadpool. Handlers that wait "
+        "(a gateway, a name lookup, Pillow) always use the threadpool. See "
+        "microblog.api.offload.",
     )
     max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies get 413.")
     upload_envelope_bytes: int = Field(
@@ -85,9 +86,13 @@ class ServerSettings(BaseSettings):
     )
 
     def handlers_on_loop(self) -> bool:
-        """Whether synchronous handlers run on the event loop (`handlers`)."""
+        """Whether synchronous handlers run on the event loop (`handlers`): with 'auto',
+        exactly when neither the store nor the cache tier is reached over the network."""
         if self.handlers == "auto":
-            return self.store == "memory" or make_url(self.store).get_backend_name() == "sqlite"
+            store_here = (
+                self.store == "memory" or make_url(self.store).get_backend_name() == "sqlite"
+            )
+            return store_here and self.cache == "memory"
         return self.handlers == "event_loop"
 
     def media_location(self) -> str:

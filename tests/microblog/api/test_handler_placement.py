@@ -98,6 +98,7 @@ def test_auto_runs_handlers_on_the_loop_exactly_for_a_store_in_the_process(
     store: str, on_loop: bool
 ) -> None:
     assert ServerSettings(store=store).handlers_on_loop() is on_loop
+    assert ServerSettings(store=store, cache="redis://127.0.0.1:6379/0").handlers_on_loop() is False
     assert ServerSettings(store=store, handlers="threadpool").handlers_on_loop() is False
     assert ServerSettings(store=store, handlers="event_loop").handlers_on_loop() is True
 
