@@ -21,7 +21,6 @@ rest of the window of its launch, at most one window (W = 1 s by default).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -37,13 +36,6 @@ from sim.shards.budgets import AdWindow, Budget, Grants
 
 Send = Callable[[int, str, tuple[Any, ...]], None]
 """Puts a message for every other shard in the outbox: (kind, payload)."""
-
-
-def stride_campaign_ids(store: MemoryStore, shard: int, shards: int) -> None:
-    """Campaign ids unique over all shards: shard s takes first + s, first + s + K, ..."""
-    ads = store.data.ads
-    first = next(ads.campaign_ids)
-    ads.campaign_ids = itertools.count(first + shard, shards)
 
 
 class ShardBidReviews:

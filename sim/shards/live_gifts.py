@@ -20,7 +20,6 @@ copy never stands for another shard's own room.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -36,13 +35,6 @@ from sim.world import World
 
 Send = Callable[[int, str, tuple[Any, ...]], None]
 """Puts a message in the shard's outbox: (target shard, kind, payload)."""
-
-
-def stride_room_ids(store: MemoryStore, shard: int, shards: int) -> None:
-    """Room ids unique over all shards: shard s takes first + s, first + s + K, ..."""
-    ids = store.data.live.ids
-    first = next(ids["rooms"])
-    ids["rooms"] = itertools.count(first + shard, shards)
 
 
 class ShardLiveGifts:

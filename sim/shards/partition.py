@@ -8,6 +8,9 @@ everyone, so a run of one shard draws exactly what an unsharded run draws.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 import numpy as np
 
 from sim.population import Population
@@ -49,3 +52,11 @@ def shared_stream(run_seed: np.random.SeedSequence) -> np.random.SeedSequence:
     agree on (which fan services are open and who had subscribed when the run began;
     which users each app has and when it polls them)."""
     return np.random.SeedSequence(run_seed.entropy, spawn_key=(*run_seed.spawn_key, SHARED_KEY))
+
+
+def strided(ids: Iterator[int], shard: int, shards: int) -> itertools.count[int]:
+    """A counter of ids unique over all shards from each shard's copy of one counter: shard
+    s takes first + s, first + s + K, ... (photos, campaigns and live rooms are read by id
+    on every shard they reach; nothing orders them by id across accounts)."""
+    first = next(ids)
+    return itertools.count(first + shard, shards)

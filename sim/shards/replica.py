@@ -23,7 +23,7 @@ where it ran. What is applied is the owner's part of the effect and nothing more
   replica friends pages read (`sim.shards.presence`), and its friends connected here told;
 - `push`: pushes sent elsewhere to this shard's accounts, into their devices' outboxes;
 - `subscribe`: a follower's subscription, on the fan service's shard (which broadcasts);
-- `photo`: a photo's record and bytes under its own id (unique over shards: `stride_photo_ids`),
+- `photo`: a photo's record and bytes under its own id (unique over shards: `partition.strided`),
   so every shard a photo post reaches reads its thumbnails; its album stays with its owner;
 - the shard's own handlers for the rest (`sim.shards.shard`, registered with `on`):
   `credit`, `refund`, a payment's credit to a wallet this shard holds and the refund of
@@ -74,15 +74,6 @@ class PostIds:
 
     def restart(self, base: int) -> None:
         self.store.data.ids["posts"] = itertools.count(base + self.shard, self.shards)
-
-
-def stride_photo_ids(store: MemoryStore, shard: int, shards: int) -> None:
-    """Photo ids unique over all shards: shard s takes first + s, first + s + K, ... (a
-    photo is read by its id on every shard its post reaches; nothing orders photos by id
-    across accounts)."""
-    media = store.data.media
-    first = next(media.photo_ids)
-    media.photo_ids = itertools.count(first + shard, shards)
 
 
 class Replica:

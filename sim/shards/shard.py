@@ -51,15 +51,16 @@ from sim.population import Population
 from sim.runner import peak_rss_mib
 from sim.seeding import fan_out_in_background
 from sim.shards.ad_billing import ShardAds
-from sim.shards.bid_reviews import ShardBidReviews, stride_campaign_ids
+from sim.shards.bid_reviews import ShardBidReviews
 from sim.shards.budgets import AdWindow, Budget, Grants
 from sim.shards.clearing import Books, ShardClearing
 from sim.shards.fanservice import OwnedFanServices
-from sim.shards.live_gifts import ShardLiveGifts, stride_room_ids
+from sim.shards.live_gifts import ShardLiveGifts
 from sim.shards.messages import Message, Outbox, Tally
+from sim.shards.partition import strided
 from sim.shards.presence import ShardSwitchboard
 from sim.shards.pushes import RoutedPush
-from sim.shards.replica import PostIds, Replica, stride_photo_ids
+from sim.shards.replica import PostIds, Replica
 from sim.shards.routes import Routes
 from sim.shards.support import require_sharded_path
 from sim.users import UserState
@@ -185,7 +186,8 @@ class ShardSimulation(Simulation):
         store = self.replica.store
         with store.write() as tx:
             tx.push = RoutedPush(store.data.push, self.routes.owns, self.routes.pushes)
-        stride_photo_ids(store, self.shard, self.shards)
+        media = store.data.media
+        media.photo_ids = strided(media.photo_ids, self.shard, self.shards)
         self.post_ids.restart(self.post_ids.peek())  # the first window's too (all peek alike)
         blog.ads.billing.billing = self.ads
         social = next(part for part in self.activities if isinstance(part, Social))
@@ -212,7 +214,8 @@ class ShardSimulation(Simulation):
             blog.config.ads,
         )  # fmt: skip
         reviews.install()
-        stride_campaign_ids(store, self.shard, self.shards)
+        campaigns = store.data.ads
+        campaigns.campaign_ids = strided(campaigns.campaign_ids, self.shard, self.shards)
         self.ads.granted.append(reviews.granted)
         self.routes.on("ad_click", reviews.clicked)
         self.routes.on("campaign_change", reviews.changed)
@@ -227,7 +230,8 @@ class ShardSimulation(Simulation):
             live, self.replica.store, self.world, self.owner, self.shard, self.routes.send
         )
         gifts.install()
-        stride_room_ids(self.replica.store, self.shard, self.shards)
+        rooms = self.replica.store.data.live.ids
+        rooms["rooms"] = strided(rooms["rooms"], self.shard, self.shards)
         self.routes.on("live_gift", lambda _actor, _call, gift: gifts.made(gift))
         self.replica.on("live_gift", gifts.handed)
         self.replica.on("gift_shown", gifts.shown)
