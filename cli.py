@@ -126,10 +126,10 @@ def fanout() -> None:
     type=click.Choice(["auto", "event_loop", "threadpool"]),
     default=SERVER_DEFAULTS["handlers"],
     show_default=True,
-    help="Where synchronous handlers run: on the event loop (a store in this process: no "
-    "thread hop, no contention for the GIL) or on the threadpool (a store over the "
-    "network); auto picks by --store. Handlers that wait (a gateway, Pillow) always use "
-    "the threadpool.",
+    help="Where synchronous handlers run: on the event loop (store and cache in this "
+    "process: no thread hop, no contention for the GIL) or on the threadpool (a store or "
+    "cache over the network); auto picks by --store and --cache. Handlers that wait (a "
+    "gateway, Pillow) always use the threadpool.",
 )
 @click.option(
     "--rate-limits/--no-rate-limits",
