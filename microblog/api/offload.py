@@ -69,13 +69,20 @@ class LoopRoute(APIRoute):
     """A route whose synchronous endpoint is `placed` unless marked `@waits`."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        if not _is_async(endpoint) and not getattr(endpoint, _WAITS, False):
+        if _plain_function(endpoint) and not getattr(endpoint, _WAITS, False):
             endpoint = placed(endpoint)
         super().__init__(path, endpoint, **kwargs)
 
 
-def _is_async(function: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)
+def _plain_function(function: Callable[..., Any]) -> bool:
+    """Neither a coroutine nor a generator of either kind: a generator endpoint streams its
+    items (FastAPI iterates it on the threadpool), which a stand-in returning the generator
+    object would not."""
+    return not (
+        inspect.iscoroutinefunction(function)
+        or inspect.isasyncgenfunction(function)
+        or inspect.isgeneratorfunction(function)
+    )
 
 
 class HandlerPlacement:

@@ -4,6 +4,7 @@ threadpool with one over the network, and always on the threadpool when they wai
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
@@ -77,6 +78,17 @@ def test_on_the_threadpool_they_run_off_the_loop() -> None:
 def test_an_endpoint_that_waits_keeps_the_threadpool(on_loop: bool) -> None:
     with TestClient(placement_app(on_loop)) as client:
         assert client.get("/waits").json()["endpoint"] != loop_thread(client)
+
+
+def test_a_generator_endpoint_is_left_to_fastapi_which_streams_it() -> None:
+    def lines() -> Iterator[str]:
+        yield "one"
+
+    def plain() -> str:
+        return "one"
+
+    assert LoopRoute("/lines", lines).endpoint is lines
+    assert LoopRoute("/plain", plain).endpoint is not plain
 
 
 def test_placed_keeps_the_signature_fastapi_injects_and_the_response_model() -> None:
