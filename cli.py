@@ -118,8 +118,9 @@ def fanout() -> None:
     default=SERVER_DEFAULTS["request_threads"],
     show_default=True,
     type=click.IntRange(min=1, max=256),
-    help="Threads running database calls at once in each server process; more requests "
-    "wait for one (more threads only queue for the store's write lock and the GIL).",
+    help="Threads running handlers off the event loop at once in each server process (see "
+    "--handlers); more requests wait for one (more threads only queue for the store's "
+    "write lock and the GIL).",
 )
 @click.option(
     "--handlers",

@@ -93,8 +93,9 @@ class ServerShape(Section):
     )  # fmt: skip
 
     request_threads: int = spec(
-        REQUEST_THREADS, "Threads running database calls at once in each server process "
-        "(fanout serve --request-threads): SQLite lets one writer in at a time and every "
+        REQUEST_THREADS, "Threads running handlers off the event loop at once in each server "
+        "process (fanout serve --request-threads; which handlers: `handlers`): SQLite lets "
+        "one writer in at a time and every "
         "thread contends for the GIL, so more threads only queue; measured in "
         "benchmarks/README.md (issue 18).",
         unit="threads", ge=1, le=256,

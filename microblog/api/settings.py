@@ -59,8 +59,9 @@ class ServerSettings(BaseSettings):
         REQUEST_THREADS,
         ge=1,
         le=256,
-        description="Threads that run the synchronous endpoints (every database call) at "
-        "once; further requests wait for one. See REQUEST_THREADS.",
+        description="Threads that run synchronous handlers off the event loop at once (every "
+        "handler with PostgreSQL or Redis; with SQLite only those that wait, see `handlers`); "
+        "further requests wait for one. See REQUEST_THREADS.",
     )
     handlers: Literal["auto", "event_loop", "threadpool"] = Field(
         "auto",
