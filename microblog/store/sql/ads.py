@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, Float, bindparam, case, func, insert, select, update
 
 from microblog.ads_models import (
     COUNTERS,
@@ -36,11 +36,14 @@ from microblog.store.base import any_campaign
 from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
 from microblog.store.sql.locks import add_new, claim
 from microblog.store.sql.money import new_id
+from microblog.store.sql.prepared import Prepared
 from microblog.work import record
 
 _AD_SERVING = ("ad-serving",)
-_HIDDEN = select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == bindparam("account"))
-_SEEN = (
+_HIDDEN = Prepared(
+    select(ad_hides.c.campaign_id).where(ad_hides.c.account_id == bindparam("account"))
+)
+_SEEN = Prepared(
     select(ad_impressions.c.campaign_id, func.count())
     .where(
         ad_impressions.c.account_id == bindparam("account"),
@@ -49,6 +52,47 @@ _SEEN = (
     .group_by(ad_impressions.c.campaign_id)
 )
 """Built once: every feed page with an ad slot reads both for its viewer."""
+_LIVE = Prepared(
+    select(ad_campaigns)
+    .where(
+        ad_campaigns.c.status == CampaignStatus.ACTIVE.value,
+        ad_campaigns.c.starts_at <= bindparam("now"),
+        ad_campaigns.c.ends_at > bindparam("now"),
+        ad_campaigns.c.spent < ad_campaigns.c.total_budget,
+        ad_campaigns.c.held_until <= bindparam("now"),
+    )
+    .order_by(
+        case(
+            (
+                ad_campaigns.c.bid_type == BidType.CPC.value,
+                ad_campaigns.c.bid * bindparam("per_mille", type_=Float),
+            ),
+            else_=ad_campaigns.c.bid,
+        ).desc(),
+        ad_campaigns.c.id,
+    )
+)
+"""Live campaigns, best bid first (a CPC bid valued at `per_mille` clicks per thousand
+impressions): every feed page with an ad slot walks them."""
+_SPEND = Prepared(
+    update(ad_campaigns)
+    .where(ad_campaigns.c.id == bindparam("campaign"))
+    .values(
+        spent=ad_campaigns.c.spent + bindparam("fen"),
+        day_spent=case(
+            (ad_campaigns.c.day == bindparam("day"), ad_campaigns.c.day_spent + bindparam("fen")),
+            else_=bindparam("fen"),
+        ),
+        day=bindparam("day"),
+        owed_millifen=bindparam("owed"),
+    )
+)
+_IMPRESSION_COUNT = Prepared(
+    update(ad_campaigns)
+    .where(ad_campaigns.c.id == bindparam("campaign"))
+    .values(impressions=ad_campaigns.c.impressions + 1)
+)
+"""The two writes of every paid impression."""
 
 
 def _campaign(row: Any) -> Campaign:
@@ -154,20 +198,7 @@ class SqlAds:
         wanted: Callable[[Campaign], bool] = any_campaign,
     ) -> Iterator[Campaign]:
         claim(self.conn, _AD_SERVING)
-        c = ad_campaigns.c
-        value = case((c.bid_type == BidType.CPC.value, c.bid * (click_rate * 1000)), else_=c.bid)
-        query = (
-            select(ad_campaigns)
-            .where(
-                c.status == CampaignStatus.ACTIVE.value,
-                c.starts_at <= now,
-                c.ends_at > now,
-                c.spent < c.total_budget,
-                c.held_until <= now,
-            )
-            .order_by(value.desc(), c.id)
-        )
-        for row in self.conn.execute(query):
+        for row in _LIVE.rows(self.conn, now=now, per_mille=click_rate * 1000):
             record(db_reads=1)
             campaign = _campaign(row)
             if campaign.spec.targeting.matches(profile) and wanted(campaign):
@@ -180,12 +211,12 @@ class SqlAds:
         record(db_writes=1)
 
     def hidden(self, account_id: int) -> set[int]:
-        found = set(self.conn.scalars(_HIDDEN, {"account": account_id}))
+        found = set(_HIDDEN.scalars(self.conn, account=account_id))
         record(db_reads=len(found))
         return found
 
     def seen(self, account_id: int, day: int) -> dict[int, int]:
-        rows = self.conn.execute(_SEEN, {"account": account_id, "day": day})
+        rows = _SEEN.rows(self.conn, account=account_id, day=day)
         found = {campaign_id: count for campaign_id, count in rows}
         record(db_reads=len(found))
         return found
@@ -211,22 +242,12 @@ class SqlAds:
             converted=False,
         )
         impression_id = new_id(self.conn.execute(insert(ad_impressions).values(values)))
-        self._count(campaign_id, impressions=1)
+        _IMPRESSION_COUNT.run(self.conn, campaign=campaign_id)
         record(db_writes=2)
         return AdImpression(impression_id, campaign_id, account_id, price, day, created_at)
 
     def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
-        c = ad_campaigns.c
-        self.conn.execute(
-            update(ad_campaigns)
-            .where(c.id == campaign_id)
-            .values(
-                spent=c.spent + fen,
-                day_spent=case((c.day == day, c.day_spent + fen), else_=fen),
-                day=day,
-                owed_millifen=owed_millifen,
-            )
-        )
+        _SPEND.run(self.conn, campaign=campaign_id, fen=fen, day=day, owed=owed_millifen)
         record(db_writes=1)
 
     def _impressions(self, query: Any) -> AdImpression | None:

@@ -7,8 +7,9 @@ for a typical reader); here every stream is one branch of a UNION ALL, and a win
 function keeps each stream's newest `limit` rows, so the rows returned (and counted as
 `db_reads` and `merged_items`) are those the per-stream queries returned.
 
-The statement is built once per kind of followee stream, with bound parameters: building
-a SELECT of this size costs more than SQLite takes to run it on a hot read.
+The statement is built once per kind of followee stream, with bound parameters, and run
+`Prepared`: building a SELECT of this size, or running it through `Connection.execute`,
+costs more than SQLite takes to answer it on a hot read.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, func, selec
 from microblog.models import MAX_ID
 from microblog.store.base import FolloweePosts
 from microblog.store.sql import schema as t
+from microblog.store.sql.prepared import Prepared
 
 _VIEWER = bindparam("viewer", type_=BigInteger)
 _BEFORE = bindparam("before", type_=BigInteger)
@@ -48,7 +50,7 @@ def _followees(followees: FolloweePosts) -> Select[Any] | None:
 
 
 @functools.cache
-def home_streams_statement(followees: FolloweePosts) -> Select[Any]:
+def home_streams_statement(followees: FolloweePosts) -> Prepared:
     """Ids of the newest `limit` posts below `before` of every stream, streams concatenated.
 
     Streams are keyed by author id (own and followees' posts) or minus the group id.
@@ -68,4 +70,4 @@ def home_streams_statement(followees: FolloweePosts) -> Select[Any]:
     ).subquery()
     rank = func.row_number().over(partition_by=merged.c.stream, order_by=merged.c.id.desc())
     ranked = select(merged.c.id, rank.label("rank")).subquery()
-    return select(ranked.c.id).where(ranked.c.rank <= _LIMIT)
+    return Prepared(select(ranked.c.id).where(ranked.c.rank <= _LIMIT))

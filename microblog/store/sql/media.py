@@ -16,12 +16,14 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     select,
     update,
 )
 
 from microblog.media_models import Album, Photo, PhotoDraft
 from microblog.store.sql import schema as t
+from microblog.store.sql.prepared import Prepared
 from microblog.store.sql.social import _insert_id, _newest
 from microblog.work import record
 
@@ -60,6 +62,10 @@ _PHOTO_FIELDS = [c.name for c in photos.columns]
 
 def _album(row: Any) -> Album:
     return Album(row.id, row.owner_id, row.name, row.created_at, row.photo_count, row.deleted)
+
+
+_PHOTO = Prepared(select(photos).where(photos.c.id == bindparam("id")))
+"""Every photo and thumbnail read's metadata lookup."""
 
 
 def _photo(row: Any) -> Photo:
@@ -112,7 +118,7 @@ class SqlAlbums:
         return photo
 
     def photo(self, photo_id: int) -> Photo | None:
-        row = self.conn.execute(select(photos).where(photos.c.id == photo_id)).first()
+        row = _PHOTO.first(self.conn, id=photo_id)
         record(db_reads=1 if row else 0)
         return _photo(row) if row else None
 

@@ -13,11 +13,13 @@ from sqlalchemy import (
     Index,
     String,
     Table,
+    bindparam,
     insert,
     select,
 )
 
 from microblog.push_models import PushKind, PushMessage
+from microblog.store.sql.prepared import Prepared
 from microblog.store.sql.schema import Id, metadata
 from microblog.work import record
 
@@ -34,6 +36,17 @@ pushes = Table(
     Index("ix_pushes_device", "device", "id"),
 )
 _p = pushes.c
+
+
+def _device_page(paged: bool) -> Prepared:
+    query = select(pushes).where(_p.device == bindparam("device"))
+    if paged:
+        query = query.where(_p.id < bindparam("before"))
+    return Prepared(query.order_by(_p.id.desc()).limit(bindparam("limit")))
+
+
+_OF_DEVICE = {paged: _device_page(paged) for paged in (False, True)}
+"""A device's newest pushes, first page or below a cursor: every app's poll of its outbox."""
 
 
 def _row(row: Any) -> PushMessage:
@@ -66,9 +79,9 @@ class SqlPush:
         record(db_writes=len(rows))
 
     def of_device(self, device: str, before: int | None, limit: int) -> list[PushMessage]:
-        query = select(pushes).where(_p.device == device)
-        if before is not None:
-            query = query.where(_p.id < before)
-        rows = [_row(row) for row in self.conn.execute(query.order_by(_p.id.desc()).limit(limit))]
+        page = _OF_DEVICE[before is not None]
+        rows = [
+            _row(row) for row in page.rows(self.conn, device=device, before=before, limit=limit)
+        ]
         record(db_reads=len(rows))
         return rows

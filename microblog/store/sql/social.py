@@ -21,6 +21,7 @@ from microblog.store.base import FolloweePosts
 from microblog.store.sql import schema as t
 from microblog.store.sql.home import home_streams_parameters, home_streams_statement
 from microblog.store.sql.locks import add_new
+from microblog.store.sql.prepared import Prepared
 from microblog.work import record
 
 
@@ -43,6 +44,54 @@ def _ids(conn: Connection, query: Select[Any], unit: str = "db_reads") -> list[i
     return ids
 
 
+def _prepared_ids(conn: Connection, statement: Prepared, **params: Any) -> list[int]:
+    ids: list[int] = statement.scalars(conn, **params)
+    record(db_reads=len(ids))
+    return ids
+
+
+def _author_page(pushed: bool | None, paged: bool) -> Prepared:
+    """Ids of an author's newest `limit` posts outside groups (below `before` when `paged`),
+    all of them or only those fan-out on write delivered (`pushed`) or did not."""
+    c = t.posts.c
+    query = select(c.id).where(c.author_id == bindparam("author"), c.group_id.is_(None))
+    if pushed is not None:
+        query = query.where(c.pushed.is_(pushed))
+    if paged:
+        query = query.where(c.id < bindparam("before"))
+    return Prepared(query.order_by(c.id.desc()).limit(bindparam("limit")))
+
+
+_BY_AUTHOR = {
+    (pushed, paged): _author_page(pushed, paged)
+    for pushed in (None, True, False)
+    for paged in (False, True)
+}
+"""Every variant of `SqlPosts.by_author`: timeline rebuilds read one per pulled author."""
+_PUSHED_BY_FOLLOWEES = Prepared(
+    select(t.posts.c.id)
+    .where(
+        t.posts.c.author_id.in_(
+            select(t.follows.c.followee_id).where(t.follows.c.follower_id == bindparam("owner"))
+        ),
+        t.posts.c.group_id.is_(None),
+        t.posts.c.pushed,
+    )
+    .order_by(t.posts.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_FOLLOWERS_AFTER = Prepared(
+    select(t.follows.c.follower_id)
+    .where(
+        t.follows.c.followee_id == bindparam("account"),
+        t.follows.c.follower_id > bindparam("after"),
+    )
+    .order_by(t.follows.c.follower_id)
+    .limit(bindparam("limit"))
+)
+"""A chunk of an author's followers in id order: fan-out on write walks them."""
+
+
 def _account(row: Any) -> Account:
     profile = Profile(list(row.interests), row.region, Gender(row.gender), AgeBand(row.age_band))
     return Account(
@@ -58,9 +107,11 @@ def _account(row: Any) -> Account:
     )
 
 
-_ACCOUNT = select(t.accounts).where(t.accounts.c.id == bindparam("id"))
+_ACCOUNT = Prepared(select(t.accounts).where(t.accounts.c.id == bindparam("id")))
 _ACCOUNTS = select(t.accounts).where(t.accounts.c.id.in_(bindparam("ids", expanding=True)))
-_TOKEN_ACCOUNT = select(t.tokens.c.account_id).where(t.tokens.c.token_hash == bindparam("hash"))
+_TOKEN_ACCOUNT = Prepared(
+    select(t.tokens.c.account_id).where(t.tokens.c.token_hash == bindparam("hash"))
+)
 _MOBILE_DEVICES = (
     select(t.tokens.c.account_id, t.tokens.c.token_hash)
     .where(
@@ -122,7 +173,7 @@ class SqlAccounts:
         return Account(new_id, name, role, profile, tier, verified, created_at)
 
     def get(self, account_id: int) -> Account | None:
-        row = self.conn.execute(_ACCOUNT, {"id": account_id}).first()
+        row = _ACCOUNT.first(self.conn, id=account_id)
         record(db_reads=1 if row else 0)
         return _account(row) if row else None
 
@@ -198,7 +249,8 @@ class SqlAccounts:
 
     def account_for_token(self, token_hash: str) -> int | None:
         record(db_reads=1)
-        return self.conn.scalar(_TOKEN_ACCOUNT, {"hash": token_hash})
+        found = _TOKEN_ACCOUNT.scalars(self.conn, hash=token_hash)
+        return found[0] if found else None
 
     def mark_pull_author(self, account_id: int) -> None:
         c = t.accounts.c
@@ -289,16 +341,11 @@ class SqlGraph:
         return _ids(self.conn, query)
 
     def follower_chunks(self, account_id: int, size: int) -> Iterator[list[int]]:
-        c = t.follows.c
         after = 0
         while True:
-            query = (
-                select(c.follower_id)
-                .where(c.followee_id == account_id, c.follower_id > after)
-                .order_by(c.follower_id)
-                .limit(size)
+            chunk = _prepared_ids(
+                self.conn, _FOLLOWERS_AFTER, account=account_id, after=after, limit=size
             )
-            chunk = _ids(self.conn, query)
             if not chunk:
                 return
             yield chunk
@@ -398,11 +445,8 @@ class SqlPosts:
     def by_author(
         self, author_id: int, before: int | None, limit: int, *, pushed: bool | None = None
     ) -> list[int]:
-        c = t.posts.c
-        query = select(c.id).where(c.author_id == author_id, c.group_id.is_(None))
-        if pushed is not None:
-            query = query.where(c.pushed.is_(pushed))
-        return _ids(self.conn, _newest(query, c.id, before, limit))
+        page = _BY_AUTHOR[pushed, before is not None]
+        return _prepared_ids(self.conn, page, author=author_id, before=before, limit=limit)
 
     def by_group(self, group_id: int, before: int | None, limit: int) -> list[int]:
         c = t.posts.c
@@ -414,15 +458,12 @@ class SqlPosts:
         self, viewer_id: int, before: int | None, limit: int, followees: FolloweePosts
     ) -> list[int]:
         statement = home_streams_statement(followees)
-        ids = list(self.conn.scalars(statement, home_streams_parameters(viewer_id, before, limit)))
+        ids = statement.scalars(self.conn, **home_streams_parameters(viewer_id, before, limit))
         record(db_reads=len(ids))
         return ids
 
     def pushed_by_followees(self, owner_id: int, limit: int) -> list[int]:
-        c, f = t.posts.c, t.follows.c
-        followed = select(f.followee_id).where(f.follower_id == owner_id)
-        query = select(c.id).where(c.author_id.in_(followed), c.group_id.is_(None), c.pushed)
-        return _ids(self.conn, query.order_by(c.id.desc()).limit(limit))
+        return _prepared_ids(self.conn, _PUSHED_BY_FOLLOWEES, owner=owner_id, limit=limit)
 
     def add_like(self, post_id: int, account_id: int) -> bool:
         added = add_new(self.conn, t.likes, {"post_id": post_id, "account_id": account_id})
