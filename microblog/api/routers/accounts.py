@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccount, CurrentAccountId
 from microblog.api.offload import LoopRoute, waits
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.rate_limits import limit
@@ -44,12 +44,12 @@ def me(account: CurrentAccount, blog: Blog) -> AccountPublic:
 
 
 @router.put("/me/profile")
-def update_profile(body: ProfileBody, account: CurrentAccount, blog: Blog) -> AccountPublic:
-    return AccountPublic.of(blog.accounts.update_profile(account.id, body.to_profile()))
+def update_profile(body: ProfileBody, account_id: CurrentAccountId, blog: Blog) -> AccountPublic:
+    return AccountPublic.of(blog.accounts.update_profile(account_id, body.to_profile()))
 
 
 @router.get("/accounts/{account_id}")
-def get_account(account_id: Id, _: CurrentAccount, blog: Blog) -> AccountPublic:
+def get_account(account_id: Id, _: CurrentAccountId, blog: Blog) -> AccountPublic:
     return AccountPublic.of(blog.accounts.get(account_id), blog.memberships.is_member(account_id))
 
 
@@ -58,18 +58,18 @@ def get_account(account_id: Id, _: CurrentAccount, blog: Blog) -> AccountPublic:
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[limit(Action.FOLLOW)],
 )
-def follow(account_id: Id, account: CurrentAccount, blog: Blog) -> None:
-    blog.graph.follow(account.id, account_id)
+def follow(account_id: Id, caller_id: CurrentAccountId, blog: Blog) -> None:
+    blog.graph.follow(caller_id, account_id)
 
 
 @router.delete("/accounts/{account_id}/follow", status_code=status.HTTP_204_NO_CONTENT)
-def unfollow(account_id: Id, account: CurrentAccount, blog: Blog) -> None:
-    blog.graph.unfollow(account.id, account_id)
+def unfollow(account_id: Id, caller_id: CurrentAccountId, blog: Blog) -> None:
+    blog.graph.unfollow(caller_id, account_id)
 
 
 @router.get("/accounts/{account_id}/followers")
 def followers(
-    account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    account_id: Id, _: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> AccountsPage:
     page = blog.graph.followers(account_id, cursor, limit)
     return AccountsPage.of(page)
@@ -77,7 +77,7 @@ def followers(
 
 @router.get("/accounts/{account_id}/followees")
 def followees(
-    account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    account_id: Id, _: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> AccountsPage:
     page = blog.graph.followees(account_id, cursor, limit)
     return AccountsPage.of(page)

@@ -16,7 +16,7 @@ from microblog.api.app_schemas import (
     SecretPublic,
     TierUpdate,
 )
-from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.deps import Blog, CurrentAccountId, Operator
 from microblog.api.offload import LoopRoute
 
 router = APIRouter(prefix="/apps", tags=["apps"], route_class=LoopRoute)
@@ -26,39 +26,39 @@ ClientId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def register(body: AppCreate, account: CurrentAccount, blog: Blog) -> AppCreated:
+def register(body: AppCreate, account_id: CurrentAccountId, blog: Blog) -> AppCreated:
     """Register an app (normal tier); the secret is in this answer only."""
-    app, secret = blog.apps.register(account.id, body.name, body.redirect_uris, body.scopes)
+    app, secret = blog.apps.register(account_id, body.name, body.redirect_uris, body.scopes)
     return AppCreated(**AppPublic.of(app).model_dump(), client_secret=secret)
 
 
 @router.get("")
-def mine(account: CurrentAccount, blog: Blog) -> list[AppPublic]:
+def mine(account_id: CurrentAccountId, blog: Blog) -> list[AppPublic]:
     """The caller's own apps, newest first."""
-    return [AppPublic.of(app) for app in blog.apps.of_developer(account.id) if not app.revoked]
+    return [AppPublic.of(app) for app in blog.apps.of_developer(account_id) if not app.revoked]
 
 
 @router.get("/authorized")
-def authorized(account: CurrentAccount, blog: Blog) -> list[AppPublic]:
+def authorized(account_id: CurrentAccountId, blog: Blog) -> list[AppPublic]:
     """The apps the caller has authorised (holding a token of theirs)."""
-    return [AppPublic.of(app) for app in blog.apps.authorized(account.id)]
+    return [AppPublic.of(app) for app in blog.apps.authorized(account_id)]
 
 
 @router.delete("/authorized/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
-def deauthorize(client_id: ClientId, account: CurrentAccount, blog: Blog) -> None:
+def deauthorize(client_id: ClientId, account_id: CurrentAccountId, blog: Blog) -> None:
     """Withdraw every grant the caller gave the app: its tokens stop working at once."""
-    blog.apps.deauthorize(account.id, client_id)
+    blog.apps.deauthorize(account_id, client_id)
 
 
 @router.post("/{client_id}/secret")
-def rotate_secret(client_id: ClientId, account: CurrentAccount, blog: Blog) -> SecretPublic:
-    return SecretPublic(client_secret=blog.apps.rotate_secret(account.id, client_id))
+def rotate_secret(client_id: ClientId, account_id: CurrentAccountId, blog: Blog) -> SecretPublic:
+    return SecretPublic(client_secret=blog.apps.rotate_secret(account_id, client_id))
 
 
 @router.delete("/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke(client_id: ClientId, account: CurrentAccount, blog: Blog) -> None:
+def revoke(client_id: ClientId, account_id: CurrentAccountId, blog: Blog) -> None:
     """Retire the app: its secret, pending codes and every token stop working."""
-    blog.apps.revoke(account.id, client_id)
+    blog.apps.revoke(account_id, client_id)
 
 
 @admin_router.put("/{client_id}/tier")

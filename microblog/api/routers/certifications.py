@@ -12,7 +12,7 @@ from microblog.api.certification_schemas import (
     CertificationPublic,
     CertificationsPage,
 )
-from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.deps import Blog, CurrentAccountId, Operator
 from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.certification_models import CertificationStatus
@@ -24,15 +24,17 @@ admin_router = APIRouter(prefix="/admin/certifications", tags=["admin"], depende
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def apply(body: CertificationCreate, account: CurrentAccount, blog: Blog) -> CertificationPublic:
+def apply(
+    body: CertificationCreate, account_id: CurrentAccountId, blog: Blog
+) -> CertificationPublic:
     """Apply for certification; pending until an operator decides (409 if one is pending)."""
-    return CertificationPublic.of(blog.certifications.apply(account.id, body.kind))
+    return CertificationPublic.of(blog.certifications.apply(account_id, body.kind))
 
 
 @router.get("")
-def mine(account: CurrentAccount, blog: Blog) -> list[CertificationPublic]:
+def mine(account_id: CurrentAccountId, blog: Blog) -> list[CertificationPublic]:
     """The caller's applications and their decisions, newest first."""
-    return [CertificationPublic.of(c) for c in blog.certifications.of_account(account.id)]
+    return [CertificationPublic.of(c) for c in blog.certifications.of_account(account_id)]
 
 
 @admin_router.get("")

@@ -20,7 +20,7 @@ from microblog.api.chat_schemas import (
     StatusChoice,
     UnreadPublic,
 )
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccountId
 from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Limit
 from microblog.api.rate_limits import limit
@@ -40,11 +40,11 @@ def presence_of(blog: Microblog, account_id: int) -> PresencePublic:
 
 
 @router.post("/messages", status_code=status.HTTP_201_CREATED, dependencies=[limit(Action.MESSAGE)])
-def send(body: MessageSend, account: CurrentAccount, blog: Blog) -> MessagePublic:
+def send(body: MessageSend, account_id: CurrentAccountId, blog: Blog) -> MessagePublic:
     """Send to a friend (`to`) or a group (`group_id`); a resend with the same
     `client_msg_id` returns the stored message."""
     message = blog.chat.send(
-        account.id,
+        account_id,
         body.text,
         to=body.to,
         group_id=body.group_id,
@@ -56,45 +56,45 @@ def send(body: MessageSend, account: CurrentAccount, blog: Blog) -> MessagePubli
 @router.get("/conversations/{conversation}/messages")
 def history(
     conversation: str,
-    account: CurrentAccount,
+    account_id: CurrentAccountId,
     blog: Blog,
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> MessagesPage:
     """A conversation (`dm-<low id>-<high id>` or `group-<id>`), newest first."""
-    return MessagesPage.of(blog.chat.history(account.id, conversation, cursor, limit))
+    return MessagesPage.of(blog.chat.history(account_id, conversation, cursor, limit))
 
 
 @router.post("/conversations/{conversation}/read")
 def mark_read(
-    conversation: str, account: CurrentAccount, blog: Blog, body: ReadMark | None = None
+    conversation: str, account_id: CurrentAccountId, blog: Blog, body: ReadMark | None = None
 ) -> ReadResult:
     """Mark messages read up to `up_to` (all when omitted); they will not be pushed again."""
     up_to = body.up_to if body else None
-    marked = blog.chat.mark_read(account.id, conversation, up_to)
+    marked = blog.chat.mark_read(account_id, conversation, up_to)
     return ReadResult(conversation=conversation, marked=marked)
 
 
 @router.get("/unread")
-def unread(account: CurrentAccount, blog: Blog) -> UnreadPublic:
-    return UnreadPublic.of(blog.chat.unread(account.id))
+def unread(account_id: CurrentAccountId, blog: Blog) -> UnreadPublic:
+    return UnreadPublic.of(blog.chat.unread(account_id))
 
 
 @router.get("/presence")
-def my_presence(account: CurrentAccount, blog: Blog) -> PresencePublic:
-    return presence_of(blog, account.id)
+def my_presence(account_id: CurrentAccountId, blog: Blog) -> PresencePublic:
+    return presence_of(blog, account_id)
 
 
 @router.put("/presence")
-def choose_status(body: StatusChoice, account: CurrentAccount, blog: Blog) -> PresencePublic:
+def choose_status(body: StatusChoice, account_id: CurrentAccountId, blog: Blog) -> PresencePublic:
     """Choose online, busy, away or invisible; connected friends are told what they now see."""
-    blog.chat.presence.set_status(account.id, body.status)
-    return presence_of(blog, account.id)
+    blog.chat.presence.set_status(account_id, body.status)
+    return presence_of(blog, account_id)
 
 
 @router.get("/friends")
 def friends(
-    account: CurrentAccount,
+    account_id: CurrentAccountId,
     blog: Blog,
     prefix: str = Query(
         "", max_length=32, pattern=r"^[A-Za-z0-9_]*$", description="Name prefix, any case."
@@ -103,4 +103,4 @@ def friends(
     limit: Limit = 20,
 ) -> FriendsPage:
     """Friends (mutual follows) by name, with the status each shows."""
-    return FriendsPage.of(blog.chat.presence.friends(account.id, prefix, cursor, limit))
+    return FriendsPage.of(blog.chat.presence.friends(account_id, prefix, cursor, limit))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from microblog.api.deps import Blog, CurrentAccount, Operator
+from microblog.api.deps import Blog, CurrentAccountId, Operator
 from microblog.api.membership_schemas import MembershipPublic, RenewalsPublic
 from microblog.api.money_schemas import IdempotencyKey
 from microblog.api.offload import LoopRoute
@@ -14,21 +14,21 @@ admin_router = APIRouter(prefix="/admin/memberships", tags=["admin"], dependenci
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def join(account: CurrentAccount, blog: Blog, key: IdempotencyKey) -> MembershipPublic:
+def join(account_id: CurrentAccountId, blog: Blog, key: IdempotencyKey) -> MembershipPublic:
     """Pay the first month from the wallet and become a member (409 when already one, or
     when the wallet is short)."""
-    return MembershipPublic.of(blog.memberships.join(account.id, idempotency_key=key))
+    return MembershipPublic.of(blog.memberships.join(account_id, idempotency_key=key))
 
 
 @router.get("")
-def mine(account: CurrentAccount, blog: Blog) -> MembershipPublic:
-    return MembershipPublic.of(blog.memberships.get(account.id))
+def mine(account_id: CurrentAccountId, blog: Blog) -> MembershipPublic:
+    return MembershipPublic.of(blog.memberships.get(account_id))
 
 
 @router.post("/cancel")
-def cancel(account: CurrentAccount, blog: Blog) -> MembershipPublic:
+def cancel(account_id: CurrentAccountId, blog: Blog) -> MembershipPublic:
     """Stop auto-renewal; the benefits last until the paid period ends."""
-    return MembershipPublic.of(blog.memberships.cancel(account.id))
+    return MembershipPublic.of(blog.memberships.cancel(account_id))
 
 
 @admin_router.post("/renewals")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccountId
 from microblog.api.offload import LoopRoute
 from microblog.services.oauth import OAuthResponse
 
@@ -44,11 +44,11 @@ def _send(answer: OAuthResponse) -> Response:
 
 
 @router.post("/authorize", response_class=Response, responses=AUTHORIZE_RESPONSES)
-def authorize(request: Request, account: CurrentAccount, blog: Blog) -> Response:
+def authorize(request: Request, account_id: CurrentAccountId, blog: Blog) -> Response:
     """The signed-in user consents: `?response_type=code&client_id=...&redirect_uri=...
     &scope=read post&state=...&code_challenge=...&code_challenge_method=S256` (PKCE is
     required). Answers 302 to the redirect URI with the code."""
-    return _send(blog.oauth.authorize(_uri(request), account.id))
+    return _send(blog.oauth.authorize(_uri(request), account_id))
 
 
 @router.post("/token", response_class=Response, responses=TOKEN_RESPONSES)

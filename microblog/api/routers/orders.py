@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccountId
 from microblog.api.money_schemas import IdempotencyKey, OrderCreate
 from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
@@ -15,33 +15,35 @@ router = APIRouter(tags=["orders"], route_class=LoopRoute)
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED)
-def place(body: OrderCreate, account: CurrentAccount, key: IdempotencyKey, blog: Blog) -> Order:
+def place(
+    body: OrderCreate, account_id: CurrentAccountId, key: IdempotencyKey, blog: Blog
+) -> Order:
     """Buy from the caller's wallet; 409 when stock or coins are short."""
     return blog.orders.place(
-        account.id, body.product_id, body.quantity, post_id=body.post_id, idempotency_key=key
+        account_id, body.product_id, body.quantity, post_id=body.post_id, idempotency_key=key
     )
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: Id, account: CurrentAccount, blog: Blog) -> Order:
-    return blog.orders.get(account.id, order_id)
+def get_order(order_id: Id, account_id: CurrentAccountId, blog: Blog) -> Order:
+    return blog.orders.get(account_id, order_id)
 
 
 @router.post("/orders/{order_id}/refund")
-def refund(order_id: Id, account: CurrentAccount, key: IdempotencyKey, blog: Blog) -> Order:
+def refund(order_id: Id, account_id: CurrentAccountId, key: IdempotencyKey, blog: Blog) -> Order:
     """The shop's merchant refunds the order in full (every money flow reversed)."""
-    return blog.orders.refund(account.id, order_id, idempotency_key=key)
+    return blog.orders.refund(account_id, order_id, idempotency_key=key)
 
 
 @router.get("/me/orders")
 def my_orders(
-    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    account_id: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[Order]:
-    return blog.orders.of_buyer(account.id, cursor, limit)
+    return blog.orders.of_buyer(account_id, cursor, limit)
 
 
 @router.get("/shops/{shop_id}/orders")
 def shop_orders(
-    shop_id: Id, account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    shop_id: Id, account_id: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[Order]:
-    return blog.orders.of_shop(account.id, shop_id, cursor, limit)
+    return blog.orders.of_shop(account_id, shop_id, cursor, limit)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccountId
 from microblog.api.offload import LoopRoute
 from microblog.api.params import Id
 from microblog.platform import Microblog
@@ -25,22 +25,22 @@ _BYTES: dict[int | str, dict[str, Any]] = {
 
 @router.get("/{photo_id}", response_class=Response, responses=_BYTES)
 def read_photo(
-    photo_id: Id, _: CurrentAccount, blog: Blog, if_none_match: IfNoneMatch = None
+    photo_id: Id, _: CurrentAccountId, blog: Blog, if_none_match: IfNoneMatch = None
 ) -> Response:
     return photo_response(blog, photo_id, Variant.FULL, if_none_match)
 
 
 @router.get("/{photo_id}/thumbnail", response_class=Response, responses=_BYTES)
 def read_thumbnail(
-    photo_id: Id, _: CurrentAccount, blog: Blog, if_none_match: IfNoneMatch = None
+    photo_id: Id, _: CurrentAccountId, blog: Blog, if_none_match: IfNoneMatch = None
 ) -> Response:
     return photo_response(blog, photo_id, Variant.THUMBNAIL, if_none_match)
 
 
 @router.delete("/{photo_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_photo(photo_id: Id, account: CurrentAccount, blog: Blog) -> None:
+def delete_photo(photo_id: Id, account_id: CurrentAccountId, blog: Blog) -> None:
     """Delete the photo; posts that carried it show it removed."""
-    blog.albums.delete_photo(account.id, photo_id)
+    blog.albums.delete_photo(account_id, photo_id)
 
 
 def photo_response(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccountId
 from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Id, Limit
 from microblog.api.rate_limits import limit
@@ -24,39 +24,39 @@ router = APIRouter(tags=["posts"], route_class=LoopRoute)
 
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, dependencies=[limit(Action.POST)])
-def create_post(body: PostCreate, account: CurrentAccount, blog: Blog) -> PostPublic:
+def create_post(body: PostCreate, account_id: CurrentAccountId, blog: Blog) -> PostPublic:
     photos = tuple(body.photo_ids)
     post = blog.posts.create(
-        account.id, body.text, group_id=body.group_id, repost_of=body.repost_of, photo_ids=photos
+        account_id, body.text, group_id=body.group_id, repost_of=body.repost_of, photo_ids=photos
     )
     return PostPublic.of(post)
 
 
 @router.get("/posts/{post_id}")
-def get_post(post_id: Id, account: CurrentAccount, blog: Blog) -> PostPublic:
-    post = blog.posts.get(account.id, post_id)
+def get_post(post_id: Id, account_id: CurrentAccountId, blog: Blog) -> PostPublic:
+    post = blog.posts.get(account_id, post_id)
     return PostPublic.of(post, blog.albums.removed([post]))
 
 
 @router.patch("/posts/{post_id}")
-def edit_post(post_id: Id, body: PostEdit, account: CurrentAccount, blog: Blog) -> PostPublic:
-    post = blog.posts.edit(account.id, post_id, body.text)
+def edit_post(post_id: Id, body: PostEdit, account_id: CurrentAccountId, blog: Blog) -> PostPublic:
+    post = blog.posts.edit(account_id, post_id, body.text)
     return PostPublic.of(post, blog.albums.removed([post]))
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_post(post_id: Id, account: CurrentAccount, blog: Blog) -> None:
-    blog.posts.delete(account.id, post_id)
+def delete_post(post_id: Id, account_id: CurrentAccountId, blog: Blog) -> None:
+    blog.posts.delete(account_id, post_id)
 
 
 @router.put("/posts/{post_id}/like")
-def like(post_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
-    return Changed(changed=blog.posts.like(account.id, post_id))
+def like(post_id: Id, account_id: CurrentAccountId, blog: Blog) -> Changed:
+    return Changed(changed=blog.posts.like(account_id, post_id))
 
 
 @router.delete("/posts/{post_id}/like")
-def unlike(post_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
-    return Changed(changed=blog.posts.unlike(account.id, post_id))
+def unlike(post_id: Id, account_id: CurrentAccountId, blog: Blog) -> Changed:
+    return Changed(changed=blog.posts.unlike(account_id, post_id))
 
 
 @router.post(
@@ -64,21 +64,23 @@ def unlike(post_id: Id, account: CurrentAccount, blog: Blog) -> Changed:
     status_code=status.HTTP_201_CREATED,
     dependencies=[limit(Action.COMMENT)],
 )
-def comment(post_id: Id, body: CommentCreate, account: CurrentAccount, blog: Blog) -> CommentPublic:
-    return CommentPublic.of(blog.posts.comment(account.id, post_id, body.text))
+def comment(
+    post_id: Id, body: CommentCreate, account_id: CurrentAccountId, blog: Blog
+) -> CommentPublic:
+    return CommentPublic.of(blog.posts.comment(account_id, post_id, body.text))
 
 
 @router.get("/posts/{post_id}/comments")
 def comments(
-    post_id: Id, account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    post_id: Id, account_id: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> CommentsPage:
-    page = blog.posts.comments(account.id, post_id, cursor, limit)
+    page = blog.posts.comments(account_id, post_id, cursor, limit)
     return CommentsPage.of(page)
 
 
 @router.get("/accounts/{account_id}/posts")
 def user_timeline(
-    account_id: Id, _: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    account_id: Id, _: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
     page = blog.posts.by_author(account_id, cursor, limit)
     return PostsPage.of(page, blog.albums.removed(page.items))
@@ -86,7 +88,7 @@ def user_timeline(
 
 @router.get("/me/mentions")
 def mentions(
-    account: CurrentAccount, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    account_id: CurrentAccountId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PostsPage:
-    page = blog.posts.mentions(account.id, cursor, limit)
+    page = blog.posts.mentions(account_id, cursor, limit)
     return PostsPage.of(page, blog.albums.removed(page.items))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from microblog.api.deps import BearerToken, Blog, CurrentAccount
+from microblog.api.deps import BearerToken, Blog, CurrentAccountId
 from microblog.api.offload import LoopRoute
 from microblog.api.params import Cursor, Limit
 from microblog.api.push_schemas import PushPage
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/me/push", tags=["push"], route_class=LoopRoute)
 
 @router.get("")
 def outbox(
-    _: CurrentAccount, token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    _: CurrentAccountId, token: BearerToken, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> PushPage:
     """Pushes sent to this session, newest first (always empty for web and app sessions)."""
     return PushPage.of(blog.push.outbox(token, cursor, limit))

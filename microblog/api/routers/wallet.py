@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from microblog.api.deps import Blog, CurrentAccount
+from microblog.api.deps import Blog, CurrentAccountId
 from microblog.api.money_schemas import (
     GiftCreate,
     IdempotencyKey,
@@ -21,7 +21,7 @@ from microblog.api.money_schemas import (
 from microblog.api.offload import LoopRoute, placed, waits
 from microblog.api.params import Cursor, Id, Limit
 from microblog.errors import DomainError, Forbidden
-from microblog.models import Account, Page
+from microblog.models import Page
 from microblog.money_models import Gift, StatementLine, TopUp, TopUpStatus, Withdrawal
 from microblog.services.ledger import coins
 
@@ -33,28 +33,29 @@ class PaymentDeclined(DomainError):
     code = "payment_declined"
 
 
-def own_wallet(account_id: Id, account: CurrentAccount) -> Account:
-    if account_id != account.id:
+def own_wallet(account_id: Id, caller_id: CurrentAccountId) -> int:
+    """The wallet's account id, once it is the caller's own."""
+    if account_id != caller_id:
         raise Forbidden(
-            f"account {account.id} may only use its own wallet, not account {account_id}'s"
+            f"account {caller_id} may only use its own wallet, not account {account_id}'s"
         )
-    return account
+    return caller_id
 
 
-Owner = Annotated[Account, Depends(placed(own_wallet))]
+OwnerId = Annotated[int, Depends(placed(own_wallet))]
 
 
 @router.get("")
-def wallet(owner: Owner, blog: Blog) -> WalletPublic:
-    return WalletPublic(account_id=owner.id, balance_fen=blog.payments.balance(owner.id))
+def wallet(owner_id: OwnerId, blog: Blog) -> WalletPublic:
+    return WalletPublic(account_id=owner_id, balance_fen=blog.payments.balance(owner_id))
 
 
 @router.get("/statement")
 def statement(
-    owner: Owner, blog: Blog, cursor: Cursor = None, limit: Limit = 20
+    owner_id: OwnerId, blog: Blog, cursor: Cursor = None, limit: Limit = 20
 ) -> Page[StatementLine]:
     """The wallet's movements, newest first (+ in, - out)."""
-    return blog.payments.statement(owner.id, cursor, limit)
+    return blog.payments.statement(owner_id, cursor, limit)
 
 
 TOPUP_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -66,10 +67,10 @@ TOPUP_RESPONSES: dict[int | str, dict[str, object]] = {
 @router.post("/topups", status_code=status.HTTP_201_CREATED, responses=TOPUP_RESPONSES)
 @waits
 def top_up(
-    body: TopUpCreate, owner: Owner, key: IdempotencyKey, blog: Blog, response: Response
+    body: TopUpCreate, owner_id: OwnerId, key: IdempotencyKey, blog: Blog, response: Response
 ) -> TopUp:
     """Buy coins: 201 confirmed (credited), 202 pending (poll it), 402 declined."""
-    topup = blog.payments.top_up(owner.id, body.amount_fen, body.channel, idempotency_key=key)
+    topup = blog.payments.top_up(owner_id, body.amount_fen, body.channel, idempotency_key=key)
     if topup.status is TopUpStatus.FAILED:
         raise PaymentDeclined(
             f"the gateway declined top-up {topup.id} of {coins(topup.amount_fen)} via "
@@ -81,17 +82,19 @@ def top_up(
 
 
 @router.get("/topups/{topup_id}")
-def get_topup(topup_id: Id, owner: Owner, blog: Blog) -> TopUp:
-    return blog.payments.topup(owner.id, topup_id)
+def get_topup(topup_id: Id, owner_id: OwnerId, blog: Blog) -> TopUp:
+    return blog.payments.topup(owner_id, topup_id)
 
 
 @router.post("/gifts", status_code=status.HTTP_201_CREATED)
-def gift(body: GiftCreate, owner: Owner, key: IdempotencyKey, blog: Blog) -> Gift:
+def gift(body: GiftCreate, owner_id: OwnerId, key: IdempotencyKey, blog: Blog) -> Gift:
     return blog.payments.gift(
-        owner.id, body.recipient_id, body.amount_fen, post_id=body.post_id, idempotency_key=key
+        owner_id, body.recipient_id, body.amount_fen, post_id=body.post_id, idempotency_key=key
     )
 
 
 @router.post("/withdrawals", status_code=status.HTTP_201_CREATED)
-def withdraw(body: WithdrawalCreate, owner: Owner, key: IdempotencyKey, blog: Blog) -> Withdrawal:
-    return blog.payments.withdraw(owner.id, body.amount_fen, idempotency_key=key)
+def withdraw(
+    body: WithdrawalCreate, owner_id: OwnerId, key: IdempotencyKey, blog: Blog
+) -> Withdrawal:
+    return blog.payments.withdraw(owner_id, body.amount_fen, idempotency_key=key)

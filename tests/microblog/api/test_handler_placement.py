@@ -119,25 +119,27 @@ def test_auto_runs_handlers_on_the_loop_exactly_for_a_store_in_the_process(
 def test_the_platforms_api_authenticates_where_the_settings_say(
     handlers: str, on_loop: bool
 ) -> None:
-    """`current_account` (every authenticated request's dependency) on a real app."""
+    """`current_account_id` and `current_account` (an authenticated request's dependencies,
+    both resolving the token with `account_id_for`) on a real app."""
     app = create_app(ServerSettings(store="memory", handlers=handlers))  # type: ignore[arg-type]
     seen: list[str] = []
     with TestClient(app) as client:
         accounts = app.state.blog.accounts
-        authenticate = accounts.authenticate
+        account_id_for = accounts.account_id_for
 
-        def recording(token: str) -> object:
+        def recording(token: str) -> int:
             seen.append(thread_name())
-            return authenticate(token)
+            return account_id_for(token)
 
-        accounts.authenticate = recording
+        accounts.account_id_for = recording
         loop = client.portal.call(thread_name)  # type: ignore[union-attr]
         client.post("/accounts", json={"name": "ada", "password": "correct horse"})
         token = client.post("/auth/token", json={"name": "ada", "password": "correct horse"})
-        bearer = token.json()["access_token"]
-        me = client.get("/me", headers={"Authorization": f"Bearer {bearer}"})
-        assert me.status_code == 200, me.text
-    assert seen and all((name == loop) is on_loop for name in seen)
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        for path in ("/me", "/me/mentions"):
+            answer = client.get(path, headers=headers)
+            assert answer.status_code == 200, answer.text
+    assert len(seen) >= 2 and all((name == loop) is on_loop for name in seen)
 
 
 def test_serve_reads_the_handlers_option() -> None:
