@@ -1,0 +1,126 @@
+"""Prepared statements return what `Connection.execute` returns, on SQLite and PostgreSQL.
+
+They run on the driver's cursor with the types' own processors, so each check compares a
+prepared statement's rows with SQLAlchemy's for the same statement and parameters: booleans
+(SQLite stores 0/1), JSON, floats (psycopg's processor depends on the reported type), a
+literal parameter, a name bound twice, an unnamed column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+
+from microblog.store.sql.prepared import Prepared
+from tests.backends import store_url
+
+metadata = MetaData()
+items = Table(
+    "prepared_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("score", Float, nullable=False),
+)
+ROWS = [
+    {"id": 1, "name": "a", "active": True, "tags": ["x", "y"], "score": 1.5},
+    {"id": 2, "name": "b", "active": False, "tags": [], "score": 2.0},
+    {"id": 3, "name": "a", "active": True, "tags": ["z"], "score": 0.25},
+]
+ACTIVE_BY_NAME = (
+    select(items)
+    .where(items.c.name == bindparam("name"), items.c.active.is_(True), items.c.score > 0)
+    .order_by(items.c.id)
+)
+"""A bound parameter beside literal ones (`score > 0`)."""
+EITHER_ID = select(items.c.id).where(
+    (items.c.id == bindparam("id")) | (items.c.id == bindparam("id") + 1)
+)
+"""One name bound twice: a positional paramstyle lists it twice."""
+COUNT_BY_NAME = select(items.c.name, func.count()).group_by(items.c.name).order_by(items.c.name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def conn(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Connection]:
+    with store_url(request.param, tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            with engine.begin() as connection:
+                metadata.create_all(connection)
+                connection.execute(items.insert(), ROWS)
+                yield connection
+        finally:
+            engine.dispose()
+
+
+def sqlalchemy_rows(conn: Connection, statement: Any, **params: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in conn.execute(statement, params)]
+
+
+def test_rows_are_sqlalchemys_rows_with_processed_types(conn: Connection) -> None:
+    prepared = Prepared(ACTIVE_BY_NAME)
+    rows = prepared.rows(conn, name="a")
+    assert [tuple(r) for r in rows] == sqlalchemy_rows(conn, ACTIVE_BY_NAME, name="a")
+    assert rows[0].active is True and rows[0].tags == ["x", "y"] and rows[1].score == 0.25
+    assert prepared.first(conn, name="a") == rows[0]
+    assert prepared.first(conn, name="nobody") is None
+
+
+def test_a_name_bound_twice_gets_its_value_at_both_places(conn: Connection) -> None:
+    assert Prepared(EITHER_ID).scalars(conn, id=1) == [1, 2]
+
+
+def test_an_unnamed_column_reads_by_position(conn: Connection) -> None:
+    rows = Prepared(COUNT_BY_NAME).rows(conn)
+    assert [tuple(r) for r in rows] == [("a", 2), ("b", 1)]
+
+
+def test_run_changes_rows_and_counts_them(conn: Connection) -> None:
+    deactivate = Prepared(
+        update(items).where(items.c.name == bindparam("who")).values(active=bindparam("on"))
+    )
+    assert deactivate.run(conn, who="a", on=False) == 2
+    assert Prepared(ACTIVE_BY_NAME).rows(conn, name="a") == []
+    assert conn.execute(select(items.c.active).where(items.c.id == 1)).scalar_one() is False
+
+
+def test_the_engines_listeners_see_each_prepared_statement(conn: Connection) -> None:
+    seen: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(conn.engine, "before_cursor_execute", listen)
+    try:
+        Prepared(EITHER_ID).scalars(conn, id=2)
+    finally:
+        event.remove(conn.engine, "before_cursor_execute", listen)
+    assert len(seen) == 1 and seen[0].startswith("SELECT prepared_items.id")
+
+
+def test_an_expanding_parameter_is_refused(conn: Connection) -> None:
+    statement = select(items).where(items.c.id.in_(bindparam("ids", expanding=True)))
+    with pytest.raises(ValueError, match="expanding parameter"):
+        Prepared(statement).rows(conn, ids=[1, 2])
