@@ -125,8 +125,9 @@ class Albums:
             raise
 
     def photo(self, photo_id: int) -> Photo:
-        """A live photo's metadata (every signed-in account may see a photo, as on Weibo)."""
-        with self.ctx.store.read() as tx:
+        """A live photo's metadata (every signed-in account may see a photo, as on Weibo).
+        One statement, so no transaction: every photo and thumbnail read asks."""
+        with self.ctx.store.statements() as tx:
             photo = tx.albums.photo(photo_id)
         if photo is None or photo.deleted:
             raise NotFound(f"no photo {photo_id}")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from microblog.models import AgeBand, Gender, Profile, Role
 from microblog.store.sql import SqlStore, WriterQueue
 
 SETTLE_S = 0.2
@@ -90,3 +91,34 @@ def test_a_writer_held_up_past_the_timeout_is_told_the_database_is_locked() -> N
     assert [str(f) for f in failures] == [
         "database is locked: another writer of this process held it for 0.05 s"
     ]
+
+
+def add_account(store: SqlStore, name: str) -> None:
+    with store.write() as tx:
+        profile = Profile([], "north", Gender.FEMALE, AgeBand.AGE_18_24)
+        tx.accounts.create(name, Role.USER, profile, created_at=0.0)
+
+
+@pytest.mark.parametrize("block", ["statements", "read"])
+def test_statements_run_without_a_transaction_and_see_each_commit(
+    store: SqlStore, block: str
+) -> None:
+    """`statements()` issues no BEGIN, so its second statement sees a commit made after
+    its first; `read()` begins a transaction and keeps its first statement's snapshot."""
+    executed: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        executed.append(statement)
+
+    with getattr(store, block)() as tx:
+        before = tx.accounts.count()
+        add_account(store, "late")
+        after = tx.accounts.count()
+    began = [s for s in executed if s.startswith("BEGIN")]
+    if block == "statements":
+        assert after == before + 1
+        assert began == ["BEGIN IMMEDIATE"], "only the other block's write begins"
+    else:
+        assert after == before
+        assert began == ["BEGIN", "BEGIN IMMEDIATE"]
