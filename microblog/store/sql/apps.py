@@ -27,6 +27,7 @@ from sqlalchemy import (
 
 from microblog.app_models import App, AppCharge, AppToken, AuthCode, ChargeStatus, Scope
 from microblog.rate_limit_config import AppTier
+from microblog.store.sql.prepared import Prepared
 from microblog.store.sql.schema import Id, metadata
 from microblog.work import record
 
@@ -93,9 +94,9 @@ app_charges = Table(
 )
 
 
-_APP = select(apps).where(apps.c.client_id == bindparam("client_id"))
-_TOKEN = select(app_tokens).where(app_tokens.c.access_hash == bindparam("hash"))
-"""Built once: every call with an app token reads both (`Apps.grant`)."""
+_APP = Prepared(select(apps).where(apps.c.client_id == bindparam("client_id")))
+_TOKEN = Prepared(select(app_tokens).where(app_tokens.c.access_hash == bindparam("hash")))
+"""Prepared: every call with an app token reads both (`Apps.grant`)."""
 
 
 def _app(row: Any) -> App:
@@ -154,7 +155,7 @@ class SqlApps:
         )  # fmt: skip
 
     def get(self, client_id: str) -> App | None:
-        row = self.conn.execute(_APP, {"client_id": client_id}).first()
+        row = _APP.first(self.conn, client_id=client_id)
         record(db_reads=1 if row else 0)
         return _app(row) if row else None
 
@@ -221,7 +222,9 @@ class SqlApps:
         record(db_writes=1)
 
     def token(self, access_hash: str) -> AppToken | None:
-        return self._one(_TOKEN, {"hash": access_hash})
+        row = _TOKEN.first(self.conn, hash=access_hash)
+        record(db_reads=1 if row else 0)
+        return _token(row) if row else None
 
     def token_by_refresh(self, refresh_hash: str) -> AppToken | None:
         query = select(app_tokens).where(app_tokens.c.refresh_hash == refresh_hash)

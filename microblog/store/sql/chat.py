@@ -37,6 +37,7 @@ from sqlalchemy import (
 from microblog.chat_models import ChatMessage, Status
 from microblog.store.sql import schema as t
 from microblog.store.sql.locks import claim, upsert
+from microblog.store.sql.prepared import Prepared
 from microblog.work import record
 
 chat_messages = Table(
@@ -140,6 +141,44 @@ def _messages(
     found = [_message(row) for row in conn.execute(query, parameters)]
     record(db_reads=len(found))
     return found
+
+
+LIKE_ESCAPE = "/"
+
+
+def _escaped(text: str) -> str:
+    """`text` matched literally by LIKE ... ESCAPE '/' (what `startswith(autoescape=True)`
+    does for a literal)."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text
+
+
+def _friends_page(prefixed: bool, paged: bool, limited: bool) -> Prepared:
+    """Mutual follows of `account` by name: names starting with `pattern` when `prefixed`,
+    after `after` when `paged`, at most `limit` when `limited`."""
+    out, back, a = t.follows.alias("out"), t.follows.alias("back"), t.accounts.c
+    mutual = and_(back.c.follower_id == out.c.followee_id, back.c.followee_id == out.c.follower_id)
+    query = (
+        select(a.id, a.name)
+        .select_from(out.join(back, mutual).join(t.accounts, a.id == out.c.followee_id))
+        .where(out.c.follower_id == bindparam("account"))
+    )
+    if prefixed:
+        query = query.where(func.lower(a.name).like(bindparam("pattern"), escape=LIKE_ESCAPE))
+    if paged:
+        query = query.where(a.name > bindparam("after"))
+    query = query.order_by(a.name)
+    return Prepared(query.limit(bindparam("limit")) if limited else query)
+
+
+_FRIENDS = {
+    (prefixed, paged, limited): _friends_page(prefixed, paged, limited)
+    for prefixed in (False, True)
+    for paged in (False, True)
+    for limited in (False, True)
+}
+"""Every variant of a friends list: chat clients ask for it on opening, presence with it."""
 
 
 class SqlChat:
@@ -252,19 +291,11 @@ class SqlChat:
     def friends(
         self, account_id: int, name_prefix: str, after_name: str | None, limit: int | None
     ) -> list[tuple[int, str]]:
-        out, back, a = t.follows.alias("out"), t.follows.alias("back"), t.accounts.c
-        mutual = and_(
-            back.c.follower_id == out.c.followee_id, back.c.followee_id == out.c.follower_id
+        statement = _FRIENDS[bool(name_prefix), after_name is not None, limit is not None]
+        pattern = _escaped(name_prefix.lower()) + "%"
+        rows = statement.rows(
+            self.conn, account=account_id, pattern=pattern, after=after_name, limit=limit
         )
-        query = (
-            select(a.id, a.name)
-            .select_from(out.join(back, mutual).join(t.accounts, a.id == out.c.followee_id))
-            .where(out.c.follower_id == account_id)
-        )
-        if name_prefix:
-            query = query.where(func.lower(a.name).startswith(name_prefix.lower(), autoescape=True))
-        if after_name is not None:
-            query = query.where(a.name > after_name)
-        found = [(i, name) for i, name in self.conn.execute(query.order_by(a.name).limit(limit))]
+        found = [(i, name) for i, name in rows]
         record(db_reads=len(found))
         return found
