@@ -20,7 +20,7 @@ PRECISION = 6
 never adds or drops a fen."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bid:
     campaign_id: int
     bid_type: BidType
@@ -47,7 +47,7 @@ class Bid:
         return ecpm if self.bid_type is BidType.CPM else ecpm / (self.ctr * 1000)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Award:
     campaign_id: int
     price: int
