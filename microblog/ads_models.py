@@ -109,9 +109,6 @@ COUNTERS: tuple[str, ...] = (
 
 @dataclass(slots=True)
 class Campaign:
-    """A campaign as stored. Treat it, and its `delivery`, as immutable: the memory backend
-    hands the stored record to every reader and stores a new one on each change."""
-
     id: int
     owner_id: int
     spec: CampaignSpec

@@ -3,12 +3,6 @@
 Live campaigns (active with total budget left) are also kept in a `LiveIndex` by targeted
 interest, updated when a campaign is created, changes status or spends its last fen, so
 retrieval reads only the campaigns that can reach a viewer.
-
-A stored campaign is never changed in place: a write stores a new record (and a new
-`Delivery`) in its stead, as posts are kept, so readers are handed the stored record
-itself rather than a copy each, and what they hold still never changes under them. Ad
-retrieval hands out ten campaigns a feed page; a page's writes (its impressions and their
-charges) replace about four.
 """
 
 from __future__ import annotations
@@ -95,6 +89,14 @@ def _live(campaign: Campaign) -> bool:
     )
 
 
+def _copy(campaign: Campaign) -> Campaign:
+    """Specs never change after creation; only the delivery counters need copying."""
+    c = campaign
+    return Campaign(
+        c.id, c.owner_id, c.spec, c.status, c.created_at, replace(c.delivery), c.allowance
+    )
+
+
 class MemoryAds:
     def __init__(self, data: MemoryAdsData) -> None:
         self.d = data
@@ -107,30 +109,23 @@ class MemoryAds:
         self.d.owned[owner_id].append(campaign.id)
         self._reindex(campaign)
         record(db_writes=1)
-        return campaign
+        return _copy(campaign)
 
     def get(self, campaign_id: int) -> Campaign | None:
         campaign = self.d.campaigns.get(campaign_id)
         record(db_reads=1 if campaign else 0)
-        return campaign
+        return _copy(campaign) if campaign else None
 
     def by_owner(self, owner_id: int, before: int | None, limit: int) -> list[Campaign]:
         ids = page_sorted(self.d.owned.get(owner_id, []), before, limit)
         record(db_reads=len(ids))
-        return [self.d.campaigns[i] for i in ids]
+        return [_copy(self.d.campaigns[i]) for i in ids]
 
     def set_status(self, campaign_id: int, status: CampaignStatus) -> None:
-        campaign = replace(self.d.campaigns[campaign_id], status=status)
-        self.d.campaigns[campaign_id] = campaign
+        campaign = self.d.campaigns[campaign_id]
+        campaign.status = status
         self._reindex(campaign)
         record(db_writes=1)
-
-    def _deliver(self, campaign_id: int, **changes: int) -> Campaign:
-        """Store the campaign anew with `changes` to its delivery counters."""
-        campaign = self.d.campaigns[campaign_id]
-        changed = replace(campaign, delivery=replace(campaign.delivery, **changes))
-        self.d.campaigns[campaign_id] = changed
-        return changed
 
     def _reindex(self, campaign: Campaign) -> None:
         if _live(campaign) and campaign.id not in self.d.held:
@@ -162,7 +157,9 @@ class MemoryAds:
     ) -> Iterator[Campaign]:
         """Index lookup by the viewer's interests; every campaign the walk reads counts,
         including those its dates, region, gender and age targeting or `wanted` then rule
-        out. The reads are recorded as a batch before each campaign handed out and at the end,
+        out. Those are ruled out on the stored record, so only the campaigns handed out are
+        copied (a page walks past many it may not show: capped, hidden, ahead of pacing).
+        The reads are recorded as a batch before each campaign handed out and at the end,
         not one call a campaign: a walk left unfinished has read nothing since its last."""
         self._release(now)
         campaigns = self.d.campaigns
@@ -175,7 +172,7 @@ class MemoryAds:
             if live_now and spec.targeting.matches(profile) and wanted(campaign):
                 record(db_reads=read)
                 read = 0
-                yield campaign
+                yield _copy(campaign)
         record(db_reads=read)
 
     def hidden(self, account_id: int) -> set[int]:
@@ -196,23 +193,19 @@ class MemoryAds:
         )
         self.d.seen[(account_id, day)][campaign_id] += 1
         self.d.latest[_pair(campaign_id, account_id)] = impression_id
-        impressions = self.d.campaigns[campaign_id].delivery.impressions
-        self._deliver(campaign_id, impressions=impressions + 1)
+        self.d.campaigns[campaign_id].delivery.impressions += 1
         record(db_writes=2)
         return AdImpression(impression_id, campaign_id, account_id, price, day, created_at)
 
     def add_spend(self, campaign_id: int, day: int, fen: int, owed_millifen: int) -> None:
+        delivery = self.d.campaigns[campaign_id].delivery
+        delivery.day_spent = delivery.spent_on(day) + fen
+        delivery.day = day
+        delivery.spent += fen
+        delivery.owed_millifen = owed_millifen
         campaign = self.d.campaigns[campaign_id]
-        delivery = replace(
-            campaign.delivery,
-            day_spent=campaign.delivery.spent_on(day) + fen,
-            day=day,
-            spent=campaign.delivery.spent + fen,
-            owed_millifen=owed_millifen,
-        )
-        allowance = None if campaign.allowance is None else campaign.allowance - fen
-        campaign = replace(campaign, delivery=delivery, allowance=allowance)
-        self.d.campaigns[campaign_id] = campaign
+        if campaign.allowance is not None:
+            campaign.allowance -= fen
         self._reindex(campaign)
         record(db_writes=1)
 
@@ -221,9 +214,9 @@ class MemoryAds:
         charge `allowance` fen more, and the campaign has spent `day_spent` fen on `day` over
         every server (what its pacing and daily budget then count from). Not a transaction
         of its own: the simulator applies it between windows, outside any request."""
-        campaign = self._deliver(campaign_id, day=day, day_spent=day_spent)
-        campaign = replace(campaign, allowance=allowance)
-        self.d.campaigns[campaign_id] = campaign
+        campaign = self.d.campaigns[campaign_id]
+        campaign.allowance = allowance
+        campaign.delivery.day, campaign.delivery.day_spent = day, day_spent
         self._reindex(campaign)
 
     def impression(self, impression_id: int) -> AdImpression | None:
@@ -239,7 +232,7 @@ class MemoryAds:
         if self.d.impressions.value(impression_id, "clicked"):
             return False
         self.d.impressions.set(impression_id, "clicked", True)
-        self._deliver(campaign_id, clicks=self.d.campaigns[campaign_id].delivery.clicks + 1)
+        self.d.campaigns[campaign_id].delivery.clicks += 1
         record(db_writes=2)
         return True
 
@@ -248,11 +241,8 @@ class MemoryAds:
             return False
         self.d.impressions.set(impression_id, "converted", True)
         delivery = self.d.campaigns[campaign_id].delivery
-        self._deliver(
-            campaign_id,
-            conversions=delivery.conversions + 1,
-            conversion_value=delivery.conversion_value + amount,
-        )
+        delivery.conversions += 1
+        delivery.conversion_value += amount
         record(db_writes=2)
         return True
 
@@ -260,7 +250,7 @@ class MemoryAds:
         if campaign_id in self.d.hides[account_id]:
             return False
         self.d.hides[account_id].add(campaign_id)
-        self._deliver(campaign_id, hides=self.d.campaigns[campaign_id].delivery.hides + 1)
+        self.d.campaigns[campaign_id].delivery.hides += 1
         record(db_writes=2)
         return True
 

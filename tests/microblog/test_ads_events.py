@@ -89,7 +89,7 @@ def test_a_campaign_read_keeps_what_it_read_when_the_campaign_serves_on(
 ) -> None:
     """A campaign a caller holds is what the store held when read: later impressions,
     charges and hides change the stored campaign, not the one in hand (the memory backend
-    hands out its stored record and replaces it on every write)."""
+    hands out copies; its stored record changes in place)."""
     world = make_world(ad_load=0.5)
     campaign = world.campaign()
     held = world.blog.ads.campaign(campaign.owner_id, campaign.id)
