@@ -67,5 +67,6 @@ class Feed:
         items: list[FeedItem] = []
         for post, after in zip(page.items, slots, strict=True):
             items.append(FeedItem(post))
-            items.extend(islice(ads, after))
+            if after:  # most posts have no ad slot after them: no islice made for those
+                items.extend(islice(ads, after))
         return Page(items, page.next_cursor)
