@@ -97,9 +97,8 @@ class CompactRow(MutableSet[int]):
     def __contains__(self, item: object) -> bool:
         if not isinstance(item, int) or (self._removed and item in self._removed):
             return False
-        return bool(self._added and item in self._added) or self._in_sorted(item)
-
-    def _in_sorted(self, item: int) -> bool:
+        if self._added and item in self._added:
+            return True
         return _in_range(self._sorted, item, 0, len(self._sorted))
 
     def __iter__(self) -> Iterator[int]:
