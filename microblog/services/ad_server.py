@@ -34,9 +34,14 @@ from microblog.services.targeting import quality
 from microblog.store.base import Tx
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Viewer:
-    """What eligibility needs to know about the reader of one page."""
+    """What eligibility needs to know about the reader of one page.
+
+    Not frozen, nor are `Candidate` and `auction.Bid`: every feed page builds one viewer and
+    ten candidates and bids, and a frozen dataclass's `__init__` (`object.__setattr__` per
+    field) costs about four times a plain one's. Nothing changes them once built.
+    """
 
     account: Account
     hidden: set[int]
@@ -50,7 +55,7 @@ class Viewer:
     """Share of a daily budget a campaign may have spent by `now` (pacing)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidate:
     campaign: Campaign
     post: Post

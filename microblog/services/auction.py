@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from microblog.ads_models import BidType
 
@@ -20,7 +20,7 @@ PRECISION = 6
 never adds or drops a fen."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bid:
     campaign_id: int
     bid_type: BidType
@@ -30,15 +30,15 @@ class Bid:
     """Predicted click-through rate (used by CPC bids)."""
     quality: float
     """Positive weight for this viewer (see `targeting.quality`)."""
+    ecpm: float = field(init=False)
+    """Expected fen per thousand impressions."""
+    score: float = field(init=False)
+    """What the ranking compares: `ecpm` scaled by `quality`."""
 
-    @property
-    def ecpm(self) -> float:
-        """Expected fen per thousand impressions."""
-        return self.in_ecpm(self.amount)
-
-    @property
-    def score(self) -> float:
-        return self.ecpm * self.quality
+    def __post_init__(self) -> None:
+        """Worked out once: ranking a page's bids and pricing its slots read them often."""
+        self.ecpm = self.in_ecpm(self.amount)
+        self.score = self.ecpm * self.quality
 
     def in_ecpm(self, price: float) -> float:
         return price if self.bid_type is BidType.CPM else price * self.ctr * 1000
@@ -47,7 +47,7 @@ class Bid:
         return ecpm if self.bid_type is BidType.CPM else ecpm / (self.ctr * 1000)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Award:
     campaign_id: int
     price: int

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
-from itertools import islice, pairwise
+from itertools import islice
 
 from microblog.ads_models import FeedItem
 from microblog.models import Page
@@ -47,9 +47,18 @@ def organic_slot(rank: int, load: Fraction) -> int:
 
 def ad_slots_after(first: int, count: int, load: Fraction) -> list[int]:
     """Ad slots after each of the `count` organic posts from rank `first`: between the post
-    at each rank and the next (each rank's slot computed once for the page)."""
-    slots = [organic_slot(rank, load) for rank in range(first, first + count + 1)]
-    return [after - before - 1 for before, after in pairwise(slots)]
+    at each rank and the next. Only the first post's slot is solved for; each next post
+    takes the first slot after it that is not an ad's (a step or two, where solving for
+    each again costs a division and its correction every post of every feed page)."""
+    p, q = load.numerator, load.denominator
+    slot, found = organic_slot(first, load), []
+    for _ in range(count):
+        after = slot + 1
+        while (after + 1) * p // q > after * p // q:
+            after += 1
+        found.append(after - slot - 1)
+        slot = after
+    return found
 
 
 class Feed:
@@ -67,5 +76,6 @@ class Feed:
         items: list[FeedItem] = []
         for post, after in zip(page.items, slots, strict=True):
             items.append(FeedItem(post))
-            items.extend(islice(ads, after))
+            if after:  # most posts have no ad slot after them: no islice made for those
+                items.extend(islice(ads, after))
         return Page(items, page.next_cursor)

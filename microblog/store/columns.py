@@ -30,9 +30,9 @@ class ColumnTable:
 
     def append(self, values: Sequence[Value]) -> int:
         """Store a record (fields in declaration order); returns its id."""
-        if len(values) != len(self._columns):
+        if len(values) != len(self._columns):  # checked first, so no column grows alone
             raise ValueError(f"a record has {len(self._columns)} fields, got {len(values)}")
-        for column, value in zip(self._columns, values, strict=True):
+        for column, value in zip(self._columns, values):  # noqa: B905 - checked: no strict cost
             column.append(value)  # type: ignore[arg-type]
         return len(self)
 

@@ -36,6 +36,21 @@ from microblog.store.records import replace
 from microblog.work import record
 
 
+class FollowSets(defaultdict[int, MutableSet[int]]):
+    """Account id -> the account ids it follows (or is followed by), ids absent start empty.
+
+    `has` tests one membership without handing out the row: the bulk-seeded rows
+    (`memory_bulk.CsrSets`) answer it from their compressed arrays in place, where a row
+    object would be built for every test (ad retrieval tests one per promotion walked).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(set)
+
+    def has(self, key: int, item: int) -> bool:
+        return item in self.get(key, ())
+
+
 @dataclass
 class MemoryData:
     """Every table of the memory backend; ids come from per-table counters."""
@@ -50,8 +65,8 @@ class MemoryData:
     mobile_devices: defaultdict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Token hashes of each account's mobile sessions (other clients get no pushes)."""
     pull_authors: set[int] = field(default_factory=set)
-    followers: defaultdict[int, MutableSet[int]] = field(default_factory=lambda: defaultdict(set))
-    followees: defaultdict[int, MutableSet[int]] = field(default_factory=lambda: defaultdict(set))
+    followers: FollowSets = field(default_factory=FollowSets)
+    followees: FollowSets = field(default_factory=FollowSets)
     posts: dict[int, Post] = field(default_factory=dict)
     author_posts: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     author_pushed: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -203,7 +218,7 @@ class MemoryGraph:
 
     def exists(self, follower_id: int, followee_id: int) -> bool:
         record(db_reads=1)
-        return followee_id in self.d.followees.get(follower_id, ())
+        return self.d.followees.has(follower_id, followee_id)
 
     def followers(self, account_id: int, before: int | None, limit: int) -> list[int]:
         ids = page_unsorted(self.d.followers.get(account_id, ()), before, limit)

@@ -158,16 +158,22 @@ class MemoryAds:
         """Index lookup by the viewer's interests; every campaign the walk reads counts,
         including those its dates, region, gender and age targeting or `wanted` then rule
         out. Those are ruled out on the stored record, so only the campaigns handed out are
-        copied (a page walks past many it may not show: capped, hidden, ahead of pacing)."""
+        copied (a page walks past many it may not show: capped, hidden, ahead of pacing).
+        The reads are recorded as a batch before each campaign handed out and at the end,
+        not one call a campaign: a walk left unfinished has read nothing since its last."""
         self._release(now)
         campaigns = self.d.campaigns
+        read = 0
         for campaign_id in self.d.live.walk(profile.interests, click_rate):
             campaign = campaigns[campaign_id]
-            record(db_reads=1)
+            read += 1
             spec = campaign.spec
             live_now = spec.start <= now < spec.end
             if live_now and spec.targeting.matches(profile) and wanted(campaign):
+                record(db_reads=read)
+                read = 0
                 yield _copy(campaign)
+        record(db_reads=read)
 
     def hidden(self, account_id: int) -> set[int]:
         found = set(self.d.hides.get(account_id, ()))

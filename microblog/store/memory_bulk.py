@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Iterator, MutableSet, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -20,7 +19,7 @@ from itertools import chain
 import numpy as np
 
 from microblog.models import Account, Group, Post, Profile, Role, Tier
-from microblog.store.memory import MemoryData, MemoryStore
+from microblog.store.memory import FollowSets, MemoryData, MemoryStore
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,12 @@ _MIN_MERGE = 32
 """Changes a row keeps beside its array before merging them, however short the row."""
 
 
+def _in_range(ids: Sequence[int], item: int, start: int, end: int) -> bool:
+    """`item` is among `ids[start:end]`, which ascend (bisected, never sliced)."""
+    at = bisect_left(ids, item, start, end)
+    return at < end and ids[at] == item
+
+
 class CompactRow(MutableSet[int]):
     """One account's follows, read in place from the compressed rows: a sorted int32 view
     (4 bytes an id, searched by bisection, never copied), with the follows and unfollows
@@ -92,12 +97,9 @@ class CompactRow(MutableSet[int]):
     def __contains__(self, item: object) -> bool:
         if not isinstance(item, int) or (self._removed and item in self._removed):
             return False
-        return bool(self._added and item in self._added) or self._in_sorted(item)
-
-    def _in_sorted(self, item: int) -> bool:
-        ids = self._sorted
-        at = bisect_left(ids, item)
-        return at < len(ids) and ids[at] == item
+        if self._added and item in self._added:
+            return True
+        return _in_range(self._sorted, item, 0, len(self._sorted))
 
     def __iter__(self) -> Iterator[int]:
         removed, added = self._removed, self._added
@@ -134,7 +136,7 @@ class CompactRow(MutableSet[int]):
             self._added = self._removed = None
 
 
-class CsrSets(defaultdict[int, MutableSet[int]]):
+class CsrSets(FollowSets):
     """Account id → set of account ids, read in place from compressed rows.
 
     `get` answers an unchanged row with a fresh view of it and keeps nothing; `[]`, which
@@ -144,7 +146,7 @@ class CsrSets(defaultdict[int, MutableSet[int]]):
     """
 
     def __init__(self, rows: Csr, first_id: int) -> None:
-        super().__init__(set)
+        super().__init__()
         self._ids = (rows.indices.astype(np.int64) + first_id).astype(np.int32).data
         self._starts = np.asarray(rows.indptr, dtype=np.int64).data
         self._first = first_id
@@ -166,6 +168,16 @@ class CsrSets(defaultdict[int, MutableSet[int]]):
             return kept
         position = key - self._first
         return self._row(position) if 0 <= position < self._n_rows else default
+
+    def has(self, key: int, item: int) -> bool:
+        """Bisects an unchanged row in place, as `CompactRow` would, without making one."""
+        kept = dict.get(self, key)
+        if kept is not None:
+            return item in kept
+        position = key - self._first
+        if not 0 <= position < self._n_rows:
+            return False
+        return _in_range(self._ids, item, self._starts[position], self._starts[position + 1])
 
 
 @dataclass(frozen=True)

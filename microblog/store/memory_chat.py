@@ -171,7 +171,7 @@ class MemoryChat:
         return found
 
     def is_friend(self, a: int, b: int) -> bool:
-        edges = (b in self.social.followees.get(a, ())) + (a in self.social.followees.get(b, ()))
+        edges = self.social.followees.has(a, b) + self.social.followees.has(b, a)
         record(db_reads=edges)
         return edges == 2
 

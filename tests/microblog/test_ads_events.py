@@ -82,3 +82,21 @@ def test_platform_totals_add_up_every_campaign(make_world: MakeWorld) -> None:
     assert totals.spent == sum(r.spent for r in reports) == world.revenue()
     world.assert_books_balance()
     assert totals.ctr == 0.0 and totals.cost_per_conversion is None
+
+
+def test_a_campaign_read_keeps_what_it_read_when_the_campaign_serves_on(
+    make_world: MakeWorld,
+) -> None:
+    """A campaign a caller holds is what the store held when read: later impressions,
+    charges and hides change the stored campaign, not the one in hand (the memory backend
+    hands out copies; its stored record changes in place)."""
+    world = make_world(ad_load=0.5)
+    campaign = world.campaign()
+    held = world.blog.ads.campaign(campaign.owner_id, campaign.id)
+    viewer = world.reader(posts=1)
+    (ad,) = [i.ad for i in world.blog.feed.home(viewer.id).items if i.ad]
+    world.blog.ads.hide(viewer.id, ad.impression_id)
+    now = world.blog.ads.campaign(campaign.owner_id, campaign.id)
+    assert (now.delivery.impressions, now.delivery.hides) == (1, 1)
+    assert now.delivery.owed_millifen > 0  # charged (below one fen so far)
+    assert held.delivery == campaign.delivery and held.delivery.impressions == 0

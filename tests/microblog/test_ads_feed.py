@@ -28,6 +28,19 @@ def test_the_first_slots_hold_exactly_their_share_of_ads(percent: int, rank: int
     assert not is_ad_slot(organic_slot(rank, load), load)
 
 
+@given(st.integers(0, 99), st.integers(0, 500), st.integers(0, 40))
+def test_a_pages_ad_slots_lie_between_its_posts_organic_slots(
+    percent: int, first: int, count: int
+) -> None:
+    """A page steps from slot to slot; the ad slots it finds are those between the slots
+    `organic_slot` solves for each of its posts."""
+    load = ad_fraction(percent / 100)
+    between = [
+        organic_slot(r + 1, load) - organic_slot(r, load) - 1 for r in range(first, first + count)
+    ]
+    assert ad_slots_after(first, count, load) == between
+
+
 @pytest.mark.parametrize(("load", "between"), [(0.5, 1), (0.25, 3), (0.2, 4), (0.1, 9)])
 def test_load_one_in_k_plus_one_puts_k_posts_between_ads(load: float, between: int) -> None:
     fraction = ad_fraction(load)

@@ -178,3 +178,18 @@ def test_bulk_follow_rows_stay_compact_after_reads_and_exact_after_writes() -> N
     assert set(data.followees) == {ann, eve}  # the changed rows are kept
     assert blog.graph.is_following(ann, eve) and not blog.graph.is_following(eve, ann)
     assert blog.accounts.get(ann).follower_count == 3
+
+
+def test_bulk_follow_rows_answer_has_as_their_members_do() -> None:
+    """`has` bisects unchanged rows in place (keeping none), reads changed rows as kept,
+    and holds nothing for ids outside the rows, like the plain `FollowSets` it stands for."""
+    blog, first = bulk_seeded()
+    assert isinstance(blog.store, MemoryStore)
+    data = blog.store.data
+    blog.graph.unfollow(first + 4, first)
+    blog.graph.follow(first, first + 4)
+    ids = range(first - 1, first + len(NAMES) + 1)
+    for key, item in itertools.product(ids, ids):
+        assert data.followees.has(key, item) == (item in data.followees.get(key, ()))
+        assert data.followers.has(key, item) == (item in data.followers.get(key, ()))
+    assert set(data.followees) == {first, first + 4}  # `has` kept no row
