@@ -88,6 +88,26 @@ def test_rows_are_sqlalchemys_rows_with_processed_types(conn: Connection) -> Non
     assert prepared.first(conn, name="nobody") is None
 
 
+def test_each_converts_a_row_only_when_it_is_reached(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared = Prepared(select(items.c.id, items.c.tags).order_by(items.c.id))
+    assert list(prepared.each(conn)) == prepared.rows(conn)
+    decoded: list[Any] = []
+    compiled = prepared._for(conn)  # the statement has run: its processors are known
+    assert compiled.results is not None
+    decode = compiled.results[1] or (lambda v: v)  # psycopg decodes JSON itself
+
+    def counted(value: Any) -> Any:
+        decoded.append(value)
+        return decode(value)
+
+    monkeypatch.setattr(compiled, "results", [None, counted])
+    monkeypatch.setattr(compiled, "converts", True)
+    first = next(prepared.each(conn))
+    assert first.id == 1 and first.tags == ["x", "y"] and len(decoded) == 1
+
+
 def test_a_name_bound_twice_gets_its_value_at_both_places(conn: Connection) -> None:
     assert Prepared(EITHER_ID).scalars(conn, id=1) == [1, 2]
 

@@ -198,7 +198,7 @@ class SqlAds:
         wanted: Callable[[Campaign], bool] = any_campaign,
     ) -> Iterator[Campaign]:
         claim(self.conn, _AD_SERVING)
-        for row in _LIVE.rows(self.conn, now=now, per_mille=click_rate * 1000):
+        for row in _LIVE.each(self.conn, now=now, per_mille=click_rate * 1000):
             record(db_reads=1)
             campaign = _campaign(row)
             if campaign.spec.targeting.matches(profile) and wanted(campaign):

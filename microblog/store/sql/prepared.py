@@ -15,7 +15,7 @@ Everything else keeps going through `Connection.execute`.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,15 +134,21 @@ class Prepared:
 
     def rows(self, conn: Connection, **params: Any) -> list[Any]:
         """Every row, each a named tuple of the selected columns."""
+        return list(self.each(conn, **params))
+
+    def each(self, conn: Connection, **params: Any) -> Iterator[Any]:
+        """The rows one at a time, each converted only when reached: a caller that stops
+        early (the ad walk, which keeps the first few eligible of every live campaign)
+        decodes nothing past where it stopped. The statement itself runs at once."""
         compiled, raw = self._raw(conn, params)
         make = compiled.row._make
         if not compiled.converts:
-            return [make(r) for r in raw]
+            return map(make, raw)
         processors = compiled.results or ()
-        return [
+        return (
             make([v if p is None else p(v) for p, v in zip(processors, r, strict=True)])
             for r in raw
-        ]
+        )
 
     def first(self, conn: Connection, **params: Any) -> Any | None:
         """The first row, or None."""
