@@ -125,6 +125,12 @@ def _charge(row: Any) -> AppCharge:
     return replace(AppCharge(**row._asdict()), status=ChargeStatus(row.status))
 
 
+def _found_token(row: Any) -> AppToken | None:
+    """The token a lookup found, its read counted; None when there was none."""
+    record(db_reads=1 if row else 0)
+    return _token(row) if row else None
+
+
 class SqlApps:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -222,18 +228,11 @@ class SqlApps:
         record(db_writes=1)
 
     def token(self, access_hash: str) -> AppToken | None:
-        row = _TOKEN.first(self.conn, hash=access_hash)
-        record(db_reads=1 if row else 0)
-        return _token(row) if row else None
+        return _found_token(_TOKEN.first(self.conn, hash=access_hash))
 
     def token_by_refresh(self, refresh_hash: str) -> AppToken | None:
         query = select(app_tokens).where(app_tokens.c.refresh_hash == refresh_hash)
-        return self._one(query, {})
-
-    def _one(self, query: Any, parameters: dict[str, Any]) -> AppToken | None:
-        row = self.conn.execute(query, parameters).first()
-        record(db_reads=1 if row else 0)
-        return _token(row) if row else None
+        return _found_token(self.conn.execute(query).first())
 
     def delete_token(self, access_hash: str) -> bool:
         gone = self.conn.execute(delete(app_tokens).where(app_tokens.c.access_hash == access_hash))
