@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from outcomes.result import Metric
+from outcomes.result import Metric, Result
 from scenario import Scenario
 from sim.engine import Simulation
 from sim.intervals import Z
@@ -46,36 +46,50 @@ def sharded(scenario: Scenario, audit_windows: bool = False) -> ShardedOutcome:
     return run_sharded(scenario, population_seed, run_seed, 2, audit_windows=audit_windows)
 
 
-def test_two_shards_with_money_give_the_same_metrics_run_after_run() -> None:
-    scenario = money_ci_smoke()
-    first = simulate(scenario, parallel=Parallelism(shards=2)).result
-    second = simulate(scenario, parallel=Parallelism(shards=2)).result
-    assert first.model_dump_json(include={"metrics"}) == second.model_dump_json(include={"metrics"})
-    assert all(first.metrics[name].value > 0 for name in STREAMS)
+@pytest.fixture(scope="module")
+def audited(ray_cluster: None) -> ShardedOutcome:
+    """money_ci_smoke on two shards with the books audited at every barrier: the module's
+    tests that read one run's messages and books share it (a run costs ~20 s)."""
+    return sharded(money_ci_smoke(), audit_windows=True)
 
 
-def test_the_books_balance_over_both_shards_at_every_barrier_and_every_credit_is_applied() -> None:
+@pytest.fixture(scope="module")
+def two_shards(ray_cluster: None) -> Result:
+    """money_ci_smoke on two shards as `fanout run --shards 2` runs it."""
+    return simulate(money_ci_smoke(), parallel=Parallelism(shards=2)).result
+
+
+def test_two_shards_with_money_give_the_same_metrics_run_after_run(two_shards: Result) -> None:
+    again = simulate(money_ci_smoke(), parallel=Parallelism(shards=2)).result
+    metrics = {"metrics"}
+    assert two_shards.model_dump_json(include=metrics) == again.model_dump_json(include=metrics)
+    assert all(two_shards.metrics[name].value > 0 for name in STREAMS)
+
+
+def test_the_books_balance_over_both_shards_at_every_barrier_and_every_credit_is_applied(
+    audited: ShardedOutcome,
+) -> None:
     scenario = money_ci_smoke()
-    done = sharded(scenario, audit_windows=True)
-    assert done.sent == done.applied
-    pairs = {kind: {(source, target) for k, source, target in done.sent if k == kind}
+    assert audited.sent == audited.applied
+    pairs = {kind: {(source, target) for k, source, target in audited.sent if k == kind}
              for kind in ("credit", "product_post", "endorse")}  # fmt: skip
     assert pairs["credit"] == {(0, 1), (1, 0)}
     assert pairs["product_post"] and pairs["endorse"]  # a 6-hour run has few product posts
     barriers = math.ceil(scenario.duration_days * 86_400 / scenario.sharding.window_s) + 1
-    assert len(done.audits) == barriers  # the start, then every barrier once its inbox applied
-    assert [audit.problems for audit in done.audits if not audit.balanced] == []
-    assert done.audits[-1].issued_fen > done.audits[0].issued_fen  # money was issued
+    assert len(audited.audits) == barriers  # the start, then every barrier once its inbox applied
+    assert [audit.problems for audit in audited.audits if not audit.balanced] == []
+    assert audited.audits[-1].issued_fen > audited.audits[0].issued_fen  # money was issued
 
 
-def test_the_seeded_campaign_budgets_are_issued_once_over_the_shards() -> None:
+def test_the_seeded_campaign_budgets_are_issued_once_over_the_shards(
+    audited: ShardedOutcome,
+) -> None:
     """Every shard seeds the same economy; only an owner's shard funds its campaigns."""
     scenario = money_ci_smoke()
     ((population_seed, run_seed),) = replication_streams(scenario.seed, 1)
     drawn, population = Populations(scenario).draw(population_seed)
     unsharded = Simulation(drawn, population, run_seed).world.blog.ledger.audit()
-    done = run_sharded(scenario, population_seed, run_seed, 2, audit_windows=True)
-    assert done.audits[0].issued_fen == unsharded.issued_fen > 0
+    assert audited.audits[0].issued_fen == unsharded.issued_fen > 0
 
 
 def test_the_merged_results_money_is_the_ledgers_none_lost_or_doubled() -> None:
@@ -107,7 +121,7 @@ def test_the_merged_results_money_is_the_ledgers_none_lost_or_doubled() -> None:
     assert web + mobile == pytest.approx(metrics["revenue.total"][0])
 
 
-def test_two_shards_move_one_shards_money_within_sampling_noise() -> None:
+def test_two_shards_move_one_shards_money_within_sampling_noise(two_shards: Result) -> None:
     """K = 2 draws other behaviour than K = 1 (a stream per shard), so each stream differs
     by noise. Each run gives the stream a within-run 95 % interval (a compound sum: 1.96
     standard errors above the value; K = 2's from both shards' Σ x²), and two independent
@@ -116,7 +130,7 @@ def test_two_shards_move_one_shards_money_within_sampling_noise() -> None:
     lost on one, is off by about half or all of it: several times the tolerance."""
     scenario = money_ci_smoke()
     one = simulate(scenario, parallel=Parallelism(shards=1)).result.metrics
-    two = simulate(scenario, parallel=Parallelism(shards=2)).result.metrics
+    two = two_shards.metrics
     for name in (*STREAMS, "revenue.total"):
         errors = [_standard_error(run[name]) for run in (one, two)]
         tolerance = 4 * math.hypot(*errors)
