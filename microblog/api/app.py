@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -79,8 +79,9 @@ FULL_COLLECTION_EVERY = 100
 """Collections of the middle generation between two of the oldest (Python's default: 10)."""
 
 
-def quiet_collector() -> None:
-    """Keep the garbage collector's full scans from stopping the server for long or often.
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """While the server runs, keep the garbage collector's full scans short and rare.
 
     A full collection scans every live object the collector tracks and stops every request
     meanwhile. Imports, FastAPI's routes and the platform leave ~200,000 objects that live
@@ -89,12 +90,18 @@ def quiet_collector() -> None:
     a full collection came every ~8 s and took 0.3-0.45 s, the p99 of every path. So what
     start-up left alive is frozen (`gc.freeze`: never scanned again, freed as usual when its
     last reference goes), and full collections run a tenth as often; younger generations,
-    where nearly all garbage is, are collected as before.
+    where nearly all garbage is, are collected as before. Both are undone at shutdown (an
+    app started inside a test leaves the process's collector as it found it).
     """
     gc.collect()
     gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+    threshold = gc.get_threshold()
+    gc.set_threshold(threshold[0], threshold[1], FULL_COLLECTION_EVERY)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 APP_FACTORY = "microblog.api.app:create_app"
@@ -119,8 +126,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         timelines = blog.timelines
         hot_pages = open_hot_pages(blog.ctx.cache, timelines.cache, timelines.bodies)
         app.state.hot_pages = hot_pages
-        quiet_collector()
-        yield
+        with quiet_collector():
+            yield
         if hot_pages is not None:
             await hot_pages.aclose()
         blog.close()

@@ -32,7 +32,9 @@ def test_a_started_server_freezes_what_start_up_left_and_scans_fully_less_often(
         oldest = gc.get_threshold()[2]
         assert oldest == FULL_COLLECTION_EVERY > 10  # Python's default: 10
         assert client.get("/healthz").status_code == 200
-    cycle: list[object] = []
-    cycle.append(cycle)
-    del cycle
-    assert gc.collect() >= 1  # garbage made after start-up is still collected
+        cycle: list[object] = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # garbage made while it runs is still collected
+    assert gc.get_freeze_count() == 0  # stopped: the collector as it found it
+    assert gc.get_threshold()[2] != FULL_COLLECTION_EVERY
