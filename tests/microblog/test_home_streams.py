@@ -17,17 +17,23 @@ POSTS_A_STREAM = 12
 
 def test_every_stream_gives_its_newest_page_below_the_cursor(make_blog: MakeBlog) -> None:
     """Hybrid fan-out with a threshold of one follower: the star, followed by the reader and
-    another, is pulled; the plain account, followed by the reader only, is pushed."""
+    another, is pulled; the plain account, followed by the reader only, is pushed; the
+    reader's own posts are pushed until two fans follow it, then not (its own stream holds
+    both)."""
     blog = make_blog(fanout=FanoutStrategy.HYBRID, hybrid_threshold=2)
     reader, owner, star, plain, fan = people(blog, "reader", "owner", "star", "plain", "fan")
     blog.graph.follow(fan.id, star.id)
+    fans_of_reader = people(blog, "fan_1", "fan_2")
     clubs = [blog.groups.create(owner.id, f"club {i}") for i in range(2)]
     for club in clubs:
         blog.groups.join(reader.id, club.id)
     for followee in (star, plain):
         blog.graph.follow(reader.id, followee.id)
     streams: dict[str, list[int]] = {"own": [], "star": [], "club 0": [], "club 1": []}
-    for _ in range(POSTS_A_STREAM):
+    for n in range(POSTS_A_STREAM):
+        if n == POSTS_A_STREAM - 3:  # the reader's last posts are not pushed: both kinds
+            for follower in fans_of_reader:
+                blog.graph.follow(follower.id, reader.id)
         streams["own"].append(blog.posts.create(reader.id, "mine").id)
         streams["star"].append(blog.posts.create(star.id, "pulled").id)
         blog.posts.create(plain.id, "pushed to followers: not a store stream")

@@ -42,7 +42,7 @@ def home_streams_parameters(viewer_id: int, before: int | None, limit: int) -> d
     return {"viewer": viewer_id, "before": MAX_ID if before is None else before, "limit": limit}
 
 
-def _newest(stream: ColumnElement[bool], *condition: ColumnElement[bool]) -> Select[Any]:
+def _stream_page(stream: ColumnElement[bool], *condition: ColumnElement[bool]) -> Select[Any]:
     """Ids of the newest `limit` posts below `before` of one stream: `stream` names it by a
     column of the enclosing query (a correlated subquery)."""
     p = _NEWEST.c
@@ -65,12 +65,12 @@ def _followees(followees: FolloweePosts) -> Select[Any] | None:
         followed = select(f.followee_id).where(f.follower_id == _VIEWER)
         condition = [c.group_id.is_(None), c.id < _BEFORE, c.author_id.in_(followed)]
         return select(c.id, c.author_id.label("stream")).where(*condition)
-    pulled = t.follows.join(t.accounts, a.id == f.followee_id)
-    authors = select(f.followee_id.label("author")).select_from(pulled)
-    puller = authors.where(f.follower_id == _VIEWER, a.pull_author.is_(True)).subquery()
-    newest = _newest(p.author_id == puller.c.author, p.group_id.is_(None), p.pushed.is_(False))
-    joined = puller.join(t.posts, c.id.in_(newest.correlate(puller)))
-    return select(c.id, puller.c.author.label("stream")).select_from(joined)
+    following = t.follows.join(t.accounts, a.id == f.followee_id)
+    authors = select(f.followee_id.label("author")).select_from(following)
+    pulled = authors.where(f.follower_id == _VIEWER, a.pull_author.is_(True)).subquery()
+    newest = _stream_page(p.author_id == pulled.c.author, p.group_id.is_(None), p.pushed.is_(False))
+    joined = pulled.join(t.posts, c.id.in_(newest.correlate(pulled)))
+    return select(c.id, pulled.c.author.label("stream")).select_from(joined)
 
 
 @functools.cache
@@ -79,10 +79,14 @@ def home_streams_statement(followees: FolloweePosts) -> Prepared:
 
     Streams are keyed by author id (own and followees' posts) or minus the group id.
     """
-    c, m = t.posts.c, t.group_members.c
-    own = select(c.id).where(c.author_id == _VIEWER, c.group_id.is_(None), c.id < _BEFORE)
-    own_page = own.order_by(c.id.desc()).limit(_LIMIT).subquery()  # one stream: no window
-    newest = _newest(_NEWEST.c.group_id == m.group_id).correlate(t.group_members)
+    c, m, p = t.posts.c, t.group_members.c, _NEWEST.c
+    own = [  # the author index serves each page only with `pushed` named (its third column)
+        _stream_page(p.author_id == _VIEWER, p.group_id.is_(None), p.pushed.is_(pushed))
+        for pushed in (False, True)
+    ]
+    pages = [select(page.subquery().c.id) for page in own]
+    own_pages = union_all(*pages).subquery()  # one stream: the window keeps its newest page
+    newest = _stream_page(_NEWEST.c.group_id == m.group_id).correlate(t.group_members)
     grouped = (
         select(c.id, (-m.group_id).label("stream"))
         .select_from(t.group_members.join(t.posts, c.id.in_(newest)))
@@ -90,7 +94,7 @@ def home_streams_statement(followees: FolloweePosts) -> Prepared:
     )
     pulled = _followees(followees)
     merged = union_all(
-        select(own_page.c.id, _VIEWER.label("stream")),
+        select(own_pages.c.id, _VIEWER.label("stream")),
         grouped,
         *([pulled] if pulled is not None else []),
     ).subquery()
