@@ -3,8 +3,10 @@
 One short run of the CI smoke scenario serves several tests. Its SLOs are replaced by an
 impossible latency objective and an error-rate objective, so the same run shows both the
 measurements and a failing gate; its seeded population is shrunk to keep seeding quick, its
-warm-up to one second, and its users think less and post, repost and pay (and retry) more,
-so enough paths run often within a few seconds.
+warm-up to one second, and its users think less and post, repost, chat and pay (and retry)
+more, so enough paths run often within a few seconds: with a chat in every session, friends
+are connected often enough that pushes arrive within the window even on a slow, busy
+machine (at the default 0.25 a CI run on one saw none).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ BUSY_USERS = [
     "behaviour.per_session.gift=0.5", "behaviour.per_session.top_up=0.3",
     "behaviour.per_session.post=0.5", "behaviour.per_session.repost=0.5",
     "behaviour.photos.post_share=0.8", "behaviour.photos.open_share=1",
-    "economy.memberships.join_per_session=1",
+    "economy.memberships.join_per_session=1", "behaviour.per_session.chat=1",
 ]  # fmt: skip
 ALL_PAYING = [
     "behaviour.per_session.gift=1", "behaviour.per_session.top_up=1",
