@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from contextlib import suppress
 
-from fastapi import APIRouter, WebSocket
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from microblog.api.chat_frames import ErrorReply, PongReply, Reply
 from microblog.api.live_schemas import (
@@ -78,7 +78,7 @@ async def room_socket(websocket: WebSocket, room_id: int) -> None:
     finally:
         await run_sync(blog.live.leave, room_id, connection)
         await _drain(writer, connection)
-        with suppress(RuntimeError):
+        with suppress(RuntimeError, WebSocketDisconnect):  # closed, or the viewer went first
             await websocket.close(code=ROOM_GONE)
 
 

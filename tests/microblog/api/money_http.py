@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import httpx
 from fastapi.testclient import TestClient
 
 from tests.microblog.api.conftest import OPERATOR, Headers
@@ -23,7 +24,7 @@ class Caller:
         return {**self.headers, "Idempotency-Key": idempotency_key or key()}
 
 
-def seed(client: TestClient, *accounts: Mapping[str, object]) -> list[Caller]:
+def seed(client: httpx.Client, *accounts: Mapping[str, object]) -> list[Caller]:
     """Accounts from seeding specs ({"name": ..., "role": ..., "tier": ...}) with tokens."""
     response = client.post(
         "/admin/seed/accounts", json={"accounts": list(accounts)}, headers=OPERATOR_HEADERS
@@ -32,7 +33,7 @@ def seed(client: TestClient, *accounts: Mapping[str, object]) -> list[Caller]:
     return [Caller(s["id"], {"Authorization": f"Bearer {s['token']}"}) for s in response.json()]
 
 
-def users(client: TestClient, *names: str) -> list[Caller]:
+def users(client: httpx.Client, *names: str) -> list[Caller]:
     return seed(client, *({"name": n} for n in names))
 
 

@@ -5,11 +5,20 @@ and the audit balances."""
 
 from __future__ import annotations
 
+import json
+import socket
+import struct
+import time
+from pathlib import Path
+
+import httpx
+import websocket
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from tests.microblog.api.chatters import Frame, frames_until_pong
 from tests.microblog.api.money_http import OPERATOR_HEADERS, fund, users
+from tests.microblog.api.servers import fanout_serve
 
 FIVE_COINS = 500
 
@@ -84,3 +93,31 @@ def test_viewers_are_told_when_the_room_ends_and_cannot_join_it_after(
         refused = late.receive_json()
         assert (refused["type"], refused["error"]) == ("error", "conflict")
     assert client.get("/live/rooms", headers=ann.headers).json()["items"] == []
+
+
+def test_a_viewer_whose_connection_drops_leaves_the_room_without_a_server_error(
+    tmp_path: Path,
+) -> None:
+    """A phone that loses its network sends no close frame: the server's own close then
+    meets a connection already gone, which is how viewers leave, not a fault."""
+    log = tmp_path / "server.log"
+    store = f"sqlite:///{tmp_path / 'blog.sqlite'}"
+    with (
+        fanout_serve(store, "memory", "drop", log) as server,
+        httpx.Client(base_url=server.base_url) as http,
+    ):
+        anchor, ann = users(http, "anchor", "ann")
+        room_id = http.post("/live/rooms", json={"title": "t"}, headers=anchor.headers).json()["id"]
+        token = ann.headers["Authorization"].removeprefix("Bearer ")
+        url = server.base_url.replace("http", "ws") + f"/live/rooms/{room_id}/ws?token={token}"
+        viewer = websocket.create_connection(url, timeout=10)
+        assert json.loads(viewer.recv())["type"] == "hello"
+        viewer.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        viewer.sock.close()  # a reset, no close frame
+        for _ in range(100):
+            room = http.get(f"/live/rooms/{room_id}", headers=anchor.headers).json()
+            if room["viewers"] == 0:
+                break
+            time.sleep(0.05)
+    assert room["viewers"] == 0
+    assert "Exception in ASGI application" not in log.read_text()
