@@ -11,6 +11,10 @@ hands it to the handler, so a message the handler counted is one the server will
 again. Closing stops taking messages first (one arriving later stays unacknowledged, and
 the account's next connection is pushed it again), then waits for a `ping`'s `pong`, which
 comes after every frame sent before it, acks included, has been handled.
+
+Once the reader has stopped (the server closed the socket: a live room that ended, a
+connection cut), no reply can come: a call fails at once instead of waiting
+REPLY_TIMEOUT_S for one, and so does a close's `ping`.
 """
 
 from __future__ import annotations
@@ -99,6 +103,8 @@ class ChatSocket:
         self.refs = itertools.count()
         self.closing = False
         """Set on closing: messages arriving from then on are left unacknowledged."""
+        self.gone: Exception | None = None
+        """Why the reader stopped, once it has: no reply will come any more."""
         self.reader = gevent.spawn(self._read)
 
     @classmethod
@@ -125,6 +131,8 @@ class ChatSocket:
         ref = str(next(self.refs))
         result = self.waiting[ref] = AsyncResult()
         try:
+            if self.gone is not None:
+                raise SocketClosed(f"chat socket closed: {self.gone!r}")
             self.socket.send(encode({**frame, "ref": ref}))
             reply: Frame = result.get(timeout=REPLY_TIMEOUT_S)
         finally:
@@ -160,6 +168,7 @@ class ChatSocket:
                     self.socket.send(encode({"type": "ack", "up_to": frame["message"]["id"]}))
                     self.on_push(frame)
         except Exception as error:
+            self.gone = error
             self._fail_waiting(error)
 
     def _complete(self, reply: Frame) -> None:

@@ -5,8 +5,9 @@ replay started, in the order each is first named (a room started before the trac
 has none: skipped, with that reason). `live_join` opens the account's room socket,
 `live_comment` sends over it (over HTTP when the account is not watching), `live_gift`
 gives through the payment log with an idempotency key (retried at `loadtest.retry_share`),
-`live_leave` closes the socket and `live_end` ends the room as its anchor. A comment push
-a watching account receives is timed as `live_deliver`.
+`live_leave` closes the socket (skipped, with that reason, when the room ended first and
+the server closed it) and `live_end` ends the room as its anchor. A comment push a
+watching account receives is timed as `live_deliver`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from loadtests.generator.users.replay_turn import Handler, Turn, World
 from loadtests.records.plan import current_plan
 
 NOT_STARTED = "the room was not started in the replay"
+ROOM_ENDED = "the room ended first: the server had closed the viewer's socket"
 
 
 def start(turn: Turn) -> str | None:
@@ -96,6 +98,9 @@ def leave(turn: Turn) -> str | None:
     socket, turn.seen.room = turn.seen.room, None
     if socket is None:
         return "the account is not watching a room"
+    if socket.gone is not None:
+        socket.close()
+        return ROOM_ENDED
     started = time.perf_counter()
     error = socket.close()
     report_call(turn.user.environment, "live_leave", started, error, turn.user.context())
