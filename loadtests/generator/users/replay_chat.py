@@ -3,8 +3,11 @@
 A traced `chat_connect` opens `/ws` as the actor's account and keeps it in the World, so
 that pushes reach the account whichever of the pool's users sends its later actions. An
 account has one socket at a time (a second would receive every push again, which the
-check would take for a duplicate), so a connect while it is open, in an actor's
-overlapping sessions, is skipped, and so is the disconnect left without a socket. A
+check would take for a duplicate), so a connect while it is open or still opening, in an
+actor's overlapping sessions, is skipped (the slot is taken before the handshake, which
+yields to other users: two connects of one account during one handshake opened two
+sockets, and the full day counted 11 messages twice), and so is the disconnect left
+without a socket; a disconnect during the handshake closes what it opens. A
 connect while the account's last socket is still closing waits for that close: its acks
 reach the server before the close's `pong`, so the new connection is not pushed again
 what the old one received (without the wait it was, and the check counted duplicates).
@@ -48,25 +51,32 @@ from loadtests.records.plan import current_plan
 class ActorSocket:
     """One replayed account's live socket; its pushes go to the account's receipts."""
 
-    def __init__(
-        self, environment: Environment, token: str, receipts: Receipts, context: dict[str, Any]
-    ) -> None:
+    def __init__(self, environment: Environment, receipts: Receipts) -> None:
         self.environment = environment
         self.receipts = receipts
+        self.socket: ChatSocket | None = None
         self.opened_at = time.time()
+        self.ready = Event()
+        """Set once the connect is over, open or failed: until then the account's slot is
+        taken, so a second connect of the account cannot open a second socket."""
         self.closed = Event()
         """Set once the socket is closed (or never opened): its acks have been handled."""
+
+    def open(self, token: str, context: dict[str, Any]) -> None:
+        """Connect as the account, timed as `chat_connect`."""
+        self.opened_at = time.time()
         started = time.perf_counter()
         try:
-            self.socket: ChatSocket | None = ChatSocket.connect(
+            self.socket = ChatSocket.connect(
                 current_plan().base_url, token, self._on_push, self._on_fault
             )
         except SOCKET_FAULTS as error:
-            self.socket = None
             self.closed.set()
-            report_call(environment, "chat_connect", started, error, context)
+            report_call(self.environment, "chat_connect", started, error, context)
             return
-        report_call(environment, "chat_connect", started, None, context)
+        finally:
+            self.ready.set()
+        report_call(self.environment, "chat_connect", started, None, context)
 
     def send(
         self, to: int, text: str, client_msg_id: str, context: dict[str, Any]
@@ -112,17 +122,19 @@ class ActorSocket:
 
 def chat_connect(turn: Turn) -> str | None:
     seen = turn.seen
-    if seen.socket is not None and seen.socket.socket is not None:
-        return "the account's socket is already open (overlapping sessions, or folded actors)"
-    if seen.socket is not None:
-        seen.socket.closed.wait()  # a close under way (module docstring)
-    token = turn.user.population.tokens[turn.index]
-    seen.socket = ActorSocket(turn.user.environment, token, seen.receipts, turn.user.context())
+    while (current := seen.socket) is not None and not current.closed.is_set():
+        if not current.ready.is_set() or current.socket is not None:
+            return "the account's socket is already open (overlapping sessions, or folded actors)"
+        current.closed.wait()  # a close under way (module docstring); then look again
+    opening = seen.socket = ActorSocket(turn.user.environment, seen.receipts)
+    opening.open(turn.user.population.tokens[turn.index], turn.user.context())
     return None
 
 
 def chat_disconnect(turn: Turn) -> str | None:
     socket = turn.seen.socket
+    if socket is not None:
+        socket.ready.wait()  # a connect under way: disconnect what it opens
     if socket is None or socket.socket is None:
         return "the account's socket is not open"
     socket.disconnect(turn.user.context())

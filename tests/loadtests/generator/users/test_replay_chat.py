@@ -1,5 +1,6 @@
 """A replayed account's socket closed by two greenlets at once closes once, without error;
-the account's next connection waits until a close under way is done.
+the account's next connection waits until a close under way is done; two connects of one
+account during one handshake open one socket.
 
 Run in a child interpreter: importing Locust monkey-patches the process (gevent), which the
 test process must not be.
@@ -62,7 +63,9 @@ RECONNECT_WHILE_CLOSING = textwrap.dedent(
             order.append("closed")
 
     class Opened:
-        def __init__(self, environment, token, receipts, context):
+        def __init__(self, environment, receipts):
+            pass
+        def open(self, token, context):
             order.append("opened")
             self.socket = object()
 
@@ -71,6 +74,8 @@ RECONNECT_WHILE_CLOSING = textwrap.dedent(
         receipts = None
 
     Seen.socket.socket, Seen.socket.closed = ClosingSocket(), Event()
+    Seen.socket.ready = Event()
+    Seen.socket.ready.set()
 
     class Turn:
         seen, index = Seen, 0
@@ -99,3 +104,54 @@ def test_a_connect_while_the_last_socket_closes_waits_for_the_close() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "closed opened"
+
+
+CONNECT_TWICE = textwrap.dedent(
+    """
+    import gevent
+    from loadtests.generator.users import replay_chat
+    from loadtests.generator.users.replay_turn import Seen
+
+    handshakes = []
+
+    def connect(base_url, token, on_push, on_fault):
+        handshakes.append(token)
+        gevent.sleep(0.05)  # the upgrade's round trip: other users run meanwhile
+        return object()
+
+    class Events:
+        class request:
+            @staticmethod
+            def fire(**request):
+                pass
+
+    class Turn:
+        seen, index = Seen(), 0
+        class user:
+            class environment:
+                events = Events
+            population = type("P", (), {"tokens": ["t"]})
+            @staticmethod
+            def context():
+                return {}
+
+    replay_chat.ChatSocket.connect = connect
+    replay_chat.current_plan = lambda: type("Plan", (), {"base_url": "http://127.0.0.1:1"})
+    first = gevent.spawn(replay_chat.chat_connect, Turn)
+    gevent.sleep(0)  # the first connect's handshake is under way
+    second = replay_chat.chat_connect(Turn)
+    assert first.get() is None
+    print(len(handshakes), second)
+    """
+)
+
+
+def test_two_connects_of_one_account_during_one_handshake_open_one_socket() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CONNECT_TWICE], env=python_env(), capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "1 the account's socket is already open (overlapping sessions, or folded actors)"
+    )
