@@ -2,7 +2,10 @@
 
 `live_start` goes on air as the actor's account; traced room ids map onto the rooms the
 replay started, in the order each is first named (a room started before the trace began
-has none: skipped, with that reason). `live_join` opens the account's room socket,
+has none: skipped, with that reason). The trace has a room's start before anything said
+in it, so an action naming a new room while a start is still on its way waits for that
+start's answer (up to START_WAIT_S) before it looks: a slow start no longer sends the
+join that follows it to "not started". `live_join` opens the account's room socket,
 `live_comment` sends over it (over HTTP when the account is not watching), `live_gift`
 gives through the payment log with an idempotency key (retried at `loadtest.retry_share`),
 `live_leave` closes the socket (skipped, with that reason, when the room ended first and
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import time
 from typing import Any
+
+from gevent.event import Event
 
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.users import api
@@ -29,17 +34,26 @@ from loadtests.generator.users.replay_turn import Handler, Turn, World
 from loadtests.records.plan import current_plan
 
 NOT_STARTED = "the room was not started in the replay"
+START_WAIT_S = 30.0
+"""Longest wait for a start on its way before a new room counts as not started."""
 ROOM_ENDED = "the room ended first: the server had closed the viewer's socket"
 
 
 def start(turn: Turn) -> str | None:
     title = turn.params.get("title") or "replayed broadcast"
     body = {"title": title}
-    response = turn.user.client.post(
-        "/live/rooms", json=body, headers=turn.headers, name="live_start"
-    )
-    if response.status_code in api.OK:
-        turn.world.rooms.append(int(response.json()["id"]))
+    world = turn.world
+    world.rooms_starting += 1
+    try:
+        response = turn.user.client.post(
+            "/live/rooms", json=body, headers=turn.headers, name="live_start"
+        )
+        if response.status_code in api.OK:
+            world.rooms.append(int(response.json()["id"]))
+    finally:
+        world.rooms_starting -= 1
+        answered, world.room_started = world.room_started, Event()
+        answered.set()
     return None
 
 
@@ -116,9 +130,12 @@ def close_all(world: World) -> None:
 
 def _room(turn: Turn) -> int | None:
     """The replayed room standing for the traced `room_id` (first named, first started)."""
-    traced, mapped = turn.params.get("room_id"), turn.world.room_of
-    if traced not in mapped and len(mapped) < len(turn.world.rooms):
-        mapped[traced] = turn.world.rooms[len(mapped)]
+    traced, world = turn.params.get("room_id"), turn.world
+    mapped = world.room_of
+    if traced not in mapped and len(mapped) >= len(world.rooms) and world.rooms_starting:
+        world.room_started.wait(START_WAIT_S)  # a start on its way (module docstring)
+    if traced not in mapped and len(mapped) < len(world.rooms):
+        mapped[traced] = world.rooms[len(mapped)]
     return mapped.get(traced)
 
 

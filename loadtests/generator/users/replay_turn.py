@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gevent.event import Event
+
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.script import Cast, Follows, Schedule
 from loadtests.generator.users.api import Headers, SeenAd
@@ -99,6 +101,10 @@ class World:
         self.rooms: list[int] = []
         """Rooms the replay started, in order; traced room ids map onto them in order."""
         self.room_of: dict[Any, int] = {}
+        self.rooms_starting = 0
+        """`live_start` requests sent and not yet answered."""
+        self.room_started = Event()
+        """Set (and replaced) each time one of them is answered."""
         self.in_flight = 0
         """Actions taken from the schedule and not yet sent and answered."""
         self.quitting = False
