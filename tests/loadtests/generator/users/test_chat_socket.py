@@ -1,17 +1,14 @@
 """A socket the server has closed answers no more: calls on it fail at once, not after the
 reply timeout, and a replayed viewer whose room ended skips its leave with that reason.
 
-Run in a child interpreter: importing Locust monkey-patches the process (gevent), which the
-test process must not be.
+Run in a child interpreter (`child.run_child`).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
-from loadtests.control.server import python_env
+from tests.loadtests.generator.users.child import run_child
 
 CLOSED_BY_THE_SERVER = textwrap.dedent(
     """
@@ -53,11 +50,7 @@ CLOSED_BY_THE_SERVER = textwrap.dedent(
 
 
 def test_a_socket_the_server_closed_refuses_calls_at_once_and_a_late_leave_is_skipped() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", CLOSED_BY_THE_SERVER], env=python_env(), capture_output=True,
-        text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:4] == [
+    stdout = run_child(CLOSED_BY_THE_SERVER)
+    assert stdout.split("\n")[:4] == [
         "call refused", "close: SocketClosed", "leave: True None", "frames sent: 0",
     ]  # fmt: skip

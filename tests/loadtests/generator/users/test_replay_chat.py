@@ -2,17 +2,14 @@
 the account's next connection waits until a close under way is done; two connects of one
 account during one handshake open one socket.
 
-Run in a child interpreter: importing Locust monkey-patches the process (gevent), which the
-test process must not be.
+Run in a child interpreter (`child.run_child`).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
-from loadtests.control.server import python_env
+from tests.loadtests.generator.users.child import run_child
 
 CLOSE_TWICE = textwrap.dedent(
     """
@@ -40,12 +37,8 @@ CLOSE_TWICE = textwrap.dedent(
 
 
 def test_two_closes_at_once_close_the_socket_once() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", CLOSE_TWICE], env=python_env(), capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "closed once"
+    stdout = run_child(CLOSE_TWICE)
+    assert stdout.strip() == "closed once"
 
 
 RECONNECT_WHILE_CLOSING = textwrap.dedent(
@@ -98,12 +91,8 @@ RECONNECT_WHILE_CLOSING = textwrap.dedent(
 
 
 def test_a_connect_while_the_last_socket_closes_waits_for_the_close() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", RECONNECT_WHILE_CLOSING], env=python_env(), capture_output=True,
-        text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "closed opened"
+    stdout = run_child(RECONNECT_WHILE_CLOSING)
+    assert stdout.strip() == "closed opened"
 
 
 CONNECT_TWICE = textwrap.dedent(
@@ -147,11 +136,7 @@ CONNECT_TWICE = textwrap.dedent(
 
 
 def test_two_connects_of_one_account_during_one_handshake_open_one_socket() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", CONNECT_TWICE], env=python_env(), capture_output=True,
-        text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == (
+    stdout = run_child(CONNECT_TWICE)
+    assert stdout.strip() == (
         "1 the account's socket is already open (overlapping sessions, or folded actors)"
     )

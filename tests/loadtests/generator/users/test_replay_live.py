@@ -1,17 +1,14 @@
 """A replayed join that comes while its room's start is still on its way waits for the start,
 as the trace has it first, instead of finding the room "not started".
 
-Run in a child interpreter: importing Locust monkey-patches the process (gevent), which the
-test process must not be.
+Run in a child interpreter (`child.run_child`).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
-from loadtests.control.server import python_env
+from tests.loadtests.generator.users.child import run_child
 
 JOIN_DURING_A_SLOW_START = textwrap.dedent(
     """
@@ -48,9 +45,5 @@ JOIN_DURING_A_SLOW_START = textwrap.dedent(
 
 
 def test_a_join_during_its_rooms_slow_start_waits_for_the_start() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", JOIN_DURING_A_SLOW_START], env=python_env(),
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "7 0"
+    stdout = run_child(JOIN_DURING_A_SLOW_START)
+    assert stdout.strip() == "7 0"
