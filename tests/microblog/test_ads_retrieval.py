@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from microblog.ads_models import BidType, Campaign, Targeting
 from microblog.models import Profile
+from microblog.store.sql.ads import LIVE_CHUNK
 from microblog.work import recording
 from tests.microblog.ads_support import DAY, NOON, MakeWorld, World
 
@@ -62,6 +63,23 @@ def test_the_callers_test_passes_over_campaigns_it_does_not_want(make_world: Mak
         assert [c.id for c in found] == [best.id, third.id]
     assert asked == [best.id, refused.id, third.id]
     assert work.db_reads == 3
+
+
+def test_a_walk_past_many_live_campaigns_keeps_bid_order_and_reads_what_it_passes(
+    make_world: MakeWorld,
+) -> None:
+    """More live campaigns than a store reads at once (SQL reads them in chunks of
+    `LIVE_CHUNK`): the walk goes on past each chunk, in bid order, ties by id, and counts
+    every campaign it reads, including those the caller passes over."""
+    world = make_world()
+    count = 2 * LIVE_CHUNK + 3
+    made = [world.campaign(bid=1000 + 10 * (i // 2)) for i in range(count)]  # pairs tie
+    expected = [c.id for c in sorted(made, key=lambda c: (-c.spec.bid, c.id))]
+    assert reaching(world) == expected
+    with world.blog.store.read() as tx, recording() as work:
+        found = tx.ads.reaching(VIEWER, world.clock.now, 0.01, lambda c: c.id == made[0].id)
+        assert [c.id for c in found] == [made[0].id]
+    assert work.db_reads == count
 
 
 def test_paused_and_spent_campaigns_leave_the_lookup_and_resumed_ones_return(

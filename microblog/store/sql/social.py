@@ -107,6 +107,13 @@ def _account(row: Any) -> Account:
     )
 
 
+_EDGE = Prepared(
+    select(1).where(
+        t.follows.c.follower_id == bindparam("follower"),
+        t.follows.c.followee_id == bindparam("followee"),
+    )
+)
+"""Whether one account follows another: the ad walk asks it of every promotion it reaches."""
 _ACCOUNT = Prepared(select(t.accounts).where(t.accounts.c.id == bindparam("id")))
 _ACCOUNTS = select(t.accounts).where(t.accounts.c.id.in_(bindparam("ids", expanding=True)))
 _TOKEN_ACCOUNT = Prepared(
@@ -310,10 +317,7 @@ class SqlGraph:
 
     def exists(self, follower_id: int, followee_id: int) -> bool:
         record(db_reads=1)
-        return (
-            self.conn.execute(select(1).where(self._edge(follower_id, followee_id))).first()
-            is not None
-        )
+        return bool(_EDGE.scalars(self.conn, follower=follower_id, followee=followee_id))
 
     def followers(self, account_id: int, before: int | None, limit: int) -> list[int]:
         c = t.follows.c
