@@ -18,8 +18,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gevent.event import Event
-
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.users import api
 from loadtests.generator.users.chat_socket import (
@@ -43,17 +41,12 @@ def start(turn: Turn) -> str | None:
     title = turn.params.get("title") or "replayed broadcast"
     body = {"title": title}
     world = turn.world
-    world.rooms_starting += 1
-    try:
+    with world.starts.sending():
         response = turn.user.client.post(
             "/live/rooms", json=body, headers=turn.headers, name="live_start"
         )
         if response.status_code in api.OK:
             world.rooms.append(int(response.json()["id"]))
-    finally:
-        world.rooms_starting -= 1
-        answered, world.room_started = world.room_started, Event()
-        answered.set()
     return None
 
 
@@ -132,8 +125,8 @@ def _room(turn: Turn) -> int | None:
     """The replayed room standing for the traced `room_id` (first named, first started)."""
     traced, world = turn.params.get("room_id"), turn.world
     mapped = world.room_of
-    if traced not in mapped and len(mapped) >= len(world.rooms) and world.rooms_starting:
-        world.room_started.wait(START_WAIT_S)  # a start on its way (module docstring)
+    if traced not in mapped and len(mapped) >= len(world.rooms):
+        world.starts.wait(START_WAIT_S)  # a start on its way (module docstring)
     if traced not in mapped and len(mapped) < len(world.rooms):
         mapped[traced] = world.rooms[len(mapped)]
     return mapped.get(traced)

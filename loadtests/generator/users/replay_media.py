@@ -6,7 +6,10 @@ uploads the simulator's JPEG of `behaviour.photos.image_px` into it (skipped, wi
 reason, before the account has an album), a `post` traced with `photo_ids` carries the
 account's photos uploaded since its last photo post, `thumbnail_read` reads as many
 thumbnails as traced of the newest photos uploaded in the replay, and `photo_read` the
-newest one (both skipped before any upload).
+newest one (both skipped before any upload). A read that finds fewer photos than it
+names while an upload is still on its way (the trace has the upload first; a busy server
+or the first image's encoding can answer it after the read falls due) waits for that
+upload, up to UPLOAD_WAIT_S, before it looks.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from loadtests.generator.users.replay_turn import Handler, Turn
 from sim.activities.photos import sample_image
 
 NO_PHOTO = "no photo uploaded in the replay yet"
+UPLOAD_WAIT_S = 30.0
+"""Longest wait for an upload on its way before a read counts as finding no photo."""
 
 
 def create_album(turn: Turn) -> str | None:
@@ -37,11 +42,12 @@ def upload(turn: Turn) -> str | None:
     album = turn.seen.album
     if album is None:
         return "the account has no album in the replay"
-    image = sample_image(*turn.user.scenario.behaviour.photos.image_px)
-    photo = photo_upload(turn.user.client, turn.headers, album, image, PHOTO_FILE)
-    if photo is not None:
-        turn.seen.unposted.append(photo)
-        turn.world.photos.append(photo)
+    with turn.world.uploads.sending():
+        image = sample_image(*turn.user.scenario.behaviour.photos.image_px)
+        photo = photo_upload(turn.user.client, turn.headers, album, image, PHOTO_FILE)
+        if photo is not None:
+            turn.seen.unposted.append(photo)
+            turn.world.photos.append(photo)
     return None
 
 
@@ -54,7 +60,7 @@ def post_with_photos(turn: Turn, text: str) -> int | None:
 def read_thumbnails(turn: Turn) -> str | None:
     traced = turn.params.get("photo_ids")
     count = len(traced) if isinstance(traced, list) and traced else 1
-    photos = turn.world.photos[-count:]
+    photos = _newest(turn, count)
     if not photos:
         return NO_PHOTO
     user = turn.user
@@ -63,10 +69,20 @@ def read_thumbnails(turn: Turn) -> str | None:
 
 
 def read_photo(turn: Turn) -> str | None:
-    if not turn.world.photos:
+    photos = _newest(turn, 1)
+    if not photos:
         return NO_PHOTO
-    photo_read(turn.user.client, turn.headers, turn.world.photos[-1], turn.seen.etags)
+    photo_read(turn.user.client, turn.headers, photos[0], turn.seen.etags)
     return None
+
+
+def _newest(turn: Turn, count: int) -> list[int]:
+    """Up to `count` of the newest photos uploaded, once any upload on its way that would
+    make up the count has been answered (module docstring)."""
+    world = turn.world
+    if len(world.photos) < count:
+        world.uploads.wait(UPLOAD_WAIT_S)
+    return world.photos[-count:]
 
 
 HANDLERS: dict[str, Handler] = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,33 @@ class Seen:
     etags: dict[str, str] = field(default_factory=dict)
 
 
+class OnTheirWay:
+    """Requests sent and not yet answered whose answers a later action needs (a room's
+    start, a photo's upload). The pool's users share one schedule, so the action after one
+    of them can be sent while it is still on its way: that action waits for an answer
+    instead of finding nothing there."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._answered = Event()
+
+    @contextmanager
+    def sending(self) -> Iterator[None]:
+        """Count a request on its way until it is answered (or fails)."""
+        self.count += 1
+        try:
+            yield
+        finally:
+            self.count -= 1
+            answered, self._answered = self._answered, Event()
+            answered.set()
+
+    def wait(self, timeout_s: float) -> None:
+        """Wait for the next answer (up to `timeout_s`), when any request is on its way."""
+        if self.count:
+            self._answered.wait(timeout_s)
+
+
 class World:
     """This process's replay (see module docstring)."""
 
@@ -98,13 +126,12 @@ class World:
         self.keys = itertools.count()
         self.photos: list[int] = []
         """Every photo the replay uploaded, oldest first (reads pick the newest)."""
+        self.uploads = OnTheirWay()
         self.rooms: list[int] = []
         """Rooms the replay started, in order; traced room ids map onto them in order."""
         self.room_of: dict[Any, int] = {}
-        self.rooms_starting = 0
+        self.starts = OnTheirWay()
         """`live_start` requests sent and not yet answered."""
-        self.room_started = Event()
-        """Set (and replaced) each time one of them is answered."""
         self.in_flight = 0
         """Actions taken from the schedule and not yet sent and answered."""
         self.quitting = False
