@@ -53,8 +53,8 @@ from loadtests.control.seed import (
     draw_clients,
     follow_graph,
     seed_groups,
+    seed_history,
     seed_population,
-    seed_posts,
 )
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_apps import seed_apps
@@ -237,11 +237,11 @@ def _seed_scenario(
     rng: np.random.Generator,
     max_body_bytes: int,
 ) -> tuple[SeededPopulation, SeededEconomy]:
-    """Groups, a day of posts, shops, wallets, campaigns, product posts, apps and fan
-    services."""
+    """Groups, the scenario's history of posts, shops, wallets, campaigns, product posts,
+    apps and fan services."""
     groups = seed_groups(client, population, scenario, rng)
     population = population.model_copy(update={"groups": groups})
-    seed_posts(client, population, scenario, rng)
+    seed_history(client, population, scenario, rng)
     economy = seed_economy(client, population, scenario, rng, max_body_bytes)
     economy = seed_ads(client, population, economy, scenario, rng, max_body_bytes)
     grants, developers = seed_apps(client, population, scenario, rng)

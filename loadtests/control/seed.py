@@ -174,27 +174,52 @@ def seed_groups(
     return seeded
 
 
-def seed_posts(
+def seed_history(
     client: httpx.Client, population: SeededPopulation, scenario: Scenario, rng: np.random.Generator
 ) -> int:
-    """One day of plain posts before the test, so home feeds hold posts (and ad slots).
+    """The scenario's `history_days` of posts before the test (a day at least, so a cold
+    scenario's short load test still reads feeds that hold posts and ad slots), as the
+    simulator starts on its history (sim/history.py): home feeds as deep as the simulated
+    ones, so a replayed read of a later page finds one. Returns how many were written.
 
-    An ordinary account writes Poisson(`daily_active_share` × `sessions_per_day` ×
-    `per_session.post`), the big V Poisson(`posting.big_v_posts_per_day`) and each medium V
+    A day's posts: an ordinary account writes Poisson(`daily_active_share` ×
+    `sessions_per_day` × `per_session.post`) to its followers and, when it is in a group,
+    Poisson(the same sessions × `per_session.group_post`) in one of its groups; the big V
+    Poisson(`posting.big_v_posts_per_day`) and each medium V
     Poisson(`posting.medium_v_posts_per_day`) times the share of their posts that sell
-    nothing (seed_ads writes the others); the number written.
+    nothing (seed_ads writes the others). Written through the public API, which delivers
+    them as fan-out does, in a random order of authors.
     """
     behaviour, commerce = scenario.behaviour, scenario.economy.commerce
-    ordinary_rate = behaviour.daily_active_share * behaviour.sessions_per_day
-    plain = 1 - commerce.influencer_product_post_share
-    rates = np.full(len(population.ids), ordinary_rate * behaviour.per_session.post)
+    days = max(scenario.history_days, 1.0)
+    sessions = behaviour.daily_active_share * behaviour.sessions_per_day * days
+    plain = (1 - commerce.influencer_product_post_share) * days
+    rates = np.full(len(population.ids), sessions * behaviour.per_session.post)
     rates[population.big_v] = behaviour.posting.big_v_posts_per_day * plain
     rates[population.influencers] = behaviour.posting.medium_v_posts_per_day * plain
-    counts = rng.poisson(rates)
-    for account in np.repeat(np.arange(len(population.ids)), counts).tolist():
-        body = {"text": f"seeded post of {population.names[account]}"}
+    groups_of = _groups_of(population)
+    in_groups = np.array([account in groups_of for account in range(len(population.ids))])
+    group_rates = in_groups * sessions * behaviour.per_session.group_post
+    public = np.repeat(np.arange(len(population.ids)), rng.poisson(rates))
+    grouped = np.repeat(np.arange(len(population.ids)), rng.poisson(group_rates))
+    posts = [(int(a), None) for a in public] + [
+        (int(a), int(rng.choice(groups_of[int(a)]))) for a in grouped
+    ]
+    for n in rng.permutation(len(posts)).tolist():
+        account, group = posts[n]
+        body = {"text": f"seeded post of {population.names[account]}", "group_id": group}
         as_account(client, "POST", "/posts", population.tokens[account], body)
-    return int(counts.sum())
+    return len(posts)
+
+
+def _groups_of(population: SeededPopulation) -> dict[int, list[int]]:
+    """The seeded groups of each account index that is in any."""
+    index = {account_id: i for i, account_id in enumerate(population.ids)}
+    groups: dict[int, list[int]] = {}
+    for group, members in sorted(population.groups.items()):
+        for account_id in members:
+            groups.setdefault(index[account_id], []).append(group)
+    return groups
 
 
 def _open_group(

@@ -7,7 +7,7 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import batches, follow_graph, seed_population, seed_posts
+from loadtests.control.seed import batches, follow_graph, seed_history, seed_population
 from loadtests.records.seeded import ring_friends
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
@@ -131,18 +131,46 @@ def test_ring_friends_are_the_neighbours_the_seeding_made_mutual_followers() -> 
     assert all({(3, f), (f, 3)} <= edges for f in ring_friends(range(3, 10), 3, 2))
 
 
-def test_a_day_of_posts_is_written_by_their_authors(seeded_server: SeededServer) -> None:
-    """Every ordinary account writes Poisson(0.43 × 6 × 1) posts with one post a session."""
+def test_the_scenarios_history_of_posts_is_written_by_their_authors(
+    seeded_server: SeededServer,
+) -> None:
+    """Over `history_days` = 3 every ordinary account writes Poisson(0.43 × 6 × 1 × 3)
+    posts with one post a session and none in groups; the big V, at no posts a day, none."""
     scenario = load_scenario(
         "scenarios/ci-smoke.yaml",
-        ["behaviour.per_session.post=1", "behaviour.posting.big_v_posts_per_day=0",
-         "behaviour.posting.medium_v_posts_per_day=0"],
+        ["history_days=3", "behaviour.per_session.post=1", "behaviour.per_session.group_post=0",
+         "behaviour.posting.big_v_posts_per_day=0", "behaviour.posting.medium_v_posts_per_day=0"],
     )  # fmt: skip
     population, client = seeded_server.population, seeded_server.client
-    written = seed_posts(client, population, scenario, np.random.default_rng(4))
-    ordinary = len(population.ordinary)
-    assert abs(written - 2.58 * ordinary) < 4 * (2.58 * ordinary) ** 0.5
+    written = seed_history(client, population, scenario, np.random.default_rng(4))
+    expected = 0.43 * 6 * 3 * len(population.ordinary)
+    assert abs(written - expected) < 4 * expected**0.5
     big_v = population.ids[population.big_v]
     headers = {"Authorization": f"Bearer {population.tokens[0]}"}
     posts = client.get(f"/accounts/{big_v}/posts", headers=headers).json()["items"]
     assert not [post for post in posts if post["text"].startswith("seeded post")]
+
+
+def test_group_posts_of_the_history_go_to_groups_their_authors_are_in(
+    seeded_server: SeededServer,
+) -> None:
+    """A cold scenario still gets a day: members post Poisson(0.43 × 6 × 1) in their group."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml",
+        ["history_days=0", "behaviour.per_session.post=0", "behaviour.per_session.group_post=1",
+         "behaviour.posting.big_v_posts_per_day=0", "behaviour.posting.medium_v_posts_per_day=0"],
+    )  # fmt: skip
+    population, client = seeded_server.population, seeded_server.client
+    written = seed_history(client, population, scenario, np.random.default_rng(5))
+    members = {m for ids in population.groups.values() for m in ids}
+    expected = 0.43 * 6 * len(members)
+    assert abs(written - expected) < 4 * expected**0.5 and written < 100  # one page a group
+    in_groups = 0
+    for group_id, ids in population.groups.items():
+        token = population.tokens[population.ids.index(ids[0])]
+        url = f"/groups/{group_id}/posts?limit=100"
+        items = client.get(url, headers={"Authorization": f"Bearer {token}"}).json()["items"]
+        seeded = [post for post in items if post["text"].startswith("seeded post")]
+        assert {post["author_id"] for post in seeded} <= set(ids)
+        in_groups += len(seeded)
+    assert in_groups == written
