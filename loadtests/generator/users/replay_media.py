@@ -3,13 +3,15 @@
 A trace names no photo the service made (it records a post's id, not a photo's), so the
 replay does the nearest thing: `album_create` makes the account's album, `photo_upload`
 uploads the simulator's JPEG of `behaviour.photos.image_px` into it (skipped, with that
-reason, before the account has an album), a `post` traced with `photo_ids` carries the
+reason, when the account has no album), a `post` traced with `photo_ids` carries the
 account's photos uploaded since its last photo post, `thumbnail_read` reads as many
 thumbnails as traced of the newest photos uploaded in the replay, and `photo_read` the
-newest one (both skipped before any upload). A read that finds fewer photos than it
-names while an upload is still on its way (the trace has the upload first; a busy server
-or the first image's encoding can answer it after the read falls due) waits for that
-upload, up to UPLOAD_WAIT_S, before it looks.
+newest one (both skipped before any upload). The trace has an album's creation before
+its uploads and an upload before the reads of its photo, but the pool's users share one
+schedule, so a busy server (or the first image's encoding) can answer the first after the
+second falls due: an upload that finds no album while the account's `album_create` is on
+its way, or a read that finds fewer photos than it names while an upload is, waits for
+that answer (up to UPLOAD_WAIT_S) before it looks.
 """
 
 from __future__ import annotations
@@ -27,18 +29,21 @@ from sim.activities.photos import sample_image
 
 NO_PHOTO = "no photo uploaded in the replay yet"
 UPLOAD_WAIT_S = 30.0
-"""Longest wait for an upload on its way before a read counts as finding no photo."""
+"""Longest wait for an album or upload on its way before it counts as not there."""
 
 
 def create_album(turn: Turn) -> str | None:
     name = turn.params.get("name")
-    made = album_create(turn.user.client, turn.headers, name if name else ALBUM_NAME)
-    if made is not None:
-        turn.seen.album = made
+    with turn.seen.album_creates.sending():
+        made = album_create(turn.user.client, turn.headers, name if name else ALBUM_NAME)
+        if made is not None:
+            turn.seen.album = made
     return None
 
 
 def upload(turn: Turn) -> str | None:
+    if turn.seen.album is None:
+        turn.seen.album_creates.wait(UPLOAD_WAIT_S)
     album = turn.seen.album
     if album is None:
         return "the account has no album in the replay"

@@ -49,25 +49,6 @@ Handler = Callable[["Turn"], str | None]
 """Sends one traced action; the reason it was not sent, or None when it was."""
 
 
-@dataclass
-class Seen:
-    """What one replayed account has seen and holds between its actions."""
-
-    ads: list[SeenAd] = field(default_factory=list)
-    next_cursor: str | None = None
-    friends: list[int] = field(default_factory=list)
-    socket: ActorSocket | None = None
-    conversation: str | None = None
-    receipts: Receipts = field(default_factory=lambda: Receipts(RECORDER.deliveries))
-    """Pushes the account received, over all its sockets (a second one is a duplicate)."""
-    album: int | None = None
-    unposted: list[int] = field(default_factory=list)
-    """Photos the account uploaded that no post carries yet (its next photo post will)."""
-    room: ChatSocket | None = None
-    """The account's live room socket while it watches (replay_live)."""
-    etags: dict[str, str] = field(default_factory=dict)
-
-
 class OnTheirWay:
     """Requests sent and not yet answered whose answers a later action needs (a room's
     start, a photo's upload). The pool's users share one schedule, so the action after one
@@ -93,6 +74,27 @@ class OnTheirWay:
         """Wait for the next answer (up to `timeout_s`), when any request is on its way."""
         if self.count:
             self._answered.wait(timeout_s)
+
+
+@dataclass
+class Seen:
+    """What one replayed account has seen and holds between its actions."""
+
+    ads: list[SeenAd] = field(default_factory=list)
+    next_cursor: str | None = None
+    friends: list[int] = field(default_factory=list)
+    socket: ActorSocket | None = None
+    conversation: str | None = None
+    receipts: Receipts = field(default_factory=lambda: Receipts(RECORDER.deliveries))
+    """Pushes the account received, over all its sockets (a second one is a duplicate)."""
+    album: int | None = None
+    album_creates: OnTheirWay = field(default_factory=OnTheirWay)
+    """The account's `album_create` requests on their way (its uploads wait for one)."""
+    unposted: list[int] = field(default_factory=list)
+    """Photos the account uploaded that no post carries yet (its next photo post will)."""
+    room: ChatSocket | None = None
+    """The account's live room socket while it watches (replay_live)."""
+    etags: dict[str, str] = field(default_factory=dict)
 
 
 class World:

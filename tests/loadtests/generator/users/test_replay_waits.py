@@ -1,6 +1,7 @@
 """A replayed action that needs the answer of one still on its way (a join after its room's
-slow start, a thumbnail read after its photo's slow upload) waits for that answer, as the
-trace has it first, instead of finding the room "not started" or no photo uploaded.
+slow start, an upload after its album's slow creation, a thumbnail read after its photo's
+slow upload) waits for that answer, as the trace has it first, instead of finding the room
+"not started", no album or no photo uploaded.
 
 Each case runs in a child interpreter (`child.run_child`): a slow server answers after
 0.2 s, and the dependent action is sent 0.01 s after the first.
@@ -68,3 +69,14 @@ def test_a_photo_read_during_its_photos_slow_upload_waits_for_the_upload() -> No
         """
     )
     assert run_child(script).split() == ["[7]", "0", "0"]
+
+
+def test_an_upload_during_its_albums_slow_creation_waits_for_the_album() -> None:
+    script = SLOW_SERVER + textwrap.dedent(
+        """
+        seen = Seen()
+        first_then(lambda: replay_media.create_album(turn({"name": "photos"}, seen)),
+                   lambda: (replay_media.upload(turn({"bytes": 9000}, seen)), World.photos))
+        """
+    )
+    assert run_child(script).split() == ["(None,", "[7])", "0", "0"]
