@@ -22,7 +22,12 @@ class PushConfig(BaseModel):
         description="Share of sends the provider fails (device offline too long, token "
         "expired); a failed push is kept as failed, never retried (assumption).",
     )
-    seed: int = Field(0, description="Seed of the provider's latency and failure draws.")
+    seed: int = Field(
+        0,
+        description="Seed of the server's provider draws (the scenario's `seed`); the "
+        "simulator's provider draws from each replication's and shard's own stream instead, "
+        "as its payment gateway does, so replications are independent samples.",
+    )
     max_outbox_page: int = Field(
         50, ge=1, description="Most pushes `GET /me/push` returns per page (assumption)."
     )

@@ -134,14 +134,14 @@ class Simulation:
         """`platform_seed`, when given, seeds the platform's history and economy instead of
         `seed`: every shard of a run seeds the same platform (the replication's) and draws
         its own behaviour."""
-        streams = seed.spawn(7)  # in order: a stream added later leaves the earlier ones alone
+        streams = seed.spawn(8)  # in order: a stream added later leaves the earlier ones alone
         behaviour_seed, capacity_seed, gateway_seed, economy_seed, apps_seed = streams[:5]
-        history_seed, presence_seed = streams[5:]
+        history_seed, presence_seed, push_seed = streams[5:]
         if platform_seed is not None:
             common = np.random.SeedSequence(
                 platform_seed.entropy, spawn_key=platform_seed.spawn_key
             )
-            _, _, _, economy_seed, _, history_seed, _ = common.spawn(7)
+            _, _, _, economy_seed, _, history_seed, _, _ = common.spawn(8)
         rng = np.random.default_rng(behaviour_seed)
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -156,7 +156,8 @@ class Simulation:
         gateway = SimulatedGateway(
             config.money.gateway, np.random.default_rng(gateway_seed), sleep=waits.add, clock=clock
         )
-        self.push = PushLog(SimulatedPushProvider(config.push), self.env)
+        provider = SimulatedPushProvider(config.push, np.random.default_rng(push_seed))
+        self.push = PushLog(provider, self.env)
         with collector_paused():
             seeded = seed_blog(config, population, clock, gateway, self.push)
             seed_history(seeded, scenario, population, np.random.default_rng(history_seed))

@@ -35,6 +35,20 @@ def test_mobile_share_moves_the_client_split_and_the_request_mix(
     assert 0 < seed["push.lag.p50_s"] <= seed["push.lag.p99_s"]
 
 
+def test_each_replication_draws_its_own_push_latencies(tiny: Callable[..., Scenario]) -> None:
+    """The push provider draws from the replication's stream, not one fixed seed: two
+    replications of one scenario draw different latencies, one replication the same."""
+    scenario = tiny()
+    population, first = population_of(scenario)
+
+    def draws(*key: int) -> list[float]:
+        """A fresh seed each time (spawning from one moves it on)."""
+        seed = np.random.SeedSequence(first.entropy, spawn_key=(*first.spawn_key, *key))
+        return Simulation(scenario, population, seed).push.provider.rng.random(4).tolist()
+
+    assert draws() == draws() != draws(9)
+
+
 def test_web_sessions_plan_more_pages_and_come_less_often(
     tiny: Callable[..., Scenario],
 ) -> None:
