@@ -131,18 +131,26 @@ def test_ring_friends_are_the_neighbours_the_seeding_made_mutual_followers() -> 
     assert all({(3, f), (f, 3)} <= edges for f in ring_friends(range(3, 10), 3, 2))
 
 
+def write_history(server: SeededServer, days: float, post: float, group_post: float) -> int:
+    """Seed ci-smoke's history over `days` with these posts a session (followers', groups')
+    and none by the big V and the influencers; how many posts were written."""
+    scenario = load_scenario(
+        "scenarios/ci-smoke.yaml",
+        [f"history_days={days}", f"behaviour.per_session.post={post}",
+         f"behaviour.per_session.group_post={group_post}",
+         "behaviour.posting.big_v_posts_per_day=0", "behaviour.posting.medium_v_posts_per_day=0"],
+    )  # fmt: skip
+    rng = np.random.default_rng(4)
+    return seed_history(server.client, server.population, scenario, rng)
+
+
 def test_the_scenarios_history_of_posts_is_written_by_their_authors(
     seeded_server: SeededServer,
 ) -> None:
     """Over `history_days` = 3 every ordinary account writes Poisson(0.43 × 6 × 1 × 3)
     posts with one post a session and none in groups; the big V, at no posts a day, none."""
-    scenario = load_scenario(
-        "scenarios/ci-smoke.yaml",
-        ["history_days=3", "behaviour.per_session.post=1", "behaviour.per_session.group_post=0",
-         "behaviour.posting.big_v_posts_per_day=0", "behaviour.posting.medium_v_posts_per_day=0"],
-    )  # fmt: skip
+    written = write_history(seeded_server, days=3, post=1, group_post=0)
     population, client = seeded_server.population, seeded_server.client
-    written = seed_history(client, population, scenario, np.random.default_rng(4))
     expected = 0.43 * 6 * 3 * len(population.ordinary)
     assert abs(written - expected) < 4 * expected**0.5
     big_v = population.ids[population.big_v]
@@ -155,13 +163,8 @@ def test_group_posts_of_the_history_go_to_groups_their_authors_are_in(
     seeded_server: SeededServer,
 ) -> None:
     """A cold scenario still gets a day: members post Poisson(0.43 × 6 × 1) in their group."""
-    scenario = load_scenario(
-        "scenarios/ci-smoke.yaml",
-        ["history_days=0", "behaviour.per_session.post=0", "behaviour.per_session.group_post=1",
-         "behaviour.posting.big_v_posts_per_day=0", "behaviour.posting.medium_v_posts_per_day=0"],
-    )  # fmt: skip
+    written = write_history(seeded_server, days=0, post=0, group_post=1)
     population, client = seeded_server.population, seeded_server.client
-    written = seed_history(client, population, scenario, np.random.default_rng(5))
     members = {m for ids in population.groups.values() for m in ids}
     expected = 0.43 * 6 * len(members)
     assert abs(written - expected) < 4 * expected**0.5 and written < 100  # one page a group
