@@ -51,9 +51,9 @@ Handler = Callable[["Turn"], str | None]
 
 class OnTheirWay:
     """Requests sent and not yet answered whose answers a later action needs (a room's
-    start, a photo's upload). The pool's users share one schedule, so the action after one
-    of them can be sent while it is still on its way: that action waits for an answer
-    instead of finding nothing there."""
+    start, an album's creation, a photo's upload). The pool's users share one schedule, so
+    the action after one of them can be sent while it is still on its way: that action
+    waits for an answer instead of finding nothing there."""
 
     def __init__(self) -> None:
         self.count = 0
