@@ -55,6 +55,7 @@ from loadtests.control.seed import (
     seed_groups,
     seed_history,
     seed_population,
+    seeded_days,
 )
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_apps import seed_apps
@@ -191,7 +192,11 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
     """Start (or reach) the server, seed it, run Locust; the server stops on the way out."""
     with _target(prepared) as (base_url, client, max_body_bytes):
         config = prepared.scenario.loadtest
-        progress(f"seeding {config.seed_users} accounts, groups, shops and campaigns on {base_url}")
+        days = seeded_days(prepared.scenario)
+        progress(
+            f"seeding {config.seed_users} accounts, {days:g} days of their posts, groups, "
+            f"shops and campaigns on {base_url}"
+        )
         rng = np.random.default_rng(prepared.scenario.seed)
         graph = follow_graph(config, rng)
         profiles = draw_profiles(prepared.scenario.population.profile, graph.accounts, rng)

@@ -174,6 +174,11 @@ def seed_groups(
     return seeded
 
 
+def seeded_days(scenario: Scenario) -> float:
+    """Days of posts `seed_history` writes: the scenario's `history_days`, a day at least."""
+    return max(scenario.history_days, 1.0)
+
+
 def seed_history(
     client: httpx.Client, population: SeededPopulation, scenario: Scenario, rng: np.random.Generator
 ) -> int:
@@ -191,7 +196,7 @@ def seed_history(
     them as fan-out does, in a random order of authors.
     """
     behaviour, commerce = scenario.behaviour, scenario.economy.commerce
-    days = max(scenario.history_days, 1.0)
+    days = seeded_days(scenario)
     sessions = behaviour.daily_active_share * behaviour.sessions_per_day * days
     plain = (1 - commerce.influencer_product_post_share) * days
     rates = np.full(len(population.ids), sessions * behaviour.per_session.post)
