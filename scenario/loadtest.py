@@ -215,8 +215,8 @@ class LoadtestConfig(Section):
     )
     friend_neighbours: int = spec(
         2, "Each seeded ordinary account is made a friend (mutual follow) of the next this many "
-        "ordinary accounts, round a ring, so it has twice as many friends; users running at "
-        "once act as consecutive accounts, so they have friends online to chat with.",
+        "ordinary accounts, round a ring, so it has twice as many friends; sessions running at "
+        "once act as neighbouring accounts, so they have friends online to chat with.",
         unit="accounts", ge=0,
     )  # fmt: skip
     chat_http_share: Share = spec(

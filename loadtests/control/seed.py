@@ -9,8 +9,8 @@ ordinary accounts picked by heavy-tailed popularity (Pareto with tail index
 `follower_exponent`, as Kwak et al. measured on Twitter). Repeated picks collapse into one
 edge, so the realised mean is a little below `mean_followees` in small populations.
 Finally each ordinary account and the next `friend_neighbours` ordinary accounts, round a
-ring, follow each other: friends, who may chat (the users running at once act as
-consecutive ordinary accounts, so their friends are online).
+ring, follow each other: friends, who may chat (the sessions running at once act as
+neighbouring ordinary accounts, so their friends are online: loadtests.generator.accounts).
 
 `follow_graph` is pure (one seeded numpy Generator); `seed_population` sends the accounts
 and edges in batches that fit both the endpoints' item limits and the server's body limit.

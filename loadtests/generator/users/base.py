@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import itertools
 import time
+from functools import cache
 from typing import Any, ClassVar
 
 import gevent
 import numpy as np
 from locust import FastHttpUser
 
+from loadtests.generator.accounts import Turns
 from loadtests.generator.measure import RECORDER
 from loadtests.generator.pacing import LATENESS, Pacer, per_user_interval_s
-from loadtests.generator.seats import seated_account
 from loadtests.generator.users.api import bearer
 from loadtests.records.plan import current_plan, current_scenario
 from loadtests.records.seeded import SeededPopulation
@@ -76,11 +77,16 @@ class FanoutUser(FastHttpUser):
         """Locust's request context: the running action's lateness, when on a schedule."""
         return {} if self.lateness_s is None else {LATENESS: self.lateness_s}
 
-    def account_at(self, seat: int) -> int:
-        """The ordinary account a user in this seat of its process acts as."""
-        processes = self.scenario.loadtest.processes
-        return seated_account(self.population.ordinary, seat, self.worker, processes)
+    def turns(self) -> Turns:
+        """This process's seeded accounts, which its users act as in turn."""
+        return process_turns(self.worker, self.scenario.loadtest.processes)
 
     def headers_of(self, account: int) -> dict[str, str]:
         """Authorization headers acting as the seeded account with this index."""
         return bearer(self.population.tokens[account])
+
+
+@cache
+def process_turns(worker: int, processes: int) -> Turns:
+    """Worker `worker`'s share of the plan's ordinary accounts (loadtests.generator.accounts)."""
+    return Turns(current_plan().population.ordinary, worker, processes)

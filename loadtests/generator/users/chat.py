@@ -57,7 +57,6 @@ FRIENDS_PAGE = 100
 LEAVE_SETTLE_S = 1.0
 """How long a leaving user stays connected, invisible, for friends' sends already under way."""
 OFFLINE = "offline"
-ONLINE = "online"
 INVISIBLE = "invisible"
 LEAVING: set[int] = set()
 """Accounts of this process on their way out of the chat: friends here wait until they are
@@ -78,20 +77,18 @@ class Chatter:
         presence = user.scenario.behaviour.chat.presence
         self.statuses = list(presence)
         self.status_shares = list(presence.values())
-        self.chosen = ONLINE
-        """The account's own presence choice (the server's default until it chooses)."""
-        self.hidden = False
-        """Whether the last leave turned the account invisible behind its choice."""
+        self.kept = user.kept
+        """The account's presence choice and whether its last leave hid it (accounts.Kept)."""
 
     def session(self) -> None:
         """One chat session (see module docstring)."""
         user = self.user
         status = str(user.rng.choice(self.statuses, p=self.status_shares))
         messages = int(user.rng.poisson(user.scenario.behaviour.chat.messages_per_session))
-        if status != self.chosen:
+        if status != self.kept.chosen:
             user.think()
             choose_status(user.client, self.headers, status)
-            self.chosen, self.hidden = status, False
+            self.kept.chosen, self.kept.hidden = status, False
         user.think()
         self.socket = self._connect()
         if self.socket is None:
@@ -119,7 +116,7 @@ class Chatter:
             return None
         LEAVING.add(self.user.account_id)
         error = self._quietly({"type": "status", "status": INVISIBLE})
-        self.hidden = True
+        self.kept.hidden = True
         gevent.sleep(LEAVE_SETTLE_S)
         error = self.socket.close() or error
         self.socket = None
@@ -172,12 +169,12 @@ class Chatter:
             socket = ChatSocket.connect(
                 current_plan().base_url, token, self._on_push, self._on_fault
             )
-            if self.hidden:
-                socket.call({"type": "status", "status": self.chosen})
+            if self.kept.hidden:
+                socket.call({"type": "status", "status": self.kept.chosen})
         except SOCKET_FAULTS as error:
             self._fire("chat_connect", started, error)
             return None
-        self.hidden = False
+        self.kept.hidden = False
         self._fire("chat_connect", started, None)
         return socket
 

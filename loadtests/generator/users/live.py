@@ -32,7 +32,6 @@ import gevent
 from locust import task
 
 from loadtests.generator.measure import RECORDER
-from loadtests.generator.seats import Seats
 from loadtests.generator.session_mix import mean_think_s
 from loadtests.generator.users.api import OK, Payment, live_gift
 from loadtests.generator.users.base import FanoutUser
@@ -47,7 +46,6 @@ from loadtests.records.deliveries import Receipts
 from loadtests.records.plan import current_plan
 from loadtests.records.seeded import FEN_PER_COIN
 
-SEATS = Seats()
 VIEWERS: dict[str, LiveViewer] = {}
 """Viewers of this process connected to the room now, by tag."""
 ROOM_LOOKUPS = 30
@@ -92,14 +90,13 @@ class LiveAnchor(FanoutUser):
 class LiveViewer(FanoutUser):
     """An ordinary account watching the premiere again and again (see module docstring)."""
 
-    seat: int | None = None
+    account: int | None = None
     socket: ChatSocket | None = None
     _visits: ClassVar[itertools.count[int]] = itertools.count()
 
     def on_start(self) -> None:
         super().on_start()
-        self.seat = SEATS.take()
-        self.account = self.account_at(self.seat)
+        self.account = self.turns().take()  # held while the viewer runs
         self.account_id = self.population.ids[self.account]
         self.headers = self.headers_of(self.account)
         self.config = self.scenario.behaviour.live
@@ -110,8 +107,8 @@ class LiveViewer(FanoutUser):
 
     def on_stop(self) -> None:
         self._leave(timed=False)
-        if self.seat is not None:
-            SEATS.give_back(self.seat)
+        if self.account is not None:
+            self.turns().give_back(self.account)
 
     @task
     def watch(self) -> None:

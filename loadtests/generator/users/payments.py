@@ -3,10 +3,10 @@
 Each with its `behaviour.per_session` probability: a top-up (`topup`) of an amount and
 through a channel drawn from `behaviour.topup`; a purchase (`game_purchase`) of
 1 + Poisson(`games.items_per_purchase` − 1) units of a game item drawn uniformly, only for
-the `games.paying_user_share` of users who ever buy (drawn once per user); a gift (`gift`)
+the `games.paying_user_share` of accounts who ever buy (drawn once per account); a gift (`gift`)
 of `behaviour.gifts.coins` to an account the user follows (one of its seeded friends); a
 month of paid membership (`membership_join`) at `economy.memberships.join_per_session` while
-the user is not a member (an "already a member" or "wallet short" 409 is an answer).
+the account is not a member (an "already a member" or "wallet short" 409 is an answer).
 Orders (`order`) come from the feed readers' product impressions. Seeded wallets hold
 `loadtest.wallet_credit_coins`, so the simulator's top-up after a refused payment does not
 arise.
@@ -51,12 +51,13 @@ class Payer:
         behaviour = user.scenario.behaviour
         chances = behaviour.per_session
         self.chances = np.array([chances.top_up, chances.game_purchase, chances.gift])
-        self.buys_games = bool(user.rng.random() < behaviour.games.paying_user_share)
+        if user.kept.buys_games is None:
+            user.kept.buys_games = bool(user.rng.random() < behaviour.games.paying_user_share)
+        self.buys_games = user.kept.buys_games
         neighbours = user.scenario.loadtest.friend_neighbours
         friends = ring_friends(user.population.ordinary, user.account, neighbours)
         self.friends = [user.population.ids[friend] for friend in friends]
         self.joins = user.scenario.economy.memberships.join_per_session
-        self.member = False
 
     def session(self) -> None:
         """This session's top-up, game purchase and gift, each if drawn."""
@@ -67,7 +68,7 @@ class Payer:
             self._buy_game_item()
         if gives and self.friends:
             self._give()
-        if not self.member and self.user.rng.random() < self.joins:
+        if not self.user.kept.member and self.user.rng.random() < self.joins:
             self._join()
 
     def order(self, product_id: int, post_id: int | None) -> None:
@@ -100,7 +101,7 @@ class Payer:
     def _join(self) -> None:
         self.user.think()
         paid = membership_join(self.user.client, replace(self._payment(), expected=REFUSED))
-        self.member = paid is not None and paid.status == CREATED
+        self.user.kept.member = paid is not None and paid.status == CREATED
 
     def _payment(self) -> Payment:
         """A fresh key, sent twice for a `retry_share` of calls."""

@@ -44,8 +44,8 @@ class Photographer:
         self.user = user
         self.config = user.scenario.behaviour.photos
         self.images = ImageMix(user.scenario.loadtest.photo_images, user.rng)
-        self.album: int | None = None
-        self.etags: ETags = {}
+        self.kept = user.kept
+        self.etags: ETags = user.kept.etags
 
     def post(self) -> None:
         """One session post: with photos at `post_share`, else a plain one."""
@@ -56,15 +56,15 @@ class Photographer:
             return
         fewest, most = config.photos_per_post
         count = min(MOST_PHOTOS, max(1, int(fewest + user.rng.random() * (most - fewest))))
-        if self.album is None:
+        if self.kept.album is None:
             user.think()
-            self.album = album_create(user.client, user.headers, ALBUM_NAME)
-            if self.album is None:
+            self.kept.album = album_create(user.client, user.headers, ALBUM_NAME)
+            if self.kept.album is None:
                 return
         ids: list[int] = []
         for _ in range(count):
             user.think()
-            photo = photo_upload(user.client, user.headers, self.album, *self.images.draw())
+            photo = photo_upload(user.client, user.headers, self.kept.album, *self.images.draw())
             if photo is not None:
                 ids.append(photo)
         user.think()

@@ -1,7 +1,9 @@
 """The load test's user: each task is one session of the simulator's shape, over HTTP.
 
-`SessionUser` acts as an ordinary seeded account: the users running at once act as
-consecutive ones (loadtests.generator.seats), who are friends by seeding. A session does
+Each session of a `SessionUser` acts as the next ordinary seeded account in its process's
+turn (loadtests.generator.accounts): over a test the sessions spread over the seeded
+accounts as the simulator's spread over its population, and the sessions running at once
+act as neighbouring accounts, who are friends by seeding. A session does
 what a simulated session does (sim/engine.py `_session` and sim/activities/), drawn from the
 same `behaviour` fields with the user's own numpy Generator, in the same order:
 
@@ -29,7 +31,6 @@ import itertools
 import gevent
 from locust import task
 
-from loadtests.generator.seats import Seats
 from loadtests.generator.session_mix import mean_think_s
 from loadtests.generator.users.apps import AppClient
 from loadtests.generator.users.base import FanoutUser
@@ -44,21 +45,16 @@ from loadtests.generator.users.social import Social
 from loadtests.records.plan import current_plan
 from loadtests.records.seeded import SeededEconomy
 
-SEATS = Seats()
-
 
 class SessionUser(FanoutUser):
     """An ordinary account living sessions of the simulator's shape (see module docstring)."""
 
-    seat: int | None = None
+    holding: int | None = None
+    """The account the running session acts as."""
     chat: Chatter | None = None
 
     def on_start(self) -> None:
         super().on_start()
-        self.seat = SEATS.take()
-        self.account = self.account_at(self.seat)
-        self.account_id = self.population.ids[self.account]
-        self.headers = self.headers_of(self.account)
         self.written = itertools.count()
         self.calls = 0
         self.think_s = mean_think_s(self.scenario)
@@ -66,26 +62,40 @@ class SessionUser(FanoutUser):
         if economy is None:
             raise RuntimeError("session users need a plan with a seeded economy")
         self.economy: SeededEconomy = economy
+        self.scheduled = ScheduledPoster(self)
+        self.apps = AppClient(self)
+        self.fanservice = FanServiceClient(self)
+
+    def on_stop(self) -> None:
+        """Leave the chat cleanly and give the account back (also when stopped mid-session)."""
+        if self.chat is not None:
+            self.chat.close()
+        self._give_back()
+
+    def _act_as(self, account: int) -> None:
+        """Become `account` for one session: its token, friends, interests, client and
+        what it kept from its earlier sessions."""
+        self._give_back()  # a session an error cut short still holds its account
+        self.holding = self.account = account
+        self.account_id = self.population.ids[account]
+        self.headers = self.headers_of(account)
+        self.kept = self.turns().kept_by(account)
         self.payer = Payer(self)
         self.photos = Photographer(self)
         self.social = Social(self)
         self.ads = AdViewer(self)
         self.shopper = Shopper(self, self.payer)
         self.chat = Chatter(self)
-        self.scheduled = ScheduledPoster(self)
-        self.apps = AppClient(self)
-        self.fanservice = FanServiceClient(self)
         self.push_reads = PushReader(self)
 
-    def on_stop(self) -> None:
-        """Leave the chat cleanly and free the seat (also when stopped mid-session)."""
-        if self.chat is not None:
-            self.chat.close()
-        if self.seat is not None:
-            SEATS.give_back(self.seat)
+    def _give_back(self) -> None:
+        if self.holding is not None:
+            self.turns().give_back(self.holding)
+            self.holding = None
 
     @task
     def session(self) -> None:
+        self._act_as(self.turns().take())
         self.calls = 0
         self.push_reads.session()
         posts, ads = self.social.read_feed()
@@ -100,6 +110,7 @@ class SessionUser(FanoutUser):
         self.scheduled.post()
         self.apps.session()
         self.fanservice.session()
+        self._give_back()
 
     def think(self) -> None:
         """Pause before every call of a session but its first (the simulator's think time)."""

@@ -60,9 +60,10 @@ class Social:
         self.friends = ring_friends(population.ordinary, user.account, neighbours)
         me = user.account_id
         self.not_to_follow = {me} | {population.ids[friend] for friend in self.friends}
-        self.groups = sorted(g for g, members in population.groups.items() if me in members)
+        seeded = sorted(g for g, members in population.groups.items() if me in members)
+        self.groups = seeded + user.kept.joined
         self.memberships = [g for g, members in population.groups.items() for _ in members]
-        self.followed: list[int] = []
+        self.followed = user.kept.followed
 
     def read_feed(self) -> tuple[list[SeenPost], list[SeenAd]]:
         """Page through the home feed; the organic posts and the ads seen."""
@@ -149,6 +150,7 @@ class Social:
         self.user.think()
         group_join(self.user.client, self.user.headers, group)
         self.groups.append(group)
+        self.user.kept.joined.append(group)
 
     def _pick(self, choices: list[T]) -> T:
         return choices[int(self.user.rng.integers(len(choices)))]
