@@ -25,10 +25,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from benchmarks.peak_rss import read_usage
+from benchmarks.peak_rss import Usage, read_usage
 from benchmarks.report import PROJECT_ROOT
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
 from loadtests.control.server import python_env
@@ -45,21 +46,27 @@ STDERR_TAIL = 2000
 
 def run_scenario(scenario: Path, out: Path) -> dict[str, float]:
     """`fanout run` of one scenario file in a measured child: its speed and footprint."""
-    usage_file = out.with_suffix(".usage.json")
-    command = [
-        sys.executable, "-m", "benchmarks.peak_rss", str(usage_file), "--",
-        sys.executable, str(PROJECT_ROOT / "cli.py"), "run", str(scenario),
-        "--json", "--quiet", "--out", str(out),
-    ]  # fmt: skip
-    summary = _child_output(command)
-    usage = read_usage(usage_file)
-    simulator = orjson.loads(summary)["environment"]["simulator"]
+    usage, simulator = measured_run(scenario, out)
     return {
         "actions_per_s": float(simulator["actions_per_s"]),
         "peak_rss_mib": usage.peak_rss_mib,
         "wall_s": usage.wall_s,
         "cpu_s": usage.cpu_s,
     }
+
+
+def measured_run(scenario: Path, out: Path, *args: str) -> tuple[Usage, dict[str, Any]]:
+    """`fanout run SCENARIO ARGS` in a measured child: its usage and the Result's
+    `environment.simulator` (sizes, running time, actions, messages, actions/s)."""
+    usage_file = out.with_suffix(".usage.json")
+    command = [
+        sys.executable, "-m", "benchmarks.peak_rss", str(usage_file), "--",
+        sys.executable, str(PROJECT_ROOT / "cli.py"), "run", str(scenario),
+        "--json", "--quiet", "--out", str(out), *args,
+    ]  # fmt: skip
+    summary = _child_output(command)
+    simulator: dict[str, Any] = orjson.loads(summary)["environment"]["simulator"]
+    return read_usage(usage_file), simulator
 
 
 def simpy_timeouts_per_s(count: int) -> float:

@@ -10,6 +10,7 @@ from benchmarks import (
     loadgen,
     server_cpu,
     server_throughput,
+    sharding,
     simulator,
     writers,
 )
@@ -18,6 +19,7 @@ from benchmarks.runner import Benchmark
 SUITE: tuple[Benchmark, ...] = (
     simulator.BENCHMARK,
     capacity.BENCHMARK,
+    sharding.BENCHMARK,
     fanout.BENCHMARK,
     ledger.BENCHMARK,
     writers.BENCHMARK,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
@@ -119,6 +119,9 @@ class Outcome:
     seeding_s: float
     running_s: float
     actions: int
+    messages: dict[str, int] = field(default_factory=dict)
+    """Messages the run's shards sent one another, by kind (sim.shards.messages); none
+    unsharded."""
 
 
 class Simulation:

@@ -232,6 +232,7 @@ def _performance(
         "seeding_s": [round(outcome.seeding_s, 3) for outcome in outcomes],
         "running_s": [round(outcome.running_s, 3) for outcome in outcomes],
         "actions": [outcome.actions for outcome in outcomes],
+        "messages": [outcome.messages for outcome in outcomes],
         "actions_per_s": round(actions / running_s, 1) if running_s > 0 else None,
         "peak_rss_mib": round(peak_rss_mib(), 1),
     }

@@ -294,6 +294,10 @@ def _window_loop(
     else:
         outcome = merged_outcome(scenario, capacity, finished, running_s)
         outcome.metrics.update(budgets.metrics())
+    by_kind: Counter[str] = Counter()
+    for (kind, _, _), count in sent.items():
+        by_kind[kind] += count
+    outcome = replace(outcome, messages=dict(sorted(by_kind.items())))
     return ShardedOutcome(outcome, sent, applied, finished, budgets, driver.audits)
 
 

@@ -1,0 +1,82 @@
+"""Sharded runs' scaling: one scenario file run as `fanout run SCENARIO --shards K` for
+K = 1 and K = 2, and K = 2's actions per second as a multiple of K = 1's (issue 24's
+target: at least 1.7 on bench-100k on a two-core machine).
+
+K = 1 is the reference measured in the same repeat: the same scenario, seed and local Ray
+cluster, one shard. `actions_per_s` is the simulator's own figure, the run's actions over
+the window loop's wall time (every barrier included, seeding excluded); `wall_s` is the
+whole command; `messages_per_action` the messages the shards sent one another (a post
+delivered to followers on the other shard, a like of its post, a gift's credit) per
+action, the volume docs/sharding.md's projection scales with. Peak memory is not
+measured: the shards are Ray worker processes, not children of the command.
+
+Quick runs ci-smoke (its 21,600 one-second windows in six hours make it a measure of the
+barrier more than of the work); full runs bench-100k's day.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
+from benchmarks.simulator import SCENARIOS, measured_run
+
+QUICK = ("ci-smoke",)
+FULL = ("bench-100k",)
+NAMES = (*FULL, *QUICK)
+SHARDS = (1, 2)
+
+
+def run_sharded(scenario: Path, out: Path, shards: int) -> dict[str, float]:
+    """One `fanout run --shards` of a scenario file in a measured child."""
+    usage, simulator = measured_run(scenario, out, "--shards", str(shards))
+    return {
+        "actions_per_s": float(simulator["actions_per_s"]),
+        "wall_s": usage.wall_s,
+        "messages_per_action": sum(sum(kinds.values()) for kinds in simulator["messages"])
+        / sum(simulator["actions"]),
+    }
+
+
+@contextmanager
+def prepare(quick: bool) -> Iterator[Repeat]:
+    names = QUICK if quick else FULL
+    with tempfile.TemporaryDirectory(prefix="fanout-bench-shards-") as tmp:
+        runs = itertools.count()
+
+        def repeat() -> Measured:
+            values: dict[str, float] = {}
+            for name, shards in itertools.product(names, SHARDS):
+                out = Path(tmp) / f"{name}-k{shards}-{next(runs)}"
+                for key, value in run_sharded(SCENARIOS / f"{name}.yaml", out, shards).items():
+                    values[f"{name}.k{shards}.{key}"] = value
+            missing = [name for name in FULL if name not in names]
+            return Measured(values, (f"{', '.join(missing)}: full suite only",) if missing else ())
+
+        yield repeat
+
+
+BENCHMARK = Benchmark(
+    name="sharding",
+    description="fanout run --shards 1 and 2 per scenario file: actions/s, K = 2 vs K = 1",
+    prepare=prepare,
+    units={
+        f"{name}.k{k}.{key}": unit
+        for name, k in itertools.product(NAMES, SHARDS)
+        for key, unit in (
+            ("actions_per_s", "actions/s"),
+            ("wall_s", "s"),
+            ("messages_per_action", "msg/action"),
+        )
+    },
+    ratios={
+        f"ratio.{name}.k2_vs_k1": Ratio(f"{name}.k2.actions_per_s", f"{name}.k1.actions_per_s")
+        for name in NAMES
+    },
+    repeats=1,
+    quick_repeats=1,
+)
