@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat
-from benchmarks.simulator import SCENARIOS, measured_run
+from benchmarks.simulator import SCENARIOS, measured_run, unmeasured
 
 QUICK = ("ci-smoke",)
 FULL = ("bench-100k",)
@@ -54,8 +54,7 @@ def prepare(quick: bool) -> Iterator[Repeat]:
                 out = Path(tmp) / f"{name}-k{shards}-{next(runs)}"
                 for key, value in run_sharded(SCENARIOS / f"{name}.yaml", out, shards).items():
                     values[f"{name}.k{shards}.{key}"] = value
-            missing = [name for name in FULL if name not in names]
-            return Measured(values, (f"{', '.join(missing)}: full suite only",) if missing else ())
+            return Measured(values, unmeasured(names, FULL))
 
         yield repeat
 

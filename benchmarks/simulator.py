@@ -85,8 +85,9 @@ def _child_output(command: list[str]) -> bytes:
     return done.stdout
 
 
-def _unmeasured(names: tuple[str, ...]) -> tuple[str, ...]:
-    missing = [name for name in FULL if name not in names]
+def unmeasured(names: tuple[str, ...], full: tuple[str, ...]) -> tuple[str, ...]:
+    """The note for the full suite's scenario files a quick repeat leaves out."""
+    missing = [name for name in full if name not in names]
     return (f"{', '.join(missing)}: full suite only (no --quick)",) if missing else ()
 
 
@@ -102,7 +103,7 @@ def prepare(quick: bool) -> Iterator[Repeat]:
                 out = Path(tmp) / f"{name}-{next(runs)}"
                 for key, value in run_scenario(SCENARIOS / f"{name}.yaml", out).items():
                     values[f"{name}.{key}"] = value
-            return Measured(values, _unmeasured(names))
+            return Measured(values, unmeasured(names, FULL))
 
         yield repeat
 

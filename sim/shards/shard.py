@@ -363,7 +363,8 @@ class ShardSimulation(Simulation):
             self.env.run(until=until)
         submissions, self.records.submissions = self.records.submissions, []
         next_id = self.post_ids.peek() if self.shards > 1 else 0
-        return self.outbox.take(), submissions, next_id, self.ads.take()
+        ads = self.ads.take()  # first: it sends the window's summed ad charges
+        return self.outbox.take(), submissions, next_id, ads
 
     def apply(self, inbox: list[Message], next_post_id: int, grants: Grants) -> None:
         """Apply the window's inbox (already in delivery order), then restart post ids and

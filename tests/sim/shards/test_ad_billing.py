@@ -1,5 +1,5 @@
-"""A shard's ad charges: an advertiser it owns pays here, another's charge travels to the
-advertiser's shard priced as the ledger charge it stands for."""
+"""A shard's ad charges: an advertiser it owns pays here, another's charges travel to the
+advertiser's shard, summed over the window, priced as the ledger charges it stands for."""
 
 from __future__ import annotations
 
@@ -39,10 +39,17 @@ def test_a_charge_sent_to_the_advertisers_shard_is_priced_as_a_local_charge() ->
         with recording() as local, store.write() as tx:
             assert LedgerBilling(blog.ledger).charge(tx, advertiser, 1, 5, key, True)
     sent: list[Any] = []
+    ads = shard_ads(blog, store, 1, sent)
     with recording() as routed, store.write() as tx:
-        assert shard_ads(blog, store, 1, sent).charge(tx, advertiser, 1, 5, "ads:cpm:1:1", True)
+        assert ads.charge(tx, advertiser, 1, 5, "ads:cpm:1:1", True)
     assert local == CHARGE_WORK == routed
-    assert sent == [(1, "ad_charge", (advertiser, 1, 5, "shard-0:ads:cpm:1:1"))]
+    with store.write() as tx:
+        assert ads.charge(tx, advertiser, 1, 4, "ads:cpm:1:2", True)
+    assert sent == []  # the window's charges go summed, when it ends
+    assert ads.take().spend == {(1, 0): 9}
+    assert sent == [(1, "ad_charge", (advertiser, 1, 9, "shard-0:ads:window-0:1"))]
+    ads.take()
+    assert len(sent) == 1  # a window with no charges sends none
     assert blog.payments.balance(advertiser) == 990
 
 
