@@ -75,7 +75,9 @@ class SessionUser(FanoutUser):
     def _act_as(self, account: int) -> None:
         """Become `account` for one session: its token, friends, interests, client and
         what it kept from its earlier sessions."""
-        self._give_back()  # a session an error cut short still holds its account
+        if self.chat is not None:
+            self.chat.close()  # a session an error cut short may have left its socket open
+        self._give_back()  # and still holds its account
         self.holding = self.account = account
         self.account_id = self.population.ids[account]
         self.headers = self.headers_of(account)
