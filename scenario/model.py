@@ -94,7 +94,11 @@ class Scenario(Section):
             raise ValueError("warmup_days must be shorter than duration_days")
         late = [event.at_hours for event in self.events if event.at_hours >= self.hours]
         if late:
-            raise ValueError(f"events at {late} h start after the run ends at {self.hours:g} h")
+            raise ValueError(
+                f"events at {late} h start after the run ends at {self.hours:g} h (`at_hours` "
+                "counts from the run's start): move them inside the run, or leave them out "
+                "(on the command line: --set 'events=[]')"
+            )
         return self
 
     @property

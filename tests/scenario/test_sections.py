@@ -58,7 +58,8 @@ def test_the_diurnal_curve_has_24_non_negative_weights_not_all_zero() -> None:
 def test_warmup_must_be_shorter_than_the_run_and_events_must_fall_inside_it() -> None:
     assert "warmup_days must be shorter" in rejected({"duration_days": 1, "warmup_days": 1})
     late = {"duration_days": 0.5, "events": [{"at_hours": 13}]}
-    assert "start after the run ends at 12 h" in rejected(late)
+    message = rejected(late)
+    assert "start after the run ends at 12 h" in message and "events=[]" in message
 
 
 def test_influencer_followings_must_fit_the_mean_followees() -> None:
