@@ -219,6 +219,15 @@ class LoadtestConfig(Section):
         "once act as neighbouring accounts, so they have friends online to chat with.",
         unit="accounts", ge=0,
     )  # fmt: skip
+    warm_timelines: bool = spec(
+        True, "Rebuild every seeded account's home timeline on the server's cache tier "
+        "before the test (POST /admin/timelines/rebuild), so the test reads timelines as "
+        "the simulator does, from a platform whose cache tier holds them (a production one "
+        "is warm). False leaves each to be rebuilt from the store on its owner's first read "
+        "in the test: a cold cache tier, as after a Redis flush or a restart, which on the "
+        "reference server cost ~7-10 % of its CPU over a replayed baseline day "
+        "(benchmarks/README.md).",
+    )  # fmt: skip
     chat_http_share: Share = spec(
         0.5, "Share of chat messages sent with HTTP `POST /chat/messages`; the rest go over "
         "the WebSocket.",

@@ -56,6 +56,7 @@ from loadtests.control.seed import (
     seed_history,
     seed_population,
     seeded_days,
+    warm_timelines,
 )
 from loadtests.control.seed_ads import seed_ads
 from loadtests.control.seed_apps import seed_apps
@@ -212,6 +213,9 @@ def _drive(prepared: PreparedRun, locust_dir: Path, progress: Progress) -> _Driv
             population = seed_memberships(client, population, actions)
             services = economy.fan_services.services
             seed_fan_follows(client, population, services, actions, max_body_bytes)
+        if config.warm_timelines:
+            progress("warming the home timelines on the server's cache tier")
+            progress(f"{warm_timelines(client)} home timelines warm")
         before = read_server_stats(client, progress)
         plan = _locust_plan(prepared, base_url, population, economy, locust_dir)
         run = _locust_run(prepared, base_url, write_plan(locust_dir, plan), locust_dir)

@@ -270,6 +270,16 @@ def _profile_body(profile: Profile) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def warm_timelines(client: httpx.Client) -> int:
+    """Rebuild every account's home timeline on the server's cache tier now, before the
+    test; returns how many. The simulator's platform starts with every timeline built, as a
+    production cache tier holds them; a server seeded through its API holds none (seeded
+    posts reach only timelines already there), so without this each account's first feed
+    read in the test would rebuild its timeline from the store: a cold cache tier's cost,
+    measured as if it were the steady state's (`loadtest.warm_timelines`)."""
+    return int(operator_post(client, "/admin/timelines/rebuild", {})["rebuilt"])
+
+
 def operator_post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
     """POST a seeding body as the operator; its JSON answer (a refusal raises)."""
     headers = {"Content-Type": "application/json"}

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from loadtests.control.seed import batches, follow_graph, seed_history, seed_population
+from loadtests.control.seed import (
+    batches,
+    follow_graph,
+    seed_history,
+    seed_population,
+    warm_timelines,
+)
 from loadtests.records.seeded import ring_friends
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
@@ -104,6 +112,33 @@ def test_seeding_creates_the_accounts_roles_and_follows_on_the_server() -> None:
     assert influencer["tier"] == "medium_v"
     assert me["id"] == population.ids[7]
     assert list(population.ordinary) == list(range(3, 60))
+
+
+def test_warming_builds_every_seeded_timeline_with_the_history_a_read_would_rebuild(
+    tmp_path: Path,
+) -> None:
+    """Over SQLite (a server whose cache tier starts empty, unlike the simulator's), seeded
+    posts reach no timeline; after warming, every account's timeline is on the cache tier
+    and holds what its owner's first read would otherwise have rebuilt from the store."""
+    config = LoadtestConfig(seed_users=30, big_v_followers=10, influencers=1, mean_followees=4)
+    scenario = load_scenario("scenarios/ci-smoke.yaml", ["history_days=2"])
+    settings = ServerSettings(store=f"sqlite:///{tmp_path / 'warm.sqlite'}", operator_token="op")
+    with TestClient(create_app(settings)) as client:
+        client.headers["Authorization"] = "Bearer op"
+        graph = follow_graph(config, np.random.default_rng(3))
+        population = seed_population(client, graph, max_body_bytes=settings.max_body_bytes)
+        written = seed_history(client, population, scenario, np.random.default_rng(4))
+        timelines = client.app.state.blog.timelines  # type: ignore[attr-defined]
+        cold = [timelines.cache.page(account, None, 50) for account in population.ids]
+        warmed = warm_timelines(client)
+        warm = [timelines.cache.page(account, None, 50) for account in population.ids]
+        timelines.cache.forget_all()
+        for account in population.ids:  # each first read rebuilds its timeline
+            timelines.home(account, None, 20)
+        on_read = [timelines.cache.page(account, None, 50) for account in population.ids]
+    assert written > 0 and cold == [None] * len(population.ids)
+    assert warmed == len(population.ids)
+    assert warm == on_read and sum(map(len, warm)) > written
 
 
 def test_groups_scale_with_the_seeded_accounts_and_hold_their_members(
