@@ -42,12 +42,11 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
-import simpy
 
 from scenario.capacity import CapacityConfig
 from sim.capacity.analytic import PERCENTILES, Percentiles
@@ -116,13 +115,21 @@ class _Fanouts(NamedTuple):
     landed: np.ndarray
 
 
+class Clock(Protocol):
+    """What the model reads of time: a SimPy environment's `now`, or the merge's own clock
+    (`sim.shards.merge`), which has no events to run."""
+
+    @property
+    def now(self) -> float: ...
+
+
 class CapacityModel:
     """Stations `app`, `db`, `cache`, `fanout` and `push` sized and priced by a
     `CapacityConfig`."""
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         config: CapacityConfig,
         rng: np.random.Generator,
         lag_families: Mapping[str, str] | None = None,
@@ -152,6 +159,13 @@ class CapacityModel:
         platform (the payment gateway): it adds to the latency but holds no modelled server.
         """
         self._log.append(self.env.now, path, work, external_s)
+        if len(self._log) >= SOLVE_EVERY:
+            self._solve()
+
+    def submit_counts(self, path: str, counts: Sequence[float], external_s: float) -> None:
+        """`submit` for work already read into counters (`WORK_FIELDS` order): a call
+        another process made and sent as columns (`sim.capacity.requests.Calls`)."""
+        self._log.append_counts(self.env.now, path, counts, external_s)
         if len(self._log) >= SOLVE_EVERY:
             self._solve()
 

@@ -9,6 +9,8 @@ stations are solved later for a whole batch at once (`sim.capacity.model`).
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -30,6 +32,20 @@ class Submitted(NamedTuple):
     """Work counters, one row per request, columns in `WORK_FIELDS` order."""
 
 
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """A batch of requests that can leave its process: the columns and the path names
+    their indices refer to (a shard's window of calls, priced by the driver's model)."""
+
+    submitted: Submitted
+    paths: tuple[str, ...]
+
+    @property
+    def names(self) -> np.ndarray:
+        """Each request's path name."""
+        return np.array(self.paths, dtype=object)[self.submitted.path]
+
+
 class RequestLog:
     """Column buffers of requests submitted since the last `take`."""
 
@@ -48,6 +64,12 @@ class RequestLog:
 
     def append(self, time: float, path: str, work: WorkCounts, external_s: float) -> None:
         """Buffer one request."""
+        self.append_counts(time, path, self._read_work(work), external_s)
+
+    def append_counts(
+        self, time: float, path: str, counts: Sequence[float], external_s: float
+    ) -> None:
+        """Buffer one request whose work counters are already read, in `WORK_FIELDS` order."""
         path_id = self._path_ids.get(path)
         if path_id is None:
             path_id = self._path_ids[path] = len(self.paths)
@@ -55,7 +77,7 @@ class RequestLog:
         self._time.append(time)
         self._path.append(path_id)
         self._external_s.append(external_s)
-        self._work.extend(self._read_work(work))
+        self._work.extend(counts)
 
     def __len__(self) -> int:
         return len(self._time)
@@ -70,3 +92,7 @@ class RequestLog:
         )
         self._clear()
         return batch
+
+    def take_calls(self) -> Calls:
+        """The buffered requests with their path names, to send to another process."""
+        return Calls(self.take(), tuple(self.paths))

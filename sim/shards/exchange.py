@@ -23,9 +23,9 @@ from typing import Any, NamedTuple
 
 from ray.dag import InputNode, MultiOutputNode
 
+from sim.capacity.requests import Calls
 from sim.shards.barrier import Barrier, Next, Report
 from sim.shards.clearing import Books
-from sim.shards.shard import Submission
 
 WINDOWS_PER_CALL = 60
 """Windows one call of the compiled exchange runs: the driver's round trip is paid once per
@@ -47,7 +47,7 @@ class Window(NamedTuple):
     """The boundary the window ended at."""
     settling: bool
     """A window past the run's end that only applied messages in flight."""
-    submissions: list[Submission]
+    calls: Calls
     books: Books | None
 
 
@@ -60,7 +60,7 @@ class Collected(NamedTuple):
     over: bool
 
 
-Step = Callable[[Next], tuple[Report, list[Submission], Books | None]]
+Step = Callable[[Next], tuple[Report, Calls, Books | None]]
 """Runs one of this shard's windows: applies what the barrier gives, then advances."""
 
 
@@ -86,10 +86,10 @@ class Exchanger:
             if nexts is None:
                 return reports[self.shard]
             mine = nexts[self.shard]
-            report, submissions, books = self.step(mine)
+            report, calls, books = self.step(mine)
         except Exception as error:  # passed on as a value: see the module's docstring
             return Failed(self.shard, error)
-        self.windows.append(Window(mine.until, self.barrier.settling, submissions, books))
+        self.windows.append(Window(mine.until, self.barrier.settling, calls, books))
         return report
 
     def collect(self, report: Report | Failed) -> Collected:

@@ -41,6 +41,7 @@ from microblog.money_models import Audit
 from scenario import Scenario
 from scenario.platform_config import platform_config
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from sim.capacity.requests import Calls
 from sim.engine import EPOCH, Outcome, Simulation
 from sim.runner import Parallelism, Populations
 from sim.runner import Progress as RunProgress
@@ -51,7 +52,7 @@ from sim.shards.exchange import WINDOWS_PER_CALL, Collected, Exchanger, Failed, 
 from sim.shards.merge import MergedCapacity, merged_outcome
 from sim.shards.messages import Message, Tally
 from sim.shards.partition import owners, sharding_streams, shared_stream
-from sim.shards.shard import ShardOutcome, ShardSimulation, Submission
+from sim.shards.shard import ShardOutcome, ShardSimulation
 from sim.shards.support import require_shardable
 
 SOLO_WINDOWS = 600
@@ -75,7 +76,7 @@ machine. Calls follow one another at a steady pace, so the driver reads near the
 Progress = Callable[[float], None]
 """Called with the simulated seconds every shard has reached."""
 
-Advanced = tuple[list[Message], list[Submission], int, AdWindow, Books | None]
+Advanced = tuple[list[Message], Calls, int, AdWindow, Books | None]
 """A shard's window: its messages, its priced calls, its next free post id, what its ad
 servers served and charged, and its books after applying its inbox (when the run audits
 every window)."""
@@ -175,9 +176,9 @@ class Shard:
         """The run's ad budgets as this shard's copy of the barrier kept them."""
         return self.exchanger.barrier.budgets
 
-    def _window(self, window: Next) -> tuple[Report, list[Submission], Books | None]:
-        outbox, submissions, next_post_id, ads, books = self.step(*window)
-        return Report(outbox, next_post_id, ads), submissions, books
+    def _window(self, window: Next) -> tuple[Report, Calls, Books | None]:
+        outbox, calls, next_post_id, ads, books = self.step(*window)
+        return Report(outbox, next_post_id, ads), calls, books
 
     def finish(self) -> ShardOutcome:
         """Measure (every message to this shard was applied)."""
@@ -246,14 +247,14 @@ class Driver:
     progress: Progress | None
     audits: list[Audit]
 
-    def ran(self, reached: float, settling: bool, submissions: Sequence[list[Submission]],
+    def ran(self, reached: float, settling: bool, calls: Sequence[Calls],
             books: Sequence[Books | None]) -> None:  # fmt: skip
         """Shard k's calls and books at index k; a settling window only applied messages."""
         _audit(books, self.audits)
         if settling:
             return
         if self.capacity is not None:
-            self.capacity.feed(submissions)
+            self.capacity.feed(calls)
         if self.progress is not None:
             self.progress(reached)
 
@@ -307,12 +308,12 @@ def _driven_windows(actors: list[Any], barrier: Barrier, driver: Driver) -> None
     grants, until = barrier.first()
     running = [a.start.remote(grants[k], until) for k, a in enumerate(actors)]
     while True:
-        outboxes, submissions, next_ids, ads, books = zip(*_gather(running, "shard"), strict=True)
+        outboxes, calls, next_ids, ads, books = zip(*_gather(running, "shard"), strict=True)
         reached, settling = barrier.until, barrier.settling
         nexts = barrier.cross([Report(*part) for part in zip(outboxes, next_ids, ads, strict=True)])
         if nexts is not None:
             running = [a.step.remote(*nexts[k]) for k, a in enumerate(actors)]
-        driver.ran(reached, settling, submissions, books)
+        driver.ran(reached, settling, calls, books)
         if nexts is None:
             return
 
@@ -324,8 +325,8 @@ def _exchanged_windows(actors: list[Any], barrier: Barrier, driver: Driver, per_
     grants, until = barrier.first()
     _gather([a.keep.remote(barrier) for a in actors], "shard")  # each its copy, as it is now
     first = _gather([a.start.remote(grants[k], until) for k, a in enumerate(actors)], "shard")
-    outboxes, submissions, next_ids, ads, books = zip(*first, strict=True)
-    driver.ran(until, False, submissions, books)
+    outboxes, calls, next_ids, ads, books = zip(*first, strict=True)
+    driver.ran(until, False, calls, books)
     reports = [Report(*part) for part in zip(outboxes, next_ids, ads, strict=True)]
     graph = compile_exchange(actors, per_call)
     try:
@@ -340,7 +341,7 @@ def _exchanged_windows(actors: list[Any], barrier: Barrier, driver: Driver, per_
                 called = time.perf_counter()
             for window in zip(*(part.windows for part in collected), strict=True):
                 driver.ran(window[0].reached, window[0].settling,
-                           [part.submissions for part in window],
+                           [part.calls for part in window],
                            [part.books for part in window])  # fmt: skip
             if over:
                 return

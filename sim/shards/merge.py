@@ -2,7 +2,7 @@
 
 - Capacity: the platform's servers are shared by every shard's accounts, so one capacity
   model prices every call: each window the shards' calls are fed to it in the order
-  `(time, shard, submission)` (docs/sharding.md, "The capacity model across shards"),
+  `(time, shard, call)` (docs/sharding.md, "The capacity model across shards"),
   with its own generator, and it is read at the same boundaries a shard samples at.
 - Agents' counters, active accounts and churned accounts are sums over shards (each counts
   only its own accounts' calls); per-account state is taken from each account's owner.
@@ -27,12 +27,10 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
-import simpy
 
 from scenario import Scenario
 from sim.activities.chat import live_share
@@ -40,6 +38,7 @@ from sim.activities.fanservice import LAG_FAMILIES
 from sim.activities.live import live_delivery
 from sim.arrivals import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from sim.capacity.model import CapacityModel, Snapshot
+from sim.capacity.requests import Calls
 from sim.churn import user_metrics
 from sim.client_revenue import client_revenue_metrics, pooled
 from sim.engine import Outcome
@@ -56,7 +55,7 @@ from sim.measure import (
 from sim.push_log import push_metrics
 from sim.revenue import Scale, mix, revenue_intervals, revenue_metrics
 from sim.shards.clearing import union_books
-from sim.shards.shard import ShardOutcome, Submission
+from sim.shards.shard import ShardOutcome
 from sim.users import UserState
 
 ADDITIVE_UNITS = frozenset({"count", "bytes", "coins", "yuan"})
@@ -86,12 +85,20 @@ class ShardingError(RuntimeError):
     """The shards' records cannot make one result (a metric no merge rule covers)."""
 
 
+@dataclass
+class MergeClock:
+    """The merged model's time: where the last call fed to it stood. A SimPy environment
+    did this before, at the cost of running it to every call's time."""
+
+    now: float = 0.0
+
+
 class MergedCapacity:
     """The run's one capacity model, fed every shard's calls window by window."""
 
     def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
-        self.env = simpy.Environment()
-        self.model = CapacityModel(self.env, scenario.platform.capacity, rng, LAG_FAMILIES)
+        self.clock = MergeClock()
+        self.model = CapacityModel(self.clock, scenario.platform.capacity, rng, LAG_FAMILIES)
         self.end_s = scenario.duration_days * SECONDS_PER_DAY
         self.warmup_s = scenario.warmup_days * SECONDS_PER_DAY
         interval = scenario.timeseries_interval_hours * SECONDS_PER_HOUR
@@ -102,13 +109,25 @@ class MergedCapacity:
         if self.warmup_s == 0:
             self.window = WindowStart.now(self.model, Counters())
 
-    def feed(self, windows: Sequence[list[Submission]]) -> None:
-        """One window's calls of every shard (shard k's at index k), in merged order."""
-        keyed = ([(sub[0], shard, seq, sub) for seq, sub in enumerate(subs)]
-                 for shard, subs in enumerate(windows))  # fmt: skip
-        for time_s, _, _, (_, path, work, external_s) in heapq.merge(*keyed):
+    def feed(self, windows: Sequence[Calls]) -> None:
+        """One window's calls of every shard (shard k's at index k), in merged order: by
+        time, then shard, then the order the shard made them."""
+        sizes = [calls.submitted.time.size for calls in windows]
+        if not sum(sizes):
+            return
+        time = np.concatenate([calls.submitted.time for calls in windows])
+        shard = np.repeat(np.arange(len(windows)), sizes)
+        made = np.concatenate([np.arange(size) for size in sizes])
+        order = np.lexsort((made, shard, time))
+        columns = (
+            time[order].tolist(),
+            np.concatenate([calls.names for calls in windows])[order].tolist(),
+            np.concatenate([calls.submitted.work for calls in windows])[order].tolist(),
+            np.concatenate([calls.submitted.external_s for calls in windows])[order].tolist(),
+        )
+        for time_s, path, counts, external_s in zip(*columns, strict=True):
             self._reach(time_s)
-            self.model.submit(path, work, external_s)
+            self.model.submit_counts(path, counts, external_s)
 
     def close(self) -> None:
         """Reach the end of the run: its last samples."""
@@ -127,8 +146,8 @@ class MergedCapacity:
         self._advance(time_s)
 
     def _advance(self, time_s: float) -> None:
-        if time_s > self.env.now:
-            self.env.run(until=time_s)
+        if time_s > self.clock.now:
+            self.clock.now = time_s
 
 
 def merged_outcome(

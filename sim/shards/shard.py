@@ -44,6 +44,7 @@ from sim.activities.live import LiveBroadcasts
 from sim.activities.memberships import PaidMemberships
 from sim.activities.social import Social
 from sim.arrivals import Segment
+from sim.capacity.requests import Calls, RequestLog
 from sim.client_revenue import Attribution
 from sim.engine import Outcome, Simulation
 from sim.measure import Counters
@@ -70,10 +71,7 @@ OPERATOR_RUNS: tuple[type[Schedule], ...] = (PaidMemberships,)
 """Schedules of the operator's runs over the records a shard holds (renewals settle the
 memberships of its own accounts): every shard runs them, whoever their arrival's row."""
 
-Submission = tuple[float, str, Work, float]
-"""A priced call kept for the merged capacity model: (time, path, its work, external s)."""
-
-Window = tuple[list[Message], list[Submission], int, AdWindow]
+Window = tuple[list[Message], Calls, int, AdWindow]
 """A window's messages, priced calls, next free post id and ad servers' report."""
 
 
@@ -96,7 +94,9 @@ class RoutedUsers(UserState):
 class ShardRecords:
     """What the merge needs of a shard beyond its own outcome (runs of K > 1)."""
 
-    submissions: list[Submission] = field(default_factory=list)
+    calls: RequestLog = field(default_factory=RequestLog)
+    """The window's calls for the merged capacity model, as columns (they cross to the
+    driver every window: a tuple and a `Work` a call cost more to pickle and unpickle)."""
     samples: list[tuple[Counters, int, int]] = field(default_factory=list)
     """At every timeseries sample: the shard's running counters, its accounts active in
     the interval and its churned accounts."""
@@ -325,7 +325,7 @@ class ShardSimulation(Simulation):
         if self.shards == 1:
             super()._submit(path, work, external_s)
         else:
-            self.records.submissions.append((self.env.now, path, work, external_s))
+            self.records.calls.append(self.env.now, path, work, external_s)
 
     def _sample(self) -> None:
         users = self.users
@@ -361,10 +361,10 @@ class ShardSimulation(Simulation):
         """Run to `until`: the window's messages, priced calls, next free post id and ads."""
         if until > self.env.now:
             self.env.run(until=until)
-        submissions, self.records.submissions = self.records.submissions, []
+        calls = self.records.calls.take_calls()
         next_id = self.post_ids.peek() if self.shards > 1 else 0
         ads = self.ads.take()  # first: it sends the window's summed ad charges
-        return self.outbox.take(), submissions, next_id, ads
+        return self.outbox.take(), calls, next_id, ads
 
     def apply(self, inbox: list[Message], next_post_id: int, grants: Grants) -> None:
         """Apply the window's inbox (already in delivery order), then restart post ids and
