@@ -162,10 +162,19 @@ class CapacityModel:
         if len(self._log) >= SOLVE_EVERY:
             self._solve()
 
-    def submit_counts(self, path: str, counts: Sequence[float], external_s: float) -> None:
-        """`submit` for work already read into counters (`WORK_FIELDS` order): a call
-        another process made and sent as columns (`sim.capacity.requests.Calls`)."""
-        self._log.append_counts(self.env.now, path, counts, external_s)
+    @property
+    def room(self) -> int:
+        """Requests `submit_many` may take at once: those before the buffered ones are solved."""
+        return SOLVE_EVERY - len(self._log)
+
+    def submit_many(
+        self, time: np.ndarray, paths: Sequence[str], work: np.ndarray, external_s: np.ndarray
+    ) -> None:
+        """`submit` for requests other processes made and sent as columns
+        (`sim.capacity.requests.Calls`): in time order, the last of them now, at most
+        `room` of them, so the buffered requests are solved when and as `submit` one by one
+        would have solved them. `work` has a row per request, columns in `WORK_FIELDS`."""
+        self._log.extend(time, paths, work, external_s)
         if len(self._log) >= SOLVE_EVERY:
             self._solve()
 

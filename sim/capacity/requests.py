@@ -34,16 +34,27 @@ class Submitted(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Calls:
-    """A batch of requests that can leave its process: the columns and the path names
-    their indices refer to (a shard's window of calls, priced by the driver's model)."""
+    """A batch of requests that can leave its process (a shard's window of calls, priced
+    by the driver's model): the columns as bytes and the path names the path indices refer
+    to. Bytes, not arrays: Ray hands a returned numpy array to the receiver as a view of its
+    object store or of a compiled graph's channel, which the next window reuses and a
+    shut-down cluster unmaps; bytes travel inside the pickle and belong to the receiver."""
 
-    submitted: Submitted
+    time: bytes
+    path: bytes
+    external_s: bytes
+    work: bytes
     paths: tuple[str, ...]
 
     @property
-    def names(self) -> np.ndarray:
-        """Each request's path name."""
-        return np.array(self.paths, dtype=object)[self.submitted.path]
+    def submitted(self) -> Submitted:
+        """The columns as arrays (views of these bytes)."""
+        return Submitted(
+            np.frombuffer(self.time, dtype=float),
+            np.frombuffer(self.path, dtype=np.int64),
+            np.frombuffer(self.external_s, dtype=float),
+            np.frombuffer(self.work, dtype=float).reshape(-1, len(WORK_FIELDS)),
+        )
 
 
 class RequestLog:
@@ -64,20 +75,27 @@ class RequestLog:
 
     def append(self, time: float, path: str, work: WorkCounts, external_s: float) -> None:
         """Buffer one request."""
-        self.append_counts(time, path, self._read_work(work), external_s)
+        self._time.append(time)
+        self._path.append(self._path_id(path))
+        self._external_s.append(external_s)
+        self._work.extend(self._read_work(work))
 
-    def append_counts(
-        self, time: float, path: str, counts: Sequence[float], external_s: float
+    def extend(
+        self, time: np.ndarray, paths: Sequence[str], work: np.ndarray, external_s: np.ndarray
     ) -> None:
-        """Buffer one request whose work counters are already read, in `WORK_FIELDS` order."""
+        """Buffer many requests at once, in order: `work` has a row per request and the
+        columns of `WORK_FIELDS`."""
+        self._time.frombytes(np.ascontiguousarray(time, dtype=float).tobytes())
+        self._path.fromlist([self._path_id(path) for path in paths])
+        self._external_s.frombytes(np.ascontiguousarray(external_s, dtype=float).tobytes())
+        self._work.frombytes(np.ascontiguousarray(work, dtype=float).tobytes())
+
+    def _path_id(self, path: str) -> int:
         path_id = self._path_ids.get(path)
         if path_id is None:
             path_id = self._path_ids[path] = len(self.paths)
             self.paths.append(path)
-        self._time.append(time)
-        self._path.append(path_id)
-        self._external_s.append(external_s)
-        self._work.extend(counts)
+        return path_id
 
     def __len__(self) -> int:
         return len(self._time)
@@ -94,5 +112,11 @@ class RequestLog:
         return batch
 
     def take_calls(self) -> Calls:
-        """The buffered requests with their path names, to send to another process."""
-        return Calls(self.take(), tuple(self.paths))
+        """The buffered requests with their path names, to send to another process; the
+        buffers start empty again."""
+        calls = Calls(
+            self._time.tobytes(), self._path.tobytes(), self._external_s.tobytes(),
+            self._work.tobytes(), tuple(self.paths),
+        )  # fmt: skip
+        self._clear()
+        return calls

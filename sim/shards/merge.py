@@ -111,23 +111,44 @@ class MergedCapacity:
 
     def feed(self, windows: Sequence[Calls]) -> None:
         """One window's calls of every shard (shard k's at index k), in merged order: by
-        time, then shard, then the order the shard made them."""
-        sizes = [calls.submitted.time.size for calls in windows]
+        time, then shard, then the order the shard made them. They go to the model in runs
+        between the moments something happens (a sample, the measured window's start, a
+        full buffer), so it sees them exactly as if submitted one by one at their times."""
+        batches = [calls.submitted for calls in windows]
+        sizes = [batch.time.size for batch in batches]
         if not sum(sizes):
             return
-        time = np.concatenate([calls.submitted.time for calls in windows])
+        time = np.concatenate([batch.time for batch in batches])
         shard = np.repeat(np.arange(len(windows)), sizes)
         made = np.concatenate([np.arange(size) for size in sizes])
         order = np.lexsort((made, shard, time))
-        columns = (
-            time[order].tolist(),
-            np.concatenate([calls.names for calls in windows])[order].tolist(),
-            np.concatenate([calls.submitted.work for calls in windows])[order].tolist(),
-            np.concatenate([calls.submitted.external_s for calls in windows])[order].tolist(),
-        )
-        for time_s, path, counts, external_s in zip(*columns, strict=True):
-            self._reach(time_s)
-            self.model.submit_counts(path, counts, external_s)
+        time = time[order]
+        names = [
+            np.array(calls.paths, dtype=object)[batch.path]
+            for calls, batch in zip(windows, batches, strict=True)
+        ]
+        paths = np.concatenate(names)[order].tolist()
+        work = np.concatenate([batch.work for batch in batches])[order]
+        external_s = np.concatenate([batch.external_s for batch in batches])[order]
+        start = 0
+        while start < time.size:
+            self._reach(float(time[start]))
+            stop = min(self._quiet_until(time), start + self.model.room)
+            self._advance(float(time[stop - 1]))
+            self.model.submit_many(
+                time[start:stop], paths[start:stop], work[start:stop], external_s[start:stop]
+            )
+            start = stop
+
+    def _quiet_until(self, time: np.ndarray) -> int:
+        """Index of the first of these (sorted) calls that `_reach` has work for: the next
+        sample before it, or the measured window to open."""
+        end = time.size
+        if self._samples:
+            end = min(end, int(np.searchsorted(time, self._samples[0], side="right")))
+        if self.window is None:
+            end = min(end, int(np.searchsorted(time, self.warmup_s, side="left")))
+        return end
 
     def close(self) -> None:
         """Reach the end of the run: its last samples."""
