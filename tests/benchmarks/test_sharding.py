@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from benchmarks.sharding import run_pair, run_sharded
+
+pytestmark = pytest.mark.slow
 
 TINY = "name: tiny\nduration_days: 0.02\npopulation:\n  users: 300\n  groups:\n    count: 3\n"
 

@@ -79,6 +79,7 @@ def test_probe_holds_the_influencers_of_the_planned_platform_and_pulls_them_alik
     assert probe_scenario(scenario, 1_000_000, 1_000_000).population == scenario.population
 
 
+@pytest.mark.slow
 def test_probe_at_a_quarter_size_reads_like_the_planned_platform() -> None:
     """At a threshold that pulls the big V of 20 000 accounts, a 5 000-account probe reads
     timelines the way the 20 000-account run does (its prefix is the truth, see above).

@@ -16,7 +16,7 @@ from sim.shards.budgets import AdBudgets
 from sim.shards.executor import ShardedOutcome, run_sharded
 from tests.sim.shards.conftest import social_ci_smoke
 
-pytestmark = pytest.mark.usefixtures("ray_cluster")
+pytestmark = [pytest.mark.usefixtures("ray_cluster"), pytest.mark.slow]
 
 DAILY_FEN = 100
 

@@ -19,6 +19,8 @@ from sim.engine import EPOCH, Simulation
 from sim.runner import Parallelism, Populations, replication_streams, simulate
 from tests.sim.shards.conftest import TwoShards, social_ci_smoke, two_shards
 
+pytestmark = pytest.mark.slow
+
 SMALL = (
     "population.users=600", "duration_days=0.1", "sharding.window_s=5",
     "behaviour.per_session.chat=0.5", "behaviour.live.rooms_per_day=200",

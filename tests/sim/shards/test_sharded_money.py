@@ -20,7 +20,7 @@ from sim.shards.clearing import union_books
 from sim.shards.executor import ShardedOutcome, run_sharded
 from tests.sim.shards.conftest import social_ci_smoke
 
-pytestmark = pytest.mark.usefixtures("ray_cluster")
+pytestmark = [pytest.mark.usefixtures("ray_cluster"), pytest.mark.slow]
 
 FEN_PER_COIN = 100
 STREAMS = ("revenue.games", "revenue.vas", "revenue.commerce", "commerce.gmv",

@@ -15,7 +15,7 @@ from sim.shards.messages import KINDS
 from sim.shards.support import UnshardedCall, require_sharded_path
 from tests.sim.shards.conftest import WINDOW_S, social_ci_smoke
 
-pytestmark = pytest.mark.usefixtures("ray_cluster")
+pytestmark = [pytest.mark.usefixtures("ray_cluster"), pytest.mark.slow]
 
 
 def test_one_shard_gives_the_unsharded_runs_metrics_and_timeseries() -> None:

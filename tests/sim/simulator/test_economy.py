@@ -33,6 +33,7 @@ difference by up to ±10 across seeds 1, 2, 3 and 42), so the ads' hazard is ten
 default here: the heavier load then churned more and retained fewer on all four seeds."""
 
 
+@pytest.mark.slow
 def test_heavier_ad_load_earns_more_from_ads_and_keeps_fewer_users() -> None:
     """ad-load-light.yaml against ad-load-heavy.yaml, shrunk to 400 users for 8 days."""
     light, heavy = (

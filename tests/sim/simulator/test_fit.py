@@ -16,6 +16,8 @@ from scenario import load_scenario
 
 from .conftest import TINY, merged
 
+pytestmark = pytest.mark.slow
+
 ADS = merged(TINY, {"population": {"advertiser_share": 0.03}})
 """400 accounts for a quarter day, 12 of them advertisers: a run takes well under a second
 and shows a few hundred ads, more the higher the ad load."""

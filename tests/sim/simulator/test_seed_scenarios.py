@@ -15,6 +15,8 @@ import pytest
 from scenario import load_scenario
 from sim.runner import simulate
 
+pytestmark = pytest.mark.slow
+
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
 MIRAE_2012 = {"ads": 0.67, "games": 0.20, "commerce": 0.13}
 """Mirae Asset's 2012 forecast: $50 M ads, $15 M social games, $10 M e-commerce of $75 M."""
