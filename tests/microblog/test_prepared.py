@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 
-from microblog.store.sql.prepared import Prepared
+from microblog.store.sql.prepared import ByIds, Prepared, driver_error
 from tests.backends import store_url
 
 metadata = MetaData()
@@ -44,6 +44,14 @@ items = Table(
     Column("tags", JSON, nullable=False),
     Column("score", Float, nullable=False),
 )
+notes = Table(
+    "prepared_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("flag", Boolean, nullable=False),
+    Column("body", JSON, nullable=False),
+)
+"""Empty at the start: its ids come from the database."""
 ROWS = [
     {"id": 1, "name": "a", "active": True, "tags": ["x", "y"], "score": 1.5},
     {"id": 2, "name": "b", "active": False, "tags": [], "score": 2.0},
@@ -144,3 +152,31 @@ def test_an_expanding_parameter_is_refused(conn: Connection) -> None:
     statement = select(items).where(items.c.id.in_(bindparam("ids", expanding=True)))
     with pytest.raises(ValueError, match="expanding parameter"):
         Prepared(statement).rows(conn, ids=[1, 2])
+
+
+def test_an_insert_returns_the_id_it_assigned_with_its_values_processed(conn: Connection) -> None:
+    """Booleans and JSON bound through the types' processors, the new id through RETURNING."""
+    add = Prepared(
+        notes.insert().values(flag=bindparam("flag"), body=bindparam("body")).returning(notes.c.id)
+    )
+    first = add.inserted_id(conn, flag=False, body={"k": [1]})
+    second = add.inserted_id(conn, flag=True, body=[])
+    stored = conn.execute(select(notes).order_by(notes.c.id)).all()
+    assert [tuple(row) for row in stored] == [(first, False, {"k": [1]}), (second, True, [])]
+    assert second > first
+
+
+def test_a_duplicate_key_raises_the_drivers_own_integrity_error(conn: Connection) -> None:
+    add = Prepared(items.insert().values(id=bindparam("id"), name="d", active=True, tags=[],
+                                         score=0.0))  # fmt: skip
+    with pytest.raises(driver_error(conn, "IntegrityError")):
+        add.run(conn, id=1)
+
+
+def test_rows_by_id_cross_chunks_and_skip_repeats_and_unknown_ids(conn: Connection) -> None:
+    """Two ids a statement: 1, 3 | 3, 99 | 2 (padded with itself)."""
+    by_ids = ByIds(items, 2)
+    rows = list(by_ids.each(conn, [1, 3, 3, 99, 2]))
+    assert sorted(row.id for row in rows) == [1, 2, 3, 3]  # 3 asked for in two chunks
+    assert {row.id: row.tags for row in rows} == {1: ["x", "y"], 2: [], 3: ["z"]}
+    assert list(by_ids.each(conn, [])) == []

@@ -38,7 +38,7 @@ from microblog.store.base import any_campaign
 from microblog.store.sql.ads_schema import ad_campaigns, ad_hides, ad_impressions
 from microblog.store.sql.locks import add_new, claim
 from microblog.store.sql.money import new_id
-from microblog.store.sql.prepared import Prepared
+from microblog.store.sql.prepared import ByIds, Prepared
 from microblog.work import record
 
 _AD_SERVING = ("ad-serving",)
@@ -83,13 +83,8 @@ _LIVE = Prepared(
 )
 """Ids of the live campaigns, best bid first (a CPC bid valued at `per_mille` clicks per
 thousand impressions): every feed page with an ad slot walks them."""
-_CHUNK = Prepared(
-    select(ad_campaigns).where(
-        ad_campaigns.c.id.in_([bindparam(f"id{i}") for i in range(LIVE_CHUNK)])
-    )
-)
-"""Up to `LIVE_CHUNK` campaigns by id, in any order (a prepared statement has a fixed
-number of parameters: a short chunk repeats its last id)."""
+_CAMPAIGNS = ByIds(ad_campaigns, LIVE_CHUNK)
+"""Live campaigns by id, `LIVE_CHUNK` at a time."""
 _SPEND = Prepared(
     update(ad_campaigns)
     .where(ad_campaigns.c.id == bindparam("campaign"))
@@ -103,10 +98,19 @@ _SPEND = Prepared(
         owed_millifen=bindparam("owed"),
     )
 )
+_IMPRESSION_COLUMNS = ("campaign_id", "account_id", "price", "day", "created_at")
 _IMPRESSION_COUNT = Prepared(
     update(ad_campaigns)
     .where(ad_campaigns.c.id == bindparam("campaign"))
     .values(impressions=ad_campaigns.c.impressions + 1)
+)
+_IMPRESSION = Prepared(
+    insert(ad_impressions)
+    .values(
+        {name: bindparam(name) for name in _IMPRESSION_COLUMNS}
+        | {"clicked": False, "converted": False}
+    )
+    .returning(ad_impressions.c.id)
 )
 """The two writes of every paid impression."""
 
@@ -216,17 +220,13 @@ class SqlAds:
         claim(self.conn, _AD_SERVING)
         live = _LIVE.scalars(self.conn, now=now, per_mille=click_rate * 1000)
         for start in range(0, len(live), LIVE_CHUNK):
-            for row in self._chunk(live[start : start + LIVE_CHUNK]):
+            chunk = live[start : start + LIVE_CHUNK]
+            rows = {row.id: row for row in _CAMPAIGNS.each(self.conn, chunk)}
+            for campaign_id in chunk:  # in bid order
                 record(db_reads=1)
-                campaign = _campaign(row)
+                campaign = _campaign(rows[campaign_id])
                 if campaign.spec.targeting.matches(profile) and wanted(campaign):
                     yield campaign
-
-    def _chunk(self, ids: list[int]) -> list[Any]:
-        """The campaigns of `ids`, whole and in the order of `ids`."""
-        padded = {f"id{i}": ids[min(i, len(ids) - 1)] for i in range(LIVE_CHUNK)}
-        rows = {row.id: row for row in _CHUNK.each(self.conn, **padded)}
-        return [rows[campaign_id] for campaign_id in ids]
 
     def hold(self, campaign_id: int, until: float) -> None:
         self.conn.execute(
@@ -256,16 +256,10 @@ class SqlAds:
     def add_impression(
         self, campaign_id: int, account_id: int, price: int, day: int, created_at: float
     ) -> AdImpression:
-        values = dict(
-            campaign_id=campaign_id,
-            account_id=account_id,
-            price=price,
-            day=day,
+        impression_id = _IMPRESSION.inserted_id(
+            self.conn, campaign_id=campaign_id, account_id=account_id, price=price, day=day,
             created_at=created_at,
-            clicked=False,
-            converted=False,
-        )
-        impression_id = new_id(self.conn.execute(insert(ad_impressions).values(values)))
+        )  # fmt: skip
         _IMPRESSION_COUNT.run(self.conn, campaign=campaign_id)
         record(db_writes=2)
         return AdImpression(impression_id, campaign_id, account_id, price, day, created_at)

@@ -27,13 +27,16 @@ from microblog.money_models import (
 )
 from microblog.store.sql import money_schema as m
 from microblog.store.sql.locks import ROW_LOCK, claim
+from microblog.store.sql.prepared import Prepared, driver_error
 from microblog.work import record
 
 L, J = m.ledger_accounts, m.ledger_transfers
+_JOURNAL_COLUMNS = ("debit_id", "credit_id", "amount_fen", "kind", "ref_id", "created_at")
+_KEY_COLUMNS = ("account_id", "idem_key", "fingerprint", "response", "created_at")
 
-# The hot path's statements are built once: building SQLAlchemy expressions per call costs
-# more than SQLite takes to run them.
-_FIND = select(L).where(L.c.kind == bindparam("kind"), L.c.owner_id == bindparam("owner"))
+# The hot path's statements are built once (building SQLAlchemy expressions per call costs
+# more than SQLite takes to run them), and those of every posting are `Prepared`.
+_FIND = Prepared(select(L).where(L.c.kind == bindparam("kind"), L.c.owner_id == bindparam("owner")))
 _LOCK = (
     select(L)
     .where(L.c.id.in_(bindparam("ids", expanding=True)))
@@ -41,8 +44,16 @@ _LOCK = (
     .with_for_update(**ROW_LOCK)
 )
 _LOCK_NOW = _LOCK.with_for_update(nowait=True, **ROW_LOCK)
+_LOCK_PAIR = Prepared(
+    select(L)
+    .where(L.c.id.in_([bindparam("first"), bindparam("second")]))
+    .order_by(L.c.id)
+    .with_for_update(**ROW_LOCK)
+)
+"""`_LOCK` for a posting between two accounts (most are: a payer and a payee), prepared,
+as a prepared statement takes no list; one account is passed twice."""
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_not_available
-_DEBIT = (
+_DEBIT = Prepared(
     update(L)
     .where(
         L.c.id == bindparam("account"),
@@ -50,15 +61,22 @@ _DEBIT = (
     )
     .values(balance_fen=L.c.balance_fen - bindparam("amount"))
 )
-_CREDIT = (
+_CREDIT = Prepared(
     update(L)
     .where(L.c.id == bindparam("account"))
     .values(balance_fen=L.c.balance_fen + bindparam("amount"))
 )
-_JOURNAL = insert(J)
-_KEY = select(m.idempotency_keys).where(
-    m.idempotency_keys.c.account_id == bindparam("account"),
-    m.idempotency_keys.c.idem_key == bindparam("key"),
+_JOURNAL = Prepared(
+    insert(J).values({name: bindparam(name) for name in _JOURNAL_COLUMNS}).returning(J.c.id)
+)
+_KEY = Prepared(
+    select(m.idempotency_keys).where(
+        m.idempotency_keys.c.account_id == bindparam("account"),
+        m.idempotency_keys.c.idem_key == bindparam("key"),
+    )
+)
+_PUT_KEY = Prepared(
+    insert(m.idempotency_keys).values({name: bindparam(name) for name in _KEY_COLUMNS})
 )
 
 
@@ -90,7 +108,7 @@ class SqlLedger:
         self.conn = conn
 
     def find(self, kind: LedgerKind, owner_id: int) -> LedgerAccount | None:
-        row = self.conn.execute(_FIND, {"kind": kind.value, "owner": owner_id}).first()
+        row = _FIND.first(self.conn, kind=kind.value, owner=owner_id)
         record(db_reads=1 if row else 0)
         return _ledger_account(row) if row else None
 
@@ -115,8 +133,18 @@ class SqlLedger:
         return LedgerAccount(ledger_id, kind, owner_id)
 
     def lock(self, ids: list[int], *, wait: bool = True) -> dict[int, LedgerAccount]:
-        values = {"ids": sorted(set(ids))}
-        rows = self.conn.execute(_LOCK, values).all() if wait else self._lock_now(values)
+        distinct = sorted(set(ids))
+        # SQLite lets one writer in at a time, so no row is ever held by another: not
+        # waiting is waiting (and needs no savepoint for a refusal that cannot come)
+        wait = wait or self.conn.dialect.name == "sqlite"
+        if not distinct:
+            rows = []
+        elif wait and len(distinct) <= 2:
+            rows = _LOCK_PAIR.rows(self.conn, first=distinct[0], second=distinct[-1])
+        elif wait:
+            rows = list(self.conn.execute(_LOCK, {"ids": distinct}).all())
+        else:
+            rows = self._lock_now({"ids": distinct})
         found = {row.id: _ledger_account(row) for row in rows}
         record(db_reads=len(found))
         return found
@@ -140,18 +168,13 @@ class SqlLedger:
         ref_id: int | None,
         created_at: float,
     ) -> Transfer | None:
-        if self.conn.execute(_DEBIT, {"account": debit_id, "amount": amount_fen}).rowcount != 1:
+        if _DEBIT.run(self.conn, account=debit_id, amount=amount_fen) != 1:
             return None
-        self.conn.execute(_CREDIT, {"account": credit_id, "amount": amount_fen})
-        values = dict(
-            debit_id=debit_id,
-            credit_id=credit_id,
-            amount_fen=amount_fen,
-            kind=kind.value,
-            ref_id=ref_id,
-            created_at=created_at,
-        )
-        transfer_id = new_id(self.conn.execute(_JOURNAL, values))
+        _CREDIT.run(self.conn, account=credit_id, amount=amount_fen)
+        transfer_id = _JOURNAL.inserted_id(
+            self.conn, debit_id=debit_id, credit_id=credit_id, amount_fen=amount_fen,
+            kind=kind.value, ref_id=ref_id, created_at=created_at,
+        )  # fmt: skip
         record(db_writes=3)
         return Transfer(transfer_id, debit_id, credit_id, amount_fen, kind, ref_id, created_at)
 
@@ -198,7 +221,7 @@ class SqlIdempotency:
         # Concurrent retries of one request queue here, so the second sees the first's
         # result (and replays it) instead of paying again or failing on the key's insert.
         claim(self.conn, ("idempotency", account_id, key))
-        row = self.conn.execute(_KEY, {"account": account_id, "key": key}).first()
+        row = _KEY.first(self.conn, account=account_id, key=key)
         record(db_reads=1 if row else 0)
         if row is None:
             return None
@@ -207,16 +230,13 @@ class SqlIdempotency:
         )
 
     def put(self, entry: IdempotencyRecord) -> None:
-        values = dict(
-            account_id=entry.account_id,
-            idem_key=entry.key,
-            fingerprint=entry.fingerprint,
-            response=entry.response,
-            created_at=entry.created_at,
-        )
         try:  # a duplicate fails the whole transaction, which is what we want
-            self.conn.execute(insert(m.idempotency_keys), values)
-        except IntegrityError:
+            _PUT_KEY.run(
+                self.conn, account_id=entry.account_id, idem_key=entry.key,
+                fingerprint=entry.fingerprint, response=entry.response,
+                created_at=entry.created_at,
+            )  # fmt: skip
+        except driver_error(self.conn, "IntegrityError"):
             raise Conflict(
                 f"another request with Idempotency-Key {entry.key!r} is in flight"
             ) from None
