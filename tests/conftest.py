@@ -13,4 +13,3 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     sockets), so a worker per core leaves the cores idle that long: on 2 cores the suite
     took 781 s with 2 workers (1.2 cores busy) and 606 s with 3 (2026-12-07, `03dd802`)."""
     return (os.cpu_count() or 1) + 1
-
