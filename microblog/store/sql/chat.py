@@ -78,8 +78,26 @@ chat_presence = Table(
 # The statements of the send and delivery paths, built once: building a statement costs
 # more than running it on SQLite, and these run for every message and every recipient.
 _inbox = chat_inbox.c
-_INSERT_MESSAGE = insert(chat_messages)
+_MESSAGE_COLUMNS = (
+    "conversation", "sender_id", "recipient_id", "group_id", "text", "sent_at", "client_msg_id",
+)  # fmt: skip
+_INSERT_MESSAGE = Prepared(
+    insert(chat_messages)
+    .values({name: bindparam(name) for name in _MESSAGE_COLUMNS})
+    .returning(chat_messages.c.id)
+)
 _INSERT_INBOX = insert(chat_inbox)
+"""A group message's inbox rows, many in one call."""
+_INSERT_ONE_INBOX = Prepared(
+    insert(chat_inbox).values(
+        account_id=bindparam("account_id"),
+        message_id=bindparam("message_id"),
+        conversation=bindparam("conversation"),
+        delivered=False,
+        read=False,
+    )
+)
+"""A direct message's one inbox row, prepared."""
 _PENDING = (
     select(_inbox.account_id, chat_messages)
     .join(chat_inbox, _inbox.message_id == chat_messages.c.id)
@@ -89,10 +107,12 @@ _PENDING = (
 )
 """Completed per call with each account's lower bound (`SqlChat.pending`)."""
 _follow = t.follows.c
-_MUTUAL_EDGES = select(func.count()).where(
-    or_(
-        and_(_follow.follower_id == bindparam("a"), _follow.followee_id == bindparam("b")),
-        and_(_follow.follower_id == bindparam("b"), _follow.followee_id == bindparam("a")),
+_MUTUAL_EDGES = Prepared(
+    select(func.count()).where(
+        or_(
+            and_(_follow.follower_id == bindparam("a"), _follow.followee_id == bindparam("b")),
+            and_(_follow.follower_id == bindparam("b"), _follow.followee_id == bindparam("a")),
+        )
     )
 )
 _STATUSES = select(chat_presence.c.account_id, chat_presence.c.status).where(
@@ -187,19 +207,17 @@ class SqlChat:
 
     def add_message(self, message: ChatMessage, recipient_ids: list[int]) -> ChatMessage:
         claim(self.conn, *(("inbox", a) for a in recipient_ids))
-        values = {
-            "conversation": message.conversation,
-            "sender_id": message.sender_id,
-            "recipient_id": message.recipient_id,
-            "group_id": message.group_id,
-            "text": message.text,
-            "sent_at": message.sent_at,
-            "client_msg_id": message.client_msg_id,
-        }
-        key = self.conn.execute(_INSERT_MESSAGE, values).inserted_primary_key
-        assert key is not None
-        new_id = key[0]
-        if recipient_ids:
+        new_id = _INSERT_MESSAGE.inserted_id(
+            self.conn, conversation=message.conversation, sender_id=message.sender_id,
+            recipient_id=message.recipient_id, group_id=message.group_id, text=message.text,
+            sent_at=message.sent_at, client_msg_id=message.client_msg_id,
+        )  # fmt: skip
+        if len(recipient_ids) == 1:
+            _INSERT_ONE_INBOX.run(
+                self.conn, account_id=recipient_ids[0], message_id=new_id,
+                conversation=message.conversation,
+            )  # fmt: skip
+        elif recipient_ids:
             entry = {"message_id": new_id, "conversation": message.conversation}
             rows = [
                 {**entry, "account_id": a, "delivered": False, "read": False} for a in recipient_ids
@@ -279,7 +297,7 @@ class SqlChat:
         return found
 
     def is_friend(self, a: int, b: int) -> bool:
-        edges = self.conn.scalar(_MUTUAL_EDGES, {"a": a, "b": b}) or 0
+        (edges,) = _MUTUAL_EDGES.scalars(self.conn, a=a, b=b)
         record(db_reads=edges)
         return edges == 2
 

@@ -127,6 +127,15 @@ _MOBILE_DEVICES = (
     )
     .order_by(t.tokens.c.created_at)
 )
+_MOBILE_DEVICES_OF = Prepared(
+    select(t.tokens.c.token_hash)
+    .where(
+        t.tokens.c.account_id == bindparam("id"),
+        t.tokens.c.client == ClientKind.MOBILE.value,
+    )
+    .order_by(t.tokens.c.created_at)
+)
+"""One account's mobile devices, prepared: a direct message notifies its recipient's."""
 _POST = Prepared(select(t.posts).where(t.posts.c.id == bindparam("id")))
 _POSTS = ByIds(t.posts, 20)
 """The hottest reads, built once: building a statement per call costs more CPU than
@@ -250,8 +259,12 @@ class SqlAccounts:
 
     def mobile_devices(self, account_ids: list[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
-        for account_id, token_hash in self.conn.execute(_MOBILE_DEVICES, {"ids": account_ids}):
-            found.setdefault(account_id, []).append(token_hash)
+        if len(account_ids) == 1:
+            devices = _MOBILE_DEVICES_OF.scalars(self.conn, id=account_ids[0])
+            found = {account_ids[0]: devices} if devices else {}
+        else:
+            for account_id, token_hash in self.conn.execute(_MOBILE_DEVICES, {"ids": account_ids}):
+                found.setdefault(account_id, []).append(token_hash)
         record(db_reads=sum(map(len, found.values())))
         return found
 
