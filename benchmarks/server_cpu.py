@@ -37,13 +37,24 @@ from benchmarks.bare_app import BARE_PATH, HEALTHZ_PATH
 from benchmarks.bare_app import create_app as create_bare_app
 from benchmarks.runner import Benchmark, Measured, Ratio, Repeat, Skipped
 from benchmarks.seeding import Population, seed_people
+from microblog.ads_models import BidType, CampaignSpec, Targeting
 from microblog.api.app import create_app
 from microblog.api.settings import ServerSettings
 from microblog.config import PlatformConfig
+from microblog.models import Role
+from microblog.platform import Microblog
 from microblog.rate_limit_config import RateLimitConfig
+from microblog.services.accounts import NewAccount
 
 POPULATION = Population(people=50, follows_each=20, posts=500)
 """The `server` benchmark's (issue 19's) set-up."""
+CAMPAIGNS = 20
+FUNDS_FEN = 5_000_000
+"""Each advertiser's wallet and budget: the largest seed credit (`money.max_amount_fen`)."""
+"""Ad campaigns competing for the feed's slots, every third bidding per click."""
+FEED_PATH = "/timeline/home/feed"
+AD_LOAD = 0.1
+"""The scenarios' default `economy.ads.load` (scenario/ads.py): two ads on a 20-post page."""
 SEED = 20260102
 BATCH = {True: 200, False: 500}
 """Requests per timed batch, quick and full."""
@@ -84,7 +95,7 @@ def _settings(deployment: Deployment, stack: ExitStack, workdir: str) -> ServerS
         store=store,
         cache=cache,
         cache_prefix=prefix,
-        platform=PlatformConfig(rate_limits=RateLimitConfig(enabled=False)),
+        platform=PlatformConfig(rate_limits=RateLimitConfig(enabled=False), ad_load=AD_LOAD),
         fanout_delivery="inline",
         operator_token=secrets.token_urlsafe(16),
         media="memory",
@@ -142,6 +153,24 @@ class Served:
         return self.client.portal.call(timed)
 
 
+def _seed_campaigns(blog: Microblog, count: int) -> None:
+    """`count` funded advertisers, each running one campaign of its own post, live for
+    years with budgets and frequency caps no batch exhausts (bids 30-49 yuan per mille:
+    ~1.4 M impressions of the largest seed credit)."""
+    seeded = blog.accounts.register_many(
+        [NewAccount(f"advertiser{i}", Role.ADVERTISER) for i in range(count)]
+    )
+    blog.payments.seed_credits([(account.id, FUNDS_FEN) for account, _ in seeded])
+    for i, (account, _) in enumerate(seeded):
+        post = blog.posts.create(account.id, f"an advert, number {i}")
+        spec = CampaignSpec(
+            post_id=post.id, bid_type=BidType.CPC if i % 3 == 0 else BidType.CPM,
+            bid=3000 + 100 * i, daily_budget=FUNDS_FEN, total_budget=FUNDS_FEN, start=0.0,
+            end=4e9, frequency_cap=10**6, targeting=Targeting(),
+        )  # fmt: skip
+        blog.ads.create_campaign(account.id, spec)
+
+
 @contextmanager
 def _served(app: FastAPI, operator_token: str | None) -> Iterator[Served]:
     with TestClient(app) as client:
@@ -149,10 +178,14 @@ def _served(app: FastAPI, operator_token: str | None) -> Iterator[Served]:
         # Starlette's TestClient is an httpx2.Client: httpx's interface, another class.
         people = seed_people(client, np.random.default_rng(SEED), POPULATION)  # type: ignore[arg-type]
         del client.headers["Authorization"]
+        _seed_campaigns(app.state.blog, CAMPAIGNS)
         served = Served(
             app, client, [[(b"authorization", f"Bearer {t}".encode())] for t in people.tokens]
         )
         served.run(_batch(app, "/timeline/home", served.people, len(served.people)))  # warm
+        page = client.get(FEED_PATH, headers={"Authorization": f"Bearer {people.tokens[0]}"})
+        if not any(item["kind"] == "ad" for item in page.json()["items"]):  # a full page has 2
+            raise RuntimeError(f"GET {FEED_PATH} carried no ad: the probe would not measure one")
         yield served
 
 
@@ -179,6 +212,7 @@ def prepare(quick: bool) -> Iterator[Repeat]:
                 app, people = server.app, server.people
                 probes = {
                     f"timeline.{name}": _batch(app, "/timeline/home", people, size),
+                    f"feed.{name}": _batch(app, FEED_PATH, people, size),
                     f"bare.{name}": _batch(bare, BARE_PATH, people, size),
                     f"healthz.{name}": _batch(app, HEALTHZ_PATH, people, size),
                     f"bare_healthz.{name}": _batch(bare, HEALTHZ_PATH, people, size),
@@ -200,7 +234,7 @@ BENCHMARK = Benchmark(
     prepare=prepare,
     units={
         f"{probe}.{name}.cpu_us": "µs"
-        for probe in ("timeline", "bare", "healthz", "bare_healthz")
+        for probe in ("timeline", "feed", "bare", "healthz", "bare_healthz")
         for name in NAMES
     },
     ratios={
@@ -208,6 +242,10 @@ BENCHMARK = Benchmark(
             f"ratio.timeline.{name}.cpu_vs_bare": Ratio(
                 f"timeline.{name}.cpu_us", f"bare.{name}.cpu_us"
             )
+            for name in NAMES
+        },
+        **{
+            f"ratio.feed.{name}.cpu_vs_bare": Ratio(f"feed.{name}.cpu_us", f"bare.{name}.cpu_us")
             for name in NAMES
         },
         **{
