@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, literal_column, text
+from sqlalchemy import BindParameter, Connection, Insert, Table, bindparam, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
+
+from microblog.store.sql.prepared import Prepared
 
 ROW_LOCK: dict[str, Any] = {"key_share": True}
 """`with_for_update(**ROW_LOCK)`: FOR NO KEY UPDATE on PostgreSQL, nothing on SQLite."""
@@ -59,6 +61,26 @@ def add_new(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
     the rowcount, which psycopg reports as -1 for a Core INSERT.)"""
     statement: Any = insert_new(conn, table).values(values).returning(literal_column("1"))
     return conn.execute(statement).first() is not None
+
+
+class AddNew:
+    """`add_new` of one table's named columns, prepared per dialect: the row's insert,
+    skipped when its key exists, telling whether this call added it."""
+
+    def __init__(self, table: Table, columns: tuple[str, ...]) -> None:
+        values: dict[str, BindParameter[Any]] = {name: bindparam(name) for name in columns}
+        self._by_dialect = {
+            name: Prepared(
+                dialect.insert(table)
+                .values(values)
+                .on_conflict_do_nothing()
+                .returning(literal_column("1"))
+            )
+            for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+        }
+
+    def add(self, conn: Connection, **values: Any) -> bool:
+        return bool(self._by_dialect[conn.dialect.name].scalars(conn, **values))
 
 
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str]) -> None:

@@ -20,7 +20,7 @@ from microblog.push_models import ClientKind
 from microblog.store.base import FolloweePosts
 from microblog.store.sql import schema as t
 from microblog.store.sql.home import home_streams_parameters, home_streams_statement
-from microblog.store.sql.locks import add_new
+from microblog.store.sql.locks import AddNew, add_new
 from microblog.store.sql.prepared import ByIds, Prepared
 from microblog.work import record
 
@@ -127,6 +127,17 @@ _MOBILE_DEVICES = (
     )
     .order_by(t.tokens.c.created_at)
 )
+_ADD_COUNTS = Prepared(
+    update(t.posts)
+    .where(t.posts.c.id == bindparam("post"))
+    .values(
+        like_count=t.posts.c.like_count + bindparam("likes"),
+        comment_count=t.posts.c.comment_count + bindparam("comments"),
+        repost_count=t.posts.c.repost_count + bindparam("reposts"),
+    )
+)
+_ADD_LIKE = AddNew(t.likes, ("post_id", "account_id"))
+"""A reaction's writes, prepared: a like, and every like, comment and repost's counts."""
 _MOBILE_DEVICES_OF = Prepared(
     select(t.tokens.c.token_hash)
     .where(
@@ -447,16 +458,7 @@ class SqlPosts:
     def add_counts(
         self, post_id: int, *, likes: int = 0, comments: int = 0, reposts: int = 0
     ) -> None:
-        c = t.posts.c
-        self.conn.execute(
-            update(t.posts)
-            .where(c.id == post_id)
-            .values(
-                like_count=c.like_count + likes,
-                comment_count=c.comment_count + comments,
-                repost_count=c.repost_count + reposts,
-            )
-        )
+        _ADD_COUNTS.run(self.conn, post=post_id, likes=likes, comments=comments, reposts=reposts)
         record(db_writes=1)
 
     def by_author(
@@ -483,7 +485,7 @@ class SqlPosts:
         return _prepared_ids(self.conn, _PUSHED_BY_FOLLOWEES, owner=owner_id, limit=limit)
 
     def add_like(self, post_id: int, account_id: int) -> bool:
-        added = add_new(self.conn, t.likes, {"post_id": post_id, "account_id": account_id})
+        added = _ADD_LIKE.add(self.conn, post_id=post_id, account_id=account_id)
         record(db_writes=int(added))
         return added
 
