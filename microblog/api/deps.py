@@ -20,7 +20,7 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 async def get_blog(request: Request) -> Microblog:
     """Async because it does no I/O: FastAPI runs a sync dependency on its threadpool, a
     hop that costs more than the lookup on every request."""
-    return _blog(request)
+    return blog_of(request)
 
 
 Blog = Annotated[Microblog, Depends(get_blog)]
@@ -41,7 +41,7 @@ FastAPI would run as a second hop through its threadpool."""
 async def current_account(request: Request, credentials: Credentials) -> Account:
     """The caller's whole account, for a handler that needs more than its id (its role,
     profile or verification): one store read per request, even for a known token."""
-    token, blog = await bearer_token(credentials), _blog(request)
+    token, blog = await bearer_token(credentials), blog_of(request)
     return await run_sync(blog.accounts.authenticate, token)
 
 
@@ -56,14 +56,15 @@ async def current_account_id(request: Request, credentials: Credentials) -> int:
     Both resolve the token in their own body rather than through `BearerToken` and `Blog`:
     nearly every route asks for the caller, and FastAPI 0.165 spends ~10-15 µs solving
     each dependency level, per request."""
-    token, blog = await bearer_token(credentials), _blog(request)
+    token, blog = await bearer_token(credentials), blog_of(request)
     return await run_sync(blog.accounts.account_id_for, token)
 
 
 CurrentAccountId = Annotated[int, Depends(current_account_id)]
 
 
-def _blog(request: Request) -> Microblog:
+def blog_of(request: Request) -> Microblog:
+    """The platform the app serves, read off the app (no dependency to solve)."""
     blog: Microblog = request.app.state.blog
     return blog
 
